@@ -1,2 +1,10 @@
-using TorchSharp;
-Console.WriteLine(torch.randn(2, 3).sum().item<float>());
+using System.CommandLine;
+using ForgetLab.Cli.Commands;
+
+// The `forgetlab` command line: one command group per concern, each in Commands/.
+var root = new RootCommand("ForgetLab: measure what fine-tuning teaches and what it makes a model forget.")
+{
+    LabCommands.Create(),
+    BenchCommands.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using ForgetLab.Lab.Benchmarks;
+using Spectre.Console;
+
+namespace ForgetLab.Cli.Commands;
+
+/// <summary><c>forgetlab bench …</c>: throughput measurements written into the docs.</summary>
+internal static class BenchCommands
+{
+    public static Command Create()
+    {
+        var steps = new Option<int>("--steps") { Description = "timed optimizer steps per method", DefaultValueFactory = _ => 30 };
+        var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: torch's choice)" };
+        var train = new Command("train", "training tokens/s of the reference model (vocab 512, d 256, 4 layers, 4 heads, context 128, batch 16)")
+        {
+            steps, threads,
+        };
+        train.SetAction(parse =>
+        {
+            var table = new Table().AddColumns("method", "parameters", "threads", "steps", "seconds", "tokens/s");
+            foreach (var lora in new[] { false, true })
+            {
+                var r = TrainingBenchmark.Run(lora, parse.GetValue(steps), threads: parse.GetValue(threads));
+                table.AddRow(r.Method, $"{r.Parameters:N0}", $"{r.Threads}", $"{r.Steps}", $"{r.Seconds:F1}", $"{r.TokensPerSecond:N0}");
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return new Command("bench", "benchmarks") { train };
+    }
+}

@@ -1,0 +1,29 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ForgetLab.Lab.Model;
+
+/// <summary>One pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)).</summary>
+public sealed class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm ln_1;
+    private readonly CausalSelfAttention attn;
+    private readonly LayerNorm ln_2;
+    private readonly Mlp mlp;
+
+    public Block(GptConfig config) : base(nameof(Block))
+    {
+        ln_1 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
+        attn = new CausalSelfAttention(config);
+        ln_2 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
+        mlp = new Mlp(config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        x = x + attn.forward(ln_1.forward(x));
+        return x + mlp.forward(ln_2.forward(x));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using TorchSharp.PyBridge;
+
+namespace ForgetLab.Lab.Model;
+
+/// <summary>
+/// A model in Hugging Face's folder layout: <c>config.json</c> + <c>model.safetensors</c>. Keys are
+/// GPT-2's; Hugging Face's non-persistent attention-mask buffers (<c>attn.bias</c>, <c>attn.masked_bias</c>)
+/// and a tied <c>lm_head.weight</c> are accepted on load and ignored.
+/// </summary>
+public static class ModelFolder
+{
+    public const string ConfigFile = "config.json";
+    public const string WeightsFile = "model.safetensors";
+
+    public static void Save(GptModel model, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(model.Config, new JsonSerializerOptions { WriteIndented = true }));
+        var weights = model.state_dict().Where(kv => !kv.Key.Contains(".lora_", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        Safetensors.SaveStateDict(Path.Combine(directory, WeightsFile), weights);
+    }
+
+    public static GptConfig ReadConfig(string directory)
+    {
+        var path = Path.Combine(directory, ConfigFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no config.json in the model folder", path);
+        return JsonSerializer.Deserialize<GptConfig>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"{path}: empty model config");
+    }
+
+    public static GptModel Load(string directory)
+    {
+        var model = new GptModel(ReadConfig(directory));
+        LoadWeights(model, directory);
+        return model;
+    }
+
+    /// <summary>Copies the folder's weights into <paramref name="model"/>; every model tensor must be present with its shape.</summary>
+    public static void LoadWeights(GptModel model, string directory)
+    {
+        var path = Path.Combine(directory, WeightsFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no model.safetensors in the model folder", path);
+        var loaded = Safetensors.LoadStateDict(path);
+        var own = model.state_dict().Where(kv => !kv.Key.Contains(".lora_", StringComparison.Ordinal)).ToList();
+        using var _ = TorchSharp.torch.no_grad();
+        foreach (var (key, target) in own)
+        {
+            // Hugging Face's base GPT2Model files omit the "transformer." prefix.
+            if (!loaded.TryGetValue(key, out var value) && !loaded.TryGetValue(key.Replace("transformer.", "", StringComparison.Ordinal), out value))
+                throw new InvalidDataException($"{path}: missing tensor '{key}'");
+            if (!value.shape.SequenceEqual(target.shape))
+                throw new InvalidDataException($"{path}: tensor '{key}' has shape [{string.Join(", ", value.shape)}], the model expects [{string.Join(", ", target.shape)}]");
+            target.copy_(value);
+        }
+        foreach (var t in loaded.Values) t.Dispose();
+    }
+}

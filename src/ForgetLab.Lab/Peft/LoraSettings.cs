@@ -1,0 +1,10 @@
+namespace ForgetLab.Lab.Peft;
+
+/// <summary>
+/// A LoRA adapter's shape: rank r, scaling alpha/r (or alpha/√r with rsLoRA), dropout on the adapter's
+/// input, and which Conv1D layers get one (matched on the last path segment, as PEFT's target_modules).
+/// </summary>
+public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadOnlyList<string> TargetModules, bool UseRsLora = false)
+{
+    public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
+}

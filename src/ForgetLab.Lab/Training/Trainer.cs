@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Peft;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ForgetLab.Lab.Training;
+
+/// <summary>
+/// The training loop: AdamW, warm-up + schedule, gradient clipping, one dispose scope per step,
+/// checkpoints every N steps (and at the end), resume from a checkpoint, and divergence detection:
+/// a NaN/inf loss ends the run as <see cref="TrainingStatus.Diverged"/>, keeping its last good checkpoint.
+/// </summary>
+public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, LoraSettings? lora, IBatchSource data, TrainSettings settings)
+{
+    /// <summary>Called after each checkpoint is written; return false to stop early (e.g. a retention threshold crossed).</summary>
+    public Func<SavedCheckpoint, bool>? OnCheckpoint { get; init; }
+
+    /// <summary>An optional extra loss term (regularisers) added to the language-model loss each step.</summary>
+    public Func<Tensor>? ExtraLoss { get; init; }
+
+    public IProgress<TrainProgress>? Progress { get; init; }
+
+    /// <param name="runDirectory">Where <c>step-{n}/</c> checkpoints go; null trains without checkpoints.</param>
+    /// <param name="resumeFrom">A checkpoint folder to resume from, or null to start at step 0.</param>
+    public TrainingOutcome Run(string? runDirectory, string? resumeFrom = null)
+    {
+        random.manual_seed(settings.Seed);
+        using var optimizer = optim.AdamW(trainable, lr: settings.Lr, weight_decay: settings.WeightDecay);
+        var schedule = settings.LrSchedule;
+        var losses = new List<StepLoss>();
+        var checkpoints = new List<SavedCheckpoint>();
+        var start = 0;
+        if (resumeFrom is not null)
+        {
+            var state = TrainingCheckpoint.Load(resumeFrom, model, lora, optimizer);
+            start = state.Step;
+            data.SamplerState = state.SamplerState;
+            losses.AddRange(state.Losses);
+        }
+
+        model.train();
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        for (var step = start + 1; step <= settings.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var lr = schedule.At(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.zero_grad();
+            var (input, target, lossTokens) = data.Next(settings.BatchSize);
+            var logits = model.forward(input);                                             // (B, T, V)
+            var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), target.view(-1), ignore_index: BatchRows.IgnoreIndex);
+            if (ExtraLoss is not null) loss = loss + ExtraLoss();
+            var value = loss.item<float>();
+            if (!float.IsFinite(value))
+                return new TrainingOutcome(TrainingStatus.Diverged, losses, checkpoints, Rate(tokens, clock), $"loss was {value} at step {step}");
+            loss.backward();
+            if (settings.GradClip > 0) nn.utils.clip_grad_norm_(trainable, settings.GradClip);
+            optimizer.step();
+            tokens += input.numel();
+            losses.Add(new StepLoss(step, value, lr));
+            Progress?.Report(new TrainProgress(step, settings.Steps, value, Rate(tokens, clock)));
+
+            var due = step == settings.Steps || (settings.CheckpointEvery > 0 && step % settings.CheckpointEvery == 0);
+            if (due && runDirectory is not null)
+            {
+                var dir = Path.Combine(runDirectory, TrainingCheckpoint.FolderName(step));
+                TrainingCheckpoint.Save(dir, model, lora, optimizer, new TrainerState(step, data.SamplerState, losses, settings));
+                var saved = new SavedCheckpoint(step, dir);
+                checkpoints.Add(saved);
+                if (OnCheckpoint is not null && !OnCheckpoint(saved) && step < settings.Steps)
+                    return new TrainingOutcome(TrainingStatus.StoppedEarly, losses, checkpoints, Rate(tokens, clock), $"stopped at step {step}");
+                model.train();
+            }
+        }
+        return new TrainingOutcome(TrainingStatus.Completed, losses, checkpoints, Rate(tokens, clock));
+    }
+
+    private static double Rate(long tokens, Stopwatch clock) => tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+}

@@ -1,0 +1,19 @@
+namespace ForgetLab.Lab.Training;
+
+public enum TrainingStatus { Completed, Diverged, StoppedEarly }
+
+/// <summary>Loss at one optimizer step (the mean over the batch's loss tokens).</summary>
+public sealed record StepLoss(int Step, double Loss, double Lr);
+
+/// <summary>How a training run ended, its loss curve, and the checkpoints it left (step → folder).</summary>
+public sealed record TrainingOutcome(
+    TrainingStatus Status,
+    IReadOnlyList<StepLoss> Losses,
+    IReadOnlyList<SavedCheckpoint> Checkpoints,
+    double TokensPerSecond,
+    string? Reason = null);
+
+public sealed record SavedCheckpoint(int Step, string Directory);
+
+/// <summary>Progress of a training run, reported once per step.</summary>
+public sealed record TrainProgress(int Step, int TotalSteps, double Loss, double TokensPerSecond);
