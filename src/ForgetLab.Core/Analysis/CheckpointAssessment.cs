@@ -1,0 +1,17 @@
+using ForgetLab.Core.Reports;
+
+namespace ForgetLab.Core.Analysis;
+
+/// <summary>
+/// Every suite of one checkpoint after the Holm correction, with the summary numbers a run is
+/// ranked by.
+/// </summary>
+/// <param name="Suites">Suite results in input order, ready for the report.</param>
+/// <param name="RunSeverity">Worst severity over the banded (binary, non-target, non-overwritten) suites; none if there are none.</param>
+/// <param name="TargetGainPoints">Mean delta (points) over binary target suites; 0 if there are none.</param>
+/// <param name="ForgettingPoints">Largest drop (positive points) over binary knowledge and skill suites; 0 if none dropped.</param>
+public sealed record CheckpointAssessment(
+    IReadOnlyList<SuiteResult> Suites,
+    Severity RunSeverity,
+    double TargetGainPoints,
+    double ForgettingPoints);

@@ -1,0 +1,10 @@
+namespace ForgetLab.Core.Reports;
+
+/// <summary>
+/// Suite results at one training step, so the report shows when forgetting set in, not only
+/// where it ended. Train loss may be NaN for a diverged step.
+/// </summary>
+public sealed record CheckpointReport(
+    long Step,
+    double? TrainLoss,
+    IReadOnlyList<SuiteResult> Suites);

@@ -1,0 +1,14 @@
+namespace ForgetLab.Core.Reports;
+
+/// <summary>
+/// The forgetting report of one experiment spec: the base model's scores, every run compared
+/// with it, and the Pareto frontier. Its JSON (see <see cref="ReportJson"/>) is a contract other
+/// components read.
+/// </summary>
+/// <param name="Frontier">Names of the Pareto-optimal runs.</param>
+public sealed record ForgettingReport(
+    string SpecName,
+    DateTimeOffset CreatedUtc,
+    BaseModelReport Base,
+    IReadOnlyList<RunReport> Runs,
+    IReadOnlyList<string> Frontier);
