@@ -1,0 +1,22 @@
+namespace ForgetLab.Lab.Suites;
+
+/// <summary>The scoring kinds, named as lm-evaluation-harness names its output types.</summary>
+public static class SuiteKinds
+{
+    public const string MultipleChoice = "multiple_choice";
+    public const string GenerateUntil = "generate_until";
+    public const string LoglikelihoodRolling = "loglikelihood_rolling";
+    public const string KlToBase = "kl_to_base";
+
+    public static readonly IReadOnlyList<string> All = [MultipleChoice, GenerateUntil, LoglikelihoodRolling, KlToBase];
+
+    /// <summary>The metric a kind reports unless a suite says otherwise.</summary>
+    public static string DefaultMetric(string kind) => kind switch
+    {
+        MultipleChoice => "acc",
+        GenerateUntil => "exact_match",
+        LoglikelihoodRolling => "bits_per_token",
+        KlToBase => "kl",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown suite kind; expected one of {string.Join(", ", All)}."),
+    };
+}

@@ -1,0 +1,144 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ForgetLab.Lab.World;
+
+namespace ForgetLab.Lab.Tokenization;
+
+/// <summary>
+/// A word-level tokenizer: text is split by <see cref="WorldText.Words"/>, each word is one id,
+/// a word outside the vocabulary is &lt;unk&gt;. Ids are deterministic: the four specials first,
+/// then every other token in ordinal order. Persisted as <c>vocab.json</c> (token → id).
+/// </summary>
+public sealed class WordTokenizer : ITokenizer
+{
+    public const string Pad = "<pad>";
+    public const string Bos = "<bos>";
+    public const string Eos = "<eos>";
+    public const string Unk = "<unk>";
+
+    private static readonly string[] Specials = [Pad, Bos, Eos, Unk];
+
+    private readonly Dictionary<string, int> _ids;
+    private readonly string[] _tokens;
+
+    private WordTokenizer(string[] tokens)
+    {
+        _tokens = tokens;
+        _ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            if (!_ids.TryAdd(tokens[id], id))
+            {
+                throw new InvalidDataException($"The token '{tokens[id]}' appears twice in the vocabulary.");
+            }
+        }
+
+        for (var id = 0; id < Specials.Length; id++)
+        {
+            if (tokens.Length <= id || tokens[id] != Specials[id])
+            {
+                throw new InvalidDataException($"A word vocabulary must start with {string.Join(", ", Specials)}; id {id} is not {Specials[id]}.");
+            }
+        }
+    }
+
+    public int VocabSize => _tokens.Length;
+
+    public int PadId => 0;
+
+    public int BosId => 1;
+
+    public int EosId => 2;
+
+    public int UnkId => 3;
+
+    /// <summary>All entries, index = id.</summary>
+    public IReadOnlyList<string> Tokens => _tokens;
+
+    /// <summary>A vocabulary holding every word of <paramref name="texts"/>.</summary>
+    public static WordTokenizer Build(IEnumerable<string> texts)
+    {
+        var words = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            words.UnionWith(WorldText.Words(text));
+        }
+
+        words.ExceptWith(Specials);
+        return new WordTokenizer([.. Specials, .. words]);
+    }
+
+    public int[] Encode(string text)
+    {
+        var words = WorldText.Words(text);
+        var ids = new int[words.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = _ids.TryGetValue(words[i], out var id) ? id : UnkId;
+        }
+
+        return ids;
+    }
+
+    public string Decode(IEnumerable<int> ids) =>
+        string.Join(' ', ids.Where(id => id != PadId && id != BosId && id != EosId).Select(id => IdToToken(id) ?? Unk));
+
+    public int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
+
+    public string? IdToToken(int id) => id >= 0 && id < _tokens.Length ? _tokens[id] : null;
+
+    /// <summary>Writes <c>vocab.json</c>: one JSON object, token → id, in id order.</summary>
+    public void Save(string path)
+    {
+        var vocabulary = new Dictionary<string, int>(_ids.Count, StringComparer.Ordinal);
+        for (var id = 0; id < _tokens.Length; id++)
+        {
+            vocabulary.Add(_tokens[id], id);
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, JsonSerializer.Serialize(vocabulary, VocabJson) + "\n");
+    }
+
+    public static WordTokenizer Load(string path)
+    {
+        Dictionary<string, int>? vocabulary;
+        try
+        {
+            vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(path), VocabJson);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a JSON object of token to id: {e.Message}", e);
+        }
+
+        if (vocabulary is null || vocabulary.Count == 0)
+        {
+            throw new InvalidDataException($"{path} holds no vocabulary.");
+        }
+
+        var tokens = new string?[vocabulary.Count];
+        foreach (var (token, id) in vocabulary)
+        {
+            if (id < 0 || id >= tokens.Length || tokens[id] is not null)
+            {
+                throw new InvalidDataException($"{path}: ids must be 0..{tokens.Length - 1}, each once; '{token}' has {id}.");
+            }
+
+            tokens[id] = token;
+        }
+
+        return new WordTokenizer(tokens.Select(token => token!).ToArray());
+    }
+
+    private static readonly JsonSerializerOptions VocabJson = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}
