@@ -7,4 +7,8 @@ namespace ForgetLab.Core.Reports;
 public sealed record CheckpointReport(
     long Step,
     double? TrainLoss,
-    IReadOnlyList<SuiteResult> Suites);
+    IReadOnlyList<SuiteResult> Suites)
+{
+    /// <summary>Relative parameter drift ‖θ−θ₀‖/‖θ₀‖ per layer group (embeddings, h.0, …, ln_f); null when not measured.</summary>
+    public IReadOnlyDictionary<string, double>? Drift { get; init; }
+}

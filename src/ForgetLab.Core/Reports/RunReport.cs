@@ -24,4 +24,8 @@ public sealed record RunReport(
     double ForgettingPoints,
     bool ParetoOptimal,
     IReadOnlyList<SuiteResult> Suites,
-    IReadOnlyList<CheckpointReport> Checkpoints);
+    IReadOnlyList<CheckpointReport> Checkpoints)
+{
+    /// <summary>Why the run ended as it did when that was not plain completion (divergence, early stop, failure).</summary>
+    public string? Reason { get; init; }
+}

@@ -8,4 +8,7 @@ public enum RunStatus
     [JsonStringEnumMemberName("completed")] Completed,
     [JsonStringEnumMemberName("diverged")] Diverged,
     [JsonStringEnumMemberName("stopped_early")] StoppedEarly,
+
+    /// <summary>The run threw (e.g. out of memory); its reason is kept and the other runs go on.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
 }
