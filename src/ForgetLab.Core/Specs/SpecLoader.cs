@@ -28,13 +28,21 @@ public static partial class SpecLoader
     {
         var errors = new SpecErrorList(sourceName);
         var stream = new YamlStream();
+        var parser = new LineTrackingParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             errors.Add((int)e.Start.Line, "", ParserMessage(e));
+            throw new SpecValidationException(errors.Sorted());
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; the
+            // last event it parsed is the best line we have.
+            errors.Add(parser.LastLine, "", "malformed YAML: unterminated or invalid structure after this line");
             throw new SpecValidationException(errors.Sorted());
         }
 
