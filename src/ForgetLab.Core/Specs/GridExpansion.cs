@@ -15,7 +15,14 @@ public static class GridExpansion
     public static long Count(LabSpec spec)
     {
         var (lrs, steps, seeds) = Axes(spec);
-        return spec.Grid.Methods.Sum(m => (long)(m.Lr is null ? lrs.Count : 1)) * steps.Count * seeds.Count;
+        try
+        {
+            return checked(spec.Grid.Methods.Sum(m => (long)(m.Lr is null ? lrs.Count : 1)) * steps.Count * seeds.Count);
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue; // a grid this large is refused anyway
+        }
     }
 
     public static IReadOnlyList<RunRecipe> Expand(LabSpec spec)
