@@ -1,0 +1,29 @@
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// The model that is fine-tuned: either pre-trained here on a built-in <see cref="World"/> (with
+/// <see cref="Model"/> and <see cref="Pretrain"/>, cached by <see cref="SpecHash"/>), or loaded
+/// from a Hugging Face-layout folder at <see cref="Path"/>. Exactly one of the two is set.
+/// </summary>
+public sealed record BaseModelSpec
+{
+    public const string BuiltinWorld = "builtin";
+
+    /// <summary>Worlds the lab can generate ("builtin": real countries and chemical elements).</summary>
+    public static IReadOnlyList<string> KnownWorlds { get; } = [BuiltinWorld];
+
+    /// <summary>The world to pre-train on. Default "builtin"; null when <see cref="Path"/> is set.</summary>
+    public string? World { get; init; } = BuiltinWorld;
+
+    /// <summary>Full path of a folder with config.json (and weights, tokenizer); null for a world base.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Architecture of a world base; ignored for a <see cref="Path"/> base (config.json rules).</summary>
+    public ModelConfigSpec Model { get; init; } = new();
+
+    /// <summary>Pre-training of a world base; ignored for a <see cref="Path"/> base.</summary>
+    public PretrainSpec Pretrain { get; init; } = new();
+
+    /// <summary>True when the base is pre-trained here (and so cached by spec hash).</summary>
+    public bool IsPretrained => Path is null;
+}

@@ -1,0 +1,32 @@
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// One experiment: the base model, the fine-tuning target, the suites to watch, default training
+/// settings and the grid of recipes. Load with <see cref="SpecLoader"/>; expand with
+/// <see cref="GridExpansion"/>.
+/// </summary>
+public sealed record LabSpec
+{
+    /// <summary>Experiment name: 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit. Required.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Free text shown with the experiment. Optional.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Seed for pre-training the base and the default fine-tuning seed. Default 0.</summary>
+    public int Seed { get; init; }
+
+    public BaseModelSpec Base { get; init; } = new();
+
+    public TargetSpec Target { get; init; } = new();
+
+    /// <summary>Suites evaluated on the base and on every checkpoint. Not empty, no duplicates.</summary>
+    public IReadOnlyList<SuiteRef> Suites { get; init; } = [SuiteRef.BuiltIn("target")];
+
+    /// <summary>Defaults for every run of the grid.</summary>
+    public TrainSpec Train { get; init; } = new();
+
+    public GridSpec Grid { get; init; } = new();
+
+    public EvalSpec Eval { get; init; } = new();
+}

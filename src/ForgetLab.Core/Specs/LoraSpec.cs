@@ -1,0 +1,22 @@
+namespace ForgetLab.Core.Specs;
+
+/// <summary>LoRA settings (Hu et al. 2021): W + (alpha / rank) · B·A on the named linear modules.</summary>
+public sealed record LoraSpec
+{
+    /// <summary>Rank of the update. Default 8; 1..1024.</summary>
+    public int Rank { get; init; } = 8;
+
+    /// <summary>Scaling numerator; the update is scaled by alpha / rank. Default 16; greater than 0.</summary>
+    public double Alpha { get; init; } = 16;
+
+    /// <summary>Dropout on the adapter input. Default 0; in [0, 1).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>
+    /// Module names (Hugging Face names, e.g. c_attn, c_proj, c_fc for GPT-2; q_proj, v_proj for
+    /// Llama) that get adapters. Default: c_attn, c_proj, c_fc. Not empty, no duplicates.
+    /// </summary>
+    public IReadOnlyList<string> TargetModules { get; init; } = DefaultTargetModules;
+
+    public static IReadOnlyList<string> DefaultTargetModules { get; } = ["c_attn", "c_proj", "c_fc"];
+}

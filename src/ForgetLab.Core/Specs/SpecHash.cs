@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// Cache key of a pre-trained base: SHA-256 over a canonical JSON of exactly the fields that
+/// determine the weights (world, model config, pre-training settings, seed), first 16 hex digits.
+/// Names, targets, suites and grids do not enter it, so experiments share one base.
+/// Bump <see cref="Version"/> when the pre-training code changes what those fields produce.
+/// </summary>
+public static class SpecHash
+{
+    public const int Version = 1;
+
+    public static string ForBase(LabSpec spec) => ForBase(spec.Base, spec.Seed);
+
+    public static string ForBase(BaseModelSpec baseModel, int seed) =>
+        Hash(CanonicalBaseJson(baseModel, seed));
+
+    /// <summary>The hashed text: fixed key order, invariant round-trip numbers, no whitespace.</summary>
+    public static string CanonicalBaseJson(BaseModelSpec baseModel, int seed)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("v", Version);
+            if (baseModel.Path is { } path)
+            {
+                // A loaded base is not trained here; its folder is its identity.
+                json.WriteString("path", path);
+            }
+            else
+            {
+                json.WriteString("world", baseModel.World);
+                json.WriteNumber("seed", seed);
+                var m = baseModel.Model;
+                json.WriteStartObject("model");
+                json.WriteNumber("n_layer", m.NLayer);
+                json.WriteNumber("n_head", m.NHead);
+                json.WriteNumber("n_embd", m.NEmbd);
+                json.WriteNumber("n_ctx", m.NCtx);
+                json.WriteNumber("dropout", m.Dropout);
+                json.WriteEndObject();
+                var p = baseModel.Pretrain;
+                json.WriteStartObject("pretrain");
+                json.WriteNumber("steps", p.Steps);
+                json.WriteNumber("batch_size", p.BatchSize);
+                json.WriteNumber("lr", p.Lr);
+                json.WriteNumber("warmup_steps", p.WarmupSteps);
+                json.WriteString("schedule", SpecNames.Of(p.Schedule));
+                json.WriteNumber("weight_decay", p.WeightDecay);
+                json.WriteNumber("grad_clip", p.GradClip);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Hash(string canonical) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)))[..16];
+}

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// Reads a lab spec from YAML. Every problem is reported with file, line and field path, all in
+/// one <see cref="SpecValidationException"/>, so a spec is fixed in one round.
+/// </summary>
+public static partial class SpecLoader
+{
+    /// <summary>
+    /// Loads a spec file. Messages name the file as <paramref name="path"/> was given; suite files
+    /// and model folders resolve relative to the spec's folder.
+    /// A missing spec file is a <see cref="FileNotFoundException"/>, not a validation error.
+    /// </summary>
+    public static LabSpec LoadFile(string path)
+    {
+        var yaml = File.ReadAllText(path);
+        return Parse(yaml, path, Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
+
+    /// <param name="yaml">The spec text.</param>
+    /// <param name="sourceName">What messages call the spec (usually its path as the user typed it).</param>
+    /// <param name="baseDirectory">Where relative paths in the spec resolve; null means the current directory.</param>
+    public static LabSpec Parse(string yaml, string sourceName, string? baseDirectory)
+    {
+        var errors = new SpecErrorList(sourceName);
+        var stream = new YamlStream();
+        var parser = new LineTrackingParser(new Parser(new StringReader(yaml)));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            errors.Add((int)e.Start.Line, "", ParserMessage(e));
+            throw new SpecValidationException(errors.Sorted());
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; the
+            // last event it parsed is the best line we have.
+            errors.Add(parser.LastLine, "", "malformed YAML: unterminated or invalid structure after this line");
+            throw new SpecValidationException(errors.Sorted());
+        }
+
+        if (stream.Documents.Count == 0 || YamlValues.Text(stream.Documents[0].RootNode) is "")
+        {
+            errors.Add(1, "", "the spec is empty");
+            throw new SpecValidationException(errors.Sorted());
+        }
+
+        if (stream.Documents.Count > 1)
+            errors.Add(stream.Documents[1].RootNode, "", $"expected one YAML document, found {stream.Documents.Count}");
+
+        var reader = new SpecReader(errors, baseDirectory ?? Directory.GetCurrentDirectory());
+        var spec = reader.Read(stream.Documents[0].RootNode);
+        if (errors.Any || spec is null)
+            throw new SpecValidationException(errors.Sorted());
+        return spec;
+    }
+
+    // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: 20) - (Line: 3, Col: 5, Idx: 24): "; the line is reported separately.
+    private static string ParserMessage(YamlException e)
+    {
+        var message = MarkPrefix().Replace(e.Message, "").Trim();
+        return message.Length == 0 ? "malformed YAML" : $"malformed YAML: {message}";
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex MarkPrefix();
+}

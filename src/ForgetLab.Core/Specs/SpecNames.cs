@@ -1,0 +1,31 @@
+namespace ForgetLab.Core.Specs;
+
+/// <summary>The YAML spelling of the spec enums, in one place for the loader, hashes and messages.</summary>
+public static class SpecNames
+{
+    public static IReadOnlyDictionary<string, TargetTask> TargetTasks { get; } = new Dictionary<string, TargetTask>
+    {
+        ["format"] = TargetTask.Format,
+        ["conflicting_facts"] = TargetTask.ConflictingFacts,
+        ["new_entities"] = TargetTask.NewEntities,
+    };
+
+    public static IReadOnlyDictionary<string, LrSchedule> Schedules { get; } = new Dictionary<string, LrSchedule>
+    {
+        ["cosine"] = LrSchedule.Cosine,
+        ["constant"] = LrSchedule.Constant,
+        ["linear"] = LrSchedule.Linear,
+    };
+
+    public static IReadOnlyDictionary<string, MethodType> MethodTypes { get; } = new Dictionary<string, MethodType>
+    {
+        ["full"] = MethodType.Full,
+        ["lora"] = MethodType.Lora,
+    };
+
+    public static string Of(TargetTask value) => TargetTasks.Single(p => p.Value == value).Key;
+
+    public static string Of(LrSchedule value) => Schedules.Single(p => p.Value == value).Key;
+
+    public static string Of(MethodType value) => MethodTypes.Single(p => p.Value == value).Key;
+}

@@ -1,0 +1,379 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// Maps a spec's YAML tree onto <see cref="LabSpec"/>, field by field, checking types, ranges and
+/// cross-field rules. It keeps going after an error so one pass reports everything; the result is
+/// null when anything was wrong.
+/// </summary>
+internal sealed partial class SpecReader(SpecErrorList errors, string baseDirectory)
+{
+    private const int MaxSteps = 1_000_000;
+    private const int MaxBatch = 4096;
+
+    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "eval"];
+    private static readonly string[] BaseFields = ["world", "path", "model", "pretrain"];
+    private static readonly string[] ModelFields = ["n_layer", "n_head", "n_embd", "n_ctx", "dropout"];
+    private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
+    private static readonly string[] TrainFields = [.. PretrainFields, "checkpoint_every"];
+    private static readonly string[] TargetFields = ["task", "count"];
+    private static readonly string[] GridFields = ["method", "lr", "steps", "seed"];
+    private static readonly string[] MethodFields = ["type", "name", "lr"];
+    private static readonly string[] LoraFields = ["rank", "alpha", "dropout", "target_modules"];
+    private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples"];
+
+    private const string NameRule = "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit";
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    public LabSpec? Read(YamlNode root)
+    {
+        if (YamlFields.Open(root, "", errors) is not { } spec) return null;
+        var before = errors.Count;
+        spec.AllowOnly(SpecFields);
+
+        var name = spec.Require("name") ? Name(spec, "name") : null;
+        var description = spec.String("description");
+        var seed = spec.Int("seed", 0, 0, int.MaxValue);
+        var baseModel = spec.Require("base") && spec.Mapping("base") is { } b ? ReadBase(b) : null;
+        var target = spec.Require("target") && spec.Mapping("target") is { } t ? ReadTarget(t) : null;
+        var suites = spec.Require("suites") ? ReadSuites(spec) : null;
+        var (train, warmup) = spec.Has("train")
+            ? spec.Mapping("train") is { } tr ? ReadTrain(tr) : (null, null)
+            : (new TrainSpec(), new TrainSpec().WarmupSteps);
+        var (grid, methodLines) = spec.Has("grid")
+            ? spec.Mapping("grid") is { } g ? ReadGrid(g, warmup) : (null, [])
+            : (new GridSpec(), []);
+        var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e) : null : new EvalSpec();
+
+        if (errors.Count > before || name is null || seed is null || baseModel is null || target is null
+            || suites is null || train is null || grid is null || eval is null)
+            return null;
+
+        var lab = new LabSpec
+        {
+            Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
+            Suites = suites, Train = train, Grid = grid, Eval = eval,
+        };
+        CheckRuns(lab, spec, methodLines);
+        return errors.Count > before ? null : lab;
+    }
+
+    private string? Name(YamlFields fields, string key)
+    {
+        var name = fields.String(key);
+        if (name is not null && !NamePattern().IsMatch(name))
+        {
+            fields.Error(key, NameRule);
+            return null;
+        }
+
+        return name;
+    }
+
+    private BaseModelSpec? ReadBase(YamlFields b)
+    {
+        var before = errors.Count;
+        b.AllowOnly(BaseFields);
+        if (b.Has("path"))
+        {
+            foreach (var other in new[] { "world", "model", "pretrain" }.Where(b.Has))
+                b.Error(other, "cannot be combined with 'path' (a model folder brings its own config.json)");
+            var path = ModelFolder(b);
+            return errors.Count > before || path is null ? null : new BaseModelSpec { World = null, Path = path };
+        }
+
+        if (!b.Has("world"))
+        {
+            errors.Add(b.Line, b.PathOf("world"), "required field is missing (or give 'path' to a model folder)");
+            return null;
+        }
+
+        var world = b.String("world");
+        if (world is not null && !BaseModelSpec.KnownWorlds.Contains(world))
+            b.Error("world", YamlValues.UnknownValue(world, [.. BaseModelSpec.KnownWorlds]));
+        var model = b.Has("model") ? b.Mapping("model") is { } m ? ReadModel(m) : null : new ModelConfigSpec();
+        var pretrain = b.Has("pretrain") ? b.Mapping("pretrain") is { } p ? ReadPretrain(p) : null : new PretrainSpec();
+        return errors.Count > before || model is null || pretrain is null
+            ? null
+            : new BaseModelSpec { World = world, Model = model, Pretrain = pretrain };
+    }
+
+    private string? ModelFolder(YamlFields b)
+    {
+        if (b.String("path") is not { } typed) return null;
+        var full = Path.GetFullPath(Path.Combine(baseDirectory, typed));
+        if (!Directory.Exists(full))
+            b.Error("path", $"model folder '{typed}' not found");
+        else if (!File.Exists(Path.Combine(full, "config.json")))
+            b.Error("path", $"model folder '{typed}' has no config.json");
+        else
+            return full;
+        return null;
+    }
+
+    private ModelConfigSpec? ReadModel(YamlFields m)
+    {
+        var before = errors.Count;
+        m.AllowOnly(ModelFields);
+        var d = new ModelConfigSpec();
+        var nLayer = m.Int("n_layer", d.NLayer, 1, 64);
+        var nHead = m.Int("n_head", d.NHead, 1, 64);
+        var nEmbd = m.Int("n_embd", d.NEmbd, 8, 8192);
+        var nCtx = m.Int("n_ctx", d.NCtx, 8, 4096);
+        var dropout = m.Double("dropout", d.Dropout, NumberRange.Probability);
+        if (nHead is { } heads && nEmbd is { } width && width % heads != 0)
+            m.Error("n_embd", $"must be divisible by n_head ({heads})");
+        return errors.Count > before ? null : new ModelConfigSpec
+        {
+            NLayer = nLayer!.Value, NHead = nHead!.Value, NEmbd = nEmbd!.Value, NCtx = nCtx!.Value, Dropout = dropout!.Value,
+        };
+    }
+
+    private PretrainSpec? ReadPretrain(YamlFields p)
+    {
+        var before = errors.Count;
+        p.AllowOnly(PretrainFields);
+        var d = new PretrainSpec();
+        var steps = p.Int("steps", d.Steps, 1, MaxSteps);
+        var batch = p.Int("batch_size", d.BatchSize, 1, MaxBatch);
+        var lr = p.Double("lr", d.Lr, NumberRange.LearningRate);
+        var warmup = Warmup(p, d.WarmupSteps, steps);
+        var schedule = p.Enum("schedule", d.Schedule, SpecNames.Schedules);
+        var decay = p.Double("weight_decay", d.WeightDecay, NumberRange.Between(0, 1));
+        var clip = p.Double("grad_clip", d.GradClip, NumberRange.Between(0, 1000));
+        return errors.Count > before ? null : new PretrainSpec
+        {
+            Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value, WarmupSteps = warmup!.Value,
+            Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value,
+        };
+    }
+
+    private (TrainSpec? Train, int? Warmup) ReadTrain(YamlFields t)
+    {
+        var before = errors.Count;
+        t.AllowOnly(TrainFields);
+        var d = new TrainSpec();
+        var steps = t.Int("steps", d.Steps, 1, MaxSteps);
+        var batch = t.Int("batch_size", d.BatchSize, 1, MaxBatch);
+        var lr = t.Double("lr", d.Lr, NumberRange.LearningRate);
+        var warmup = Warmup(t, d.WarmupSteps, steps);
+        var schedule = t.Enum("schedule", d.Schedule, SpecNames.Schedules);
+        var decay = t.Double("weight_decay", d.WeightDecay, NumberRange.Between(0, 1));
+        var clip = t.Double("grad_clip", d.GradClip, NumberRange.Between(0, 1000));
+        var every = t.Int("checkpoint_every", d.CheckpointEvery, 1, MaxSteps);
+        if (errors.Count > before) return (null, warmup);
+        return (new TrainSpec
+        {
+            Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value, WarmupSteps = warmup!.Value,
+            Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value, CheckpointEvery = every!.Value,
+        }, warmup);
+    }
+
+    private static int? Warmup(YamlFields fields, int fallback, int? steps)
+    {
+        var warmup = fields.Int("warmup_steps", fallback, 0, MaxSteps);
+        if (warmup is { } w && steps is { } s && w > s)
+        {
+            fields.Error("warmup_steps", $"must not exceed steps ({s})");
+            return null;
+        }
+
+        return warmup;
+    }
+
+    private TargetSpec? ReadTarget(YamlFields t)
+    {
+        var before = errors.Count;
+        t.AllowOnly(TargetFields);
+        var task = t.Require("task") ? t.Enum("task", default(TargetTask), SpecNames.TargetTasks) : null;
+        var count = t.Int("count", new TargetSpec().Count, 1, 100_000);
+        return errors.Count > before ? null : new TargetSpec { Task = task!.Value, Count = count!.Value };
+    }
+
+    private List<SuiteRef>? ReadSuites(YamlFields spec)
+    {
+        if (spec.List("suites") is not { } nodes) return null;
+        var before = errors.Count;
+        var suites = new List<SuiteRef>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var path = $"suites[{i}]";
+            if (YamlValues.String(nodes[i], path, errors) is not { } entry) continue;
+            SuiteRef? suite;
+            if (BuiltInSuites.Contains(entry))
+                suite = SuiteRef.BuiltIn(entry);
+            else if (LooksLikePath(entry))
+            {
+                var full = Path.GetFullPath(Path.Combine(baseDirectory, entry));
+                suite = File.Exists(full) ? new SuiteRef(entry, full) : null;
+                if (suite is null) errors.Add(nodes[i], path, $"suite file '{entry}' not found");
+            }
+            else
+            {
+                suite = null;
+                errors.Add(nodes[i], path,
+                    $"unknown suite '{entry}'{NameSuggestion.DidYouMean(entry, BuiltInSuites.Names)} " +
+                    $"(expected a built-in suite: {string.Join(", ", BuiltInSuites.Names)}; or a path to a suite .yaml file)");
+            }
+
+            if (suite is null) continue;
+            if (!seen.Add(suite.FilePath ?? suite.Name))
+                errors.Add(nodes[i], path, $"duplicate suite '{entry}'");
+            else
+                suites.Add(suite);
+        }
+
+        return errors.Count > before ? null : suites;
+    }
+
+    private static bool LooksLikePath(string entry) =>
+        entry.Contains('/') || entry.Contains('\\')
+        || entry.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || entry.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    private (GridSpec? Grid, List<int> MethodLines) ReadGrid(YamlFields g, int? warmup)
+    {
+        var before = errors.Count;
+        g.AllowOnly(GridFields);
+        var methodLines = new List<int>();
+        List<MethodSpec>? methods = [MethodSpec.Full];
+        if (g.Has("method"))
+        {
+            methods = null;
+            if (g.List("method") is { } nodes)
+            {
+                methods = [];
+                for (var i = 0; i < nodes.Count; i++)
+                {
+                    methodLines.Add(SpecErrorList.LineOf(nodes[i]));
+                    if (ReadMethod(nodes[i], $"{g.PathOf("method")}[{i}]") is { } method) methods.Add(method);
+                }
+            }
+        }
+
+        var lrs = Axis(g, "lr", (node, path) => YamlValues.Double(node, path, errors, NumberRange.LearningRate));
+        var steps = Axis(g, "steps", (node, path) =>
+        {
+            var value = YamlValues.Int(node, path, errors, 1, MaxSteps);
+            if (value is { } s && warmup is { } w && s < w)
+                errors.Add(node, path, $"must be at least train.warmup_steps ({w})");
+            return value;
+        });
+        var seeds = Axis(g, "seed", (node, path) => YamlValues.Int(node, path, errors, 0, int.MaxValue));
+
+        if (errors.Count > before || methods is null) return (null, methodLines);
+        return (new GridSpec { Methods = methods, Lr = lrs, Steps = steps, Seeds = seeds }, methodLines);
+    }
+
+    /// <summary>A grid axis: a non-empty list of distinct values; null when absent.</summary>
+    private List<T>? Axis<T>(YamlFields g, string key, Func<YamlNode, string, T?> read) where T : struct
+    {
+        if (g.List(key) is not { } nodes) return null;
+        var values = new List<T>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var path = $"{g.PathOf(key)}[{i}]";
+            if (read(nodes[i], path) is not { } value) continue;
+            var first = values.IndexOf(value);
+            if (first >= 0) errors.Add(nodes[i], path, $"same value as {g.PathOf(key)}[{first}]");
+            values.Add(value);
+        }
+
+        return values;
+    }
+
+    private MethodSpec? ReadMethod(YamlNode node, string path)
+    {
+        // "- lora" is short for a method with default settings.
+        if (node is YamlScalarNode)
+            return YamlValues.Enum(node, path, errors, SpecNames.MethodTypes) is { } shortType
+                ? new MethodSpec { Type = shortType, Lora = shortType == MethodType.Lora ? new LoraSpec() : null }
+                : null;
+
+        if (YamlFields.Open(node, path, errors) is not { } m) return null;
+        var before = errors.Count;
+        var type = m.Require("type") ? m.Enum("type", MethodType.Full, SpecNames.MethodTypes) : null;
+        string[] allowed = type == MethodType.Full ? MethodFields : [.. MethodFields, .. LoraFields];
+        m.AllowOnly(allowed, field => LoraFields.Contains(field) ? "applies only to type 'lora'" : null);
+        var name = m.Has("name") ? Name(m, "name") : null;
+        var lr = m.Has("lr") ? m.Double("lr", 0, NumberRange.LearningRate) : null;
+        var lora = type == MethodType.Lora ? ReadLora(m) : null;
+        if (errors.Count > before || type is null) return null;
+        return new MethodSpec { Type = type.Value, Name = name, Lr = lr, Lora = lora };
+    }
+
+    private LoraSpec? ReadLora(YamlFields m)
+    {
+        var before = errors.Count;
+        var d = new LoraSpec();
+        var rank = m.Int("rank", d.Rank, 1, 1024);
+        var alpha = m.Double("alpha", d.Alpha, NumberRange.Positive);
+        var dropout = m.Double("dropout", d.Dropout, NumberRange.Probability);
+        var modules = d.TargetModules;
+        if (m.Has("target_modules"))
+        {
+            var list = new List<string>();
+            var nodes = m.List("target_modules") ?? [];
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var path = $"{m.PathOf("target_modules")}[{i}]";
+                if (YamlValues.String(nodes[i], path, errors) is not { } module) continue;
+                if (list.IndexOf(module) is var first and >= 0)
+                    errors.Add(nodes[i], path, $"same value as {m.PathOf("target_modules")}[{first}]");
+                list.Add(module);
+            }
+
+            modules = list;
+        }
+
+        return errors.Count > before ? null : new LoraSpec
+        {
+            Rank = rank!.Value, Alpha = alpha!.Value, Dropout = dropout!.Value, TargetModules = modules,
+        };
+    }
+
+    private EvalSpec? ReadEval(YamlFields e)
+    {
+        var before = errors.Count;
+        e.AllowOnly(EvalFields);
+        var d = new EvalSpec();
+        var maxItems = e.Int("max_items", d.MaxItems, 0, 1_000_000);
+        var batch = e.Int("batch_size", d.BatchSize, 1, MaxBatch);
+        var resamples = e.Int("bootstrap_resamples", d.BootstrapResamples, 100, 1_000_000);
+        return errors.Count > before ? null : new EvalSpec
+        {
+            MaxItems = maxItems!.Value, BatchSize = batch!.Value, BootstrapResamples = resamples!.Value,
+        };
+    }
+
+    /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>
+    private void CheckRuns(LabSpec lab, YamlFields spec, List<int> methodLines)
+    {
+        var count = GridExpansion.Count(lab);
+        if (count > GridExpansion.MaxRuns)
+        {
+            spec.Error("grid", $"expands to {count} runs; at most {GridExpansion.MaxRuns} are allowed");
+            return;
+        }
+
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lrs = lab.Grid.Lr ?? [lab.Train.Lr];
+        var steps = lab.Grid.Steps ?? [lab.Train.Steps];
+        var seeds = lab.Grid.Seeds ?? [lab.Seed];
+        for (var i = 0; i < lab.Grid.Methods.Count; i++)
+        {
+            var method = lab.Grid.Methods[i];
+            var clash = (method.Lr is { } own ? [own] : lrs)
+                .SelectMany(lr => steps.SelectMany(s => seeds.Select(seed => GridExpansion.RunName(method, lr, s, seed))))
+                .Select(name => (Name: name, Owner: owner.TryAdd(name, i) ? i : owner[name]))
+                .FirstOrDefault(n => n.Owner != i);
+            if (clash.Name is not null)
+                errors.Add(methodLines.ElementAtOrDefault(i), $"grid.method[{i}]",
+                    $"gives the same run name as grid.method[{clash.Owner}] ('{clash.Name}'); give one of them a distinct 'name'");
+        }
+    }
+}

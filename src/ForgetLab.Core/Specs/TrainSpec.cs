@@ -1,0 +1,34 @@
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// Fine-tuning settings. In a spec these are the defaults for every run of the grid; in a
+/// <see cref="RunRecipe"/> they are the run's resolved settings (lr and steps from the grid).
+/// Consolidation settings (replay, EWC, L2-SP, distillation, early stopping) belong here as
+/// further optional records, each defaulting to "off".
+/// </summary>
+public sealed record TrainSpec
+{
+    /// <summary>Optimizer steps. Default 100; 1..1,000,000.</summary>
+    public int Steps { get; init; } = 100;
+
+    /// <summary>Sequences per step. Default 16; 1..4096.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Peak learning rate. Default 1e-4; in (0, 1].</summary>
+    public double Lr { get; init; } = 1e-4;
+
+    /// <summary>Linear warm-up steps. Default 10; at most <see cref="Steps"/> (and every grid steps value).</summary>
+    public int WarmupSteps { get; init; } = 10;
+
+    /// <summary>Schedule after warm-up. Default cosine.</summary>
+    public LrSchedule Schedule { get; init; } = LrSchedule.Cosine;
+
+    /// <summary>AdamW weight decay. Default 0; 0..1.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Gradient-norm clip; 0 turns clipping off. Default 1.0; 0..1000.</summary>
+    public double GradClip { get; init; } = 1.0;
+
+    /// <summary>Save and evaluate a checkpoint every this many steps (and always at the end). Default 50; 1..1,000,000.</summary>
+    public int CheckpointEvery { get; init; } = 50;
+}

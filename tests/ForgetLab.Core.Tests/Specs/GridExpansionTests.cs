@@ -1,0 +1,114 @@
+using ForgetLab.Core.Specs;
+
+namespace ForgetLab.Core.Tests.Specs;
+
+public class GridExpansionTests
+{
+    private static LabSpec Spec(GridSpec grid) => new()
+    {
+        Name = "g",
+        Seed = 7,
+        Train = new TrainSpec { Steps = 100, Lr = 1e-4, BatchSize = 32, Schedule = LrSchedule.Linear, CheckpointEvery = 25 },
+        Grid = grid,
+    };
+
+    [Fact]
+    public void QuickstartExpandsToTwoFullRunsAndOneLoraRunAtItsOwnRate()
+    {
+        var spec = SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml"));
+
+        var runs = GridExpansion.Expand(spec);
+
+        Assert.Equal(
+            ["full-lr1e-4-steps100-seed1", "full-lr3e-4-steps100-seed1", "lora-r8-lr1e-3-steps100-seed1"],
+            runs.Select(r => r.Name));
+        Assert.Equal(3, GridExpansion.Count(spec));
+    }
+
+    [Fact]
+    public void AMethodWithItsOwnLrIsNotCrossedWithTheLrAxis()
+    {
+        var spec = Spec(new GridSpec
+        {
+            Methods = [MethodSpec.Full, MethodSpec.LoRA(lr: 2e-3), MethodSpec.LoRA(new LoraSpec { Rank = 16 })],
+            Lr = [1e-4, 3e-4, 1e-3],
+        });
+
+        var runs = GridExpansion.Expand(spec);
+
+        Assert.Equal([1e-4, 3e-4, 1e-3], runs.Where(r => r.Method.Type == MethodType.Full).Select(r => r.Lr));
+        Assert.Equal([2e-3], runs.Where(r => r.Method.Lr is not null).Select(r => r.Lr));
+        Assert.Equal([1e-4, 3e-4, 1e-3], runs.Where(r => r.Method.Lora?.Rank == 16).Select(r => r.Lr));
+        Assert.Equal(7, runs.Count);
+    }
+
+    [Fact]
+    public void EveryAxisMultipliesTheRunCountInMethodLrStepsSeedOrder()
+    {
+        var spec = Spec(new GridSpec
+        {
+            Methods = [MethodSpec.Full, MethodSpec.LoRA()],
+            Lr = [1e-4, 1e-3],
+            Steps = [50, 100, 200],
+            Seeds = [1, 2],
+        });
+
+        var runs = GridExpansion.Expand(spec);
+
+        Assert.Equal(24, runs.Count);
+        Assert.Equal(24, GridExpansion.Count(spec));
+        Assert.Equal(
+            ["full-lr1e-4-steps50-seed1", "full-lr1e-4-steps50-seed2", "full-lr1e-4-steps100-seed1"],
+            runs.Take(3).Select(r => r.Name));
+        Assert.Equal("lora-r8-lr1e-3-steps200-seed2", runs[^1].Name);
+    }
+
+    [Fact]
+    public void MissingAxesTakeTheTrainDefaultsAndTheSpecSeed()
+    {
+        var run = Assert.Single(GridExpansion.Expand(Spec(new GridSpec())));
+
+        Assert.Equal("full-lr1e-4-steps100-seed7", run.Name);
+        Assert.Equal(7, run.Seed);
+    }
+
+    [Fact]
+    public void ARecipeKeepsTheRestOfTheTrainSettings()
+    {
+        var spec = Spec(new GridSpec { Lr = [5e-4], Steps = [40] });
+
+        var run = Assert.Single(GridExpansion.Expand(spec));
+
+        Assert.Equal(spec.Train with { Lr = 5e-4, Steps = 40 }, run.Train);
+        Assert.Equal((5e-4, 40), (run.Lr, run.Steps));
+        Assert.Equal(32, run.Train.BatchSize);
+        Assert.Equal(LrSchedule.Linear, run.Train.Schedule);
+    }
+
+    [Fact]
+    public void AMethodNameReplacesTheDerivedLabel()
+    {
+        var spec = Spec(new GridSpec { Methods = [MethodSpec.LoRA() with { Name = "lora-wide" }] });
+
+        Assert.Equal("lora-wide-lr1e-4-steps100-seed7", Assert.Single(GridExpansion.Expand(spec)).Name);
+    }
+
+    [Fact]
+    public void TwoMethodsGivingTheSameNamesAreRefused()
+    {
+        var spec = Spec(new GridSpec { Methods = [MethodSpec.LoRA(), MethodSpec.LoRA(new LoraSpec { Alpha = 32 })] });
+
+        var e = Assert.Throws<InvalidOperationException>(() => GridExpansion.Expand(spec));
+
+        Assert.Contains("lora-r8-lr1e-4-steps100-seed7", e.Message);
+    }
+
+    [Theory]
+    [InlineData(1e-4, "1e-4")]
+    [InlineData(3e-4, "3e-4")]
+    [InlineData(2.5e-4, "2.5e-4")]
+    [InlineData(0.01, "1e-2")]
+    [InlineData(1.0, "1e0")]
+    public void LearningRatesAreWrittenShortInRunNames(double lr, string expected) =>
+        Assert.Equal(expected, GridExpansion.FormatNumber(lr));
+}

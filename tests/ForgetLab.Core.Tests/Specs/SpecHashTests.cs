@@ -1,0 +1,60 @@
+using ForgetLab.Core.Specs;
+
+namespace ForgetLab.Core.Tests.Specs;
+
+public class SpecHashTests
+{
+    private static readonly LabSpec Spec = SpecText.Parse(SpecText.Valid);
+
+    [Fact]
+    public void TheCanonicalTextHasAFixedShape()
+    {
+        Assert.Equal(
+            """{"v":1,"world":"builtin","seed":1,"model":{"n_layer":2,"n_head":2,"n_embd":32,"n_ctx":32,"dropout":0},"pretrain":{"steps":10,"batch_size":16,"lr":0.001,"warmup_steps":2,"schedule":"cosine","weight_decay":0.01,"grad_clip":1}}""",
+            SpecHash.CanonicalBaseJson(Spec.Base, Spec.Seed));
+    }
+
+    [Fact]
+    public void TheHashIsStableAcrossLoadsAndRuns()
+    {
+        var again = SpecText.Parse(SpecText.Valid);
+
+        Assert.Equal(SpecHash.ForBase(Spec), SpecHash.ForBase(again));
+        Assert.Matches("^[0-9a-f]{16}$", SpecHash.ForBase(Spec));
+        Assert.Equal(PinnedHash, SpecHash.ForBase(Spec));
+    }
+
+    // The model cache is keyed by this value: changing it orphans every cached base.
+    private const string PinnedHash = "3fad97a009a8b2eb";
+
+    public static TheoryData<string, string> BaseChanges => new()
+    {
+        { "    lr: 1.0e-3", "    lr: 2.0e-3" },
+        { "    steps: 10", "    steps: 11" },
+        { "    warmup_steps: 2\ntarget", "    warmup_steps: 3\ntarget" },
+        { "    n_layer: 2", "    n_layer: 3" },
+        { "    dropout: 0.0", "    dropout: 0.1" },
+        { "seed: 1\n", "seed: 2\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BaseChanges))]
+    public void ChangingPretrainingChangesTheHash(string find, string replace) =>
+        Assert.NotEqual(SpecHash.ForBase(Spec), SpecHash.ForBase(SpecText.Parse(SpecText.With(find, replace))));
+
+    public static TheoryData<string, string> NonBaseChanges => new()
+    {
+        { "name: t", "name: other" },
+        { "lr: [1.0e-4, 3.0e-4]", "lr: [1.0e-4, 3.0e-4, 1.0e-3]" },
+        { "steps: [20]", "steps: [20, 40]" },
+        { "      rank: 4", "      rank: 16" },
+        { "  lr: 1.0e-4\n", "  lr: 5.0e-4\n" },
+        { "[target, capitals_recall]", "[target]" },
+        { "  count: 5", "  count: 9" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonBaseChanges))]
+    public void ChangingGridTrainTargetOrSuitesKeepsTheHash(string find, string replace) =>
+        Assert.Equal(SpecHash.ForBase(Spec), SpecHash.ForBase(SpecText.Parse(SpecText.With(find, replace))));
+}
