@@ -18,6 +18,7 @@ public static class BuiltInSuites
         "element_symbols",
         "element_numbers",
         "arithmetic",
+        "copying",
         "text_perplexity",
         "kl_to_base",
     ];

@@ -11,12 +11,12 @@ public static class ParameterDrift
 {
     public static IReadOnlyDictionary<string, double> Compute(GptModel baseModel, GptModel tuned)
     {
-        var before = baseModel.state_dict();
+        var before = baseModel.EffectiveStateDict();
         var sums = new SortedDictionary<string, (double Diff, double Norm)>(StringComparer.Ordinal);
         using var _ = no_grad();
-        foreach (var (key, value) in tuned.state_dict())
+        foreach (var (key, value) in tuned.EffectiveStateDict())
         {
-            if (key.Contains(".lora_", StringComparison.Ordinal) || !before.TryGetValue(key, out var reference)) continue;
+            if (!before.TryGetValue(key, out var reference)) continue;
             var group = Group(key);
             var diff = (value - reference).pow(2).sum().item<float>();
             var norm = reference.pow(2).sum().item<float>();

@@ -62,6 +62,10 @@ public sealed class Conv1D : nn.Module<Tensor, Tensor>
         register_module("lora_B", lora_B);
     }
 
+    /// <summary>The weight this layer applies: the base weight plus the adapter's update, (in, out).</summary>
+    public Tensor EffectiveWeight() =>
+        lora_A is null ? weight.detach() : weight.detach() + lora_B!.weight!.detach().matmul(lora_A.weight!.detach()).t().mul(loraScaling);
+
     /// <summary>Folds the adapter into the weight (W += (B·A)ᵀ·scaling) and zeroes B, so logits are unchanged.</summary>
     internal void MergeLora()
     {

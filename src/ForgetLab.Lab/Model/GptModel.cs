@@ -38,6 +38,20 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     public IEnumerable<(string Path, Conv1D Layer)> Conv1DLayers() =>
         named_modules().Where(m => m.module is Conv1D).Select(m => (m.name, (Conv1D)m.module));
 
+    /// <summary>
+    /// The weights the model effectively computes with: the state dict without adapter tensors, each
+    /// adapted Conv1D weight replaced by base + B·A·scaling. Drift measured on these is comparable
+    /// between full fine-tuning and LoRA.
+    /// </summary>
+    public Dictionary<string, Tensor> EffectiveStateDict()
+    {
+        var result = state_dict().Where(kv => !kv.Key.Contains(".lora_", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.detach());
+        foreach (var (path, layer) in Conv1DLayers())
+            if (layer.HasLora) result[path + ".weight"] = layer.EffectiveWeight();
+        return result;
+    }
+
     /// <summary>GPT-2 initialisation: N(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·n_layer).</summary>
     private void Initialise()
     {

@@ -1,0 +1,80 @@
+using ForgetLab.Core.Analysis;
+using ForgetLab.Lab.Suites;
+
+namespace ForgetLab.Lab.Evaluation;
+
+/// <summary>
+/// Scores one model on one suite and keeps every item's outcome (so results compare item by item):
+/// <c>multiple_choice</c> → acc / acc_norm (1 or 0 per item), <c>generate_until</c> → exact match
+/// (1 or 0), <c>loglikelihood_rolling</c> → nats per token, <c>kl_to_base</c> → mean token KL to the base.
+/// </summary>
+public sealed class SuiteEvaluator(int maxNewTokens = 12)
+{
+    /// <param name="reference">The base model, for <c>kl_to_base</c>; null when <paramref name="model"/> is the base.</param>
+    public SuiteEvaluation Evaluate(ILanguageModel model, SuiteDefinition suite, ILanguageModel? reference = null)
+    {
+        var ids = suite.Items.Select(i => i.Id).ToList();
+        var responses = new string?[suite.Items.Count];
+        var (values, kind, higherIsBetter, chance) = suite.Kind switch
+        {
+            SuiteKinds.MultipleChoice => (MultipleChoice(model, suite, responses), OutcomeKind.Binary, true, ChanceOfChoices(suite)),
+            SuiteKinds.GenerateUntil => (ExactMatch(model, suite, responses), OutcomeKind.Binary, true, (double?)0.0),
+            SuiteKinds.LoglikelihoodRolling => (Rolling(model, suite), OutcomeKind.Continuous, false, (double?)null),
+            SuiteKinds.KlToBase => (Kl(model, suite, reference), OutcomeKind.Continuous, false, (double?)null),
+            _ => throw new InvalidDataException($"suite '{suite.Name}': unknown kind '{suite.Kind}'"),
+        };
+        var outcomes = new SuiteOutcomes(suite.Name, suite.Version, ParseCategory(suite), kind, suite.Metric, higherIsBetter, chance, ids, values);
+        return new SuiteEvaluation(outcomes, responses);
+    }
+
+    private static double[] MultipleChoice(ILanguageModel model, SuiteDefinition suite, string?[] responses)
+    {
+        var requests = suite.Items.SelectMany(item => item.Choices.Select(c => new LoglikelihoodRequest(item.Prompt, c))).ToList();
+        var results = model.Loglikelihood(requests);
+        var normalised = suite.Metric == "acc_norm";
+        var values = new double[suite.Items.Count];
+        var k = 0;
+        for (var i = 0; i < suite.Items.Count; i++)
+        {
+            var item = suite.Items[i];
+            var best = -1;
+            var bestScore = double.NegativeInfinity;
+            for (var c = 0; c < item.Choices.Count; c++, k++)
+            {
+                // acc_norm divides by the choice's length in characters, as lm-evaluation-harness does.
+                var score = normalised ? results[k].LogProb / Math.Max(1, item.Choices[c].Length) : results[k].LogProb;
+                if (score > bestScore) (best, bestScore) = (c, score);
+            }
+            values[i] = best == item.Gold ? 1 : 0;
+            responses[i] = item.Choices[best];
+        }
+        return values;
+    }
+
+    private double[] ExactMatch(ILanguageModel model, SuiteDefinition suite, string?[] responses)
+    {
+        var outputs = model.GenerateUntil(suite.Items.Select(i => i.Prompt).ToList(), suite.Until[0], maxNewTokens);
+        outputs.ToArray().CopyTo(responses, 0);
+        return suite.Items.Select((item, i) => Normalise(outputs[i]) == Normalise(item.Target) ? 1.0 : 0.0).ToArray();
+    }
+
+    private static double[] Rolling(ILanguageModel model, SuiteDefinition suite) =>
+        model.LoglikelihoodRolling(suite.Items.Select(i => i.Target).ToList()).Select(r => r.NatsPerToken).ToArray();
+
+    private static double[] Kl(ILanguageModel model, SuiteDefinition suite, ILanguageModel? reference) =>
+        reference is null
+            ? new double[suite.Items.Count] // the base against itself: KL is zero by definition
+            : model.KlFrom(reference, suite.Items.Select(i => i.Prompt).ToList()).ToArray();
+
+    private static double? ChanceOfChoices(SuiteDefinition suite) =>
+        suite.Items.Count == 0 ? null : suite.Items.Average(i => 1.0 / Math.Max(1, i.Choices.Count));
+
+    /// <summary>Exact match compares whitespace-collapsed, lower-cased text without a trailing full stop.</summary>
+    internal static string Normalise(string text) =>
+        string.Join(' ', text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.', ' ');
+
+    private static SuiteCategory ParseCategory(SuiteDefinition suite) =>
+        Enum.TryParse<SuiteCategory>(suite.Category, ignoreCase: true, out var category)
+            ? category
+            : throw new InvalidDataException($"suite '{suite.Name}': unknown category '{suite.Category}'");
+}
