@@ -167,7 +167,8 @@ public static class FairSharePolicy
             return byLoad != 0 ? byLoad : string.CompareOrdinal(a.Share.TenantId, b.Share.TenantId);
         });
 
-        private readonly List<ShapeCursor> _shapes;
+        private readonly RunQueue.TenantRuns _runs;
+        private List<ShapeCursor>? _shapes;  // built when the tenant first contends; most tenants in a small round never do
         private List<ShapeCursor>? _unfit;
 
         public TenantRound(TenantShare share, int allocated, RunQueue.TenantRuns runs)
@@ -175,7 +176,7 @@ public static class FairSharePolicy
             Share = share;
             Allocated = allocated;
             Remaining = runs.Count;
-            _shapes = runs.Shapes.Select(pair => new ShapeCursor(pair.Key, pair.Value)).ToList();
+            _runs = runs;
         }
 
         public TenantShare Share { get; }
@@ -190,6 +191,7 @@ public static class FairSharePolicy
         /// </summary>
         public ShapeCursor? BestFitting(FreeDeviceIndex devices)
         {
+            _shapes ??= [.. _runs.ShapeArray.Select(pair => new ShapeCursor(pair.Key, pair.Value))];
             ShapeCursor? best = null;
             for (var i = _shapes.Count - 1; i >= 0; i--)
             {
@@ -227,15 +229,25 @@ public static class FairSharePolicy
         /// <summary>Why the tenant's highest-ranked remaining run waits.</summary>
         public WaitingTenant Waiting()
         {
-            var head = _shapes.Concat(_unfit ?? [])
-                .Where(cursor => !cursor.Exhausted)
-                .Select(cursor => cursor.Current)
-                .Min(RunOrder.Instance)!;
-            var reason = Allocated + head.DevicesNeeded > Share.Quota.MaxConcurrentDevices
+            QueuedRun? head = null;
+            if (_shapes is null)
+            {
+                foreach (var (_, runs) in _runs.ShapeArray) head = First(head, runs.Min);
+            }
+            else
+            {
+                foreach (var cursor in _shapes) head = cursor.Exhausted ? head : First(head, cursor.Current);
+                foreach (var cursor in _unfit ?? []) head = cursor.Exhausted ? head : First(head, cursor.Current);
+            }
+
+            var reason = Allocated + head!.DevicesNeeded > Share.Quota.MaxConcurrentDevices
                 ? WaitReason.OverConcurrentQuota
                 : WaitReason.NoMatchingDevice;
             return new WaitingTenant(Share.TenantId, reason, Remaining);
         }
+
+        private static QueuedRun? First(QueuedRun? a, QueuedRun? b) =>
+            a is null ? b : b is null ? a : RunOrder.Instance.Compare(a, b) <= 0 ? a : b;
     }
 
     /// <summary>Position in one shape's sorted runs; runs before it were placed this round.</summary>

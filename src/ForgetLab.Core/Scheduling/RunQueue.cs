@@ -138,5 +138,8 @@ public sealed class RunQueue
     internal sealed record TenantRuns(ImmutableDictionary<RunShape, ImmutableSortedSet<QueuedRun>> Shapes, int Count)
     {
         public static TenantRuns None { get; } = new(ImmutableDictionary<RunShape, ImmutableSortedSet<QueuedRun>>.Empty, 0);
+
+        /// <summary>The per-shape sets as an array: a round reads them for every tenant, and enumerating the dictionary is slow.</summary>
+        public KeyValuePair<RunShape, ImmutableSortedSet<QueuedRun>>[] ShapeArray { get; } = [.. Shapes];
     }
 }
