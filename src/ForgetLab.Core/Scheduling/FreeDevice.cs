@@ -1,0 +1,7 @@
+namespace ForgetLab.Core.Scheduling;
+
+/// <summary>A device a worker reported free.</summary>
+/// <param name="WorkerId">Reporting worker.</param>
+/// <param name="DeviceId">Device on that worker, e.g. "cuda:0" or "cpu:0".</param>
+/// <param name="Kind">Its kind, e.g. <see cref="DeviceKind.Cuda"/>.</param>
+public sealed record FreeDevice(string WorkerId, string DeviceId, string Kind);
