@@ -26,9 +26,10 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<LabEvent>? p
     public bool Contains(string hash) => File.Exists(Path.Combine(FolderFor(hash), SummaryFile));
 
     /// <summary>The cached base for <paramref name="spec"/>, pre-training it first when it is not cached.</summary>
-    public (string Folder, PretrainSummary Summary) GetOrPretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer)
+    /// <param name="worldVariant">Set when the world is not the default one, so its base gets a cache entry of its own.</param>
+    public (string Folder, PretrainSummary Summary) GetOrPretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer, string? worldVariant = null)
     {
-        var hash = SpecHash.ForBase(spec);
+        var hash = SpecHash.ForBase(spec) + (worldVariant is null ? "" : "-" + worldVariant);
         var folder = FolderFor(hash);
         if (!Contains(hash))
         {

@@ -26,7 +26,7 @@ public sealed class LabRunner(LabRunnerOptions options)
     public LabResult Run(LabSpec spec, string outDirectory)
     {
         if (options.Threads is { } threads) set_num_threads(threads);
-        var world = BuiltInWorld.Load(new WorldCorpusOptions(Seed: spec.Seed));
+        var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
         var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world);
         var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
         var suites = SuiteSelection.Resolve(spec, world, target);
@@ -71,7 +71,7 @@ public sealed class LabRunner(LabRunnerOptions options)
             return (folder, WordTokenizer.Load(vocab), new PretrainSummary(Path.GetFileName(folder.TrimEnd('/')), 0, 0, 0, 0, double.NaN));
         }
         var tokenizer = world.BuildTokenizer();
-        var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer);
+        var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer, options.WorldVariant);
         return (baseFolder, tokenizer, summary);
     }
 

@@ -1,3 +1,5 @@
+using ForgetLab.Lab.World;
+
 namespace ForgetLab.Lab.Experiments;
 
 /// <summary>Where a lab run keeps its model cache, how many CPU threads torch may use, and who hears progress.</summary>
@@ -10,6 +12,19 @@ public sealed record LabRunnerOptions
     public int? Threads { get; init; }
 
     public IProgress<LabEvent>? Progress { get; init; }
+
+    /// <summary>Another folder of world facts (countries.json, elements.json); null uses the built-in data. Tests use small worlds.</summary>
+    public string? WorldDataDirectory { get; init; }
+
+    /// <summary>How much generated skill text pre-training mixes in; its seed is always the spec's. Null: the defaults.</summary>
+    public WorldCorpusOptions? Corpus { get; init; }
+
+    /// <summary>Tells apart bases pre-trained on a non-default world, which share a spec hash with the default one.</summary>
+    internal string? WorldVariant =>
+        WorldDataDirectory is null && Corpus is null
+            ? null
+            : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+                $"{(WorldDataDirectory is null ? "" : string.Concat(Directory.GetFiles(WorldDataDirectory).Order().Select(File.ReadAllText)))}|{Corpus?.ArithmeticLines}|{Corpus?.CopyLines}")))[..8];
 
     public static string DefaultCacheDirectory() =>
         Environment.GetEnvironmentVariable("FORGETLAB_CACHE") is { Length: > 0 } fromEnv

@@ -1,0 +1,66 @@
+using ForgetLab.Lab.Evaluation;
+using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Tokenization;
+
+namespace ForgetLab.Lab.Tests.Evaluation;
+
+public class TorchLanguageModelTests
+{
+    private static readonly WordTokenizer Tokenizer = WordTokenizer.Build(["the capital of peru is lima .", "q : what is the capital of chile ? a : santiago .", "1 2 + 3 4 = 4 6 ."]);
+
+    /// <summary>The same seeded random model each time, sized to the tokenizer.</summary>
+    private static TorchLanguageModel Lm(int batchSize)
+    {
+        TorchSharp.torch.random.manual_seed(5);
+        return new TorchLanguageModel(new GptModel(TinyModels.Config with { VocabSize = Tokenizer.VocabSize }), Tokenizer, batchSize);
+    }
+
+    private static readonly LoglikelihoodRequest[] Requests =
+    [
+        new("the capital of peru is", "lima ."),
+        new("the capital of peru is", "santiago ."),
+        new("q : what is the capital of chile ? a :", "santiago ."),
+        new("1 2 + 3 4 =", "4 6 ."),
+        new("of", "peru"),
+    ];
+
+    [Fact]
+    public void BatchedLoglikelihoodEqualsOneRequestAtATime()
+    {
+        var batched = Lm(batchSize: 64).Loglikelihood(Requests);
+        var single = Lm(batchSize: 1).Loglikelihood(Requests);
+        for (var i = 0; i < Requests.Length; i++)
+        {
+            Assert.Equal(single[i].LogProb, batched[i].LogProb, 4);
+            Assert.Equal(single[i].IsGreedy, batched[i].IsGreedy);
+            Assert.Equal(single[i].Tokens, batched[i].Tokens);
+        }
+        Assert.All(batched, r => Assert.True(r.LogProb < 0));
+    }
+
+    [Fact]
+    public void BatchedGenerationEqualsOnePromptAtATime()
+    {
+        string[] prompts = ["the capital of peru is", "q : what is the capital of chile ? a :", "1 2 + 3 4 =", "the capital of"];
+        Assert.Equal(Lm(1).GenerateUntil(prompts, ".", 5), Lm(64).GenerateUntil(prompts, ".", 5));
+    }
+
+    [Fact]
+    public void RollingLoglikelihoodIsTheSumOverTokens()
+    {
+        var lm = Lm(8);
+        var rolling = lm.LoglikelihoodRolling(["the capital of peru is lima ."])[0];
+        // The same text as a continuation of nothing: the same tokens scored after the leading end-of-text.
+        var asContinuation = lm.Loglikelihood([new LoglikelihoodRequest("", "the capital of peru is lima .")])[0];
+        Assert.Equal(7, rolling.Tokens);
+        Assert.Equal(-asContinuation.LogProb, rolling.Nll, 3);
+    }
+
+    [Fact]
+    public void KlOfAModelToItselfIsZero()
+    {
+        var lm = Lm(8);
+        var kl = lm.KlFrom(lm, ["the capital of peru is lima .", "1 2 + 3 4 = 4 6 ."]);
+        Assert.All(kl, k => Assert.Equal(0, k, 6));
+    }
+}
