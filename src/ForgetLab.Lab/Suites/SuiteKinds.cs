@@ -15,7 +15,7 @@ public static class SuiteKinds
     {
         MultipleChoice => "acc",
         GenerateUntil => "exact_match",
-        LoglikelihoodRolling => "bits_per_token",
+        LoglikelihoodRolling => "nats_per_token",
         KlToBase => "kl",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown suite kind; expected one of {string.Join(", ", All)}."),
     };
