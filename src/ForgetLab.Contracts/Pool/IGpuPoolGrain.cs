@@ -35,9 +35,9 @@ public interface IGpuPoolGrain : IGrainWithStringKey
     [Alias("Dequeue")]
     Task Dequeue(ImmutableArray<string> runKeys);
 
-    /// <summary>Sets a tenant's weight and quotas (from the tenant grain).</summary>
+    /// <summary>Sets a tenant's weight and quotas (from the tenant grain); a null budget means no limit. Tenants never set have weight 1 and no limits.</summary>
     [Alias("SetTenantShare")]
-    Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double deviceHoursBudget);
+    Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget);
 
     /// <summary>Ends every lease past its expiry and sends its run back to the queue; answers the run keys re-queued.</summary>
     [Alias("SweepExpiredLeases")]

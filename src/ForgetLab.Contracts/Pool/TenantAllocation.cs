@@ -6,7 +6,7 @@ public sealed record TenantAllocation(
     [property: Id(0)] string TenantId,
     [property: Id(1)] double Weight,
     [property: Id(2)] int MaxConcurrentDevices,
-    [property: Id(3)] double DeviceHoursBudget,
+    [property: Id(3)] double? DeviceHoursBudget,
     [property: Id(4)] int DevicesHeld,
     [property: Id(5)] double DeviceHoursUsed,
     [property: Id(6)] int RunsQueued);

@@ -123,8 +123,8 @@ public sealed class TenantGrain(
             errors.Add(new FieldError(0, "weight", $"must be a finite number > 0, got {settings.Weight}"));
         if (settings.MaxConcurrentDevices < 0)
             errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be ≥ 0, got {settings.MaxConcurrentDevices}"));
-        if (double.IsNaN(settings.DeviceHoursBudget) || settings.DeviceHoursBudget < 0)
-            errors.Add(new FieldError(0, "deviceHoursBudget", $"must be ≥ 0 (or infinity for no limit), got {settings.DeviceHoursBudget}"));
+        if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0))
+            errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a finite number ≥ 0 (or absent for no limit), got {budget}"));
         return errors.ToImmutable();
     }
 
