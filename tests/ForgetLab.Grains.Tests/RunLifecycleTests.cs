@@ -24,7 +24,7 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
         Assert.Equal(ReportOutcome.Applied, (await run.Progress(new ProgressReport("w1/1", 25, 1.5))).Outcome);
         Assert.Equal(ReportOutcome.Applied, (await run.CheckpointSaved(new CheckpointSaved("w1/1", 25, "t/e/r/step-25/", Sha))).Outcome);
         Assert.Equal(ReportOutcome.Applied, (await run.EvaluationStarted(new EvaluationStarted("w1/1", 25))).Outcome);
-        var scores = ImmutableDictionary<string, double>.Empty.Add("target", 0.4).Add("capitals_recall", 0.8);
+        ImmutableArray<SuiteScore> scores = [new("target", 0.4), new("capitals_recall", 0.8)];
         Assert.Equal(ReportOutcome.Applied, (await run.EvaluationFinished(new EvaluationFinished("w1/1", 25, scores))).Outcome);
         var done = await run.Finished(new RunFinished("w1/1", 50, false, "trained 50 steps"));
 
@@ -38,7 +38,7 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
         Assert.Equal("trained 50 steps", view.Transitions[^1].Reason);
         Assert.Equal(cluster.Clock.GetUtcNow(), view.Transitions[^1].At);
         Assert.True(view.Transitions[2].At < view.Transitions[3].At);
-        Assert.Equal(0.8, Assert.Single(view.Checkpoints).Scores!["capitals_recall"]);
+        Assert.Equal(scores, Assert.Single(view.Checkpoints).Scores);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
         Assert.True(notLeased.StopRequested);
 
         await run.MarkLeased(new LeaseInfo("w1/2", "w1", ["cuda:0"]), "leased");
-        var evaluatedWhileLeased = await run.EvaluationFinished(new EvaluationFinished("w1/2", 10, ImmutableDictionary<string, double>.Empty));
+        var evaluatedWhileLeased = await run.EvaluationFinished(new EvaluationFinished("w1/2", 10, []));
         Assert.Equal(ReportOutcome.Rejected, evaluatedWhileLeased.Outcome);
         var completedWhileLeased = await run.Finished(new RunFinished("w1/2", 10, false, "done"));
         Assert.Equal(ReportOutcome.Rejected, completedWhileLeased.Outcome);
@@ -124,18 +124,24 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
     }
 
     [Fact]
-    public async Task TransitionsSurviveTheRunGrainBeingDeactivated()
+    public async Task TransitionsAndScoresSurviveTheRunGrainBeingDeactivated()
     {
         var (run, tenant) = await NewRun();
         await run.Enqueue("submitted");
         await run.MarkLeased(new LeaseInfo("w1/5", "w1", ["cuda:0"]), "leased to w1");
+        await run.Started(new RunStarted("w1/5"));
+        await run.CheckpointSaved(new CheckpointSaved("w1/5", 25, "t/e/r/step-25/", Sha));
+        await run.EvaluationStarted(new EvaluationStarted("w1/5", 25));
+        await run.EvaluationFinished(new EvaluationFinished("w1/5", 25, [new("arithmetic", 0.5)]));
 
         await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
 
         var view = (await run.Get(Callers.Viewer(tenant))).Value!;
-        Assert.Equal(RunState.Leased, view.State);
+        Assert.Equal(RunState.Running, view.State);
         Assert.Equal("w1/5", view.Lease!.LeaseId);
-        Assert.Equal(["submitted", "leased to w1"], view.Transitions.Select(t => t.Reason));
+        Assert.Equal(["submitted", "leased to w1"], view.Transitions.Take(2).Select(t => t.Reason));
+        Assert.Equal([new SuiteScore("arithmetic", 0.5)], Assert.Single(view.Checkpoints).Scores);
+        Assert.Equal(ReportOutcome.Duplicate, (await run.EvaluationFinished(new EvaluationFinished("w1/5", 25, [new("arithmetic", 0.5)]))).Outcome);
     }
 
     private async Task<(IRunGrain Run, string Tenant)> NewRun()

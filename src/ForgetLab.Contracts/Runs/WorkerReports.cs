@@ -35,7 +35,7 @@ public sealed record EvaluationStarted(
 public sealed record EvaluationFinished(
     [property: Id(0)] string LeaseId,
     [property: Id(1)] long Step,
-    [property: Id(2)] ImmutableDictionary<string, double> Scores);
+    [property: Id(2)] ImmutableArray<SuiteScore> Scores);
 
 /// <summary>The run ended normally (→ Completed) or by early stopping on the retention set (→ StoppedEarly).</summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.RunFinished")]

@@ -35,10 +35,7 @@ public sealed class GpuPoolGrain(
     {
         ValidateRegistration(registration);
         await SweepExpiredLeases();
-        await Save(Current with
-        {
-            Workers = Current.Workers.SetItem(registration.WorkerId, new PoolWorker(registration, clock.UtcNow)),
-        });
+        await Save(WithWorker(Current, new PoolWorker(registration, clock.UtcNow)));
     }
 
     public async Task<HeartbeatAck> Heartbeat(string workerId, ImmutableArray<string> leaseIds)
@@ -46,14 +43,14 @@ public sealed class GpuPoolGrain(
         await SweepExpiredLeases();
         var now = clock.UtcNow;
         var expiresAt = now + LeaseTtl;
-        if (!Current.Workers.TryGetValue(workerId, out var worker))
+        if (WorkerOf(workerId) is not { } worker)
         {
             return new HeartbeatAck(false, [], leaseIds.IsDefault ? [] : leaseIds, now);
         }
 
-        var held = Current.Leases.Values.Where(l => l.WorkerId == workerId).ToList();
-        var leases = Current.Leases.SetItems(held.Select(l => KeyValuePair.Create(l.LeaseId, l with { ExpiresAt = expiresAt })));
-        await Save(Current with { Leases = leases, Workers = Current.Workers.SetItem(workerId, worker with { LastSeen = now }) });
+        var held = Current.Leases.Where(l => l.WorkerId == workerId).ToList();
+        var leases = Current.Leases.Select(l => l.WorkerId == workerId ? l with { ExpiresAt = expiresAt } : l);
+        await Save(WithWorker(Current with { Leases = [.. leases] }, worker with { LastSeen = now }));
 
         var lost = (leaseIds.IsDefault ? [] : leaseIds).Where(id => !held.Any(l => l.LeaseId == id));
         return new HeartbeatAck(true, [.. held.Select(l => l.LeaseId).Order(StringComparer.Ordinal)], [.. lost], expiresAt);
@@ -62,10 +59,10 @@ public sealed class GpuPoolGrain(
     public async Task<ImmutableArray<LeaseGrant>> RequestLeases(string workerId)
     {
         await SweepExpiredLeases();
-        if (!Current.Workers.TryGetValue(workerId, out var worker)) return [];
+        if (WorkerOf(workerId) is not { } worker) return [];
 
         var grants = ImmutableArray.CreateBuilder<LeaseGrant>();
-        await Save(Current with { Workers = Current.Workers.SetItem(workerId, worker with { LastSeen = clock.UtcNow }) });
+        await Save(WithWorker(Current, worker with { LastSeen = clock.UtcNow }));
         for (var round = 0; round < MaxRounds; round++)
         {
             var leased = await PlaceOn(worker.Registration);
@@ -87,28 +84,29 @@ public sealed class GpuPoolGrain(
 
     public async Task<bool> ReleaseLease(string workerId, string leaseId)
     {
-        if (!Current.Leases.TryGetValue(leaseId, out var lease) || lease.WorkerId != workerId) return false;
+        if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return false;
         await Save(End(Current, lease, clock.UtcNow));
         return true;
     }
 
     public async Task Enqueue(ImmutableArray<QueueEntry> entries)
     {
-        var leasedRuns = Current.Leases.Values.Select(l => l.Entry.RunKey).ToHashSet(StringComparer.Ordinal);
-        var queue = Current.Queue;
+        var known = Current.Leases.Select(l => l.Entry.RunKey).Concat(Current.Queue.Select(e => e.RunKey)).ToHashSet(StringComparer.Ordinal);
+        var added = new List<QueueEntry>();
         foreach (var entry in entries)
         {
             ValidateEntry(entry);
-            if (!queue.ContainsKey(entry.RunKey) && !leasedRuns.Contains(entry.RunKey)) queue = queue.Add(entry.RunKey, entry);
+            if (known.Add(entry.RunKey)) added.Add(entry);
         }
 
-        if (queue != Current.Queue) await Save(Current with { Queue = queue });
+        if (added.Count > 0) await Save(Current with { Queue = Current.Queue.AddRange(added) });
     }
 
     public async Task Dequeue(ImmutableArray<string> runKeys)
     {
-        var queue = Current.Queue.RemoveRange(runKeys);
-        if (queue.Count != Current.Queue.Count) await Save(Current with { Queue = queue });
+        var removed = runKeys.ToHashSet(StringComparer.Ordinal);
+        var queue = Current.Queue.RemoveAll(e => removed.Contains(e.RunKey));
+        if (queue.Length != Current.Queue.Length) await Save(Current with { Queue = queue });
     }
 
     public async Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget)
@@ -116,11 +114,8 @@ public sealed class GpuPoolGrain(
         if (!(weight > 0) || !double.IsFinite(weight)) throw new ArgumentException($"Tenant '{tenantId}': weight must be a finite number > 0, got {weight}.", nameof(weight));
         if (maxConcurrentDevices < 0) throw new ArgumentException($"Tenant '{tenantId}': maxConcurrentDevices must be ≥ 0, got {maxConcurrentDevices}.", nameof(maxConcurrentDevices));
 
-        var used = Current.Tenants.TryGetValue(tenantId, out var account) ? account.DeviceHoursUsed : 0;
-        await Save(Current with
-        {
-            Tenants = Current.Tenants.SetItem(tenantId, new TenantAccount(tenantId, weight, maxConcurrentDevices, deviceHoursBudget, used)),
-        });
+        var used = Account(tenantId).DeviceHoursUsed;
+        await Save(WithAccount(Current, new TenantAccount(tenantId, weight, maxConcurrentDevices, deviceHoursBudget, used)));
     }
 
     /// <summary>
@@ -131,7 +126,7 @@ public sealed class GpuPoolGrain(
     public async Task<ImmutableArray<string>> SweepExpiredLeases()
     {
         var now = clock.UtcNow;
-        var expired = Current.Leases.Values.Where(l => l.ExpiresAt <= now).OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
+        var expired = Current.Leases.Where(l => l.ExpiresAt <= now).OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
         if (expired.Count == 0) return [];
 
         var requeued = ImmutableArray.CreateBuilder<string>();
@@ -147,7 +142,7 @@ public sealed class GpuPoolGrain(
             next = End(next, lease, now);
             if (result.Entry is { } entry)
             {
-                next = next with { Queue = next.Queue.SetItem(entry.RunKey, entry) };
+                next = Queued(next, entry);
                 requeued.Add(entry.RunKey);
             }
         }
@@ -159,9 +154,9 @@ public sealed class GpuPoolGrain(
     public Task<PoolSnapshot> GetSnapshot()
     {
         var now = clock.UtcNow;
-        var tenantIds = Current.Tenants.Keys
-            .Concat(Current.Queue.Values.Select(e => e.TenantId))
-            .Concat(Current.Leases.Values.Select(l => l.Entry.TenantId))
+        var tenantIds = Current.Tenants.Select(t => t.TenantId)
+            .Concat(Current.Queue.Select(e => e.TenantId))
+            .Concat(Current.Leases.Select(l => l.Entry.TenantId))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
         var tenants = tenantIds.Select(id =>
@@ -169,18 +164,18 @@ public sealed class GpuPoolGrain(
             var account = Account(id);
             return new TenantAllocation(
                 id, account.Weight, account.MaxConcurrentDevices, account.DeviceHoursBudget,
-                Current.Leases.Values.Where(l => l.Entry.TenantId == id).Sum(l => l.DeviceIds.Length),
+                Current.Leases.Where(l => l.Entry.TenantId == id).Sum(l => l.DeviceIds.Length),
                 DeviceHoursUsed(account, now),
-                Current.Queue.Values.Count(e => e.TenantId == id));
+                Current.Queue.Count(e => e.TenantId == id));
         });
-        var leases = Current.Leases.Values
+        var leases = Current.Leases
             .OrderBy(l => l.LeaseId, StringComparer.Ordinal)
             .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt));
         return Task.FromResult(new PoolSnapshot(
-            [.. Current.Workers.Values.Select(w => w.Registration).OrderBy(w => w.WorkerId, StringComparer.Ordinal)],
+            [.. Current.Workers.Select(w => w.Registration).OrderBy(w => w.WorkerId, StringComparer.Ordinal)],
             [.. leases],
             [.. tenants],
-            Current.Queue.Count));
+            Current.Queue.Length));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -194,43 +189,42 @@ public sealed class GpuPoolGrain(
     /// </summary>
     private async Task<List<PoolLease>> PlaceOn(WorkerRegistration worker)
     {
-        var busy = Current.Leases.Values.Where(l => l.WorkerId == worker.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);
+        var busy = Current.Leases.Where(l => l.WorkerId == worker.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);
         var free = worker.Devices.Where(d => !busy.Contains(d.DeviceId)).Select(d => new FreeDevice(worker.WorkerId, d.DeviceId, d.Kind)).ToList();
         if (free.Count == 0 || Current.Queue.IsEmpty) return [];
+        var queued = Current.Queue.ToDictionary(e => e.RunKey, StringComparer.Ordinal);
 
         var now = clock.UtcNow;
-        var allocations = Current.Leases.Values
+        var allocations = Current.Leases
             .GroupBy(l => l.Entry.TenantId, StringComparer.Ordinal)
             .Select(g => new Allocation(g.Key, g.Sum(l => l.DeviceIds.Length)))
             .ToList();
-        var shares = Current.Queue.Values.Select(e => e.TenantId)
+        var shares = Current.Queue.Select(e => e.TenantId)
             .Concat(allocations.Select(a => a.TenantId))
             .Distinct(StringComparer.Ordinal)
             .Select(id => Share(Account(id), now))
             .ToList();
-        var queue = RunQueue.From(Current.Queue.Values.Select(e =>
+        var queue = RunQueue.From(Current.Queue.Select(e =>
             new QueuedRun(e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind)));
 
         var decision = FairSharePolicy.Decide(shares, queue, free, allocations);
         if (decision.Placements.Count == 0) return [];
 
-        var next = Current;
         var leases = new List<PoolLease>();
+        var number = Current.NextLease;
         foreach (var placement in decision.Placements)
         {
-            var lease = new PoolLease(
-                $"{worker.WorkerId}/{next.NextLease}", next.Queue[placement.RunId], worker.WorkerId,
-                [.. placement.DeviceIds], now, now + LeaseTtl);
-            leases.Add(lease);
-            next = next with
-            {
-                Queue = next.Queue.Remove(placement.RunId),
-                Leases = next.Leases.Add(lease.LeaseId, lease),
-                NextLease = next.NextLease + 1,
-            };
+            leases.Add(new PoolLease(
+                $"{worker.WorkerId}/{number++}", queued[placement.RunId], worker.WorkerId, [.. placement.DeviceIds], now, now + LeaseTtl));
         }
 
-        await Save(next);
+        var placed = decision.Placements.Select(p => p.RunId).ToHashSet(StringComparer.Ordinal);
+        await Save(Current with
+        {
+            Queue = Current.Queue.RemoveAll(e => placed.Contains(e.RunKey)),
+            Leases = Current.Leases.AddRange(leases),
+            NextLease = number,
+        });
         return leases;
     }
 
@@ -244,20 +238,16 @@ public sealed class GpuPoolGrain(
         {
             acceptance = await run.MarkLeased(info, $"leased to worker '{lease.WorkerId}' on {string.Join(", ", lease.DeviceIds)}");
         }
-        catch (Exception) when (Current.Leases.ContainsKey(lease.LeaseId))
+        catch (Exception) when (LeaseOf(lease.LeaseId) is not null)
         {
             // Unreachable run: give its devices back and keep it queued for a later request.
-            await Save(Current with
-            {
-                Leases = Current.Leases.Remove(lease.LeaseId),
-                Queue = Current.Queue.SetItem(lease.Entry.RunKey, lease.Entry),
-            });
+            await Save(Queued(Current with { Leases = Current.Leases.Remove(lease) }, lease.Entry));
             return null;
         }
 
         if (!acceptance.Accepted || acceptance.Work is null)
         {
-            await Save(Current with { Leases = Current.Leases.Remove(lease.LeaseId) });
+            await Save(Current with { Leases = Current.Leases.Remove(lease) });
             return null;
         }
 
@@ -268,20 +258,35 @@ public sealed class GpuPoolGrain(
     private static GpuPoolState End(GpuPoolState state, PoolLease lease, DateTimeOffset now)
     {
         var tenantId = lease.Entry.TenantId;
-        var account = state.Tenants.TryGetValue(tenantId, out var known) ? known : TenantAccount.Default(tenantId);
-        return state with
-        {
-            Leases = state.Leases.Remove(lease.LeaseId),
-            Tenants = state.Tenants.SetItem(tenantId, account with { DeviceHoursUsed = account.DeviceHoursUsed + lease.DeviceHours(now) }),
-        };
+        var account = state.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
+        var ended = state with { Leases = state.Leases.RemoveAll(l => l.LeaseId == lease.LeaseId) };
+        return WithAccount(ended, account with { DeviceHoursUsed = account.DeviceHoursUsed + lease.DeviceHours(now) });
     }
 
+    private static GpuPoolState WithWorker(GpuPoolState state, PoolWorker worker) => state with
+    {
+        Workers = state.Workers.RemoveAll(w => w.Registration.WorkerId == worker.Registration.WorkerId).Add(worker),
+    };
+
+    private static GpuPoolState WithAccount(GpuPoolState state, TenantAccount account) => state with
+    {
+        Tenants = state.Tenants.RemoveAll(t => t.TenantId == account.TenantId).Add(account),
+    };
+
+    /// <summary>Puts a run on the queue unless it is there already.</summary>
+    private static GpuPoolState Queued(GpuPoolState state, QueueEntry entry) =>
+        state.Queue.Any(e => e.RunKey == entry.RunKey) ? state : state with { Queue = state.Queue.Add(entry) };
+
+    private PoolWorker? WorkerOf(string workerId) => Current.Workers.FirstOrDefault(w => w.Registration.WorkerId == workerId);
+
+    private PoolLease? LeaseOf(string leaseId) => Current.Leases.FirstOrDefault(l => l.LeaseId == leaseId);
+
     private TenantAccount Account(string tenantId) =>
-        Current.Tenants.TryGetValue(tenantId, out var account) ? account : TenantAccount.Default(tenantId);
+        Current.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
 
     /// <summary>Hours of ended leases plus those of live leases so far.</summary>
     private double DeviceHoursUsed(TenantAccount account, DateTimeOffset now) =>
-        account.DeviceHoursUsed + Current.Leases.Values.Where(l => l.Entry.TenantId == account.TenantId).Sum(l => l.DeviceHours(now));
+        account.DeviceHoursUsed + Current.Leases.Where(l => l.Entry.TenantId == account.TenantId).Sum(l => l.DeviceHours(now));
 
     private TenantShare Share(TenantAccount account, DateTimeOffset now) => new(
         account.TenantId,

@@ -4,19 +4,25 @@ using ForgetLab.Contracts.Runs;
 
 namespace ForgetLab.Grains.Pool;
 
-/// <summary>The pool's persisted state: workers, queued runs, live leases and tenant accounts, each keyed by id.</summary>
+/// <summary>
+/// The pool's persisted state: workers, queued runs, live leases and tenant accounts. Lists rather
+/// than dictionaries, because Orleans' JSON storage serializer (memory and Azure providers)
+/// cannot read immutable dictionaries back; each list holds one entry per id.
+/// </summary>
 [GenerateSerializer, Alias("forgetlab.GpuPoolState")]
 public sealed record GpuPoolState
 {
-    [Id(0)] public ImmutableDictionary<string, PoolWorker> Workers { get; init; } = ImmutableDictionary<string, PoolWorker>.Empty;
+    /// <summary>Registered workers, one per worker id.</summary>
+    [Id(0)] public ImmutableArray<PoolWorker> Workers { get; init; } = [];
 
-    /// <summary>Queued runs by run key.</summary>
-    [Id(1)] public ImmutableDictionary<string, QueueEntry> Queue { get; init; } = ImmutableDictionary<string, QueueEntry>.Empty;
+    /// <summary>Queued runs, one per run key.</summary>
+    [Id(1)] public ImmutableArray<QueueEntry> Queue { get; init; } = [];
 
-    /// <summary>Live leases by lease id.</summary>
-    [Id(2)] public ImmutableDictionary<string, PoolLease> Leases { get; init; } = ImmutableDictionary<string, PoolLease>.Empty;
+    /// <summary>Live leases, one per lease id.</summary>
+    [Id(2)] public ImmutableArray<PoolLease> Leases { get; init; } = [];
 
-    [Id(3)] public ImmutableDictionary<string, TenantAccount> Tenants { get; init; } = ImmutableDictionary<string, TenantAccount>.Empty;
+    /// <summary>Tenants the pool was told about, one per tenant id.</summary>
+    [Id(3)] public ImmutableArray<TenantAccount> Tenants { get; init; } = [];
 
     /// <summary>Number of the next lease; lease ids are never reused.</summary>
     [Id(4)] public long NextLease { get; init; } = 1;

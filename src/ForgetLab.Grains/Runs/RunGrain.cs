@@ -140,7 +140,7 @@ public sealed class RunGrain(
                 : Reject($"step {report.Step} already has a checkpoint with hash {known.Sha256} at '{known.BlobLocation}'");
         }
 
-        var checkpoint = new CheckpointRecord(report.Step, report.BlobLocation, report.Sha256.ToLowerInvariant(), clock.UtcNow, null);
+        var checkpoint = new CheckpointRecord(report.Step, report.BlobLocation, report.Sha256.ToLowerInvariant(), clock.UtcNow, [], null);
         await Save(Current with
         {
             Checkpoints = [.. Current.Checkpoints.Add(checkpoint).OrderBy(c => c.Step)],
@@ -154,7 +154,7 @@ public sealed class RunGrain(
         if (Refused(report.LeaseId) is { } refused) return refused;
         if (Current.State == RunState.Evaluating && Current.EvaluatingStep == report.Step) return Ack(ReportOutcome.Duplicate);
         if (CheckpointAt(report.Step) is not { } checkpoint) return Reject($"no checkpoint at step {report.Step} to evaluate");
-        if (checkpoint.Scores is not null) return Ack(ReportOutcome.Duplicate);
+        if (checkpoint.EvaluatedAt is not null) return Ack(ReportOutcome.Duplicate);
         if (Current.State != RunState.Running) return Reject(RunLifecycle.Refusal(Current.State, RunState.Evaluating));
 
         await Move(RunState.Evaluating, $"evaluating the checkpoint at step {report.Step}", s => s with { EvaluatingStep = report.Step });
@@ -165,7 +165,7 @@ public sealed class RunGrain(
     {
         if (Refused(report.LeaseId) is { } refused) return refused;
         if (CheckpointAt(report.Step) is not { } checkpoint) return Reject($"no checkpoint at step {report.Step} was evaluated");
-        if (checkpoint.Scores is not null) return Ack(ReportOutcome.Duplicate);
+        if (checkpoint.EvaluatedAt is not null) return Ack(ReportOutcome.Duplicate);
         if (Current.State != RunState.Evaluating || Current.EvaluatingStep != report.Step)
         {
             return Reject(Current.State == RunState.Evaluating
@@ -173,10 +173,10 @@ public sealed class RunGrain(
                 : RunLifecycle.Refusal(Current.State, RunState.Running) + " (evaluation results come while Evaluating)");
         }
 
-        var scored = checkpoint with { Scores = report.Scores };
+        var scored = checkpoint with { Scores = report.Scores.IsDefault ? [] : report.Scores, EvaluatedAt = clock.UtcNow };
         await Move(
             RunState.Running,
-            $"evaluated the checkpoint at step {report.Step} on {report.Scores.Count} suites",
+            $"evaluated the checkpoint at step {report.Step} on {scored.Scores.Length} suites",
             s => s with { Checkpoints = s.Checkpoints.Replace(checkpoint, scored), EvaluatingStep = null });
         return Ack(ReportOutcome.Applied);
     }
