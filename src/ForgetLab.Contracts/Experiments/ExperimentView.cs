@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace ForgetLab.Contracts.Experiments;
+
+/// <summary>An experiment as its tenant sees it: the submitted spec and the runs its grid expanded into.</summary>
+[GenerateSerializer, Immutable, Alias("forgetlab.ExperimentView")]
+public sealed record ExperimentView(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string ExperimentId,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] DateTimeOffset SubmittedAt,
+    [property: Id(4)] ImmutableArray<string> RunIds,
+    [property: Id(5)] bool Cancelled,
+    [property: Id(6)] bool Published,
+    [property: Id(7)] string SpecText);

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
+
+namespace ForgetLab.Contracts.Experiments;
+
+/// <summary>An experiment: a spec, its grid of runs, cancellation and publication. Key: "{tenant}/{experiment}".</summary>
+[Alias("forgetlab.IExperimentGrain")]
+public interface IExperimentGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Parses and validates the spec, expands its grid and queues every run. An invalid spec comes
+    /// back as <see cref="ReplyStatus.Invalid"/> with every error, and nothing is stored. Submitting
+    /// the same text again is harmless; a different text for a submitted experiment is a conflict.
+    /// </summary>
+    [Alias("Submit")]
+    Task<Reply<ExperimentView>> Submit(Caller caller, ExperimentSubmission submission);
+
+    [Alias("Get")]
+    Task<Reply<ExperimentView>> Get(Caller caller);
+
+    [Alias("ListRuns")]
+    Task<Reply<ImmutableArray<RunSummary>>> ListRuns(Caller caller);
+
+    /// <summary>Cancels every run that has not ended and takes queued ones off the pool's queue.</summary>
+    [Alias("Cancel")]
+    Task<Reply<ExperimentView>> Cancel(Caller caller, string reason);
+
+    /// <summary>Shows (or hides) the experiment's reports on the cross-tenant board.</summary>
+    [Alias("SetPublished")]
+    Task<Reply<ExperimentView>> SetPublished(Caller caller, bool published);
+}

@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Runs;
+
+namespace ForgetLab.Contracts.Pool;
+
+/// <summary>
+/// The shared device pool (single key "pool"): workers, the queue of runs, leases with expiry, and
+/// each tenant's weight, quota and spending. Workers pull: they register, heartbeat and ask for
+/// leases; the pool places queued runs by weighted fair share. Platform-internal: tenants never
+/// call it directly.
+/// </summary>
+[Alias("forgetlab.IGpuPoolGrain")]
+public interface IGpuPoolGrain : IGrainWithStringKey
+{
+    [Alias("RegisterWorker")]
+    Task RegisterWorker(WorkerRegistration registration);
+
+    /// <summary>Renews every lease the worker holds; names those of <paramref name="leaseIds"/> it lost.</summary>
+    [Alias("Heartbeat")]
+    Task<HeartbeatAck> Heartbeat(string workerId, ImmutableArray<string> leaseIds);
+
+    /// <summary>Places queued runs on the worker's free devices by fair share and leases them to it.</summary>
+    [Alias("RequestLeases")]
+    Task<ImmutableArray<LeaseGrant>> RequestLeases(string workerId);
+
+    /// <summary>The worker is done with a lease (run ended, or it gave up); harmless when repeated.</summary>
+    [Alias("ReleaseLease")]
+    Task<bool> ReleaseLease(string workerId, string leaseId);
+
+    /// <summary>Queues runs; a run already queued or leased is left as it is.</summary>
+    [Alias("Enqueue")]
+    Task Enqueue(ImmutableArray<QueueEntry> entries);
+
+    /// <summary>Takes runs off the queue (cancelled); leased ones end through their worker or their lease's expiry.</summary>
+    [Alias("Dequeue")]
+    Task Dequeue(ImmutableArray<string> runKeys);
+
+    /// <summary>Sets a tenant's weight and quotas (from the tenant grain); a null budget means no limit. Tenants never set have weight 1 and no limits.</summary>
+    [Alias("SetTenantShare")]
+    Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget);
+
+    /// <summary>Ends every lease past its expiry and sends its run back to the queue; answers the run keys re-queued.</summary>
+    [Alias("SweepExpiredLeases")]
+    Task<ImmutableArray<string>> SweepExpiredLeases();
+
+    [Alias("GetSnapshot")]
+    Task<PoolSnapshot> GetSnapshot();
+}

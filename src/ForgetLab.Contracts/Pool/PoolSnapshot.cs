@@ -1,0 +1,11 @@
+using System.Collections.Immutable;
+
+namespace ForgetLab.Contracts.Pool;
+
+/// <summary>The pool at one moment: workers, live leases, per-tenant allocation and queue length. For operators, not tenants.</summary>
+[GenerateSerializer, Immutable, Alias("forgetlab.PoolSnapshot")]
+public sealed record PoolSnapshot(
+    [property: Id(0)] ImmutableArray<WorkerRegistration> Workers,
+    [property: Id(1)] ImmutableArray<LeaseStatus> Leases,
+    [property: Id(2)] ImmutableArray<TenantAllocation> Tenants,
+    [property: Id(3)] int RunsQueued);

@@ -1,0 +1,56 @@
+using ForgetLab.Contracts.Common;
+
+namespace ForgetLab.Contracts.Runs;
+
+/// <summary>
+/// One run's lifecycle. Key: "{tenant}/{experiment}/{run}". Every transition is persisted before
+/// the call returns and logged with its time and reason; an illegal one is refused with the reason.
+/// Calls without a <see cref="Caller"/> are the platform's own (experiment, pool, worker) and are
+/// never exposed to tenants as they are.
+/// </summary>
+[Alias("forgetlab.IRunGrain")]
+public interface IRunGrain : IGrainWithStringKey
+{
+    [Alias("Get")]
+    Task<Reply<RunView>> Get(Caller caller);
+
+    [Alias("Cancel")]
+    Task<Reply<RunView>> Cancel(Caller caller, string reason);
+
+    /// <summary>Creates the run in Pending; repeating it with the same setup is harmless.</summary>
+    [Alias("Create")]
+    Task<Reply<RunView>> Create(RunSetup setup);
+
+    /// <summary>Pending → Queued; answers the entry for the pool's queue (also when already queued).</summary>
+    [Alias("Enqueue")]
+    Task<RequeueResult> Enqueue(string reason);
+
+    /// <summary>Queued → Leased under the pool's lease.</summary>
+    [Alias("MarkLeased")]
+    Task<LeaseAcceptance> MarkLeased(LeaseInfo lease, string reason);
+
+    /// <summary>Leased | Running | Evaluating → Queued when the lease is lost (expired, preempted); the run resumes from its latest checkpoint.</summary>
+    [Alias("ReturnToQueue")]
+    Task<RequeueResult> ReturnToQueue(string leaseId, string reason);
+
+    [Alias("Started")]
+    Task<ReportAck> Started(RunStarted report);
+
+    [Alias("Progress")]
+    Task<ReportAck> Progress(ProgressReport report);
+
+    [Alias("CheckpointSaved")]
+    Task<ReportAck> CheckpointSaved(CheckpointSaved report);
+
+    [Alias("EvaluationStarted")]
+    Task<ReportAck> EvaluationStarted(EvaluationStarted report);
+
+    [Alias("EvaluationFinished")]
+    Task<ReportAck> EvaluationFinished(EvaluationFinished report);
+
+    [Alias("Finished")]
+    Task<ReportAck> Finished(RunFinished report);
+
+    [Alias("Failed")]
+    Task<ReportAck> Failed(RunFailed report);
+}

@@ -1,0 +1,11 @@
+namespace ForgetLab.Contracts.Runs;
+
+/// <summary>A run as the pool queues it. <see cref="EnqueuedAt"/> is the first enqueue, so a re-queued run keeps its age.</summary>
+[GenerateSerializer, Immutable, Alias("forgetlab.QueueEntry")]
+public sealed record QueueEntry(
+    [property: Id(0)] string RunKey,
+    [property: Id(1)] string TenantId,
+    [property: Id(2)] int Priority,
+    [property: Id(3)] DateTimeOffset EnqueuedAt,
+    [property: Id(4)] int DevicesNeeded,
+    [property: Id(5)] string DeviceKind);

@@ -1,0 +1,12 @@
+namespace ForgetLab.Contracts.Runs;
+
+/// <summary>Everything a run is created with; the spec text travels with it so a worker needs nothing else.</summary>
+[GenerateSerializer, Immutable, Alias("forgetlab.RunSetup")]
+public sealed record RunSetup(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string ExperimentId,
+    [property: Id(2)] RunRecipeInfo Recipe,
+    [property: Id(3)] string SpecText,
+    [property: Id(4)] int Priority,
+    [property: Id(5)] string DeviceKind,
+    [property: Id(6)] int DevicesNeeded);

@@ -1,0 +1,17 @@
+using System.Collections.Immutable;
+
+namespace ForgetLab.Contracts.Runs;
+
+/// <summary>A run as its tenant sees it, with its checkpoints and full transition log.</summary>
+[GenerateSerializer, Immutable, Alias("forgetlab.RunView")]
+public sealed record RunView(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string ExperimentId,
+    [property: Id(2)] RunRecipeInfo Recipe,
+    [property: Id(3)] RunState State,
+    [property: Id(4)] long LastStep,
+    [property: Id(5)] double? LastTrainLoss,
+    [property: Id(6)] LeaseInfo? Lease,
+    [property: Id(7)] ImmutableArray<CheckpointRecord> Checkpoints,
+    [property: Id(8)] ImmutableArray<RunTransition> Transitions,
+    [property: Id(9)] int Attempts);

@@ -1,0 +1,13 @@
+namespace ForgetLab.Contracts.Tenants;
+
+/// <summary>What a platform admin sets for a tenant: its name, fair-share weight and quotas.</summary>
+/// <param name="DisplayName">Shown in the UI.</param>
+/// <param name="Weight">Relative share of the pool (&gt; 0).</param>
+/// <param name="MaxConcurrentDevices">Devices the tenant may hold at once (≥ 0).</param>
+/// <param name="DeviceHoursBudget">Device-hours it may spend in total; null for no limit (kept out of storage as infinity, which JSON cannot hold).</param>
+[GenerateSerializer, Immutable, Alias("forgetlab.TenantSettings")]
+public sealed record TenantSettings(
+    [property: Id(0)] string DisplayName,
+    [property: Id(1)] double Weight,
+    [property: Id(2)] int MaxConcurrentDevices,
+    [property: Id(3)] double? DeviceHoursBudget);

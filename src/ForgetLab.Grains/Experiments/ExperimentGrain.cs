@@ -1,0 +1,197 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Scheduling;
+using ForgetLab.Core.Specs;
+using ForgetLab.Grains.Common;
+using ForgetLab.Grains.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ForgetLab.Grains.Experiments;
+
+/// <summary>
+/// An experiment: validates a submitted spec with <see cref="SpecLoader.Parse"/>, expands its grid
+/// with <see cref="GridExpansion.Expand"/> into run grains and queues them in the pool. An invalid
+/// spec is answered with every error and leaves nothing behind.
+/// </summary>
+public sealed class ExperimentGrain(
+    [PersistentState("experiment", GrainStorage.Name)] IPersistentState<ExperimentGrainState> experiment,
+    PlatformClock clock,
+    IOptions<ExperimentOptions> options) : Grain, IExperimentGrain
+{
+    private static readonly string[] DeviceKinds = [DeviceKind.Any, DeviceKind.Cpu, DeviceKind.Cuda];
+
+    private ExperimentGrainState Current => experiment.State;
+
+    private bool Exists => experiment.State.Submission is not null;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    private string TenantId => GrainKeys.TenantOf(Key);
+
+    private string ExperimentId => GrainKeys.LeafOf(Key);
+
+    public async Task<Reply<ExperimentView>> Submit(Caller caller, ExperimentSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (!TenantAccess.Owns(caller, Key)) return NotFound();
+        if (!TenantAccess.Allows(caller, TenantRole.Member)) return Replies.Forbidden<ExperimentView>(TenantRole.Member);
+
+        if (Exists)
+        {
+            if (Current.Submission != submission)
+            {
+                return Replies.Conflict<ExperimentView>($"experiment '{ExperimentId}' was submitted with another spec; submit the new one under a new name");
+            }
+
+            if (!Current.Scheduled) await Schedule(Parse(submission).Spec!);
+            return Replies.Ok(View());
+        }
+
+        var (spec, errors) = Parse(submission);
+        if (spec is null) return Replies.Invalid<ExperimentView>(errors);
+
+        IReadOnlyList<RunRecipe> recipes;
+        try
+        {
+            recipes = GridExpansion.Expand(spec);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Replies.Invalid<ExperimentView>("grid", e.Message);
+        }
+
+        await Save(new ExperimentGrainState
+        {
+            Submission = submission,
+            Description = spec.Description,
+            SubmittedAt = clock.UtcNow,
+            RunIds = [.. recipes.Select(r => r.Name)],
+        });
+        await Schedule(spec);
+        return Replies.Ok(View());
+    }
+
+    public Task<Reply<ExperimentView>> Get(Caller caller) =>
+        Task.FromResult(Visible(caller) ? Replies.Ok(View()) : NotFound());
+
+    public async Task<Reply<ImmutableArray<RunSummary>>> ListRuns(Caller caller)
+    {
+        if (!Visible(caller)) return Replies.NotFound<ImmutableArray<RunSummary>>($"experiment '{ExperimentId}'");
+
+        var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(caller)));
+        var summaries = views
+            .Zip(Current.RunIds)
+            .Select(pair => pair.First.Value is { } run
+                ? new RunSummary(pair.Second, run.State, run.LastStep, run.Checkpoints.Length)
+                : new RunSummary(pair.Second, RunState.Pending, 0, 0));
+        return Replies.Ok<ImmutableArray<RunSummary>>([.. summaries]);
+    }
+
+    public async Task<Reply<ExperimentView>> Cancel(Caller caller, string reason)
+    {
+        if (!Visible(caller)) return NotFound();
+        if (!TenantAccess.Allows(caller, TenantRole.Member)) return Replies.Forbidden<ExperimentView>(TenantRole.Member);
+
+        if (!Current.Cancelled) await Save(Current with { Cancelled = true });
+
+        // Runs that ended answer Conflict and stay as they are; leased ones stop through their worker.
+        await Task.WhenAll(Current.RunIds.Select(id => Run(id).Cancel(caller, reason)));
+        await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
+            .Dequeue([.. Current.RunIds.Select(id => GrainKeys.Run(TenantId, ExperimentId, id))]);
+        return Replies.Ok(View());
+    }
+
+    public async Task<Reply<ExperimentView>> SetPublished(Caller caller, bool published)
+    {
+        if (!Visible(caller)) return NotFound();
+        if (!TenantAccess.Allows(caller, TenantRole.Member)) return Replies.Forbidden<ExperimentView>(TenantRole.Member);
+
+        if (Current.Published != published) await Save(Current with { Published = published });
+        return Replies.Ok(View());
+    }
+
+    /// <summary>Checks the submission and parses its spec; on any problem the spec is null and every error is listed.</summary>
+    private (LabSpec? Spec, ImmutableArray<FieldError> Errors) Parse(ExperimentSubmission submission)
+    {
+        var errors = ImmutableArray.CreateBuilder<FieldError>();
+        if (!DeviceKinds.Contains(submission.DeviceKind))
+            errors.Add(new FieldError(0, "deviceKind", $"must be one of {string.Join(", ", DeviceKinds)}, got '{submission.DeviceKind}'"));
+        if (submission.DevicesPerRun < 1)
+            errors.Add(new FieldError(0, "devicesPerRun", $"must be at least 1, got {submission.DevicesPerRun}"));
+        if (string.IsNullOrWhiteSpace(submission.SpecText))
+        {
+            errors.Add(new FieldError(0, "spec", "the spec is empty"));
+            return (null, errors.ToImmutable());
+        }
+
+        LabSpec? spec = null;
+        try
+        {
+            spec = SpecLoader.Parse(submission.SpecText, $"{ExperimentId}.yaml", SpecBaseDirectory);
+        }
+        catch (SpecValidationException e)
+        {
+            errors.AddRange(e.Errors.Select(error => new FieldError(error.Line, error.Path, error.Message)));
+        }
+
+        if (spec is not null && spec.Name != ExperimentId)
+            errors.Add(new FieldError(0, "name", $"the spec is named '{spec.Name}' but was submitted as experiment '{ExperimentId}'; they must match"));
+        return errors.Count == 0 ? (spec, []) : (null, errors.ToImmutable());
+    }
+
+    /// <summary>Creates every run (Pending), queues it (Queued) and hands the entries to the pool; each step is harmless to repeat.</summary>
+    private async Task Schedule(LabSpec spec)
+    {
+        var submission = Current.Submission!;
+        var setups = GridExpansion.Expand(spec).Select(recipe => new RunSetup(
+            TenantId,
+            ExperimentId,
+            new RunRecipeInfo(recipe.Name, recipe.Method.Label, recipe.Lr, recipe.Steps, recipe.Seed),
+            submission.SpecText,
+            submission.Priority,
+            submission.DeviceKind,
+            submission.DevicesPerRun));
+        var results = await Task.WhenAll(setups.Select(async setup =>
+        {
+            var run = Run(setup.Recipe.Name);
+            var created = await run.Create(setup);
+            if (created.Status != ReplyStatus.Ok) throw new InvalidOperationException($"Run '{setup.Recipe.Name}': {created.Error}");
+            return await run.Enqueue($"submitted with experiment '{ExperimentId}'");
+        }));
+
+        await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
+            .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
+        await Save(Current with { Scheduled = true });
+    }
+
+    private string SpecBaseDirectory =>
+        options.Value.SpecBaseDirectory ?? Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
+
+    private IRunGrain Run(string runId) => GrainFactory.GetGrain<IRunGrain>(GrainKeys.Run(TenantId, ExperimentId, runId));
+
+    private bool Visible(Caller caller) => Exists && TenantAccess.Owns(caller, Key);
+
+    private Reply<ExperimentView> NotFound() => Replies.NotFound<ExperimentView>($"experiment '{ExperimentId}'");
+
+    private async Task Save(ExperimentGrainState next)
+    {
+        var before = experiment.State;
+        experiment.State = next;
+        try
+        {
+            await experiment.WriteStateAsync();
+        }
+        catch
+        {
+            experiment.State = before;
+            throw;
+        }
+    }
+
+    private ExperimentView View() => new(
+        TenantId, ExperimentId, Current.Description, Current.SubmittedAt, Current.RunIds, Current.Cancelled, Current.Published,
+        Current.Submission!.SpecText);
+}

@@ -1,0 +1,345 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Scheduling;
+using ForgetLab.Grains.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ForgetLab.Grains.Pool;
+
+/// <summary>
+/// The shared device pool. Workers pull: each lease request places queued runs on that worker's
+/// free devices with <see cref="FairSharePolicy.Decide"/> over every tenant's allocation, so the
+/// fair share holds across the whole pool. Leases expire unless heartbeats renew them; an expired
+/// lease sends its run back to the queue to resume from its latest checkpoint. Expiry is swept at
+/// the start of every call and by a reminder, so a silent pool still notices lost workers.
+/// The pool calls run grains; run grains never call the pool (no call cycles).
+/// </summary>
+public sealed class GpuPoolGrain(
+    [PersistentState("pool", GrainStorage.Name)] IPersistentState<GpuPoolState> pool,
+    PlatformClock clock,
+    IOptions<GpuPoolOptions> options) : Grain, IGpuPoolGrain, IRemindable
+{
+    private const string SweepReminder = "lease-sweep";
+
+    /// <summary>Placement rounds per lease request: a run refused (cancelled while queued) frees its devices for another round.</summary>
+    private const int MaxRounds = 4;
+
+    private bool _reminderRegistered;
+
+    private GpuPoolState Current => pool.State;
+
+    private TimeSpan LeaseTtl => options.Value.LeaseTtl;
+
+    public async Task RegisterWorker(WorkerRegistration registration)
+    {
+        ValidateRegistration(registration);
+        await SweepExpiredLeases();
+        await Save(WithWorker(Current, new PoolWorker(registration, clock.UtcNow)));
+    }
+
+    public async Task<HeartbeatAck> Heartbeat(string workerId, ImmutableArray<string> leaseIds)
+    {
+        await SweepExpiredLeases();
+        var now = clock.UtcNow;
+        var expiresAt = now + LeaseTtl;
+        if (WorkerOf(workerId) is not { } worker)
+        {
+            return new HeartbeatAck(false, [], leaseIds.IsDefault ? [] : leaseIds, now);
+        }
+
+        var held = Current.Leases.Where(l => l.WorkerId == workerId).ToList();
+        var leases = Current.Leases.Select(l => l.WorkerId == workerId ? l with { ExpiresAt = expiresAt } : l);
+        await Save(WithWorker(Current with { Leases = [.. leases] }, worker with { LastSeen = now }));
+
+        var lost = (leaseIds.IsDefault ? [] : leaseIds).Where(id => !held.Any(l => l.LeaseId == id));
+        return new HeartbeatAck(true, [.. held.Select(l => l.LeaseId).Order(StringComparer.Ordinal)], [.. lost], expiresAt);
+    }
+
+    public async Task<ImmutableArray<LeaseGrant>> RequestLeases(string workerId)
+    {
+        await SweepExpiredLeases();
+        if (WorkerOf(workerId) is not { } worker) return [];
+
+        var grants = ImmutableArray.CreateBuilder<LeaseGrant>();
+        await Save(WithWorker(Current, worker with { LastSeen = clock.UtcNow }));
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var leased = await PlaceOn(worker.Registration);
+            if (leased.Count == 0) break;
+
+            var refused = false;
+            foreach (var lease in leased)
+            {
+                if (await Hand(lease) is { } grant) grants.Add(grant);
+                else refused = true;
+            }
+
+            if (!refused) break;
+        }
+
+        if (grants.Count > 0) await EnsureSweepReminder();
+        return grants.ToImmutable();
+    }
+
+    public async Task<bool> ReleaseLease(string workerId, string leaseId)
+    {
+        if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return false;
+        await Save(End(Current, lease, clock.UtcNow));
+        return true;
+    }
+
+    public async Task Enqueue(ImmutableArray<QueueEntry> entries)
+    {
+        var known = Current.Leases.Select(l => l.Entry.RunKey).Concat(Current.Queue.Select(e => e.RunKey)).ToHashSet(StringComparer.Ordinal);
+        var added = new List<QueueEntry>();
+        foreach (var entry in entries)
+        {
+            ValidateEntry(entry);
+            if (known.Add(entry.RunKey)) added.Add(entry);
+        }
+
+        if (added.Count > 0) await Save(Current with { Queue = Current.Queue.AddRange(added) });
+    }
+
+    public async Task Dequeue(ImmutableArray<string> runKeys)
+    {
+        var removed = runKeys.ToHashSet(StringComparer.Ordinal);
+        var queue = Current.Queue.RemoveAll(e => removed.Contains(e.RunKey));
+        if (queue.Length != Current.Queue.Length) await Save(Current with { Queue = queue });
+    }
+
+    public async Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget)
+    {
+        if (!(weight > 0) || !double.IsFinite(weight)) throw new ArgumentException($"Tenant '{tenantId}': weight must be a finite number > 0, got {weight}.", nameof(weight));
+        if (maxConcurrentDevices < 0) throw new ArgumentException($"Tenant '{tenantId}': maxConcurrentDevices must be ≥ 0, got {maxConcurrentDevices}.", nameof(maxConcurrentDevices));
+
+        var used = Account(tenantId).DeviceHoursUsed;
+        await Save(WithAccount(Current, new TenantAccount(tenantId, weight, maxConcurrentDevices, deviceHoursBudget, used)));
+    }
+
+    /// <summary>
+    /// Ends every lease at or past its expiry on the platform clock and returns each run to the
+    /// queue (the run logs "lease expired" and resumes from its latest checkpoint). A run that ended
+    /// meanwhile stays off the queue. Tests call this after moving a fake clock; the reminder calls it in production.
+    /// </summary>
+    public async Task<ImmutableArray<string>> SweepExpiredLeases()
+    {
+        var now = clock.UtcNow;
+        var expired = Current.Leases.Where(l => l.ExpiresAt <= now).OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
+        if (expired.Count == 0) return [];
+
+        var requeued = ImmutableArray.CreateBuilder<string>();
+        var next = Current;
+        foreach (var lease in expired)
+        {
+            // The run is told first: should the pool fail before saving, the next sweep repeats
+            // the call and the run answers the same entry again.
+            var run = GrainFactory.GetGrain<IRunGrain>(lease.Entry.RunKey);
+            var result = await run.ReturnToQueue(
+                lease.LeaseId,
+                $"lease expired: worker '{lease.WorkerId}' sent no heartbeat for {LeaseTtl.TotalSeconds:0} s");
+            next = End(next, lease, now);
+            if (result.Entry is { } entry)
+            {
+                next = Queued(next, entry);
+                requeued.Add(entry.RunKey);
+            }
+        }
+
+        await Save(next);
+        return requeued.ToImmutable();
+    }
+
+    public Task<PoolSnapshot> GetSnapshot()
+    {
+        var now = clock.UtcNow;
+        var tenantIds = Current.Tenants.Select(t => t.TenantId)
+            .Concat(Current.Queue.Select(e => e.TenantId))
+            .Concat(Current.Leases.Select(l => l.Entry.TenantId))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        var tenants = tenantIds.Select(id =>
+        {
+            var account = Account(id);
+            return new TenantAllocation(
+                id, account.Weight, account.MaxConcurrentDevices, account.DeviceHoursBudget,
+                Current.Leases.Where(l => l.Entry.TenantId == id).Sum(l => l.DeviceIds.Length),
+                DeviceHoursUsed(account, now),
+                Current.Queue.Count(e => e.TenantId == id));
+        });
+        var leases = Current.Leases
+            .OrderBy(l => l.LeaseId, StringComparer.Ordinal)
+            .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt));
+        return Task.FromResult(new PoolSnapshot(
+            [.. Current.Workers.Select(w => w.Registration).OrderBy(w => w.WorkerId, StringComparer.Ordinal)],
+            [.. leases],
+            [.. tenants],
+            Current.Queue.Length));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == SweepReminder) await SweepExpiredLeases();
+    }
+
+    /// <summary>
+    /// One fair-share round over the worker's free devices. The new leases are saved (and their
+    /// runs taken off the queue) before any run hears of them, so a lease is never granted unrecorded.
+    /// </summary>
+    private async Task<List<PoolLease>> PlaceOn(WorkerRegistration worker)
+    {
+        var busy = Current.Leases.Where(l => l.WorkerId == worker.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);
+        var free = worker.Devices.Where(d => !busy.Contains(d.DeviceId)).Select(d => new FreeDevice(worker.WorkerId, d.DeviceId, d.Kind)).ToList();
+        if (free.Count == 0 || Current.Queue.IsEmpty) return [];
+        var queued = Current.Queue.ToDictionary(e => e.RunKey, StringComparer.Ordinal);
+
+        var now = clock.UtcNow;
+        var allocations = Current.Leases
+            .GroupBy(l => l.Entry.TenantId, StringComparer.Ordinal)
+            .Select(g => new Allocation(g.Key, g.Sum(l => l.DeviceIds.Length)))
+            .ToList();
+        var shares = Current.Queue.Select(e => e.TenantId)
+            .Concat(allocations.Select(a => a.TenantId))
+            .Distinct(StringComparer.Ordinal)
+            .Select(id => Share(Account(id), now))
+            .ToList();
+        var queue = RunQueue.From(Current.Queue.Select(e =>
+            new QueuedRun(e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind)));
+
+        var decision = FairSharePolicy.Decide(shares, queue, free, allocations);
+        if (decision.Placements.Count == 0) return [];
+
+        var leases = new List<PoolLease>();
+        var number = Current.NextLease;
+        foreach (var placement in decision.Placements)
+        {
+            leases.Add(new PoolLease(
+                $"{worker.WorkerId}/{number++}", queued[placement.RunId], worker.WorkerId, [.. placement.DeviceIds], now, now + LeaseTtl));
+        }
+
+        var placed = decision.Placements.Select(p => p.RunId).ToHashSet(StringComparer.Ordinal);
+        await Save(Current with
+        {
+            Queue = Current.Queue.RemoveAll(e => placed.Contains(e.RunKey)),
+            Leases = Current.Leases.AddRange(leases),
+            NextLease = number,
+        });
+        return leases;
+    }
+
+    /// <summary>Tells the run it is leased. Null when the run refused (it left the queue, e.g. cancelled) or could not be reached.</summary>
+    private async Task<LeaseGrant?> Hand(PoolLease lease)
+    {
+        var run = GrainFactory.GetGrain<IRunGrain>(lease.Entry.RunKey);
+        var info = new Contracts.Runs.LeaseInfo(lease.LeaseId, lease.WorkerId, lease.DeviceIds);
+        LeaseAcceptance acceptance;
+        try
+        {
+            acceptance = await run.MarkLeased(info, $"leased to worker '{lease.WorkerId}' on {string.Join(", ", lease.DeviceIds)}");
+        }
+        catch (Exception) when (LeaseOf(lease.LeaseId) is not null)
+        {
+            // Unreachable run: give its devices back and keep it queued for a later request.
+            await Save(Queued(Current with { Leases = Current.Leases.Remove(lease) }, lease.Entry));
+            return null;
+        }
+
+        if (!acceptance.Accepted || acceptance.Work is null)
+        {
+            await Save(Current with { Leases = Current.Leases.Remove(lease) });
+            return null;
+        }
+
+        return new LeaseGrant(lease.LeaseId, lease.Entry.RunKey, lease.Entry.TenantId, lease.DeviceIds, lease.ExpiresAt, acceptance.Work);
+    }
+
+    /// <summary>Removes a lease and charges its device-hours to its tenant.</summary>
+    private static GpuPoolState End(GpuPoolState state, PoolLease lease, DateTimeOffset now)
+    {
+        var tenantId = lease.Entry.TenantId;
+        var account = state.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
+        var ended = state with { Leases = state.Leases.RemoveAll(l => l.LeaseId == lease.LeaseId) };
+        return WithAccount(ended, account with { DeviceHoursUsed = account.DeviceHoursUsed + lease.DeviceHours(now) });
+    }
+
+    private static GpuPoolState WithWorker(GpuPoolState state, PoolWorker worker) => state with
+    {
+        Workers = state.Workers.RemoveAll(w => w.Registration.WorkerId == worker.Registration.WorkerId).Add(worker),
+    };
+
+    private static GpuPoolState WithAccount(GpuPoolState state, TenantAccount account) => state with
+    {
+        Tenants = state.Tenants.RemoveAll(t => t.TenantId == account.TenantId).Add(account),
+    };
+
+    /// <summary>Puts a run on the queue unless it is there already.</summary>
+    private static GpuPoolState Queued(GpuPoolState state, QueueEntry entry) =>
+        state.Queue.Any(e => e.RunKey == entry.RunKey) ? state : state with { Queue = state.Queue.Add(entry) };
+
+    private PoolWorker? WorkerOf(string workerId) => Current.Workers.FirstOrDefault(w => w.Registration.WorkerId == workerId);
+
+    private PoolLease? LeaseOf(string leaseId) => Current.Leases.FirstOrDefault(l => l.LeaseId == leaseId);
+
+    private TenantAccount Account(string tenantId) =>
+        Current.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
+
+    /// <summary>Hours of ended leases plus those of live leases so far.</summary>
+    private double DeviceHoursUsed(TenantAccount account, DateTimeOffset now) =>
+        account.DeviceHoursUsed + Current.Leases.Where(l => l.Entry.TenantId == account.TenantId).Sum(l => l.DeviceHours(now));
+
+    private TenantShare Share(TenantAccount account, DateTimeOffset now) => new(
+        account.TenantId,
+        account.Weight,
+        new TenantQuota(account.MaxConcurrentDevices, account.DeviceHoursBudget ?? double.PositiveInfinity, DeviceHoursUsed(account, now)));
+
+    private async Task EnsureSweepReminder()
+    {
+        if (_reminderRegistered) return;
+        await this.RegisterOrUpdateReminder(SweepReminder, options.Value.SweepPeriod, options.Value.SweepPeriod);
+        _reminderRegistered = true;
+    }
+
+    private async Task Save(GpuPoolState next)
+    {
+        var before = pool.State;
+        pool.State = next;
+        try
+        {
+            await pool.WriteStateAsync();
+        }
+        catch
+        {
+            pool.State = before;
+            throw;
+        }
+    }
+
+    private static void ValidateRegistration(WorkerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (string.IsNullOrWhiteSpace(registration.WorkerId)) throw new ArgumentException("A worker needs an id.", nameof(registration));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var device in registration.Devices.IsDefault ? [] : registration.Devices)
+        {
+            if (string.IsNullOrWhiteSpace(device.DeviceId) || string.IsNullOrWhiteSpace(device.Kind) || device.Kind == DeviceKind.Any)
+            {
+                throw new ArgumentException($"Worker '{registration.WorkerId}': device '{device.DeviceId}' needs an id and a kind such as 'cuda' or 'cpu'.", nameof(registration));
+            }
+
+            if (!seen.Add(device.DeviceId))
+            {
+                throw new ArgumentException($"Worker '{registration.WorkerId}': device '{device.DeviceId}' is listed twice.", nameof(registration));
+            }
+        }
+    }
+
+    private static void ValidateEntry(QueueEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (string.IsNullOrEmpty(entry.RunKey) || string.IsNullOrEmpty(entry.TenantId) || string.IsNullOrEmpty(entry.DeviceKind) || entry.DevicesNeeded < 1)
+        {
+            throw new ArgumentException($"Queue entry '{entry.RunKey}' needs a run key, a tenant, a device kind and at least one device.", nameof(entry));
+        }
+    }
+}

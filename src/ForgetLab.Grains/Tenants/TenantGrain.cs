@@ -1,0 +1,154 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Tenants;
+using ForgetLab.Grains.Common;
+using ForgetLab.Grains.Hosting;
+
+namespace ForgetLab.Grains.Tenants;
+
+/// <summary>
+/// A tenant: its settings (weight and quotas, which it hands to the pool), members and API keys.
+/// Platform admins configure any tenant; everyone else sees only their own, and another tenant
+/// looks the same as one that does not exist.
+/// </summary>
+public sealed class TenantGrain(
+    [PersistentState("tenant", GrainStorage.Name)] IPersistentState<TenantGrainState> tenant,
+    PlatformClock clock) : Grain, ITenantGrain
+{
+    private TenantGrainState Current => tenant.State;
+
+    private bool Exists => tenant.State.Settings is not null;
+
+    private string TenantId => this.GetPrimaryKeyString();
+
+    public async Task<Reply<TenantView>> Configure(Caller caller, TenantSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (caller.Role != TenantRole.PlatformAdmin)
+        {
+            return Visible(caller) ? Replies.Forbidden<TenantView>(TenantRole.PlatformAdmin) : NotFound();
+        }
+
+        var errors = Validate(settings);
+        if (!errors.IsEmpty) return Replies.Invalid<TenantView>(errors);
+
+        await Save(Current with { Settings = settings });
+        await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
+            .SetTenantShare(TenantId, settings.Weight, settings.MaxConcurrentDevices, settings.DeviceHoursBudget);
+        return Replies.Ok(View(caller));
+    }
+
+    public Task<Reply<TenantView>> Get(Caller caller) =>
+        Task.FromResult(Visible(caller) ? Replies.Ok(View(caller)) : NotFound());
+
+    public async Task<Reply<TenantView>> SetMember(Caller caller, TenantMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        if (Administers(caller) is { } refused) return refused;
+        if (string.IsNullOrWhiteSpace(member.UserId)) return Replies.Invalid<TenantView>("userId", "userId is empty");
+        if (member.Role > caller.Role) return Replies.Forbidden<TenantView>(member.Role);
+
+        var others = Current.Members.RemoveAll(m => m.UserId == member.UserId);
+        await Save(Current with { Members = others.Add(member) });
+        return Replies.Ok(View(caller));
+    }
+
+    public async Task<Reply<TenantView>> RemoveMember(Caller caller, string userId)
+    {
+        if (Administers(caller) is { } refused) return refused;
+        if (!Current.Members.Any(m => m.UserId == userId)) return Replies.NotFound<TenantView>($"member '{userId}'");
+
+        await Save(Current with { Members = Current.Members.RemoveAll(m => m.UserId == userId) });
+        return Replies.Ok(View(caller));
+    }
+
+    public async Task<Reply<IssuedApiKey>> CreateApiKey(Caller caller, string label, TenantRole role)
+    {
+        if (Administers(caller) is { } refused) return Replies.As<IssuedApiKey, TenantView>(refused);
+        if (role > caller.Role) return Replies.Forbidden<IssuedApiKey>(role);
+        if (!Enum.IsDefined(role)) return Replies.Invalid<IssuedApiKey>("role", $"unknown role {role}");
+
+        var (keyId, secret) = ApiKeySecrets.Create(TenantId);
+        var stored = new StoredApiKey(keyId, label ?? "", role, clock.UtcNow, false, ApiKeySecrets.Hash(secret));
+        await Save(Current with { ApiKeys = Current.ApiKeys.Add(stored) });
+        return Replies.Ok(new IssuedApiKey(Info(stored), secret));
+    }
+
+    public async Task<Reply<ApiKeyInfo>> RevokeApiKey(Caller caller, string keyId)
+    {
+        if (Administers(caller) is { } refused) return Replies.As<ApiKeyInfo, TenantView>(refused);
+        var key = Current.ApiKeys.FirstOrDefault(k => k.KeyId == keyId);
+        if (key is null) return Replies.NotFound<ApiKeyInfo>($"API key '{keyId}'");
+        if (key.Revoked) return Replies.Ok(Info(key));
+
+        var revoked = key with { Revoked = true };
+        await Save(Current with { ApiKeys = Current.ApiKeys.Replace(key, revoked) });
+        return Replies.Ok(Info(revoked));
+    }
+
+    public Task<Caller?> VerifyApiKey(string secret)
+    {
+        Caller? caller = null;
+        if (Exists && ApiKeySecrets.TryParse(secret, out var tenantId, out var keyId) && tenantId == TenantId
+            && Current.ApiKeys.FirstOrDefault(k => k.KeyId == keyId) is { Revoked: false } key
+            && ApiKeySecrets.Matches(secret, key.Sha256))
+        {
+            caller = new Caller(TenantId, key.Role, $"key:{key.KeyId}");
+        }
+
+        return Task.FromResult(caller);
+    }
+
+    /// <summary>Null when the caller may manage this tenant's members and keys; otherwise the refusal.</summary>
+    private Reply<TenantView>? Administers(Caller caller)
+    {
+        if (!Visible(caller)) return NotFound();
+        return TenantAccess.Allows(caller, TenantRole.TenantAdmin) ? null : Replies.Forbidden<TenantView>(TenantRole.TenantAdmin);
+    }
+
+    private bool Visible(Caller caller) =>
+        Exists && (caller.Role == TenantRole.PlatformAdmin || caller.TenantId == TenantId);
+
+    private Reply<TenantView> NotFound() => Replies.NotFound<TenantView>($"tenant '{TenantId}'");
+
+    private ImmutableArray<FieldError> Validate(TenantSettings settings)
+    {
+        var errors = ImmutableArray.CreateBuilder<FieldError>();
+        if (!GrainKeys.IsTenantId(TenantId))
+            errors.Add(new FieldError(0, "tenantId", "must be 1-63 characters of a-z, 0-9 or '-', starting with a letter or digit"));
+        if (string.IsNullOrWhiteSpace(settings.DisplayName))
+            errors.Add(new FieldError(0, "displayName", "is empty"));
+        if (!(settings.Weight > 0) || !double.IsFinite(settings.Weight))
+            errors.Add(new FieldError(0, "weight", $"must be a finite number > 0, got {settings.Weight}"));
+        if (settings.MaxConcurrentDevices < 0)
+            errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be ≥ 0, got {settings.MaxConcurrentDevices}"));
+        if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0))
+            errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a finite number ≥ 0 (or absent for no limit), got {budget}"));
+        return errors.ToImmutable();
+    }
+
+    private async Task Save(TenantGrainState next)
+    {
+        var before = tenant.State;
+        tenant.State = next;
+        try
+        {
+            await tenant.WriteStateAsync();
+        }
+        catch
+        {
+            tenant.State = before;
+            throw;
+        }
+    }
+
+    /// <summary>Keys are listed to admins only; nobody sees a secret or its hash.</summary>
+    private TenantView View(Caller caller) => new(
+        TenantId,
+        Current.Settings!,
+        Current.Members,
+        TenantAccess.Allows(caller, TenantRole.TenantAdmin) ? [.. Current.ApiKeys.Select(Info)] : []);
+
+    private static ApiKeyInfo Info(StoredApiKey key) => new(key.KeyId, key.Label, key.Role, key.CreatedAt, key.Revoked);
+}

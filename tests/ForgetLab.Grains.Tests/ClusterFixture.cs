@@ -1,0 +1,86 @@
+using ForgetLab.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace ForgetLab.Grains.Tests;
+
+/// <summary>
+/// One in-process test cluster per collection: memory grain storage, in-memory reminders, and a
+/// fake platform clock that tests move by hand, so leases expire without anyone sleeping.
+/// </summary>
+public abstract class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Lease lifetime in these tests.</summary>
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);
+
+    // Silos build their services from a configurator type, so the clock they share is reached statically;
+    // each collection's fixture type has its own.
+    private static readonly Dictionary<Type, FakeTimeProvider> Clocks = [];
+
+    private TestCluster? _cluster;
+
+    protected ClusterFixture()
+    {
+        lock (Clocks) Clocks[GetType()] = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    }
+
+    public FakeTimeProvider Clock => ClockFor(GetType());
+
+    public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.Properties["ForgetLabFixture"] = GetType().AssemblyQualifiedName!;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private static FakeTimeProvider ClockFor(Type fixture)
+    {
+        lock (Clocks) return Clocks[fixture];
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var fixture = Type.GetType(silo.Configuration["ForgetLabFixture"]!)!;
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddForgetLabGrains(ClockFor(fixture));
+            silo.Services.Configure<GpuPoolOptions>(o => o.LeaseTtl = LeaseTtl);
+        }
+    }
+}
+
+/// <summary>Cluster for tenants, experiments and the run state machine.</summary>
+public sealed class GrainsCluster : ClusterFixture;
+
+/// <summary>Cluster for the pool: its queue is shared by every test that uses it, so those tests clean up after themselves.</summary>
+public sealed class PoolCluster : ClusterFixture;
+
+[CollectionDefinition(Name)]
+public sealed class GrainsCollection : ICollectionFixture<GrainsCluster>
+{
+    public const string Name = "grains";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PoolCollection : ICollectionFixture<PoolCluster>
+{
+    public const string Name = "pool";
+}

@@ -1,0 +1,152 @@
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Grains.Common;
+
+namespace ForgetLab.Grains.Tests;
+
+/// <summary>Leases, expiry and fair share, with the platform clock moved by hand: no test sleeps.</summary>
+[Collection(PoolCollection.Name)]
+public sealed class GpuPoolTests(PoolCluster cluster)
+{
+    private const string Sha = "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c";
+
+    [Fact]
+    public async Task TenantsWeightedOneAndThreeShareEightDevicesTwoAndSix()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var light = await scenario.Tenant("light", weight: 1);
+        var heavy = await scenario.Tenant("heavy", weight: 3);
+        await scenario.Submit(light, "sweep", runs: 8);
+        await scenario.Submit(heavy, "sweep", runs: 8);
+        var first = await scenario.Worker("gpu-a", gpus: 4);
+        var second = await scenario.Worker("gpu-b", gpus: 4);
+
+        var grants = (await scenario.Pool.RequestLeases(first)).AddRange(await scenario.Pool.RequestLeases(second));
+
+        var devices = PoolScenario.DevicesByTenant(grants);
+        Assert.Equal(2, devices[light]);
+        Assert.Equal(6, devices[heavy]);
+        var snapshot = await scenario.Pool.GetSnapshot();
+        var (lightAccount, heavyAccount) = (snapshot.Tenants.Single(t => t.TenantId == light), snapshot.Tenants.Single(t => t.TenantId == heavy));
+        Assert.Equal((2, 6), (lightAccount.DevicesHeld, lightAccount.RunsQueued));
+        Assert.Equal((6, 2), (heavyAccount.DevicesHeld, heavyAccount.RunsQueued));
+        var run = await cluster.Client.GetGrain<IRunGrain>(grants[0].RunKey).Get(Callers.Viewer(grants[0].TenantId));
+        Assert.Equal(RunState.Leased, run.Value!.State);
+    }
+
+    [Fact]
+    public async Task ATenantNeverHoldsMoreDevicesThanItsQuota()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var capped = await scenario.Tenant("capped", weight: 10, maxDevices: 2);
+        await scenario.Submit(capped, "many", runs: 5);
+        var worker = await scenario.Worker("gpu-q", gpus: 4);
+
+        var first = await scenario.Pool.RequestLeases(worker);
+        var second = await scenario.Pool.RequestLeases(worker);
+
+        Assert.Equal(2, first.Length);
+        Assert.Empty(second);
+        var account = (await scenario.Pool.GetSnapshot()).Tenants.Single(t => t.TenantId == capped);
+        Assert.Equal((2, 3), (account.DevicesHeld, account.RunsQueued));
+    }
+
+    [Fact]
+    public async Task ATenantThatSpentItsDeviceHoursGetsNoNewDevice()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var frugal = await scenario.Tenant("frugal", weight: 1, deviceHours: 0.05);
+        await scenario.Submit(frugal, "budget", runs: 2);
+        var worker = await scenario.Worker("gpu-h", gpus: 1);
+
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        cluster.Clock.Advance(TimeSpan.FromSeconds(100));
+        await scenario.Pool.Heartbeat(worker, [lease.LeaseId]);
+        cluster.Clock.Advance(TimeSpan.FromSeconds(100));
+        await scenario.Pool.ReleaseLease(worker, lease.LeaseId);
+
+        Assert.Empty(await scenario.Pool.RequestLeases(worker));
+        var account = (await scenario.Pool.GetSnapshot()).Tenants.Single(t => t.TenantId == frugal);
+        Assert.Equal(200.0 / 3600, account.DeviceHoursUsed, 1e-9);
+    }
+
+    [Fact]
+    public async Task ALeaseWithoutHeartbeatsExpiresAfterItsTtlAndTheRunResumesFromItsLatestCheckpoint()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var tenant = await scenario.Tenant("lost", weight: 1);
+        await scenario.Submit(tenant, "resume", runs: 1);
+        var doomed = await scenario.Worker("gpu-x", gpus: 1);
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(doomed));
+        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
+        await run.Started(new RunStarted(lease.LeaseId));
+        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 25, $"{lease.RunKey}/step-25/", Sha));
+
+        cluster.Clock.Advance(ClusterFixture.LeaseTtl - TimeSpan.FromSeconds(1));
+        Assert.Empty(await scenario.Pool.SweepExpiredLeases());
+        cluster.Clock.Advance(TimeSpan.FromSeconds(2));
+        var requeued = await scenario.Pool.SweepExpiredLeases();
+
+        Assert.Equal([lease.RunKey], requeued);
+        var view = (await run.Get(Callers.Viewer(tenant))).Value!;
+        Assert.Equal(RunState.Queued, view.State);
+        Assert.StartsWith("lease expired", view.Transitions[^1].Reason);
+        Assert.Contains("resumes from the checkpoint at step 25", view.Transitions[^1].Reason);
+        var late = await run.Progress(new ProgressReport(lease.LeaseId, 30, 1.0));
+        Assert.True(late.StopRequested);
+        Assert.Equal([lease.LeaseId], (await scenario.Pool.Heartbeat(doomed, [lease.LeaseId])).Lost);
+
+        var rescuer = await scenario.Worker("gpu-y", gpus: 1);
+        var resumed = Assert.Single(await scenario.Pool.RequestLeases(rescuer));
+        Assert.Equal(lease.RunKey, resumed.RunKey);
+        Assert.Equal(25, resumed.Work.ResumeFrom!.Step);
+        Assert.Equal(Sha, resumed.Work.ResumeFrom.Sha256);
+        Assert.Equal(2, (await run.Get(Callers.Viewer(tenant))).Value!.Attempts);
+    }
+
+    [Fact]
+    public async Task HeartbeatsKeepALeaseAliveAndItExpiresOnceTheyStop()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var tenant = await scenario.Tenant("alive", weight: 1);
+        await scenario.Submit(tenant, "beat", runs: 1);
+        var worker = await scenario.Worker("gpu-z", gpus: 1);
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+
+        for (var beat = 0; beat < 5; beat++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromSeconds(100));
+            var ack = await scenario.Pool.Heartbeat(worker, [lease.LeaseId]);
+            Assert.Equal([lease.LeaseId], ack.Renewed);
+            Assert.Equal(cluster.Clock.GetUtcNow() + ClusterFixture.LeaseTtl, ack.ExpiresAt);
+        }
+
+        Assert.Empty(await scenario.Pool.SweepExpiredLeases());
+        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
+        Assert.Equal(RunState.Leased, (await run.Get(Callers.Viewer(tenant))).Value!.State);
+
+        cluster.Clock.Advance(ClusterFixture.LeaseTtl + TimeSpan.FromSeconds(1));
+        // Any pool call sweeps first; the run goes straight back out to the asking worker.
+        var again = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        Assert.Equal(lease.RunKey, again.RunKey);
+        Assert.NotEqual(lease.LeaseId, again.LeaseId);
+        var transitions = (await run.Get(Callers.Viewer(tenant))).Value!.Transitions;
+        Assert.Equal([RunState.Queued, RunState.Leased, RunState.Queued, RunState.Leased], transitions.Select(t => t.To));
+    }
+
+    [Fact]
+    public async Task ARunCancelledWhileQueuedIsNotLeasedAndItsDeviceGoesToTheNextRun()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var tenant = await scenario.Tenant("cancel", weight: 1);
+        await scenario.Submit(tenant, "skip", runs: 2);
+        var first = cluster.Client.GetGrain<IRunGrain>(GrainKeys.Run(tenant, "skip", Specs.RunName(1)));
+        await first.Cancel(Callers.Member(tenant), "not needed");
+        var worker = await scenario.Worker("gpu-c", gpus: 1);
+
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+
+        Assert.Equal(GrainKeys.Run(tenant, "skip", Specs.RunName(2)), lease.RunKey);
+        Assert.Equal(RunState.Cancelled, (await first.Get(Callers.Viewer(tenant))).Value!.State);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Tenants;
+using ForgetLab.Grains.Common;
+
+namespace ForgetLab.Grains.Tests;
+
+/// <summary>
+/// Tenants, experiments and workers of one pool test. The pool is one grain shared by the whole
+/// collection, so disposing the scenario cancels its experiments (taking their runs off the
+/// queue) and releases its workers' leases.
+/// </summary>
+internal sealed class PoolScenario(PoolCluster cluster) : IAsyncDisposable
+{
+    private readonly List<(string Tenant, string Experiment)> _experiments = [];
+    private readonly List<string> _workers = [];
+
+    public IGpuPoolGrain Pool => cluster.Client.GetGrain<IGpuPoolGrain>(GrainKeys.Pool);
+
+    public async Task<string> Tenant(string prefix, double weight, int maxDevices = int.MaxValue, double? deviceHours = null)
+    {
+        var id = Callers.NewTenant(prefix);
+        var reply = await cluster.Client.GetGrain<ITenantGrain>(id).Configure(Callers.Platform, new TenantSettings(prefix, weight, maxDevices, deviceHours));
+        Assert.Equal(ReplyStatus.Ok, reply.Status);
+        return id;
+    }
+
+    public async Task<ExperimentView> Submit(string tenant, string name, int runs)
+    {
+        var reply = await cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, name))
+            .Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid(name, runs), DeviceKind: "cuda"));
+        Assert.Equal(ReplyStatus.Ok, reply.Status);
+        _experiments.Add((tenant, name));
+        return reply.Value!;
+    }
+
+    public async Task<string> Worker(string prefix, int gpus)
+    {
+        var id = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+        await Pool.RegisterWorker(new WorkerRegistration(id, [.. Enumerable.Range(0, gpus).Select(i => new WorkerDevice($"cuda:{i}", "cuda"))]));
+        _workers.Add(id);
+        return id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (tenant, experiment) in _experiments)
+        {
+            await cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, experiment)).Cancel(Callers.Member(tenant), "test over");
+        }
+
+        var snapshot = await Pool.GetSnapshot();
+        foreach (var lease in snapshot.Leases.Where(l => _workers.Contains(l.WorkerId)))
+        {
+            await Pool.ReleaseLease(lease.WorkerId, lease.LeaseId);
+        }
+    }
+
+    public static ImmutableDictionary<string, int> DevicesByTenant(IEnumerable<LeaseGrant> grants) =>
+        grants.GroupBy(g => g.TenantId).ToImmutableDictionary(g => g.Key, g => g.Sum(l => l.DeviceIds.Length));
+}
