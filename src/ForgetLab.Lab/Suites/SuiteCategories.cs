@@ -9,5 +9,8 @@ public static class SuiteCategories
     public const string Language = "language";
     public const string Unrelated = "unrelated";
 
-    public static readonly IReadOnlyList<string> All = [Target, Knowledge, Skill, Language, Unrelated];
+    /// <summary>Facts a target deliberately changes: reported apart, never counted as collateral forgetting.</summary>
+    public const string Overwritten = "overwritten";
+
+    public static readonly IReadOnlyList<string> All = [Target, Knowledge, Skill, Language, Unrelated, Overwritten];
 }

@@ -54,7 +54,7 @@ public sealed class WorldTargets(WorldFacts facts)
             ConflictingFactsName,
             pairs,
             SuiteDefinition.Create("target", Revision, SuiteCategories.Target, SuiteKinds.GenerateUntil, target),
-            SuiteDefinition.Create("overwritten", Revision, SuiteCategories.Knowledge, SuiteKinds.GenerateUntil, overwritten),
+            SuiteDefinition.Create("overwritten", Revision, SuiteCategories.Overwritten, SuiteKinds.GenerateUntil, overwritten),
             chosen.Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
     }
 
