@@ -13,14 +13,14 @@ public class GridExpansionTests
     };
 
     [Fact]
-    public void QuickstartExpandsToTwoFullRunsAndOneLoraRunAtItsOwnRate()
+    public void QuickstartExpandsToThreeFullRunsOnePerLearningRate()
     {
         var spec = SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml"));
 
         var runs = GridExpansion.Expand(spec);
 
         Assert.Equal(
-            ["full-lr1e-4-steps100-seed1", "full-lr3e-4-steps100-seed1", "lora-r8-lr1e-3-steps100-seed1"],
+            ["full-lr3e-5-steps80-seed1", "full-lr1e-4-steps80-seed1", "full-lr3e-4-steps80-seed1"],
             runs.Select(r => r.Name));
         Assert.Equal(3, GridExpansion.Count(spec));
     }
