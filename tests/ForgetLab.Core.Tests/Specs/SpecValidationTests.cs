@@ -81,7 +81,7 @@ public class SpecValidationTests
         // Suites: missing files, unknown names, duplicates.
         { "[target, capitals_recall]", "[target, suites/missing.yaml]", "spec.yaml:18 suites[1]: suite file 'suites/missing.yaml' not found" },
         { "[target, capitals_recall]", "[target, capitals_recal]",
-            "spec.yaml:18 suites[1]: unknown suite 'capitals_recal', did you mean 'capitals_recall'? (expected a built-in suite: target, overwritten, capitals_recall, capitals_mc, continents_mc, currencies_mc, languages_mc, element_symbols, element_numbers, arithmetic, text_perplexity, kl_to_base; or a path to a suite .yaml file)" },
+            "spec.yaml:18 suites[1]: unknown suite 'capitals_recal', did you mean 'capitals_recall'? (expected a built-in suite: target, overwritten, capitals_recall, capitals_mc, continents_mc, currencies_mc, languages_mc, element_symbols, element_numbers, arithmetic, copying, text_perplexity, kl_to_base; or a path to a suite .yaml file)" },
         { "[target, capitals_recall]", "[target, capitals_recall, target]", "spec.yaml:18 suites[2]: duplicate suite 'target'" },
         // Empty lists and repeated grid values.
         { "suites: [target, capitals_recall]", "suites: []", "spec.yaml:18 suites: must not be empty" },
