@@ -25,9 +25,9 @@ public static class ExperimentsApi
     {
         var api = app.MapGroup($"{ApiConventions.Prefix}/experiments").WithTags("Experiments").RequireAuthorization(CallerClaims.TenantPolicy);
 
+        // No Accepts metadata: it would make routing answer 415 before the handler can say which media types work.
         api.MapPost("/", SubmitExperiment)
-            .Accepts<SubmitExperimentRequest>("application/json")
-            .Accepts<string>("text/yaml");
+            .WithDescription("Body: the spec as text/yaml (also application/yaml, text/plain), or application/json {\"spec\": \"…\", \"priority\": 0, \"deviceKind\": \"any\", \"devicesPerRun\": 1}.");
         api.MapGet("/", ListExperiments);
         api.MapGet("/{experimentId}", GetExperiment);
         api.MapPost("/{experimentId}/cancel", CancelExperiment);
