@@ -27,7 +27,7 @@ public static class SiloHosting
                 o.ClusterId = silo.ClusterId;
                 o.ServiceId = silo.ServiceId;
             });
-            orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIPAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: false);
+            orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIPAddress), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyHostAddress);
             orleans.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
             orleans.AddAzureTableGrainStorage(GrainStorage.Name, o => o.TableServiceClient = new TableServiceClient(connectionString));
             orleans.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));

@@ -19,4 +19,7 @@ public sealed class SiloOptions
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Listen on every interface rather than only the advertised address (containers behind NAT).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
 }
