@@ -45,6 +45,12 @@ blob="${2:-0}"; queue="${3:-0}"; table="${4:-0}"
 [ "$queue" = 0 ] && queue="$(free_port)"
 [ "$table" = 0 ] && table="$(free_port)"
 
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A port someone else holds would answer the readiness check below for them: refuse it up front.
+for port in "$blob" "$queue" "$table"; do
+  if answers "$port"; then echo "azurite: port $port on 127.0.0.1 is already in use" >&2; exit 1; fi
+done
+
 # setsid: its own process group, so the caller's Ctrl-C or exit does not take it down mid-write.
 setsid "$bin" --location "$data" --silent --skipApiVersionCheck \
   --blobHost 127.0.0.1 --blobPort "$blob" \
@@ -61,7 +67,6 @@ if [ -n "${AZURITE_WATCH_PID:-}" ]; then
   disown $! 2>/dev/null || true
 fi
 
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 deadline=$((SECONDS + ${AZURITE_READY_TIMEOUT:-60}))
 until answers "$blob" && answers "$queue" && answers "$table"; do
   if ! kill -0 "$pid" 2>/dev/null; then
