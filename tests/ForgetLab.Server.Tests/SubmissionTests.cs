@@ -92,5 +92,7 @@ public sealed class SubmissionTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("/api/v1/experiments/{experimentId}/runs/{runId}", body);
         Assert.Contains("/api/v1/tenants/{tenantId}/keys", body);
+        var scheme = System.Text.Json.Nodes.JsonNode.Parse(body)!["components"]!["securitySchemes"]!["ApiKey"]!;
+        Assert.Equal("bearer", (string)scheme["scheme"]!);
     }
 }
