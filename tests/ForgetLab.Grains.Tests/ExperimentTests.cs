@@ -61,6 +61,23 @@ public sealed class ExperimentTests(GrainsCluster cluster)
     }
 
     [Fact]
+    public async Task TheTenantsDirectoryListsValidSubmissionsOnceAndOnlyToItsTenant()
+    {
+        var tenant = Callers.NewTenant("dir");
+        var directory = cluster.Client.GetGrain<IExperimentDirectoryGrain>(tenant);
+        await Experiment(tenant, "first").Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid("first")));
+        await Experiment(tenant, "first").Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid("first")));
+        await Experiment(tenant, "bad").Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid("bad").Replace("steps: 50", "steps: -5")));
+        await Experiment(tenant, "second").Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid("second")));
+
+        var mine = await directory.List(Callers.Viewer(tenant));
+        var theirs = await directory.List(Callers.Member(Callers.NewTenant("dir")));
+
+        Assert.Equal(["first", "second"], mine.Value);
+        Assert.Equal(ReplyStatus.NotFound, theirs.Status);
+    }
+
+    [Fact]
     public async Task SubmittingTheSameSpecAgainIsHarmlessAndAnotherSpecConflicts()
     {
         var tenant = Callers.NewTenant("exp");

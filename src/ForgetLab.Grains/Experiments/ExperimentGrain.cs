@@ -47,6 +47,7 @@ public sealed class ExperimentGrain(
             }
 
             if (!Current.Scheduled) await Schedule(Parse(submission).Spec!);
+            await Directory().Register(ExperimentId); // harmless again; repairs a crash after the first save
             return Replies.Ok(View());
         }
 
@@ -70,6 +71,7 @@ public sealed class ExperimentGrain(
             SubmittedAt = clock.UtcNow,
             RunIds = [.. recipes.Select(r => r.Name)],
         });
+        await Directory().Register(ExperimentId);
         await Schedule(spec);
         return Replies.Ok(View());
     }
@@ -169,6 +171,8 @@ public sealed class ExperimentGrain(
 
     private string SpecBaseDirectory =>
         options.Value.SpecBaseDirectory ?? Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
+
+    private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(TenantId);
 
     private IRunGrain Run(string runId) => GrainFactory.GetGrain<IRunGrain>(GrainKeys.Run(TenantId, ExperimentId, runId));
 

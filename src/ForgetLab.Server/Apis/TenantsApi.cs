@@ -1,0 +1,62 @@
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Tenants;
+using ForgetLab.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ForgetLab.Server.Apis;
+
+/// <summary>
+/// Tenants and their API keys. The platform admin creates and configures tenants; a tenant admin
+/// (or the platform admin) issues and revokes its keys. A key's secret is in the 201 answer only.
+/// </summary>
+public static class TenantsApi
+{
+    /// <summary>Roles a tenant's key may have: platform admin comes only from configuration.</summary>
+    private static readonly TenantRole[] KeyRoles = [TenantRole.Viewer, TenantRole.Member, TenantRole.TenantAdmin];
+
+    public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup($"{ApiConventions.Prefix}/tenants").WithTags("Tenants").RequireAuthorization();
+
+        api.MapPut("/{tenantId}", ConfigureTenant).RequireAuthorization(CallerClaims.PlatformAdminPolicy);
+        api.MapGet("/{tenantId}", GetTenant);
+        api.MapPost("/{tenantId}/keys", CreateApiKey);
+        api.MapDelete("/{tenantId}/keys/{keyId}", RevokeApiKey);
+        return app;
+    }
+
+    /// <summary>Creates the tenant or changes its name, fair-share weight and quotas.</summary>
+    public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> ConfigureTenant(
+        string tenantId, TenantSettingsRequest request, [AsParameters] ApiServices services)
+    {
+        var settings = new TenantSettings(request.DisplayName ?? tenantId, request.Weight ?? 1.0, request.MaxConcurrentDevices ?? 1, request.DeviceHoursBudget);
+        var reply = await services.Grains.GetGrain<ITenantGrain>(tenantId).Configure(services.Caller, settings);
+        return reply.ToHttp();
+    }
+
+    public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> GetTenant(string tenantId, [AsParameters] ApiServices services) =>
+        (await services.Grains.GetGrain<ITenantGrain>(tenantId).Get(services.Caller)).ToHttp();
+
+    /// <summary>Issues a key; the answer holds its secret, which is never shown again.</summary>
+    public static async Task<Results<Created<IssuedApiKey>, ProblemHttpResult>> CreateApiKey(
+        string tenantId, ApiKeyRequest request, [AsParameters] ApiServices services)
+    {
+        var role = request.Role ?? TenantRole.Member;
+        if (!KeyRoles.Contains(role))
+            return ReplyResults.Invalid("role", $"must be one of {string.Join(", ", KeyRoles)}; the platform admin key is set in configuration");
+
+        var reply = await services.Grains.GetGrain<ITenantGrain>(tenantId).CreateApiKey(services.Caller, request.Label ?? "", role);
+        if (reply.Status != ReplyStatus.Ok) return reply.Failure();
+        return TypedResults.Created($"{ApiConventions.Prefix}/tenants/{tenantId}/keys/{reply.Value!.Key.KeyId}", reply.Value);
+    }
+
+    public static async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> RevokeApiKey(
+        string tenantId, string keyId, [AsParameters] ApiServices services) =>
+        (await services.Grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(services.Caller, keyId)).ToHttp();
+}
+
+/// <summary>Body of <c>PUT /api/v1/tenants/{tenantId}</c>; absent fields take defaults (weight 1, one device, no hours limit).</summary>
+public sealed record TenantSettingsRequest(string? DisplayName, double? Weight, int? MaxConcurrentDevices, double? DeviceHoursBudget);
+
+/// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/keys</c>; the role defaults to Member.</summary>
+public sealed record ApiKeyRequest(string? Label, TenantRole? Role);

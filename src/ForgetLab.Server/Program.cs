@@ -1,0 +1,33 @@
+using ForgetLab.Server.Apis;
+using ForgetLab.Server.Hosting;
+using ForgetLab.Server.Security;
+
+namespace ForgetLab.Server;
+
+/// <summary>
+/// ForgetLab's server: an Orleans silo on Azure Storage hosting the grains, and the REST API in
+/// front of them. <see cref="Build"/> is the whole composition; tests call it to start real servers.
+/// </summary>
+public static class Program
+{
+    public static Task Main(string[] args) => Build(args).RunAsync();
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddForgetLabSilo();
+        builder.AddApiKeyAuthentication();
+        builder.AddForgetLabApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapTenantsApi();
+        app.MapExperimentsApi();
+        app.MapRunsApi();
+        return app;
+    }
+}
