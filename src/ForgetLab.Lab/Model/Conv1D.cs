@@ -43,8 +43,9 @@ public sealed class Conv1D : nn.Module<Tensor, Tensor>
         var y = addmm(bias, flat, weight, 1f, 1f);
         if (lora_A is not null)
         {
+            // y + scaling · (x·Aᵀ)·Bᵀ in one fused addmm rather than matmul, scale and add.
             var a = loraDropout is null ? flat : loraDropout.forward(flat);
-            y = y.add_(lora_B!.forward(lora_A.forward(a)).mul_(loraScaling));
+            y = y.addmm(lora_A.forward(a), lora_B!.weight!.t(), 1f, (float)loraScaling);
         }
         return y.view(shape);
     }
