@@ -7,4 +7,5 @@ var root = new RootCommand("ForgetLab: measure what fine-tuning teaches and what
     LabCommands.Create(),
     BenchCommands.Create(),
 };
+foreach (var command in PlatformCommands.Create()) root.Subcommands.Add(command);
 return root.Parse(args).Invoke();

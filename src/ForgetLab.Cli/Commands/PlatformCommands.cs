@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Net;
+using ForgetLab.Cli.Platform;
+using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Runs;
+using Spectre.Console;
+
+namespace ForgetLab.Cli.Commands;
+
+/// <summary>
+/// Client commands of the platform's REST API (<c>submit</c>, <c>runs</c>, <c>watch</c>, <c>cancel</c>),
+/// configured by FORGETLAB_URL and FORGETLAB_API_KEY.
+/// </summary>
+internal static class PlatformCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        var specFile = new Argument<string>("spec") { Description = "experiment spec (YAML) to submit" };
+        var submit = new Command("submit", "submit an experiment to the platform") { specFile };
+        submit.SetAction(parse => Guard(async client =>
+        {
+            var path = parse.GetValue(specFile)!;
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such spec file", path);
+            var experiment = await client.PostYaml<ExperimentView>("experiments", await File.ReadAllTextAsync(path));
+            AnsiConsole.MarkupLineInterpolated($"submitted [bold]{experiment.ExperimentId}[/]: {experiment.RunIds.Length} runs queued");
+            foreach (var run in experiment.RunIds) AnsiConsole.MarkupLineInterpolated($"  {run}");
+            AnsiConsole.MarkupLineInterpolated($"[grey]watch it: ./forgetlab watch {experiment.ExperimentId}[/]");
+        }));
+
+        var runsExperiment = new Argument<string?>("experiment") { Description = "an experiment id (default: list experiments)", Arity = ArgumentArity.ZeroOrOne };
+        var runs = new Command("runs", "list experiments, or the runs of one experiment") { runsExperiment };
+        runs.SetAction(parse => Guard(async client =>
+        {
+            if (parse.GetValue(runsExperiment) is not { } id)
+            {
+                var experiments = await client.Get<List<ExperimentSummaryDto>>("experiments");
+                var table = new Table().AddColumns("experiment", "submitted", "runs", "cancelled", "published");
+                foreach (var e in experiments) table.AddRow(Markup.Escape(e.ExperimentId), $"{e.SubmittedAt:u}", $"{e.Runs}", e.Cancelled ? "yes" : "", e.Published ? "yes" : "");
+                AnsiConsole.Write(table);
+                return;
+            }
+            AnsiConsole.Write(RunsTable(await client.Get<List<RunSummary>>($"experiments/{Uri.EscapeDataString(id)}/runs")));
+        }));
+
+        var watchTarget = new Argument<string>("experiment") { Description = "experiment id to follow until every run has ended" };
+        var interval = new Option<double>("--interval") { Description = "seconds between polls", DefaultValueFactory = _ => 2 };
+        var watch = new Command("watch", "follow an experiment's runs live until they end") { watchTarget, interval };
+        watch.SetAction(parse => Guard(async client =>
+        {
+            var id = Uri.EscapeDataString(parse.GetValue(watchTarget)!);
+            List<RunSummary> current = await client.Get<List<RunSummary>>($"experiments/{id}/runs");
+            await AnsiConsole.Live(RunsTable(current)).StartAsync(async ctx =>
+            {
+                while (current.Any(r => !IsEnded(r.State)))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(parse.GetValue(interval)));
+                    current = await client.Get<List<RunSummary>>($"experiments/{id}/runs");
+                    ctx.UpdateTarget(RunsTable(current));
+                }
+            });
+            AnsiConsole.MarkupLineInterpolated($"every run of {parse.GetValue(watchTarget)} has ended");
+        }));
+
+        var cancelExperiment = new Argument<string>("experiment") { Description = "experiment id" };
+        var cancelRun = new Argument<string?>("run") { Description = "one run (default: every run of the experiment)", Arity = ArgumentArity.ZeroOrOne };
+        var cancel = new Command("cancel", "cancel an experiment's runs, or one run") { cancelExperiment, cancelRun };
+        cancel.SetAction(parse => Guard(async client =>
+        {
+            var id = Uri.EscapeDataString(parse.GetValue(cancelExperiment)!);
+            if (parse.GetValue(cancelRun) is { } run)
+                await client.Post<RunView>($"experiments/{id}/runs/{Uri.EscapeDataString(run)}/cancel", new { reason = "cancelled from the CLI" });
+            else
+                await client.Post<ExperimentView>($"experiments/{id}/cancel", new { reason = "cancelled from the CLI" });
+            AnsiConsole.MarkupLine("cancelled");
+        }));
+
+        return [submit, runs, watch, cancel];
+    }
+
+    private static bool IsEnded(RunState state) => state is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.StoppedEarly;
+
+    private static Table RunsTable(IEnumerable<RunSummary> runs)
+    {
+        var table = new Table().AddColumns("run", "state", "step", "checkpoints");
+        foreach (var r in runs)
+        {
+            var state = r.State.ToString();
+            var coloured = r.State switch
+            {
+                RunState.Completed => $"[green]{state}[/]",
+                RunState.Failed => $"[red]{state}[/]",
+                RunState.Running or RunState.Evaluating or RunState.Leased => $"[yellow]{state}[/]",
+                _ => state,
+            };
+            table.AddRow(Markup.Escape(r.RunId), coloured, $"{r.LastStep}", $"{r.Checkpoints}");
+        }
+        return table;
+    }
+
+    /// <summary>Exit codes as for the lab: 2 for bad input (a 400, a missing file, no key), 1 for anything else.</summary>
+    private static int Guard(Func<PlatformClient, Task> action)
+    {
+        try
+        {
+            action(PlatformClient.FromEnvironment()).GetAwaiter().GetResult();
+            return 0;
+        }
+        catch (PlatformException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.NotFound ? Exit.BadInput : Exit.Failure;
+        }
+        catch (FileNotFoundException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return Exit.BadInput;
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"cannot reach the platform at {Environment.GetEnvironmentVariable("FORGETLAB_URL")}: {e.Message} (is it up? ./forgetlab up --detach)");
+            return Exit.Failure;
+        }
+    }
+
+    /// <summary>The server's experiment list item (ExperimentsApi.ExperimentSummary).</summary>
+    private sealed record ExperimentSummaryDto(string ExperimentId, DateTimeOffset SubmittedAt, int Runs, bool Cancelled, bool Published);
+}

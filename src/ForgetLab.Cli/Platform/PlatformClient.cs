@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ForgetLab.Cli.Platform;
+
+/// <summary>A problem the server answered with (ProblemDetails), kept with its HTTP status for the exit code.</summary>
+internal sealed class PlatformException(HttpStatusCode status, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}
+
+/// <summary>
+/// The REST API as the CLI uses it: base address from <c>FORGETLAB_URL</c>, key from
+/// <c>FORGETLAB_API_KEY</c> (both written to <c>.forgetlab/up.env</c> by <c>./forgetlab up</c>).
+/// Error answers become <see cref="PlatformException"/>s carrying the server's own message and field errors.
+/// </summary>
+internal sealed class PlatformClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static PlatformClient FromEnvironment()
+    {
+        var url = Environment.GetEnvironmentVariable("FORGETLAB_URL");
+        var key = Environment.GetEnvironmentVariable("FORGETLAB_API_KEY");
+        if (string.IsNullOrWhiteSpace(url) || string.IsNullOrWhiteSpace(key))
+            throw new PlatformException(HttpStatusCode.Unauthorized,
+                "FORGETLAB_URL and FORGETLAB_API_KEY must be set (after ./forgetlab up: `set -a; . .forgetlab/up.env; set +a`)");
+        var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/api/v1/"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return new PlatformClient(http);
+    }
+
+    public Task<T> Get<T>(string path) => Send<T>(new HttpRequestMessage(HttpMethod.Get, path));
+
+    public Task<T> Post<T>(string path, object? body = null) =>
+        Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
+
+    public Task<T> PostYaml<T>(string path, string yaml) =>
+        Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(yaml, Encoding.UTF8, "text/yaml") });
+
+    private async Task<T> Send<T>(HttpRequestMessage request)
+    {
+        using var response = await http.SendAsync(request);
+        if (response.IsSuccessStatusCode)
+            return (await response.Content.ReadFromJsonAsync<T>(Json))!;
+        throw new PlatformException(response.StatusCode, await Describe(response));
+    }
+
+    /// <summary>ProblemDetails as a user reads it: the title/detail, then one line per field error ("line N path: message").</summary>
+    private static async Task<string> Describe(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            var lines = new List<string> { $"{(int)response.StatusCode} {Str(root, "title") ?? response.ReasonPhrase}: {Str(root, "detail")}".TrimEnd(' ', ':') };
+            if (root.TryGetProperty("fieldErrors", out var fields) && fields.ValueKind == JsonValueKind.Array)
+                foreach (var f in fields.EnumerateArray())
+                    lines.Add($"  line {f.GetProperty("line")} {Str(f, "path")}: {Str(f, "message")}");
+            return string.Join(Environment.NewLine, lines);
+        }
+        catch (JsonException)
+        {
+            return $"{(int)response.StatusCode} {response.ReasonPhrase}: {text}";
+        }
+    }
+
+    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
