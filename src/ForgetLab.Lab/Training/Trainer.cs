@@ -11,7 +11,8 @@ namespace ForgetLab.Lab.Training;
 /// checkpoints every N steps (and at the end), resume from a checkpoint, and divergence detection:
 /// a NaN/inf loss ends the run as <see cref="TrainingStatus.Diverged"/>, keeping its last good checkpoint.
 /// </summary>
-public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, LoraSettings? lora, IBatchSource data, TrainSettings settings)
+/// <param name="peft">The parameter-efficient method, whose checkpoints are adapter-only; null saves the full model.</param>
+public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, PeftSettings? peft, IBatchSource data, TrainSettings settings)
 {
     /// <summary>Called after each checkpoint is written; return false to stop early (e.g. a retention threshold crossed).</summary>
     public Func<SavedCheckpoint, bool>? OnCheckpoint { get; init; }
@@ -33,7 +34,7 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
         var start = 0;
         if (resumeFrom is not null)
         {
-            var state = TrainingCheckpoint.Load(resumeFrom, model, lora, optimizer);
+            var state = TrainingCheckpoint.Load(resumeFrom, model, peft, optimizer);
             start = state.Step;
             data.SamplerState = state.SamplerState;
             losses.AddRange(state.Losses);
@@ -66,7 +67,7 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
             if (due && runDirectory is not null)
             {
                 var dir = Path.Combine(runDirectory, TrainingCheckpoint.FolderName(step));
-                TrainingCheckpoint.Save(dir, model, lora, optimizer, new TrainerState(step, data.SamplerState, losses, settings));
+                TrainingCheckpoint.Save(dir, model, peft, optimizer, new TrainerState(step, data.SamplerState, losses, settings));
                 var saved = new SavedCheckpoint(step, dir);
                 checkpoints.Add(saved);
                 if (OnCheckpoint is not null && !OnCheckpoint(saved) && step < settings.Steps)
