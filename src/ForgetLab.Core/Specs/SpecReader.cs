@@ -79,6 +79,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
             Suites = suites, Train = train, Grid = grid, Eval = eval,
         };
         CheckFreezeLayers(lab, spec, methodLines);
+        CheckOptimizerState(lab, spec);
         CheckRuns(lab, spec, methodLines);
         return errors.Count > before ? null : lab;
     }
@@ -497,6 +498,17 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         {
             MaxItems = maxItems!.Value, BatchSize = batch!.Value, BootstrapResamples = resamples!.Value,
         };
+    }
+
+    /// <summary>Pre-training moments exist only for a base trained here and fit only full fine-tuning's parameters.</summary>
+    private void CheckOptimizerState(LabSpec lab, YamlFields spec)
+    {
+        if (lab.Train.OptimizerState != OptimizerState.Pretrain || spec.Mapping("train") is not { } train) return;
+        if (lab.Base.Path is not null)
+            train.Error("optimizer_state", "'pretrain' needs a base pre-trained here (base.world); a loaded base folder has no optimizer state");
+        else if (lab.Grid.Methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Type != MethodType.Full) is { m: not null } other)
+            train.Error("optimizer_state",
+                $"'pretrain' applies only to full fine-tuning (the moments belong to every base weight); grid.method[{other.i}] is {SpecNames.Of(other.m.Type)}");
     }
 
     /// <summary>Frozen-layer indices must name blocks the built base has (a loaded base is checked when it loads).</summary>

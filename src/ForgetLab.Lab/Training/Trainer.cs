@@ -22,6 +22,17 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
 
     public IProgress<TrainProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// An <c>optimizer.bin</c> whose AdamW moments and step count a fresh run starts from
+    /// (<c>optimizer_state: pretrain</c>); the run's own weight decay still applies. Only valid when
+    /// the trainable parameters are exactly those the state was saved with (full fine-tuning of the
+    /// base it came from). Ignored when resuming, since the checkpoint holds the run's own state.
+    /// </summary>
+    public string? InitialOptimizerState { get; init; }
+
+    /// <summary>Where to save the optimizer's state after the last step of a completed run (pre-training keeps it).</summary>
+    public string? FinalOptimizerState { get; init; }
+
     /// <param name="runDirectory">Where <c>step-{n}/</c> checkpoints go; null trains without checkpoints.</param>
     /// <param name="resumeFrom">A checkpoint folder to resume from, or null to start at step 0.</param>
     public TrainingOutcome Run(string? runDirectory, string? resumeFrom = null)
@@ -38,6 +49,16 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
             start = state.Step;
             data.SamplerState = state.SamplerState;
             losses.AddRange(state.Losses);
+        }
+        else if (InitialOptimizerState is not null)
+        {
+            optimizer.load_state_dict(InitialOptimizerState);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                // Loading restores the pre-training options too; the fine-tuning run's weight decay wins.
+                if (group is not ParamGroup<AdamW.Options> adamw) throw new InvalidOperationException("expected AdamW parameter groups");
+                adamw.Options.weight_decay = settings.WeightDecay;
+            }
         }
 
         model.train();
@@ -75,6 +96,7 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
                 model.train();
             }
         }
+        if (FinalOptimizerState is not null) optimizer.save_state_dict(FinalOptimizerState);
         return new TrainingOutcome(TrainingStatus.Completed, losses, checkpoints, Rate(tokens, clock));
     }
 

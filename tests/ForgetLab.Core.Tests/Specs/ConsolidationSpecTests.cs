@@ -31,7 +31,7 @@ public class ConsolidationSpecTests
           early_stopping:
             suite: capitals_recall
             max_drop_points: 5
-          optimizer_state: pretrain
+          optimizer_state: fresh
         grid:
           method:
             - full
@@ -65,7 +65,7 @@ public class ConsolidationSpecTests
         Assert.Equal(new L2SpSpec { Alpha = 0.01 }, train.L2Sp);
         Assert.Equal(new DistillSpec { Beta = 0.5, Temperature = 2 }, train.Distill);
         Assert.Equal(new EarlyStoppingSpec { Suite = "capitals_recall", MaxDropPoints = 5 }, train.EarlyStopping);
-        Assert.Equal(OptimizerState.Pretrain, train.OptimizerState);
+        Assert.Equal(OptimizerState.Fresh, train.OptimizerState);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class ConsolidationSpecTests
             "spec.yaml:25 train.early_stopping.max_severity: give either max_drop_points or max_severity, not both" },
         { "max_drop_points: 5", "max_severity: bad",
             "spec.yaml:24 train.early_stopping.max_severity: unknown value 'bad' (expected one of: mild, moderate, severe, catastrophic)" },
-        { "optimizer_state: pretrain", "optimizer_state: warm",
+        { "optimizer_state: fresh", "optimizer_state: warm",
             "spec.yaml:25 train.optimizer_state: unknown value 'warm' (expected one of: fresh, pretrain)" },
         { "use_rslora: true", "use_rslora: maybe", "spec.yaml:30 grid.method[1].use_rslora: expected true or false, got 'maybe'" },
         { "target_modules: attention", "target_modules: attn",
@@ -162,6 +162,21 @@ public class ConsolidationSpecTests
     [MemberData(nameof(BadSpecs))]
     public void ABadConsolidationOrMethodFieldIsRejectedWithItsLinePathAndReason(string find, string replace, string expected) =>
         Assert.Equal([expected], SpecText.Errors(With(find, replace)));
+
+    [Fact]
+    public void PretrainingMomentsAreRefusedForMethodsThatDoNotTrainEveryBaseWeight() =>
+        Assert.Equal(
+            ["spec.yaml:25 train.optimizer_state: 'pretrain' applies only to full fine-tuning (the moments belong to every base weight); grid.method[1] is lora"],
+            SpecText.Errors(With("optimizer_state: fresh", "optimizer_state: pretrain")));
+
+    [Fact]
+    public void PretrainingMomentsAreAcceptedForFullFineTuning()
+    {
+        var pretrain = With("optimizer_state: fresh", "optimizer_state: pretrain");
+        var yaml = pretrain[..pretrain.IndexOf("grid:", StringComparison.Ordinal)] + "grid:\n  method: [full]\n";
+
+        Assert.Equal(OptimizerState.Pretrain, SpecText.Parse(yaml).Train.OptimizerState);
+    }
 
     [Fact]
     public void AGridAxisSuppliesTheStrengthTheTrainRecordLeavesOut()
