@@ -2,7 +2,7 @@ namespace ForgetLab.Lab.Peft;
 
 /// <summary>
 /// A LoRA adapter's shape: rank r, scaling alpha/r (or alpha/√r with rsLoRA), dropout on the adapter's
-/// input, and which Conv1D layers get one (matched on the last path segment, as PEFT's target_modules).
+/// input, and which Conv1D layers get one (PEFT's target_modules rule: a name equal to the layer path or to a dotted tail of it).
 /// </summary>
 public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadOnlyList<string> TargetModules, bool UseRsLora = false) : PeftSettings
 {
