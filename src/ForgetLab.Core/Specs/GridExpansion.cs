@@ -3,8 +3,10 @@ using System.Globalization;
 namespace ForgetLab.Core.Specs;
 
 /// <summary>
-/// Turns a spec's grid into its runs, in a fixed order (method, then lr, steps, seed), each with a
-/// readable unique name such as <c>full-lr1e-4-steps100-seed1</c> or <c>lora-r8-lr1e-3-steps100-seed1</c>.
+/// Turns a spec's grid into its runs, in a fixed order (method, then replay, EWC λ, L2-SP α,
+/// distillation β, lr, steps, seed), each with a readable unique name such as
+/// <c>full-lr1e-4-steps100-seed1</c> or <c>lora-r8-lr1e-3-steps100-seed1-replay0.25-ewc1e2</c>.
+/// A consolidation appears in the name only when it is on for the run.
 /// </summary>
 public static class GridExpansion
 {
@@ -17,7 +19,8 @@ public static class GridExpansion
         var (lrs, steps, seeds) = Axes(spec);
         try
         {
-            return checked(spec.Grid.Methods.Sum(m => (long)(m.Lr is null ? lrs.Count : 1)) * steps.Count * seeds.Count);
+            return checked(spec.Grid.Methods.Sum(m => (long)(m.Lr is null ? lrs.Count : 1)) * steps.Count * seeds.Count
+                * Consolidations(spec).Count);
         }
         catch (OverflowException)
         {
@@ -28,8 +31,10 @@ public static class GridExpansion
     public static IReadOnlyList<RunRecipe> Expand(LabSpec spec)
     {
         var (lrs, stepsAxis, seeds) = Axes(spec);
+        var consolidations = Consolidations(spec);
         var runs = new List<RunRecipe>();
         foreach (var method in spec.Grid.Methods)
+        foreach (var train in consolidations)
         {
             // A method's own lr replaces the lr axis rather than being crossed with it.
             IReadOnlyList<double> methodLrs = method.Lr is { } own ? [own] : lrs;
@@ -37,8 +42,8 @@ public static class GridExpansion
             foreach (var steps in stepsAxis)
             foreach (var seed in seeds)
             {
-                var name = RunName(method, lr, steps, seed);
-                runs.Add(new RunRecipe(name, method, spec.Train with { Lr = lr, Steps = steps }, seed));
+                var name = RunName(method, lr, steps, seed) + ConsolidationSuffix(train);
+                runs.Add(new RunRecipe(name, method, train with { Lr = lr, Steps = steps }, seed));
             }
         }
 
@@ -52,10 +57,40 @@ public static class GridExpansion
     public static string RunName(MethodSpec method, double lr, int steps, int seed) =>
         string.Create(CultureInfo.InvariantCulture, $"{method.Label}-lr{FormatNumber(lr)}-steps{steps}-seed{seed}");
 
+    /// <summary>The name's tail for the consolidations that are on: "-replay0.25-ewc1e2-l2sp1e-2-distill1e0", or "".</summary>
+    public static string ConsolidationSuffix(TrainSpec train)
+    {
+        var suffix = "";
+        if (train.Replay is { Ratio: > 0 } replay) suffix += "-replay" + replay.Ratio.ToString("0.####", CultureInfo.InvariantCulture);
+        if (train.Ewc is { } ewc) suffix += "-ewc" + FormatNumber(ewc.Lambda);
+        if (train.L2Sp is { } l2sp) suffix += "-l2sp" + FormatNumber(l2sp.Alpha);
+        if (train.Distill is { } distill) suffix += "-distill" + FormatNumber(distill.Beta);
+        return suffix;
+    }
+
     /// <summary>Short scientific form used in names: 0.0001 → "1e-4", 0.00025 → "2.5e-4".</summary>
     public static string FormatNumber(double value) =>
         value.ToString("0.######e0", CultureInfo.InvariantCulture);
 
     private static (IReadOnlyList<double> Lrs, IReadOnlyList<int> Steps, IReadOnlyList<int> Seeds) Axes(LabSpec spec) =>
         (spec.Grid.Lr ?? [spec.Train.Lr], spec.Grid.Steps ?? [spec.Train.Steps], spec.Grid.Seeds ?? [spec.Seed]);
+
+    /// <summary>
+    /// The train settings of every combination of the consolidation axes, in axis order. A grid value
+    /// of 0 turns that consolidation off; a positive one overrides the strength in the train record
+    /// (keeping its other settings, e.g. fisher_batches).
+    /// </summary>
+    private static List<TrainSpec> Consolidations(LabSpec spec)
+    {
+        var t = spec.Train;
+        var g = spec.Grid;
+        var replays = g.Replay?.Select(r => r > 0 ? new ReplaySpec { Ratio = r } : null).ToList() ?? [NullIfOff(t.Replay)];
+        var ewcs = g.EwcLambda?.Select(l => l > 0 ? (t.Ewc ?? new EwcSpec()) with { Lambda = l } : null).ToList() ?? [t.Ewc];
+        var l2sps = g.L2SpAlpha?.Select(a => a > 0 ? new L2SpSpec { Alpha = a } : null).ToList() ?? [t.L2Sp];
+        var distills = g.DistillBeta?.Select(b => b > 0 ? (t.Distill ?? new DistillSpec()) with { Beta = b } : null).ToList() ?? [t.Distill];
+        return [.. from r in replays from e in ewcs from l in l2sps from d in distills
+                   select t with { Replay = r, Ewc = e, L2Sp = l, Distill = d }];
+    }
+
+    private static ReplaySpec? NullIfOff(ReplaySpec? replay) => replay is { Ratio: > 0 } ? replay : null;
 }

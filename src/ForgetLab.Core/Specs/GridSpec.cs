@@ -4,7 +4,8 @@ namespace ForgetLab.Core.Specs;
 /// The recipes to run: the cartesian product of the axes (method × lr × steps × seed), except that
 /// a method with its own lr is not crossed with the lr axis. An axis left out (null) takes its
 /// single value from <see cref="TrainSpec"/> (lr, steps) or <see cref="LabSpec.Seed"/>.
-/// New axes (replay fraction, EWC λ, ...) are added as further nullable lists.
+/// The consolidation axes (replay ratio, EWC λ, L2-SP α, distillation β) override the matching
+/// <see cref="TrainSpec"/> record per run; a value of 0 turns that consolidation off for the run.
 /// </summary>
 public sealed record GridSpec
 {
@@ -19,4 +20,16 @@ public sealed record GridSpec
 
     /// <summary>Fine-tuning seeds; null means the spec's seed.</summary>
     public IReadOnlyList<int>? Seeds { get; init; }
+
+    /// <summary>Replay ratios (0..0.95); null means train.replay.</summary>
+    public IReadOnlyList<double>? Replay { get; init; }
+
+    /// <summary>EWC strengths λ (≥ 0); null means train.ewc.</summary>
+    public IReadOnlyList<double>? EwcLambda { get; init; }
+
+    /// <summary>L2-SP strengths α (≥ 0); null means train.l2sp.</summary>
+    public IReadOnlyList<double>? L2SpAlpha { get; init; }
+
+    /// <summary>Distillation weights β (≥ 0); null means train.distill.</summary>
+    public IReadOnlyList<double>? DistillBeta { get; init; }
 }

@@ -18,5 +18,19 @@ public sealed record LoraSpec
     /// </summary>
     public IReadOnlyList<string> TargetModules { get; init; } = DefaultTargetModules;
 
+    /// <summary>rsLoRA (Kalajdzievski 2023): scale the update by alpha / √rank instead of alpha / rank. Default false.</summary>
+    public bool UseRsLora { get; init; }
+
     public static IReadOnlyList<string> DefaultTargetModules { get; } = ["c_attn", "c_proj", "c_fc"];
+
+    /// <summary>
+    /// Names a spec may give instead of a list: <c>attention</c>, <c>mlp</c>, <c>all-linear</c>. A dotted
+    /// name matches the end of a layer's path (PEFT's rule), so <c>attn.c_proj</c> is only the attention output.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> TargetPresets { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["attention"] = ["c_attn", "attn.c_proj"],
+        ["mlp"] = ["c_fc", "mlp.c_proj"],
+        ["all-linear"] = ["c_attn", "c_proj", "c_fc"],
+    };
 }

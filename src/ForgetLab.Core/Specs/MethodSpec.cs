@@ -6,7 +6,8 @@ namespace ForgetLab.Core.Specs;
 /// One entry of the grid's method axis: what is trained, and optionally its own learning rate.
 /// A method with its own <see cref="Lr"/> is not crossed with the grid's lr axis (full
 /// fine-tuning and LoRA usually want rates an order of magnitude apart).
-/// Other PEFT kinds add a <see cref="MethodType"/> value and a settings property like <see cref="Lora"/>.
+/// Each PEFT kind with settings has its own property (<see cref="Lora"/>, <see cref="Adapter"/>,
+/// <see cref="Prefix"/>, <see cref="Freeze"/>), set exactly when <see cref="Type"/> is that kind.
 /// </summary>
 public sealed record MethodSpec
 {
@@ -24,13 +25,30 @@ public sealed record MethodSpec
     /// <summary>LoRA settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Lora"/>.</summary>
     public LoraSpec? Lora { get; init; }
 
-    /// <summary>The method's part of a run name: <see cref="Name"/>, else "full" or "lora-r{rank}".</summary>
+    /// <summary>Bottleneck-adapter settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Adapter"/>.</summary>
+    public AdapterSpec? Adapter { get; init; }
+
+    /// <summary>Prefix-tuning settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Prefix"/>.</summary>
+    public PrefixSpec? Prefix { get; init; }
+
+    /// <summary>Layer-freezing settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Freeze"/>.</summary>
+    public FreezeSpec? Freeze { get; init; }
+
+    /// <summary>
+    /// The method's part of a run name: <see cref="Name"/>, else "full", "lora-r8" ("rslora-r8"),
+    /// "adapter-b16", "prefix-p10", "bitfit" or "freeze-l2_3".
+    /// </summary>
     public string Label => Name ?? Type switch
     {
         MethodType.Full => "full",
-        MethodType.Lora => "lora-r" + (Lora ?? new LoraSpec()).Rank.ToString(CultureInfo.InvariantCulture),
+        MethodType.Lora => ((Lora ?? new LoraSpec()).UseRsLora ? "rslora-r" : "lora-r") + Text((Lora ?? new LoraSpec()).Rank),
+        MethodType.Adapter => "adapter-b" + Text((Adapter ?? new AdapterSpec()).Bottleneck),
+        MethodType.Prefix => "prefix-p" + Text((Prefix ?? new PrefixSpec()).NumVirtualTokens),
+        MethodType.Freeze => "freeze-l" + string.Join('_', (Freeze?.TrainableLayers ?? []).Select(Text)),
         _ => SpecNames.Of(Type),
     };
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static MethodSpec Full { get; } = new();
 

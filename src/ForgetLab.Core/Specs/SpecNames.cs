@@ -21,6 +21,24 @@ public static class SpecNames
     {
         ["full"] = MethodType.Full,
         ["lora"] = MethodType.Lora,
+        ["adapter"] = MethodType.Adapter,
+        ["prefix"] = MethodType.Prefix,
+        ["bitfit"] = MethodType.BitFit,
+        ["freeze"] = MethodType.Freeze,
+    };
+
+    public static IReadOnlyDictionary<string, OptimizerState> OptimizerStates { get; } = new Dictionary<string, OptimizerState>
+    {
+        ["fresh"] = OptimizerState.Fresh,
+        ["pretrain"] = OptimizerState.Pretrain,
+    };
+
+    public static IReadOnlyDictionary<string, Analysis.Severity> Severities { get; } = new Dictionary<string, Analysis.Severity>
+    {
+        ["mild"] = Analysis.Severity.Mild,
+        ["moderate"] = Analysis.Severity.Moderate,
+        ["severe"] = Analysis.Severity.Severe,
+        ["catastrophic"] = Analysis.Severity.Catastrophic,
     };
 
     public static string Of(TargetTask value) => TargetTasks.Single(p => p.Value == value).Key;
@@ -28,4 +46,8 @@ public static class SpecNames
     public static string Of(LrSchedule value) => Schedules.Single(p => p.Value == value).Key;
 
     public static string Of(MethodType value) => MethodTypes.Single(p => p.Value == value).Key;
+
+    public static string Of(OptimizerState value) => OptimizerStates.Single(p => p.Value == value).Key;
+
+    public static string Of(Analysis.Severity value) => Severities.Single(p => p.Value == value).Key;
 }

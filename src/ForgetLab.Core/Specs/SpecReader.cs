@@ -17,11 +17,28 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private static readonly string[] BaseFields = ["world", "path", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_embd", "n_ctx", "dropout"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
-    private static readonly string[] TrainFields = [.. PretrainFields, "checkpoint_every"];
+    private static readonly string[] TrainFields =
+        [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state"];
     private static readonly string[] TargetFields = ["task", "count"];
-    private static readonly string[] GridFields = ["method", "lr", "steps", "seed"];
+    private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta"];
     private static readonly string[] MethodFields = ["type", "name", "lr"];
-    private static readonly string[] LoraFields = ["rank", "alpha", "dropout", "target_modules"];
+    private static readonly string[] LoraFields = ["rank", "alpha", "dropout", "target_modules", "use_rslora"];
+    private static readonly string[] AdapterFields = ["bottleneck"];
+    private static readonly string[] PrefixFields = ["num_virtual_tokens"];
+    private static readonly string[] FreezeFields = ["trainable_layers"];
+    private static readonly string[] EarlyStoppingFields = ["suite", "max_drop_points", "max_severity"];
+
+    /// <summary>The settings fields of each method type (full and bitfit have none).</summary>
+    private static readonly Dictionary<MethodType, string[]> SettingsFields = new()
+    {
+        [MethodType.Lora] = LoraFields,
+        [MethodType.Adapter] = AdapterFields,
+        [MethodType.Prefix] = PrefixFields,
+        [MethodType.Freeze] = FreezeFields,
+    };
+
+    private static readonly NumberRange ReplayRange = NumberRange.Between(0, ReplaySpec.MaxRatio);
+    private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
     private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples"];
 
     private const string NameRule = "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit";
@@ -41,8 +58,11 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         var baseModel = spec.Require("base") && spec.Mapping("base") is { } b ? ReadBase(b) : null;
         var target = spec.Require("target") && spec.Mapping("target") is { } t ? ReadTarget(t) : null;
         var suites = spec.Require("suites") ? ReadSuites(spec) : null;
+        var gridAxes = spec.Value("grid") is YamlMappingNode gm
+            ? gm.Children.Keys.Select(YamlValues.Text).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
         var (train, warmup) = spec.Has("train")
-            ? spec.Mapping("train") is { } tr ? ReadTrain(tr) : (null, null)
+            ? spec.Mapping("train") is { } tr ? ReadTrain(tr, suites, gridAxes) : (null, null)
             : (new TrainSpec(), new TrainSpec().WarmupSteps);
         var (grid, methodLines) = spec.Has("grid")
             ? spec.Mapping("grid") is { } g ? ReadGrid(g, warmup) : (null, [])
@@ -58,6 +78,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
             Suites = suites, Train = train, Grid = grid, Eval = eval,
         };
+        CheckFreezeLayers(lab, spec, methodLines);
+        CheckOptimizerState(lab, spec);
         CheckRuns(lab, spec, methodLines);
         return errors.Count > before ? null : lab;
     }
@@ -152,7 +174,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         };
     }
 
-    private (TrainSpec? Train, int? Warmup) ReadTrain(YamlFields t)
+    private (TrainSpec? Train, int? Warmup) ReadTrain(YamlFields t, IReadOnlyList<SuiteRef>? suites, IReadOnlySet<string> gridAxes)
     {
         var before = errors.Count;
         t.AllowOnly(TrainFields);
@@ -165,12 +187,77 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         var decay = t.Double("weight_decay", d.WeightDecay, NumberRange.Between(0, 1));
         var clip = t.Double("grad_clip", d.GradClip, NumberRange.Between(0, 1000));
         var every = t.Int("checkpoint_every", d.CheckpointEvery, 1, MaxSteps);
+        var replay = t.Mapping("replay") is { } r ? ReadReplay(r, gridAxes.Contains("replay")) : null;
+        var ewc = t.Mapping("ewc") is { } e ? ReadEwc(e, gridAxes.Contains("ewc_lambda")) : null;
+        var l2sp = t.Mapping("l2sp") is { } l ? ReadL2Sp(l, gridAxes.Contains("l2sp_alpha")) : null;
+        var distill = t.Mapping("distill") is { } di ? ReadDistill(di, gridAxes.Contains("distill_beta")) : null;
+        var stopping = t.Mapping("early_stopping") is { } es ? ReadEarlyStopping(es, suites) : null;
+        var optimizerState = t.Enum("optimizer_state", d.OptimizerState, SpecNames.OptimizerStates);
         if (errors.Count > before) return (null, warmup);
         return (new TrainSpec
         {
             Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value, WarmupSteps = warmup!.Value,
             Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value, CheckpointEvery = every!.Value,
+            Replay = replay, Ewc = ewc, L2Sp = l2sp, Distill = distill, EarlyStopping = stopping,
+            OptimizerState = optimizerState!.Value,
         }, warmup);
+    }
+
+    // A strength is required in its record unless a grid axis supplies it per run; the record then
+    // only carries the other settings (fisher_batches, temperature), and the value here is a placeholder.
+
+    private ReplaySpec? ReadReplay(YamlFields r, bool onGrid)
+    {
+        var before = errors.Count;
+        r.AllowOnly(["ratio"]);
+        var ratio = onGrid || r.Require("ratio") ? r.Double("ratio", 0, ReplayRange) : null;
+        return errors.Count > before ? null : new ReplaySpec { Ratio = ratio!.Value };
+    }
+
+    private EwcSpec? ReadEwc(YamlFields e, bool onGrid)
+    {
+        var before = errors.Count;
+        e.AllowOnly(["lambda", "fisher_batches"]);
+        var lambda = onGrid || e.Require("lambda") ? e.Double("lambda", 0, NumberRange.Positive) : null;
+        var batches = e.Int("fisher_batches", new EwcSpec().FisherBatches, 1, 1000);
+        return errors.Count > before ? null : new EwcSpec { Lambda = lambda!.Value, FisherBatches = batches!.Value };
+    }
+
+    private L2SpSpec? ReadL2Sp(YamlFields l, bool onGrid)
+    {
+        var before = errors.Count;
+        l.AllowOnly(["alpha"]);
+        var alpha = onGrid || l.Require("alpha") ? l.Double("alpha", 0, NumberRange.Positive) : null;
+        return errors.Count > before ? null : new L2SpSpec { Alpha = alpha!.Value };
+    }
+
+    private DistillSpec? ReadDistill(YamlFields d, bool onGrid)
+    {
+        var before = errors.Count;
+        d.AllowOnly(["beta", "temperature"]);
+        var beta = onGrid || d.Require("beta") ? d.Double("beta", 0, NumberRange.Positive) : null;
+        var temperature = d.Double("temperature", new DistillSpec().Temperature, NumberRange.Positive);
+        return errors.Count > before ? null : new DistillSpec { Beta = beta!.Value, Temperature = temperature!.Value };
+    }
+
+    private EarlyStoppingSpec? ReadEarlyStopping(YamlFields e, IReadOnlyList<SuiteRef>? suites)
+    {
+        var before = errors.Count;
+        e.AllowOnly(EarlyStoppingFields);
+        var suite = e.Require("suite") ? e.String("suite") : null;
+        if (suite is not null && suites is not null && !suites.Any(s => s.Name == suite))
+        {
+            var names = suites.Select(s => s.Name).ToList();
+            e.Error("suite", $"'{suite}' is not one of the spec's suites{NameSuggestion.DidYouMean(suite, names)} (expected one of: {string.Join(", ", names)})");
+        }
+
+        var drop = e.Has("max_drop_points") ? e.Double("max_drop_points", 0, NumberRange.Positive) : null;
+        var severity = e.Has("max_severity") ? e.Enum("max_severity", Analysis.Severity.None, SpecNames.Severities) : null;
+        if (e.Has("max_drop_points") && e.Has("max_severity"))
+            e.Error("max_severity", "give either max_drop_points or max_severity, not both");
+        else if (!e.Has("max_drop_points") && !e.Has("max_severity"))
+            errors.Add(e.Line, e.PathOf("max_drop_points"), "required field is missing (or give max_severity)");
+        return errors.Count > before ? null : new EarlyStoppingSpec { Suite = suite!, MaxDropPoints = drop, MaxSeverity = severity };
     }
 
     private static int? Warmup(YamlFields fields, int fallback, int? steps)
@@ -264,9 +351,17 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
             return value;
         });
         var seeds = Axis(g, "seed", (node, path) => YamlValues.Int(node, path, errors, 0, int.MaxValue));
+        var replay = Axis(g, "replay", (node, path) => YamlValues.Double(node, path, errors, ReplayRange));
+        var ewc = Axis(g, "ewc_lambda", (node, path) => YamlValues.Double(node, path, errors, Strength));
+        var l2sp = Axis(g, "l2sp_alpha", (node, path) => YamlValues.Double(node, path, errors, Strength));
+        var distill = Axis(g, "distill_beta", (node, path) => YamlValues.Double(node, path, errors, Strength));
 
         if (errors.Count > before || methods is null) return (null, methodLines);
-        return (new GridSpec { Methods = methods, Lr = lrs, Steps = steps, Seeds = seeds }, methodLines);
+        return (new GridSpec
+        {
+            Methods = methods, Lr = lrs, Steps = steps, Seeds = seeds,
+            Replay = replay, EwcLambda = ewc, L2SpAlpha = l2sp, DistillBeta = distill,
+        }, methodLines);
     }
 
     /// <summary>A grid axis: a non-empty list of distinct values; null when absent.</summary>
@@ -290,20 +385,67 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     {
         // "- lora" is short for a method with default settings.
         if (node is YamlScalarNode)
-            return YamlValues.Enum(node, path, errors, SpecNames.MethodTypes) is { } shortType
-                ? new MethodSpec { Type = shortType, Lora = shortType == MethodType.Lora ? new LoraSpec() : null }
-                : null;
+        {
+            if (YamlValues.Enum(node, path, errors, SpecNames.MethodTypes) is not { } shortType) return null;
+            if (shortType == MethodType.Freeze)
+            {
+                errors.Add(node, path, "type 'freeze' needs trainable_layers: write { type: freeze, trainable_layers: [...] }");
+                return null;
+            }
+
+            return new MethodSpec
+            {
+                Type = shortType,
+                Lora = shortType == MethodType.Lora ? new LoraSpec() : null,
+                Adapter = shortType == MethodType.Adapter ? new AdapterSpec() : null,
+                Prefix = shortType == MethodType.Prefix ? new PrefixSpec() : null,
+            };
+        }
 
         if (YamlFields.Open(node, path, errors) is not { } m) return null;
         var before = errors.Count;
         var type = m.Require("type") ? m.Enum("type", MethodType.Full, SpecNames.MethodTypes) : null;
-        string[] allowed = type == MethodType.Full ? MethodFields : [.. MethodFields, .. LoraFields];
-        m.AllowOnly(allowed, field => LoraFields.Contains(field) ? "applies only to type 'lora'" : null);
+        string[] allowed = type is { } t && SettingsFields.TryGetValue(t, out var own) ? [.. MethodFields, .. own] : MethodFields;
+        m.AllowOnly(allowed, field => SettingsFields.FirstOrDefault(kv => kv.Value.Contains(field)) is { Value: not null } owner
+            ? $"applies only to type '{SpecNames.Of(owner.Key)}'"
+            : null);
         var name = m.Has("name") ? Name(m, "name") : null;
         var lr = m.Has("lr") ? m.Double("lr", 0, NumberRange.LearningRate) : null;
         var lora = type == MethodType.Lora ? ReadLora(m) : null;
+        var adapter = type == MethodType.Adapter ? ReadAdapter(m) : null;
+        var prefix = type == MethodType.Prefix ? ReadPrefix(m) : null;
+        var freeze = type == MethodType.Freeze ? ReadFreeze(m) : null;
         if (errors.Count > before || type is null) return null;
-        return new MethodSpec { Type = type.Value, Name = name, Lr = lr, Lora = lora };
+        return new MethodSpec { Type = type.Value, Name = name, Lr = lr, Lora = lora, Adapter = adapter, Prefix = prefix, Freeze = freeze };
+    }
+
+    private AdapterSpec? ReadAdapter(YamlFields m)
+    {
+        var bottleneck = m.Int("bottleneck", new AdapterSpec().Bottleneck, 1, 4096);
+        return bottleneck is null ? null : new AdapterSpec { Bottleneck = bottleneck.Value };
+    }
+
+    private PrefixSpec? ReadPrefix(YamlFields m)
+    {
+        var tokens = m.Int("num_virtual_tokens", new PrefixSpec().NumVirtualTokens, 1, 512);
+        return tokens is null ? null : new PrefixSpec { NumVirtualTokens = tokens.Value };
+    }
+
+    private FreezeSpec? ReadFreeze(YamlFields m)
+    {
+        if (!m.Require("trainable_layers") || m.List("trainable_layers") is not { } nodes) return null;
+        var before = errors.Count;
+        var layers = new List<int>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var path = $"{m.PathOf("trainable_layers")}[{i}]";
+            if (YamlValues.Int(nodes[i], path, errors, 0, 63) is not { } layer) continue;
+            if (layers.IndexOf(layer) is var first and >= 0)
+                errors.Add(nodes[i], path, $"same value as {m.PathOf("trainable_layers")}[{first}]");
+            layers.Add(layer);
+        }
+
+        return errors.Count > before ? null : new FreezeSpec { TrainableLayers = layers };
     }
 
     private LoraSpec? ReadLora(YamlFields m)
@@ -314,7 +456,15 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         var alpha = m.Double("alpha", d.Alpha, NumberRange.Positive);
         var dropout = m.Double("dropout", d.Dropout, NumberRange.Probability);
         var modules = d.TargetModules;
-        if (m.Has("target_modules"))
+        var rsLora = m.Bool("use_rslora", d.UseRsLora);
+        if (m.Value("target_modules") is YamlScalarNode presetNode && YamlValues.Text(presetNode) is { } preset)
+        {
+            if (LoraSpec.TargetPresets.TryGetValue(preset, out var presetModules)) modules = presetModules;
+            else errors.Add(presetNode, m.PathOf("target_modules"),
+                $"unknown preset '{preset}'{NameSuggestion.DidYouMean(preset, [.. LoraSpec.TargetPresets.Keys])} " +
+                $"(expected a list of module names or one of: {string.Join(", ", LoraSpec.TargetPresets.Keys)})");
+        }
+        else if (m.Has("target_modules"))
         {
             var list = new List<string>();
             var nodes = m.List("target_modules") ?? [];
@@ -332,7 +482,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
 
         return errors.Count > before ? null : new LoraSpec
         {
-            Rank = rank!.Value, Alpha = alpha!.Value, Dropout = dropout!.Value, TargetModules = modules,
+            Rank = rank!.Value, Alpha = alpha!.Value, Dropout = dropout!.Value, TargetModules = modules, UseRsLora = rsLora!.Value,
         };
     }
 
@@ -348,6 +498,28 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         {
             MaxItems = maxItems!.Value, BatchSize = batch!.Value, BootstrapResamples = resamples!.Value,
         };
+    }
+
+    /// <summary>Pre-training moments exist only for a base trained here and fit only full fine-tuning's parameters.</summary>
+    private void CheckOptimizerState(LabSpec lab, YamlFields spec)
+    {
+        if (lab.Train.OptimizerState != OptimizerState.Pretrain || spec.Mapping("train") is not { } train) return;
+        if (lab.Base.Path is not null)
+            train.Error("optimizer_state", "'pretrain' needs a base pre-trained here (base.world); a loaded base folder has no optimizer state");
+        else if (lab.Grid.Methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Type != MethodType.Full) is { m: not null } other)
+            train.Error("optimizer_state",
+                $"'pretrain' applies only to full fine-tuning (the moments belong to every base weight); grid.method[{other.i}] is {SpecNames.Of(other.m.Type)}");
+    }
+
+    /// <summary>Frozen-layer indices must name blocks the built base has (a loaded base is checked when it loads).</summary>
+    private void CheckFreezeLayers(LabSpec lab, YamlFields spec, List<int> methodLines)
+    {
+        if (lab.Base.Path is not null) return;
+        var layers = lab.Base.Model.NLayer;
+        for (var i = 0; i < lab.Grid.Methods.Count; i++)
+            if (lab.Grid.Methods[i].Freeze is { } freeze && freeze.TrainableLayers.FirstOrDefault(l => l >= layers, -1) is var bad and >= 0)
+                errors.Add(methodLines.ElementAtOrDefault(i), $"grid.method[{i}].trainable_layers",
+                    $"layer {bad} does not exist: the base has {layers} layers (0-{layers - 1})");
     }
 
     /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>

@@ -3,8 +3,8 @@ namespace ForgetLab.Core.Specs;
 /// <summary>
 /// Fine-tuning settings. In a spec these are the defaults for every run of the grid; in a
 /// <see cref="RunRecipe"/> they are the run's resolved settings (lr and steps from the grid).
-/// Consolidation settings (replay, EWC, L2-SP, distillation, early stopping) belong here as
-/// further optional records, each defaulting to "off".
+/// Consolidation settings (replay, EWC, L2-SP, distillation, early stopping) are optional records,
+/// each null ("off") unless the spec or the grid sets it.
 /// </summary>
 public sealed record TrainSpec
 {
@@ -31,4 +31,22 @@ public sealed record TrainSpec
 
     /// <summary>Save and evaluate a checkpoint every this many steps (and always at the end). Default 50; 1..1,000,000.</summary>
     public int CheckpointEvery { get; init; } = 50;
+
+    /// <summary>Experience replay of pre-training rows; null is off.</summary>
+    public ReplaySpec? Replay { get; init; }
+
+    /// <summary>Elastic weight consolidation; null is off.</summary>
+    public EwcSpec? Ewc { get; init; }
+
+    /// <summary>L2-SP penalty towards the starting weights; null is off.</summary>
+    public L2SpSpec? L2Sp { get; init; }
+
+    /// <summary>Distillation from the frozen base on general text; null is off.</summary>
+    public DistillSpec? Distill { get; init; }
+
+    /// <summary>Stop when a watched suite drops past a threshold; null is off.</summary>
+    public EarlyStoppingSpec? EarlyStopping { get; init; }
+
+    /// <summary>Where AdamW's moments start. Default fresh.</summary>
+    public OptimizerState OptimizerState { get; init; } = OptimizerState.Fresh;
 }

@@ -94,6 +94,9 @@ internal sealed class YamlFields
     public double? Double(string key, double fallback, NumberRange range) =>
         Value(key) is { } node ? YamlValues.Double(node, PathOf(key), errors, range) : fallback;
 
+    public bool? Bool(string key, bool fallback) =>
+        Value(key) is { } node ? YamlValues.Bool(node, PathOf(key), errors) : fallback;
+
     public string? String(string key) =>
         Value(key) is { } node ? YamlValues.String(node, PathOf(key), errors) : null;
 

@@ -59,6 +59,18 @@ internal static class YamlValues
         return value;
     }
 
+    public static bool? Bool(YamlNode node, string path, SpecErrorList errors)
+    {
+        switch (Text(node))
+        {
+            case "true" or "True" or "TRUE": return true;
+            case "false" or "False" or "FALSE": return false;
+            default:
+                errors.Add(node, path, $"expected true or false, got {Describe(node)}");
+                return null;
+        }
+    }
+
     public static string? String(YamlNode node, string path, SpecErrorList errors)
     {
         if (Text(node) is { } text) return text;

@@ -13,13 +13,17 @@ public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, do
 
 /// <summary>
 /// Pre-trained base models, cached by spec hash: <c>{cache}/{hash}/</c> holds the Hugging Face-layout
-/// model folder, <c>vocab.json</c> and <c>pretrain.json</c>. A base is trained once; the folder is
+/// model folder, <c>vocab.json</c>, <c>pretrain.json</c> and <c>pretrain_optimizer.bin</c> (bases cached before
+/// that file existed lack it; delete such a folder to re-train it when <c>optimizer_state: pretrain</c> needs it). A base is trained once; the folder is
 /// built aside and moved into place, so a crash never leaves a half-written base behind.
 /// </summary>
 public sealed class BaseModelCache(string cacheDirectory, IProgress<LabEvent>? progress = null)
 {
     public const string SummaryFile = "pretrain.json";
     public const string VocabFile = "vocab.json";
+
+    /// <summary>AdamW's state at the end of pre-training, for <c>train.optimizer_state: pretrain</c>.</summary>
+    public const string OptimizerFile = "pretrain_optimizer.bin";
 
     public string FolderFor(string hash) => Path.Combine(cacheDirectory, hash);
 
@@ -56,12 +60,15 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<LabEvent>? p
         var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
         var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>
             progress.Report(new LabEvent(LabPhase.Pretrain, "pretrain", t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));
+        Directory.CreateDirectory(folder);
         var clock = Stopwatch.StartNew();
-        var outcome = new Trainer(model, model.parameters().ToList(), null, data, settings) { Progress = reporter }.Run(null);
+        var outcome = new Trainer(model, model.parameters().ToList(), null, data, settings)
+        {
+            Progress = reporter, FinalOptimizerState = Path.Combine(folder, OptimizerFile),
+        }.Run(null);
         clock.Stop();
         if (outcome.Status != TrainingStatus.Completed)
             throw new InvalidOperationException($"pre-training diverged: {outcome.Reason}; lower base.pretrain.lr");
-        Directory.CreateDirectory(folder);
         ModelFolder.Save(model, folder);
         ((WordTokenizer)tokenizer).Save(Path.Combine(folder, VocabFile));
         var tokens = (long)p.Steps * p.BatchSize * m.NCtx;

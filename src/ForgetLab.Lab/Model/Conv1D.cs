@@ -67,6 +67,10 @@ public sealed class Conv1D : nn.Module<Tensor, Tensor>
     public Tensor EffectiveWeight() =>
         lora_A is null ? weight.detach() : weight.detach() + lora_B!.weight!.detach().matmul(lora_A.weight!.detach()).t().mul(loraScaling);
 
+    /// <summary>The effective weight as a differentiable tensor (penalties on it reach the adapter), (in, out).</summary>
+    public Tensor AdaptedWeight() =>
+        lora_A is null ? weight : weight + lora_B!.weight!.matmul(lora_A.weight!).t().mul(loraScaling);
+
     /// <summary>Folds the adapter into the weight (W += (B·A)ᵀ·scaling) and zeroes B, so logits are unchanged.</summary>
     internal void MergeLora()
     {

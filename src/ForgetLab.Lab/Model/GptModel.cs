@@ -34,18 +34,22 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
         return x.matmul(transformer.TokenEmbedding.t());   // (B, T, V)
     }
 
+    /// <summary>The transformer blocks in order.</summary>
+    public IReadOnlyList<Block> Blocks() => named_modules().Where(m => m.module is Block).Select(m => (Block)m.module).ToList();
+
     /// <summary>Every Conv1D layer with its dotted path, e.g. <c>transformer.h.0.attn.c_attn</c>.</summary>
     public IEnumerable<(string Path, Conv1D Layer)> Conv1DLayers() =>
         named_modules().Where(m => m.module is Conv1D).Select(m => (m.name, (Conv1D)m.module));
 
     /// <summary>
-    /// The weights the model effectively computes with: the state dict without adapter tensors, each
+    /// The weights the model effectively computes with: the state dict without adapter tensors (LoRA,
+    /// bottleneck adapters and prefixes are left out: the latter two add modules rather than change weights), each
     /// adapted Conv1D weight replaced by base + B·A·scaling. Drift measured on these is comparable
     /// between full fine-tuning and LoRA.
     /// </summary>
     public Dictionary<string, Tensor> EffectiveStateDict()
     {
-        var result = state_dict().Where(kv => !kv.Key.Contains(".lora_", StringComparison.Ordinal))
+        var result = state_dict().Where(kv => !PeftKeys.IsAdapterKey(kv.Key))
             .ToDictionary(kv => kv.Key, kv => kv.Value.detach());
         foreach (var (path, layer) in Conv1DLayers())
             if (layer.HasLora) result[path + ".weight"] = layer.EffectiveWeight();

@@ -13,7 +13,7 @@ public static class Lora
     public static IReadOnlyList<Parameter> Apply(GptModel model, LoraSettings settings)
     {
         var targets = model.Conv1DLayers()
-            .Where(l => settings.TargetModules.Contains(l.Path.Split('.')[^1]))
+            .Where(l => settings.Targets(l.Path))
             .ToList();
         if (targets.Count == 0)
             throw new ArgumentException($"No layer matches target_modules [{string.Join(", ", settings.TargetModules)}].");

@@ -11,7 +11,8 @@ namespace ForgetLab.Lab.Training;
 /// checkpoints every N steps (and at the end), resume from a checkpoint, and divergence detection:
 /// a NaN/inf loss ends the run as <see cref="TrainingStatus.Diverged"/>, keeping its last good checkpoint.
 /// </summary>
-public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, LoraSettings? lora, IBatchSource data, TrainSettings settings)
+/// <param name="peft">The parameter-efficient method, whose checkpoints are adapter-only; null saves the full model.</param>
+public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, PeftSettings? peft, IBatchSource data, TrainSettings settings)
 {
     /// <summary>Called after each checkpoint is written; return false to stop early (e.g. a retention threshold crossed).</summary>
     public Func<SavedCheckpoint, bool>? OnCheckpoint { get; init; }
@@ -20,6 +21,17 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
     public Func<Tensor>? ExtraLoss { get; init; }
 
     public IProgress<TrainProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// An <c>optimizer.bin</c> whose AdamW moments and step count a fresh run starts from
+    /// (<c>optimizer_state: pretrain</c>); the run's own weight decay still applies. Only valid when
+    /// the trainable parameters are exactly those the state was saved with (full fine-tuning of the
+    /// base it came from). Ignored when resuming, since the checkpoint holds the run's own state.
+    /// </summary>
+    public string? InitialOptimizerState { get; init; }
+
+    /// <summary>Where to save the optimizer's state after the last step of a completed run (pre-training keeps it).</summary>
+    public string? FinalOptimizerState { get; init; }
 
     /// <param name="runDirectory">Where <c>step-{n}/</c> checkpoints go; null trains without checkpoints.</param>
     /// <param name="resumeFrom">A checkpoint folder to resume from, or null to start at step 0.</param>
@@ -33,10 +45,20 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
         var start = 0;
         if (resumeFrom is not null)
         {
-            var state = TrainingCheckpoint.Load(resumeFrom, model, lora, optimizer);
+            var state = TrainingCheckpoint.Load(resumeFrom, model, peft, optimizer);
             start = state.Step;
             data.SamplerState = state.SamplerState;
             losses.AddRange(state.Losses);
+        }
+        else if (InitialOptimizerState is not null)
+        {
+            optimizer.load_state_dict(InitialOptimizerState);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                // Loading restores the pre-training options too; the fine-tuning run's weight decay wins.
+                if (group is not ParamGroup<AdamW.Options> adamw) throw new InvalidOperationException("expected AdamW parameter groups");
+                adamw.Options.weight_decay = settings.WeightDecay;
+            }
         }
 
         model.train();
@@ -66,7 +88,7 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
             if (due && runDirectory is not null)
             {
                 var dir = Path.Combine(runDirectory, TrainingCheckpoint.FolderName(step));
-                TrainingCheckpoint.Save(dir, model, lora, optimizer, new TrainerState(step, data.SamplerState, losses, settings));
+                TrainingCheckpoint.Save(dir, model, peft, optimizer, new TrainerState(step, data.SamplerState, losses, settings));
                 var saved = new SavedCheckpoint(step, dir);
                 checkpoints.Add(saved);
                 if (OnCheckpoint is not null && !OnCheckpoint(saved) && step < settings.Steps)
@@ -74,6 +96,7 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
                 model.train();
             }
         }
+        if (FinalOptimizerState is not null) optimizer.save_state_dict(FinalOptimizerState);
         return new TrainingOutcome(TrainingStatus.Completed, losses, checkpoints, Rate(tokens, clock));
     }
 

@@ -31,13 +31,14 @@ public static class TrainingCheckpoint
 
     public static string FolderName(int step) => $"step-{step}";
 
-    public static void Save(string directory, GptModel model, LoraSettings? lora, OptimizerHelper optimizer, TrainerState state)
+    public static void Save(string directory, GptModel model, PeftSettings? peft, OptimizerHelper optimizer, TrainerState state)
     {
         var tmp = directory + ".partial";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
-        if (lora is null) ModelFolder.Save(model, tmp);
-        else PeftAdapterFiles.Save(model, lora, tmp, baseModelName: "base");
+        if (peft is null) ModelFolder.Save(model, tmp);
+        else if (peft is LoraSettings lora) PeftAdapterFiles.Save(model, lora, tmp, baseModelName: "base");
+        else AdapterCheckpointFiles.Save(model, peft, tmp, baseModelName: "base");
         optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
         Safetensors.SaveStateDict(Path.Combine(tmp, RngFile), new Dictionary<string, Tensor> { ["torch_rng"] = random.get_rng_state() });
         File.WriteAllText(Path.Combine(tmp, StateFile), JsonSerializer.Serialize(state, Json));
@@ -64,11 +65,12 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Restores weights, optimizer and RNG state into a model and optimizer built as the run built them.</summary>
-    public static TrainerState Load(string directory, GptModel model, LoraSettings? lora, OptimizerHelper optimizer)
+    public static TrainerState Load(string directory, GptModel model, PeftSettings? peft, OptimizerHelper optimizer)
     {
         if (Verify(directory) is { } problem) throw new InvalidDataException(problem);
-        if (lora is null) ModelFolder.LoadWeights(model, directory);
-        else PeftAdapterFiles.LoadWeights(model, directory);
+        if (peft is null) ModelFolder.LoadWeights(model, directory);
+        else if (peft is LoraSettings) PeftAdapterFiles.LoadWeights(model, directory);
+        else AdapterCheckpointFiles.LoadWeights(model, directory);
         optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
         var rng = Safetensors.LoadStateDict(Path.Combine(directory, RngFile));
         random.set_rng_state(rng["torch_rng"]);

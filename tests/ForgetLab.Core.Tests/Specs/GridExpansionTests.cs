@@ -103,6 +103,57 @@ public class GridExpansionTests
         Assert.Contains("lora-r8-lr1e-4-steps100-seed7", e.Message);
     }
 
+    [Fact]
+    public void ConsolidationAxesMultiplyTheRunsAndNameOnlyTheConsolidationsThatAreOn()
+    {
+        var spec = Spec(new GridSpec { Replay = [0, 0.25, 0.5], EwcLambda = [0, 100], Seeds = [1] });
+
+        var runs = GridExpansion.Expand(spec);
+
+        Assert.Equal(6, runs.Count);
+        Assert.Equal(6, GridExpansion.Count(spec));
+        Assert.Equal(
+        [
+            "full-lr1e-4-steps100-seed1", "full-lr1e-4-steps100-seed1-ewc1e2",
+            "full-lr1e-4-steps100-seed1-replay0.25", "full-lr1e-4-steps100-seed1-replay0.25-ewc1e2",
+            "full-lr1e-4-steps100-seed1-replay0.5", "full-lr1e-4-steps100-seed1-replay0.5-ewc1e2",
+        ], runs.Select(r => r.Name));
+        Assert.Null(runs[0].Train.Replay);
+        Assert.Equal(0.5, runs[^1].Train.Replay!.Ratio);
+        Assert.Equal(100, runs[^1].Train.Ewc!.Lambda);
+    }
+
+    [Fact]
+    public void ConsolidationsSetOnlyInTrainApplyToEveryRunAndAppearInItsName()
+    {
+        var spec = Spec(new GridSpec()) with
+        {
+            Train = Spec(new GridSpec()).Train with
+            {
+                L2Sp = new L2SpSpec { Alpha = 0.01 }, Distill = new DistillSpec { Beta = 1, Temperature = 2 },
+            },
+        };
+
+        var run = Assert.Single(GridExpansion.Expand(spec));
+
+        Assert.Equal("full-lr1e-4-steps100-seed7-l2sp1e-2-distill1e0", run.Name);
+        Assert.Equal(2, run.Train.Distill!.Temperature);
+    }
+
+    [Fact]
+    public void AGridValueOverridesTheTrainStrengthAndKeepsItsOtherSettings()
+    {
+        var spec = Spec(new GridSpec { DistillBeta = [0.5, 2] }) with
+        {
+            Train = Spec(new GridSpec()).Train with { Distill = new DistillSpec { Beta = 1, Temperature = 3 } },
+        };
+
+        var runs = GridExpansion.Expand(spec);
+
+        Assert.Equal([0.5, 2.0], runs.Select(r => r.Train.Distill!.Beta));
+        Assert.All(runs, r => Assert.Equal(3, r.Train.Distill!.Temperature));
+    }
+
     [Theory]
     [InlineData(1e-4, "1e-4")]
     [InlineData(3e-4, "3e-4")]

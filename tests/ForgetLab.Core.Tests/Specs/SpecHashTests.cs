@@ -51,6 +51,9 @@ public class SpecHashTests
         { "  lr: 1.0e-4\n", "  lr: 5.0e-4\n" },
         { "[target, capitals_recall]", "[target]" },
         { "  count: 5", "  count: 9" },
+        { "  checkpoint_every: 10", "  checkpoint_every: 10\n  replay: { ratio: 0.5 }\n  ewc: { lambda: 10 }\n  l2sp: { alpha: 1 }\n  distill: { beta: 1 }\n  early_stopping: { suite: target, max_severity: mild }" },
+        { "  seed: [1]", "  seed: [1]\n  replay: [0, 0.25]\n  ewc_lambda: [0, 5]" },
+        { "    - { type: full }", "    - { type: adapter, bottleneck: 4 }\n    - prefix\n    - bitfit\n    - { type: freeze, trainable_layers: [0] }" },
     };
 
     [Theory]

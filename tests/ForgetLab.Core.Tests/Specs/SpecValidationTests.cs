@@ -42,7 +42,7 @@ public class SpecValidationTests
     {
         // Unknown fields, with a suggestion when one is near.
         { "      rank: 4", "      rnak: 4",
-            "spec.yaml:29 grid.method[1].rnak: unknown field 'rnak', did you mean 'rank'? (expected one of: type, name, lr, rank, alpha, dropout, target_modules)" },
+            "spec.yaml:29 grid.method[1].rnak: unknown field 'rnak', did you mean 'rank'? (expected one of: type, name, lr, rank, alpha, dropout, target_modules, use_rslora)" },
         { "seed: 1\n", "colour: 1\n",
             "spec.yaml:2 colour: unknown field 'colour' (expected one of: name, description, seed, base, target, suites, train, grid, eval)" },
         { "{ type: full }", "{ type: full, rank: 4 }",
@@ -76,7 +76,7 @@ public class SpecValidationTests
         // Unknown enum values.
         { "task: conflicting_facts", "task: conflicting", "spec.yaml:16 target.task: unknown value 'conflicting' (expected one of: format, conflicting_facts, new_entities)" },
         { "schedule: cosine", "schedule: cosin", "spec.yaml:23 train.schedule: unknown value 'cosin', did you mean 'cosine'? (expected one of: cosine, constant, linear)" },
-        { "{ type: full }", "{ type: qlora }", "spec.yaml:27 grid.method[0].type: unknown value 'qlora', did you mean 'lora'? (expected one of: full, lora)" },
+        { "{ type: full }", "{ type: qlora }", "spec.yaml:27 grid.method[0].type: unknown value 'qlora', did you mean 'lora'? (expected one of: full, lora, adapter, prefix, bitfit, freeze)" },
         { "world: builtin", "world: mars", "spec.yaml:4 base.world: unknown value 'mars' (expected one of: builtin)" },
         // Suites: missing files, unknown names, duplicates.
         { "[target, capitals_recall]", "[target, suites/missing.yaml]", "spec.yaml:18 suites[1]: suite file 'suites/missing.yaml' not found" },

@@ -1,0 +1,14 @@
+namespace ForgetLab.Core.Specs;
+
+/// <summary>
+/// Self-distillation from the frozen base on general (pre-training) text: loss term
+/// β · T² · KL(p_base,T ‖ p_model,T). YAML: <c>train.distill: { beta: 1, temperature: 2 }</c>.
+/// </summary>
+public sealed record DistillSpec
+{
+    /// <summary>Weight β of the distillation term; greater than 0.</summary>
+    public double Beta { get; init; }
+
+    /// <summary>Softmax temperature T. Default 1; greater than 0.</summary>
+    public double Temperature { get; init; } = 1;
+}

@@ -1,0 +1,55 @@
+using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Training;
+using ForgetLab.Lab.Training.Consolidation;
+
+namespace ForgetLab.Lab.Tests.Training.Consolidation;
+
+public class ConsolidationPlanTests
+{
+    private static readonly IReadOnlyList<TokenizedExample> Examples =
+        Enumerable.Range(0, 5).Select(i => new TokenizedExample([35 + i, 36], [37, 38 + i % 2])).ToList();
+
+    private static PromptCompletionBatches FineTuning() => new(Examples, 0, 1, 1);
+
+    [Fact]
+    public void NothingIsAddedWhenNoConsolidationIsOn()
+    {
+        using var model = TinyModels.Create();
+        var data = FineTuning();
+
+        using var plan = ConsolidationPlan.Build(new TrainSpec(), model, model.parameters().ToList(), data, TinyModels.Documents(), 0, 1);
+
+        Assert.Same(data, plan.Data);
+        Assert.Null(plan.ExtraLoss);
+        Assert.Null(plan.EarlyStopping);
+    }
+
+    [Fact]
+    public void EveryConsolidationIsBuiltFromTheTrainSettingsAndTheRunTrainsWithThem()
+    {
+        using var model = TinyModels.Create();
+        var train = new TrainSpec
+        {
+            BatchSize = 4,
+            Replay = new ReplaySpec { Ratio = 0.5 },
+            Ewc = new EwcSpec { Lambda = 10, FisherBatches = 2 },
+            L2Sp = new L2SpSpec { Alpha = 0.1 },
+            Distill = new DistillSpec { Beta = 1, Temperature = 2 },
+            EarlyStopping = new EarlyStoppingSpec { Suite = "capitals_recall", MaxDropPoints = 5 },
+        };
+        var trainable = model.parameters().ToList();
+
+        using var plan = ConsolidationPlan.Build(train, model, trainable, FineTuning(), TinyModels.Documents(), 0, 1);
+
+        Assert.IsType<ReplayBatches>(plan.Data);
+        Assert.NotNull(plan.Ewc);
+        Assert.NotNull(plan.L2Sp);
+        Assert.NotNull(plan.Distillation);
+        Assert.Equal(5, plan.EarlyStopping!.MaxDropPoints);
+        Assert.Equal(0f, plan.ExtraLoss!().item<float>(), 1e-6f); // every term is zero at the base
+        var outcome = new Trainer(model, trainable, null, plan.Data, TinyModels.Settings(steps: 4)) { ExtraLoss = plan.ExtraLoss }.Run(null);
+        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.True(plan.ExtraLoss!().item<float>() > 0, "after training the penalties see the moved weights");
+    }
+}
