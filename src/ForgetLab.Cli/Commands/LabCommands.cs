@@ -43,6 +43,50 @@ internal static class LabCommands
             return 0;
         }));
 
-        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain };
+        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain, Job(threads) };
+    }
+
+    /// <summary>
+    /// <c>lab job SPEC --run NAME --out DIR [--resume DIR]</c>: one run of the grid, as the worker's child
+    /// process. Stdout carries only <see cref="JobEvent"/> JSON lines; exit 0 when the run reached an
+    /// outcome (a diverged or failed run included, told by its <c>finished</c> event), 1 when the job could not run.
+    /// </summary>
+    private static Command Job(Option<int?> threads)
+    {
+        var spec = new Argument<string>("spec") { Description = "experiment spec (YAML)" };
+        var runName = new Option<string>("--run") { Description = "the run of the grid to train", Required = true };
+        var outDir = new Option<string>("--out") { Description = "output folder (runs/<name>/step-N/ checkpoints, run-report.json)", Required = true };
+        var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
+        var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
+        var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
+            { spec, runName, outDir, resume, worldData, threads };
+        job.SetAction(parse =>
+        {
+            var stdout = Console.Out;
+            void Emit(JobEvent e)
+            {
+                lock (stdout)
+                {
+                    stdout.WriteLine(e.ToJsonLine());
+                    stdout.Flush();
+                }
+            }
+
+            try
+            {
+                var data = parse.GetValue(worldData) ?? (Environment.GetEnvironmentVariable("FORGETLAB_WORLD_DATA") is { Length: > 0 } d ? d : null);
+                var options = new LabRunnerOptions { Threads = parse.GetValue(threads), WorldDataDirectory = data };
+                var labSpec = SpecLoader.LoadFile(parse.GetValue(spec)!);
+                new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume));
+                return 0;
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine(e);
+                Emit(new JobEvent { Event = JobEvent.Kinds.Finished, Run = parse.GetValue(runName), Status = "failed", Reason = e.Message });
+                return Exit.Failure;
+            }
+        });
+        return job;
     }
 }

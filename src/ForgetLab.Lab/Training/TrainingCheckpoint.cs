@@ -86,6 +86,11 @@ public static class TrainingCheckpoint
             .Select(x => x.Dir)
             .FirstOrDefault(d => Verify(d) is null);
 
+    /// <summary>The step a checkpoint folder was saved at (from its trainer state, whatever the folder is named).</summary>
+    public static int StepOf(string directory) =>
+        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)?.Step
+        ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
+
     public static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
