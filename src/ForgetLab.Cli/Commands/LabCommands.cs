@@ -63,8 +63,11 @@ internal static class LabCommands
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
+            // Tests that must stop a worker mid-run slow training down (milliseconds per step); nothing else sets it.
+            var stepDelay = int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_JOB_STEP_DELAY_MS"), out var ms) ? ms : 0;
             void Emit(JobEvent e)
             {
+                if (stepDelay > 0 && e.Event == JobEvent.Kinds.Progress) Thread.Sleep(stepDelay);
                 lock (stdout)
                 {
                     stdout.WriteLine(e.ToJsonLine());

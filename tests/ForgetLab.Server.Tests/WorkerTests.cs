@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// The platform end to end: real Azurite, a real server and real worker processes that run each job
+/// as a child process. A submitted spec is trained and evaluated by a worker, its checkpoints land in
+/// Blob storage, and a worker killed mid-run is replaced by another that resumes from the checkpoint
+/// and ends exactly where an uninterrupted run does. Each test has its own cluster (its own pool),
+/// so the shared server's queued runs never reach these workers.
+/// </summary>
+public sealed class WorkerTests(PlatformFixture platform)
+{
+    private static string TinySpec(string name, int steps, int every) => $$"""
+        name: {{name}}
+        seed: 3
+        base:
+          world: builtin
+          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+        target: { task: conflicting_facts, count: 6 }
+        suites: [target, capitals_recall, text_perplexity]
+        train: { steps: {{steps}}, batch_size: 4, warmup_steps: 1, checkpoint_every: {{every}} }
+        grid:
+          method: [ { type: full } ]
+          lr: [1.0e-3]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+
+    private static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
+
+    /// <summary>24 countries and 6 elements of the built-in world: a base pre-trains on it in about a second.</summary>
+    private static string SmallWorld()
+    {
+        var dir = Directory.CreateTempSubdirectory("forgetlab-world-").FullName;
+        var data = RepoPaths.File("src", "ForgetLab.Lab", "World", "Data");
+        var countries = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "countries.json")))!.AsArray()
+            .Where(c => c!["capital"]!.GetValue<string>().Length > 0)
+            .GroupBy(c => c!["capital"]!.GetValue<string>()).Where(g => g.Count() == 1).Select(g => g.First()!)
+            .Take(24).Select(c => c.DeepClone()).ToArray();
+        File.WriteAllText(Path.Combine(dir, "countries.json"), new JsonArray(countries).ToJsonString());
+        var elements = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "elements.json")))!.AsArray().Take(6).Select(e => e!.DeepClone()).ToArray();
+        File.WriteAllText(Path.Combine(dir, "elements.json"), new JsonArray(elements).ToJsonString());
+        return dir;
+    }
+
+    private static async Task<JsonNode> WaitForRun(HttpClient client, string experiment, string run, Func<JsonNode, bool> done, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonNode? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var (status, body) = await client.Get($"api/v1/experiments/{experiment}/runs/{run}").Json();
+            if (status == HttpStatusCode.OK && body is not null)
+            {
+                last = body;
+                if (done(body)) return body;
+            }
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException($"run {experiment}/{run} did not get there in {timeout}; last seen:\n{last?.ToJsonString()}\n\nworker output:\n{diagnostics()}");
+    }
+
+    private static string State(JsonNode run) => (string)run["state"]!;
+
+    private static async Task<List<string>> Blobs(string connectionString, string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var blob in new BlobServiceClient(connectionString).GetBlobContainerClient("checkpoints")
+                           .GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, TestContext.Current.CancellationToken))
+            names.Add(blob.Name[prefix.Length..]);
+        return names;
+    }
+
+    [Fact]
+    public async Task ASubmittedSpecIsTrainedByAWorkerAndItsCheckpointsAreInBlobStorage()
+    {
+        var cluster = $"worker-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "work");
+        await using var worker = await WorkerProcess.StartAsync(
+            platform.Azurite.ConnectionString, cluster, SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
+        using var client = server.Client(key);
+
+        var submitted = await client.SubmitYaml(TinySpec("tiny", steps: 6, every: 3)).Json();
+        Assert.Equal(HttpStatusCode.Created, submitted.Status);
+        var run = await WaitForRun(client, "tiny", RunName(6), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.Equal("Completed", State(run));
+        Assert.Equal(6, (long)run["lastStep"]!);
+        var checkpoints = run["checkpoints"]!.AsArray();
+        Assert.Equal([3L, 6L], checkpoints.Select(c => (long)c!["step"]!));
+        Assert.All(checkpoints, c =>
+        {
+            Assert.Equal(3, c!["scores"]!.AsArray().Count);
+            Assert.NotNull((string?)c["evaluatedAt"]);
+            Assert.Equal($"checkpoints/{tenant}/tiny/{RunName(6)}/step-{(long)c["step"]!}/", (string)c["blobLocation"]!);
+        });
+        var transitions = run["transitions"]!.AsArray().Select(t => (string)t!["to"]!).ToList();
+        Assert.Equal(["Queued", "Leased", "Running", "Evaluating", "Running", "Evaluating", "Running", "Completed"], transitions);
+
+        var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/tiny/{RunName(6)}/");
+        foreach (var file in new[] { "manifest.json", "model.safetensors", "optimizer.bin", "rng.safetensors", "trainer_state.json", "items.jsonl" })
+        {
+            Assert.Contains($"step-3/{file}", blobs);
+            Assert.Contains($"step-6/{file}", blobs);
+        }
+        Assert.Contains("run-report.json", blobs);
+    }
+}
