@@ -110,4 +110,60 @@ public sealed class WorkerTests(PlatformFixture platform)
         }
         Assert.Contains("run-report.json", blobs);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AWorkerKilledMidRunIsReplacedByOneThatResumesFromTheCheckpointAndEndsWhereAnUninterruptedRunEnds(bool tamperLatest)
+    {
+        var cluster = $"resume-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey,
+            "--ForgetLab:Pool:LeaseTtl", "00:00:04");
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "resume");
+        using var client = server.Client(key);
+        var world = SmallWorld();
+        var cache = Directory.CreateTempSubdirectory("forgetlab-cache-").FullName;
+        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" };
+        var run = RunName(8);
+
+        var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w1", slow);
+        await client.SubmitYaml(TinySpec("killed", steps: 8, every: 2));
+        await WaitForRun(client, "killed", run, r => r["checkpoints"]!.AsArray().Any(c => (long)c!["step"]! == 4), TimeSpan.FromMinutes(3), () => first.Output);
+        first.KillHard();
+        await first.DisposeAsync();
+
+        var resumeStep = 4;
+        if (tamperLatest)
+        {
+            // A corrupted upload: the manifest no longer matches the weights, so step 4 is refused and step 2 is used.
+            var blob = new BlobServiceClient(platform.Azurite.ConnectionString).GetBlobContainerClient("checkpoints")
+                .GetBlobClient($"{tenant}/killed/{run}/step-4/model.safetensors");
+            await blob.UploadAsync(BinaryData.FromString("not the weights"), overwrite: true, TestContext.Current.CancellationToken);
+            resumeStep = 2;
+        }
+
+        await using var second = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w2", slow);
+        var resumed = await WaitForRun(client, "killed", run, r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
+
+        Assert.Equal("Completed", State(resumed));
+        Assert.Equal(2, (int)resumed["attempts"]!);
+        Assert.Contains(resumed["transitions"]!.AsArray(), t => ((string?)t!["reason"])?.Contains("lease expired") == true);
+        Assert.Contains($"Resuming {tenant}/killed/{run} from the checkpoint at step {resumeStep}", second.Output);
+        if (tamperLatest) Assert.Contains("Refusing the checkpoint", second.Output);
+
+        await client.SubmitYaml(TinySpec("straight", steps: 8, every: 2));
+        var straight = await WaitForRun(client, "straight", run, r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
+
+        Assert.Equal("Completed", State(straight));
+        Assert.Equal(1, (int)straight["attempts"]!);
+        var a = resumed["checkpoints"]!.AsArray();
+        var b = straight["checkpoints"]!.AsArray();
+        Assert.Equal([2L, 4L, 6L, 8L], a.Select(c => (long)c!["step"]!));
+        Assert.Equal(b.Select(c => (string)c!["sha256"]!), a.Select(c => (string)c!["sha256"]!));  // the same weights, optimizer and RNG at every step
+        Assert.Equal(b[^1]!["scores"]!.ToJsonString(), a[^1]!["scores"]!.ToJsonString());
+
+        // The corrupted upload was replaced when step 4 was trained again.
+        var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/killed/{run}/");
+        Assert.Contains("step-8/items.jsonl", blobs);
+    }
 }
