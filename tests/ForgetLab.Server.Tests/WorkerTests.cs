@@ -166,4 +166,30 @@ public sealed class WorkerTests(PlatformFixture platform)
         var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/killed/{run}/");
         Assert.Contains("step-8/items.jsonl", blobs);
     }
+
+    [Fact]
+    public async Task CancellingARunningRunStopsItsJobAndFreesTheWorkerForTheNextRun()
+    {
+        var cluster = $"cancel-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (_, key) = await PlatformFixture.NewTenant(server, "stop");
+        using var client = server.Client(key);
+        await using var worker = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, SmallWorld(),
+            Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1", new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" });
+
+        await client.SubmitYaml(TinySpec("long", steps: 40, every: 20));
+        await WaitForRun(client, "long", RunName(40), r => (long)r["lastStep"]! >= 2, TimeSpan.FromMinutes(3), () => worker.Output);
+        var cancelled = await client.Post($"api/v1/experiments/long/runs/{RunName(40)}/cancel").Json();
+        Assert.Equal(HttpStatusCode.OK, cancelled.Status);
+
+        // The single CPU slot is freed (the job killed, the lease released), so the next run is trained.
+        await client.SubmitYaml(TinySpec("next", steps: 4, every: 2));
+        var next = await WaitForRun(client, "next", RunName(4), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.Equal("Completed", State(next));
+        var stopped = await client.Get($"api/v1/experiments/long/runs/{RunName(40)}").Json();
+        Assert.Equal("Cancelled", State(stopped.Body!));
+        Assert.True((long)stopped.Body!["lastStep"]! < 40, "the cancelled job did not train to the end");
+        Assert.Contains("says stop", worker.Output);
+    }
 }
