@@ -49,7 +49,13 @@ public sealed class LeaseRunner(
             if (await Report(r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
             var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out") };
-            if (resume is not null) args.AddRange(["--resume", resume]);
+            if (resume is not null)
+            {
+                args.AddRange(["--resume", resume]);
+                // The job before this one saved the checkpoint but was stopped before scoring it.
+                if (grant.Work.ResumeFrom is { EvaluatedAt: null } latest && Lab.Training.TrainingCheckpoint.StepOf(resume) == latest.Step)
+                    args.Add("--evaluate-resumed");
+            }
             if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
             var env = new Dictionary<string, string>();
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();

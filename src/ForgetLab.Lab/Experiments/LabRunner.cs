@@ -149,7 +149,8 @@ internal sealed class PreparedLab : IDisposable
     /// training continues exactly where that checkpoint left off; checkpoints before it are not re-scored.
     /// A run that diverges or fails is summarised as such rather than thrown.
     /// </summary>
-    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, Action<JobEvent>? events)
+    /// <param name="evaluateResumed">Score the checkpoint resumed from before training on (it was saved but never evaluated).</param>
+    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, Action<JobEvent>? events, bool evaluateResumed = false)
     {
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
         if (resumeFrom is null && Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true);
@@ -174,25 +175,26 @@ internal sealed class PreparedLab : IDisposable
                     options.Progress?.Report(new LabEvent(LabPhase.Train, recipe.Name, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"));
                     events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Progress, Run = recipe.Name, Step = t.Step, TotalSteps = t.TotalSteps, Loss = t.Loss });
                 }),
-                OnCheckpoint = saved =>
-                {
-                    events?.Invoke(new JobEvent
-                    {
-                        Event = JobEvent.Kinds.CheckpointSaved, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
-                        Sha256 = TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), Loss = lastLoss,
-                    });
-                    events?.Invoke(new JobEvent { Event = JobEvent.Kinds.EvaluationStarted, Run = recipe.Name, Step = saved.Step });
-                    var (report, assessment) = EvaluateCheckpoint(recipe.Name, saved, lm, model);
-                    checkpoints.Add(report with { TrainLoss = lastLoss });
-                    assessments.Add(assessment);
-                    events?.Invoke(new JobEvent
-                    {
-                        Event = JobEvent.Kinds.CheckpointEvaluated, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
-                        Scores = report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints)).ToList(),
-                    });
-                    return true;
-                },
+                OnCheckpoint = saved => Checkpointed(saved),
             };
+            bool Checkpointed(SavedCheckpoint saved)
+            {
+                events?.Invoke(new JobEvent
+                {
+                    Event = JobEvent.Kinds.CheckpointSaved, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
+                    Sha256 = TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), Loss = lastLoss,
+                });
+                events?.Invoke(new JobEvent { Event = JobEvent.Kinds.EvaluationStarted, Run = recipe.Name, Step = saved.Step });
+                var (report, assessment) = EvaluateCheckpoint(recipe.Name, saved, lm, model);
+                checkpoints.Add(report with { TrainLoss = lastLoss });
+                assessments.Add(assessment);
+                events?.Invoke(new JobEvent
+                {
+                    Event = JobEvent.Kinds.CheckpointEvaluated, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
+                    Scores = report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints)).ToList(),
+                });
+                return true;
+            }
             var startStep = 0L;
             if (resumeFrom is not null)
             {
@@ -200,6 +202,13 @@ internal sealed class PreparedLab : IDisposable
                 startStep = TrainingCheckpoint.StepOf(resumeFrom);
             }
             events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Started, Run = recipe.Name, Step = startStep, TotalSteps = settings.Steps, Folder = Path.GetFullPath(runDirectory) });
+            if (resumeFrom is not null && evaluateResumed)
+            {
+                // The weights alone, to score them as the interrupted job would have; the trainer then loads the whole checkpoint again.
+                TrainingCheckpoint.LoadWeights(resumeFrom, model, lora);
+                lastLoss = TrainingCheckpoint.LastLoss(resumeFrom);
+                Checkpointed(new SavedCheckpoint((int)startStep, resumeFrom));
+            }
             var outcome = trainer.Run(runDirectory, resumeFrom);
             var losses = outcome.Losses.ToList();
             checkpoints = checkpoints.Select(c => c with { TrainLoss = losses.FirstOrDefault(l => l.Step == c.Step)?.Loss ?? c.TrainLoss }).ToList();

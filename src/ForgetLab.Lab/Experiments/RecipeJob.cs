@@ -16,7 +16,8 @@ public sealed class RecipeJob(LabRunnerOptions options)
 
     public Action<JobEvent>? Events { get; init; }
 
-    public RunReport Run(LabSpec spec, string runName, string outDirectory, string? resumeFrom = null)
+    /// <param name="evaluateResumed">Score the checkpoint resumed from first (its job was stopped before it was evaluated).</param>
+    public RunReport Run(LabSpec spec, string runName, string outDirectory, string? resumeFrom = null, bool evaluateResumed = false)
     {
         var recipes = GridExpansion.Expand(spec);
         var recipe = recipes.FirstOrDefault(r => r.Name == runName)
@@ -25,7 +26,7 @@ public sealed class RecipeJob(LabRunnerOptions options)
         var relay = options with { Progress = new InlineProgress<LabEvent>(e => Forward(e)) };
         RunReport report;
         using (var lab = PreparedLab.Prepare(spec, relay, outDirectory))
-            report = lab.RunRecipe(recipe, resumeFrom, Events);
+            report = lab.RunRecipe(recipe, resumeFrom, Events, evaluateResumed);
 
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
         Directory.CreateDirectory(runDirectory);

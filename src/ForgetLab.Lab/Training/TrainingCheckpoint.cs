@@ -76,6 +76,14 @@ public static class TrainingCheckpoint
             ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
     }
 
+    /// <summary>Loads only the weights of a verified checkpoint (to evaluate it); the optimizer and RNG are left alone.</summary>
+    public static void LoadWeights(string directory, GptModel model, LoraSettings? lora)
+    {
+        if (Verify(directory) is { } problem) throw new InvalidDataException(problem);
+        if (lora is null) ModelFolder.LoadWeights(model, directory);
+        else PeftAdapterFiles.LoadWeights(model, directory);
+    }
+
     /// <summary>The newest intact checkpoint under a run folder, skipping partial and corrupted ones.</summary>
     public static string? LatestIntact(string runDirectory) =>
         !Directory.Exists(runDirectory) ? null :
@@ -90,6 +98,10 @@ public static class TrainingCheckpoint
     public static int StepOf(string directory) =>
         JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)?.Step
         ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
+
+    /// <summary>The training loss at a checkpoint's step, from its trainer state.</summary>
+    public static double? LastLoss(string directory) =>
+        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)?.Losses.LastOrDefault()?.Loss;
 
     public static string Sha256(string path)
     {

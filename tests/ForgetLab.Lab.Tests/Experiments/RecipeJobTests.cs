@@ -79,6 +79,17 @@ public class RecipeJobTests
         Assert.Equal([4L, 5, 6], resumedEvents.Where(e => e.Event == JobEvent.Kinds.Progress).Select(e => e.Step!.Value));
         Assert.Equal(events.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256, resumedEvents.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
         Assert.Equal(report.Suites.Select(s => s.Score), resumed.Suites.Select(s => s.Score));
+        Assert.Equal([6L], resumed.Checkpoints.Select(c => c.Step));
+
+        // A job stopped between saving a checkpoint and scoring it: the next one scores it first, as the first job would have.
+        var scoredFirst = new List<JobEvent>();
+        var again = new RecipeJob(options) { Events = scoredFirst.Add }.Run(spec, run, TinyModels.TempDirectory(), resumeFrom: copy, evaluateResumed: true);
+
+        Assert.Equal([3L, 6L], again.Checkpoints.Select(c => c.Step));
+        Assert.Equal(report.Checkpoints.Select(c => c.Suites.Select(s => s.Score).ToList()), again.Checkpoints.Select(c => c.Suites.Select(s => s.Score).ToList()));
+        Assert.Equal(report.Checkpoints[0].TrainLoss, again.Checkpoints[0].TrainLoss);
+        Assert.Equal(events.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256, scoredFirst.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
+        Assert.Equal(saved.Sha256, scoredFirst.First(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
     }
 
     [Fact]
