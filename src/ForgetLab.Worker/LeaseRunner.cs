@@ -57,7 +57,7 @@ public sealed class LeaseRunner(
                     args.Add("--evaluate-resumed");
             }
             if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
-            var env = new Dictionary<string, string>();
+            var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
             if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);
             else args.AddRange(["--threads", (options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, grant.DeviceIds.Length))).ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -12,7 +12,10 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private WorkerProcess(Process process) => _process = process;
+    private WorkerProcess(Process process, string workDirectory) => (_process, WorkDirectory) = (process, workDirectory);
+
+    /// <summary>Where its jobs run (each lease's folder holds the job's <c>job.log</c>).</summary>
+    public string WorkDirectory { get; }
 
     public int Pid => _process.Id;
 
@@ -29,6 +32,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = RepoPaths.File("src", "ForgetLab.Worker", "bin", tfm.Parent!.Name, tfm.Name, "ForgetLab.Worker.dll");
+        var work = Path.Combine(Path.GetTempPath(), $"forgetlab-worker-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -38,7 +42,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         string[] args =
         [
             dll, "--devices", "cpu:1", "--id", id, "--storage", connectionString, "--cluster-id", clusterId, "--service-id", clusterId,
-            "--world-data", worldData, "--threads", "1", "--work-dir", Path.Combine(Path.GetTempPath(), $"forgetlab-worker-{Guid.NewGuid():N}"),
+            "--world-data", worldData, "--threads", "1", "--work-dir", work,
             "--ForgetLab:Worker:HeartbeatSeconds", "1", "--ForgetLab:Worker:PollSeconds", "0.5", "--ForgetLab:Worker:ProgressSeconds", "0",
             "--Logging:LogLevel:Orleans", "Warning",
         ];
@@ -47,7 +51,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
-        var worker = new WorkerProcess(process);
+        var worker = new WorkerProcess(process, work);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {

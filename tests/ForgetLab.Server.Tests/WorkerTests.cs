@@ -64,6 +64,19 @@ public sealed class WorkerTests(PlatformFixture platform)
         throw new TimeoutException($"run {experiment}/{run} did not get there in {timeout}; last seen:\n{last?.ToJsonString()}\n\nworker output:\n{diagnostics()}");
     }
 
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static string State(JsonNode run) => (string)run["state"]!;
 
     private static async Task<List<string>> Blobs(string connectionString, string prefix)
@@ -126,11 +139,20 @@ public sealed class WorkerTests(PlatformFixture platform)
         var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" };
         var run = RunName(8);
 
-        var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w1", slow);
+        var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w1",
+            new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "700" });
         await client.SubmitYaml(TinySpec("killed", steps: 8, every: 2));
         await WaitForRun(client, "killed", run, r => r["checkpoints"]!.AsArray().Any(c => (long)c!["step"]! == 4), TimeSpan.FromMinutes(3), () => first.Output);
+        var orphan = int.Parse(System.Text.RegularExpressions.Regex.Match(first.Output, @"started as process (\d+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
         first.KillHard();
         await first.DisposeAsync();
+
+        // The job of a worker killed with -9 notices and ends by itself.
+        var gone = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (Running(orphan) && DateTime.UtcNow < gone) await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.False(Running(orphan), $"the killed worker's job (PID {orphan}) is still running");
+        Assert.Empty(Directory.GetDirectories(first.WorkDirectory, "step-8", SearchOption.AllDirectories)); // it did not train on to the end
 
         var resumeStep = 4;
         if (tamperLatest)

@@ -76,6 +76,7 @@ internal static class LabCommands
                 }
             }
 
+            WatchParent();
             try
             {
                 var data = parse.GetValue(worldData) ?? (Environment.GetEnvironmentVariable("FORGETLAB_WORLD_DATA") is { Length: > 0 } d ? d : null);
@@ -92,5 +93,58 @@ internal static class LabCommands
             }
         });
         return job;
+    }
+
+    /// <summary>
+    /// A worker names itself in <c>FORGETLAB_JOB_PARENT_PID</c>: when that process is gone (killed with -9,
+    /// so it could not stop its jobs) the job ends too, rather than train on with nobody to hear it.
+    /// </summary>
+    private static void WatchParent()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_JOB_PARENT_PID"), out var parent)) return;
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(1000);
+                if (!IsAlive(parent))
+                {
+                    Console.Error.WriteLine($"forgetlab: the worker (PID {parent}) is gone; stopping the job");
+                    Environment.Exit(3);
+                }
+            }
+        }) { IsBackground = true, Name = "parent-watch" };
+        thread.Start();
+    }
+
+    /// <summary>Alive and not a zombie (a worker killed with -9 stays a zombie until its parent reaps it).</summary>
+    internal static bool IsAlive(int pid)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var state = stat[stat.LastIndexOf(')') + 2];
+                return state is not ('Z' or 'X');
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;
+            }
+        }
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
