@@ -214,4 +214,28 @@ public sealed class WorkerTests(PlatformFixture platform)
         Assert.True((long)stopped.Body!["lastStep"]! < 40, "the cancelled job did not train to the end");
         Assert.Contains("says stop", worker.Output);
     }
+
+    [Fact]
+    public async Task AJobKilledLikeTheOutOfMemoryKillerDoesFailsItsRunAndTheWorkerGoesOn()
+    {
+        var cluster = $"crash-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (_, key) = await PlatformFixture.NewTenant(server, "crash");
+        using var client = server.Client(key);
+        await using var worker = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, SmallWorld(),
+            Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1", new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" });
+
+        await client.SubmitYaml(TinySpec("doomed", steps: 40, every: 20));
+        await WaitForRun(client, "doomed", RunName(40), r => (long)r["lastStep"]! >= 2, TimeSpan.FromMinutes(3), () => worker.Output);
+        var job = System.Text.RegularExpressions.Regex.Match(worker.Output, @"started as process (\d+)").Groups[1].Value;
+        System.Diagnostics.Process.Start("kill", ["-9", job])!.WaitForExit();
+
+        var failed = await WaitForRun(client, "doomed", RunName(40), r => State(r) is "Failed" or "Completed", TimeSpan.FromMinutes(1), () => worker.Output);
+        Assert.Equal("Failed", State(failed));
+        Assert.Contains("exited with code 137", (string)failed["transitions"]!.AsArray()[^1]!["reason"]!);
+
+        await client.SubmitYaml(TinySpec("after", steps: 4, every: 2));
+        var after = await WaitForRun(client, "after", RunName(4), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+        Assert.Equal("Completed", State(after));
+    }
 }
