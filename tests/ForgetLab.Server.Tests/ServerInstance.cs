@@ -22,7 +22,8 @@ public sealed class ServerInstance : IAsyncDisposable
     public Uri Address { get; }
 
     /// <param name="clusterId">Cluster and service id: servers with the same one share grain state.</param>
-    public static async Task<ServerInstance> StartAsync(string connectionString, string clusterId, string adminKey)
+    /// <param name="extraArgs">More configuration, as command-line pairs (e.g. a short lease TTL).</param>
+    public static async Task<ServerInstance> StartAsync(string connectionString, string clusterId, string adminKey, params string[] extraArgs)
     {
         string[] args =
         [
@@ -37,7 +38,7 @@ public sealed class ServerInstance : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Orleans", "Error",
         ];
-        var app = Program.Build(args);
+        var app = Program.Build([.. args, .. extraArgs]);
         await app.StartAsync();
         return new ServerInstance(app, new Uri(app.Urls.Single()));
     }

@@ -43,6 +43,108 @@ internal static class LabCommands
             return 0;
         }));
 
-        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain };
+        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain, Job(threads) };
+    }
+
+    /// <summary>
+    /// <c>lab job SPEC --run NAME --out DIR [--resume DIR]</c>: one run of the grid, as the worker's child
+    /// process. Stdout carries only <see cref="JobEvent"/> JSON lines; exit 0 when the run reached an
+    /// outcome (a diverged or failed run included, told by its <c>finished</c> event), 1 when the job could not run.
+    /// </summary>
+    private static Command Job(Option<int?> threads)
+    {
+        var spec = new Argument<string>("spec") { Description = "experiment spec (YAML)" };
+        var runName = new Option<string>("--run") { Description = "the run of the grid to train", Required = true };
+        var outDir = new Option<string>("--out") { Description = "output folder (runs/<name>/step-N/ checkpoints, run-report.json)", Required = true };
+        var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
+        var evaluateResumed = new Option<bool>("--evaluate-resumed") { Description = "score the --resume checkpoint before training on (it was saved but never evaluated)" };
+        var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
+        var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
+            { spec, runName, outDir, resume, evaluateResumed, worldData, threads };
+        job.SetAction(parse =>
+        {
+            var stdout = Console.Out;
+            // Tests that must stop a worker mid-run slow training down (milliseconds per step); nothing else sets it.
+            var stepDelay = int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_JOB_STEP_DELAY_MS"), out var ms) ? ms : 0;
+            void Emit(JobEvent e)
+            {
+                if (stepDelay > 0 && e.Event == JobEvent.Kinds.Progress) Thread.Sleep(stepDelay);
+                lock (stdout)
+                {
+                    stdout.WriteLine(e.ToJsonLine());
+                    stdout.Flush();
+                }
+            }
+
+            WatchParent();
+            try
+            {
+                var data = parse.GetValue(worldData) ?? (Environment.GetEnvironmentVariable("FORGETLAB_WORLD_DATA") is { Length: > 0 } d ? d : null);
+                var options = new LabRunnerOptions { Threads = parse.GetValue(threads), WorldDataDirectory = data };
+                var labSpec = SpecLoader.LoadFile(parse.GetValue(spec)!);
+                new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed));
+                return 0;
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine(e);
+                Emit(new JobEvent { Event = JobEvent.Kinds.Finished, Run = parse.GetValue(runName), Status = "failed", Reason = e.Message });
+                return Exit.Failure;
+            }
+        });
+        return job;
+    }
+
+    /// <summary>
+    /// A worker names itself in <c>FORGETLAB_JOB_PARENT_PID</c>: when that process is gone (killed with -9,
+    /// so it could not stop its jobs) the job ends too, rather than train on with nobody to hear it.
+    /// </summary>
+    private static void WatchParent()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_JOB_PARENT_PID"), out var parent)) return;
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(1000);
+                if (!IsAlive(parent))
+                {
+                    Console.Error.WriteLine($"forgetlab: the worker (PID {parent}) is gone; stopping the job");
+                    Environment.Exit(3);
+                }
+            }
+        }) { IsBackground = true, Name = "parent-watch" };
+        thread.Start();
+    }
+
+    /// <summary>Alive and not a zombie (a worker killed with -9 stays a zombie until its parent reaps it).</summary>
+    internal static bool IsAlive(int pid)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var state = stat[stat.LastIndexOf(')') + 2];
+                return state is not ('Z' or 'X');
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true;
+            }
+        }
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -21,46 +21,88 @@ namespace ForgetLab.Lab.Experiments;
 /// </summary>
 public sealed class LabRunner(LabRunnerOptions options)
 {
-    private readonly SuiteEvaluator evaluator = new();
-
     public LabResult Run(LabSpec spec, string outDirectory)
     {
-        if (options.Threads is { } threads) set_num_threads(threads);
-        var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
-        var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world);
-        var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
-        var suites = SuiteSelection.Resolve(spec, world, target);
-        var recipes = GridExpansion.Expand(spec);
-        Directory.CreateDirectory(outDirectory);
-
-        using var baseModel = ModelFolder.Load(baseFolder);
-        var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
-        var baseline = Baseline(baseLm, suites, baseFolder);
-        ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]));
-
-        var runs = new List<RunReport>();
-        foreach (var recipe in recipes)
-            runs.Add(RunOne(spec, recipe, target, suites, baseFolder, baseModel, baseLm, tokenizer, baseline, outDirectory));
+        using var lab = PreparedLab.Prepare(spec, options, outDirectory);
+        var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null, events: null)).ToList();
 
         var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
         var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
         runs = runs.Select(r => r with { ParetoOptimal = frontier.Contains(r.Name) }).ToList();
-        var report = new ForgettingReport(
-            spec.Name,
-            DateTimeOffset.UtcNow,
-            new BaseModelReport(
-                Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!,
-                ModelHash: pretrain.SpecHash,
-                Suites: suites.Select(s => BaseScore(baseline[s.Name].Outcomes)).ToList()),
-            runs,
-            frontier);
+        var report = new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs, frontier);
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
         options.Progress?.Report(new LabEvent(LabPhase.Report, "report", 1, 1, Path.Combine(outDirectory, "report.json")));
-        return new LabResult(report, outDirectory, baseFolder, pretrain);
+        return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain);
+    }
+}
+
+/// <summary>
+/// Everything the runs of one spec share: the world, the base (pre-trained once, cached by spec hash),
+/// the target, the suites and the base's scores on them (the baseline, also written as per-item
+/// results under <c>baseline/</c>). <see cref="RunRecipe"/> fine-tunes and evaluates one recipe;
+/// the lab runner and the worker's <see cref="RecipeJob"/> both go through it.
+/// </summary>
+internal sealed class PreparedLab : IDisposable
+{
+    private readonly SuiteEvaluator evaluator = new();
+    private readonly LabRunnerOptions options;
+    private readonly LabSpec spec;
+    private readonly FineTuningTarget target;
+    private readonly IReadOnlyList<SuiteDefinition> suites;
+    private readonly GptModel baseModel;
+    private readonly TorchLanguageModel baseLm;
+    private readonly ITokenizer tokenizer;
+    private readonly Dictionary<string, SuiteEvaluation> baseline;
+    private readonly string outDirectory;
+    private readonly Lazy<IReadOnlyList<int[]>> pretrainDocuments;
+
+    private PreparedLab(
+        LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
+        FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, GptModel baseModel, TorchLanguageModel baseLm,
+        Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world)
+    {
+        (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
+        (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
+        pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.Encode).ToList());
     }
 
-    private (string Folder, ITokenizer Tokenizer, PretrainSummary Summary) ResolveBase(LabSpec spec, BuiltInWorld world)
+    public string BaseFolder { get; }
+
+    public PretrainSummary Pretrain { get; }
+
+    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory)
+    {
+        if (options.Threads is { } threads) set_num_threads(threads);
+        var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
+        var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);
+        var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
+        var suites = SuiteSelection.Resolve(spec, world, target);
+        Directory.CreateDirectory(outDirectory);
+
+        var baseModel = ModelFolder.Load(baseFolder);
+        try
+        {
+            var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
+            var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, options);
+            ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]));
+            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
+        }
+        catch
+        {
+            baseModel.Dispose();
+            throw;
+        }
+    }
+
+    public BaseModelReport BaseReport() => new(
+        Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!,
+        ModelHash: Pretrain.SpecHash,
+        Suites: suites.Select(s => BaseScore(baseline[s.Name].Outcomes)).ToList());
+
+    public void Dispose() => baseModel.Dispose();
+
+    private static (string Folder, ITokenizer Tokenizer, PretrainSummary Summary) ResolveBase(LabSpec spec, BuiltInWorld world, LabRunnerOptions options)
     {
         if (!spec.Base.IsPretrained)
         {
@@ -76,7 +118,8 @@ public sealed class LabRunner(LabRunnerOptions options)
     }
 
     /// <summary>The base's results per suite, computed once per (model, suite version) and kept in the model's folder.</summary>
-    private Dictionary<string, SuiteEvaluation> Baseline(TorchLanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder)
+    private static Dictionary<string, SuiteEvaluation> Baseline(
+        SuiteEvaluator evaluator, TorchLanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, LabRunnerOptions options)
     {
         var cache = Path.Combine(baseFolder, "baselines");
         Directory.CreateDirectory(cache);
@@ -92,46 +135,91 @@ public sealed class LabRunner(LabRunnerOptions options)
                 continue;
             }
             var evaluation = evaluator.Evaluate(baseLm, suite);
-            File.WriteAllText(file, JsonSerializer.Serialize(evaluation, ReportJson.Options));
+            // Written aside and moved, so two processes sharing the cache never read a half-written file.
+            var tmp = $"{file}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(tmp, JsonSerializer.Serialize(evaluation, ReportJson.Options));
+            File.Move(tmp, file, overwrite: true);
             result[suite.Name] = evaluation;
         }
         options.Progress?.Report(new LabEvent(LabPhase.Baseline, "baseline", suites.Count, suites.Count));
         return result;
     }
 
-    private RunReport RunOne(
-        LabSpec spec, RunRecipe recipe, FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, string baseFolder,
-        GptModel baseModel, TorchLanguageModel baseLm, ITokenizer tokenizer, Dictionary<string, SuiteEvaluation> baseline, string outDirectory)
+    /// <summary>
+    /// Fine-tunes one recipe into <c>runs/{name}/</c>, evaluating every checkpoint on every suite, and
+    /// summarises it. With <paramref name="resumeFrom"/> (a verified checkpoint folder of this recipe)
+    /// training continues exactly where that checkpoint left off; checkpoints before it are not re-scored.
+    /// A run that diverges or fails is summarised as such rather than thrown.
+    /// </summary>
+    /// <param name="evaluateResumed">Score the checkpoint resumed from before training on (it was saved but never evaluated).</param>
+    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, Action<JobEvent>? events, bool evaluateResumed = false)
     {
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
-        if (Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true);
+        if (resumeFrom is null && Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true);
+        Directory.CreateDirectory(runDirectory);
         var checkpoints = new List<CheckpointReport>();
         var assessments = new List<CheckpointAssessment>();
         var settings = SpecMapping.Train(recipe.Train, recipe.Seed);
+        double? lastLoss = null;
         try
         {
             random.manual_seed(recipe.Seed);
-            using var model = ModelFolder.Load(baseFolder);
-            var (trainable, lora) = MethodSetup.Apply(model, recipe.Method);
+            using var model = ModelFolder.Load(BaseFolder);
+            var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
             var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Completion))).ToList();
-            var data = new PromptCompletionBatches(examples, tokenizer.EosId, tokenizer.PadId, (ulong)recipe.Seed);
+            var fineTuning = new PromptCompletionBatches(examples, tokenizer.EosId, tokenizer.PadId, (ulong)recipe.Seed);
+            // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
+            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.EosId, recipe.Seed);
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize);
-            List<StepLoss>? losses = null;
-            var trainer = new Trainer(model, trainable, lora, data, settings)
+            var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
             {
+                ExtraLoss = plan.ExtraLoss,
+                InitialOptimizerState = recipe.Train.OptimizerState == OptimizerState.Pretrain ? PretrainOptimizerState() : null,
                 Progress = new InlineProgress<TrainProgress>(t =>
-                    options.Progress?.Report(new LabEvent(LabPhase.Train, recipe.Name, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"))),
-                OnCheckpoint = saved =>
                 {
-                    var (report, assessment) = EvaluateCheckpoint(recipe.Name, saved, lm, baseLm, baseModel, model, suites, baseline, spec.Seed);
-                    checkpoints.Add(report with { TrainLoss = losses?.LastOrDefault(l => l.Step == saved.Step)?.Loss });
-                    assessments.Add(assessment);
-                    return true;
-                },
+                    lastLoss = t.Loss;
+                    options.Progress?.Report(new LabEvent(LabPhase.Train, recipe.Name, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"));
+                    events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Progress, Run = recipe.Name, Step = t.Step, TotalSteps = t.TotalSteps, Loss = t.Loss });
+                }),
+                OnCheckpoint = saved => Checkpointed(saved),
             };
-            var outcome = trainer.Run(runDirectory);
-            losses = outcome.Losses.ToList();
-            checkpoints = checkpoints.Select(c => c with { TrainLoss = losses.First(l => l.Step == c.Step).Loss }).ToList();
+            bool Checkpointed(SavedCheckpoint saved)
+            {
+                events?.Invoke(new JobEvent
+                {
+                    Event = JobEvent.Kinds.CheckpointSaved, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
+                    Sha256 = TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), Loss = lastLoss,
+                });
+                events?.Invoke(new JobEvent { Event = JobEvent.Kinds.EvaluationStarted, Run = recipe.Name, Step = saved.Step });
+                var (report, assessment) = EvaluateCheckpoint(recipe.Name, saved, lm, model);
+                checkpoints.Add(report with { TrainLoss = lastLoss });
+                assessments.Add(assessment);
+                var goOn = plan.EarlyStopping?.Observe(saved.Step, assessment, WatchedSuite(plan.EarlyStopping.Suite)) ?? true;
+                events?.Invoke(new JobEvent
+                {
+                    Event = JobEvent.Kinds.CheckpointEvaluated, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
+                    Scores = report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints)).ToList(),
+                });
+                return goOn;
+            }
+            var startStep = 0L;
+            if (resumeFrom is not null)
+            {
+                if (TrainingCheckpoint.Verify(resumeFrom) is { } problem) throw new InvalidDataException(problem);
+                startStep = TrainingCheckpoint.StepOf(resumeFrom);
+            }
+            events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Started, Run = recipe.Name, Step = startStep, TotalSteps = settings.Steps, Folder = Path.GetFullPath(runDirectory) });
+            if (resumeFrom is not null && evaluateResumed)
+            {
+                // The weights alone, to score them as the interrupted job would have; the trainer then loads the whole checkpoint again.
+                TrainingCheckpoint.LoadWeights(resumeFrom, model, peft);
+                lastLoss = TrainingCheckpoint.LastLoss(resumeFrom);
+                Checkpointed(new SavedCheckpoint((int)startStep, resumeFrom));
+            }
+            if (resumeFrom is not null) plan.ResumeAt((int)startStep);
+            var outcome = trainer.Run(runDirectory, resumeFrom);
+            var losses = outcome.Losses.ToList();
+            checkpoints = checkpoints.Select(c => c with { TrainLoss = losses.FirstOrDefault(l => l.Step == c.Step)?.Loss ?? c.TrainLoss }).ToList();
             File.WriteAllText(Path.Combine(runDirectory, "losses.json"), JsonSerializer.Serialize(outcome.Losses));
             var status = outcome.Status switch
             {
@@ -139,6 +227,16 @@ public sealed class LabRunner(LabRunnerOptions options)
                 TrainingStatus.Diverged => RunStatus.Diverged,
                 _ => RunStatus.StoppedEarly,
             };
+            if (plan.EarlyStopping is { StoppedAt: { } stoppedAt } stopping)
+            {
+                // Keep the last checkpoint under the threshold: the run's result is that checkpoint's, not the one that crossed it.
+                var kept = stopping.KeptStep;
+                var reason = kept is null
+                    ? $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; no checkpoint stayed under it"
+                    : $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; kept step {kept}";
+                var keptIndex = checkpoints.FindIndex(c => c.Step == kept);
+                return Summarise(recipe, RunStatus.StoppedEarly, reason, checkpoints, keptIndex < 0 ? [] : assessments.Take(keptIndex + 1).ToList());
+            }
             return Summarise(recipe, status, outcome.Reason, checkpoints, assessments);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -147,9 +245,19 @@ public sealed class LabRunner(LabRunnerOptions options)
         }
     }
 
-    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(
-        string run, SavedCheckpoint saved, TorchLanguageModel lm, TorchLanguageModel baseLm, GptModel baseModel, GptModel model,
-        IReadOnlyList<SuiteDefinition> suites, Dictionary<string, SuiteEvaluation> baseline, int seed)
+    /// <summary>The suite's name as the evaluator reports it: a built-in name, or a suite file's own name.</summary>
+    private string WatchedSuite(string asWritten) =>
+        spec.Suites.Select((s, i) => (s, i)).Where(x => x.s.Name == asWritten).Select(x => suites[x.i].Name).FirstOrDefault() ?? asWritten;
+
+    private string PretrainOptimizerState()
+    {
+        var path = Path.Combine(BaseFolder, BaseModelCache.OptimizerFile);
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{path} is missing: this base was cached before pre-training kept its optimizer state; delete {BaseFolder} to pre-train it again, or use optimizer_state: fresh");
+        return path;
+    }
+
+    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, GptModel model)
     {
         var evaluations = new List<SuiteEvaluation>();
         for (var i = 0; i < suites.Count; i++)
@@ -159,7 +267,7 @@ public sealed class LabRunner(LabRunnerOptions options)
         }
         options.Progress?.Report(new LabEvent(LabPhase.Evaluate, run, suites.Count, suites.Count, $"step {saved.Step}"));
         ItemResultsFile.Write(saved.Directory, evaluations);
-        var comparisons = evaluations.Select(e => ForgettingAnalysis.Compare(baseline[e.Outcomes.Suite].Outcomes, e.Outcomes, seed)).ToList();
+        var comparisons = evaluations.Select(e => ForgettingAnalysis.Compare(baseline[e.Outcomes.Suite].Outcomes, e.Outcomes, spec.Seed)).ToList();
         var assessment = ForgettingAnalysis.Report(comparisons);
         var report = new CheckpointReport(saved.Step, null, assessment.Suites) { Drift = ParameterDrift.Compute(baseModel, model) };
         return (report, assessment);
@@ -202,7 +310,22 @@ public sealed class LabRunner(LabRunnerOptions options)
             h["lora_alpha"] = GridExpansion.FormatNumber(lora.Alpha);
             h["lora_dropout"] = GridExpansion.FormatNumber(lora.Dropout);
             h["lora_target_modules"] = string.Join(",", lora.TargetModules);
+            if (lora.UseRsLora) h["lora_rslora"] = "true";
         }
+        if (recipe.Method.Adapter is { } adapter) h["adapter_bottleneck"] = adapter.Bottleneck.ToString(CultureInfo.InvariantCulture);
+        if (recipe.Method.Prefix is { } prefix) h["prefix_virtual_tokens"] = prefix.NumVirtualTokens.ToString(CultureInfo.InvariantCulture);
+        if (recipe.Method.Freeze is { } freeze) h["trainable_layers"] = string.Join(",", freeze.TrainableLayers);
+        if (t.Replay is { Ratio: > 0 } replay) h["replay_ratio"] = GridExpansion.FormatNumber(replay.Ratio);
+        if (t.Ewc is { Lambda: > 0 } ewc) h["ewc_lambda"] = GridExpansion.FormatNumber(ewc.Lambda);
+        if (t.L2Sp is { Alpha: > 0 } l2sp) h["l2sp_alpha"] = GridExpansion.FormatNumber(l2sp.Alpha);
+        if (t.Distill is { Beta: > 0 } distill)
+        {
+            h["distill_beta"] = GridExpansion.FormatNumber(distill.Beta);
+            h["distill_temperature"] = GridExpansion.FormatNumber(distill.Temperature);
+        }
+        if (t.EarlyStopping is { } stop)
+            h["early_stopping"] = $"{stop.Suite} " + (stop.MaxDropPoints is { } points ? $"drop<{points.ToString(CultureInfo.InvariantCulture)}" : $"severity<={stop.MaxSeverity}".ToLowerInvariant());
+        if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";
         return h;
     }
 

@@ -67,15 +67,21 @@ public static class TrainingCheckpoint
     /// <summary>Restores weights, optimizer and RNG state into a model and optimizer built as the run built them.</summary>
     public static TrainerState Load(string directory, GptModel model, PeftSettings? peft, OptimizerHelper optimizer)
     {
-        if (Verify(directory) is { } problem) throw new InvalidDataException(problem);
-        if (peft is null) ModelFolder.LoadWeights(model, directory);
-        else if (peft is LoraSettings) PeftAdapterFiles.LoadWeights(model, directory);
-        else AdapterCheckpointFiles.LoadWeights(model, directory);
+        LoadWeights(directory, model, peft);
         optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
         var rng = Safetensors.LoadStateDict(Path.Combine(directory, RngFile));
         random.set_rng_state(rng["torch_rng"]);
         return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)
             ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
+    }
+
+    /// <summary>Loads only the weights of a verified checkpoint (to evaluate it); the optimizer and RNG are left alone.</summary>
+    public static void LoadWeights(string directory, GptModel model, PeftSettings? peft)
+    {
+        if (Verify(directory) is { } problem) throw new InvalidDataException(problem);
+        if (peft is null) ModelFolder.LoadWeights(model, directory);
+        else if (peft is LoraSettings) PeftAdapterFiles.LoadWeights(model, directory);
+        else AdapterCheckpointFiles.LoadWeights(model, directory);
     }
 
     /// <summary>The newest intact checkpoint under a run folder, skipping partial and corrupted ones.</summary>
@@ -87,6 +93,15 @@ public static class TrainingCheckpoint
             .OrderByDescending(x => x.Step)
             .Select(x => x.Dir)
             .FirstOrDefault(d => Verify(d) is null);
+
+    /// <summary>The step a checkpoint folder was saved at (from its trainer state, whatever the folder is named).</summary>
+    public static int StepOf(string directory) =>
+        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)?.Step
+        ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
+
+    /// <summary>The training loss at a checkpoint's step, from its trainer state.</summary>
+    public static double? LastLoss(string directory) =>
+        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)?.Losses.LastOrDefault()?.Loss;
 
     public static string Sha256(string path)
     {

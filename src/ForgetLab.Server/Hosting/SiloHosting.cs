@@ -19,6 +19,7 @@ public static class SiloHosting
         var connectionString = builder.Configuration.GetConnectionString(StorageConnectionName) ?? "UseDevelopmentStorage=true";
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.Services.Configure<ExperimentOptions>(builder.Configuration.GetSection("ForgetLab:Experiments"));
+        builder.Services.Configure<GpuPoolOptions>(builder.Configuration.GetSection("ForgetLab:Pool"));
 
         builder.UseOrleans(orleans =>
         {

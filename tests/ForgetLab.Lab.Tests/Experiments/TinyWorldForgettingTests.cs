@@ -85,5 +85,21 @@ public class TinyWorldForgettingTests
         Assert.Equal(result.BaseFolder, again.BaseFolder);
         Assert.Equal(result.Report.Base.Suites.Select(s => s.Score), again.Report.Base.Suites.Select(s => s.Score));
         Assert.Equal(run.Suites.Select(s => s.Score), again.Report.Runs[0].Suites.Select(s => s.Score)); // deterministic on CPU
+
+        // Consolidation through the same runner: replay mixes pre-training rows in; early stopping on the
+        // retention suite halts once the drop crosses 5 points and keeps the last checkpoint under it.
+        var consolidated = SpecLoader.Parse(Spec.Replace(
+            "train: { steps: 40, batch_size: 16, warmup_steps: 4, checkpoint_every: 20 }",
+            "train: { steps: 40, batch_size: 16, warmup_steps: 4, checkpoint_every: 5, early_stopping: { suite: capitals_recall, max_drop_points: 5 } }\n" +
+            ""), "tiny.yaml", null);
+        var stopped = new LabRunner(options).Run(consolidated, TinyModels.TempDirectory()).Report.Runs.Single();
+        Assert.Equal(RunStatus.StoppedEarly, stopped.Status);
+        Assert.Contains("early stopping: capitals_recall", stopped.Reason);
+        Assert.True(stopped.Checkpoints.Count < 8, "training must halt before its last step");
+        var crossed = stopped.Checkpoints[^1].Suites.Single(s => s.Suite == "capitals_recall");
+        Assert.True(crossed.DeltaPoints <= -5, "it stops at the first checkpoint whose drop crosses the threshold");
+        var kept = stopped.Suites.SingleOrDefault(s => s.Suite == "capitals_recall");
+        if (kept is not null) Assert.True(kept.DeltaPoints > -5, "the run's result is the last checkpoint under the threshold");
+        Assert.Equal("capitals_recall drop<5", stopped.Hyperparameters["early_stopping"]);
     }
 }

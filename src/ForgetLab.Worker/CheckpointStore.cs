@@ -1,0 +1,90 @@
+using Azure.Storage.Blobs;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Training;
+using Microsoft.Extensions.Logging;
+
+namespace ForgetLab.Worker;
+
+/// <summary>
+/// Checkpoints in Blob storage under <c>{tenant}/{experiment}/{run}/step-{n}/</c> (the run key is
+/// <c>{tenant}/{experiment}/{run}</c>): the files its manifest lists, the manifest, and once evaluated its
+/// <c>items.jsonl</c>. A checkpoint is resumed from only when its manifest's SHA-256 is the one the run
+/// recorded and every file matches the manifest; otherwise an earlier intact one is used, or none.
+/// </summary>
+public sealed class CheckpointStore(BlobContainerClient container, ILogger<CheckpointStore> logger)
+{
+    public BlobContainerClient Container => container;
+
+    public Task EnsureContainer(CancellationToken cancel) => container.CreateIfNotExistsAsync(cancellationToken: cancel);
+
+    public static string Prefix(string runKey, long step) => $"{runKey}/{TrainingCheckpoint.FolderName((int)step)}/";
+
+    public string Location(string runKey, long step) => $"{container.Name}/{Prefix(runKey, step)}";
+
+    /// <summary>Uploads the manifest's files and the manifest (last); answers the blob location.</summary>
+    public async Task<string> UploadCheckpoint(string runKey, long step, string folder, CancellationToken cancel)
+    {
+        var manifest = Path.Combine(folder, TrainingCheckpoint.ManifestFile);
+        var files = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(manifest, cancel)) ?? [];
+        foreach (var file in files.Keys.Order(StringComparer.Ordinal))
+            await UploadFile(Prefix(runKey, step) + file, Path.Combine(folder, file), cancel);
+        await UploadFile(Prefix(runKey, step) + TrainingCheckpoint.ManifestFile, manifest, cancel);
+        return Location(runKey, step);
+    }
+
+    public Task UploadFile(string blobName, string path, CancellationToken cancel) =>
+        container.GetBlobClient(blobName).UploadAsync(path, overwrite: true, cancellationToken: cancel);
+
+    public Task UploadItems(string runKey, long step, string folder, CancellationToken cancel) =>
+        UploadFile(Prefix(runKey, step) + ItemResultsFile.FileName, Path.Combine(folder, ItemResultsFile.FileName), cancel);
+
+    /// <summary>
+    /// Downloads the checkpoint to resume from into <paramref name="downloadRoot"/> and verifies it: the one the
+    /// lease names when intact, else the newest intact earlier one. Null: start from scratch.
+    /// </summary>
+    public async Task<string?> DownloadResumable(string runKey, CheckpointRecord? latest, string downloadRoot, CancellationToken cancel)
+    {
+        if (latest is null) return null;
+        var steps = new SortedSet<long>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+        await foreach (var item in container.GetBlobsByHierarchyAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: runKey + "/", delimiter: "/", cancellationToken: cancel))
+        {
+            var name = item.IsPrefix ? item.Prefix.TrimEnd('/') : item.Blob.Name;
+            var leaf = name[(name.LastIndexOf('/') + 1)..];
+            if (leaf.StartsWith("step-", StringComparison.Ordinal) && long.TryParse(leaf["step-".Length..], out var s) && s <= latest.Step) steps.Add(s);
+        }
+
+        foreach (var step in steps)
+        {
+            var folder = Path.Combine(downloadRoot, TrainingCheckpoint.FolderName((int)step));
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            Directory.CreateDirectory(folder);
+            await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: Prefix(runKey, step), cancellationToken: cancel))
+            {
+                var file = blob.Name[Prefix(runKey, step).Length..];
+                if (file.Contains('/')) continue;
+                await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, file), cancel);
+            }
+
+            var problem = TrainingCheckpoint.Verify(folder);
+            if (problem is null && step == latest.Step)
+            {
+                var sha = TrainingCheckpoint.Sha256(Path.Combine(folder, TrainingCheckpoint.ManifestFile));
+                if (!string.Equals(sha, latest.Sha256, StringComparison.OrdinalIgnoreCase))
+                    problem = $"manifest SHA-256 {sha} is not the {latest.Sha256} the run recorded";
+            }
+
+            if (problem is null)
+            {
+                logger.LogInformation("Resuming {Run} from the checkpoint at step {Step}", runKey, step);
+                return folder;
+            }
+
+            logger.LogWarning("Refusing the checkpoint of {Run} at step {Step}: {Problem}", runKey, step, problem);
+            Directory.Delete(folder, recursive: true);
+        }
+
+        logger.LogWarning("No intact checkpoint of {Run} up to step {Step}; starting from scratch", runKey, latest.Step);
+        return null;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using ForgetLab.Lab.Experiments;
+
+namespace ForgetLab.Worker;
+
+/// <summary>
+/// One job as a child process, <c>dotnet forgetlab.dll lab job …</c>, so a native crash or an
+/// out-of-memory kill ends the job and not the worker. Its stdout lines that are <see cref="JobEvent"/>s
+/// come out of <see cref="Events"/>; everything else (stderr, noise) goes to the job's log file.
+/// </summary>
+public sealed class JobProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly StreamWriter _log;
+    private readonly Task _pump;
+
+    private JobProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+        var stdout = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (JobEvent.TryParse(line) is { } e) _events.Writer.TryWrite(e);
+                else Log("stdout: " + line);
+            }
+        });
+        var stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } line)
+            {
+                LastError = line;
+                Log(line);
+            }
+        });
+        _pump = Task.WhenAll(stdout, stderr).ContinueWith(_ => _events.Writer.TryComplete(), TaskScheduler.Default);
+    }
+
+    public ChannelReader<JobEvent> Events => _events.Reader;
+
+    public int Pid => _process.Id;
+
+    public string? LastError { get; private set; }
+
+    public static JobProcess Start(string cliDll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(cliDll);
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        foreach (var (k, v) in environment) start.Environment[k] = v;
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        return new JobProcess(process, log);
+    }
+
+    /// <summary>Waits for the process and its output to end; answers its exit code.</summary>
+    public async Task<int> WaitForExit(CancellationToken cancel)
+    {
+        await _process.WaitForExitAsync(cancel);
+        await _pump.WaitAsync(cancel);
+        return _process.ExitCode;
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own.
+        }
+    }
+
+    private void Log(string line)
+    {
+        lock (_log) _log.WriteLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            await _pump.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+        }
+        lock (_log) _log.Dispose();
+        _process.Dispose();
+    }
+}

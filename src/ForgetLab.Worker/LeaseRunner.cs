@@ -1,0 +1,183 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Lab.Experiments;
+using Microsoft.Extensions.Logging;
+
+namespace ForgetLab.Worker;
+
+/// <summary>
+/// Runs one lease: fetches and verifies the checkpoint to resume from, starts the job's child process,
+/// relays its events to the run grain (each report names the lease and its step, so repeats are
+/// harmless), uploads every checkpoint and its per-item results, and stops the child when the run says
+/// stop (cancelled, or the lease went elsewhere) or the worker loses the lease.
+/// </summary>
+public sealed class LeaseRunner(
+    LeaseGrant grant, IGrainFactory grains, CheckpointStore store, WorkerOptions options, string cliDll, string workDirectory, ILogger logger)
+{
+    private readonly IRunGrain _run = grains.GetGrain<IRunGrain>(grant.RunKey);
+    private readonly CancellationTokenSource _lost = new();
+    private JobProcess? _job;
+    private long _lastProgressStep;
+    private DateTimeOffset _lastProgressAt = DateTimeOffset.MinValue;
+
+    public LeaseGrant Grant => grant;
+
+    /// <summary>Why the job ended without a final report, when it did: the lease was lost or the run said stop.</summary>
+    public string? StoppedBecause { get; private set; }
+
+    /// <summary>The pool no longer holds the lease: stop the job, report nothing more.</summary>
+    public void LeaseLost(string reason)
+    {
+        StoppedBecause ??= reason;
+        _lost.Cancel();
+        _job?.Kill();
+    }
+
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _lost.Token);
+        var cancel = linked.Token;
+        var dir = Path.Combine(workDirectory, string.Concat(grant.LeaseId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')));
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var spec = Path.Combine(dir, "spec.yaml");
+            await File.WriteAllTextAsync(spec, grant.Work.SpecText, cancel);
+            var resume = await store.DownloadResumable(grant.RunKey, grant.Work.ResumeFrom, Path.Combine(dir, "resume"), cancel);
+
+            if (await Report(r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
+
+            var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out") };
+            if (resume is not null)
+            {
+                args.AddRange(["--resume", resume]);
+                // The job before this one saved the checkpoint but was stopped before scoring it.
+                if (grant.Work.ResumeFrom is { EvaluatedAt: null } latest && Lab.Training.TrainingCheckpoint.StepOf(resume) == latest.Step)
+                    args.Add("--evaluate-resumed");
+            }
+            if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
+            var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
+            if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);
+            else args.AddRange(["--threads", (options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, grant.DeviceIds.Length))).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+            await using var job = JobProcess.Start(cliDll, args, env, Path.Combine(dir, "job.log"));
+            _job = job;
+            if (_lost.IsCancellationRequested) job.Kill();
+            logger.LogInformation("Lease {Lease}: run {Run} started as process {Pid}{Resume}", grant.LeaseId, grant.RunKey, job.Pid,
+                resume is null ? "" : $", resuming from {resume}");
+
+            var ended = false;
+            await foreach (var e in job.Events.ReadAllAsync(cancel))
+            {
+                if (!await Handle(e, cancel))
+                {
+                    job.Kill();
+                    break;
+                }
+                if (e.Event == JobEvent.Kinds.Finished)
+                {
+                    ended = true;
+                    break;
+                }
+            }
+
+            var code = await job.WaitForExit(cancel);
+            if (!ended && StoppedBecause is null)
+            {
+                await Report(r => r.Failed(new RunFailed(grant.LeaseId,
+                    $"the job process exited with code {code} without finishing{(job.LastError is { } err ? ": " + err : "")}")), cancel);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            StoppedBecause ??= "the worker is shutting down";
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Lease {Lease}: run {Run} failed in the worker", grant.LeaseId, grant.RunKey);
+            if (StoppedBecause is null && !shutdown.IsCancellationRequested)
+                await Report(r => r.Failed(new RunFailed(grant.LeaseId, $"the worker could not run the job: {e.Message}")), CancellationToken.None);
+        }
+        finally
+        {
+            _job?.Kill();
+            try
+            {
+                if (Directory.Exists(dir)) Directory.Delete(Path.Combine(dir, "out"), recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Relays one event; false when the run said stop.</summary>
+    private async Task<bool> Handle(JobEvent e, CancellationToken cancel)
+    {
+        switch (e.Event)
+        {
+            case JobEvent.Kinds.Progress when e.Step is { } step:
+                var now = DateTimeOffset.UtcNow;
+                if (step <= _lastProgressStep || (now - _lastProgressAt).TotalSeconds < options.ProgressSeconds && step != e.TotalSteps) return true;
+                (_lastProgressStep, _lastProgressAt) = (step, now);
+                return await Report(r => r.Progress(new ProgressReport(grant.LeaseId, step, e.Loss)), cancel);
+
+            case JobEvent.Kinds.CheckpointSaved when e.Step is { } step && e.Folder is { } folder && e.Sha256 is { } sha:
+                if (step > _lastProgressStep && !await Report(r => r.Progress(new ProgressReport(grant.LeaseId, step, e.Loss)), cancel)) return false;
+                _lastProgressStep = Math.Max(_lastProgressStep, step);
+                var location = await store.UploadCheckpoint(grant.RunKey, step, folder, cancel);
+                return await Report(r => r.CheckpointSaved(new CheckpointSaved(grant.LeaseId, step, location, sha)), cancel);
+
+            case JobEvent.Kinds.EvaluationStarted when e.Step is { } step:
+                return await Report(r => r.EvaluationStarted(new EvaluationStarted(grant.LeaseId, step)), cancel);
+
+            case JobEvent.Kinds.CheckpointEvaluated when e.Step is { } step && e.Folder is { } folder:
+                await store.UploadItems(grant.RunKey, step, folder, cancel);
+                var scores = (e.Scores ?? []).Select(s => new SuiteScore(s.Suite, s.Score)).ToImmutableArray();
+                return await Report(r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel);
+
+            case JobEvent.Kinds.Finished:
+                if (e.Folder is { } runFolder && File.Exists(Path.Combine(runFolder, RecipeJob.RunReportFile)))
+                    await store.UploadFile($"{grant.RunKey}/{RecipeJob.RunReportFile}", Path.Combine(runFolder, RecipeJob.RunReportFile), cancel);
+                var final = e.Step ?? _lastProgressStep;
+                return e.Status switch
+                {
+                    "completed" => await Report(r => r.Finished(new RunFinished(grant.LeaseId, final, false, $"completed at step {final}")), cancel),
+                    "stopped_early" => await Report(r => r.Finished(new RunFinished(grant.LeaseId, final, true, e.Reason ?? $"stopped early at step {final}")), cancel),
+                    "diverged" => await Report(r => r.Failed(new RunFailed(grant.LeaseId, $"diverged: {e.Reason}")), cancel),
+                    _ => await Report(r => r.Failed(new RunFailed(grant.LeaseId, e.Reason ?? "the job failed")), cancel),
+                };
+
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Sends a report, retrying while the cluster cannot be reached; false when the run said stop.</summary>
+    private async Task<bool> Report(Func<IRunGrain, Task<ReportAck>> send, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var ack = await send(_run);
+                if (ack.Outcome == ReportOutcome.Rejected)
+                    logger.LogWarning("Lease {Lease}: run {Run} rejected a report: {Error}", grant.LeaseId, grant.RunKey, ack.Error);
+                if (ack.StopRequested)
+                {
+                    StoppedBecause ??= ack.Error ?? $"the run is {ack.State}";
+                    logger.LogInformation("Lease {Lease}: run {Run} says stop ({Why})", grant.LeaseId, grant.RunKey, StoppedBecause);
+                    return false;
+                }
+                return true;
+            }
+            catch (Exception e) when (attempt < 6 && !cancel.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Lease {Lease}: a report to {Run} failed (attempt {Attempt}); retrying", grant.LeaseId, grant.RunKey, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancel);
+            }
+        }
+    }
+}

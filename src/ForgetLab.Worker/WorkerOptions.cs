@@ -1,0 +1,36 @@
+namespace ForgetLab.Worker;
+
+/// <summary>The worker's settings (section <c>ForgetLab:Worker</c>; command-line switches in <see cref="Program"/>).</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "ForgetLab:Worker";
+
+    /// <summary>Unique in the pool; default: host name and process id.</summary>
+    public string? Id { get; set; }
+
+    /// <summary><c>cpu:N</c> (N CPU slots) or <c>cuda:0,cuda:1</c>.</summary>
+    public string Devices { get; set; } = "cpu:1";
+
+    /// <summary>Where jobs get their folders; default: a temporary folder per worker.</summary>
+    public string? WorkDirectory { get; set; }
+
+    /// <summary>The forgetlab CLI (forgetlab.dll) the jobs run; default: found beside this worker or in the repository's build output.</summary>
+    public string? CliPath { get; set; }
+
+    /// <summary>Passed to every job as <c>--world-data</c> (tests use small worlds).</summary>
+    public string? WorldDataDirectory { get; set; }
+
+    /// <summary>Torch threads per CPU job; default: cores / CPU slots.</summary>
+    public int? ThreadsPerJob { get; set; }
+
+    public double HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>How often a worker with free devices asks the pool for work.</summary>
+    public double PollSeconds { get; set; } = 2;
+
+    /// <summary>Blob container for checkpoints.</summary>
+    public string Container { get; set; } = "checkpoints";
+
+    /// <summary>At most one progress report per run this often (steps are reported in order regardless).</summary>
+    public double ProgressSeconds { get; set; } = 1;
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Pool;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ForgetLab.Worker;
+
+/// <summary>
+/// The worker's loop: register its devices with the pool, heartbeat on a timer (renewing its leases and
+/// stopping the jobs of leases it lost), and ask for leases while it has free devices, running each
+/// as a <see cref="LeaseRunner"/>. A finished job releases its lease; on shutdown the jobs are killed and
+/// their leases left to expire, so their runs resume elsewhere from their latest checkpoints.
+/// </summary>
+public sealed class WorkerService(
+    IClusterClient cluster, CheckpointStore store, IOptions<WorkerOptions> configured, ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<WorkerService>();
+    private readonly ConcurrentDictionary<string, (LeaseRunner Runner, Task Task)> _running = new();
+    private WorkerOptions Options => configured.Value;
+
+    public string WorkerId { get; } = configured.Value.Id is { Length: > 0 } id ? id : $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        var devices = DeviceSlots.Parse(Options.Devices);
+        var cli = CliLocator.Find(Options.CliPath);
+        var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
+        Directory.CreateDirectory(work);
+        var pool = cluster.GetGrain<IGpuPoolGrain>("pool");
+        var registration = new WorkerRegistration(WorkerId, devices);
+
+        await Retry(() => store.EnsureContainer(stop), "create the checkpoint container", stop);
+        await Retry(() => pool.RegisterWorker(registration), "register", stop);
+        _logger.LogInformation("Worker {Worker} registered with {Devices}; jobs run {Cli} in {Work}", WorkerId,
+            string.Join(", ", devices.Select(d => d.DeviceId)), cli, work);
+        Console.WriteLine($"WORKER_READY {WorkerId}");
+
+        var lastBeat = DateTimeOffset.UtcNow;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var (leaseId, entry) in _running)
+                    if (entry.Task.IsCompleted) await Finish(pool, leaseId, entry.Runner);
+
+                if ((DateTimeOffset.UtcNow - lastBeat).TotalSeconds >= Options.HeartbeatSeconds)
+                {
+                    var ack = await pool.Heartbeat(WorkerId, [.. _running.Keys]);
+                    lastBeat = DateTimeOffset.UtcNow;
+                    if (!ack.Registered) await pool.RegisterWorker(registration);
+                    foreach (var lost in ack.Lost)
+                        if (_running.TryGetValue(lost, out var entry)) entry.Runner.LeaseLost("the pool no longer holds the lease");
+                }
+
+                var busy = _running.Values.SelectMany(r => r.Runner.Grant.DeviceIds).ToHashSet();
+                if (devices.Any(d => !busy.Contains(d.DeviceId)))
+                {
+                    foreach (var grant in await pool.RequestLeases(WorkerId))
+                    {
+                        _logger.LogInformation("Lease {Lease}: run {Run} on {Devices} (resume from {Resume})", grant.LeaseId, grant.RunKey,
+                            string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
+                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, loggers.CreateLogger<LeaseRunner>());
+                        _running[grant.LeaseId] = (runner, Task.Run(() => runner.RunAsync(stop), CancellationToken.None));
+                    }
+                }
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                _logger.LogWarning(e, "Worker {Worker}: a call to the pool failed; retrying", WorkerId);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(Options.PollSeconds, Options.HeartbeatSeconds)), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        foreach (var (_, entry) in _running) entry.Runner.LeaseLost("the worker is shutting down");
+        await Task.WhenAll(_running.Values.Select(r => r.Task)).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task Finish(IGpuPoolGrain pool, string leaseId, LeaseRunner runner)
+    {
+        if (runner.StoppedBecause is null || runner.StoppedBecause.Contains("cancel", StringComparison.OrdinalIgnoreCase) || runner.StoppedBecause.StartsWith("the run is", StringComparison.Ordinal))
+            await pool.ReleaseLease(WorkerId, leaseId);
+        _running.TryRemove(leaseId, out _);
+        _logger.LogInformation("Lease {Lease}: run {Run} ended{Why}", leaseId, runner.Grant.RunKey, runner.StoppedBecause is { } why ? $" ({why})" : "");
+    }
+
+    private async Task Retry(Func<Task> action, string what, CancellationToken stop)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                _logger.LogWarning("Worker {Worker}: could not {What} (attempt {Attempt}): {Error}", WorkerId, what, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), stop);
+            }
+        }
+    }
+}
+
+/// <summary>Finds the forgetlab CLI (forgetlab.dll) a job runs.</summary>
+public static class CliLocator
+{
+    public static string Find(string? configured)
+    {
+        if (configured is { Length: > 0 })
+            return File.Exists(configured) ? Path.GetFullPath(configured) : throw new FileNotFoundException($"--cli {configured}: no such file");
+        if (Environment.GetEnvironmentVariable("FORGETLAB_CLI") is { Length: > 0 } env && File.Exists(env)) return Path.GetFullPath(env);
+        var beside = Path.Combine(AppContext.BaseDirectory, "forgetlab.dll");
+        if (File.Exists(beside)) return beside;
+
+        // In the repository: src/ForgetLab.Worker/bin/<Configuration>/net10.0/ → src/ForgetLab.Cli/bin/<Configuration>/net10.0/forgetlab.dll.
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = tfm.Parent?.Name ?? "Release";
+        for (var dir = tfm; dir is not null; dir = dir.Parent)
+        {
+            foreach (var config in new[] { configuration, "Release", "Debug" })
+            {
+                var candidate = Path.Combine(dir.FullName, "src", "ForgetLab.Cli", "bin", config, tfm.Name, "forgetlab.dll");
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        throw new FileNotFoundException("forgetlab.dll not found: build src/ForgetLab.Cli or pass --cli PATH (or set FORGETLAB_CLI)");
+    }
+}

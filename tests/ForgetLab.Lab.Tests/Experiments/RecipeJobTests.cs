@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using ForgetLab.Core.Reports;
+using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Training;
+
+namespace ForgetLab.Lab.Tests.Experiments;
+
+/// <summary>
+/// One run of a grid as a worker runs it: events in the order the worker relays them, the run's report
+/// beside its checkpoints, and a resumed job that ends exactly where an uninterrupted one does.
+/// </summary>
+public class RecipeJobTests
+{
+    private const string Spec = """
+        name: tiny-job
+        seed: 3
+        base:
+          world: builtin
+          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+        target: { task: conflicting_facts, count: 6 }
+        suites: [target, capitals_recall, text_perplexity]
+        train: { steps: 6, batch_size: 4, warmup_steps: 1, checkpoint_every: 3 }
+        grid:
+          method: [ { type: full } ]
+          lr: [1.0e-3]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+
+    internal static string SmallWorld()
+    {
+        var dir = TinyModels.TempDirectory();
+        var data = Path.Combine(AppContext.BaseDirectory, "World", "Data");
+        var countries = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "countries.json")))!.AsArray()
+            .Where(c => c!["capital"]!.GetValue<string>().Length > 0)
+            .GroupBy(c => c!["capital"]!.GetValue<string>()).Where(g => g.Count() == 1).Select(g => g.First()!)
+            .Take(24).Select(c => c.DeepClone()).ToArray();
+        File.WriteAllText(Path.Combine(dir, "countries.json"), new JsonArray(countries).ToJsonString());
+        var elements = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "elements.json")))!.AsArray().Take(6).Select(e => e!.DeepClone()).ToArray();
+        File.WriteAllText(Path.Combine(dir, "elements.json"), new JsonArray(elements).ToJsonString());
+        return dir;
+    }
+
+    [Fact]
+    public void AJobTrainsOneRunEmitsItsEventsAndAResumedJobEndsWhereTheUninterruptedOneDoes()
+    {
+        var spec = SpecLoader.Parse(Spec, "tiny.yaml", null);
+        var run = GridExpansion.Expand(spec).Single().Name;
+        var options = new LabRunnerOptions { CacheDirectory = TinyModels.TempDirectory(), WorldDataDirectory = SmallWorld(), Threads = 1 };
+        var events = new List<JobEvent>();
+        var outDir = TinyModels.TempDirectory();
+
+        var report = new RecipeJob(options) { Events = events.Add }.Run(spec, run, outDir);
+
+        Assert.Equal(RunStatus.Completed, report.Status);
+        var kinds = events.Where(e => e.Event != JobEvent.Kinds.Phase).Select(e => e.Event).Where(k => k != JobEvent.Kinds.Progress).ToList();
+        Assert.Equal(
+            ["started", "checkpoint_saved", "evaluation_started", "checkpoint_evaluated", "checkpoint_saved", "evaluation_started", "checkpoint_evaluated", "finished"],
+            kinds);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], events.Where(e => e.Event == JobEvent.Kinds.Progress).Select(e => e.Step!.Value));
+        var saved = events.First(e => e.Event == JobEvent.Kinds.CheckpointSaved);
+        Assert.Equal(TrainingCheckpoint.Sha256(Path.Combine(saved.Folder!, TrainingCheckpoint.ManifestFile)), saved.Sha256);
+        Assert.Equal(3, events.First(e => e.Event == JobEvent.Kinds.CheckpointEvaluated).Scores!.Count);
+        var finished = events[^1];
+        Assert.Equal("completed", finished.Status);
+        var written = System.Text.Json.JsonSerializer.Deserialize<RunReport>(
+            File.ReadAllText(Path.Combine(finished.Folder!, RecipeJob.RunReportFile)), ReportJson.Options)!;
+        Assert.Equal(report.Suites.Select(s => s.Score), written.Suites.Select(s => s.Score));
+
+        // The worker downloads a checkpoint somewhere else and resumes from it in a fresh output folder.
+        var copy = Path.Combine(TinyModels.TempDirectory(), "downloaded");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(saved.Folder!)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var resumedEvents = new List<JobEvent>();
+        var resumed = new RecipeJob(options) { Events = resumedEvents.Add }.Run(spec, run, TinyModels.TempDirectory(), resumeFrom: copy);
+
+        Assert.Equal(3, resumedEvents.First(e => e.Event == JobEvent.Kinds.Started).Step);
+        Assert.Equal([4L, 5, 6], resumedEvents.Where(e => e.Event == JobEvent.Kinds.Progress).Select(e => e.Step!.Value));
+        Assert.Equal(events.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256, resumedEvents.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
+        Assert.Equal(report.Suites.Select(s => s.Score), resumed.Suites.Select(s => s.Score));
+        Assert.Equal([6L], resumed.Checkpoints.Select(c => c.Step));
+
+        // A job stopped between saving a checkpoint and scoring it: the next one scores it first, as the first job would have.
+        var scoredFirst = new List<JobEvent>();
+        var again = new RecipeJob(options) { Events = scoredFirst.Add }.Run(spec, run, TinyModels.TempDirectory(), resumeFrom: copy, evaluateResumed: true);
+
+        Assert.Equal([3L, 6L], again.Checkpoints.Select(c => c.Step));
+        Assert.Equal(report.Checkpoints.Select(c => c.Suites.Select(s => s.Score).ToList()), again.Checkpoints.Select(c => c.Suites.Select(s => s.Score).ToList()));
+        Assert.Equal(report.Checkpoints[0].TrainLoss, again.Checkpoints[0].TrainLoss);
+        Assert.Equal(events.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256, scoredFirst.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
+        Assert.Equal(saved.Sha256, scoredFirst.First(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
+    }
+
+    [Fact]
+    public void AnEventRoundTripsAsOneJsonLineAndNoiseIsNotAnEvent()
+    {
+        var e = new JobEvent { Event = JobEvent.Kinds.CheckpointEvaluated, Step = 3, Scores = [new JobSuiteScore("target", 12.5, -1)] };
+
+        var line = e.ToJsonLine();
+
+        Assert.DoesNotContain('\n', line);
+        Assert.Equal(12.5, JobEvent.TryParse(line)!.Scores![0].Score);
+        Assert.Null(JobEvent.TryParse("warning: something from libtorch"));
+        Assert.Null(JobEvent.TryParse("{not json"));
+    }
+}

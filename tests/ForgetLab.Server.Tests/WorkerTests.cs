@@ -1,0 +1,241 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// The platform end to end: real Azurite, a real server and real worker processes that run each job
+/// as a child process. A submitted spec is trained and evaluated by a worker, its checkpoints land in
+/// Blob storage, and a worker killed mid-run is replaced by another that resumes from the checkpoint
+/// and ends exactly where an uninterrupted run does. Each test has its own cluster (its own pool),
+/// so the shared server's queued runs never reach these workers.
+/// </summary>
+public sealed class WorkerTests(PlatformFixture platform)
+{
+    private static string TinySpec(string name, int steps, int every) => $$"""
+        name: {{name}}
+        seed: 3
+        base:
+          world: builtin
+          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+        target: { task: conflicting_facts, count: 6 }
+        suites: [target, capitals_recall, text_perplexity]
+        train: { steps: {{steps}}, batch_size: 4, warmup_steps: 1, checkpoint_every: {{every}} }
+        grid:
+          method: [ { type: full } ]
+          lr: [1.0e-3]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+
+    private static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
+
+    /// <summary>24 countries and 6 elements of the built-in world: a base pre-trains on it in about a second.</summary>
+    private static string SmallWorld()
+    {
+        var dir = Directory.CreateTempSubdirectory("forgetlab-world-").FullName;
+        var data = RepoPaths.File("src", "ForgetLab.Lab", "World", "Data");
+        var countries = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "countries.json")))!.AsArray()
+            .Where(c => c!["capital"]!.GetValue<string>().Length > 0)
+            .GroupBy(c => c!["capital"]!.GetValue<string>()).Where(g => g.Count() == 1).Select(g => g.First()!)
+            .Take(24).Select(c => c.DeepClone()).ToArray();
+        File.WriteAllText(Path.Combine(dir, "countries.json"), new JsonArray(countries).ToJsonString());
+        var elements = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "elements.json")))!.AsArray().Take(6).Select(e => e!.DeepClone()).ToArray();
+        File.WriteAllText(Path.Combine(dir, "elements.json"), new JsonArray(elements).ToJsonString());
+        return dir;
+    }
+
+    private static async Task<JsonNode> WaitForRun(HttpClient client, string experiment, string run, Func<JsonNode, bool> done, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonNode? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var (status, body) = await client.Get($"api/v1/experiments/{experiment}/runs/{run}").Json();
+            if (status == HttpStatusCode.OK && body is not null)
+            {
+                last = body;
+                if (done(body)) return body;
+            }
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException($"run {experiment}/{run} did not get there in {timeout}; last seen:\n{last?.ToJsonString()}\n\nworker output:\n{diagnostics()}");
+    }
+
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static string State(JsonNode run) => (string)run["state"]!;
+
+    private static async Task<List<string>> Blobs(string connectionString, string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var blob in new BlobServiceClient(connectionString).GetBlobContainerClient("checkpoints")
+                           .GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, TestContext.Current.CancellationToken))
+            names.Add(blob.Name[prefix.Length..]);
+        return names;
+    }
+
+    [Fact]
+    public async Task ASubmittedSpecIsTrainedByAWorkerAndItsCheckpointsAreInBlobStorage()
+    {
+        var cluster = $"worker-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "work");
+        await using var worker = await WorkerProcess.StartAsync(
+            platform.Azurite.ConnectionString, cluster, SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
+        using var client = server.Client(key);
+
+        var submitted = await client.SubmitYaml(TinySpec("tiny", steps: 6, every: 3)).Json();
+        Assert.Equal(HttpStatusCode.Created, submitted.Status);
+        var run = await WaitForRun(client, "tiny", RunName(6), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.Equal("Completed", State(run));
+        Assert.Equal(6, (long)run["lastStep"]!);
+        var checkpoints = run["checkpoints"]!.AsArray();
+        Assert.Equal([3L, 6L], checkpoints.Select(c => (long)c!["step"]!));
+        Assert.All(checkpoints, c =>
+        {
+            Assert.Equal(3, c!["scores"]!.AsArray().Count);
+            Assert.NotNull((string?)c["evaluatedAt"]);
+            Assert.Equal($"checkpoints/{tenant}/tiny/{RunName(6)}/step-{(long)c["step"]!}/", (string)c["blobLocation"]!);
+        });
+        var transitions = run["transitions"]!.AsArray().Select(t => (string)t!["to"]!).ToList();
+        Assert.Equal(["Queued", "Leased", "Running", "Evaluating", "Running", "Evaluating", "Running", "Completed"], transitions);
+
+        var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/tiny/{RunName(6)}/");
+        foreach (var file in new[] { "manifest.json", "model.safetensors", "optimizer.bin", "rng.safetensors", "trainer_state.json", "items.jsonl" })
+        {
+            Assert.Contains($"step-3/{file}", blobs);
+            Assert.Contains($"step-6/{file}", blobs);
+        }
+        Assert.Contains("run-report.json", blobs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AWorkerKilledMidRunIsReplacedByOneThatResumesFromTheCheckpointAndEndsWhereAnUninterruptedRunEnds(bool tamperLatest)
+    {
+        var cluster = $"resume-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey,
+            "--ForgetLab:Pool:LeaseTtl", "00:00:04");
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "resume");
+        using var client = server.Client(key);
+        var world = SmallWorld();
+        var cache = Directory.CreateTempSubdirectory("forgetlab-cache-").FullName;
+        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" };
+        var run = RunName(8);
+
+        var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w1",
+            new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "700" });
+        await client.SubmitYaml(TinySpec("killed", steps: 8, every: 2));
+        await WaitForRun(client, "killed", run, r => r["checkpoints"]!.AsArray().Any(c => (long)c!["step"]! == 4), TimeSpan.FromMinutes(3), () => first.Output);
+        var orphan = int.Parse(System.Text.RegularExpressions.Regex.Match(first.Output, @"started as process (\d+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        first.KillHard();
+        await first.DisposeAsync();
+
+        // The job of a worker killed with -9 notices and ends by itself.
+        var gone = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (Running(orphan) && DateTime.UtcNow < gone) await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.False(Running(orphan), $"the killed worker's job (PID {orphan}) is still running");
+        Assert.Empty(Directory.GetDirectories(first.WorkDirectory, "step-8", SearchOption.AllDirectories)); // it did not train on to the end
+
+        var resumeStep = 4;
+        if (tamperLatest)
+        {
+            // A corrupted upload: the manifest no longer matches the weights, so step 4 is refused and step 2 is used.
+            var blob = new BlobServiceClient(platform.Azurite.ConnectionString).GetBlobContainerClient("checkpoints")
+                .GetBlobClient($"{tenant}/killed/{run}/step-4/model.safetensors");
+            await blob.UploadAsync(BinaryData.FromString("not the weights"), overwrite: true, TestContext.Current.CancellationToken);
+            resumeStep = 2;
+        }
+
+        await using var second = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w2", slow);
+        var resumed = await WaitForRun(client, "killed", run, r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
+
+        Assert.Equal("Completed", State(resumed));
+        Assert.Equal(2, (int)resumed["attempts"]!);
+        Assert.Contains(resumed["transitions"]!.AsArray(), t => ((string?)t!["reason"])?.Contains("lease expired") == true);
+        Assert.Contains($"Resuming {tenant}/killed/{run} from the checkpoint at step {resumeStep}", second.Output);
+        if (tamperLatest) Assert.Contains("Refusing the checkpoint", second.Output);
+
+        await client.SubmitYaml(TinySpec("straight", steps: 8, every: 2));
+        var straight = await WaitForRun(client, "straight", run, r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
+
+        Assert.Equal("Completed", State(straight));
+        Assert.Equal(1, (int)straight["attempts"]!);
+        var a = resumed["checkpoints"]!.AsArray();
+        var b = straight["checkpoints"]!.AsArray();
+        Assert.Equal([2L, 4L, 6L, 8L], a.Select(c => (long)c!["step"]!));
+        Assert.Equal(b.Select(c => (string)c!["sha256"]!), a.Select(c => (string)c!["sha256"]!));  // the same weights, optimizer and RNG at every step
+        Assert.Equal(b[^1]!["scores"]!.ToJsonString(), a[^1]!["scores"]!.ToJsonString());
+
+        // The corrupted upload was replaced when step 4 was trained again.
+        var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/killed/{run}/");
+        Assert.Contains("step-8/items.jsonl", blobs);
+    }
+
+    [Fact]
+    public async Task CancellingARunningRunStopsItsJobAndFreesTheWorkerForTheNextRun()
+    {
+        var cluster = $"cancel-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (_, key) = await PlatformFixture.NewTenant(server, "stop");
+        using var client = server.Client(key);
+        await using var worker = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, SmallWorld(),
+            Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1", new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" });
+
+        await client.SubmitYaml(TinySpec("long", steps: 40, every: 20));
+        await WaitForRun(client, "long", RunName(40), r => (long)r["lastStep"]! >= 2, TimeSpan.FromMinutes(3), () => worker.Output);
+        var cancelled = await client.Post($"api/v1/experiments/long/runs/{RunName(40)}/cancel").Json();
+        Assert.Equal(HttpStatusCode.OK, cancelled.Status);
+
+        // The single CPU slot is freed (the job killed, the lease released), so the next run is trained.
+        await client.SubmitYaml(TinySpec("next", steps: 4, every: 2));
+        var next = await WaitForRun(client, "next", RunName(4), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.Equal("Completed", State(next));
+        var stopped = await client.Get($"api/v1/experiments/long/runs/{RunName(40)}").Json();
+        Assert.Equal("Cancelled", State(stopped.Body!));
+        Assert.True((long)stopped.Body!["lastStep"]! < 40, "the cancelled job did not train to the end");
+        Assert.Contains("says stop", worker.Output);
+    }
+
+    [Fact]
+    public async Task AJobKilledLikeTheOutOfMemoryKillerDoesFailsItsRunAndTheWorkerGoesOn()
+    {
+        var cluster = $"crash-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (_, key) = await PlatformFixture.NewTenant(server, "crash");
+        using var client = server.Client(key);
+        await using var worker = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, SmallWorld(),
+            Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1", new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "300" });
+
+        await client.SubmitYaml(TinySpec("doomed", steps: 40, every: 20));
+        await WaitForRun(client, "doomed", RunName(40), r => (long)r["lastStep"]! >= 2, TimeSpan.FromMinutes(3), () => worker.Output);
+        var job = System.Text.RegularExpressions.Regex.Match(worker.Output, @"started as process (\d+)").Groups[1].Value;
+        System.Diagnostics.Process.Start("kill", ["-9", job])!.WaitForExit();
+
+        var failed = await WaitForRun(client, "doomed", RunName(40), r => State(r) is "Failed" or "Completed", TimeSpan.FromMinutes(1), () => worker.Output);
+        Assert.Equal("Failed", State(failed));
+        Assert.Contains("exited with code 137", (string)failed["transitions"]!.AsArray()[^1]!["reason"]!);
+
+        await client.SubmitYaml(TinySpec("after", steps: 4, every: 2));
+        var after = await WaitForRun(client, "after", RunName(4), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+        Assert.Equal("Completed", State(after));
+    }
+}
