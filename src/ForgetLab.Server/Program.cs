@@ -18,6 +18,7 @@ public static class Program
         builder.AddForgetLabSilo();
         builder.AddApiKeyAuthentication();
         builder.AddForgetLabApi();
+        builder.AddForgetLabReports();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -28,6 +29,7 @@ public static class Program
         app.MapTenantsApi();
         app.MapExperimentsApi();
         app.MapRunsApi();
+        app.MapReportsApi();
         return app;
     }
 }

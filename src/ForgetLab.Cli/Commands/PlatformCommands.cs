@@ -74,7 +74,23 @@ internal static class PlatformCommands
             AnsiConsole.MarkupLine("cancelled");
         }));
 
-        return [submit, runs, watch, cancel];
+        var reportExperiment = new Argument<string>("experiment") { Description = "experiment id" };
+        var markdown = new Option<bool>("--markdown") { Description = "print the report as Markdown (report.md)" };
+        var report = new Command("report", "the experiment's forgetting report (its ended runs), as `lab run` prints it") { reportExperiment, markdown };
+        report.SetAction(parse => Guard(async client =>
+        {
+            var id = Uri.EscapeDataString(parse.GetValue(reportExperiment)!);
+            if (parse.GetValue(markdown))
+            {
+                Console.Write(await client.GetText($"experiments/{id}/report?format=markdown"));
+                return;
+            }
+            var forgetting = Core.Reports.ReportJson.Deserialize(await client.GetText($"experiments/{id}/report"));
+            if (forgetting.Runs.Count == 0) AnsiConsole.MarkupLine("no run has ended yet");
+            else ReportTable.Write(forgetting);
+        }));
+
+        return [submit, runs, watch, cancel, report];
     }
 
     private static bool IsEnded(RunState state) => state is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.StoppedEarly;

@@ -36,6 +36,13 @@ internal sealed class PlatformClient(HttpClient http)
 
     public Task<T> Get<T>(string path) => Send<T>(new HttpRequestMessage(HttpMethod.Get, path));
 
+    public async Task<string> GetText(string path)
+    {
+        using var response = await http.GetAsync(path);
+        if (!response.IsSuccessStatusCode) throw new PlatformException(response.StatusCode, await Describe(response));
+        return await response.Content.ReadAsStringAsync();
+    }
+
     public Task<T> Post<T>(string path, object? body = null) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
 

@@ -1,0 +1,34 @@
+using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Reports;
+using ForgetLab.Core.Specs;
+using ForgetLab.Contracts.Experiments;
+
+namespace ForgetLab.Server.Reports;
+
+/// <summary>
+/// Assembles an experiment's <c>report.json</c> from its runs' reports: the same shape, the same
+/// frontier rule and the same Markdown as the stand-alone lab writes, so <c>forgetlab report</c> shows
+/// the table <c>forgetlab lab run</c> shows. The base's scores are those every run was compared against.
+/// </summary>
+public sealed class ExperimentReports(RunReportStore store)
+{
+    public async Task<ForgettingReport> Assemble(ExperimentView experiment, CancellationToken cancel)
+    {
+        var runs = new List<RunReport>();
+        foreach (var runId in experiment.RunIds)
+            if (await store.Read(experiment.TenantId, experiment.ExperimentId, runId, cancel) is { } run)
+                runs.Add(run);
+
+        var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
+        var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
+        runs = runs.Select(r => r with { ParetoOptimal = frontier.Contains(r.Name) }).ToList();
+
+        var spec = SpecLoader.Parse(experiment.SpecText, $"{experiment.ExperimentId}.yaml", baseDirectory: null);
+        var baseSuites = runs.SelectMany(r => r.Suites).GroupBy(s => s.Suite)
+            .Select(g => g.First())
+            .Select(s => new BaseSuiteScore(s.Suite, s.Version, s.Category, s.Metric, s.Base, s.N))
+            .ToList();
+        var model = spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!;
+        return new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, new BaseModelReport(model, SpecHash.ForBase(spec), baseSuites), runs, frontier);
+    }
+}
