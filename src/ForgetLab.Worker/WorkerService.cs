@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Runs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ public sealed class WorkerService(
         await Retry(() => pool.RegisterWorker(registration), "register", stop);
         _logger.LogInformation("Worker {Worker} registered with {Devices}; jobs run {Cli} in {Work}", WorkerId,
             string.Join(", ", devices.Select(d => d.DeviceId)), cli, work);
+        await Retry(() => GiveBackLeasesNotRunHere(pool), "give back the leases of an earlier process with this id", stop);
         Console.WriteLine($"WORKER_READY {WorkerId}");
 
         var lastBeat = DateTimeOffset.UtcNow;
@@ -52,6 +54,7 @@ public sealed class WorkerService(
                     if (!ack.Registered) await pool.RegisterWorker(registration);
                     foreach (var lost in ack.Lost)
                         if (_running.TryGetValue(lost, out var entry)) entry.Runner.LeaseLost("the pool no longer holds the lease");
+                    if (ack.Renewed.Any(id => !_running.ContainsKey(id))) await GiveBackLeasesNotRunHere(pool);
                 }
 
                 var busy = _running.Values.SelectMany(r => r.Runner.Grant.DeviceIds).ToHashSet();
@@ -83,6 +86,25 @@ public sealed class WorkerService(
 
         foreach (var (_, entry) in _running) entry.Runner.LeaseLost("the worker is shutting down");
         await Task.WhenAll(_running.Values.Select(r => r.Task)).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Leases the pool holds for this worker id that no job here runs (the worker restarted under the same
+    /// id; heartbeats would renew them forever): released, and their runs sent back to the queue to resume
+    /// from their latest checkpoints.
+    /// </summary>
+    private async Task GiveBackLeasesNotRunHere(IGpuPoolGrain pool)
+    {
+        var snapshot = await pool.GetSnapshot();
+        foreach (var lease in snapshot.Leases.Where(l => l.WorkerId == WorkerId && !_running.ContainsKey(l.LeaseId)))
+        {
+            await pool.ReleaseLease(WorkerId, lease.LeaseId);
+            var requeued = await cluster.GetGrain<IRunGrain>(lease.RunKey)
+                .ReturnToQueue(lease.LeaseId, $"worker '{WorkerId}' restarted and no longer runs lease '{lease.LeaseId}'");
+            if (requeued.Entry is { } entry) await pool.Enqueue([entry]);
+            _logger.LogWarning("Worker {Worker}: gave back lease {Lease} of {Run}, held by an earlier process with this id ({Outcome})",
+                WorkerId, lease.LeaseId, lease.RunKey, requeued.Entry is null ? requeued.Error : "re-queued");
+        }
     }
 
     private async Task Finish(IGpuPoolGrain pool, string leaseId, LeaseRunner runner)
