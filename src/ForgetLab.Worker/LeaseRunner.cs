@@ -105,7 +105,9 @@ public sealed class LeaseRunner(
             _job?.Kill();
             try
             {
-                if (Directory.Exists(dir)) Directory.Delete(Path.Combine(dir, "out"), recursive: true);
+                // The job's log and spec stay; its outputs are in Blob storage.
+                foreach (var sub in new[] { "out", "resume" })
+                    if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
             }
             catch (IOException)
             {
