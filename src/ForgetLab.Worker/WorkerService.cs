@@ -30,6 +30,8 @@ public sealed class WorkerService(
         var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
         Directory.CreateDirectory(work);
         var pool = cluster.GetGrain<IGpuPoolGrain>("pool");
+        // Torch threads per CPU slot: the cores shared out among the slots unless set.
+        var threadsPerSlot = Options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, devices.Count(d => d.Kind == "cpu")));
         var registration = new WorkerRegistration(WorkerId, devices);
 
         await Retry(() => store.EnsureContainer(stop), "create the checkpoint container", stop);
@@ -64,7 +66,7 @@ public sealed class WorkerService(
                     {
                         _logger.LogInformation("Lease {Lease}: run {Run} on {Devices} (resume from {Resume})", grant.LeaseId, grant.RunKey,
                             string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
-                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, loggers.CreateLogger<LeaseRunner>());
+                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, loggers.CreateLogger<LeaseRunner>());
                         _running[grant.LeaseId] = (runner, Task.Run(() => runner.RunAsync(stop), CancellationToken.None));
                     }
                 }
