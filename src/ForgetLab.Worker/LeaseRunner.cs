@@ -13,7 +13,7 @@ namespace ForgetLab.Worker;
 /// stop (cancelled, or the lease went elsewhere) or the worker loses the lease.
 /// </summary>
 public sealed class LeaseRunner(
-    LeaseGrant grant, IGrainFactory grains, CheckpointStore store, WorkerOptions options, string cliDll, string workDirectory, ILogger logger)
+    LeaseGrant grant, IGrainFactory grains, CheckpointStore store, WorkerOptions options, string cliDll, string workDirectory, int threadsPerSlot, ILogger logger)
 {
     private readonly IRunGrain _run = grains.GetGrain<IRunGrain>(grant.RunKey);
     private readonly CancellationTokenSource _lost = new();
@@ -60,7 +60,7 @@ public sealed class LeaseRunner(
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
             if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);
-            else args.AddRange(["--threads", (options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, grant.DeviceIds.Length))).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            else args.AddRange(["--threads", (threadsPerSlot * grant.DeviceIds.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
             await using var job = JobProcess.Start(cliDll, args, env, Path.Combine(dir, "job.log"));
             _job = job;
@@ -105,7 +105,9 @@ public sealed class LeaseRunner(
             _job?.Kill();
             try
             {
-                if (Directory.Exists(dir)) Directory.Delete(Path.Combine(dir, "out"), recursive: true);
+                // The job's log and spec stay; its outputs are in Blob storage.
+                foreach (var sub in new[] { "out", "resume" })
+                    if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
             }
             catch (IOException)
             {

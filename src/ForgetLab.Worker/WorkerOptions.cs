@@ -20,7 +20,7 @@ public sealed class WorkerOptions
     /// <summary>Passed to every job as <c>--world-data</c> (tests use small worlds).</summary>
     public string? WorldDataDirectory { get; set; }
 
-    /// <summary>Torch threads per CPU job; default: cores / CPU slots.</summary>
+    /// <summary>Torch threads per CPU slot a job holds; default: cores / CPU slots.</summary>
     public int? ThreadsPerJob { get; set; }
 
     public double HeartbeatSeconds { get; set; } = 5;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Runs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,12 +30,15 @@ public sealed class WorkerService(
         var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
         Directory.CreateDirectory(work);
         var pool = cluster.GetGrain<IGpuPoolGrain>("pool");
+        // Torch threads per CPU slot: the cores shared out among the slots unless set.
+        var threadsPerSlot = Options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, devices.Count(d => d.Kind == "cpu")));
         var registration = new WorkerRegistration(WorkerId, devices);
 
         await Retry(() => store.EnsureContainer(stop), "create the checkpoint container", stop);
         await Retry(() => pool.RegisterWorker(registration), "register", stop);
         _logger.LogInformation("Worker {Worker} registered with {Devices}; jobs run {Cli} in {Work}", WorkerId,
             string.Join(", ", devices.Select(d => d.DeviceId)), cli, work);
+        await Retry(() => GiveBackLeasesNotRunHere(pool), "give back the leases of an earlier process with this id", stop);
         Console.WriteLine($"WORKER_READY {WorkerId}");
 
         var lastBeat = DateTimeOffset.UtcNow;
@@ -52,6 +56,7 @@ public sealed class WorkerService(
                     if (!ack.Registered) await pool.RegisterWorker(registration);
                     foreach (var lost in ack.Lost)
                         if (_running.TryGetValue(lost, out var entry)) entry.Runner.LeaseLost("the pool no longer holds the lease");
+                    if (ack.Renewed.Any(id => !_running.ContainsKey(id))) await GiveBackLeasesNotRunHere(pool);
                 }
 
                 var busy = _running.Values.SelectMany(r => r.Runner.Grant.DeviceIds).ToHashSet();
@@ -61,7 +66,7 @@ public sealed class WorkerService(
                     {
                         _logger.LogInformation("Lease {Lease}: run {Run} on {Devices} (resume from {Resume})", grant.LeaseId, grant.RunKey,
                             string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
-                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, loggers.CreateLogger<LeaseRunner>());
+                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, loggers.CreateLogger<LeaseRunner>());
                         _running[grant.LeaseId] = (runner, Task.Run(() => runner.RunAsync(stop), CancellationToken.None));
                     }
                 }
@@ -83,6 +88,25 @@ public sealed class WorkerService(
 
         foreach (var (_, entry) in _running) entry.Runner.LeaseLost("the worker is shutting down");
         await Task.WhenAll(_running.Values.Select(r => r.Task)).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Leases the pool holds for this worker id that no job here runs (the worker restarted under the same
+    /// id; heartbeats would renew them forever): released, and their runs sent back to the queue to resume
+    /// from their latest checkpoints.
+    /// </summary>
+    private async Task GiveBackLeasesNotRunHere(IGpuPoolGrain pool)
+    {
+        var snapshot = await pool.GetSnapshot();
+        foreach (var lease in snapshot.Leases.Where(l => l.WorkerId == WorkerId && !_running.ContainsKey(l.LeaseId)))
+        {
+            await pool.ReleaseLease(WorkerId, lease.LeaseId);
+            var requeued = await cluster.GetGrain<IRunGrain>(lease.RunKey)
+                .ReturnToQueue(lease.LeaseId, $"worker '{WorkerId}' restarted and no longer runs lease '{lease.LeaseId}'");
+            if (requeued.Entry is { } entry) await pool.Enqueue([entry]);
+            _logger.LogWarning("Worker {Worker}: gave back lease {Lease} of {Run}, held by an earlier process with this id ({Outcome})",
+                WorkerId, lease.LeaseId, lease.RunKey, requeued.Entry is null ? requeued.Error : "re-queued");
+        }
     }
 
     private async Task Finish(IGpuPoolGrain pool, string leaseId, LeaseRunner runner)

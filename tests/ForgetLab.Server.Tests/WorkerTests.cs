@@ -238,4 +238,29 @@ public sealed class WorkerTests(PlatformFixture platform)
         var after = await WaitForRun(client, "after", RunName(4), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
         Assert.Equal("Completed", State(after));
     }
+
+    [Fact]
+    public async Task AWorkerRestartedUnderTheSameIdGivesBackTheLeasesOfItsEarlierProcessSoTheirRunsResumeAtOnce()
+    {
+        var cluster = $"again-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey); // leases last 2 min
+        var (_, key) = await PlatformFixture.NewTenant(server, "again");
+        using var client = server.Client(key);
+        var (world, cache) = (SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName);
+
+        var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, "same-id",
+            new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "700" });
+        await client.SubmitYaml(TinySpec("restarted", steps: 8, every: 2));
+        await WaitForRun(client, "restarted", RunName(8), r => r["checkpoints"]!.AsArray().Any(c => (long)c!["step"]! == 2), TimeSpan.FromMinutes(3), () => first.Output);
+        first.KillHard();
+        await first.DisposeAsync();
+
+        await using var again = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, "same-id");
+        var run = await WaitForRun(client, "restarted", RunName(8), r => State(r) is "Completed" or "Failed", TimeSpan.FromSeconds(90), () => again.Output);
+
+        Assert.Equal("Completed", State(run));
+        Assert.Equal(2, (int)run["attempts"]!);
+        Assert.Contains(run["transitions"]!.AsArray(), t => ((string?)t!["reason"])?.Contains("restarted and no longer runs") == true);
+        Assert.Contains("gave back lease", again.Output);
+    }
 }

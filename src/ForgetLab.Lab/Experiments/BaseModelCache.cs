@@ -37,15 +37,37 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<LabEvent>? p
         var folder = FolderFor(hash);
         if (!Contains(hash))
         {
-            var staging = folder + $".staging-{Environment.ProcessId}";
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            Pretrain(spec, world, tokenizer, hash, staging);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.Move(staging, folder);
+            // Jobs of one worker (and several workers on one machine) share the cache: one pre-trains, the others wait for it.
+            using var held = Lock(folder + ".lock");
+            if (!Contains(hash))
+            {
+                var staging = folder + $".staging-{Environment.ProcessId}";
+                if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+                Pretrain(spec, world, tokenizer, hash, staging);
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                Directory.Move(staging, folder);
+            }
         }
         var summary = JsonSerializer.Deserialize<PretrainSummary>(File.ReadAllText(Path.Combine(folder, SummaryFile)))
             ?? throw new InvalidDataException($"{folder}: empty {SummaryFile}");
         return (folder, summary);
+    }
+
+    /// <summary>An exclusive lock across processes: the file opened with no sharing, waited for while another process holds it.</summary>
+    private static FileStream Lock(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(200);
+            }
+        }
     }
 
     private void Pretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer, string hash, string folder)
