@@ -122,6 +122,24 @@ public sealed class WorkerTests(PlatformFixture platform)
             Assert.Contains($"step-6/{file}", blobs);
         }
         Assert.Contains("run-report.json", blobs);
+
+        // The experiment's report is the lab's report.json, assembled from what the worker uploaded.
+        var (status, report) = await client.Get("api/v1/experiments/tiny/report").Json();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("tiny", (string)report!["spec_name"]!);
+        var reported = Assert.Single(report["runs"]!.AsArray())!;
+        Assert.Equal(RunName(6), (string)reported["name"]!);
+        Assert.Equal("completed", (string)reported["status"]!);
+        Assert.Equal([3L, 6L], reported["checkpoints"]!.AsArray().Select(c => (long)c!["step"]!));
+        Assert.Equal(3, report["base"]!["suites"]!.AsArray().Count);
+        var (mdStatus, markdown) = await client.Get("api/v1/experiments/tiny/report?format=markdown").Text();
+        Assert.Equal(HttpStatusCode.OK, mdStatus);
+        Assert.Contains("| suite | category |", markdown);
+
+        // Another tenant cannot read it: 404, as for an experiment that does not exist.
+        var (_, otherKey) = await PlatformFixture.NewTenant(server, "other");
+        using var other = server.Client(otherKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Get("api/v1/experiments/tiny/report").Json()).Status);
     }
 
     [Theory]
