@@ -11,4 +11,8 @@ public sealed record ForgettingReport(
     DateTimeOffset CreatedUtc,
     BaseModelReport Base,
     IReadOnlyList<RunReport> Runs,
-    IReadOnlyList<string> Frontier);
+    IReadOnlyList<string> Frontier)
+{
+    /// <summary>Recipes run with several seeds, summarised across them (empty when every recipe has one seed).</summary>
+    public IReadOnlyList<SeedGroup> SeedGroups { get; init; } = [];
+}

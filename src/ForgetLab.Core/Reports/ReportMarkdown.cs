@@ -28,6 +28,7 @@ public static class ReportMarkdown
             $"Base model `{report.Base.Model}` (hash `{report.Base.ModelHash}`).");
         md.AppendLine();
         AppendRuns(md, report);
+        AppendSeedGroups(md, report);
         AppendSuites(md, report);
         AppendLostItems(md, report);
         return md.ToString();
@@ -89,6 +90,27 @@ public static class ReportMarkdown
 
         md.AppendLine();
     }
+
+    private static void AppendSeedGroups(StringBuilder md, ForgettingReport report)
+    {
+        if (report.SeedGroups.Count == 0) return;
+        md.AppendLine("## Across seeds");
+        md.AppendLine();
+        md.AppendLine("Mean Δ over the seeds of each recipe [95% Student-t interval].");
+        md.AppendLine();
+        var suites = report.SeedGroups[0].Suites.Select(s => s.Suite).ToList();
+        md.AppendLine($"| recipe | seeds | target gain | forgetting | {string.Join(" | ", suites.Select(Escape))} |");
+        md.AppendLine($"|---|---:|---|---|{string.Concat(suites.Select(_ => "---|"))}");
+        foreach (var g in report.SeedGroups)
+        {
+            var cells = suites.Select(name => g.Suites.FirstOrDefault(s => s.Suite == name) is { } s ? MeanCell(s.DeltaMean, s.Ci95) : "–");
+            md.AppendLine($"| {Escape(g.Recipe)} | {g.Runs.Count} | {MeanCell(g.TargetGainMean, g.TargetGainCi95)} | {MeanCell(g.ForgettingMean, g.ForgettingCi95)} | {string.Join(" | ", cells)} |");
+        }
+        md.AppendLine();
+    }
+
+    private static string MeanCell(double mean, IReadOnlyList<double>? ci) =>
+        ci is null ? Signed(mean, 1) : $"{Signed(mean, 1)} [{Number(ci[0], 1)}, {Number(ci[1], 1)}]";
 
     private static void AppendSuites(StringBuilder md, ForgettingReport report)
     {

@@ -29,7 +29,7 @@ public sealed class LabRunner(LabRunnerOptions options)
         var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
         var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
         runs = runs.Select(r => r with { ParetoOptimal = frontier.Contains(r.Name) }).ToList();
-        var report = new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs, frontier);
+        var report = new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs, frontier) { SeedGroups = SeedAggregation.Aggregate(runs) };
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
         options.Progress?.Report(new LabEvent(LabPhase.Report, "report", 1, 1, Path.Combine(outDirectory, "report.json")));
