@@ -59,7 +59,8 @@ public static class CheckpointsApi
         var folder = checkpoints.Folder(view.TenantId, view.ExperimentId, view.Recipe.Name, step, record.BlobLocation);
         var zip = await checkpoints.ZipAdapter(folder, cancel);
         if (zip is null)
-            return ReplyResults.NotFound($"adapter of checkpoint at step {step} of run '{runId}' (it is a full-model checkpoint, or its files are missing)");
+            return ReplyResults.Problem(StatusCodes.Status404NotFound, "Not Found",
+                $"checkpoint at step {step} of run '{runId}' has no adapter: it is a full-model checkpoint (or its adapter files are missing)");
         return TypedResults.File(zip, "application/zip", $"{view.ExperimentId}-{view.Recipe.Name}-step-{step}-adapter.zip");
     }
 
