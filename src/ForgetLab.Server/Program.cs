@@ -30,6 +30,9 @@ public static class Program
         app.MapExperimentsApi();
         app.MapRunsApi();
         app.MapReportsApi();
+        app.MapCheckpointsApi();
+        app.MapCompareApi();
+        app.MapBoardApi();
         return app;
     }
 }

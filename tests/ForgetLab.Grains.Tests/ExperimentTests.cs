@@ -1,3 +1,4 @@
+using ForgetLab.Contracts.Board;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Runs;
@@ -109,6 +110,28 @@ public sealed class ExperimentTests(GrainsCluster cluster)
         Assert.All(runs, r => Assert.Equal(RunState.Cancelled, r.State));
         var run = await cluster.Client.GetGrain<IRunGrain>(GrainKeys.Run(tenant, "stop", Specs.RunName(1))).Get(Callers.Viewer(tenant));
         Assert.Contains("wrong learning rates", run.Value!.Transitions[^1].Reason);
+    }
+
+    [Fact]
+    public async Task PublishingPutsTheExperimentOnTheBoardOnceAndUnpublishingTakesItOff()
+    {
+        var tenant = Callers.NewTenant("board");
+        var experiment = Experiment(tenant, "shown");
+        await experiment.Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid("shown", runs: 1)));
+        var board = cluster.Client.GetGrain<IBoardGrain>(IBoardGrain.Key);
+
+        Assert.Equal(ReplyStatus.Forbidden, (await experiment.SetPublished(Callers.Viewer(tenant), true)).Status);
+        Assert.Equal(ReplyStatus.NotFound, (await experiment.SetPublished(Callers.Member(Callers.NewTenant("other")), true)).Status);
+        Assert.False(await board.IsPublished(tenant, "shown"));
+
+        await experiment.SetPublished(Callers.Member(tenant), true);
+        await experiment.SetPublished(Callers.Member(tenant), true);
+        Assert.True(await board.IsPublished(tenant, "shown"));
+        Assert.Single(await board.List(), e => e.TenantId == tenant && e.ExperimentId == "shown");
+
+        await experiment.SetPublished(Callers.Member(tenant), false);
+        Assert.False(await board.IsPublished(tenant, "shown"));
+        Assert.DoesNotContain(await board.List(), e => e.TenantId == tenant);
     }
 
     private IExperimentGrain Experiment(string tenant, string name) =>

@@ -9,10 +9,10 @@ public sealed class RestartTests(PlatformFixture platform)
     public async Task AnExperimentAndItsKeySurviveAServerRestart()
     {
         var cluster = $"restart-{Guid.NewGuid():N}"[..16];
-        string key;
+        string key, tenant;
         await using (var first = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey))
         {
-            (_, key) = await PlatformFixture.NewTenant(first, "restart");
+            (tenant, key) = await PlatformFixture.NewTenant(first, "restart");
             using var client = first.Client(key);
             Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid("durable"))).StatusCode);
             await client.Post("api/v1/experiments/durable/publish");
@@ -23,6 +23,7 @@ public sealed class RestartTests(PlatformFixture platform)
         var experiment = await again.Get("api/v1/experiments/durable").Json();
         var runs = await again.Get("api/v1/experiments/durable/runs").Json();
         var listed = await again.Get("api/v1/experiments").Json();
+        var board = await again.Get("api/v1/board").Json();
 
         Assert.Equal(HttpStatusCode.OK, experiment.Status);
         Assert.True((bool)experiment.Body!["published"]!);
@@ -30,6 +31,9 @@ public sealed class RestartTests(PlatformFixture platform)
         Assert.Equal(Specs.RunNames, runs.Body!.AsArray().Select(r => (string)r!["runId"]!));
         Assert.All(runs.Body.AsArray(), r => Assert.Equal("Queued", (string)r!["state"]!));
         Assert.Equal("durable", (string)listed.Body!.AsArray().Single()!["experimentId"]!);
+        // The board's list of published experiments is grain state too.
+        Assert.Contains(board.Body!["groups"]!.AsArray().SelectMany(g => g!["experiments"]!.AsArray()),
+            e => (string)e!["tenantId"]! == tenant && (string)e["experimentId"]! == "durable");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ForgetLab.Server.Tests;
 
@@ -20,6 +21,9 @@ public sealed class ServerInstance : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The in-process silo's grains, for tests that play a worker without running one.</summary>
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
     /// <param name="clusterId">Cluster and service id: servers with the same one share grain state.</param>
     /// <param name="extraArgs">More configuration, as command-line pairs (e.g. a short lease TTL).</param>

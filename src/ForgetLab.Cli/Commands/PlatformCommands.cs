@@ -90,7 +90,20 @@ internal static class PlatformCommands
             else ReportTable.Write(forgetting);
         }));
 
-        return [submit, runs, watch, cancel, report];
+        var compareRuns = new Argument<string[]>("runs")
+        {
+            Description = "runs as experiment/run (yours) or tenant/experiment/run (yours or published); the first is the reference",
+            Arity = new ArgumentArity(2, 8),
+        };
+        var compare = new Command("compare", "runs side by side: each suite's delta, and each run paired with the first on the same items") { compareRuns };
+        compare.SetAction(parse => Guard(async client =>
+        {
+            var refs = parse.GetValue(compareRuns)!;
+            var json = System.Text.Json.Nodes.JsonNode.Parse(await client.GetText($"compare?runs={Uri.EscapeDataString(string.Join(',', refs))}"))!;
+            CompareTable.Write(json, Console.Out);
+        }));
+
+        return [submit, runs, watch, cancel, report, compare];
     }
 
     private static bool IsEnded(RunState state) => state is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.StoppedEarly;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Board;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
@@ -112,6 +113,9 @@ public sealed class ExperimentGrain(
         if (!TenantAccess.Allows(caller, TenantRole.Member)) return Replies.Forbidden<ExperimentView>(TenantRole.Member);
 
         if (Current.Published != published) await Save(Current with { Published = published });
+        // After the experiment's own state, so the board never lists what the experiment does not say is published;
+        // a failure here is repaired by publishing (or unpublishing) again.
+        await GrainFactory.GetGrain<IBoardGrain>(IBoardGrain.Key).SetPublished(TenantId, ExperimentId, published);
         return Replies.Ok(View());
     }
 

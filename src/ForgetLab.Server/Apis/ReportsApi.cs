@@ -15,7 +15,9 @@ public static class ReportsApi
     {
         var connectionString = builder.Configuration.GetConnectionString(SiloHosting.StorageConnectionName) ?? "UseDevelopmentStorage=true";
         var container = builder.Configuration["ForgetLab:Checkpoints:Container"] ?? "checkpoints";
-        builder.Services.AddSingleton(new RunReportStore(new BlobServiceClient(connectionString).GetBlobContainerClient(container)));
+        var blobs = new BlobServiceClient(connectionString).GetBlobContainerClient(container);
+        builder.Services.AddSingleton(new RunReportStore(blobs));
+        builder.Services.AddSingleton(new CheckpointStore(blobs));
         builder.Services.AddSingleton<ExperimentReports>();
         return builder;
     }

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Reports;
+using ForgetLab.Server.Reports;
+using ForgetLab.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ForgetLab.Server.Apis;
+
+/// <summary>
+/// A run's checkpoints: the list the run grain holds (step, SHA-256, blob folder, scores), one
+/// checkpoint's suites from the run's report, and a LoRA checkpoint's adapter as a zip. Only the
+/// owning tenant sees them; publishing an experiment does not change that.
+/// </summary>
+public static class CheckpointsApi
+{
+    public static IEndpointRouteBuilder MapCheckpointsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup($"{ApiConventions.Prefix}/experiments/{{experimentId}}/runs/{{runId}}/checkpoints")
+            .WithTags("Checkpoints").RequireAuthorization(CallerClaims.TenantPolicy);
+
+        api.MapGet("/", ListCheckpoints);
+        api.MapGet("/{step:long}/report", GetCheckpointReport);
+        api.MapGet("/{step:long}/adapter", GetAdapter)
+            .WithDescription("A zip of adapter_config.json and adapter_model.safetensors; 404 for a full-model checkpoint.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ImmutableArray<CheckpointView>>, ProblemHttpResult>> ListCheckpoints(
+        string experimentId, string runId, [AsParameters] ApiServices services) =>
+        (await Run(services, experimentId, runId).Get(services.Caller))
+            .ToHttp<RunView, ImmutableArray<CheckpointView>>(run => [.. run.Checkpoints.Select(CheckpointView.Of)]);
+
+    public static async Task<Results<Ok<CheckpointReportView>, ProblemHttpResult>> GetCheckpointReport(
+        string experimentId, string runId, long step, [AsParameters] ApiServices services, RunReportStore reports, CancellationToken cancel)
+    {
+        var run = await Run(services, experimentId, runId).Get(services.Caller);
+        if (run.Status != ReplyStatus.Ok) return run.Failure();
+        var view = run.Value!;
+        if (view.Checkpoints.All(c => c.Step != step)) return ReplyResults.NotFound($"checkpoint at step {step} of run '{runId}'");
+
+        var report = await reports.Read(view.TenantId, view.ExperimentId, view.Recipe.Name, cancel);
+        if (report is null) return ReplyResults.NotFound($"report of run '{runId}' (the run has not ended)");
+        var checkpoint = report.Checkpoints.FirstOrDefault(c => c.Step == step);
+        if (checkpoint is null) return ReplyResults.NotFound($"report of checkpoint at step {step} of run '{runId}'");
+        return TypedResults.Ok(new CheckpointReportView(view.ExperimentId, view.Recipe.Name, checkpoint.Step, checkpoint.TrainLoss, checkpoint.Suites, checkpoint.Drift));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAdapter(
+        string experimentId, string runId, long step, [AsParameters] ApiServices services, CheckpointStore checkpoints, CancellationToken cancel)
+    {
+        var run = await Run(services, experimentId, runId).Get(services.Caller);
+        if (run.Status != ReplyStatus.Ok) return run.Failure();
+        var view = run.Value!;
+        if (view.Checkpoints.FirstOrDefault(c => c.Step == step) is not { } record)
+            return ReplyResults.NotFound($"checkpoint at step {step} of run '{runId}'");
+
+        var folder = checkpoints.Folder(view.TenantId, view.ExperimentId, view.Recipe.Name, step, record.BlobLocation);
+        var zip = await checkpoints.ZipAdapter(folder, cancel);
+        if (zip is null)
+            return ReplyResults.Problem(StatusCodes.Status404NotFound, "Not Found",
+                $"checkpoint at step {step} of run '{runId}' has no adapter: it is a full-model checkpoint (or its adapter files are missing)");
+        return TypedResults.File(zip, "application/zip", $"{view.ExperimentId}-{view.Recipe.Name}-step-{step}-adapter.zip");
+    }
+
+    internal static IRunGrain Run(ApiServices services, string experimentId, string runId) =>
+        services.Grains.GetGrain<IRunGrain>($"{ExperimentsApi.Key(services.Caller, experimentId)}/{runId.Replace('/', '_')}");
+}
+
+/// <summary>A checkpoint as the run grain recorded it.</summary>
+public sealed record CheckpointView(
+    long Step, string Sha256, string BlobLocation, DateTimeOffset SavedAt, DateTimeOffset? EvaluatedAt,
+    IReadOnlyDictionary<string, double> Scores)
+{
+    public static CheckpointView Of(CheckpointRecord c) =>
+        new(c.Step, c.Sha256, c.BlobLocation, c.SavedAt, c.EvaluatedAt,
+            (c.Scores.IsDefault ? [] : c.Scores).GroupBy(s => s.Suite).ToDictionary(g => g.Key, g => g.Last().Score));
+}
+
+/// <summary>One checkpoint's suites against the base, from the run's report.</summary>
+public sealed record CheckpointReportView(
+    string ExperimentId, string RunId, long Step, double? TrainLoss, IReadOnlyList<SuiteResult> Suites, IReadOnlyDictionary<string, double>? Drift);

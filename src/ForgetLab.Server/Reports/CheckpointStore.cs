@@ -1,0 +1,90 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Storage.Blobs;
+
+namespace ForgetLab.Server.Reports;
+
+/// <summary>One line of a checkpoint's <c>items.jsonl</c> (the lab's <c>ItemResult</c>; the server reads it without the lab).</summary>
+public sealed record ItemLine(
+    [property: JsonPropertyName("suite")] string Suite,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("value")] double Value,
+    [property: JsonPropertyName("response")] string? Response);
+
+/// <summary>
+/// Reads checkpoint folders the workers upload to the checkpoints container
+/// (<c>{tenant}/{experiment}/{run}/step-{n}/</c>, docs/architecture.md): the per-item outcomes and
+/// the adapter files of a LoRA checkpoint. Tenant checks happen before any call here.
+/// </summary>
+public sealed class CheckpointStore(BlobContainerClient container)
+{
+    public const string ItemsFile = "items.jsonl";
+    public static readonly string[] AdapterFiles = ["adapter_config.json", "adapter_model.safetensors"];
+
+    /// <summary>The folder inside the container: the recorded location without the container's name, or the standard layout.</summary>
+    public string Folder(string tenant, string experiment, string run, long step, string? blobLocation = null)
+    {
+        var prefix = container.Name + "/";
+        if (blobLocation is { Length: > 0 } location)
+        {
+            var inContainer = location.StartsWith(prefix, StringComparison.Ordinal) ? location[prefix.Length..] : location;
+            return inContainer.EndsWith('/') ? inContainer : inContainer + "/";
+        }
+
+        return $"{tenant}/{experiment}/{run}/step-{step}/";
+    }
+
+    /// <summary>The checkpoint's per-item outcomes, or null when it was not evaluated (no items.jsonl).</summary>
+    public async Task<IReadOnlyList<ItemLine>?> ReadItems(string folder, CancellationToken cancel)
+    {
+        try
+        {
+            var content = await container.GetBlobClient(folder + ItemsFile).DownloadContentAsync(cancel);
+            var items = new List<ItemLine>();
+            using var reader = new StringReader(content.Value.Content.ToString());
+            while (await reader.ReadLineAsync(cancel) is { } line)
+            {
+                if (line.Length == 0) continue;
+                items.Add(JsonSerializer.Deserialize<ItemLine>(line) ?? throw new InvalidDataException($"{folder}{ItemsFile}: a null line"));
+            }
+
+            return items;
+        }
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A zip of the adapter files, or null when the folder holds no adapter (a full-model checkpoint).</summary>
+    public async Task<byte[]?> ZipAdapter(string folder, CancellationToken cancel)
+    {
+        var files = new List<(string Name, BinaryData Content)>();
+        foreach (var name in AdapterFiles)
+        {
+            try
+            {
+                files.Add((name, (await container.GetBlobClient(folder + name).DownloadContentAsync(cancel)).Value.Content));
+            }
+            catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+            {
+                return null;
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in files)
+            {
+                using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                entry.Write(content.ToMemory().Span);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+}
