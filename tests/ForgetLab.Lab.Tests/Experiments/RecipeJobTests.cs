@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Experiments;
@@ -28,19 +27,7 @@ public class RecipeJobTests
         eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
         """;
 
-    internal static string SmallWorld()
-    {
-        var dir = TinyModels.TempDirectory();
-        var data = Path.Combine(AppContext.BaseDirectory, "World", "Data");
-        var countries = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "countries.json")))!.AsArray()
-            .Where(c => c!["capital"]!.GetValue<string>().Length > 0)
-            .GroupBy(c => c!["capital"]!.GetValue<string>()).Where(g => g.Count() == 1).Select(g => g.First()!)
-            .Take(24).Select(c => c.DeepClone()).ToArray();
-        File.WriteAllText(Path.Combine(dir, "countries.json"), new JsonArray(countries).ToJsonString());
-        var elements = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "elements.json")))!.AsArray().Take(6).Select(e => e!.DeepClone()).ToArray();
-        File.WriteAllText(Path.Combine(dir, "elements.json"), new JsonArray(elements).ToJsonString());
-        return dir;
-    }
+    internal static string SmallWorld() => SmallWorlds.Write(countries: 24, elements: 6);
 
     [Fact]
     public void AJobTrainsOneRunEmitsItsEventsAndAResumedJobEndsWhereTheUninterruptedOneDoes()

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
@@ -30,19 +29,7 @@ public class TinyWorldForgettingTests
         eval: { max_items: 0 }
         """;
 
-    private static string TinyWorldData()
-    {
-        var dir = TinyModels.TempDirectory();
-        var data = Path.Combine(AppContext.BaseDirectory, "World", "Data");
-        var countries = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "countries.json")))!.AsArray()
-            .Where(c => c!["capital"]!.GetValue<string>().Length > 0)
-            .GroupBy(c => c!["capital"]!.GetValue<string>()).Where(g => g.Count() == 1).Select(g => g.First()!)
-            .Where((_, i) => i % 3 == 0).Take(60).Select(c => c.DeepClone()).ToArray();
-        File.WriteAllText(Path.Combine(dir, "countries.json"), new JsonArray(countries).ToJsonString());
-        var elements = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "elements.json")))!.AsArray().Take(10).Select(e => e!.DeepClone()).ToArray();
-        File.WriteAllText(Path.Combine(dir, "elements.json"), new JsonArray(elements).ToJsonString());
-        return dir;
-    }
+    private static string TinyWorldData() => SmallWorlds.Write(countries: 60, elements: 10, stride: 3);
 
     [Fact]
     public void FineTuningOnConflictingFactsLearnsTheTargetAndCausesAModerateOrWorseKnowledgeDrop()
