@@ -48,6 +48,9 @@ internal static class SpecText
         """;
 
     /// <summary>The valid spec with one piece of text (which must occur exactly once) replaced.</summary>
+    /// <summary>The lines of <see cref="Valid"/> from <paramref name="from"/> up to (not including) <paramref name="to"/>.</summary>
+    public static string Section(string from, string to) => Valid[Valid.IndexOf(from, StringComparison.Ordinal)..Valid.IndexOf(to, StringComparison.Ordinal)];
+
     public static string With(string find, string replace)
     {
         var at = Valid.IndexOf(find, StringComparison.Ordinal);
