@@ -10,7 +10,7 @@ namespace ForgetLab.Server.Tests;
 /// <summary>
 /// Metrics end to end: a real server and a real worker with its own metrics port, a real Prometheus
 /// scraping both every second and evaluating infra/prometheus/rules.yml, and a small experiment
-/// trained meanwhile. Then every PromQL expression the dashboards and the alerts ship is asked of
+/// trained meanwhile. Then every PromQL expression the dashboards (Grafana's and the Pool page's charts) and the alerts ship is asked of
 /// Prometheus: each must parse and return series — no empty panel, no alert on a series that never
 /// exists.
 /// </summary>
@@ -88,7 +88,7 @@ public sealed partial class MetricsTests(PlatformFixture platform)
             Assert.True((await query.Query(promql, cancel: Cancel)).Count == 1, $"{what}: `{promql}` returned nothing");
 
         var problems = new List<string>();
-        var expressions = DashboardExpressions().ToList();
+        var expressions = DashboardExpressions().Concat(PoolCharts.All.Select(c => ($"Pool page chart '{c.Title}'", c.PromQl))).ToList();
         Assert.True(expressions.Count >= 20, $"only {expressions.Count} dashboard expressions found");
         foreach (var (where, expr) in expressions)
         {
