@@ -32,6 +32,9 @@ public static class PlatformMetrics
             "{device}", "A tenant's quota of concurrent devices.");
         Meter.CreateObservableCounter("forgetlab.tenant.device_hours", () => Snapshot.Tenants.Select(t => new Measurement<double>(t.DeviceHoursUsed, Tag("tenant", t.TenantId))),
             "{device_hour}", "Device-hours a tenant's leases have used.");
+        Meter.CreateObservableGauge("forgetlab.tenant.device_hours.budget", () => Snapshot.Tenants.Select(t =>
+                new Measurement<double>(t.DeviceHoursBudget ?? double.PositiveInfinity, Tag("tenant", t.TenantId))),
+            "{device_hour}", "A tenant's device-hours budget; +Inf when it has none.");
         Meter.CreateObservableGauge("forgetlab.pool.devices", () => Snapshot.Workers.SelectMany(w => new[]
             {
                 Measure(w.Busy, ("worker", w.WorkerId), ("state", "busy")),

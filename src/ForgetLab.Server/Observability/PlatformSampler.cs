@@ -54,7 +54,7 @@ public sealed partial class PlatformSampler(
     public async Task<PlatformSnapshot> Sample(CancellationToken cancel)
     {
         var pool = await grains.GetGrain<IGpuPoolGrain>("pool").GetSnapshot();
-        var tenants = pool.Tenants.Select(t => new TenantSample(t.TenantId, t.RunsQueued, t.DevicesHeld, t.MaxConcurrentDevices, t.DeviceHoursUsed)).ToList();
+        var tenants = pool.Tenants.Select(t => new TenantSample(t.TenantId, t.RunsQueued, t.DevicesHeld, t.MaxConcurrentDevices, t.DeviceHoursUsed, t.DeviceHoursBudget)).ToList();
         var workers = pool.Workers.Select(w =>
         {
             var busy = pool.Leases.Where(l => l.WorkerId == w.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);

@@ -14,8 +14,8 @@ public sealed record PlatformSnapshot(
     public static readonly PlatformSnapshot Empty = new(DateTimeOffset.MinValue, [], [], [], []);
 }
 
-/// <summary>A tenant's queue, devices held, device quota and device-hours used.</summary>
-public sealed record TenantSample(string TenantId, int RunsQueued, int DevicesHeld, int MaxConcurrentDevices, double DeviceHoursUsed);
+/// <summary>A tenant's queue, devices held, device quota, device-hours used and its budget (null: no limit).</summary>
+public sealed record TenantSample(string TenantId, int RunsQueued, int DevicesHeld, int MaxConcurrentDevices, double DeviceHoursUsed, double? DeviceHoursBudget = null);
 
 /// <summary>A worker's devices, busy (under a lease) and free.</summary>
 public sealed record WorkerSample(string WorkerId, int Busy, int Free);
