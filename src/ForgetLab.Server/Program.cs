@@ -1,5 +1,6 @@
 using ForgetLab.Server.Apis;
 using ForgetLab.Server.Hosting;
+using ForgetLab.Server.Observability;
 using ForgetLab.Server.Security;
 
 namespace ForgetLab.Server;
@@ -19,6 +20,7 @@ public static class Program
         builder.AddApiKeyAuthentication();
         builder.AddForgetLabApi();
         builder.AddForgetLabReports();
+        builder.AddForgetLabMetrics();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -33,6 +35,7 @@ public static class Program
         app.MapCheckpointsApi();
         app.MapCompareApi();
         app.MapBoardApi();
+        app.MapForgetLabMetrics();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Lab.Experiments;
 using ForgetLab.Lab.Training;
+using ForgetLab.Worker.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace ForgetLab.Worker;
@@ -33,8 +34,19 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
         return Location(runKey, step);
     }
 
-    public Task UploadFile(string blobName, string path, CancellationToken cancel) =>
-        container.GetBlobClient(blobName).UploadAsync(path, overwrite: true, cancellationToken: cancel);
+    public async Task UploadFile(string blobName, string path, CancellationToken cancel)
+    {
+        try
+        {
+            await container.GetBlobClient(blobName).UploadAsync(path, overwrite: true, cancellationToken: cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            WorkerMetrics.StorageFailed("upload");
+            throw;
+        }
+        WorkerMetrics.CheckpointWritten(new FileInfo(path).Length);
+    }
 
     public Task UploadItems(string runKey, long step, string folder, CancellationToken cancel) =>
         UploadFile(Prefix(runKey, step) + ItemResultsFile.FileName, Path.Combine(folder, ItemResultsFile.FileName), cancel);
@@ -63,7 +75,16 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
             {
                 var file = blob.Name[Prefix(runKey, step).Length..];
                 if (file.Contains('/')) continue;
-                await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, file), cancel);
+                try
+                {
+                    await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, file), cancel);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    WorkerMetrics.StorageFailed("download");
+                    throw;
+                }
+                WorkerMetrics.CheckpointRead(new FileInfo(Path.Combine(folder, file)).Length);
             }
 
             var problem = TrainingCheckpoint.Verify(folder);

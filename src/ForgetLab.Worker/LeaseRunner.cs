@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Lab.Experiments;
+using ForgetLab.Worker.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace ForgetLab.Worker;
@@ -17,6 +18,7 @@ public sealed class LeaseRunner(
 {
     private readonly IRunGrain _run = grains.GetGrain<IRunGrain>(grant.RunKey);
     private readonly CancellationTokenSource _lost = new();
+    private readonly string _deviceKind = grant.DeviceIds.Any(d => d.StartsWith("cuda:", StringComparison.Ordinal)) ? "cuda" : "cpu";
     private JobProcess? _job;
     private long _lastProgressStep;
     private DateTimeOffset _lastProgressAt = DateTimeOffset.MinValue;
@@ -84,6 +86,7 @@ public sealed class LeaseRunner(
             }
 
             var code = await job.WaitForExit(cancel);
+            if (!ended) WorkerMetrics.JobEnded(StoppedBecause is null ? "failed" : "stopped");
             if (!ended && StoppedBecause is null)
             {
                 await Report(r => r.Failed(new RunFailed(grant.LeaseId,
@@ -118,6 +121,7 @@ public sealed class LeaseRunner(
     /// <summary>Relays one event; false when the run said stop.</summary>
     private async Task<bool> Handle(JobEvent e, CancellationToken cancel)
     {
+        Measure(e);
         switch (e.Event)
         {
             case JobEvent.Kinds.Progress when e.Step is { } step:
@@ -154,6 +158,23 @@ public sealed class LeaseRunner(
 
             default:
                 return true;
+        }
+    }
+
+    /// <summary>The job's throughput and outcome as metrics; every event counts, including those not reported to the run grain.</summary>
+    private void Measure(JobEvent e)
+    {
+        switch (e.Event)
+        {
+            case JobEvent.Kinds.Progress when e.StepTokens is { } tokens && e.StepSeconds is { } seconds:
+                WorkerMetrics.Step(_deviceKind, tokens, seconds);
+                break;
+            case JobEvent.Kinds.CheckpointEvaluated when e.EvalItems is { } items && e.EvalSeconds is { } seconds:
+                WorkerMetrics.Evaluated(_deviceKind, items, seconds);
+                break;
+            case JobEvent.Kinds.Finished:
+                WorkerMetrics.JobEnded(e.Status ?? "failed");
+                break;
         }
     }
 

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using ForgetLab.Worker;
+using ForgetLab.Worker.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,7 @@ using Orleans.Configuration;
 
 // ForgetLab's worker: `ForgetLab.Worker --devices cpu:2` (or cuda:0,cuda:1) joins the cluster named by
 // ForgetLab:Silo:ClusterId/ServiceId through Azure Table clustering on ConnectionStrings:Storage, and
-// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --threads --storage.
+// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --threads --storage --metrics-port.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
@@ -23,6 +24,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--storage"] = "ConnectionStrings:Storage",
     ["--cluster-id"] = "ForgetLab:Silo:ClusterId",
     ["--service-id"] = "ForgetLab:Silo:ServiceId",
+    ["--metrics-port"] = "ForgetLab:Worker:MetricsPort",
 });
 var storage = builder.Configuration.GetConnectionString("Storage") ?? "UseDevelopmentStorage=true";
 var clusterId = builder.Configuration["ForgetLab:Silo:ClusterId"] ?? "forgetlab";
@@ -32,6 +34,8 @@ builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(Worke
 builder.Services.AddSingleton(sp =>
     new BlobServiceClient(storage).GetBlobContainerClient(sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Container));
 builder.Services.AddSingleton<CheckpointStore>();
+// First of the hosted services, so its meter listener is there before the worker counts anything.
+builder.AddWorkerMetrics();
 builder.UseOrleansClient(client =>
 {
     client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Worker.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public sealed class WorkerService(
         // Torch threads per CPU slot: the cores shared out among the slots unless set.
         var threadsPerSlot = Options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, devices.Count(d => d.Kind == "cpu")));
         var registration = new WorkerRegistration(WorkerId, devices);
+        WorkerMetrics.Start(devices.Select(d => d.Kind), devices.Length);
 
         await Retry(() => store.EnsureContainer(stop), "create the checkpoint container", stop);
         await Retry(() => pool.RegisterWorker(registration), "register", stop);
@@ -48,6 +50,7 @@ public sealed class WorkerService(
             {
                 foreach (var (leaseId, entry) in _running)
                     if (entry.Task.IsCompleted) await Finish(pool, leaseId, entry.Runner);
+                PublishDevices(devices);
 
                 if ((DateTimeOffset.UtcNow - lastBeat).TotalSeconds >= Options.HeartbeatSeconds)
                 {
@@ -55,7 +58,11 @@ public sealed class WorkerService(
                     lastBeat = DateTimeOffset.UtcNow;
                     if (!ack.Registered) await pool.RegisterWorker(registration);
                     foreach (var lost in ack.Lost)
-                        if (_running.TryGetValue(lost, out var entry)) entry.Runner.LeaseLost("the pool no longer holds the lease");
+                        if (_running.TryGetValue(lost, out var entry))
+                        {
+                            WorkerMetrics.LeaseLost();
+                            entry.Runner.LeaseLost("the pool no longer holds the lease");
+                        }
                     if (ack.Renewed.Any(id => !_running.ContainsKey(id))) await GiveBackLeasesNotRunHere(pool);
                 }
 
@@ -68,7 +75,9 @@ public sealed class WorkerService(
                             string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
                         var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, loggers.CreateLogger<LeaseRunner>());
                         _running[grant.LeaseId] = (runner, Task.Run(() => runner.RunAsync(stop), CancellationToken.None));
+                        WorkerMetrics.LeaseStarted();
                     }
+                    PublishDevices(devices);
                 }
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
@@ -107,6 +116,13 @@ public sealed class WorkerService(
             _logger.LogWarning("Worker {Worker}: gave back lease {Lease} of {Run}, held by an earlier process with this id ({Outcome})",
                 WorkerId, lease.LeaseId, lease.RunKey, requeued.Entry is null ? requeued.Error : "re-queued");
         }
+    }
+
+    private void PublishDevices(ImmutableArray<WorkerDevice> devices)
+    {
+        var busy = _running.Values.SelectMany(r => r.Runner.Grant.DeviceIds).ToHashSet(StringComparer.Ordinal);
+        var held = devices.Count(d => busy.Contains(d.DeviceId));
+        WorkerMetrics.SetDevices(held, devices.Length - held);
     }
 
     private async Task Finish(IGpuPoolGrain pool, string leaseId, LeaseRunner runner)

@@ -28,7 +28,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     public static async Task<WorkerProcess> StartAsync(
-        string connectionString, string clusterId, string worldData, string cache, string id, IReadOnlyDictionary<string, string>? environment = null)
+        string connectionString, string clusterId, string worldData, string cache, string id, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? extraArgs = null)
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = RepoPaths.File("src", "ForgetLab.Worker", "bin", tfm.Parent!.Name, tfm.Name, "ForgetLab.Worker.dll");
@@ -46,7 +47,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             "--ForgetLab:Worker:HeartbeatSeconds", "1", "--ForgetLab:Worker:PollSeconds", "0.5", "--ForgetLab:Worker:ProgressSeconds", "0",
             "--Logging:LogLevel:Orleans", "Warning",
         ];
-        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in args.Concat(extraArgs ?? [])) start.ArgumentList.Add(a);
         start.Environment["FORGETLAB_CACHE"] = cache;
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
 

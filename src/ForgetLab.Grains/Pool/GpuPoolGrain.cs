@@ -36,6 +36,7 @@ public sealed class GpuPoolGrain(
         ValidateRegistration(registration);
         await SweepExpiredLeases();
         await Save(WithWorker(Current, new PoolWorker(registration, clock.UtcNow)));
+        GrainMetrics.WorkerKnown(registration.WorkerId);
     }
 
     public async Task<HeartbeatAck> Heartbeat(string workerId, ImmutableArray<string> leaseIds)
@@ -71,7 +72,11 @@ public sealed class GpuPoolGrain(
             var refused = false;
             foreach (var lease in leased)
             {
-                if (await Hand(lease) is { } grant) grants.Add(grant);
+                if (await Hand(lease) is { } grant)
+                {
+                    grants.Add(grant);
+                    GrainMetrics.LeaseGranted(grant.TenantId);
+                }
                 else refused = true;
             }
 
@@ -116,6 +121,7 @@ public sealed class GpuPoolGrain(
 
         var used = Account(tenantId).DeviceHoursUsed;
         await Save(WithAccount(Current, new TenantAccount(tenantId, weight, maxConcurrentDevices, deviceHoursBudget, used)));
+        GrainMetrics.TenantKnown(tenantId);
     }
 
     /// <summary>
@@ -140,6 +146,7 @@ public sealed class GpuPoolGrain(
                 lease.LeaseId,
                 $"lease expired: worker '{lease.WorkerId}' sent no heartbeat for {LeaseTtl.TotalSeconds:0} s");
             next = End(next, lease, now);
+            GrainMetrics.LeaseExpired(lease.WorkerId);
             if (result.Entry is { } entry)
             {
                 next = Queued(next, entry);
@@ -311,6 +318,7 @@ public sealed class GpuPoolGrain(
         catch
         {
             pool.State = before;
+            GrainMetrics.StorageWriteFailed("pool");
             throw;
         }
     }

@@ -55,6 +55,7 @@ public sealed class RunGrain(
         }
 
         await Save(Current with { Setup = setup, State = RunState.Pending, CreatedAt = clock.UtcNow });
+        GrainMetrics.TenantKnown(setup.TenantId);
         return Replies.Ok(View());
     }
 
@@ -221,11 +222,18 @@ public sealed class RunGrain(
         if (!RunLifecycle.Allows(from, to)) throw new InvalidOperationException(RunLifecycle.Refusal(from, to));
 
         var changed = change is null ? Current : change(Current);
+        var now = clock.UtcNow;
         await Save(changed with
         {
             State = to,
-            Transitions = changed.Transitions.Add(new RunTransition(from, to, clock.UtcNow, reason)),
+            Transitions = changed.Transitions.Add(new RunTransition(from, to, now, reason)),
         });
+        if (Current.Setup is { } setup)
+        {
+            GrainMetrics.RunMoved(setup.TenantId, to);
+            if (RunLifecycle.HasEnded(to) && Current.Transitions.FirstOrDefault(t => t.To == RunState.Running) is { } started)
+                GrainMetrics.RunEnded(setup.TenantId, to, now - started.At);
+        }
     }
 
     /// <summary>Writes the new state; if the write fails the grain keeps the state it had, and the caller sees the failure.</summary>
@@ -240,6 +248,7 @@ public sealed class RunGrain(
         catch
         {
             run.State = before;
+            GrainMetrics.StorageWriteFailed("run");
             throw;
         }
     }

@@ -51,6 +51,14 @@ public sealed record JobEvent
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("detail")] public string? Detail { get; init; }
 
+    /// <summary>Progress: tokens the step trained on, and its wall time (for the worker's throughput metrics).</summary>
+    [JsonPropertyName("step_tokens")] public long? StepTokens { get; init; }
+    [JsonPropertyName("step_seconds")] public double? StepSeconds { get; init; }
+
+    /// <summary>Checkpoint evaluated: items scored over all suites, and the wall time it took.</summary>
+    [JsonPropertyName("eval_items")] public long? EvalItems { get; init; }
+    [JsonPropertyName("eval_seconds")] public double? EvalSeconds { get; init; }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

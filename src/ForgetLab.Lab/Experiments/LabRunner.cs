@@ -179,7 +179,11 @@ internal sealed class PreparedLab : IDisposable
                 {
                     lastLoss = t.Loss;
                     options.Progress?.Report(new LabEvent(LabPhase.Train, recipe.Name, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"));
-                    events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Progress, Run = recipe.Name, Step = t.Step, TotalSteps = t.TotalSteps, Loss = t.Loss });
+                    events?.Invoke(new JobEvent
+                    {
+                        Event = JobEvent.Kinds.Progress, Run = recipe.Name, Step = t.Step, TotalSteps = t.TotalSteps, Loss = t.Loss,
+                        StepTokens = t.StepTokens, StepSeconds = t.StepSeconds,
+                    });
                 }),
                 OnCheckpoint = saved => Checkpointed(saved),
             };
@@ -191,7 +195,9 @@ internal sealed class PreparedLab : IDisposable
                     Sha256 = TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), Loss = lastLoss,
                 });
                 events?.Invoke(new JobEvent { Event = JobEvent.Kinds.EvaluationStarted, Run = recipe.Name, Step = saved.Step });
+                var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
                 var (report, assessment) = EvaluateCheckpoint(recipe.Name, saved, lm, model);
+                var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
                 checkpoints.Add(report with { TrainLoss = lastLoss });
                 assessments.Add(assessment);
                 var goOn = plan.EarlyStopping?.Observe(saved.Step, assessment, WatchedSuite(plan.EarlyStopping.Suite)) ?? true;
@@ -199,6 +205,7 @@ internal sealed class PreparedLab : IDisposable
                 {
                     Event = JobEvent.Kinds.CheckpointEvaluated, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
                     Scores = report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints)).ToList(),
+                    EvalItems = report.Suites.Sum(s => (long)s.N), EvalSeconds = evalSeconds,
                 });
                 return goOn;
             }

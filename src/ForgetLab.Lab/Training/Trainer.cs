@@ -67,6 +67,7 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
         for (var step = start + 1; step <= settings.Steps; step++)
         {
             using var scope = NewDisposeScope();
+            var stepStart = Stopwatch.GetTimestamp();
             var lr = schedule.At(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             optimizer.zero_grad();
@@ -82,7 +83,11 @@ public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, 
             optimizer.step();
             tokens += input.numel();
             losses.Add(new StepLoss(step, value, lr));
-            Progress?.Report(new TrainProgress(step, settings.Steps, value, Rate(tokens, clock)));
+            Progress?.Report(new TrainProgress(step, settings.Steps, value, Rate(tokens, clock))
+            {
+                StepTokens = input.numel(),
+                StepSeconds = Stopwatch.GetElapsedTime(stepStart).TotalSeconds,
+            });
 
             var due = step == settings.Steps || (settings.CheckpointEvery > 0 && step % settings.CheckpointEvery == 0);
             if (due && runDirectory is not null)

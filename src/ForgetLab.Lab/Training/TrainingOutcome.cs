@@ -16,4 +16,11 @@ public sealed record TrainingOutcome(
 public sealed record SavedCheckpoint(int Step, string Directory);
 
 /// <summary>Progress of a training run, reported once per step.</summary>
-public sealed record TrainProgress(int Step, int TotalSteps, double Loss, double TokensPerSecond);
+public sealed record TrainProgress(int Step, int TotalSteps, double Loss, double TokensPerSecond)
+{
+    /// <summary>Tokens this step trained on (the batch, padding included).</summary>
+    public long StepTokens { get; init; }
+
+    /// <summary>Wall time of this step: batch, forward, backward and optimizer (not checkpointing).</summary>
+    public double StepSeconds { get; init; }
+}

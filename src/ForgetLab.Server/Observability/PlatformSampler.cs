@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Reports;
+using ForgetLab.Grains.Common;
+using ForgetLab.Server.Reports;
+using Microsoft.Extensions.Options;
+
+namespace ForgetLab.Server.Observability;
+
+/// <summary>
+/// Reads the pool, each tenant's recent experiments and their ended runs' reports every
+/// <see cref="MetricsOptions.SampleSeconds"/> and publishes them as a <see cref="PlatformSnapshot"/>
+/// for the gauges, so a scrape never waits on a grain. Run reports of ended runs do not change and
+/// are cached. With several server replicas each samples the same grains: dashboards aggregate
+/// these gauges with <c>max</c>, not <c>sum</c>.
+/// </summary>
+public sealed partial class PlatformSampler(
+    IGrainFactory grains, RunReportStore reports, IOptions<MetricsOptions> options, ILogger<PlatformSampler> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, RunReport?> _endedReports = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        PlatformMetrics.StorageKnown();
+        var period = TimeSpan.FromSeconds(Math.Max(0.2, options.Value.SampleSeconds));
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                PlatformMetrics.Publish(this, await Sample(stop));
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                PlatformMetrics.SampleFailed("sample_grains");
+                LogSampleFailed(e);
+            }
+
+            try
+            {
+                await Task.Delay(period, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        PlatformMetrics.Withdraw(this);
+    }
+
+    public async Task<PlatformSnapshot> Sample(CancellationToken cancel)
+    {
+        var pool = await grains.GetGrain<IGpuPoolGrain>("pool").GetSnapshot();
+        var tenants = pool.Tenants.Select(t => new TenantSample(t.TenantId, t.RunsQueued, t.DevicesHeld, t.MaxConcurrentDevices, t.DeviceHoursUsed, t.DeviceHoursBudget)).ToList();
+        var workers = pool.Workers.Select(w =>
+        {
+            var busy = pool.Leases.Where(l => l.WorkerId == w.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);
+            var held = w.Devices.Count(d => busy.Contains(d.DeviceId));
+            return new WorkerSample(w.WorkerId, held, w.Devices.Length - held);
+        }).ToList();
+
+        var runs = new List<RunStateCount>();
+        var deltas = new List<WorstDelta>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tenant in pool.Tenants.Select(t => t.TenantId))
+        {
+            // The platform reads on the tenant's behalf: a viewer of that tenant sees what the gauges need.
+            var caller = new Caller(tenant, TenantRole.Viewer, "metrics");
+            var listed = await grains.GetGrain<IExperimentDirectoryGrain>(tenant).List(caller);
+            if (listed.Status != ReplyStatus.Ok || listed.Value.IsDefaultOrEmpty) continue;
+
+            var counts = Enum.GetValues<RunState>().ToDictionary(s => s, _ => 0);
+            foreach (var experimentId in listed.Value.TakeLast(Math.Max(1, options.Value.RecentExperiments)))
+            {
+                var experiment = grains.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, experimentId));
+                var summaries = await experiment.ListRuns(caller);
+                if (summaries.Status != ReplyStatus.Ok || summaries.Value.IsDefault) continue;
+
+                var ended = new List<RunReport>();
+                foreach (var run in summaries.Value)
+                {
+                    counts[run.State]++;
+                    if (run.State is not (RunState.Completed or RunState.StoppedEarly)) continue;
+                    var key = GrainKeys.Run(tenant, experimentId, run.RunId);
+                    seen.Add(key);
+                    if (await EndedReport(tenant, experimentId, run.RunId, key, cancel) is { } report) ended.Add(report);
+                }
+                deltas.AddRange(WorstPerCategory(tenant, experimentId, ended));
+            }
+            runs.AddRange(counts.Select(c => new RunStateCount(tenant, c.Key.ToString(), c.Value)));
+        }
+
+        // Forget reports of runs no longer among the recent experiments, so the cache stays bounded too.
+        foreach (var key in _endedReports.Keys.Where(k => !seen.Contains(k))) _endedReports.TryRemove(key, out _);
+        return new PlatformSnapshot(DateTimeOffset.UtcNow, tenants, workers, runs, deltas);
+    }
+
+    /// <summary>
+    /// The worst Δ per category over the runs' final results, accuracy-type (binary) suites only: a
+    /// perplexity or KL change is in other units and gets worse upwards, so it has no place in a
+    /// "worst points" figure.
+    /// </summary>
+    public static IEnumerable<WorstDelta> WorstPerCategory(string tenant, string experimentId, IReadOnlyList<RunReport> ended) =>
+        ended.SelectMany(r => r.Suites)
+            .Where(s => s.Kind == OutcomeKind.Binary)
+            .GroupBy(s => s.Category)
+            .OrderBy(g => g.Key)
+            .Select(g => new WorstDelta(tenant, experimentId, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(g.Key.ToString()), g.Min(s => s.DeltaPoints)));
+
+    private async Task<RunReport?> EndedReport(string tenant, string experiment, string run, string key, CancellationToken cancel)
+    {
+        if (_endedReports.TryGetValue(key, out var cached) && cached is not null) return cached;
+        try
+        {
+            // Null while the worker has not uploaded it yet: not cached, asked again next sample.
+            var report = await reports.Read(tenant, experiment, run, cancel);
+            if (report is not null) _endedReports[key] = report;
+            return report;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            PlatformMetrics.SampleFailed("read_run_report");
+            LogReportFailed(key, e);
+            return null;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Metrics: could not sample the platform's state")]
+    private partial void LogSampleFailed(Exception e);
+
+    [LoggerMessage(LogLevel.Warning, "Metrics: could not read the report of run {Run}")]
+    private partial void LogReportFailed(string run, Exception e);
+}
