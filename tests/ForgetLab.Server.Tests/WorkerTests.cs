@@ -33,7 +33,7 @@ public sealed class WorkerTests(PlatformFixture platform)
     private static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
 
     /// <summary>24 countries and 6 elements of the built-in world: a base pre-trains on it in about a second.</summary>
-    private static string SmallWorld()
+    internal static string SmallWorld()
     {
         var dir = Directory.CreateTempSubdirectory("forgetlab-world-").FullName;
         var data = RepoPaths.File("src", "ForgetLab.Lab", "World", "Data");
