@@ -30,6 +30,7 @@ public static class Program
         app.MapExperimentsApi();
         app.MapRunsApi();
         app.MapReportsApi();
+        app.MapBaselinesApi();
         app.MapCheckpointsApi();
         app.MapCompareApi();
         app.MapBoardApi();

@@ -17,7 +17,9 @@ public sealed class LeaseRunner(
 {
     private readonly IRunGrain _run = grains.GetGrain<IRunGrain>(grant.RunKey);
     private readonly CancellationTokenSource _lost = new();
+    private readonly BaselineShare _baselines = new(grant, grains, store, logger);
     private JobProcess? _job;
+    private string? _directory;
     private long _lastProgressStep;
     private DateTimeOffset _lastProgressAt = DateTimeOffset.MinValue;
 
@@ -39,6 +41,7 @@ public sealed class LeaseRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _lost.Token);
         var cancel = linked.Token;
         var dir = Path.Combine(workDirectory, string.Concat(grant.LeaseId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')));
+        _directory = dir;
         try
         {
             Directory.CreateDirectory(dir);
@@ -48,7 +51,7 @@ public sealed class LeaseRunner(
 
             if (await Report(r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
-            var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out") };
+            var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out"), "--baseline-exchange" };
             if (resume is not null)
             {
                 args.AddRange(["--resume", resume]);
@@ -106,7 +109,7 @@ public sealed class LeaseRunner(
             try
             {
                 // The job's log and spec stay; its outputs are in Blob storage.
-                foreach (var sub in new[] { "out", "resume" })
+                foreach (var sub in new[] { "out", "resume", "baselines" })
                     if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
             }
             catch (IOException)
@@ -139,6 +142,31 @@ public sealed class LeaseRunner(
                 await store.UploadItems(grant.RunKey, step, folder, cancel);
                 var scores = (e.Scores ?? []).Select(s => new SuiteScore(s.Suite, s.Score)).ToImmutableArray();
                 return await Report(r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel);
+
+            case JobEvent.Kinds.BaselineLookup:
+                // The job waits for this answer; a failed look-up answers "none", so the job evaluates the base itself.
+                string? recorded = null;
+                try
+                {
+                    recorded = await _baselines.Lookup(e, _directory!, cancel);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogWarning(error, "Lease {Lease}: could not look up the platform's baseline; the job evaluates the base", grant.LeaseId);
+                }
+                await _job!.Answer(recorded ?? "");
+                return true;
+
+            case JobEvent.Kinds.BaselineReady:
+                try
+                {
+                    await _baselines.Ready(e, cancel);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogWarning(error, "Lease {Lease}: could not record the baseline of {Suite}; the run goes on", grant.LeaseId, e.BaselineSuites?.FirstOrDefault()?.Suite);
+                }
+                return true;
 
             case JobEvent.Kinds.Finished:
                 if (e.Folder is { } runFolder && File.Exists(Path.Combine(runFolder, RecipeJob.RunReportFile)))

@@ -14,7 +14,7 @@ namespace ForgetLab.Server.Tests;
 /// </summary>
 public sealed class WorkerTests(PlatformFixture platform)
 {
-    private static string TinySpec(string name, int steps, int every) => $$"""
+    internal static string TinySpec(string name, int steps, int every) => $$"""
         name: {{name}}
         seed: 3
         base:
@@ -30,7 +30,7 @@ public sealed class WorkerTests(PlatformFixture platform)
         eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
         """;
 
-    private static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
+    internal static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
 
     /// <summary>24 countries and 6 elements of the built-in world: a base pre-trains on it in about a second.</summary>
     internal static string SmallWorld()
@@ -47,7 +47,7 @@ public sealed class WorkerTests(PlatformFixture platform)
         return dir;
     }
 
-    private static async Task<JsonNode> WaitForRun(HttpClient client, string experiment, string run, Func<JsonNode, bool> done, TimeSpan timeout, Func<string> diagnostics)
+    internal static async Task<JsonNode> WaitForRun(HttpClient client, string experiment, string run, Func<JsonNode, bool> done, TimeSpan timeout, Func<string> diagnostics)
     {
         var deadline = DateTime.UtcNow + timeout;
         JsonNode? last = null;

@@ -59,8 +59,9 @@ internal static class LabCommands
         var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
         var evaluateResumed = new Option<bool>("--evaluate-resumed") { Description = "score the --resume checkpoint before training on (it was saved but never evaluated)" };
         var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
+        var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, worldData, threads };
+            { spec, runName, outDir, resume, evaluateResumed, worldData, threads, exchange };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -80,7 +81,11 @@ internal static class LabCommands
             try
             {
                 var data = parse.GetValue(worldData) ?? (Environment.GetEnvironmentVariable("FORGETLAB_WORLD_DATA") is { Length: > 0 } d ? d : null);
-                var options = new LabRunnerOptions { Threads = parse.GetValue(threads), WorldDataDirectory = data };
+                var options = new LabRunnerOptions
+                {
+                    Threads = parse.GetValue(threads), WorldDataDirectory = data,
+                    Baselines = parse.GetValue(exchange) ? new JobBaselineExchange(Emit, Console.In) : null,
+                };
                 var labSpec = SpecLoader.LoadFile(parse.GetValue(spec)!);
                 new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed));
                 return 0;

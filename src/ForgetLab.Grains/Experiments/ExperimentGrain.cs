@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Board;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
@@ -105,6 +106,23 @@ public sealed class ExperimentGrain(
         await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
             .Dequeue([.. Current.RunIds.Select(id => GrainKeys.Run(TenantId, ExperimentId, id))]);
         return Replies.Ok(View());
+    }
+
+    public async Task NoteBaseline(string baselineKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(baselineKey);
+        var scope = GrainKeys.TenantOf(baselineKey);
+        if (scope != GrainKeys.SharedScope && scope != TenantId)
+            throw new ArgumentException($"baseline '{baselineKey}' is neither shared nor tenant '{TenantId}'s", nameof(baselineKey));
+        if (Exists && Current.BaselineKey is null) await Save(Current with { BaselineKey = baselineKey });
+    }
+
+    public async Task<Reply<BaselineView>> GetBaseline(Caller caller)
+    {
+        if (!Visible(caller)) return Replies.As<BaselineView, ExperimentView>(NotFound());
+        if (Current.BaselineKey is not { } key)
+            return Replies.NotFound<BaselineView>($"baseline of experiment '{ExperimentId}' (no run has prepared its base yet)");
+        return await GrainFactory.GetGrain<IBaselineGrain>(key).View(caller);
     }
 
     public async Task<Reply<ExperimentView>> SetPublished(Caller caller, bool published)

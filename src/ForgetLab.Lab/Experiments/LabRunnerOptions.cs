@@ -19,6 +19,9 @@ public sealed record LabRunnerOptions
     /// <summary>How much generated skill text pre-training mixes in; its seed is always the spec's. Null: the defaults.</summary>
     public WorldCorpusOptions? Corpus { get; init; }
 
+    /// <summary>Shares the base's baseline with the platform (a worker's job); null keeps it in the model cache only.</summary>
+    public IBaselineExchange? Baselines { get; init; }
+
     /// <summary>Tells apart bases pre-trained on a non-default world, which share a spec hash with the default one.</summary>
     internal string? WorldVariant =>
         WorldDataDirectory is null && Corpus is null

@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// The base model's baseline is evaluated once and shared: a second experiment on the same built-in
+/// base — another tenant's, run by another worker with an empty model cache — takes the recorded
+/// baseline from the platform instead of evaluating the base again, and shows the same table.
+/// </summary>
+public sealed class BaselineSharingTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task ASecondExperimentOnAnotherWorkerReusesTheBaselineTheFirstRecorded()
+    {
+        var cluster = $"base-{Guid.NewGuid():N}"[..18];
+        var storage = platform.Azurite.ConnectionString;
+        await using var server = await ServerInstance.StartAsync(storage, cluster, PlatformFixture.AdminKey);
+        var world = WorkerTests.SmallWorld();
+        var (_, firstKey) = await PlatformFixture.NewTenant(server, "first");
+        var (_, secondKey) = await PlatformFixture.NewTenant(server, "second");
+        using var first = server.Client(firstKey);
+        using var second = server.Client(secondKey);
+        var run = WorkerTests.RunName(3);
+
+        string firstOutput;
+        await using (var worker = await WorkerProcess.StartAsync(storage, cluster, world, Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await first.Get("api/v1/experiments/none/baseline")).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await first.SubmitYaml(WorkerTests.TinySpec("base-a", steps: 3, every: 3))).StatusCode);
+            var done = await WorkerTests.WaitForRun(first, "base-a", run, r => (string)r["state"]! is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+            Assert.Equal("Completed", (string)done["state"]!);
+            firstOutput = worker.Output;
+        }
+
+        // A fresh worker with an empty model cache: it pre-trains the base again, but takes its baseline from the platform.
+        await using var other = await WorkerProcess.StartAsync(storage, cluster, world, Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w2");
+        Assert.Equal(HttpStatusCode.Created, (await second.SubmitYaml(WorkerTests.TinySpec("base-b", steps: 3, every: 3))).StatusCode);
+        var secondDone = await WorkerTests.WaitForRun(second, "base-b", run, r => (string)r["state"]! is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => other.Output);
+        Assert.Equal("Completed", (string)secondDone["state"]!);
+
+        Assert.Contains("0 of 3 suites reused from the platform", firstOutput);
+        Assert.Equal(3, CountOf(firstOutput, "baseline recorded for"));
+        Assert.Contains("3 of 3 suites reused from the platform", other.Output);
+        Assert.Equal(3, CountOf(other.Output, "baseline reused for"));
+        Assert.DoesNotContain("baseline recorded for", other.Output);
+
+        var (status, firstTable) = await first.Get("api/v1/experiments/base-a/baseline").Json();
+        var (secondStatus, secondTable) = await second.Get("api/v1/experiments/base-b/baseline").Json();
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (status, secondStatus));
+        Assert.True((bool)firstTable!["shared"]!);
+        Assert.Equal(3, firstTable["suites"]!.AsArray().Count);
+        Assert.Equal(firstTable.ToJsonString(), secondTable!.ToJsonString());
+        // Each report's base is the recorded baseline.
+        var firstReport = (await first.Get("api/v1/experiments/base-a/report").Json()).Body!;
+        var secondReport = (await second.Get("api/v1/experiments/base-b/report").Json()).Body!;
+        Assert.Equal(firstReport["base"]!["suites"]!.ToJsonString(), secondReport["base"]!["suites"]!.ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, (await second.Get("api/v1/experiments/base-a/baseline")).StatusCode);
+    }
+
+    private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+}
