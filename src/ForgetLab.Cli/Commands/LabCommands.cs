@@ -59,9 +59,10 @@ internal static class LabCommands
         var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
         var evaluateResumed = new Option<bool>("--evaluate-resumed") { Description = "score the --resume checkpoint before training on (it was saved but never evaluated)" };
         var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
+        var modelDir = new Option<string?>("--model-dir") { Description = "the folder of the registered model the spec's base.model_ref names (the worker downloads it)" };
         var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, worldData, threads, exchange };
+            { spec, runName, outDir, resume, evaluateResumed, worldData, threads, exchange, modelDir };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -83,7 +84,7 @@ internal static class LabCommands
                 var data = parse.GetValue(worldData) ?? (Environment.GetEnvironmentVariable("FORGETLAB_WORLD_DATA") is { Length: > 0 } d ? d : null);
                 var options = new LabRunnerOptions
                 {
-                    Threads = parse.GetValue(threads), WorldDataDirectory = data,
+                    Threads = parse.GetValue(threads), WorldDataDirectory = data, ModelDirectory = parse.GetValue(modelDir),
                     Baselines = parse.GetValue(exchange) ? new JobBaselineExchange(Emit, Console.In) : null,
                 };
                 var labSpec = SpecLoader.LoadFile(parse.GetValue(spec)!);

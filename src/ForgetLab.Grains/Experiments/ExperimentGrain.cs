@@ -3,6 +3,7 @@ using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Board;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Scheduling;
@@ -55,6 +56,8 @@ public sealed class ExperimentGrain(
 
         var (spec, errors) = Parse(submission);
         if (spec is null) return Replies.Invalid<ExperimentView>(errors);
+        if (spec.Base.ModelRef is { } modelRef && await GrainFactory.GetGrain<IModelRegistryGrain>(TenantId).Find(modelRef) is null)
+            return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
 
         IReadOnlyList<RunRecipe> recipes;
         try

@@ -97,7 +97,7 @@ internal sealed class PreparedLab : IDisposable
     }
 
     public BaseModelReport BaseReport() => new(
-        Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!,
+        Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!,
         ModelHash: Pretrain.SpecHash,
         Suites: suites.Select(s => BaseScore(baseline[s.Name].Outcomes)).ToList());
 
@@ -107,11 +107,15 @@ internal sealed class PreparedLab : IDisposable
     {
         if (!spec.Base.IsPretrained)
         {
-            var folder = spec.Base.Path!;
+            var folder = spec.Base.ModelRef is { } name
+                ? options.ModelDirectory ?? throw new InvalidOperationException(
+                    $"base.model_ref '{name}' names a model of the platform's registry: submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)")
+                : spec.Base.Path!;
             var vocab = Path.Combine(folder, BaseModelCache.VocabFile);
             if (!File.Exists(vocab))
                 throw new InvalidOperationException($"{folder}: no {BaseModelCache.VocabFile}; only word-level bases saved by ForgetLab load here for now (BPE tokenizers come with real models)");
-            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(Path.GetFileName(folder.TrimEnd('/')), 0, 0, 0, 0, double.NaN));
+            // Its files are its identity (the baseline is keyed by it), not the folder's name.
+            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
         }
         var tokenizer = world.BuildTokenizer();
         var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer, options.WorldVariant);

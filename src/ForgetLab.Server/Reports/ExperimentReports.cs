@@ -28,7 +28,7 @@ public sealed class ExperimentReports(RunReportStore store)
             .Select(g => g.First())
             .Select(s => new BaseSuiteScore(s.Suite, s.Version, s.Category, s.Metric, s.Base, s.N))
             .ToList();
-        var model = spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!;
+        var model = spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!;
         return new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, new BaseModelReport(model, SpecHash.ForBase(spec), baseSuites), runs, frontier)
         {
             SeedGroups = SeedAggregation.Aggregate(runs),
