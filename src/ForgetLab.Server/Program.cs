@@ -19,6 +19,7 @@ public static class Program
         builder.AddApiKeyAuthentication();
         builder.AddForgetLabApi();
         builder.AddForgetLabReports();
+        builder.AddForgetLabModels();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -31,6 +32,7 @@ public static class Program
         app.MapRunsApi();
         app.MapReportsApi();
         app.MapBaselinesApi();
+        app.MapModelsApi();
         app.MapCheckpointsApi();
         app.MapCompareApi();
         app.MapBoardApi();

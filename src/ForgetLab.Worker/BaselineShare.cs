@@ -11,7 +11,8 @@ namespace ForgetLab.Worker;
 /// The worker's side of the job's baseline exchange. On <c>baseline_lookup</c> it downloads the
 /// base model's baselines the platform has recorded (the <see cref="IBaselineGrain"/> of the base:
 /// shared for a base of the built-in world, the tenant's own otherwise) for the job to reuse, and
-/// notes the baseline with the experiment. On <c>baseline_ready</c> for a suite the job evaluated
+/// notes the baseline with the experiment (and stores the experiment's base once, so the tenant can
+/// register it as a model). On <c>baseline_ready</c> for a suite the job evaluated
 /// itself, it uploads the outcomes to Blob storage and records them; when another run recorded the
 /// suite first, that one stays and this is logged.
 /// </summary>
@@ -24,7 +25,9 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
     public async Task<string?> Lookup(JobEvent lookup, string jobDirectory, CancellationToken cancel)
     {
         var key = Key(lookup);
-        await grains.GetGrain<IExperimentGrain>(grant.RunKey[..grant.RunKey.LastIndexOf('/')]).NoteBaseline(key);
+        var experimentKey = grant.RunKey[..grant.RunKey.LastIndexOf('/')];
+        await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseline(key);
+        if (lookup.Folder is { } baseFolder) await store.UploadBaseOnce(experimentKey, baseFolder, cancel);
         var recorded = await grains.GetGrain<IBaselineGrain>(key).Entries();
         var folder = Path.Combine(jobDirectory, "baselines");
         Directory.CreateDirectory(folder);

@@ -55,6 +55,25 @@ public sealed class BaselineSharingTests(PlatformFixture platform)
         var secondReport = (await second.Get("api/v1/experiments/base-b/report").Json()).Body!;
         Assert.Equal(firstReport["base"]!["suites"]!.ToJsonString(), secondReport["base"]!["suites"]!.ToJsonString());
         Assert.Equal(HttpStatusCode.NotFound, (await second.Get("api/v1/experiments/base-a/baseline")).StatusCode);
+
+        // The second tenant registers that base as its own model and fine-tunes it by name: the worker
+        // downloads it, and its baseline is the tenant's own (keyed by the model's files), not the shared one.
+        var (registered, model) = await second.PostJson("api/v1/models", new { name = "mine", experiment = "base-b" }).Json();
+        Assert.Equal(HttpStatusCode.Created, registered);
+        Assert.Equal("experiment:base-b", (string)model!["source"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await first.Get("api/v1/models/mine")).StatusCode);
+        var tiny = WorkerTests.TinySpec("base-c", steps: 3, every: 3);
+        var byRef = tiny[..tiny.IndexOf("base:", StringComparison.Ordinal)] + "base:\n  model_ref: mine\n" + tiny[tiny.IndexOf("target:", StringComparison.Ordinal)..];
+        Assert.Equal(HttpStatusCode.Created, (await second.SubmitYaml(byRef)).StatusCode);
+        var thirdDone = await WorkerTests.WaitForRun(second, "base-c", run, r => (string)r["state"]! is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => other.Output);
+        Assert.Equal("Completed", (string)thirdDone["state"]!);
+        Assert.Contains("Downloaded model mine", other.Output);
+        var (ownStatus, own) = await second.Get("api/v1/experiments/base-c/baseline").Json();
+        Assert.Equal(HttpStatusCode.OK, ownStatus);
+        Assert.False((bool)own!["shared"]!);
+        Assert.NotEqual((string)firstTable["modelHash"]!, (string)own["modelHash"]!);
+        // Same weights as base-b's base, so the same scores, evaluated once more under the tenant's own key.
+        Assert.Equal(secondTable["suites"]!.AsArray().Select(e => (double)e!["score"]!), own["suites"]!.AsArray().Select(e => (double)e!["score"]!));
     }
 
     private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;

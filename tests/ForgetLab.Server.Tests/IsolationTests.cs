@@ -27,6 +27,8 @@ public sealed class IsolationTests(PlatformFixture platform)
         { "POST", $"api/v1/experiments/{Experiment}/cancel" },
         { "POST", $"api/v1/experiments/{Experiment}/publish" },
         { "POST", $"api/v1/experiments/{Experiment}/unpublish" },
+        { "GET", $"api/v1/experiments/{Experiment}/baseline" },
+        { "GET", "api/v1/models/secret-model" },
         { "GET", "api/v1/tenants/{owner}" },
         { "GET", "api/v1/tenants/{owner}/usage" },
         { "POST", "api/v1/tenants/{owner}/keys" },
@@ -153,6 +155,8 @@ public sealed class IsolationTests(PlatformFixture platform)
         var (owner, key) = await platform.NewTenant("owner", "TenantAdmin");
         using var client = platform.Server.Client(key);
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid(Experiment))).StatusCode);
+        var model = await client.PostAsync("api/v1/models?name=secret-model", ModelFolders.ZipContent(ModelFolders.Zip()), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, model.StatusCode);
         return (owner, key, key.Split('_')[2]);
     }
 

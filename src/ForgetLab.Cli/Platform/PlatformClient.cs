@@ -49,6 +49,13 @@ internal sealed class PlatformClient(HttpClient http)
     public Task<T> PostYaml<T>(string path, string yaml) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(yaml, Encoding.UTF8, "text/yaml") });
 
+    public Task<T> PostZip<T>(string path, byte[] zip)
+    {
+        var content = new ByteArrayContent(zip);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        return Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+    }
+
     private async Task<T> Send<T>(HttpRequestMessage request)
     {
         using var response = await http.SendAsync(request);

@@ -14,8 +14,11 @@ public sealed record BaselineSuiteKey(string Suite, string Version, string Defin
     public string FileName => $"{Suite}@{Version}-{Definition}.json";
 }
 
-/// <summary>Which base model the job's baseline is for, and whether every tenant shares it (a base of the built-in world).</summary>
-public sealed record BaselineRequest(string ModelHash, bool Shared, IReadOnlyList<BaselineSuiteKey> Suites);
+/// <summary>
+/// Which base model the job's baseline is for, whether every tenant shares it (a base of the
+/// built-in world), and the base's folder (config.json, model.safetensors, vocab.json).
+/// </summary>
+public sealed record BaselineRequest(string ModelHash, bool Shared, IReadOnlyList<BaselineSuiteKey> Suites, string BaseFolder);
 
 /// <summary>Where a baseline came from: the platform (recorded by an earlier run), this machine's model cache, or evaluated now.</summary>
 public static class BaselineSources
@@ -68,7 +71,7 @@ public sealed class JobBaselineExchange(Action<JobEvent> emit, TextReader answer
     {
         emit(new JobEvent
         {
-            Event = JobEvent.Kinds.BaselineLookup, ModelHash = request.ModelHash, Shared = request.Shared,
+            Event = JobEvent.Kinds.BaselineLookup, ModelHash = request.ModelHash, Shared = request.Shared, Folder = Path.GetFullPath(request.BaseFolder),
             BaselineSuites = request.Suites.Select(s => new JobBaselineSuite(s.Suite, s.Version, s.Definition)).ToList(),
         });
         var folder = answers.ReadLine()?.Trim();

@@ -41,7 +41,7 @@ public sealed record JobEvent
         public const string CheckpointEvaluated = "checkpoint_evaluated";
 
         /// <summary>
-        /// Before evaluating the base: <see cref="ModelHash"/>, <see cref="Shared"/> and the suites
+        /// Before evaluating the base: <see cref="ModelHash"/>, <see cref="Shared"/>, the base's <see cref="Folder"/> and the suites
         /// (<see cref="BaselineSuites"/>). The job then reads one line on stdin: a folder holding the
         /// platform's recorded baseline files, or an empty line.
         /// </summary>

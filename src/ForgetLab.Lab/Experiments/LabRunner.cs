@@ -84,7 +84,7 @@ internal sealed class PreparedLab : IDisposable
         try
         {
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
-            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineSuiteKey.Of)]);
+            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineSuiteKey.Of)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, request, options);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]));
             return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
