@@ -58,7 +58,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         var evaluation = BaselineFiles.Read(file) ?? throw new FileNotFoundException($"the job named baseline file {file}, which is not there", file);
         // Under the lease's own name: a run that loses the race to record never overwrites the winner's outcomes.
         var scope = ready.Shared == true ? SharedScope : grant.TenantId;
-        var blob = $"{scope}/baselines/{ready.ModelHash}/{Key(suite).FileName[..^".json".Length]}/{grant.LeaseId}.json";
+        var blob = $"{scope}/baselines/{ready.ModelHash}/{Key(suite).FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
         await store.UploadFile(blob, file, cancel);
         var outcomes = evaluation.Outcomes;
         var entry = new BaselineEntry(suite.Suite, suite.Version, suite.Definition, outcomes.Category.ToString().ToLowerInvariant(), outcomes.Metric,

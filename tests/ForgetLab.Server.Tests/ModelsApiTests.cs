@@ -40,6 +40,19 @@ public sealed class ModelsApiTests(PlatformFixture platform)
         Assert.All(model["files"]!.AsArray(), f => Assert.Equal(64, ((string)f!["sha256"]!).Length));
     }
 
+    [Fact]
+    public async Task AMultipartFormUploadsTheSameWay()
+    {
+        var (_, key) = await platform.NewTenant("form");
+        using var client = platform.Server.Client(key);
+        using var form = new MultipartFormDataContent { { new StringContent("form-made"), "name" }, { ModelFolders.ZipContent(ModelFolders.Zip()), "file", "model.zip" } };
+
+        var (status, model) = await client.PostAsync("api/v1/models", form, Cancel).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(("form-made", "upload"), ((string)model!["name"]!, (string)model["source"]!));
+    }
+
     public static TheoryData<string, string, string> BrokenFolders => new()
     {
         { "no-vocab", "vocab.json", "missing: a model folder needs config.json, model.safetensors, vocab.json" },

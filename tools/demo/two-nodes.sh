@@ -119,6 +119,15 @@ for run in $(json 'v.map(r => r.runId).join(" ")' <<<"$runs"); do
   curl -fsS "${url[b]}/api/v1/experiments/two-nodes/runs/$run" -H "Authorization: Bearer $key" \
     | json '`  ${v.recipe.name}: ${v.state} at step ${v.lastStep}; ${v.transitions.filter(t => t.from === "Leased" && t.to === "Running").map(t => t.reason).join("; ")}`'
 done
-curl -fsS "${url[b]}/api/v1/usage" -H "Authorization: Bearer $key" \
-  | json '`  usage: ${v.devicesInUse} of ${v.maxConcurrentDevices} devices in use, ${v.deviceHoursUsed.toFixed(4)} device-hours used`'
+echo "two-nodes: the base's baseline, through server B (recorded once: the first worker to record a suite wins, the other reuses it or is told it lost the race):"
+curl -fsS "${url[b]}/api/v1/experiments/two-nodes/baseline" -H "Authorization: Bearer $key" \
+  | json 'v.suites.map(s => `  ${s.suite}: ${s.score.toFixed(3)} (${s.items} items, ${s.blobLocation.split("/").pop()})`).join("\n")'
+for n in 1 2; do
+  reused="$(grep -o '[0-9]* of [0-9]* suites reused from the platform' "$state/worker-$n.log" | head -1)"
+  recorded="$(grep -c 'baseline recorded for' "$state/worker-$n.log" || true)"
+  lost="$(grep -c 'recorded first by another run' "$state/worker-$n.log" || true)"
+  echo "  worker $n: ${reused:-no lease}; recorded $recorded, lost the race for $lost"
+done
+echo "two-nodes: forgetlab usage, through server B:"
+FORGETLAB_URL="${url[b]}" FORGETLAB_API_KEY="$key" dotnet "src/ForgetLab.Cli/bin/$config/net10.0/forgetlab.dll" usage | sed 's/^/  /'
 echo "two-nodes: done; stopping everything"
