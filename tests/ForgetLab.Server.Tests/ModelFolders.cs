@@ -31,7 +31,8 @@ internal static class ModelFolders
         JsonSerializer.Serialize(Enumerable.Range(0, tokens).ToDictionary(i => $"w{i}", i => i));
 
     /// <summary>A zip of the given files (null content leaves the file out), under <paramref name="folder"/> when given.</summary>
-    public static byte[] Zip(string? config = null, byte[]? weights = null, string? vocab = null, string? folder = null, bool complete = true)
+    public static byte[] Zip(string? config = null, byte[]? weights = null, string? vocab = null, string? folder = null, bool complete = true,
+        System.IO.Compression.CompressionLevel level = System.IO.Compression.CompressionLevel.Optimal)
     {
         config ??= complete ? Config() : null;
         weights ??= complete ? Safetensors() : null;
@@ -42,7 +43,7 @@ internal static class ModelFolders
             void Add(string name, byte[]? content)
             {
                 if (content is null) return;
-                using var entry = zip.CreateEntry(folder is null ? name : $"{folder}/{name}").Open();
+                using var entry = zip.CreateEntry(folder is null ? name : $"{folder}/{name}", level).Open();
                 entry.Write(content);
             }
             Add("config.json", config is null ? null : Encoding.UTF8.GetBytes(config));

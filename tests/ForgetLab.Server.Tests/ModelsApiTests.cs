@@ -34,7 +34,7 @@ public sealed class ModelsApiTests(PlatformFixture platform)
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (listStatus, getStatus));
         Assert.Equal(["tiny-base"], list!.AsArray().Select(m => (string)m!["name"]!));
         Assert.Equal(model!.ToJsonString(), got!.ToJsonString());
-        Assert.Equal($"checkpoints/{tenant}/models/tiny-base/", (string)model["blobPrefix"]!);
+        Assert.Matches($"^checkpoints/{tenant}/models/tiny-base/[0-9a-f]{{16}}/$", (string)model["blobPrefix"]!);
         Assert.Equal(ModelFolders.Vocab * ModelFolders.Embd, (long)model["architecture"]!["parameters"]!);
         Assert.Equal(["config.json", "model.safetensors", "vocab.json"], model["files"]!.AsArray().Select(f => (string)f!["name"]!));
         Assert.All(model["files"]!.AsArray(), f => Assert.Equal(64, ((string)f!["sha256"]!).Length));
@@ -51,6 +51,22 @@ public sealed class ModelsApiTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal(("form-made", "upload"), ((string)model!["name"]!, (string)model["source"]!));
+    }
+
+    [Fact]
+    public async Task AModelLargerThanKestrelsDefaultRequestLimitUploads()
+    {
+        var (_, key) = await platform.NewTenant("large");
+        using var client = platform.Server.Client(key);
+        const int vocab = 40_000, embd = 256; // 41 MB of float32, stored uncompressed: over the 30 MB default
+        var zip = ModelFolders.Zip(config: ModelFolders.Config(vocab, embd), weights: ModelFolders.Safetensors(vocab, embd),
+            level: System.IO.Compression.CompressionLevel.NoCompression);
+
+        var (status, model) = await Upload(client, "large", zip).Json();
+
+        Assert.True(zip.Length > 30_000_000);
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal((long)vocab * embd, (long)model!["architecture"]!["parameters"]!);
     }
 
     public static TheoryData<string, string, string> BrokenFolders => new()

@@ -5,7 +5,7 @@ namespace ForgetLab.Contracts.Models;
 /// <summary>
 /// A base model in a tenant's registry: a Hugging Face-layout folder (config.json,
 /// model.safetensors, vocab.json) kept in Blob storage under <see cref="BlobPrefix"/>
-/// (<c>checkpoints/{tenant}/models/{name}/</c>). <see cref="Source"/> is "upload", or
+/// (<c>checkpoints/{tenant}/models/{name}/{files hash}/</c>). <see cref="Source"/> is "upload", or
 /// "experiment:{id}" for the base of one of the tenant's experiments.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.ModelRecord")]

@@ -104,7 +104,9 @@ public static class ModelsApi
                 ? TypedResults.Created($"{ApiConventions.Prefix}/models/{name}", existing)
                 : ReplyResults.Problem(StatusCodes.Status409Conflict, "Conflict", $"model '{name}' is registered with other files; register these under a new name");
         }
-        var location = await store.Save(caller.TenantId, name, files, cancel);
+        var filesHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", hashed.Select(f => $"{f.Name} {f.Sha256}")))))[..16];
+        var location = await store.Save(caller.TenantId, name, filesHash, files, cancel);
         var reply = await registry.Register(caller, new ModelRecord(name, architecture!, hashed, location, source, DateTimeOffset.UtcNow));
         if (reply.Status != ReplyStatus.Ok) return reply.Failure();
         return TypedResults.Created($"{ApiConventions.Prefix}/models/{name}", reply.Value!);

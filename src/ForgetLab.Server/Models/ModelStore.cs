@@ -6,21 +6,22 @@ using ForgetLab.Contracts.Common;
 namespace ForgetLab.Server.Models;
 
 /// <summary>
-/// Registered models' files in Blob storage: <c>{tenant}/models/{name}/</c> in the checkpoints
-/// container. An experiment's base, which the first worker to prepare it stores under
+/// Registered models' files in Blob storage: <c>{tenant}/models/{name}/{files hash}/</c> in the
+/// checkpoints container. The hash folder keeps two uploads racing for a new name from writing over
+/// each other's files: the registry keeps one, and the other's files are never read. An experiment's base, which the first worker to prepare it stores under
 /// <c>{tenant}/{experiment}/base/</c>, is copied there when it is registered as a model.
 /// </summary>
 public sealed class ModelStore(BlobContainerClient container)
 {
-    public static string ModelPrefix(string tenant, string name) => $"{tenant}/models/{name}/";
+    public static string ModelPrefix(string tenant, string name, string filesHash) => $"{tenant}/models/{name}/{filesHash}/";
 
     public static string ExperimentBasePrefix(string tenant, string experiment) => $"{tenant}/{experiment}/base/";
 
     /// <summary>Stores the files (the vocabulary last) and answers the folder's location, <c>{container}/{prefix}</c>.</summary>
-    public async Task<string> Save(string tenant, string name, IReadOnlyDictionary<string, byte[]> files, CancellationToken cancel)
+    public async Task<string> Save(string tenant, string name, string filesHash, IReadOnlyDictionary<string, byte[]> files, CancellationToken cancel)
     {
         await container.CreateIfNotExistsAsync(cancellationToken: cancel);
-        var prefix = ModelPrefix(tenant, name);
+        var prefix = ModelPrefix(tenant, name, filesHash);
         foreach (var file in ModelFolderCheck.Files)
             await container.GetBlobClient(prefix + file).UploadAsync(BinaryData.FromBytes(files[file]), overwrite: true, cancel);
         return $"{container.Name}/{prefix}";
