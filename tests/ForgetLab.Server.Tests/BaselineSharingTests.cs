@@ -17,7 +17,7 @@ public sealed class BaselineSharingTests(PlatformFixture platform)
         await using var server = await ServerInstance.StartAsync(storage, cluster, PlatformFixture.AdminKey);
         var world = WorkerTests.SmallWorld();
         var (_, firstKey) = await PlatformFixture.NewTenant(server, "first");
-        var (_, secondKey) = await PlatformFixture.NewTenant(server, "second");
+        var (secondTenant, secondKey) = await PlatformFixture.NewTenant(server, "second");
         using var first = server.Client(firstKey);
         using var second = server.Client(secondKey);
         var run = WorkerTests.RunName(3);
@@ -72,6 +72,8 @@ public sealed class BaselineSharingTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, ownStatus);
         Assert.False((bool)own!["shared"]!);
         Assert.NotEqual((string)firstTable["modelHash"]!, (string)own["modelHash"]!);
+        var ownReport = (await second.Get("api/v1/experiments/base-c/report").Json()).Body!;
+        Assert.Equal($"{secondTenant}/mine", (string)ownReport["base"]!["model_hash"]!); // how the board groups it: never with another tenant's "mine"
         // Same weights as base-b's base, so the same scores, evaluated once more under the tenant's own key.
         Assert.Equal(secondTable["suites"]!.AsArray().Select(e => (double)e!["score"]!), own["suites"]!.AsArray().Select(e => (double)e!["score"]!));
     }
