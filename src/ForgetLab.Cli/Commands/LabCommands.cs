@@ -19,6 +19,8 @@ internal static class LabCommands
         run.SetAction(parse => Exit.Guard(() =>
         {
             var spec = SpecLoader.LoadFile(parse.GetValue(runSpec)!);
+            if (spec.Base.ModelRef is { } modelRef)
+                throw new SpecUsageException($"{parse.GetValue(runSpec)}: base.model_ref '{modelRef}' names a model of the platform's registry; submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)");
             var output = parse.GetValue(outDir) ?? Path.Combine("out", spec.Name);
             var result = LabProgressDisplay.Run(progress =>
                 new LabRunner(new LabRunnerOptions { Threads = parse.GetValue(threads), Progress = progress }).Run(spec, output));
@@ -33,7 +35,8 @@ internal static class LabCommands
         pretrain.SetAction(parse => Exit.Guard(() =>
         {
             var spec = SpecLoader.LoadFile(parse.GetValue(pretrainSpec)!);
-            if (!spec.Base.IsPretrained) throw new SpecUsageException($"{parse.GetValue(pretrainSpec)}: base.path is set; there is nothing to pre-train");
+            if (!spec.Base.IsPretrained)
+                throw new SpecUsageException($"{parse.GetValue(pretrainSpec)}: base.{(spec.Base.ModelRef is null ? "path" : "model_ref")} is set; there is nothing to pre-train");
             if (parse.GetValue(threads) is { } t) TorchSharp.torch.set_num_threads(t);
             var options = new LabRunnerOptions();
             var world = BuiltInWorld.Load(new WorldCorpusOptions(Seed: spec.Seed));
