@@ -21,6 +21,7 @@ public static class Program
         builder.AddForgetLabApi();
         builder.AddForgetLabReports();
         builder.AddForgetLabMetrics();
+        builder.AddForgetLabModels();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -32,6 +33,8 @@ public static class Program
         app.MapExperimentsApi();
         app.MapRunsApi();
         app.MapReportsApi();
+        app.MapBaselinesApi();
+        app.MapModelsApi();
         app.MapCheckpointsApi();
         app.MapCompareApi();
         app.MapBoardApi();

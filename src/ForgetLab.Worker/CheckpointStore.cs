@@ -52,6 +52,19 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
         UploadFile(Prefix(runKey, step) + ItemResultsFile.FileName, Path.Combine(folder, ItemResultsFile.FileName), cancel);
 
     /// <summary>
+    /// Stores the experiment's base model once under <c>{tenant}/{experiment}/base/</c> (the vocabulary
+    /// last, so its presence says the folder is whole), so the tenant can register it as a model.
+    /// </summary>
+    public async Task UploadBaseOnce(string experimentKey, string baseFolder, CancellationToken cancel)
+    {
+        var prefix = $"{experimentKey}/base/";
+        if (await container.GetBlobClient(prefix + "vocab.json").ExistsAsync(cancel)) return;
+        foreach (var file in new[] { Lab.Model.ModelFolder.ConfigFile, Lab.Model.ModelFolder.WeightsFile, "vocab.json" })
+            await UploadFile(prefix + file, Path.Combine(baseFolder, file), cancel);
+        logger.LogInformation("Stored the base of {Experiment} from {Folder}", experimentKey, baseFolder);
+    }
+
+    /// <summary>
     /// Downloads the checkpoint to resume from into <paramref name="downloadRoot"/> and verifies it: the one the
     /// lease names when intact, else the newest intact earlier one. Null: start from scratch.
     /// </summary>

@@ -7,7 +7,8 @@ namespace ForgetLab.Worker;
 /// <summary>
 /// One job as a child process, <c>dotnet forgetlab.dll lab job …</c>, so a native crash or an
 /// out-of-memory kill ends the job and not the worker. Its stdout lines that are <see cref="JobEvent"/>s
-/// come out of <see cref="Events"/>; everything else (stderr, noise) goes to the job's log file.
+/// come out of <see cref="Events"/>; everything else (stderr, noise) goes to the job's log file. Its
+/// stdin carries the worker's answers to the events that ask (<see cref="Answer"/>).
 /// </summary>
 public sealed class JobProcess : IAsyncDisposable
 {
@@ -51,7 +52,7 @@ public sealed class JobProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(cliDll);
@@ -60,6 +61,13 @@ public sealed class JobProcess : IAsyncDisposable
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         return new JobProcess(process, log);
+    }
+
+    /// <summary>Answers a question the job asked with an event (one line on its stdin).</summary>
+    public async Task Answer(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
     }
 
     /// <summary>Waits for the process and its output to end; answers its exit code.</summary>

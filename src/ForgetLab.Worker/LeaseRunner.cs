@@ -19,7 +19,9 @@ public sealed class LeaseRunner(
     private readonly IRunGrain _run = grains.GetGrain<IRunGrain>(grant.RunKey);
     private readonly CancellationTokenSource _lost = new();
     private readonly string _deviceKind = grant.DeviceIds.Any(d => d.StartsWith("cuda:", StringComparison.Ordinal)) ? "cuda" : "cpu";
+    private readonly BaselineShare _baselines = new(grant, grains, store, logger);
     private JobProcess? _job;
+    private string? _directory;
     private long _lastProgressStep;
     private DateTimeOffset _lastProgressAt = DateTimeOffset.MinValue;
 
@@ -41,16 +43,18 @@ public sealed class LeaseRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _lost.Token);
         var cancel = linked.Token;
         var dir = Path.Combine(workDirectory, string.Concat(grant.LeaseId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')));
+        _directory = dir;
         try
         {
             Directory.CreateDirectory(dir);
             var spec = Path.Combine(dir, "spec.yaml");
             await File.WriteAllTextAsync(spec, grant.Work.SpecText, cancel);
             var resume = await store.DownloadResumable(grant.RunKey, grant.Work.ResumeFrom, Path.Combine(dir, "resume"), cancel);
+            var model = await new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, cancel);
 
             if (await Report(r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
-            var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out") };
+            var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out"), "--baseline-exchange" };
             if (resume is not null)
             {
                 args.AddRange(["--resume", resume]);
@@ -59,6 +63,7 @@ public sealed class LeaseRunner(
                     args.Add("--evaluate-resumed");
             }
             if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
+            if (model is not null) args.AddRange(["--model-dir", model]);
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
             if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);
@@ -109,7 +114,7 @@ public sealed class LeaseRunner(
             try
             {
                 // The job's log and spec stay; its outputs are in Blob storage.
-                foreach (var sub in new[] { "out", "resume" })
+                foreach (var sub in new[] { "out", "resume", "baselines" })
                     if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
             }
             catch (IOException)
@@ -143,6 +148,31 @@ public sealed class LeaseRunner(
                 await store.UploadItems(grant.RunKey, step, folder, cancel);
                 var scores = (e.Scores ?? []).Select(s => new SuiteScore(s.Suite, s.Score)).ToImmutableArray();
                 return await Report(r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel);
+
+            case JobEvent.Kinds.BaselineLookup:
+                // The job waits for this answer; a failed look-up answers "none", so the job evaluates the base itself.
+                string? recorded = null;
+                try
+                {
+                    recorded = await _baselines.Lookup(e, _directory!, cancel);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogWarning(error, "Lease {Lease}: could not look up the platform's baseline; the job evaluates the base", grant.LeaseId);
+                }
+                await _job!.Answer(recorded ?? "");
+                return true;
+
+            case JobEvent.Kinds.BaselineReady:
+                try
+                {
+                    await _baselines.Ready(e, cancel);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogWarning(error, "Lease {Lease}: could not record the baseline of {Suite}; the run goes on", grant.LeaseId, e.BaselineSuites?.FirstOrDefault()?.Suite);
+                }
+                return true;
 
             case JobEvent.Kinds.Finished:
                 if (e.Folder is { } runFolder && File.Exists(Path.Combine(runFolder, RecipeJob.RunReportFile)))

@@ -36,6 +36,21 @@ public class BadSpecTests
     }
 
     [Fact]
+    public void ASpecNamingARegisteredModelIsForThePlatformAndTheLabSaysSoWithCode2()
+    {
+        var dir = CliProcess.TempDirectory();
+        var start = Valid.IndexOf("base:", StringComparison.Ordinal);
+        var end = Valid.IndexOf("target:", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(dir, "spec.yaml"), Valid[..start] + "base:\n  model_ref: mine\n" + Valid[end..]);
+
+        var result = CliProcess.Run(dir, "lab", "run", "spec.yaml", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("base.model_ref 'mine' names a model of the platform's registry; submit the spec with `forgetlab submit`", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
     public void AMissingSpecFileExitsWithCode2()
     {
         var dir = CliProcess.TempDirectory();

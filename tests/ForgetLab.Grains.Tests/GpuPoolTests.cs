@@ -1,5 +1,6 @@
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Contracts.Tenants;
 using ForgetLab.Grains.Common;
 
 namespace ForgetLab.Grains.Tests;
@@ -68,6 +69,27 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         Assert.Empty(await scenario.Pool.RequestLeases(worker));
         var account = (await scenario.Pool.GetSnapshot()).Tenants.Single(t => t.TenantId == frugal);
         Assert.Equal(200.0 / 3600, account.DeviceHoursUsed, 1e-9);
+    }
+
+    [Fact]
+    public async Task ATenantSeesItsDevicesAndDeviceHoursAgainstItsQuotaAndNoOtherTenantSeesThem()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var team = await scenario.Tenant("usage", weight: 1, maxDevices: 2, deviceHours: 10);
+        await scenario.Submit(team, "usage", runs: 3);
+        var worker = await scenario.Worker("gpu-u", gpus: 4);
+        var tenant = cluster.Client.GetGrain<ITenantGrain>(team);
+
+        var leases = await scenario.Pool.RequestLeases(worker);
+        cluster.Clock.Advance(TimeSpan.FromMinutes(1)); // inside the lease's TTL: both still held
+        var usage = (await tenant.GetUsage(Callers.Viewer(team))).Value!;
+
+        Assert.Equal(2, leases.Length);
+        Assert.Equal((team, 2, 2, 1), (usage.TenantId, usage.DevicesInUse, usage.MaxConcurrentDevices, usage.RunsQueued));
+        Assert.Equal(2.0 / 60, usage.DeviceHoursUsed, 1e-9); // two devices for a minute, leases running
+        Assert.Equal(10, usage.DeviceHoursBudget);
+        Assert.Equal(ReplyStatus.NotFound, (await tenant.GetUsage(Callers.Admin(Callers.NewTenant("nosy")))).Status);
+        Assert.Equal(ReplyStatus.Ok, (await tenant.GetUsage(Callers.Platform)).Status);
     }
 
     [Fact]

@@ -27,7 +27,10 @@ public sealed class IsolationTests(PlatformFixture platform)
         { "POST", $"api/v1/experiments/{Experiment}/cancel" },
         { "POST", $"api/v1/experiments/{Experiment}/publish" },
         { "POST", $"api/v1/experiments/{Experiment}/unpublish" },
+        { "GET", $"api/v1/experiments/{Experiment}/baseline" },
+        { "GET", "api/v1/models/secret-model" },
         { "GET", "api/v1/tenants/{owner}" },
+        { "GET", "api/v1/tenants/{owner}/usage" },
         { "POST", "api/v1/tenants/{owner}/keys" },
         { "DELETE", "api/v1/tenants/{owner}/keys/{keyId}" },
     };
@@ -68,6 +71,24 @@ public sealed class IsolationTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, submitted.Status);
         Assert.Equal(other, (string)submitted.Body!["tenantId"]!);
         await AssertUntouched(ownerKey, owner);
+    }
+
+    [Fact]
+    public async Task UsageIsTheCallersOwnTenantsQuotaAndNothingElse()
+    {
+        var (owner, ownerKey, _) = await OwnerWithExperiment();
+        using var client = platform.Server.Client(ownerKey);
+
+        var (status, usage) = await client.Get("api/v1/usage").Json();
+        var (byIdStatus, byId) = await client.Get($"api/v1/tenants/{owner}/usage").Json();
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (status, byIdStatus));
+        Assert.Equal(owner, (string)usage!["tenantId"]!);
+        Assert.Equal(2, (int)usage["maxConcurrentDevices"]!); // as PlatformFixture.NewTenant configures it
+        Assert.Equal(0, (int)usage["devicesInUse"]!); // no worker serves this fixture's server
+        Assert.Equal(Specs.RunNames.Length, (int)usage["runsQueued"]!);
+        Assert.Null(usage["deviceHoursBudget"]);
+        Assert.Equal(usage.ToJsonString(), byId!.ToJsonString());
     }
 
     [Fact]
@@ -134,6 +155,8 @@ public sealed class IsolationTests(PlatformFixture platform)
         var (owner, key) = await platform.NewTenant("owner", "TenantAdmin");
         using var client = platform.Server.Client(key);
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid(Experiment))).StatusCode);
+        var model = await client.PostAsync("api/v1/models?name=secret-model", ModelFolders.ZipContent(ModelFolders.Zip()), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, model.StatusCode);
         return (owner, key, key.Split('_')[2]);
     }
 

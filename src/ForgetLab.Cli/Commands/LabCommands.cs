@@ -19,6 +19,8 @@ internal static class LabCommands
         run.SetAction(parse => Exit.Guard(() =>
         {
             var spec = SpecLoader.LoadFile(parse.GetValue(runSpec)!);
+            if (spec.Base.ModelRef is { } modelRef)
+                throw new SpecUsageException($"{parse.GetValue(runSpec)}: base.model_ref '{modelRef}' names a model of the platform's registry; submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)");
             var output = parse.GetValue(outDir) ?? Path.Combine("out", spec.Name);
             var result = LabProgressDisplay.Run(progress =>
                 new LabRunner(new LabRunnerOptions { Threads = parse.GetValue(threads), Progress = progress }).Run(spec, output));
@@ -33,7 +35,8 @@ internal static class LabCommands
         pretrain.SetAction(parse => Exit.Guard(() =>
         {
             var spec = SpecLoader.LoadFile(parse.GetValue(pretrainSpec)!);
-            if (!spec.Base.IsPretrained) throw new SpecUsageException($"{parse.GetValue(pretrainSpec)}: base.path is set; there is nothing to pre-train");
+            if (!spec.Base.IsPretrained)
+                throw new SpecUsageException($"{parse.GetValue(pretrainSpec)}: base.{(spec.Base.ModelRef is null ? "path" : "model_ref")} is set; there is nothing to pre-train");
             if (parse.GetValue(threads) is { } t) TorchSharp.torch.set_num_threads(t);
             var options = new LabRunnerOptions();
             var world = BuiltInWorld.Load(new WorldCorpusOptions(Seed: spec.Seed));
@@ -59,8 +62,10 @@ internal static class LabCommands
         var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
         var evaluateResumed = new Option<bool>("--evaluate-resumed") { Description = "score the --resume checkpoint before training on (it was saved but never evaluated)" };
         var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
+        var modelDir = new Option<string?>("--model-dir") { Description = "the folder of the registered model the spec's base.model_ref names (the worker downloads it)" };
+        var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, worldData, threads };
+            { spec, runName, outDir, resume, evaluateResumed, worldData, threads, exchange, modelDir };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -80,7 +85,11 @@ internal static class LabCommands
             try
             {
                 var data = parse.GetValue(worldData) ?? (Environment.GetEnvironmentVariable("FORGETLAB_WORLD_DATA") is { Length: > 0 } d ? d : null);
-                var options = new LabRunnerOptions { Threads = parse.GetValue(threads), WorldDataDirectory = data };
+                var options = new LabRunnerOptions
+                {
+                    Threads = parse.GetValue(threads), WorldDataDirectory = data, ModelDirectory = parse.GetValue(modelDir),
+                    Baselines = parse.GetValue(exchange) ? new JobBaselineExchange(Emit, Console.In) : null,
+                };
                 var labSpec = SpecLoader.LoadFile(parse.GetValue(spec)!);
                 new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed));
                 return 0;

@@ -3,12 +3,13 @@ using System.Net;
 using ForgetLab.Cli.Platform;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Contracts.Tenants;
 using Spectre.Console;
 
 namespace ForgetLab.Cli.Commands;
 
 /// <summary>
-/// Client commands of the platform's REST API (<c>submit</c>, <c>runs</c>, <c>watch</c>, <c>cancel</c>),
+/// Client commands of the platform's REST API (<c>submit</c>, <c>runs</c>, <c>watch</c>, <c>cancel</c>, <c>usage</c>, …),
 /// configured by FORGETLAB_URL and FORGETLAB_API_KEY.
 /// </summary>
 internal static class PlatformCommands
@@ -103,7 +104,10 @@ internal static class PlatformCommands
             CompareTable.Write(json, Console.Out);
         }));
 
-        return [submit, runs, watch, cancel, report, compare];
+        var usage = new Command("usage", "your tenant's use of the pool against its quota: devices now, device-hours spent");
+        usage.SetAction(parse => Guard(async client => UsageTable.Write(await client.Get<TenantUsage>("usage"), Console.Out)));
+
+        return [submit, runs, watch, cancel, report, compare, usage, ModelCommands.Create(Guard)];
     }
 
     private static bool IsEnded(RunState state) => state is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.StoppedEarly;
@@ -127,7 +131,7 @@ internal static class PlatformCommands
     }
 
     /// <summary>Exit codes as for the lab: 2 for bad input (a 400, a missing file, no key), 1 for anything else.</summary>
-    private static int Guard(Func<PlatformClient, Task> action)
+    internal static int Guard(Func<PlatformClient, Task> action)
     {
         try
         {

@@ -49,6 +49,13 @@ internal sealed class PlatformClient(HttpClient http)
     public Task<T> PostYaml<T>(string path, string yaml) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(yaml, Encoding.UTF8, "text/yaml") });
 
+    public Task<T> PostZip<T>(string path, byte[] zip)
+    {
+        var content = new ByteArrayContent(zip);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        return Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+    }
+
     private async Task<T> Send<T>(HttpRequestMessage request)
     {
         using var response = await http.SendAsync(request);
@@ -57,7 +64,7 @@ internal sealed class PlatformClient(HttpClient http)
         throw new PlatformException(response.StatusCode, await Describe(response));
     }
 
-    /// <summary>ProblemDetails as a user reads it: the title/detail, then one line per field error ("line N path: message").</summary>
+    /// <summary>ProblemDetails as a user reads it: the title/detail, then one line per field error ("line N path: message", or "path: message" when no line applies).</summary>
     private static async Task<string> Describe(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
@@ -68,7 +75,9 @@ internal sealed class PlatformClient(HttpClient http)
             var lines = new List<string> { $"{(int)response.StatusCode} {Str(root, "title") ?? response.ReasonPhrase}: {Str(root, "detail")}".TrimEnd(' ', ':') };
             if (root.TryGetProperty("fieldErrors", out var fields) && fields.ValueKind == JsonValueKind.Array)
                 foreach (var f in fields.EnumerateArray())
-                    lines.Add($"  line {f.GetProperty("line")} {Str(f, "path")}: {Str(f, "message")}");
+                    lines.Add(f.GetProperty("line").GetInt32() > 0
+                        ? $"  line {f.GetProperty("line")} {Str(f, "path")}: {Str(f, "message")}"
+                        : $"  {Str(f, "path")}: {Str(f, "message")}"); // not from a spec line (a model file, a query field)
             return string.Join(Environment.NewLine, lines);
         }
         catch (JsonException)

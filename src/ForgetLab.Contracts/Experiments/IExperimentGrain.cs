@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Common;
 
 namespace ForgetLab.Contracts.Experiments;
@@ -24,6 +25,18 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Cancels every run that has not ended and takes queued ones off the pool's queue.</summary>
     [Alias("Cancel")]
     Task<Reply<ExperimentView>> Cancel(Caller caller, string reason);
+
+    /// <summary>
+    /// Notes the baseline grain key ("_shared/{hash}" or "{tenant}/{hash}") its runs' base model is
+    /// under, as the first worker to prepare the base reports it; later notes are ignored.
+    /// Platform-internal (workers).
+    /// </summary>
+    [Alias("NoteBaseline")]
+    Task NoteBaseline(string baselineKey);
+
+    /// <summary>The base model's baseline table the experiment's runs are compared against; not found until a worker has noted it.</summary>
+    [Alias("GetBaseline")]
+    Task<Reply<BaselineView>> GetBaseline(Caller caller);
 
     /// <summary>Shows (or hides) the experiment's reports on the cross-tenant board.</summary>
     [Alias("SetPublished")]

@@ -43,6 +43,10 @@ public interface IGpuPoolGrain : IGrainWithStringKey
     [Alias("SweepExpiredLeases")]
     Task<ImmutableArray<string>> SweepExpiredLeases();
 
+    /// <summary>One tenant's standing (what <see cref="GetSnapshot"/> lists), for its usage view; weight 1 and no limits when never set.</summary>
+    [Alias("GetTenantAllocation")]
+    Task<TenantAllocation> GetTenantAllocation(string tenantId);
+
     [Alias("GetSnapshot")]
     Task<PoolSnapshot> GetSnapshot();
 }

@@ -13,6 +13,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<Reply<TenantView>> Get(Caller caller);
 
+    /// <summary>Devices and device-hours in use against the tenant's quota, from the pool. Any role of the tenant.</summary>
+    [Alias("GetUsage")]
+    Task<Reply<TenantUsage>> GetUsage(Caller caller);
+
     /// <summary>Adds a member or changes their role. Tenant admins.</summary>
     [Alias("SetMember")]
     Task<Reply<TenantView>> SetMember(Caller caller, TenantMember member);

@@ -3,7 +3,8 @@ namespace ForgetLab.Core.Specs;
 /// <summary>
 /// The model that is fine-tuned: either pre-trained here on a built-in <see cref="World"/> (with
 /// <see cref="Model"/> and <see cref="Pretrain"/>, cached by <see cref="SpecHash"/>), or loaded
-/// from a Hugging Face-layout folder at <see cref="Path"/>. Exactly one of the two is set.
+/// from a Hugging Face-layout folder at <see cref="Path"/>, or a model of the tenant's registry on
+/// the platform (<see cref="ModelRef"/>). Exactly one of the three is set.
 /// </summary>
 public sealed record BaseModelSpec
 {
@@ -18,6 +19,12 @@ public sealed record BaseModelSpec
     /// <summary>Full path of a folder with config.json (and weights, tokenizer); null for a world base.</summary>
     public string? Path { get; init; }
 
+    /// <summary>
+    /// Name of a model in the submitting tenant's registry (<c>/api/v1/models</c>): the platform
+    /// checks it exists and its worker downloads it for the job. Null for a world or folder base.
+    /// </summary>
+    public string? ModelRef { get; init; }
+
     /// <summary>Architecture of a world base; ignored for a <see cref="Path"/> base (config.json rules).</summary>
     public ModelConfigSpec Model { get; init; } = new();
 
@@ -25,5 +32,5 @@ public sealed record BaseModelSpec
     public PretrainSpec Pretrain { get; init; } = new();
 
     /// <summary>True when the base is pre-trained here (and so cached by spec hash).</summary>
-    public bool IsPretrained => Path is null;
+    public bool IsPretrained => Path is null && ModelRef is null;
 }

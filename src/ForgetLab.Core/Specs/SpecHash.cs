@@ -26,7 +26,12 @@ public static class SpecHash
         {
             json.WriteStartObject();
             json.WriteNumber("v", Version);
-            if (baseModel.Path is { } path)
+            if (baseModel.ModelRef is { } modelRef)
+            {
+                // A registered model is not trained here; the registry's name is its identity within the tenant.
+                json.WriteString("model_ref", modelRef);
+            }
+            else if (baseModel.Path is { } path)
             {
                 // A loaded base is not trained here; its folder is its identity.
                 json.WriteString("path", path);

@@ -14,7 +14,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private const int MaxBatch = 4096;
 
     private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "eval"];
-    private static readonly string[] BaseFields = ["world", "path", "model", "pretrain"];
+    private static readonly string[] BaseFields = ["world", "path", "model_ref", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_embd", "n_ctx", "dropout"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
@@ -100,6 +100,14 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     {
         var before = errors.Count;
         b.AllowOnly(BaseFields);
+        if (b.Has("model_ref"))
+        {
+            foreach (var other in new[] { "world", "path", "model", "pretrain" }.Where(b.Has))
+                b.Error(other, "cannot be combined with 'model_ref' (a registered model brings its own config.json)");
+            var modelRef = Name(b, "model_ref");
+            return errors.Count > before || modelRef is null ? null : new BaseModelSpec { World = null, ModelRef = modelRef };
+        }
+
         if (b.Has("path"))
         {
             foreach (var other in new[] { "world", "model", "pretrain" }.Where(b.Has))
@@ -110,7 +118,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
 
         if (!b.Has("world"))
         {
-            errors.Add(b.Line, b.PathOf("world"), "required field is missing (or give 'path' to a model folder)");
+            errors.Add(b.Line, b.PathOf("world"), "required field is missing (or give 'path' to a model folder, or 'model_ref' to a registered model)");
             return null;
         }
 
@@ -504,8 +512,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private void CheckOptimizerState(LabSpec lab, YamlFields spec)
     {
         if (lab.Train.OptimizerState != OptimizerState.Pretrain || spec.Mapping("train") is not { } train) return;
-        if (lab.Base.Path is not null)
-            train.Error("optimizer_state", "'pretrain' needs a base pre-trained here (base.world); a loaded base folder has no optimizer state");
+        if (!lab.Base.IsPretrained)
+            train.Error("optimizer_state", "'pretrain' needs a base pre-trained here (base.world); a loaded or registered base has no optimizer state");
         else if (lab.Grid.Methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Type != MethodType.Full) is { m: not null } other)
             train.Error("optimizer_state",
                 $"'pretrain' applies only to full fine-tuning (the moments belong to every base weight); grid.method[{other.i}] is {SpecNames.Of(other.m.Type)}");
@@ -514,7 +522,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     /// <summary>Frozen-layer indices must name blocks the built base has (a loaded base is checked when it loads).</summary>
     private void CheckFreezeLayers(LabSpec lab, YamlFields spec, List<int> methodLines)
     {
-        if (lab.Base.Path is not null) return;
+        if (!lab.Base.IsPretrained) return;
         var layers = lab.Base.Model.NLayer;
         for (var i = 0; i < lab.Grid.Methods.Count; i++)
             if (lab.Grid.Methods[i].Freeze is { } freeze && freeze.TrainableLayers.FirstOrDefault(l => l >= layers, -1) is var bad and >= 0)

@@ -12,6 +12,12 @@ public static partial class GrainKeys
     /// <summary>The single key of the GPU pool grain.</summary>
     public const string Pool = "pool";
 
+    /// <summary>Scope of what every tenant shares (baselines of the built-in world's bases); no tenant id can be it.</summary>
+    public const string SharedScope = "_shared";
+
+    /// <summary>A base model's baseline: "_shared/{hash}", or "{tenant}/{hash}" for a tenant's own model.</summary>
+    public static string Baseline(string? tenantId, string modelHash) => $"{tenantId ?? SharedScope}/{modelHash}";
+
     public static string Experiment(string tenantId, string experimentId) => $"{tenantId}/{experimentId}";
 
     public static string Run(string tenantId, string experimentId, string runId) => $"{tenantId}/{experimentId}/{runId}";

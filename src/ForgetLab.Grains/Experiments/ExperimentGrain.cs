@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Board;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Scheduling;
@@ -54,6 +56,8 @@ public sealed class ExperimentGrain(
 
         var (spec, errors) = Parse(submission);
         if (spec is null) return Replies.Invalid<ExperimentView>(errors);
+        if (spec.Base.ModelRef is { } modelRef && await GrainFactory.GetGrain<IModelRegistryGrain>(TenantId).Find(modelRef) is null)
+            return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
 
         IReadOnlyList<RunRecipe> recipes;
         try
@@ -105,6 +109,23 @@ public sealed class ExperimentGrain(
         await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
             .Dequeue([.. Current.RunIds.Select(id => GrainKeys.Run(TenantId, ExperimentId, id))]);
         return Replies.Ok(View());
+    }
+
+    public async Task NoteBaseline(string baselineKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(baselineKey);
+        var scope = GrainKeys.TenantOf(baselineKey);
+        if (scope != GrainKeys.SharedScope && scope != TenantId)
+            throw new ArgumentException($"baseline '{baselineKey}' is neither shared nor tenant '{TenantId}'s", nameof(baselineKey));
+        if (Exists && Current.BaselineKey is null) await Save(Current with { BaselineKey = baselineKey });
+    }
+
+    public async Task<Reply<BaselineView>> GetBaseline(Caller caller)
+    {
+        if (!Visible(caller)) return Replies.As<BaselineView, ExperimentView>(NotFound());
+        if (Current.BaselineKey is not { } key)
+            return Replies.NotFound<BaselineView>($"baseline of experiment '{ExperimentId}' (no run has prepared its base yet)");
+        return await GrainFactory.GetGrain<IBaselineGrain>(key).View(caller);
     }
 
     public async Task<Reply<ExperimentView>> SetPublished(Caller caller, bool published)

@@ -21,4 +21,7 @@ public sealed record ExperimentGrainState
     [Id(5)] public bool Cancelled { get; init; }
 
     [Id(6)] public bool Published { get; init; }
+
+    /// <summary>Key of the baseline grain of the runs' base model, once a worker has prepared it.</summary>
+    [Id(7)] public string? BaselineKey { get; init; }
 }

@@ -158,6 +158,8 @@ public sealed class GpuPoolGrain(
         return requeued.ToImmutable();
     }
 
+    public Task<TenantAllocation> GetTenantAllocation(string tenantId) => Task.FromResult(Allocation(tenantId, clock.UtcNow));
+
     public Task<PoolSnapshot> GetSnapshot()
     {
         var now = clock.UtcNow;
@@ -166,15 +168,7 @@ public sealed class GpuPoolGrain(
             .Concat(Current.Leases.Select(l => l.Entry.TenantId))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
-        var tenants = tenantIds.Select(id =>
-        {
-            var account = Account(id);
-            return new TenantAllocation(
-                id, account.Weight, account.MaxConcurrentDevices, account.DeviceHoursBudget,
-                Current.Leases.Where(l => l.Entry.TenantId == id).Sum(l => l.DeviceIds.Length),
-                DeviceHoursUsed(account, now),
-                Current.Queue.Count(e => e.TenantId == id));
-        });
+        var tenants = tenantIds.Select(id => Allocation(id, now));
         var leases = Current.Leases
             .OrderBy(l => l.LeaseId, StringComparer.Ordinal)
             .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt));
@@ -290,6 +284,16 @@ public sealed class GpuPoolGrain(
 
     private TenantAccount Account(string tenantId) =>
         Current.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
+
+    private TenantAllocation Allocation(string tenantId, DateTimeOffset now)
+    {
+        var account = Account(tenantId);
+        return new TenantAllocation(
+            tenantId, account.Weight, account.MaxConcurrentDevices, account.DeviceHoursBudget,
+            Current.Leases.Where(l => l.Entry.TenantId == tenantId).Sum(l => l.DeviceIds.Length),
+            DeviceHoursUsed(account, now),
+            Current.Queue.Count(e => e.TenantId == tenantId));
+    }
 
     /// <summary>Hours of ended leases plus those of live leases so far.</summary>
     private double DeviceHoursUsed(TenantAccount account, DateTimeOffset now) =>

@@ -42,6 +42,14 @@ public sealed class TenantGrain(
     public Task<Reply<TenantView>> Get(Caller caller) =>
         Task.FromResult(Visible(caller) ? Replies.Ok(View(caller)) : NotFound());
 
+    public async Task<Reply<TenantUsage>> GetUsage(Caller caller)
+    {
+        if (!Visible(caller)) return Replies.As<TenantUsage, TenantView>(NotFound());
+        var held = await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool).GetTenantAllocation(TenantId);
+        return Replies.Ok(new TenantUsage(
+            TenantId, held.DevicesHeld, held.MaxConcurrentDevices, held.DeviceHoursUsed, held.DeviceHoursBudget, held.RunsQueued));
+    }
+
     public async Task<Reply<TenantView>> SetMember(Caller caller, TenantMember member)
     {
         ArgumentNullException.ThrowIfNull(member);

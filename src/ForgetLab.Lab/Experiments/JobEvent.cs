@@ -9,6 +9,12 @@ public sealed record JobSuiteScore(
     [property: JsonPropertyName("score")] double Score,
     [property: JsonPropertyName("delta_points")] double DeltaPoints);
 
+/// <summary>A suite definition a baseline event names.</summary>
+public sealed record JobBaselineSuite(
+    [property: JsonPropertyName("suite")] string Suite,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("definition")] string Definition);
+
 /// <summary>
 /// What a <see cref="RecipeJob"/> tells its host as it goes: the child-process protocol of the worker,
 /// one JSON object per line on stdout (<see cref="ToJsonLine"/>). <see cref="Event"/> is one of
@@ -34,6 +40,16 @@ public sealed record JobEvent
         /// <summary>The checkpoint was scored: <see cref="Scores"/>, and its <c>items.jsonl</c> is in <see cref="Folder"/>.</summary>
         public const string CheckpointEvaluated = "checkpoint_evaluated";
 
+        /// <summary>
+        /// Before evaluating the base: <see cref="ModelHash"/>, <see cref="Shared"/>, the base's <see cref="Folder"/> and the suites
+        /// (<see cref="BaselineSuites"/>). The job then reads one line on stdin: a folder holding the
+        /// platform's recorded baseline files, or an empty line.
+        /// </summary>
+        public const string BaselineLookup = "baseline_lookup";
+
+        /// <summary>The base's result on one suite is in the file <see cref="Folder"/>; <see cref="Source"/> says whence (platform, cache, evaluated).</summary>
+        public const string BaselineReady = "baseline_ready";
+
         /// <summary>The run ended: <see cref="Status"/> is completed, stopped_early, diverged or failed; <see cref="Folder"/> holds run-report.json.</summary>
         public const string Finished = "finished";
     }
@@ -50,6 +66,10 @@ public sealed record JobEvent
     [JsonPropertyName("status")] public string? Status { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("detail")] public string? Detail { get; init; }
+    [JsonPropertyName("model_hash")] public string? ModelHash { get; init; }
+    [JsonPropertyName("shared")] public bool? Shared { get; init; }
+    [JsonPropertyName("baseline_suites")] public IReadOnlyList<JobBaselineSuite>? BaselineSuites { get; init; }
+    [JsonPropertyName("source")] public string? Source { get; init; }
 
     /// <summary>Progress: tokens the step trained on, and its wall time (for the worker's throughput metrics).</summary>
     [JsonPropertyName("step_tokens")] public long? StepTokens { get; init; }

@@ -84,7 +84,8 @@ internal sealed class PreparedLab : IDisposable
         try
         {
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
-            var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, options);
+            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineSuiteKey.Of)], baseFolder);
+            var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, request, options);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]));
             return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
         }
@@ -96,7 +97,7 @@ internal sealed class PreparedLab : IDisposable
     }
 
     public BaseModelReport BaseReport() => new(
-        Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!,
+        Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!,
         ModelHash: Pretrain.SpecHash,
         Suites: suites.Select(s => BaseScore(baseline[s.Name].Outcomes)).ToList());
 
@@ -106,40 +107,49 @@ internal sealed class PreparedLab : IDisposable
     {
         if (!spec.Base.IsPretrained)
         {
-            var folder = spec.Base.Path!;
+            var folder = spec.Base.ModelRef is { } name
+                ? options.ModelDirectory ?? throw new InvalidOperationException(
+                    $"base.model_ref '{name}' names a model of the platform's registry: submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)")
+                : spec.Base.Path!;
             var vocab = Path.Combine(folder, BaseModelCache.VocabFile);
             if (!File.Exists(vocab))
                 throw new InvalidOperationException($"{folder}: no {BaseModelCache.VocabFile}; only word-level bases saved by ForgetLab load here for now (BPE tokenizers come with real models)");
-            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(Path.GetFileName(folder.TrimEnd('/')), 0, 0, 0, 0, double.NaN));
+            // Its files are its identity (the baseline is keyed by it), not the folder's name.
+            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
         }
         var tokenizer = world.BuildTokenizer();
         var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer, options.WorldVariant);
         return (baseFolder, tokenizer, summary);
     }
 
-    /// <summary>The base's results per suite, computed once per (model, suite version) and kept in the model's folder.</summary>
+    /// <summary>
+    /// The base's results per suite, computed once per (model, suite definition): taken from the
+    /// platform when it has them (<see cref="LabRunnerOptions.Baselines"/>), else from the model's
+    /// folder, else evaluated and kept there.
+    /// </summary>
     private static Dictionary<string, SuiteEvaluation> Baseline(
-        SuiteEvaluator evaluator, TorchLanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, LabRunnerOptions options)
+        SuiteEvaluator evaluator, TorchLanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, BaselineRequest request, LabRunnerOptions options)
     {
         var cache = Path.Combine(baseFolder, "baselines");
         Directory.CreateDirectory(cache);
+        var platform = options.Baselines?.Lookup(request);
         var result = new Dictionary<string, SuiteEvaluation>();
         for (var i = 0; i < suites.Count; i++)
         {
             var suite = suites[i];
+            var key = request.Suites[i];
             options.Progress?.Report(new LabEvent(LabPhase.Baseline, "baseline", i, suites.Count, suite.Name));
-            var file = Path.Combine(cache, $"{suite.Name}@{suite.Version}.json");
-            if (File.Exists(file) && JsonSerializer.Deserialize<SuiteEvaluation>(File.ReadAllText(file), ReportJson.Options) is { } cached)
+            var (file, source) = (Path.Combine(cache, $"{suite.Name}@{suite.Version}.json"), BaselineSources.Cache);
+            if (platform is not null && File.Exists(Path.Combine(platform, key.FileName)))
+                (file, source) = (Path.Combine(platform, key.FileName), BaselineSources.Platform);
+            if (BaselineFiles.Read(file) is not { } evaluation)
             {
-                result[suite.Name] = cached;
-                continue;
+                evaluation = evaluator.Evaluate(baseLm, suite);
+                BaselineFiles.Write(file, evaluation);
+                source = BaselineSources.Evaluated;
             }
-            var evaluation = evaluator.Evaluate(baseLm, suite);
-            // Written aside and moved, so two processes sharing the cache never read a half-written file.
-            var tmp = $"{file}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(tmp, JsonSerializer.Serialize(evaluation, ReportJson.Options));
-            File.Move(tmp, file, overwrite: true);
             result[suite.Name] = evaluation;
+            options.Baselines?.Ready(request, key, source, file);
         }
         options.Progress?.Report(new LabEvent(LabPhase.Baseline, "baseline", suites.Count, suites.Count));
         return result;
@@ -336,6 +346,5 @@ internal sealed class PreparedLab : IDisposable
         return h;
     }
 
-    private static BaseSuiteScore BaseScore(SuiteOutcomes o) =>
-        new(o.Suite, o.Version, o.Category, o.Metric, o.Kind == OutcomeKind.Binary ? 100.0 * o.Values.Average() : o.Values.Average(), o.Values.Count);
+    private static BaseSuiteScore BaseScore(SuiteOutcomes o) => new(o.Suite, o.Version, o.Category, o.Metric, BaselineFiles.Score(o), o.Values.Count);
 }

@@ -19,6 +19,12 @@ public sealed record LabRunnerOptions
     /// <summary>How much generated skill text pre-training mixes in; its seed is always the spec's. Null: the defaults.</summary>
     public WorldCorpusOptions? Corpus { get; init; }
 
+    /// <summary>The folder of the registered model a spec's <c>base.model_ref</c> names, downloaded by the worker; null outside the platform.</summary>
+    public string? ModelDirectory { get; init; }
+
+    /// <summary>Shares the base's baseline with the platform (a worker's job); null keeps it in the model cache only.</summary>
+    public IBaselineExchange? Baselines { get; init; }
+
     /// <summary>Tells apart bases pre-trained on a non-default world, which share a spec hash with the default one.</summary>
     internal string? WorldVariant =>
         WorldDataDirectory is null && Corpus is null

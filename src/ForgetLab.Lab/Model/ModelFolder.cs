@@ -22,6 +22,26 @@ public static class ModelFolder
         Safetensors.SaveStateDict(Path.Combine(directory, WeightsFile), weights);
     }
 
+    /// <summary>
+    /// A model folder's identity: SHA-256 over its config, weights and vocabulary (when present), as
+    /// 16 hex digits. Two folders with the same files have the same hash wherever they lie.
+    /// </summary>
+    public static string ContentHash(string directory)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var name in new[] { ConfigFile, WeightsFile, "vocab.json" })
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path)) continue;
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\0"));
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[1 << 20];
+            int read;
+            while ((read = stream.Read(buffer)) > 0) sha.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+    }
+
     public static GptConfig ReadConfig(string directory)
     {
         var path = Path.Combine(directory, ConfigFile);

@@ -20,8 +20,12 @@ public static class TenantsApi
 
         api.MapPut("/{tenantId}", ConfigureTenant).RequireAuthorization(CallerClaims.PlatformAdminPolicy);
         api.MapGet("/{tenantId}", GetTenant);
+        api.MapGet("/{tenantId}/usage", GetUsage);
         api.MapPost("/{tenantId}/keys", CreateApiKey);
         api.MapDelete("/{tenantId}/keys/{keyId}", RevokeApiKey);
+
+        // The caller's own tenant, so a client needs no tenant id to see its quota.
+        app.MapGet($"{ApiConventions.Prefix}/usage", GetOwnUsage).WithTags("Tenants").RequireAuthorization(CallerClaims.TenantPolicy);
         return app;
     }
 
@@ -36,6 +40,13 @@ public static class TenantsApi
 
     public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> GetTenant(string tenantId, [AsParameters] ApiServices services) =>
         (await services.Grains.GetGrain<ITenantGrain>(tenantId).Get(services.Caller)).ToHttp();
+
+    /// <summary>Devices in use against the tenant's concurrent-device quota, and device-hours spent against its budget.</summary>
+    public static async Task<Results<Ok<TenantUsage>, ProblemHttpResult>> GetUsage(string tenantId, [AsParameters] ApiServices services) =>
+        (await services.Grains.GetGrain<ITenantGrain>(tenantId).GetUsage(services.Caller)).ToHttp();
+
+    public static Task<Results<Ok<TenantUsage>, ProblemHttpResult>> GetOwnUsage([AsParameters] ApiServices services) =>
+        GetUsage(services.Caller.TenantId, services);
 
     /// <summary>Issues a key; the answer holds its secret, which is never shown again.</summary>
     public static async Task<Results<Created<IssuedApiKey>, ProblemHttpResult>> CreateApiKey(

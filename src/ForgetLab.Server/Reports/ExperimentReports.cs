@@ -28,8 +28,10 @@ public sealed class ExperimentReports(RunReportStore store)
             .Select(g => g.First())
             .Select(s => new BaseSuiteScore(s.Suite, s.Version, s.Category, s.Metric, s.Base, s.N))
             .ToList();
-        var model = spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.Path!;
-        return new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, new BaseModelReport(model, SpecHash.ForBase(spec), baseSuites), runs, frontier)
+        var model = spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!;
+        // A registered model's name means the same files only within its tenant (the board groups by this hash).
+        var hash = spec.Base.ModelRef is { } modelRef ? $"{experiment.TenantId}/{modelRef}" : SpecHash.ForBase(spec);
+        return new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, new BaseModelReport(model, hash, baseSuites), runs, frontier)
         {
             SeedGroups = SeedAggregation.Aggregate(runs),
         };

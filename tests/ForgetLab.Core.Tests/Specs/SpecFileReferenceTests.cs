@@ -69,6 +69,6 @@ public sealed class SpecFileReferenceTests : IDisposable
     [Fact]
     public void ABaseNeedsAWorldOrAPath() =>
         Assert.Equal(
-            ["spec.yaml:4 base.world: required field is missing (or give 'path' to a model folder)"],
+            ["spec.yaml:4 base.world: required field is missing (or give 'path' to a model folder, or 'model_ref' to a registered model)"],
             SpecText.Errors(SpecText.With(BaseBlock, "base:\n  model: { n_layer: 2 }\n"), dir));
 }

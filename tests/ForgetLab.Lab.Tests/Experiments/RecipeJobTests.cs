@@ -80,6 +80,43 @@ public class RecipeJobTests
     }
 
     [Fact]
+    public void AJobAsksForThePlatformsBaselineAndComparesAgainstItRatherThanEvaluatingTheBaseAgain()
+    {
+        var spec = SpecLoader.Parse(Spec, "tiny.yaml", null);
+        var run = GridExpansion.Expand(spec).Single().Name;
+        var world = SmallWorld();
+        var firstEvents = new List<JobEvent>();
+        var first = new LabRunnerOptions { CacheDirectory = TinyModels.TempDirectory(), WorldDataDirectory = world, Threads = 1 };
+        first = first with { Baselines = new JobBaselineExchange(firstEvents.Add, new StringReader("\n")) };
+        new RecipeJob(first) { Events = firstEvents.Add }.Run(spec, run, TinyModels.TempDirectory());
+
+        var lookup = Assert.Single(firstEvents, e => e.Event == JobEvent.Kinds.BaselineLookup);
+        var ready = firstEvents.Where(e => e.Event == JobEvent.Kinds.BaselineReady).ToList();
+        Assert.True(lookup.Shared);
+        Assert.Equal(["target", "capitals_recall", "text_perplexity"], lookup.BaselineSuites!.Select(s => s.Suite));
+        Assert.All(ready, e => Assert.Equal(BaselineSources.Evaluated, e.Source));
+
+        // The platform's recorded baseline, made recognisable: the base "knew" every capital.
+        var platform = TinyModels.TempDirectory();
+        foreach (var e in ready)
+        {
+            var key = new BaselineSuiteKey(e.BaselineSuites![0].Suite, e.BaselineSuites[0].Version, e.BaselineSuites[0].Definition);
+            var evaluation = BaselineFiles.Read(e.Folder!)!;
+            if (key.Suite == "capitals_recall")
+                evaluation = evaluation with { Outcomes = evaluation.Outcomes with { Values = [.. evaluation.Outcomes.Values.Select(_ => 1.0)] } };
+            BaselineFiles.Write(Path.Combine(platform, key.FileName), evaluation);
+        }
+        var secondEvents = new List<JobEvent>();
+        var second = new LabRunnerOptions { CacheDirectory = TinyModels.TempDirectory(), WorldDataDirectory = world, Threads = 1 };
+        second = second with { Baselines = new JobBaselineExchange(secondEvents.Add, new StringReader(platform + "\n")) };
+        var report = new RecipeJob(second) { Events = secondEvents.Add }.Run(spec, run, TinyModels.TempDirectory());
+
+        Assert.All(secondEvents.Where(e => e.Event == JobEvent.Kinds.BaselineReady), e => Assert.Equal(BaselineSources.Platform, e.Source));
+        Assert.Equal(lookup.ModelHash, secondEvents.Single(e => e.Event == JobEvent.Kinds.BaselineLookup).ModelHash);
+        Assert.Equal(100, report.Suites.Single(s => s.Suite == "capitals_recall").Base);
+    }
+
+    [Fact]
     public void AnEventRoundTripsAsOneJsonLineAndNoiseIsNotAnEvent()
     {
         var e = new JobEvent { Event = JobEvent.Kinds.CheckpointEvaluated, Step = 3, Scores = [new JobSuiteScore("target", 12.5, -1)] };

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.IO.Compression;
+using ForgetLab.Cli.Platform;
+using ForgetLab.Contracts.Models;
+
+namespace ForgetLab.Cli.Commands;
+
+/// <summary>
+/// <c>forgetlab models list | upload DIR --name N | register EXPERIMENT --name N</c>: the tenant's
+/// model registry, whose models specs name with <c>base: { model_ref: N }</c>.
+/// </summary>
+internal static class ModelCommands
+{
+    /// <summary>The files of a model folder the platform stores; others in the folder stay behind.</summary>
+    private static readonly string[] ModelFiles = ["config.json", "model.safetensors", "vocab.json"];
+
+    public static Command Create(Func<Func<PlatformClient, Task>, int> guard)
+    {
+        var list = new Command("list", "the tenant's registered models");
+        list.SetAction(_ => guard(async client => ModelTable.Write(await client.Get<List<ModelRecord>>("models"), Console.Out)));
+
+        var folder = new Argument<string>("folder") { Description = "a model folder: config.json, model.safetensors, vocab.json" };
+        var uploadName = new Option<string>("--name") { Description = "the name specs use in base.model_ref", Required = true };
+        var upload = new Command("upload", "register a model folder (zipped and uploaded; the server checks it)") { folder, uploadName };
+        upload.SetAction(parse => guard(async client =>
+        {
+            var dir = parse.GetValue(folder)!;
+            if (!Directory.Exists(dir)) throw new FileNotFoundException($"{dir}: no such model folder", dir);
+            var model = await client.PostZip<ModelRecord>($"models?name={Uri.EscapeDataString(parse.GetValue(uploadName)!)}", Zip(dir));
+            Console.WriteLine($"registered {model.Name}: {model.Architecture.Parameters:N0} parameters ({model.Architecture.NLayer} layers × {model.Architecture.NEmbd}); use it with base: {{ model_ref: {model.Name} }}");
+        }));
+
+        var experiment = new Argument<string>("experiment") { Description = "an experiment whose base to register (a worker has prepared it)" };
+        var registerName = new Option<string>("--name") { Description = "the name specs use in base.model_ref", Required = true };
+        var register = new Command("register", "register the base model of one of your experiments") { experiment, registerName };
+        register.SetAction(parse => guard(async client =>
+        {
+            var model = await client.Post<ModelRecord>("models", new { name = parse.GetValue(registerName), experiment = parse.GetValue(experiment) });
+            Console.WriteLine($"registered {model.Name} from {model.Source}; use it with base: {{ model_ref: {model.Name} }}");
+        }));
+
+        return new Command("models", "your tenant's base models: list, upload a folder, register an experiment's base") { list, upload, register };
+    }
+
+    /// <summary>The folder's model files in a zip, at its root; a missing one is left for the server to name.</summary>
+    internal static byte[] Zip(string directory)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var file in ModelFiles.Where(f => File.Exists(Path.Combine(directory, f))))
+                zip.CreateEntryFromFile(Path.Combine(directory, file), file, CompressionLevel.Fastest);
+        }
+        return buffer.ToArray();
+    }
+}

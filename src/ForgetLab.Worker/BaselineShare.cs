@@ -1,0 +1,79 @@
+using System.Globalization;
+using ForgetLab.Contracts.Baselines;
+using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Pool;
+using ForgetLab.Lab.Experiments;
+using Microsoft.Extensions.Logging;
+
+namespace ForgetLab.Worker;
+
+/// <summary>
+/// The worker's side of the job's baseline exchange. On <c>baseline_lookup</c> it downloads the
+/// base model's baselines the platform has recorded (the <see cref="IBaselineGrain"/> of the base:
+/// shared for a base of the built-in world, the tenant's own otherwise) for the job to reuse, and
+/// notes the baseline with the experiment (and stores the experiment's base once, so the tenant can
+/// register it as a model). On <c>baseline_ready</c> for a suite the job evaluated
+/// itself, it uploads the outcomes to Blob storage and records them; when another run recorded the
+/// suite first, that one stays and this is logged.
+/// </summary>
+public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, CheckpointStore store, ILogger logger)
+{
+    /// <summary>Grain-key scope of what every tenant shares (GrainKeys.SharedScope in the grains).</summary>
+    public const string SharedScope = "_shared";
+
+    /// <summary>The folder of recorded baseline files for the job, or null when the platform has none of its suites.</summary>
+    public async Task<string?> Lookup(JobEvent lookup, string jobDirectory, CancellationToken cancel)
+    {
+        var key = Key(lookup);
+        var experimentKey = grant.RunKey[..grant.RunKey.LastIndexOf('/')];
+        await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseline(key);
+        if (lookup.Folder is { } baseFolder) await store.UploadBaseOnce(experimentKey, baseFolder, cancel);
+        var recorded = await grains.GetGrain<IBaselineGrain>(key).Entries();
+        var folder = Path.Combine(jobDirectory, "baselines");
+        Directory.CreateDirectory(folder);
+        var found = 0;
+        var wanted = lookup.BaselineSuites ?? [];
+        foreach (var suite in wanted)
+        {
+            if (recorded.FirstOrDefault(e => e.Suite == suite.Suite && e.Version == suite.Version && e.Definition == suite.Definition) is not { } entry) continue;
+            var blob = entry.BlobLocation[(store.Container.Name.Length + 1)..];
+            await store.Container.GetBlobClient(blob).DownloadToAsync(Path.Combine(folder, Key(suite).FileName), cancel);
+            found++;
+        }
+        logger.LogInformation("Lease {Lease}: baseline of model {Model}: {Found} of {Wanted} suites reused from the platform",
+            grant.LeaseId, key, found, wanted.Count);
+        return found == 0 ? null : folder;
+    }
+
+    public async Task Ready(JobEvent ready, CancellationToken cancel)
+    {
+        if (ready is not { BaselineSuites: [var suite], Folder: { } file, Source: { } source }) return;
+        var key = Key(ready);
+        if (source == BaselineSources.Platform)
+        {
+            logger.LogInformation("Lease {Lease}: baseline reused for {Suite}@{Version} of model {Model}", grant.LeaseId, suite.Suite, suite.Version, key);
+            return;
+        }
+
+        var evaluation = BaselineFiles.Read(file) ?? throw new FileNotFoundException($"the job named baseline file {file}, which is not there", file);
+        // Under the lease's own name: a run that loses the race to record never overwrites the winner's outcomes.
+        var scope = ready.Shared == true ? SharedScope : grant.TenantId;
+        var blob = $"{scope}/baselines/{ready.ModelHash}/{Key(suite).FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
+        await store.UploadFile(blob, file, cancel);
+        var outcomes = evaluation.Outcomes;
+        var entry = new BaselineEntry(suite.Suite, suite.Version, suite.Definition, outcomes.Category.ToString().ToLowerInvariant(), outcomes.Metric,
+            BaselineFiles.Score(outcomes), outcomes.Values.Count, $"{store.Container.Name}/{blob}", DateTimeOffset.UtcNow);
+        var recording = await grains.GetGrain<IBaselineGrain>(key).Record(entry);
+        if (recording.Accepted)
+            logger.LogInformation("Lease {Lease}: baseline recorded for {Suite}@{Version} of model {Model} ({Source}): {Score}",
+                grant.LeaseId, suite.Suite, suite.Version, key, source, entry.Score.ToString("0.###", CultureInfo.InvariantCulture));
+        else
+            logger.LogInformation("Lease {Lease}: baseline for {Suite}@{Version} of model {Model} was recorded first by another run ({Stored} against this run's {Score})",
+                grant.LeaseId, suite.Suite, suite.Version, key, recording.Stored.Score, entry.Score);
+    }
+
+    private string Key(JobEvent e) =>
+        $"{(e.Shared == true ? SharedScope : grant.TenantId)}/{e.ModelHash ?? throw new InvalidDataException($"a {e.Event} event without model_hash")}";
+
+    private static BaselineSuiteKey Key(JobBaselineSuite s) => new(s.Suite, s.Version, s.Definition);
+}

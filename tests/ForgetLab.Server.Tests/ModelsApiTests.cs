@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// The model registry over HTTP: a zipped Hugging Face-layout folder is checked and stored under the
+/// tenant, listed and read by its name, referenced by specs; a broken folder is a 400 naming the file
+/// and field; another tenant's model is a 404.
+/// </summary>
+public sealed class ModelsApiTests(PlatformFixture platform)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static Task<HttpResponseMessage> Upload(HttpClient client, string name, byte[] zip) =>
+        client.PostAsync($"api/v1/models?name={name}", ModelFolders.ZipContent(zip), Cancel);
+
+    [Fact]
+    public async Task AnUploadedFolderIsRegisteredListedAndStoredUnderTheTenant()
+    {
+        var (tenant, key) = await platform.NewTenant("models");
+        using var client = platform.Server.Client(key);
+
+        var (status, model) = await Upload(client, "tiny-base", ModelFolders.Zip(folder: "my-model")).Json();
+        var (againStatus, _) = await Upload(client, "tiny-base", ModelFolders.Zip()).Json();
+        var (otherFilesStatus, conflict) = await Upload(client, "tiny-base", ModelFolders.Zip(vocab: ModelFolders.VocabJson(10))).Json();
+        var (listStatus, list) = await client.Get("api/v1/models").Json();
+        var (getStatus, got) = await client.Get("api/v1/models/tiny-base").Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(HttpStatusCode.Created, againStatus); // the same files again are harmless
+        Assert.Equal(HttpStatusCode.Conflict, otherFilesStatus);
+        Assert.Contains("registered with other files", (string)conflict!["detail"]!);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (listStatus, getStatus));
+        Assert.Equal(["tiny-base"], list!.AsArray().Select(m => (string)m!["name"]!));
+        Assert.Equal(model!.ToJsonString(), got!.ToJsonString());
+        Assert.Matches($"^checkpoints/{tenant}/models/tiny-base/[0-9a-f]{{16}}/$", (string)model["blobPrefix"]!);
+        Assert.Equal(ModelFolders.Vocab * ModelFolders.Embd, (long)model["architecture"]!["parameters"]!);
+        Assert.Equal(["config.json", "model.safetensors", "vocab.json"], model["files"]!.AsArray().Select(f => (string)f!["name"]!));
+        Assert.All(model["files"]!.AsArray(), f => Assert.Equal(64, ((string)f!["sha256"]!).Length));
+    }
+
+    [Fact]
+    public async Task AMultipartFormUploadsTheSameWay()
+    {
+        var (_, key) = await platform.NewTenant("form");
+        using var client = platform.Server.Client(key);
+        using var form = new MultipartFormDataContent { { new StringContent("form-made"), "name" }, { ModelFolders.ZipContent(ModelFolders.Zip()), "file", "model.zip" } };
+
+        var (status, model) = await client.PostAsync("api/v1/models", form, Cancel).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(("form-made", "upload"), ((string)model!["name"]!, (string)model["source"]!));
+    }
+
+    [Fact]
+    public async Task AModelLargerThanKestrelsDefaultRequestLimitUploads()
+    {
+        var (_, key) = await platform.NewTenant("large");
+        using var client = platform.Server.Client(key);
+        const int vocab = 40_000, embd = 256; // 41 MB of float32, stored uncompressed: over the 30 MB default
+        var zip = ModelFolders.Zip(config: ModelFolders.Config(vocab, embd), weights: ModelFolders.Safetensors(vocab, embd),
+            level: System.IO.Compression.CompressionLevel.NoCompression);
+
+        var (status, model) = await Upload(client, "large", zip).Json();
+
+        Assert.True(zip.Length > 30_000_000);
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal((long)vocab * embd, (long)model!["architecture"]!["parameters"]!);
+    }
+
+    public static TheoryData<string, string, string> BrokenFolders => new()
+    {
+        { "no-vocab", "vocab.json", "missing: a model folder needs config.json, model.safetensors, vocab.json" },
+        { "no-heads", "config.json.n_head", "required field is missing" },
+        { "odd-heads", "config.json.n_embd", "must be divisible by n_head (3), got 8" },
+        { "not-json", "config.json", "not valid JSON" },
+        { "cut-short", "model.safetensors[wte.weight]", "data_offsets [0, 4096] lie outside the file's 512 data bytes" },
+        { "wrong-shape", "model.safetensors[wte.weight]", "has shape [4, 8] but config.json says vocab_size 16 × n_embd 8" },
+        { "garbage-weights", "model.safetensors", "its header claims" },
+        { "vocab-list", "vocab.json", "must be a JSON object of token → id" },
+        { "not-a-zip", "(document)", "not a zip file" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenFolders))]
+    public async Task ABrokenFolderIsA400NamingTheFileAndFieldAndNothingIsRegistered(string broken, string path, string message)
+    {
+        var (_, key) = await platform.NewTenant("broken");
+        using var client = platform.Server.Client(key);
+        var zip = broken switch
+        {
+            "no-vocab" => ModelFolders.Zip(complete: false, config: ModelFolders.Config(), weights: ModelFolders.Safetensors()),
+            "no-heads" => ModelFolders.Zip(config: ModelFolders.Config().Replace(""","n_head":2""", "")),
+            "odd-heads" => ModelFolders.Zip(config: ModelFolders.Config(heads: 3)),
+            "not-json" => ModelFolders.Zip(config: "{vocab_size: 16"),
+            "cut-short" => ModelFolders.Zip(weights: ModelFolders.Safetensors(claimedBytes: 4096)),
+            "wrong-shape" => ModelFolders.Zip(weights: ModelFolders.Safetensors(rows: 4)),
+            "garbage-weights" => ModelFolders.Zip(weights: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2, 3]),
+            "vocab-list" => ModelFolders.Zip(vocab: "[\"a\", \"b\"]"),
+            _ => "this is not a zip"u8.ToArray(),
+        };
+
+        var (status, problem) = await Upload(client, "broken-model", zip).Json();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var messages = problem!["errors"]![path]!.AsArray().Select(m => (string)m!).ToList();
+        Assert.Contains(messages, m => m.Contains(message, StringComparison.Ordinal));
+        Assert.Empty((await client.Get("api/v1/models").Json()).Body!.AsArray());
+    }
+
+    [Fact]
+    public async Task NamesRolesAndOtherTenantsAreCheckedAndSpecsNameOnlyRegisteredModels()
+    {
+        var (owner, key) = await platform.NewTenant("owner");
+        var viewerKey = await PlatformFixture.NewKey(platform.Server, owner, "Viewer");
+        var (_, otherKey) = await platform.NewTenant("other");
+        using var client = platform.Server.Client(key);
+        using var viewer = platform.Server.Client(viewerKey);
+        using var other = platform.Server.Client(otherKey);
+        Assert.Equal(HttpStatusCode.Created, (await Upload(client, "mine", ModelFolders.Zip())).StatusCode);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Upload(client, "Not%20A%20Name", ModelFolders.Zip())).StatusCode);
+        var (noNameStatus, noName) = await client.PostAsync("api/v1/models", ModelFolders.ZipContent(ModelFolders.Zip()), Cancel).Json();
+        Assert.Equal(HttpStatusCode.BadRequest, noNameStatus);
+        Assert.NotNull(noName!["errors"]!["name"]);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Upload(viewer, "viewer-made", ModelFolders.Zip())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Get("api/v1/models/mine")).StatusCode);
+        Assert.Empty((await other.Get("api/v1/models").Json()).Body!.AsArray());
+        // Registering the base of another tenant's experiment, or of one whose base is not stored yet.
+        Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid("has-no-base-yet"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostJson("api/v1/models", new { name = "stolen", experiment = "has-no-base-yet" })).StatusCode);
+        var (notYet, why) = await client.PostJson("api/v1/models", new { name = "early", experiment = "has-no-base-yet" }).Json();
+        Assert.Equal(HttpStatusCode.Conflict, notYet);
+        Assert.Contains("has no stored base yet", (string)why!["detail"]!);
+
+        var unknown = await client.SubmitYaml(ModelRefSpec("uses-theirs", "theirs")).Json();
+        var known = await client.SubmitYaml(ModelRefSpec("uses-mine", "mine")).Json();
+        var othersRef = await other.SubmitYaml(ModelRefSpec("uses-owners", "mine")).Json();
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Contains("no model 'theirs' in this tenant's registry", (string)unknown.Body!["errors"]!["base.model_ref"]![0]!);
+        Assert.Equal(HttpStatusCode.Created, known.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, othersRef.Status); // another tenant's model is not there for it
+        await client.Post("api/v1/experiments/uses-mine/cancel");
+        await client.Post("api/v1/experiments/has-no-base-yet/cancel");
+    }
+
+    /// <summary>Specs.Valid with its base replaced by a registered model.</summary>
+    internal static string ModelRefSpec(string name, string model)
+    {
+        var valid = Specs.Valid(name);
+        var start = valid.IndexOf("base:", StringComparison.Ordinal);
+        var end = valid.IndexOf("target:", start, StringComparison.Ordinal);
+        return valid[..start] + $"base:\n  model_ref: {model}\n" + valid[end..];
+    }
+}
