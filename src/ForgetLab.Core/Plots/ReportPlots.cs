@@ -77,7 +77,8 @@ public static class ReportPlots
             points = report.SeedGroups.Select((g, i) => (labels[i], new ChartPoint(
                 g.ForgettingMean, g.TargetGainMean,
                 g.ForgettingCi95?[0], g.ForgettingCi95?[1], g.TargetGainCi95?[0], g.TargetGainCi95?[1], labels[i]))).ToList();
-            chart.Notes.Add($"mean over seeds, bars: 95% t-interval ({report.SeedGroups.Max(g => g.Runs.Count)} seeds)");
+            chart.Notes.Add($"mean over seeds ({report.SeedGroups.Max(g => g.Runs.Count)} seeds),");
+            chart.Notes.Add("bars: 95% t-interval over seeds");
         }
         else
         {
@@ -112,7 +113,8 @@ public static class ReportPlots
             else summary.Add($"{labels[i]}: no fit (fewer than two checkpoints with forgetting > 0)");
         }
 
-        chart.Notes.Add("dashed: y = a·step^b (least squares, log-log)");
+        chart.Notes.Add("dashed: y = a·step^b, per run");
+        chart.Notes.Add("(least squares in log-log)");
         return new PlotFile(file, chart.ToSvg(), [$"{file} — {measure}:", .. summary]);
     }
 
@@ -141,7 +143,8 @@ public static class ReportPlots
 
         if (groups.Count > 1 && PowerLawFit.Fit(runs.Select(x => ((double)x.Params, value(x.Run)))) is { } pooled)
             summary.Add(FitLine("all LoRA runs pooled", pooled, runs.Count));
-        chart.Notes.Add("dashed: y = a·params^b (least squares, log-log)");
+        chart.Notes.Add("dashed: y = a·params^b, per set");
+        chart.Notes.Add("(least squares in log-log)");
         return new PlotFile(file, chart.ToSvg(), [$"{file} — {measure}:", .. summary]);
     }
 

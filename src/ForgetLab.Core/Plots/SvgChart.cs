@@ -17,9 +17,9 @@ public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, 
 public sealed class SvgChart
 {
     public static readonly string[] Palette =
-        ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+        ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"];
 
-    private const double Width = 720, Height = 460, Left = 70, Right = 200, Top = 40, Bottom = 56;
+    private const double Width = 820, Height = 480, Left = 70, Right = 270, Top = 40, Bottom = 56;
 
     public required string Title { get; init; }
     public required string XLabel { get; init; }
@@ -120,25 +120,32 @@ public sealed class SvgChart
 
     private static double Scale(double v, bool log) => log ? Math.Log10(v) : v;
 
-    /// <summary>Axis range: log axes snap to whole decades, linear ones get 5% padding (and a span when flat).</summary>
+    /// <summary>Axis range: 5% padding on either side (in log₁₀ on log axes), and a span when all values are equal.</summary>
     private static (double Low, double High) Range(IEnumerable<double> values, bool log)
     {
         var list = values.ToList();
         double lo = list.Min(), hi = list.Max();
-        if (log) return (Math.Pow(10, Math.Floor(Math.Log10(lo))), Math.Pow(10, Math.Max(Math.Ceiling(Math.Log10(hi)), Math.Floor(Math.Log10(lo)) + 1)));
+        if (log)
+        {
+            var (a, b) = (Math.Log10(lo), Math.Log10(hi));
+            if (b - a < 0.3) { a -= 0.15; b += 0.15; }
+            var padLog = (b - a) * 0.05;
+            return (Math.Pow(10, a - padLog), Math.Pow(10, b + padLog));
+        }
+
         if (hi - lo < 1e-12) { lo -= 1; hi += 1; }
         var pad = (hi - lo) * 0.05;
         return (lo - pad, hi + pad);
     }
 
-    /// <summary>Ticks: 1, 2, 5 × 10ᵏ within the range on log axes (decades only when it spans many); round steps on linear ones.</summary>
+    /// <summary>Ticks: 1, 2, 5 × 10ᵏ within the range on log axes (1, 3 × 10ᵏ over one to two decades, decades only beyond); round steps on linear ones.</summary>
     internal static IReadOnlyList<double> Ticks(double lo, double hi, bool log)
     {
         var ticks = new List<double>();
         if (log)
         {
             var decades = Math.Log10(hi / lo);
-            double[] mantissas = decades > 4 ? [1] : [1, 2, 5];
+            double[] mantissas = decades > 2 ? [1] : decades > 1 ? [1, 3] : [1, 2, 5];
             for (var e = (int)Math.Floor(Math.Log10(lo)); e <= (int)Math.Ceiling(Math.Log10(hi)); e++)
                 foreach (var m in mantissas)
                 {

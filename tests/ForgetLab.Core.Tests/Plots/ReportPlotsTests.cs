@@ -68,7 +68,7 @@ public class ReportPlotsTests
         var frontier = ReportPlots.Draw(report, "a")[0];
 
         Assert.Equal("Pareto front (by mean): replay, naive", frontier.Summary[0]);
-        Assert.Contains("mean over seeds, bars: 95% t-interval (2 seeds)", frontier.Svg, StringComparison.Ordinal);
+        Assert.Contains("mean over seeds (2 seeds),", frontier.Svg, StringComparison.Ordinal);
         // Two error bars (x and y) per recipe.
         Assert.Equal(6, XDocument.Parse(frontier.Svg).Root!.Elements().Count(e => e.Name.LocalName == "line" && e.Attribute("stroke-width")?.Value == "1.2"));
     }
