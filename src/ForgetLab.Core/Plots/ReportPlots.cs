@@ -23,7 +23,7 @@ public sealed record PlotFile(string FileName, string Svg, IReadOnlyList<string>
 /// the -kl variants use the kl_to_base suite (nats per token), which is positive for every changed
 /// model and so has a logarithm where an accuracy drop of 0 has none.
 /// </summary>
-public static class ReportPlots
+public static partial class ReportPlots
 {
     private const string KlSuite = "kl_to_base";
 
@@ -87,6 +87,13 @@ public static class ReportPlots
             points = runs.Select((r, i) => (labels[i], new ChartPoint(r.ForgettingPoints, r.TargetGainPoints, Label: labels[i]))).ToList();
         }
 
+        // Recipes at the same point share one label ("naive, ewc-1e4") rather than printing over each other.
+        points = [.. points.Select(p => (p.Name, p.Point with
+        {
+            Label = points.First(q => q.Point.X == p.Point.X && q.Point.Y == p.Point.Y).Name == p.Name
+                ? string.Join(", ", points.Where(q => q.Point.X == p.Point.X && q.Point.Y == p.Point.Y).Select(q => q.Name))
+                : null,
+        }))];
         var front = ParetoFront.Compute([.. points.Select(p => (p.Name, p.Point.Y, p.Point.X))]).ToHashSet();
         chart.Series.Add(new ChartSeries("recipes", [.. points.Where(p => !front.Contains(p.Name)).Select(p => p.Point)], Color: "#1f77b4"));
         chart.Series.Add(new ChartSeries("Pareto front", [.. points.Where(p => front.Contains(p.Name)).Select(p => p.Point).OrderBy(p => p.X)],
@@ -176,14 +183,23 @@ public static class ReportPlots
     private static string FitLine(string name, PowerLawFit fit, int points) =>
         F($"{name}: y = {fit.A:G3}·x^{fit.Exponent:0.000}, R² = {fit.RSquared:0.000} ({fit.Used} of {points} points)");
 
-    /// <summary>Names without the dash-separated parts every name shares ("naive-full-lr1e-4-steps80" → "naive").</summary>
+    /// <summary>
+    /// Names without the dash-separated parts every name shares ("naive-full-lr1e-4-steps80" → "naive"),
+    /// and without the consolidation suffix ("-ewc1e7") when the names stay distinct without it (variants
+    /// already say what they change).
+    /// </summary>
     internal static IReadOnlyList<string> ShortNames(IReadOnlyList<string> names)
     {
         if (names.Count < 2) return names;
+        var bare = names.Select(n => ConsolidationSuffix().Replace(n, "")).ToList();
+        if (bare.Distinct().Count() == names.Count) names = bare;
         var parts = names.Select(n => n.Split('-')).ToList();
         var shared = parts.Skip(1).Aggregate(parts[0].ToHashSet(), (set, p) => { set.IntersectWith(p); return set; });
         return parts.Select((p, i) => p.Where(x => !shared.Contains(x)).ToList() is { Count: > 0 } kept ? string.Join('-', kept) : names[i]).ToList();
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(-(replay\d+(\.\d+)?|(ewc|l2sp|distill)\d+(\.\d+)?e-?\d+))+$")]
+    private static partial System.Text.RegularExpressions.Regex ConsolidationSuffix();
 }

@@ -64,6 +64,7 @@ public sealed class SvgChart
         svg.Append(F($"<text x=\"{(Left + plotRight) / 2}\" y=\"{Height - 14}\" text-anchor=\"middle\">{Escape(XLabel + (LogX ? " (log)" : ""))}</text>\n"));
         svg.Append(F($"<text transform=\"translate(18 {(Top + plotBottom) / 2}) rotate(-90)\" text-anchor=\"middle\">{Escape(YLabel + (LogY ? " (log)" : ""))}</text>\n"));
 
+        var placed = new List<(double X0, double Y0, double X1, double Y1)>();
         for (var i = 0; i < Series.Count; i++)
         {
             var s = Series[i];
@@ -80,7 +81,7 @@ public sealed class SvgChart
                 if (s.Markers)
                     svg.Append(F($"<circle cx=\"{Px(p.X):0.#}\" cy=\"{Py(p.Y):0.#}\" r=\"4\" fill=\"{color}\"/>\n"));
                 if (p.Label is { } label)
-                    svg.Append(F($"<text x=\"{Px(p.X) + 6:0.#}\" y=\"{Py(p.Y) - 6:0.#}\" font-size=\"10\" fill=\"#333\">{Escape(label)}</text>\n"));
+                    svg.Append(PointLabel(label, Px(p.X), Py(p.Y), plotRight, placed));
             }
         }
 
@@ -105,6 +106,26 @@ public sealed class SvgChart
 
         svg.Append("</svg>\n");
         return svg.ToString();
+    }
+
+    /// <summary>
+    /// A point's label, right of the point (left of it in the plot's right quarter, so it stays inside),
+    /// moved up or down past labels already placed so that neighbours stay readable.
+    /// </summary>
+    private static string PointLabel(string label, double x, double y, double plotRight, List<(double X0, double Y0, double X1, double Y1)> placed)
+    {
+        var width = 5.6 * label.Length;
+        var leftOf = x > plotRight - (plotRight - Left) / 4;
+        var x0 = leftOf ? x - 6 - width : x + 6;
+        foreach (var dy in new[] { -6.0, 14, -18, 26, -30, 38 })
+        {
+            var box = (X0: x0, Y0: y + dy - 9, X1: x0 + width, Y1: y + dy + 2);
+            if (placed.Any(b => b.X0 < box.X1 && box.X0 < b.X1 && b.Y0 < box.Y1 && box.Y0 < b.Y1)) continue;
+            placed.Add(box);
+            return F($"<text x=\"{(leftOf ? x - 6 : x + 6):0.#}\" y=\"{y + dy:0.#}\" font-size=\"10\" fill=\"#333\"{(leftOf ? " text-anchor=\"end\"" : "")}>{Escape(label)}</text>\n");
+        }
+
+        return "";
     }
 
     private static IEnumerable<(double X, double Y)> Extent(ChartPoint p)

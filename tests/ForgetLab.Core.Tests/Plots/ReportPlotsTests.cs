@@ -88,9 +88,12 @@ public class ReportPlotsTests
     }
 
     [Fact]
-    public void ShortNamesDropThePartsEveryNameShares() =>
-        Assert.Equal(["naive", "replay-replay0.25"],
-            ReportPlots.ShortNames(["naive-full-lr1e-4-steps80", "replay-full-lr1e-4-steps80-replay0.25"]));
+    public void ShortNamesDropThePartsEveryNameSharesAndSuffixesVariantsMakeRedundant()
+    {
+        Assert.Equal(["naive", "replay", "l2sp-0.3"],
+            ReportPlots.ShortNames(["naive-full-lr1e-4-steps80", "replay-full-lr1e-4-steps80-replay0.25", "l2sp-0.3-full-lr1e-4-steps80-l2sp3e-1"]));
+        Assert.Equal(["full-lr1e-4", "replay0.25"], ReportPlots.ShortNames(["full-lr1e-4", "full-lr1e-4-replay0.25"]));
+    }
 
     [Fact]
     public void LogTicksAreOneTwoFiveWithinTheRange() =>
