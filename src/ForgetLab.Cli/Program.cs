@@ -6,6 +6,7 @@ var root = new RootCommand("ForgetLab: measure what fine-tuning teaches and what
 {
     LabCommands.Create(),
     BenchCommands.Create(),
+    PlotCommands.Create(),
 };
 foreach (var command in PlatformCommands.Create()) root.Subcommands.Add(command);
 return root.Parse(args).Invoke();

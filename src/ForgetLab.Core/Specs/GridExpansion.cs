@@ -6,7 +6,9 @@ namespace ForgetLab.Core.Specs;
 /// Turns a spec's grid into its runs, in a fixed order (method, then replay, EWC λ, L2-SP α,
 /// distillation β, lr, steps, seed), each with a readable unique name such as
 /// <c>full-lr1e-4-steps100-seed1</c> or <c>lora-r8-lr1e-3-steps100-seed1-replay0.25-ewc1e2</c>.
-/// A consolidation appears in the name only when it is on for the run.
+/// A consolidation appears in the name only when it is on for the run. A spec with variants expands
+/// each variant in turn (its train settings, its method if it has one) and prefixes its runs' names
+/// with the variant's name: <c>replay-full-lr1e-4-steps80-seed1-replay0.25</c>.
 /// </summary>
 public static class GridExpansion
 {
@@ -16,6 +18,12 @@ public static class GridExpansion
     /// <summary>How many runs <see cref="Expand"/> would return, without building them.</summary>
     public static long Count(LabSpec spec)
     {
+        if (spec.Variants.Count > 0)
+        {
+            var total = Variants(spec).Sum(v => (decimal)Count(v.Spec));
+            return total > long.MaxValue ? long.MaxValue : (long)total;
+        }
+
         var (lrs, steps, seeds) = Axes(spec);
         try
         {
@@ -30,6 +38,9 @@ public static class GridExpansion
 
     public static IReadOnlyList<RunRecipe> Expand(LabSpec spec)
     {
+        if (spec.Variants.Count > 0)
+            return Unique(spec, [.. Variants(spec).SelectMany(v => Expand(v.Spec).Select(r => r with { Name = v.Name + "-" + r.Name }))]);
+
         var (lrs, stepsAxis, seeds) = Axes(spec);
         var consolidations = Consolidations(spec);
         var runs = new List<RunRecipe>();
@@ -47,6 +58,25 @@ public static class GridExpansion
             }
         }
 
+        return Unique(spec, runs);
+    }
+
+    /// <summary>
+    /// The spec as each variant sees it: the variant's train settings, and its method as the only
+    /// method when it has one; without variants, the spec itself with an empty name.
+    /// </summary>
+    public static IReadOnlyList<(string Name, LabSpec Spec)> Variants(LabSpec spec) =>
+        spec.Variants.Count == 0
+            ? [("", spec)]
+            : [.. spec.Variants.Select(v => (v.Name, spec with
+            {
+                Train = v.Train,
+                Grid = v.Method is { } method ? spec.Grid with { Methods = [method] } : spec.Grid,
+                Variants = [],
+            }))];
+
+    private static List<RunRecipe> Unique(LabSpec spec, List<RunRecipe> runs)
+    {
         var duplicate = runs.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new InvalidOperationException(

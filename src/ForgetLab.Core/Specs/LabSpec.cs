@@ -2,7 +2,7 @@ namespace ForgetLab.Core.Specs;
 
 /// <summary>
 /// One experiment: the base model, the fine-tuning target, the suites to watch, default training
-/// settings and the grid of recipes. Load with <see cref="SpecLoader"/>; expand with
+/// settings, the grid of recipes and, optionally, the variants the grid is applied to. Load with <see cref="SpecLoader"/>; expand with
 /// <see cref="GridExpansion"/>.
 /// </summary>
 public sealed record LabSpec
@@ -27,6 +27,12 @@ public sealed record LabSpec
     public TrainSpec Train { get; init; } = new();
 
     public GridSpec Grid { get; init; } = new();
+
+    /// <summary>
+    /// One-at-a-time recipes, each crossed with the grid's axes; empty means the grid alone.
+    /// Names are unique.
+    /// </summary>
+    public IReadOnlyList<VariantSpec> Variants { get; init; } = [];
 
     public EvalSpec Eval { get; init; } = new();
 }

@@ -13,7 +13,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
 
-    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "eval"];
+    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval"];
     private static readonly string[] BaseFields = ["world", "path", "model_ref", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_embd", "n_ctx", "dropout"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
@@ -27,6 +27,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private static readonly string[] PrefixFields = ["num_virtual_tokens"];
     private static readonly string[] FreezeFields = ["trainable_layers"];
     private static readonly string[] EarlyStoppingFields = ["suite", "max_drop_points", "max_severity"];
+    private static readonly string[] VariantFields = ["name", "method", "train"];
 
     /// <summary>The settings fields of each method type (full and bitfit have none).</summary>
     private static readonly Dictionary<MethodType, string[]> SettingsFields = new()
@@ -62,24 +63,27 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
             ? gm.Children.Keys.Select(YamlValues.Text).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
         var (train, warmup) = spec.Has("train")
-            ? spec.Mapping("train") is { } tr ? ReadTrain(tr, suites, gridAxes) : (null, null)
+            ? spec.Mapping("train") is { } tr ? ReadTrain(tr, suites, gridAxes, new TrainSpec()) : (null, null)
             : (new TrainSpec(), new TrainSpec().WarmupSteps);
         var (grid, methodLines) = spec.Has("grid")
             ? spec.Mapping("grid") is { } g ? ReadGrid(g, warmup) : (null, [])
             : (new GridSpec(), []);
+        var (variants, variantLines) = spec.Has("variants") && train is not null
+            ? ReadVariants(spec, train, suites, gridAxes, grid)
+            : (spec.Has("variants") ? null : [], []);
         var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e) : null : new EvalSpec();
 
         if (errors.Count > before || name is null || seed is null || baseModel is null || target is null
-            || suites is null || train is null || grid is null || eval is null)
+            || suites is null || train is null || grid is null || variants is null || eval is null)
             return null;
 
         var lab = new LabSpec
         {
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
-            Suites = suites, Train = train, Grid = grid, Eval = eval,
+            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval,
         };
-        CheckFreezeLayers(lab, spec, methodLines);
-        CheckOptimizerState(lab, spec);
+        CheckFreezeLayers(lab, spec, methodLines, variantLines);
+        CheckOptimizerState(lab, spec, variantLines);
         CheckRuns(lab, spec, methodLines);
         return errors.Count > before ? null : lab;
     }
@@ -182,11 +186,11 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         };
     }
 
-    private (TrainSpec? Train, int? Warmup) ReadTrain(YamlFields t, IReadOnlyList<SuiteRef>? suites, IReadOnlySet<string> gridAxes)
+    /// <summary>A train record; fields it leaves out take their value from <paramref name="d"/> (the defaults, or a variant's spec-level train).</summary>
+    private (TrainSpec? Train, int? Warmup) ReadTrain(YamlFields t, IReadOnlyList<SuiteRef>? suites, IReadOnlySet<string> gridAxes, TrainSpec d)
     {
         var before = errors.Count;
         t.AllowOnly(TrainFields);
-        var d = new TrainSpec();
         var steps = t.Int("steps", d.Steps, 1, MaxSteps);
         var batch = t.Int("batch_size", d.BatchSize, 1, MaxBatch);
         var lr = t.Double("lr", d.Lr, NumberRange.LearningRate);
@@ -195,11 +199,11 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         var decay = t.Double("weight_decay", d.WeightDecay, NumberRange.Between(0, 1));
         var clip = t.Double("grad_clip", d.GradClip, NumberRange.Between(0, 1000));
         var every = t.Int("checkpoint_every", d.CheckpointEvery, 1, MaxSteps);
-        var replay = t.Mapping("replay") is { } r ? ReadReplay(r, gridAxes.Contains("replay")) : null;
-        var ewc = t.Mapping("ewc") is { } e ? ReadEwc(e, gridAxes.Contains("ewc_lambda")) : null;
-        var l2sp = t.Mapping("l2sp") is { } l ? ReadL2Sp(l, gridAxes.Contains("l2sp_alpha")) : null;
-        var distill = t.Mapping("distill") is { } di ? ReadDistill(di, gridAxes.Contains("distill_beta")) : null;
-        var stopping = t.Mapping("early_stopping") is { } es ? ReadEarlyStopping(es, suites) : null;
+        var replay = t.Mapping("replay") is { } r ? ReadReplay(r, gridAxes.Contains("replay")) : t.Has("replay") ? null : d.Replay;
+        var ewc = t.Mapping("ewc") is { } e ? ReadEwc(e, gridAxes.Contains("ewc_lambda")) : t.Has("ewc") ? null : d.Ewc;
+        var l2sp = t.Mapping("l2sp") is { } l ? ReadL2Sp(l, gridAxes.Contains("l2sp_alpha")) : t.Has("l2sp") ? null : d.L2Sp;
+        var distill = t.Mapping("distill") is { } di ? ReadDistill(di, gridAxes.Contains("distill_beta")) : t.Has("distill") ? null : d.Distill;
+        var stopping = t.Mapping("early_stopping") is { } es ? ReadEarlyStopping(es, suites) : t.Has("early_stopping") ? null : d.EarlyStopping;
         var optimizerState = t.Enum("optimizer_state", d.OptimizerState, SpecNames.OptimizerStates);
         if (errors.Count > before) return (null, warmup);
         return (new TrainSpec
@@ -494,6 +498,41 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         };
     }
 
+    /// <summary>
+    /// The variants list: each a name, an optional method (replacing the grid's method axis) and an
+    /// optional train record whose fields replace the spec's train fields. Names are unique.
+    /// </summary>
+    private (List<VariantSpec>? Variants, List<int> Lines) ReadVariants(
+        YamlFields spec, TrainSpec train, IReadOnlyList<SuiteRef>? suites, IReadOnlySet<string> gridAxes, GridSpec? grid)
+    {
+        var lines = new List<int>();
+        if (spec.List("variants") is not { } nodes) return (null, lines);
+        var before = errors.Count;
+        var variants = new List<VariantSpec>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            lines.Add(SpecErrorList.LineOf(nodes[i]));
+            var path = $"variants[{i}]";
+            if (YamlFields.Open(nodes[i], path, errors) is not { } v) continue;
+            var vBefore = errors.Count;
+            v.AllowOnly(VariantFields);
+            var name = v.Require("name") ? Name(v, "name") : null;
+            if (name is not null && !names.TryAdd(name, i))
+                v.Error("name", $"same name as variants[{names[name]}] ('{name}')");
+            var method = v.Value("method") is { } m ? ReadMethod(m, v.PathOf("method")) : null;
+            var (variantTrain, warmup) = v.Has("train")
+                ? v.Mapping("train") is { } t ? ReadTrain(t, suites, gridAxes, train) : (null, null)
+                : (train, train.WarmupSteps);
+            if (warmup is { } w && grid?.Steps?.Where(s => s < w).Cast<int?>().FirstOrDefault() is { } shorter)
+                errors.Add(v.KeyLine("train"), v.PathOf("train.warmup_steps"), $"must not exceed grid.steps value {shorter}");
+            if (errors.Count > vBefore || name is null || variantTrain is null) continue;
+            variants.Add(new VariantSpec { Name = name, Method = method, Train = variantTrain });
+        }
+
+        return (errors.Count > before ? null : variants, lines);
+    }
+
     private EvalSpec? ReadEval(YamlFields e)
     {
         var before = errors.Count;
@@ -509,25 +548,45 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     }
 
     /// <summary>Pre-training moments exist only for a base trained here and fit only full fine-tuning's parameters.</summary>
-    private void CheckOptimizerState(LabSpec lab, YamlFields spec)
+    private void CheckOptimizerState(LabSpec lab, YamlFields spec, List<int> variantLines)
     {
-        if (lab.Train.OptimizerState != OptimizerState.Pretrain || spec.Mapping("train") is not { } train) return;
+        if (lab.Variants.Count == 0)
+        {
+            if (lab.Train.OptimizerState == OptimizerState.Pretrain && spec.Mapping("train") is { } train)
+                CheckOptimizerState(lab, lab.Grid.Methods, "grid.method", train.KeyLine("optimizer_state"), train.PathOf("optimizer_state"));
+            return;
+        }
+
+        for (var i = 0; i < lab.Variants.Count; i++)
+        {
+            var v = lab.Variants[i];
+            if (v.Train.OptimizerState != OptimizerState.Pretrain) continue;
+            var (methods, where) = v.Method is { } own ? ([own], $"variants[{i}].method") : (lab.Grid.Methods, "grid.method");
+            CheckOptimizerState(lab, methods, where, variantLines.ElementAtOrDefault(i), $"variants[{i}].train.optimizer_state");
+        }
+    }
+
+    private void CheckOptimizerState(LabSpec lab, IReadOnlyList<MethodSpec> methods, string methodPath, int line, string path)
+    {
         if (!lab.Base.IsPretrained)
-            train.Error("optimizer_state", "'pretrain' needs a base pre-trained here (base.world); a loaded or registered base has no optimizer state");
-        else if (lab.Grid.Methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Type != MethodType.Full) is { m: not null } other)
-            train.Error("optimizer_state",
-                $"'pretrain' applies only to full fine-tuning (the moments belong to every base weight); grid.method[{other.i}] is {SpecNames.Of(other.m.Type)}");
+            errors.Add(line, path, "'pretrain' needs a base pre-trained here (base.world); a loaded or registered base has no optimizer state");
+        else if (methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Type != MethodType.Full) is { m: not null } other)
+            errors.Add(line, path,
+                $"'pretrain' applies only to full fine-tuning (the moments belong to every base weight); " +
+                $"{methodPath}{(methods.Count > 1 || methodPath.StartsWith("grid", StringComparison.Ordinal) ? $"[{other.i}]" : "")} is {SpecNames.Of(other.m.Type)}");
     }
 
     /// <summary>Frozen-layer indices must name blocks the built base has (a loaded base is checked when it loads).</summary>
-    private void CheckFreezeLayers(LabSpec lab, YamlFields spec, List<int> methodLines)
+    private void CheckFreezeLayers(LabSpec lab, YamlFields spec, List<int> methodLines, List<int> variantLines)
     {
         if (!lab.Base.IsPretrained) return;
         var layers = lab.Base.Model.NLayer;
-        for (var i = 0; i < lab.Grid.Methods.Count; i++)
-            if (lab.Grid.Methods[i].Freeze is { } freeze && freeze.TrainableLayers.FirstOrDefault(l => l >= layers, -1) is var bad and >= 0)
-                errors.Add(methodLines.ElementAtOrDefault(i), $"grid.method[{i}].trainable_layers",
-                    $"layer {bad} does not exist: the base has {layers} layers (0-{layers - 1})");
+        var methods = lab.Grid.Methods.Select((m, i) => (Method: m, Line: methodLines.ElementAtOrDefault(i), Path: $"grid.method[{i}]"))
+            .Concat(lab.Variants.Select((v, i) => (Method: v.Method, Line: variantLines.ElementAtOrDefault(i), Path: $"variants[{i}].method"))
+                .Where(x => x.Method is not null).Select(x => (Method: x.Method!, x.Line, x.Path)));
+        foreach (var (method, line, path) in methods)
+            if (method.Freeze is { } freeze && freeze.TrainableLayers.FirstOrDefault(l => l >= layers, -1) is var bad and >= 0)
+                errors.Add(line, $"{path}.trainable_layers", $"layer {bad} does not exist: the base has {layers} layers (0-{layers - 1})");
     }
 
     /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>

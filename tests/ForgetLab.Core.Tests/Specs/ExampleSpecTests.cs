@@ -43,6 +43,32 @@ public class ExampleSpecTests
     }
 
     [Fact]
+    public void TheConsolidationAblationRunsEachVariantWithThreeSeedsOnTheQuickstartBase()
+    {
+        var spec = SpecLoader.LoadFile(RepoPaths.Example("consolidation-ablation.yaml"));
+
+        var runs = GridExpansion.Expand(spec);
+
+        Assert.Equal(["naive", "replay", "ewc", "l2sp", "distill", "early-stop"], spec.Variants.Select(v => v.Name));
+        Assert.Equal(18, runs.Count);
+        Assert.Equal(6, runs.Select(r => Core.Reports.SeedAggregation.RecipeOf(r.Name)).Distinct().Count());
+        Assert.All(runs, r => Assert.Equal((MethodType.Full, 1e-4, 80), (r.Method.Type, r.Lr, r.Steps)));
+        Assert.Single(runs.Select(r => r.Train).Where(t => t.Replay is null && t.Ewc is null && t.L2Sp is null && t.Distill is null && t.EarlyStopping is null).Distinct());
+        Assert.Equal(SpecHash.ForBase(SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml"))), SpecHash.ForBase(spec));
+    }
+
+    [Theory]
+    [InlineData("scaling.yaml", 11)]
+    [InlineData("consolidation-strength.yaml", 9)]
+    public void TheScalingAndStrengthSweepsShareTheQuickstartBase(string example, int runs)
+    {
+        var spec = SpecLoader.LoadFile(RepoPaths.Example(example));
+
+        Assert.Equal(runs, GridExpansion.Expand(spec).Count);
+        Assert.Equal(SpecHash.ForBase(SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml"))), SpecHash.ForBase(spec));
+    }
+
+    [Fact]
     public void ErrorsNameTheSpecFileAsTheUserTypedIt()
     {
         var dir = Directory.CreateTempSubdirectory("forgetlab-spec-").FullName;
