@@ -1,4 +1,5 @@
 using ForgetLab.Server.Apis;
+using ForgetLab.Server.Dashboard;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Security;
 
@@ -19,6 +20,7 @@ public static class Program
         builder.AddApiKeyAuthentication();
         builder.AddForgetLabApi();
         builder.AddForgetLabReports();
+        builder.AddForgetLabDashboard();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -33,6 +35,7 @@ public static class Program
         app.MapCheckpointsApi();
         app.MapCompareApi();
         app.MapBoardApi();
+        app.MapForgetLabDashboard();
         return app;
     }
 }
