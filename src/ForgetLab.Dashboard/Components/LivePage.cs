@@ -6,7 +6,7 @@ namespace ForgetLab.Dashboard.Components;
 /// A page that refreshes itself every <see cref="Interval"/> over the circuit (no reload) while
 /// <see cref="KeepRefreshing"/> holds, e.g. until every run has ended. Prerendering loads once.
 /// </summary>
-public abstract class LivePage : ComponentBase, IAsyncDisposable
+public abstract class LivePage : DashboardPage, IAsyncDisposable
 {
     private PeriodicTimer? _timer;
     private readonly CancellationTokenSource _stop = new();

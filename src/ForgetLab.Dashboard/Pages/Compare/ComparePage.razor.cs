@@ -1,12 +1,12 @@
 using ForgetLab.Core.Reports;
+using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace ForgetLab.Dashboard.Pages.Compare;
 
 /// <summary>Runs side by side with paired CIs, as <c>GET /api/v1/compare</c> computes them; <c>?runs=a,b</c> preselects and compares.</summary>
-public partial class ComparePage : ComponentBase
+public partial class ComparePage : DashboardPage
 {
     private IReadOnlyList<ComparableRun> _runs = [];
     private IReadOnlyCollection<string> _picked = [];
@@ -15,13 +15,9 @@ public partial class ComparePage : ComponentBase
 
     [SupplyParameterFromQuery(Name = "runs")] private string? Runs { get; set; }
 
-    [Inject] private IDashboardData Data { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
-
     protected override async Task OnInitializedAsync()
     {
-        _runs = await Data.ComparableRuns((await Authentication).User, CancellationToken.None);
+        _runs = await Data.ComparableRuns(await User(), CancellationToken.None);
         if (!string.IsNullOrWhiteSpace(Runs))
         {
             _picked = [.. Runs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
@@ -31,7 +27,7 @@ public partial class ComparePage : ComponentBase
 
     private async Task Compare()
     {
-        var outcome = await Data.Compare((await Authentication).User, [.. _picked], CancellationToken.None);
+        var outcome = await Data.Compare(await User(), [.. _picked], CancellationToken.None);
         (_comparison, _error) = (outcome.Value, outcome.Error);
     }
 }

@@ -3,7 +3,6 @@ using ForgetLab.Core.Reports;
 using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
 namespace ForgetLab.Dashboard.Pages.Experiments;
@@ -25,19 +24,13 @@ public partial class ExperimentPage : LivePage
 
     [Parameter] public string ExperimentId { get; set; } = "";
 
-    [Inject] private IDashboardData Data { get; set; } = default!;
-
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
-
     protected override TimeSpan Interval => TimeSpan.FromSeconds(4);
 
     protected override bool KeepRefreshing => _data is not null && _data.Rows.Any(r => !RunStates.HasEnded(r.Summary.State));
 
     protected override async Task Load()
     {
-        var data = await Data.Experiment((await Authentication).User, ExperimentId, Stopping);
+        var data = await Data.Experiment(await User(), ExperimentId, Stopping);
         if (data is null)
         {
             Navigation.NotFound();

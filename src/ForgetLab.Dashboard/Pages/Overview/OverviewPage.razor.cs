@@ -1,7 +1,6 @@
 using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace ForgetLab.Dashboard.Pages.Overview;
 
@@ -10,15 +9,11 @@ public partial class OverviewPage : LivePage
 {
     private OverviewData? _data;
 
-    [Inject] private IDashboardData Data { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
-
     protected override bool KeepRefreshing => true;
 
     protected override TimeSpan Interval => TimeSpan.FromSeconds(3);
 
-    protected override async Task Load() => _data = await Data.Overview((await Authentication).User, Stopping);
+    protected override async Task Load() => _data = await Data.Overview(await User(), Stopping);
 
     private static double Percent(double value, double of) => of <= 0 ? 0 : Math.Clamp(100 * value / of, 0, 100);
 }

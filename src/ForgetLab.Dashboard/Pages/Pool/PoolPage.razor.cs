@@ -2,7 +2,6 @@ using ForgetLab.Contracts.Pool;
 using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace ForgetLab.Dashboard.Pages.Pool;
 
@@ -12,15 +11,11 @@ public partial class PoolPage : LivePage
     private PoolSnapshot? _pool;
     private bool _loaded;
 
-    [Inject] private IDashboardData Data { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
-
     protected override bool KeepRefreshing => _pool is not null;
 
     protected override async Task Load()
     {
-        _pool = await Data.Pool((await Authentication).User, Stopping);
+        _pool = await Data.Pool(await User(), Stopping);
         _loaded = true;
     }
 

@@ -2,7 +2,6 @@ using ForgetLab.Core.Reports;
 using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
 namespace ForgetLab.Dashboard.Pages.Runs;
@@ -32,12 +31,6 @@ public partial class RunPage : LivePage
 
     [Parameter] public string RunId { get; set; } = "";
 
-    [Inject] private IDashboardData Data { get; set; } = default!;
-
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
-
     protected override bool KeepRefreshing => _data is null || !RunStates.HasEnded(_data.Run.State) || _data.Report is null;
 
     private double Progress => _data is { } d && d.Run.Recipe.Steps > 0 ? Math.Clamp(100.0 * d.Run.LastStep / d.Run.Recipe.Steps, 0, 100) : 0;
@@ -45,7 +38,7 @@ public partial class RunPage : LivePage
     protected override async Task Load()
     {
         var hadReport = _data?.Report is not null;
-        var data = await Data.Run((await Authentication).User, ExperimentId, RunId, Stopping);
+        var data = await Data.Run(await User(), ExperimentId, RunId, Stopping);
         if (data is null)
         {
             Navigation.NotFound();
@@ -105,7 +98,7 @@ public partial class RunPage : LivePage
     {
         var suites = _data?.Report is { } report ? StepSuites(report) : [];
         _items = _suiteIndex < suites.Count
-            ? await Data.ItemChanges((await Authentication).User, ExperimentId, RunId, _step, suites[_suiteIndex].Suite, Stopping)
+            ? await Data.ItemChanges(await User(), ExperimentId, RunId, _step, suites[_suiteIndex].Suite, Stopping)
             : null;
     }
 

@@ -1,7 +1,7 @@
 using ForgetLab.Contracts.Common;
+using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace ForgetLab.Dashboard.Pages.Submit;
 
@@ -9,19 +9,13 @@ namespace ForgetLab.Dashboard.Pages.Submit;
 /// A YAML editor pre-filled from the examples, checked as one types (debounced, with the API's own
 /// spec loader), submitted through the same grain call as the API; errors name their line.
 /// </summary>
-public partial class SubmitPage : ComponentBase
+public partial class SubmitPage : DashboardPage
 {
     private string _example = ExampleSpecs.All.Keys.FirstOrDefault() ?? "";
     private string _yaml = ExampleSpecs.All.Values.FirstOrDefault() ?? "";
     private IReadOnlyList<FieldError> _errors = [];
     private string? _submitError;
     private bool _submitting;
-
-    [Inject] private IDashboardData Data { get; set; } = default!;
-
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-
-    [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
 
     protected override void OnInitialized() => Check();
 
@@ -52,7 +46,7 @@ public partial class SubmitPage : ComponentBase
         _submitting = true;
         try
         {
-            var outcome = await Data.Submit((await Authentication).User, _yaml, CancellationToken.None);
+            var outcome = await Data.Submit(await User(), _yaml, CancellationToken.None);
             if (outcome.Succeeded)
             {
                 Navigation.NavigateTo(DashboardRoutes.Experiment(outcome.Value!));
