@@ -77,6 +77,25 @@ public sealed partial class DashboardTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task ThePlatformAdminSeesEveryTenantAndThePoolButATenantDoesNotSeeThePool()
+    {
+        var (tenant, key) = await platform.NewTenant("seen");
+        using var admin = Browser();
+        await SignIn(admin, PlatformFixture.AdminKey);
+
+        var overview = await admin.GetStringAsync("/", Cancel);
+        Assert.Contains("id=\"all-tenants\"", overview);
+        Assert.Contains(tenant, overview);
+        Assert.Contains("id=\"pool-workers\"", await admin.GetStringAsync("/pool", Cancel));
+
+        using var member = Browser();
+        await SignIn(member, key);
+        var pool = await member.GetStringAsync("/pool", Cancel);
+        Assert.DoesNotContain("id=\"pool-workers\"", pool);
+        Assert.Contains("id=\"pool-admin-only\"", pool);
+    }
+
+    [Fact]
     public async Task TheApiDoesNotAcceptTheDashboardsCookie()
     {
         var (_, key) = await platform.NewTenant("cookie");

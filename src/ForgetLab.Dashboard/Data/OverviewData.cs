@@ -10,7 +10,11 @@ public sealed record OverviewData(
     string DisplayName,
     IReadOnlyList<ExperimentRow> Experiments,
     IReadOnlyList<RunInFlight> InFlight,
-    TenantAllocation? Usage);
+    TenantAllocation? Usage)
+{
+    /// <summary>For a platform admin: every tenant the pool knows, with its share and usage; empty for a tenant.</summary>
+    public IReadOnlyList<TenantAllocation> AllTenants { get; init; } = [];
+}
 
 /// <summary>An experiment in the overview, with its runs' states.</summary>
 public sealed record ExperimentRow(ExperimentView Experiment, IReadOnlyList<RunSummary> Runs)

@@ -40,7 +40,7 @@ public sealed class GrainDashboardData(
         var pool = await grains.GetGrain<IGpuPoolGrain>(GrainKeys.Pool).GetSnapshot();
         var usage = pool.Tenants.FirstOrDefault(t => t.TenantId == caller.TenantId);
         if (caller.TenantId == CallerClaims.PlatformTenant)
-            return new OverviewData(caller.TenantId, "Platform admin", [], [], usage);
+            return new OverviewData(caller.TenantId, "Platform admin", [], [], usage) { AllTenants = pool.Tenants };
 
         var tenant = await grains.GetGrain<ITenantGrain>(caller.TenantId).Get(caller);
         var name = tenant.Status == ReplyStatus.Ok ? tenant.Value!.Settings.DisplayName : caller.TenantId;
