@@ -11,6 +11,12 @@ using MudBlazor.Services;
 // baseline) for an experiment of RUNS runs x SUITES suites, rendered by Blazor's renderer from one
 // in-memory data call: the server-side cost a browser waits for before the first screen, without
 // the network and the report's storage reads. Prints the median and worst of ROUNDS renders.
+if (args.FirstOrDefault() == "browser")
+{
+    await ForgetLab.Bench.Dashboard.BrowserFirstScreen.Run();
+    return;
+}
+
 var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 500;
 var suites = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
 const int Warmup = 3, Rounds = 15;
