@@ -44,7 +44,10 @@ public sealed class DashboardEndToEndTests
 
             await page.GotoAsync(new Uri(server.Address, "/submit").ToString());
             await page.WaitForSelectorAsync("#spec-valid");
-            await page.FillAsync("textarea", QuickstartShrunk(await page.InputValueAsync("textarea")));
+            var shrunk = QuickstartShrunk(await page.InputValueAsync("textarea"));
+            await page.FillAsync("textarea", shrunk);
+            // The editor reports text after a pause in typing: submit only once the server holds the edited spec.
+            await page.WaitForSelectorAsync($"#yaml-editor[data-length='{shrunk.Length}']");
             await page.WaitForSelectorAsync("#spec-valid");
             await Shot(page, "03-submit");
             await page.ClickAsync("#submit");
