@@ -1,4 +1,5 @@
 using ForgetLab.Server.Apis;
+using ForgetLab.Server.Dashboard;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Observability;
 using ForgetLab.Server.Security;
@@ -22,6 +23,7 @@ public static class Program
         builder.AddForgetLabReports();
         builder.AddForgetLabMetrics();
         builder.AddForgetLabModels();
+        builder.AddForgetLabDashboard();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -39,6 +41,7 @@ public static class Program
         app.MapCompareApi();
         app.MapBoardApi();
         app.MapForgetLabMetrics();
+        app.MapForgetLabDashboard();
         return app;
     }
 }

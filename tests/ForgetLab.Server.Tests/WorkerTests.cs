@@ -33,19 +33,7 @@ public sealed class WorkerTests(PlatformFixture platform)
     internal static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
 
     /// <summary>24 countries and 6 elements of the built-in world: a base pre-trains on it in about a second.</summary>
-    internal static string SmallWorld()
-    {
-        var dir = Directory.CreateTempSubdirectory("forgetlab-world-").FullName;
-        var data = RepoPaths.File("src", "ForgetLab.Lab", "World", "Data");
-        var countries = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "countries.json")))!.AsArray()
-            .Where(c => c!["capital"]!.GetValue<string>().Length > 0)
-            .GroupBy(c => c!["capital"]!.GetValue<string>()).Where(g => g.Count() == 1).Select(g => g.First()!)
-            .Take(24).Select(c => c.DeepClone()).ToArray();
-        File.WriteAllText(Path.Combine(dir, "countries.json"), new JsonArray(countries).ToJsonString());
-        var elements = JsonNode.Parse(File.ReadAllText(Path.Combine(data, "elements.json")))!.AsArray().Take(6).Select(e => e!.DeepClone()).ToArray();
-        File.WriteAllText(Path.Combine(dir, "elements.json"), new JsonArray(elements).ToJsonString());
-        return dir;
-    }
+    internal static string SmallWorld() => TestWorlds.Small();
 
     internal static async Task<JsonNode> WaitForRun(HttpClient client, string experiment, string run, Func<JsonNode, bool> done, TimeSpan timeout, Func<string> diagnostics)
     {

@@ -12,12 +12,15 @@ namespace ForgetLab.Server.Reports;
 /// </summary>
 public sealed class ExperimentReports(RunReportStore store)
 {
+    private const int ConcurrentReads = 16;
+
     public async Task<ForgettingReport> Assemble(ExperimentView experiment, CancellationToken cancel)
     {
-        var runs = new List<RunReport>();
-        foreach (var runId in experiment.RunIds)
-            if (await store.Read(experiment.TenantId, experiment.ExperimentId, runId, cancel) is { } run)
-                runs.Add(run);
+        // One blob per run: read them concurrently (bounded), so a 500-run experiment is not 500 round trips in a row.
+        var read = new RunReport?[experiment.RunIds.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, read.Length), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentReads, CancellationToken = cancel },
+            async (i, token) => read[i] = await store.Read(experiment.TenantId, experiment.ExperimentId, experiment.RunIds[i], token));
+        var runs = read.OfType<RunReport>().ToList();
 
         var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
         var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);

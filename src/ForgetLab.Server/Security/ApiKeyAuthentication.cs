@@ -8,6 +8,7 @@ public static class ApiKeyAuthentication
     public static WebApplicationBuilder AddApiKeyAuthentication(this WebApplicationBuilder builder)
     {
         var adminKey = builder.Configuration["ForgetLab:AdminKey"];
+        builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.AdminKey = adminKey);
