@@ -43,6 +43,7 @@ public sealed class DashboardEndToEndTests
             await Shot(page, "02-overview");
 
             await page.GotoAsync(new Uri(server.Address, "/submit").ToString());
+            await page.WaitForSelectorAsync("#yaml-editor[data-interactive='true']");
             await page.WaitForSelectorAsync("#spec-valid");
             var shrunk = QuickstartShrunk(await page.InputValueAsync("textarea"));
             await page.FillAsync("textarea", shrunk);

@@ -57,7 +57,7 @@ public sealed partial class MetricsTests(PlatformFixture platform)
         var query = new PrometheusQueryClient(new HttpClient(), Options.Create(new PrometheusOptions { Url = prometheus.Address }));
 
         // A small run while Prometheus watches, so rates over the last minute see it.
-        var (_, key) = await PlatformFixture.NewTenant(server, "metrics");
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "metrics");
         using var client = server.Client(key);
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(WorkerTests.TinySpec("observed", steps: Steps, every: Steps / 2)).Json()).Status);
         var run = await WorkerTests.WaitForRun(client, "observed", WorkerTests.RunName(Steps), r => WorkerTests.State(r) is "Completed" or "Failed",
@@ -68,7 +68,7 @@ public sealed partial class MetricsTests(PlatformFixture platform)
         await Eventually(async () =>
             (await query.Query("min(count_over_time(up[1m])) >= 5 and min(up) == 1", cancel: Cancel)).Count == 1 &&
             (await query.Query("forgetlab_experiment_worst_delta{experiment=\"observed\", category=\"knowledge\"}", cancel: Cancel)).Count == 1 &&
-            (await query.Query("forgetlab_runs{state=\"Completed\"} == 1", cancel: Cancel)).Count == 1,
+            (await query.Query($"forgetlab_runs{{tenant=\"{tenant}\", state=\"Completed\"}} == 1", cancel: Cancel)).Count == 1,
             TimeSpan.FromSeconds(60), "both targets scraped and the ended run's report sampled");
         await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
 
@@ -80,7 +80,8 @@ public sealed partial class MetricsTests(PlatformFixture platform)
                      ("sum(forgetlab_checkpoint_bytes_total{direction=\"written\"}) > 100000", "checkpoint bytes written"),
                      ("sum(forgetlab_pool_lease_grants_total) >= 1", "a lease granted"),
                      ("sum(forgetlab_worker_jobs_ended_total{outcome=\"completed\"}) == 1", "one job completed"),
-                     ("sum(forgetlab_run_duration_seconds_count{state=\"Completed\"}) == 1", "one run duration"),
+                     // Servers of other tests run in this process and share its meters: count this tenant's runs only.
+                     ($"sum(forgetlab_run_duration_seconds_count{{tenant=\"{tenant}\", state=\"Completed\"}}) == 1", "one run duration"),
                      ("count(orleans_messaging_sent_messages_size_bytes_count) >= 2", "Orleans metrics from the server and the worker"),
                      ("count(http_server_request_duration_seconds_count{http_route=\"/api/v1/experiments/\"}) >= 1", "API requests by route"),
                      ("count(target_info{service_name=~\"forgetlab-server|forgetlab-worker\"}) == 2", "the service names"),
