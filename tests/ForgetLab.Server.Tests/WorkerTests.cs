@@ -112,6 +112,12 @@ public sealed class WorkerTests(PlatformFixture platform)
         });
         var transitions = run["transitions"]!.AsArray().Select(t => (string)t!["to"]!).ToList();
         Assert.Equal(["Queued", "Leased", "Running", "Evaluating", "Running", "Evaluating", "Running", "Completed"], transitions);
+        // The loss curve the Run page draws: at least the reports at the checkpoints, in step order, each loss finite.
+        var losses = run["lossHistory"]!.AsArray().Select(p => ((long)p!["step"]!, (double)p["loss"]!)).ToList();
+        Assert.Contains(3L, losses.Select(p => p.Item1));
+        Assert.Equal(6L, losses[^1].Item1);
+        Assert.Equal(losses.Select(p => p.Item1).Order(), losses.Select(p => p.Item1));
+        Assert.All(losses, p => Assert.True(double.IsFinite(p.Item2) && p.Item2 > 0));
 
         var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/tiny/{RunName(6)}/");
         foreach (var file in new[] { "manifest.json", "model.safetensors", "optimizer.bin", "rng.safetensors", "trainer_state.json", "items.jsonl" })
