@@ -73,6 +73,7 @@ public sealed class DashboardEndToEndTests
             Assert.Contains("forgot:", changes);
             Assert.Contains("base answered", changes);
             Assert.Contains("this checkpoint answers", changes);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the tab click scrolled; a full-page shot would draw the app bar mid-page
             await Shot(page, "06-run");
 
             var intruder = await SignIn(browser, server, other, null);
