@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ForgetLab.Server.Tests;
 using Microsoft.Playwright;
 
@@ -66,6 +67,14 @@ public sealed class DashboardEndToEndTests
             await page.Locator("#heatmap th a").First.ClickAsync();
             await page.WaitForSelectorAsync("#drill-down");
             Assert.Contains("Completed", await page.InnerTextAsync("#run-state"));
+            // A suite on which the checkpoint lost items: each with what was asked, the base's answer and the checkpoint's.
+            await page.Locator(".mud-tab").Filter(new() { HasTextRegex = new Regex(@"\([1-9][0-9]*↓") }).First.ClickAsync();
+            await page.WaitForSelectorAsync("#item-changes");
+            var changes = await page.InnerTextAsync("#item-changes");
+            Assert.Contains("forgot:", changes);
+            Assert.Contains("base answered", changes);
+            Assert.Contains("this checkpoint answers", changes);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the tab click scrolled; a full-page shot would draw the app bar mid-page
             await Shot(page, "06-run");
 
             var intruder = await SignIn(browser, server, other, null);

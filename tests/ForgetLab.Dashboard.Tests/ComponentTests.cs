@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using ForgetLab.Core.Analysis;
 using ForgetLab.Dashboard.Components;
+using ForgetLab.Dashboard.Data;
 
 namespace ForgetLab.Dashboard.Tests;
 
@@ -54,5 +55,27 @@ public sealed class ComponentTests : DashboardTestContext
     {
         Assert.Equal("catastrophic", Render<SeverityBadge>(p => p.Add(c => c.Severity, Severity.Catastrophic)).Find(".fl-sev-catastrophic").TextContent);
         Assert.Empty(Render<SeverityBadge>(p => p.Add(c => c.Severity, (Severity?)null)).Markup.Trim());
+    }
+
+    [Fact]
+    public void ItemChangesSayWhatWasAskedWhatTheBaseAnsweredAndWhatTheCheckpointAnswers()
+    {
+        IReadOnlyList<ItemChange> items =
+        [
+            new("capital:peru", true, "Lima", "Quito", "The capital of Peru is"),
+            new("capital:chad", false, "Cairo", "N'Djamena", "The capital of Chad is"),
+            new("capital:old", true, null, "Rome"), // recorded before prompts and base answers were stored
+        ];
+
+        var list = Render<ItemChangeList>(p => p.Add(c => c.Items, items));
+
+        var lines = list.FindAll("#item-changes .mud-list-item").Select(l => string.Join(' ', l.TextContent.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal(
+        [
+            "forgot: The capital of Peru is … — base answered Lima, this checkpoint answers Quito",
+            "learned: The capital of Chad is … — base answered Cairo, this checkpoint answers N'Djamena",
+            "forgot: capital:old — this checkpoint answers Rome",
+        ], lines);
+        Assert.Equal("capital:peru", list.Find("#item-changes span[title]").GetAttribute("title"));
     }
 }

@@ -27,7 +27,11 @@ public sealed class FakeDashboardData : IDashboardData
         return Task.FromResult(Experiments.GetValueOrDefault(experimentId));
     }
 
-    public Task<RunData?> Run(ClaimsPrincipal user, string experimentId, string runId, CancellationToken cancel) => Task.FromResult<RunData?>(null);
+    /// <summary>Runs by "experiment/run".</summary>
+    public Dictionary<string, RunData> Runs { get; } = [];
+
+    public Task<RunData?> Run(ClaimsPrincipal user, string experimentId, string runId, CancellationToken cancel) =>
+        Task.FromResult(Runs.GetValueOrDefault($"{experimentId}/{runId}"));
 
     public Task<IReadOnlyList<ItemChange>?> ItemChanges(ClaimsPrincipal user, string experimentId, string runId, long step, string suite, CancellationToken cancel) =>
         Task.FromResult<IReadOnlyList<ItemChange>?>([]);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using ForgetLab.Dashboard.Data;
+using ForgetLab.Contracts.Runs;
 using ForgetLab.Dashboard.Pages.Experiments;
+using ForgetLab.Dashboard.Pages.Runs;
 using ForgetLab.Dashboard.Pages.Submit;
 using Microsoft.AspNetCore.Components;
 
@@ -22,6 +24,26 @@ public sealed class PageTests : DashboardTestContext
         Assert.Equal(10, page.FindAll("#baseline tbody tr").Count);
         Assert.Equal(1, Data.ExperimentCalls);
         Assert.Equal("/experiments/big/report.csv", page.Find("#export-csv").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void RunPageDrawsTheLossCurveFromTheRunsLossHistoryWhileItTrains()
+    {
+        var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);
+        var run = new RunView("demo", "e", recipe, RunState.Running, 300, 0.5, null, [], [], 1)
+        {
+            LossHistory = [.. Enumerable.Range(1, 60).Select(i => new LossPoint(i * 5, 6.0 / i))],
+        };
+        Data.Runs["e/full-lr1e-3"] = new RunData(run, null, ["target"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "e").Add(c => c.RunId, "full-lr1e-3"));
+
+        // 60 reported points and the latest loss at step 300 (already the last point): 60 steps on the x axis, one line.
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("#loss-curve svg path.mud-chart-line")));
+        var labels = page.FindAll("#loss-curve svg text").Select(t => t.TextContent.Trim()).Where(t => t.Length > 0 && t.All(char.IsAsciiDigit)).Select(long.Parse).ToList();
+        Assert.Contains(5L, labels);
+        Assert.DoesNotContain(7L, labels);
+        Assert.InRange(labels.Count(l => l % 5 == 0 && l <= 300), 2, 30); // a readable number of step labels, not 60
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Grains.Common;
+using ForgetLab.Grains.Runs;
 
 namespace ForgetLab.Grains.Tests;
 
@@ -142,6 +143,58 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
         Assert.Equal(["submitted", "leased to w1"], view.Transitions.Take(2).Select(t => t.Reason));
         Assert.Equal([new SuiteScore("arithmetic", 0.5)], Assert.Single(view.Checkpoints).Scores);
         Assert.Equal(ReportOutcome.Duplicate, (await run.EvaluationFinished(new EvaluationFinished("w1/5", 25, [new("arithmetic", 0.5)]))).Outcome);
+    }
+
+    [Fact]
+    public async Task TheLossCurveKeepsEveryReportInStepOrderOnceEachAndStaysBoundedOverALongRun()
+    {
+        var (run, tenant) = await NewRun();
+        await run.Enqueue("submitted");
+        await run.MarkLeased(new LeaseInfo("w1/6", "w1", ["cpu:0"]), "leased");
+        await run.Started(new RunStarted("w1/6"));
+        static double Loss(long step) => 10.0 / step;
+
+        for (var step = 1; step <= 100; step++)
+        {
+            await run.Progress(new ProgressReport("w1/6", step, Loss(step)));
+            await run.Progress(new ProgressReport("w1/6", step, Loss(step))); // a repeated report counts once
+        }
+        await run.Progress(new ProgressReport("w1/6", 50, 99.0));             // a replayed earlier step changes nothing
+        await run.Progress(new ProgressReport("w1/6", 101, double.NaN));       // a diverged loss is not drawn
+        await run.Progress(new ProgressReport("w1/6", 102, null));
+
+        var early = (await run.Get(Callers.Viewer(tenant))).Value!.LossHistory;
+        Assert.Equal(Enumerable.Range(1, 100).Select(s => new LossPoint(s, Loss(s))), early);
+
+        for (var step = 103; step <= 1200; step++) await run.Progress(new ProgressReport("w1/6", step, Loss(step)));
+
+        var view = (await run.Get(Callers.Viewer(tenant))).Value!;
+        var history = view.LossHistory;
+        Assert.InRange(history.Length, LossHistory.Capacity / 2, LossHistory.Capacity);
+        Assert.Equal(new LossPoint(1, Loss(1)), history[0]);
+        Assert.InRange(history[^1].Step, 1200 - 2 * (1200 / LossHistory.Capacity) - 1, 1200); // within a stride of the end
+        Assert.True(history.Zip(history.Skip(1)).All(p => p.First.Step < p.Second.Step), "the curve is in step order");
+        Assert.All(history, p => Assert.Equal(Loss(p.Step), p.Loss));
+        // Thinned evenly: the gaps between kept steps differ by a factor of two at most.
+        var gaps = history.Zip(history.Skip(1)).Select(p => p.Second.Step - p.First.Step).ToList();
+        Assert.True(gaps.Max() <= 2 * gaps.Min(), $"gaps from {gaps.Min()} to {gaps.Max()}");
+        Assert.Equal((1200L, Loss(1200)), (view.LastStep, view.LastTrainLoss!.Value));
+    }
+
+    [Fact]
+    public void TheLossHistoryHalvesItsResolutionWhenFull()
+    {
+        var history = LossHistory.Empty;
+        for (var step = 1; step <= 8; step++) history = history.Add(new LossPoint(step, step), capacity: 8);
+        Assert.Equal(8, history.Points.Length);
+
+        history = history.Add(new LossPoint(9, 9), capacity: 8);
+        Assert.Equal([1L, 3, 5, 7, 9], history.Points.Select(p => p.Step));
+        Assert.Equal(2, history.Stride);
+
+        history = history.Add(new LossPoint(10, 10), capacity: 8); // within the stride: skipped
+        history = history.Add(new LossPoint(11, 11), capacity: 8);
+        Assert.Equal([1L, 3, 5, 7, 9, 11], history.Points.Select(p => p.Step));
     }
 
     private async Task<(IRunGrain Run, string Tenant)> NewRun()

@@ -14,13 +14,13 @@ namespace ForgetLab.Server.Tests;
 /// </summary>
 public sealed class WorkerTests(PlatformFixture platform)
 {
-    internal static string TinySpec(string name, int steps, int every) => $$"""
+    /// <param name="knowing">A base pre-trained long enough to know some capitals (so fine-tuning can make it forget them); slower.</param>
+    internal static string TinySpec(string name, int steps, int every, bool knowing = false) => $$"""
         name: {{name}}
         seed: 3
         base:
           world: builtin
-          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+          {{(knowing ? KnowingBase : TinyBase)}}
         target: { task: conflicting_facts, count: 6 }
         suites: [target, capitals_recall, text_perplexity]
         train: { steps: {{steps}}, batch_size: 4, warmup_steps: 1, checkpoint_every: {{every}} }
@@ -28,6 +28,16 @@ public sealed class WorkerTests(PlatformFixture platform)
           method: [ { type: full } ]
           lr: [1.0e-3]
         eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+
+    private const string TinyBase = """
+        model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+        """;
+
+    private const string KnowingBase = """
+        model: { n_layer: 2, n_head: 2, n_embd: 128, n_ctx: 32 }
+          pretrain: { steps: 600, batch_size: 16, lr: 3.0e-3, warmup_steps: 30, weight_decay: 0.01 }
         """;
 
     internal static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
@@ -86,7 +96,7 @@ public sealed class WorkerTests(PlatformFixture platform)
             platform.Azurite.ConnectionString, cluster, SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
         using var client = server.Client(key);
 
-        var submitted = await client.SubmitYaml(TinySpec("tiny", steps: 6, every: 3)).Json();
+        var submitted = await client.SubmitYaml(TinySpec("tiny", steps: 6, every: 3, knowing: true)).Json();
         Assert.Equal(HttpStatusCode.Created, submitted.Status);
         var run = await WaitForRun(client, "tiny", RunName(6), r => State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
 
@@ -102,6 +112,12 @@ public sealed class WorkerTests(PlatformFixture platform)
         });
         var transitions = run["transitions"]!.AsArray().Select(t => (string)t!["to"]!).ToList();
         Assert.Equal(["Queued", "Leased", "Running", "Evaluating", "Running", "Evaluating", "Running", "Completed"], transitions);
+        // The loss curve the Run page draws: at least the reports at the checkpoints, in step order, each loss finite.
+        var losses = run["lossHistory"]!.AsArray().Select(p => ((long)p!["step"]!, (double)p["loss"]!)).ToList();
+        Assert.Contains(3L, losses.Select(p => p.Item1));
+        Assert.Equal(6L, losses[^1].Item1);
+        Assert.Equal(losses.Select(p => p.Item1).Order(), losses.Select(p => p.Item1));
+        Assert.All(losses, p => Assert.True(double.IsFinite(p.Item2) && p.Item2 > 0));
 
         var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/tiny/{RunName(6)}/");
         foreach (var file in new[] { "manifest.json", "model.safetensors", "optimizer.bin", "rng.safetensors", "trainer_state.json", "items.jsonl" })
@@ -124,10 +140,30 @@ public sealed class WorkerTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, mdStatus);
         Assert.Contains("| suite | category |", markdown);
 
+        // The drill-down: every item the last checkpoint lost, with what was asked, the base's answer
+        // (from the baseline file the worker recorded) and the checkpoint's different one.
+        var (_, checkpoint) = await client.Get($"api/v1/experiments/tiny/runs/{RunName(6)}/checkpoints/6/report").Json();
+        var forgetting = checkpoint!["suites"]!.AsArray().FirstOrDefault(s => s!["lost"]!.AsArray().Count > 0);
+        Assert.True(forgetting is not null, $"the run lost no item on any suite, so there is nothing to drill into: {checkpoint.ToJsonString()}");
+        var suiteName = (string)forgetting["suite"]!;
+        var (changesStatus, changes) = await client.Get($"api/v1/experiments/tiny/runs/{RunName(6)}/checkpoints/6/changes?suite={suiteName}").Json();
+        Assert.Equal(HttpStatusCode.OK, changesStatus);
+        var lostItems = changes!.AsArray().Where(c => (bool)c!["lost"]!).ToList();
+        Assert.Equal(forgetting["lost"]!.AsArray().Select(id => (string)id!), lostItems.Select(c => (string)c!["itemId"]!));
+        Assert.All(lostItems, c =>
+        {
+            Assert.False(string.IsNullOrEmpty((string?)c!["prompt"]), c.ToJsonString());
+            Assert.NotNull((string?)c["baseAnswer"]);
+            Assert.NotNull((string?)c["answer"]);
+            Assert.NotEqual((string)c["baseAnswer"]!, (string)c["answer"]!);
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.Get($"api/v1/experiments/tiny/runs/{RunName(6)}/checkpoints/6/changes").Json()).Status);
+
         // Another tenant cannot read it: 404, as for an experiment that does not exist.
         var (_, otherKey) = await PlatformFixture.NewTenant(server, "other");
         using var other = server.Client(otherKey);
         Assert.Equal(HttpStatusCode.NotFound, (await other.Get("api/v1/experiments/tiny/report").Json()).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Get($"api/v1/experiments/tiny/runs/{RunName(6)}/checkpoints/6/changes?suite={suiteName}").Json()).Status);
     }
 
     [Theory]

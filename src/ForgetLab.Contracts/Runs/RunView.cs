@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace ForgetLab.Contracts.Runs;
 
-/// <summary>A run as its tenant sees it, with its checkpoints and full transition log.</summary>
+/// <summary>A run as its tenant sees it, with its checkpoints, full transition log and loss curve.</summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.RunView")]
 public sealed record RunView(
     [property: Id(0)] string TenantId,
@@ -14,4 +14,8 @@ public sealed record RunView(
     [property: Id(6)] LeaseInfo? Lease,
     [property: Id(7)] ImmutableArray<CheckpointRecord> Checkpoints,
     [property: Id(8)] ImmutableArray<RunTransition> Transitions,
-    [property: Id(9)] int Attempts);
+    [property: Id(9)] int Attempts)
+{
+    /// <summary>The training loss per reported step, in step order, at most 512 points (thinned evenly as the run goes on).</summary>
+    [Id(10)] public ImmutableArray<LossPoint> LossHistory { get; init; } = [];
+}

@@ -119,7 +119,9 @@ public sealed class RunGrain(
 
         if (report.Step <= Current.LastStep) return Ack(ReportOutcome.Duplicate);
 
-        await Save(Current with { LastStep = report.Step, LastTrainLoss = report.TrainLoss });
+        var history = Current.LossHistory ?? Runs.LossHistory.Empty;
+        if (report.TrainLoss is { } loss) history = history.Add(new LossPoint(report.Step, loss));
+        await Save(Current with { LastStep = report.Step, LastTrainLoss = report.TrainLoss, LossHistory = history });
         return Ack(ReportOutcome.Applied);
     }
 
@@ -279,7 +281,7 @@ public sealed class RunGrain(
     {
         var s = Current;
         return new RunView(s.Setup!.TenantId, s.Setup.ExperimentId, s.Setup.Recipe, s.State, s.LastStep, s.LastTrainLoss, s.Lease,
-            s.Checkpoints, s.Transitions, s.Attempts);
+            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [] };
     }
 
     private static bool IsSha256(string? text) =>

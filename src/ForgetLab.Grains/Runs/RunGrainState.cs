@@ -35,4 +35,7 @@ public sealed record RunGrainState
 
     /// <summary>Step of the checkpoint being evaluated while <see cref="State"/> is Evaluating.</summary>
     [Id(11)] public long? EvaluatingStep { get; init; }
+
+    /// <summary>The reported losses, bounded (<see cref="Runs.LossHistory"/>), for the loss curve while the run trains.</summary>
+    [Id(12)] public LossHistory? LossHistory { get; init; }
 }

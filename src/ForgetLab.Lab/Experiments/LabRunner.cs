@@ -86,7 +86,7 @@ internal sealed class PreparedLab : IDisposable
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineSuiteKey.Of)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, request, options);
-            ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]));
+            ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), suites);
             return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
         }
         catch
@@ -283,7 +283,7 @@ internal sealed class PreparedLab : IDisposable
             evaluations.Add(evaluator.Evaluate(lm, suites[i], baseLm));
         }
         options.Progress?.Report(new LabEvent(LabPhase.Evaluate, run, suites.Count, suites.Count, $"step {saved.Step}"));
-        ItemResultsFile.Write(saved.Directory, evaluations);
+        ItemResultsFile.Write(saved.Directory, evaluations, suites);
         var comparisons = evaluations.Select(e => ForgettingAnalysis.Compare(baseline[e.Outcomes.Suite].Outcomes, e.Outcomes, spec.Seed)).ToList();
         var assessment = ForgettingAnalysis.Report(comparisons);
         var report = new CheckpointReport(saved.Step, null, assessment.Suites) { Drift = ParameterDrift.Compute(baseModel, model) };

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Reports;
+using ForgetLab.Dashboard.Data;
 using ForgetLab.Server.Reports;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +23,8 @@ public static class CheckpointsApi
 
         api.MapGet("/", ListCheckpoints);
         api.MapGet("/{step:long}/report", GetCheckpointReport);
+        api.MapGet("/{step:long}/changes", GetItemChanges)
+            .WithDescription("The items this checkpoint lost and gained on one suite (?suite=), with each item's prompt, the base model's answer and this checkpoint's.");
         api.MapGet("/{step:long}/adapter", GetAdapter)
             .WithDescription("A zip of adapter_config.json and adapter_model.safetensors; 404 for a full-model checkpoint.");
         return app;
@@ -45,6 +48,19 @@ public static class CheckpointsApi
         var checkpoint = report.Checkpoints.FirstOrDefault(c => c.Step == step);
         if (checkpoint is null) return ReplyResults.NotFound($"report of checkpoint at step {step} of run '{runId}'");
         return TypedResults.Ok(new CheckpointReportView(view.ExperimentId, view.Recipe.Name, checkpoint.Step, checkpoint.TrainLoss, checkpoint.Suites, checkpoint.Drift));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ItemChange>>, ProblemHttpResult>> GetItemChanges(
+        string experimentId, string runId, long step, string? suite, [AsParameters] ApiServices services, ItemChangeReader changes, CancellationToken cancel)
+    {
+        if (string.IsNullOrWhiteSpace(suite)) return ReplyResults.Invalid("suite", "name the suite: ?suite=capitals_recall");
+        var run = await Run(services, experimentId, runId).Get(services.Caller);
+        if (run.Status != ReplyStatus.Ok) return run.Failure();
+        if (run.Value!.Checkpoints.All(c => c.Step != step)) return ReplyResults.NotFound($"checkpoint at step {step} of run '{runId}'");
+        var items = await changes.Read(services.Caller, ExperimentsApi.Key(services.Caller, experimentId), run.Value, step, suite, cancel);
+        return items is null
+            ? ReplyResults.NotFound($"result of suite '{suite}' at step {step} of run '{runId}' (the run has not ended, or the suite is not in its report)")
+            : TypedResults.Ok(items);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAdapter(

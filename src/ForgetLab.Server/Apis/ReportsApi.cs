@@ -18,6 +18,7 @@ public static class ReportsApi
         var blobs = new BlobServiceClient(connectionString).GetBlobContainerClient(container);
         builder.Services.AddSingleton(new RunReportStore(blobs));
         builder.Services.AddSingleton(new CheckpointStore(blobs));
+        builder.Services.AddSingleton<ItemChangeReader>();
         builder.Services.AddSingleton<ExperimentReports>();
         return builder;
     }

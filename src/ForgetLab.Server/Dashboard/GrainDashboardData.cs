@@ -30,6 +30,7 @@ public sealed class GrainDashboardData(
     ExperimentReports reports,
     RunReportStore runReports,
     CheckpointStore checkpoints,
+    ItemChangeReader changes,
     IOptions<ExperimentOptions> experimentOptions) : IDashboardData
 {
     public Caller CallerOf(ClaimsPrincipal user) => user.ToCaller();
@@ -93,19 +94,7 @@ public sealed class GrainDashboardData(
     {
         var caller = user.ToCaller();
         var run = await RunGrain(caller, experimentId, runId).Get(caller);
-        if (run.Status != ReplyStatus.Ok) return null;
-        var report = await runReports.Read(caller.TenantId, run.Value!.ExperimentId, runId, cancel);
-        var result = report?.Checkpoints.FirstOrDefault(c => c.Step == step)?.Suites.FirstOrDefault(s => s.Suite == suite);
-        if (result is null) return null;
-
-        var record = run.Value.Checkpoints.FirstOrDefault(c => c.Step == step);
-        var items = await checkpoints.ReadItems(checkpoints.Folder(caller.TenantId, run.Value.ExperimentId, runId, step, record?.BlobLocation), cancel);
-        var answers = (items ?? []).Where(i => i.Suite == suite).GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.Last().Response);
-        return
-        [
-            .. result.Lost.Select(id => new ItemChange(id, true, null, answers.GetValueOrDefault(id))),
-            .. result.Gained.Select(id => new ItemChange(id, false, null, answers.GetValueOrDefault(id))),
-        ];
+        return run.Status == ReplyStatus.Ok ? await changes.Read(caller, ExperimentsApi.Key(caller, experimentId), run.Value!, step, suite, cancel) : null;
     }
 
     public async Task<IReadOnlyList<ComparableRun>> ComparableRuns(ClaimsPrincipal user, CancellationToken cancel)

@@ -12,7 +12,8 @@ public sealed record ItemLine(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("value")] double Value,
-    [property: JsonPropertyName("response")] string? Response);
+    [property: JsonPropertyName("response")] string? Response,
+    [property: JsonPropertyName("prompt")] string? Prompt = null);
 
 /// <summary>
 /// Reads checkpoint folders the workers upload to the checkpoints container
@@ -57,6 +58,41 @@ public sealed class CheckpointStore(BlobContainerClient container)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The base model's answer per item id from a recorded baseline file (the lab's
+    /// <c>SuiteEvaluation</c>: <c>outcomes.item_ids</c> and <c>responses</c> in the same order), or
+    /// null when the file is not there. <paramref name="blobLocation"/> is the baseline entry's
+    /// location, container name first.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>?> ReadBaselineAnswers(string blobLocation, CancellationToken cancel)
+    {
+        var prefix = container.Name + "/";
+        var blob = blobLocation.StartsWith(prefix, StringComparison.Ordinal) ? blobLocation[prefix.Length..] : blobLocation;
+        BinaryData content;
+        try
+        {
+            content = (await container.GetBlobClient(blob).DownloadContentAsync(cancel)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(content.ToMemory());
+        var ids = json.RootElement.GetProperty("outcomes").GetProperty("item_ids");
+        var responses = json.RootElement.TryGetProperty("responses", out var r) ? r : default;
+        var answers = new Dictionary<string, string?>();
+        var i = 0;
+        foreach (var id in ids.EnumerateArray())
+        {
+            answers[id.GetString() ?? throw new InvalidDataException($"{blob}: a null item id")] =
+                responses.ValueKind == JsonValueKind.Array && i < responses.GetArrayLength() ? responses[i].GetString() : null;
+            i++;
+        }
+
+        return answers;
     }
 
     /// <summary>A zip of the adapter files, or null when the folder holds no adapter (a full-model checkpoint).</summary>

@@ -66,6 +66,7 @@ public class TinyWorldForgettingTests
         var lost = items.First(i => i.Suite == "capitals_recall" && i.Id == recall.Lost[0]);
         Assert.Equal(0, lost.Value);
         Assert.NotNull(lost.Response);
+        Assert.Contains("capital of", lost.Prompt); // what was asked, for the drill-down
 
         // A second run reuses the cached base: no pre-training, the same baseline.
         var again = new LabRunner(options).Run(spec, TinyModels.TempDirectory());

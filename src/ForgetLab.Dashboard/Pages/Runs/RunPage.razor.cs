@@ -16,7 +16,7 @@ public partial class RunPage : LivePage
     private RunData? _data;
     private List<BreadcrumbItem> _crumbs = [];
 
-    // Losses seen while the page is open, by step: the run reports only its latest loss while it trains.
+    // Losses by step: the run grain's bounded history, the checkpoints' losses from the report, and the latest loss (which the history may have thinned out).
     private readonly SortedDictionary<long, double> _losses = [];
     private IReadOnlyDictionary<string, IReadOnlyList<double?>> _lossSeries = new Dictionary<string, IReadOnlyList<double?>>();
     private IReadOnlyList<string> _lossLabels = [];
@@ -63,11 +63,15 @@ public partial class RunPage : LivePage
 
     private void BuildCurves(RunData data)
     {
+        foreach (var point in data.Run.LossHistory.IsDefault ? [] : data.Run.LossHistory)
+            _losses[point.Step] = point.Loss;
         if (data.Report is { } report)
             foreach (var c in report.Checkpoints)
                 if (c.TrainLoss is { } loss && double.IsFinite(loss)) _losses[c.Step] = loss;
         if (data.Run.LastTrainLoss is { } last && double.IsFinite(last) && data.Run.LastStep > 0) _losses[data.Run.LastStep] = last;
-        _lossLabels = [.. _losses.Keys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        // Up to 512 points: label about a dozen steps so the axis stays readable (an empty label draws no text).
+        var every = Math.Max(1, (_losses.Count + 11) / 12);
+        _lossLabels = [.. _losses.Keys.Select((k, i) => i % every == 0 || i == _losses.Count - 1 ? k.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")];
         _lossSeries = _losses.Count == 0 ? new Dictionary<string, IReadOnlyList<double?>>() : new Dictionary<string, IReadOnlyList<double?>> { ["train loss"] = [.. _losses.Values.Select(v => (double?)v)] };
 
         // Capability curves from the checkpoints the run grain records as they are evaluated (live), one line per suite.
