@@ -7,7 +7,7 @@ namespace ForgetLab.Bench.Dashboard;
 /// taken through the interactive circuit, not the prerender: signs in with a key, opens the page,
 /// waits for a selector and for the page to settle, and saves the PNG. For the docs' screenshots:
 /// <c>dotnet run --project bench/ForgetLab.Bench.Dashboard -c Release -- screenshot URL KEY PATH OUT.png [SELECTOR]</c>
-/// (FORGETLAB_SCREENSHOT_HEIGHT sets the window's height, 900 by default).
+/// (FORGETLAB_SCREENSHOT_HEIGHT sets the window's height, 900 by default; FORGETLAB_SCREENSHOT_FULLPAGE=0 keeps to the window).
 /// </summary>
 public static class PageScreenshot
 {
@@ -43,7 +43,7 @@ public static class PageScreenshot
         // Let the circuit connect and the charts draw (MudBlazor sizes them after the first render).
         await page.WaitForTimeoutAsync(3000);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await page.ScreenshotAsync(new() { Path = output, FullPage = true });
+        await page.ScreenshotAsync(new() { Path = output, FullPage = Environment.GetEnvironmentVariable("FORGETLAB_SCREENSHOT_FULLPAGE") != "0" });
         Console.WriteLine($"saved {output}");
     }
 }

@@ -52,10 +52,14 @@ public sealed class PoolMetricsPanelTests : DashboardTestContext
         PoolMetrics.Source = new Uri("http://127.0.0.1:9090/");
         var panel = Render<PoolMetricsPanel>();
 
+        Assert.Equal("true", panel.Find("#pool-metrics-window-1h").GetAttribute("aria-pressed"));
         panel.Find("#pool-metrics-window-6h").Click();
 
         Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromHours(6)], PoolMetrics.Asked);
         Assert.Contains("last 6 h", panel.Find("#pool-metrics-source").TextContent);
+        Assert.Equal("true", panel.Find("#pool-metrics-window-6h").GetAttribute("aria-pressed"));
+        Assert.Contains("mud-button-filled", panel.Find("#pool-metrics-window-6h").ClassName);
+        Assert.Equal("false", panel.Find("#pool-metrics-window-1h").GetAttribute("aria-pressed"));
     }
 
     [Fact]
