@@ -16,6 +16,11 @@ if (args.FirstOrDefault() == "browser")
     await ForgetLab.Bench.Dashboard.BrowserFirstScreen.Run();
     return;
 }
+if (args.FirstOrDefault() == "screenshot")
+{
+    await ForgetLab.Bench.Dashboard.PageScreenshot.Run(args[1..]);
+    return;
+}
 
 var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 500;
 var suites = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;

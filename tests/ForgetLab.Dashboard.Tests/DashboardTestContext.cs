@@ -12,10 +12,13 @@ public abstract class DashboardTestContext : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IDashboardData>(Data);
+        Services.AddSingleton<IPoolMetrics>(PoolMetrics);
         AddAuthorization().SetAuthorized("demo-member");
         // Static: pages load once and start no refresh timer, so tests see exactly one load.
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
     }
 
     protected FakeDashboardData Data { get; } = new();
+
+    protected FakePoolMetrics PoolMetrics { get; } = new();
 }

@@ -25,6 +25,8 @@ public static class DashboardHosting
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddForgetLabDashboardUi();
         builder.Services.AddSingleton<IDashboardData, GrainDashboardData>();
+        // Scoped (one per circuit) like the typed HttpClient it reads Prometheus with.
+        builder.Services.AddScoped<IPoolMetrics, PrometheusPoolMetrics>();
 
         builder.Services.AddAuthentication()
             .AddCookie(CookieScheme, o =>
