@@ -80,22 +80,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return client;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ChildProcesses.StopAsync(_process);
 
     private static int FreePort()
     {

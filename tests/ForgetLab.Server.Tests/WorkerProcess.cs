@@ -79,19 +79,5 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>kill -9: no goodbye to the pool, its lease has to expire.</summary>
     public void KillHard() => Process.Start("kill", ["-9", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ChildProcesses.StopAsync(_process);
 }
