@@ -323,13 +323,7 @@ internal sealed class PreparedLab : IDisposable
         };
         foreach (var (key, value) in recipe.Method.Hyperparameters()) h[key] = value;
         if (t.Replay is { Ratio: > 0 } replay) h["replay_ratio"] = GridExpansion.FormatNumber(replay.Ratio);
-        if (t.Ewc is { Lambda: > 0 } ewc) h["ewc_lambda"] = GridExpansion.FormatNumber(ewc.Lambda);
-        if (t.L2Sp is { Alpha: > 0 } l2sp) h["l2sp_alpha"] = GridExpansion.FormatNumber(l2sp.Alpha);
-        if (t.Distill is { Beta: > 0 } distill)
-        {
-            h["distill_beta"] = GridExpansion.FormatNumber(distill.Beta);
-            h["distill_temperature"] = GridExpansion.FormatNumber(distill.Temperature);
-        }
+        foreach (var (key, value) in t.Regularizers().SelectMany(r => r.Hyperparameters())) h[key] = value;
         if (t.EarlyStopping is { } stop)
             h["early_stopping"] = $"{stop.Suite} " + (stop.MaxDropPoints is { } points ? $"drop<{points.ToString(CultureInfo.InvariantCulture)}" : $"severity<={stop.MaxSeverity}".ToLowerInvariant());
         if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";
