@@ -83,7 +83,7 @@ public static class ForgettingAnalysis
                 Retention: c.Retention,
                 N: c.N,
                 Lost: c.Lost,
-                Gained: c.Gained);
+                Gained: c.Gained) { HigherIsBetter = c.HigherIsBetter };
         }
 
         var runSeverity = results

@@ -34,4 +34,14 @@ public sealed record SuiteResult(
     double? Retention,
     int N,
     IReadOnlyList<string> Lost,
-    IReadOnlyList<string> Gained);
+    IReadOnlyList<string> Gained)
+{
+    /// <summary>
+    /// The metric's direction as the suite stated it (defaulted from its metric when it did not);
+    /// null in reports written before the report carried it. Read it through <see cref="IsHigherBetter"/>.
+    /// </summary>
+    public bool? HigherIsBetter { get; init; }
+
+    /// <summary>Whether a higher score is better: the recorded direction, or for an older report the metric's default.</summary>
+    public bool IsHigherBetter() => HigherIsBetter ?? MetricDirection.HigherIsBetter(Metric, Kind);
+}

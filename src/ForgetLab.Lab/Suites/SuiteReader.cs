@@ -40,12 +40,18 @@ public static class SuiteReader
             throw new InvalidDataException($"{yamlPath}: category '{category}' is not one of {string.Join(", ", SuiteCategories.All)}.");
         }
 
+        if (header.HigherIsBetter is false && kind is SuiteKinds.MultipleChoice or SuiteKinds.GenerateUntil)
+        {
+            throw new InvalidDataException($"{yamlPath}: higher_is_better is false, but output_type '{kind}' scores 1 for a correct item, so higher is better.");
+        }
+
         var itemsPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(yamlPath))!, Required(header.DatasetPath, yamlPath, "dataset_path"));
         var items = ReadItems(itemsPath, kind);
         var version = header.Version ?? $"0-{SuiteDefinition.ContentHash(items)}";
         return new SuiteDefinition(name, version, category, kind, header.Metric ?? SuiteKinds.DefaultMetric(kind), items)
         {
             Until = header.Until is { Count: > 0 } until ? until : ["."],
+            HigherIsBetter = header.HigherIsBetter,
         };
     }
 

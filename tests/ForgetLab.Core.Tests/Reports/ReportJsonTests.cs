@@ -19,7 +19,7 @@ public class ReportJsonTests
             "forgetting_points", "pareto_optimal", "suites", "checkpoints", "reason");
         AssertFields(run.GetProperty("checkpoints")[0], "step", "train_loss", "suites", "drift");
         AssertFields(run.GetProperty("suites")[0], "suite", "version", "category", "metric", "kind", "base", "score",
-            "delta_points", "relative_change", "ci95", "p_value", "p_holm", "severity", "retention", "n", "lost", "gained");
+            "delta_points", "relative_change", "ci95", "p_value", "p_holm", "severity", "retention", "n", "lost", "gained", "higher_is_better");
     }
 
     [Fact]
