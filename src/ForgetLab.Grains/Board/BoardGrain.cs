@@ -1,6 +1,6 @@
-using ForgetLab.Grains.Common;
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Board;
+using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
 
 namespace ForgetLab.Grains.Board;

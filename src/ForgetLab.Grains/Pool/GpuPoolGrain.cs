@@ -1,8 +1,8 @@
-using ForgetLab.Grains.Common;
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Scheduling;
+using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
 using Microsoft.Extensions.Options;
 

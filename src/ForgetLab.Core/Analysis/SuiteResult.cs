@@ -1,9 +1,8 @@
-using ForgetLab.Core.Analysis;
-
-namespace ForgetLab.Core.Reports;
+namespace ForgetLab.Core.Analysis;
 
 /// <summary>
-/// One suite of one run (or checkpoint) against the base, as the report contract carries it.
+/// One suite of one run (or checkpoint) against the base: what the analysis concludes, and what the
+/// report contract (<c>Reports/</c>) carries.
 /// Units: binary suites in percent and percentage points, continuous suites in metric units.
 /// </summary>
 /// <param name="Base">Base score (percent for binary suites).</param>
