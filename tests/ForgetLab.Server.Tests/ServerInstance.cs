@@ -34,7 +34,7 @@ public sealed class ServerInstance : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             "--environment", "Production",
             "--ConnectionStrings:Storage", connectionString,
-            "--ForgetLab:AdminKey", adminKey,
+            "--ForgetLab:AdminKeyFile", AdminKeyFile(adminKey),
             "--ForgetLab:Silo:ClusterId", clusterId,
             "--ForgetLab:Silo:ServiceId", clusterId,
             "--ForgetLab:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -59,6 +59,14 @@ public sealed class ServerInstance : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>The admin key in a file, the way the server takes it (never on a command line).</summary>
+    private static string AdminKeyFile(string adminKey)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"forgetlab-admin-{Guid.NewGuid():N}.key");
+        File.WriteAllText(path, adminKey);
+        return path;
     }
 
     private static int FreePort()

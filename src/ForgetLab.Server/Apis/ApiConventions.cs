@@ -16,6 +16,7 @@ public static class ApiConventions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth;
         });
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         return builder;
