@@ -10,7 +10,11 @@ public static class ApiConventions
 
     public static WebApplicationBuilder AddForgetLabApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // A body over the size limit is refused while the framework reads it, with no detail of its own.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge) c.ProblemDetails.Detail ??= RequestLimits.TooLarge(c.HttpContext);
+        });
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());

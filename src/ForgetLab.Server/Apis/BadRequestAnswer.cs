@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace ForgetLab.Server.Apis;
@@ -17,9 +18,8 @@ public sealed class BadRequestAnswer : IExceptionHandler
 
         var result = bad switch
         {
-            { StatusCode: StatusCodes.Status413PayloadTooLarge } => ReplyResults.Problem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
-                $"the body is larger than this endpoint's limit of {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? RequestLimits.MaxBodyBytes} bytes"),
-            { InnerException: JsonException json } => ReplyResults.Invalid([JsonBodyErrors.Describe(json)]),
+            { StatusCode: StatusCodes.Status413PayloadTooLarge } => ReplyResults.Problem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", RequestLimits.TooLarge(context)),
+            { InnerException: JsonException json } => ReplyResults.Invalid([JsonBodyErrors.Describe(json, context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAcceptsMetadata>().Select(a => a.RequestType).LastOrDefault(t => t is not null))]),
             { StatusCode: StatusCodes.Status400BadRequest } => ReplyResults.Invalid(ReplyResults.DocumentPath, bad.Message),
             _ => ReplyResults.Problem(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), bad.Message),
         };

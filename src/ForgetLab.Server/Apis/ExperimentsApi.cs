@@ -119,7 +119,7 @@ public static class ExperimentsApi
             }
             catch (JsonException e)
             {
-                return (null, ReplyResults.Invalid([JsonBodyErrors.Describe(e)]));
+                return (null, ReplyResults.Invalid([JsonBodyErrors.Describe(e, typeof(SubmitExperimentRequest))]));
             }
 
             if (json?.Spec is not { } spec || string.IsNullOrWhiteSpace(spec))

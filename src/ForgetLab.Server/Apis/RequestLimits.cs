@@ -49,6 +49,10 @@ public static class RequestLimits
         return app;
     }
 
+    /// <summary>The detail of a 413: the limit of the endpoint that refused the body.</summary>
+    public static string TooLarge(HttpContext context) =>
+        $"the body is larger than this endpoint's limit of {context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? MaxBodyBytes} bytes";
+
     /// <summary>Whole seconds for a Retry-After header, rounded up.</summary>
     public static string Seconds(TimeSpan after) => ((int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
