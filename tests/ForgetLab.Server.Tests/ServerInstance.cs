@@ -22,6 +22,9 @@ public sealed class ServerInstance : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's services, for tests that call what the dashboard calls.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The in-process silo's grains, for tests that play a worker without running one.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 

@@ -28,10 +28,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
-        if ((throttled = throttle.Blocked(Context)) is not null) return AuthenticateResult.Fail("too many failed API-key checks from this address");
+        using var attempt = throttle.Begin(Context);
+        if ((throttled = attempt.RetryAfter) is not null) return AuthenticateResult.Fail("too many failed API-key checks from this address");
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            throttle.Failed(Context);
+            attempt.Failed();
             return AuthenticateResult.Fail("expected 'Authorization: Bearer <API key>'");
         }
 
@@ -39,7 +40,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
         var caller = await verifier.Verify(secret);
         if (caller is null)
         {
-            throttle.Failed(Context);
+            attempt.Failed();
             LogRejectedKey(Logger, Request.Path);
             return AuthenticateResult.Fail("invalid API key");
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.RateLimiting;
 using ForgetLab.Server.Apis;
@@ -16,6 +17,7 @@ namespace ForgetLab.Server.Security;
 public sealed class AuthFailureThrottle : IDisposable
 {
     private readonly PartitionedRateLimiter<IPAddress> limiter;
+    private readonly ConcurrentDictionary<IPAddress, int> checking = new();
 
     public AuthFailureThrottle(IOptions<RateLimitOptions> options)
     {
@@ -30,16 +32,24 @@ public sealed class AuthFailureThrottle : IDisposable
             }));
     }
 
-    /// <summary>When the address has no failures left: how long until it has (null while it has some).</summary>
-    public TimeSpan? Blocked(HttpContext context)
+    /// <summary>
+    /// Starts a key check from the caller's address. Checks still running count as possible
+    /// failures, so a burst sent all at once cannot slip past the limit while the first ones are
+    /// being verified. Dispose the attempt when the check is done.
+    /// </summary>
+    public Attempt Begin(HttpContext context)
     {
-        // Zero permits asks whether any are left without taking one (RateLimiter.AttemptAcquire).
-        using var lease = limiter.AttemptAcquire(AddressOf(context), 0);
-        return lease.IsAcquired ? null : RetryAfter(lease);
-    }
+        var address = AddressOf(context);
+        var running = checking.AddOrUpdate(address, 1, (_, n) => n + 1);
+        var left = limiter.GetStatistics(address)?.CurrentAvailablePermits ?? 0;
+        if (running <= left) return new Attempt(this, address, null);
 
-    /// <summary>Counts a failed check against the caller's address.</summary>
-    public void Failed(HttpContext context) => limiter.AttemptAcquire(AddressOf(context)).Dispose();
+        Done(address);
+        // Zero permits asks whether any are left without taking one (RateLimiter.AttemptAcquire);
+        // when some are, they are all spoken for by running checks, which end within a second.
+        using var lease = limiter.AttemptAcquire(address, 0);
+        return new Attempt(null, address, lease.IsAcquired ? TimeSpan.FromSeconds(1) : RetryAfter(lease));
+    }
 
     public void Dispose() => limiter.Dispose();
 
@@ -47,6 +57,29 @@ public sealed class AuthFailureThrottle : IDisposable
     public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.FromSeconds(1) ? after : TimeSpan.FromSeconds(1);
 
+    private void Done(IPAddress address)
+    {
+        if (checking.AddOrUpdate(address, 0, (_, n) => n - 1) <= 0) checking.TryRemove(KeyValuePair.Create(address, 0));
+    }
+
     /// <summary>Forwarded headers are not trusted: behind a proxy every caller shares the proxy's address (docs/security.md).</summary>
     private static IPAddress AddressOf(HttpContext context) => context.Connection.RemoteIpAddress ?? IPAddress.None;
+
+    /// <summary>One key check: refused up front (<see cref="RetryAfter"/> set), or running until disposed.</summary>
+    public sealed class Attempt(AuthFailureThrottle? owner, IPAddress address, TimeSpan? retryAfter) : IDisposable
+    {
+        private AuthFailureThrottle? running = owner;
+
+        /// <summary>Set when the address has no failures left: how long until it has.</summary>
+        public TimeSpan? RetryAfter { get; } = retryAfter;
+
+        /// <summary>Counts the check as failed against the address.</summary>
+        public void Failed() => running?.limiter.AttemptAcquire(address).Dispose();
+
+        public void Dispose()
+        {
+            running?.Done(address);
+            running = null;
+        }
+    }
 }
