@@ -209,13 +209,14 @@ public sealed class HostileInputTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid("keep"))).StatusCode);
 
         var name = await admin.PutJson($"api/v1/tenants/{tenant}", new { displayName = new string('n', 100 * 1024) }).Json();
-        var devices = await admin.PutJson($"api/v1/tenants/{tenant}", new { maxConcurrentDevices = int.MaxValue }).Json();
+        var devices = await admin.PutJson($"api/v1/tenants/{tenant}", new { maxConcurrentDevices = -1 }).Json();
+        var budget = await admin.PutJson($"api/v1/tenants/{tenant}", new { deviceHoursBudget = 1e300 }).Json();
         var weight = await admin.PutJson($"api/v1/tenants/{tenant}", new { weight = 1e300 }).Json();
         var reason = await client.PostJson("api/v1/experiments/keep/cancel", new { reason = new string('r', 100 * 1024) }).Json();
 
         Assert.Equal(
-            [(HttpStatusCode.BadRequest, "displayName"), (HttpStatusCode.BadRequest, "maxConcurrentDevices"), (HttpStatusCode.BadRequest, "weight"), (HttpStatusCode.BadRequest, "reason")],
-            new[] { name, devices, weight, reason }.Select(r => (r.Status, (string)r.Body!["fieldErrors"]![0]!["path"]!)));
+            [(HttpStatusCode.BadRequest, "displayName"), (HttpStatusCode.BadRequest, "maxConcurrentDevices"), (HttpStatusCode.BadRequest, "deviceHoursBudget"), (HttpStatusCode.BadRequest, "weight"), (HttpStatusCode.BadRequest, "reason")],
+            new[] { name, devices, budget, weight, reason }.Select(r => (r.Status, (string)r.Body!["fieldErrors"]![0]!["path"]!)));
         Assert.False((bool)(await client.Get("api/v1/experiments/keep").Json()).Body!["cancelled"]!);
         Assert.Equal("bounds", (string)(await admin.Get($"api/v1/tenants/{tenant}").Json()).Body!["settings"]!["displayName"]!);
     }

@@ -26,9 +26,6 @@ public static class InputLimits
     /// <summary>A tenant's fair-share weight: above 0, at most this.</summary>
     public const double MaxWeight = 1_000_000;
 
-    /// <summary>A tenant's concurrent-device quota.</summary>
-    public const int MaxConcurrentDevices = 100_000;
-
     /// <summary>A tenant's device-hours budget.</summary>
     public const double MaxDeviceHoursBudget = 1e9;
 

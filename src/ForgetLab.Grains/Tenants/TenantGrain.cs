@@ -133,8 +133,9 @@ public sealed class TenantGrain(
             errors.Add(new FieldError(0, "displayName", $"must be at most {InputLimits.MaxDisplayNameChars} characters, got {settings.DisplayName.Length}"));
         if (!(settings.Weight > 0) || !double.IsFinite(settings.Weight) || settings.Weight > InputLimits.MaxWeight)
             errors.Add(new FieldError(0, "weight", $"must be a number > 0 and at most {InputLimits.MaxWeight:0}, got {settings.Weight}"));
-        if (settings.MaxConcurrentDevices is < 0 or > InputLimits.MaxConcurrentDevices)
-            errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be between 0 and {InputLimits.MaxConcurrentDevices}, got {settings.MaxConcurrentDevices}"));
+        // No upper bound: a quota larger than the pool only means the pool decides.
+        if (settings.MaxConcurrentDevices < 0)
+            errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be ≥ 0, got {settings.MaxConcurrentDevices}"));
         if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0 || budget > InputLimits.MaxDeviceHoursBudget))
             errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a number between 0 and {InputLimits.MaxDeviceHoursBudget:0} (or absent for no limit), got {budget}"));
         return errors.ToImmutable();
