@@ -122,10 +122,11 @@ public sealed class WorkerService(
         var snapshot = await pool.GetSnapshot();
         foreach (var lease in snapshot.Leases.Where(l => l.WorkerId == WorkerId && !_running.ContainsKey(l.LeaseId)))
         {
-            await pool.ReleaseLease(WorkerId, lease.LeaseId);
+            // The run first, then the pool (which queues a run that is queued or still held under the lease): a
+            // failure between the two leaves the lease in the pool's snapshot, so the next try repeats both.
             var requeued = await cluster.GetGrain<IRunGrain>(lease.RunKey)
                 .ReturnToQueue(lease.LeaseId, $"worker '{WorkerId}' restarted and no longer runs lease '{lease.LeaseId}'");
-            if (requeued.Entry is { } entry) await pool.Enqueue([entry]);
+            await pool.ReleaseLease(WorkerId, lease.LeaseId);
             _logger.LogWarning("Worker {Worker}: gave back lease {Lease} of {Run}, held by an earlier process with this id ({Outcome})",
                 WorkerId, lease.LeaseId, lease.RunKey, requeued.Entry is null ? requeued.Error : "re-queued");
         }

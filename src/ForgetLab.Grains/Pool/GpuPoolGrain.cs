@@ -103,7 +103,13 @@ public sealed class GpuPoolGrain(
     public async Task<bool> ReleaseLease(string workerId, string leaseId)
     {
         if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return false;
-        await Save(End(Current, lease, clock.UtcNow));
+        // The run is asked first, as in the sweep: a run still held under the lease (its worker gave it up, or
+        // restarted) goes back on the queue in the same write, so no run is left held under a lease nobody has;
+        // an ended run refuses, harmlessly. Should the save fail, a repeat finds the run queued and queues it.
+        var returned = await GrainFactory.GetGrain<IRunGrain>(lease.Entry.RunKey)
+            .ReturnToQueue(leaseId, $"worker '{workerId}' released lease '{leaseId}'");
+        var ended = End(Current, lease, clock.UtcNow);
+        await Save(returned.Entry is { } entry ? Queued(ended, entry) : ended);
         return true;
     }
 
