@@ -84,7 +84,7 @@ public sealed class LeaseRunner(
             if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);
             else args.AddRange(["--threads", (threadsPerSlot * grant.DeviceIds.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
-            await using var job = JobProcess.Start(cliDll, args, env, Path.Combine(dir, "job.log"), new JobEventBuffer(options.ReportBufferEvents), Measure);
+            await using var job = JobProcess.Start(cliDll, args, env, Path.Combine(dir, "job.log"), new JobEventBuffer(Math.Max(1, options.ReportBufferEvents)), Measure);
             _job = job;
             if (_lost.IsCancellationRequested) job.Kill();
             logger.LogInformation("Lease {Lease}: run {Run} started as process {Pid}{Resume}", grant.LeaseId, grant.RunKey, job.Pid,

@@ -156,6 +156,27 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         Assert.Equal(RunState.Queued, (await run.Get(Callers.Viewer(tenant))).Value!.State);
     }
 
+    [Fact]
+    public async Task ReleasingALeaseWhoseRunIsStillHeldSendsTheRunBackToTheQueueSoNoRunIsLeftHeldByNobody()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var tenant = await scenario.Tenant("given", weight: 1);
+        await scenario.Submit(tenant, "back", runs: 1);
+        var worker = await scenario.Worker("gpu-g", gpus: 1);
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
+        await run.Started(new RunStarted(lease.LeaseId));
+        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 10, $"{lease.RunKey}/step-10/", Sha));
+
+        Assert.True(await scenario.Pool.ReleaseLease(worker, lease.LeaseId));
+        Assert.False(await scenario.Pool.ReleaseLease(worker, lease.LeaseId));
+
+        Assert.Equal(RunState.Queued, (await run.Get(Callers.Viewer(tenant))).Value!.State);
+        var again = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        Assert.Equal(lease.RunKey, again.RunKey);
+        Assert.Equal(10, again.Work.ResumeFrom!.Step);
+    }
+
     [Theory]
     [InlineData(0, 0, null, false)]      // before its recorded expiry
     [InlineData(130, 0, null, true)]     // past it, the pool listening all along, the worker never heard
