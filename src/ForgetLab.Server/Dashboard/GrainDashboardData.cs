@@ -154,6 +154,8 @@ public sealed class GrainDashboardData(
         var caller = user.ToCaller();
         if (caller.TenantId == CallerClaims.PlatformTenant)
             return Outcome<string>.Failed("the platform admin key manages tenants; sign in with a tenant's API key to submit");
+        // As on the API: the role first, so a viewer's spec is never parsed.
+        if (caller.Role < TenantRole.Member) return Outcome<string>.Failed("this needs the member role");
         if (specYaml.Length > ExperimentsApi.MaxSpecBytes)
             return Outcome<string>.Failed($"the spec is larger than {ExperimentsApi.MaxSpecBytes / 1024} KiB");
         var errors = Validate(specYaml);
