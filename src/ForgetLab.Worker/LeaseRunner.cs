@@ -50,7 +50,8 @@ public sealed class LeaseRunner(
             var spec = Path.Combine(dir, "spec.yaml");
             await File.WriteAllTextAsync(spec, grant.Work.SpecText, cancel);
             var resume = await store.DownloadResumable(grant.RunKey, grant.Work.ResumeFrom, Path.Combine(dir, "resume"), cancel);
-            var model = await new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, cancel);
+            var files = Core.Specs.SpecFiles.ForPlatform(options.SpecBaseDirectory);
+            var model = await new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, cancel);
 
             if (await Report(r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
@@ -63,6 +64,9 @@ public sealed class LeaseRunner(
                     args.Add("--evaluate-resumed");
             }
             if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
+            // A tenant's spec: the job applies the platform's file rule again (defence in depth).
+            args.Add("--platform-paths");
+            if (files.Directory is { } specDirectory) args.AddRange(["--spec-dir", specDirectory]);
             if (model is not null) args.AddRange(["--model-dir", model]);
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();

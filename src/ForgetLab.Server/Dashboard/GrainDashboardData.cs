@@ -140,7 +140,7 @@ public sealed class GrainDashboardData(
     {
         try
         {
-            SpecLoader.Parse(specYaml, "spec.yaml", SpecBaseDirectory);
+            SpecLoader.Parse(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles);
             return [];
         }
         catch (SpecValidationException e)
@@ -159,14 +159,12 @@ public sealed class GrainDashboardData(
         var errors = Validate(specYaml);
         if (errors.Count > 0) return Outcome<string>.Failed("the spec is invalid; nothing was stored", errors);
 
-        var name = SpecLoader.Parse(specYaml, "spec.yaml", SpecBaseDirectory).Name;
+        var name = SpecLoader.Parse(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles).Name;
         var reply = await grains.GetGrain<IExperimentGrain>(ExperimentsApi.Key(caller, name)).Submit(caller, new ExperimentSubmission(specYaml));
         return reply.Status == ReplyStatus.Ok
             ? Outcome<string>.Ok(reply.Value!.ExperimentId)
             : Outcome<string>.Failed(reply.Error ?? reply.Status.ToString(), reply.Errors.IsDefault ? [] : reply.Errors);
     }
-
-    private string SpecBaseDirectory => experimentOptions.Value.SpecBaseDirectory ?? Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
 
     private ApiServices Services(ClaimsPrincipal user) => new(grains, user, experimentOptions);
 
