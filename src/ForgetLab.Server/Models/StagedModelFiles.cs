@@ -140,6 +140,8 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
                 }
                 var (expectedLength, errors) = ModelFolderCheck.CheckWeightsHeader(_head.WrittenSpan, limits);
                 if (!errors.IsEmpty) return errors;
+                if (expectedLength > max)
+                    return [new FieldError(0, ModelFolderCheck.WeightsFile, $"its header's tensors need {expectedLength} bytes, more than the {max} a {ModelFolderCheck.WeightsFile} may hold")];
                 _expectedLength = expectedLength;
                 _wanted = null;
                 if (lengthSoFar - chunk.Length > expectedLength || lengthSoFar > expectedLength)
