@@ -18,7 +18,7 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         string name;
         try
         {
-            if (SpecLoader.Parse(specText, "spec.yaml", files).Base.ModelRef is not { } named) return null;
+            if (SpecLoader.ParseUnder(specText, "spec.yaml", files).Base.ModelRef is not { } named) return null;
             name = named;
         }
         catch (SpecValidationException)

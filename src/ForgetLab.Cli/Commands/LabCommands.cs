@@ -94,7 +94,7 @@ internal static class LabCommands
                 };
                 var specPath = parse.GetValue(spec)!;
                 var labSpec = parse.GetValue(platformPaths)
-                    ? SpecLoader.Parse(File.ReadAllText(specPath), specPath, SpecFiles.ForPlatform(parse.GetValue(specDir)))
+                    ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.ForPlatform(parse.GetValue(specDir)))
                     : SpecLoader.LoadFile(specPath);
                 new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed));
                 return 0;

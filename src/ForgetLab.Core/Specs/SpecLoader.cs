@@ -25,12 +25,12 @@ public static partial class SpecLoader
     /// <param name="sourceName">What messages call the spec (usually its path as the user typed it).</param>
     /// <param name="baseDirectory">Where relative paths in the spec resolve; null means the current directory.</param>
     public static LabSpec Parse(string yaml, string sourceName, string? baseDirectory) =>
-        Parse(yaml, sourceName, SpecFiles.Local(baseDirectory ?? Directory.GetCurrentDirectory()));
+        ParseUnder(yaml, sourceName, SpecFiles.Local(baseDirectory ?? Directory.GetCurrentDirectory()));
 
     /// <param name="yaml">The spec text.</param>
     /// <param name="sourceName">What messages call the spec.</param>
     /// <param name="files">What the spec may name as a file: <see cref="SpecFiles.ForPlatform"/> for a tenant's spec.</param>
-    public static LabSpec Parse(string yaml, string sourceName, SpecFiles files)
+    public static LabSpec ParseUnder(string yaml, string sourceName, SpecFiles files)
     {
         var errors = new SpecErrorList(sourceName);
         var stream = new YamlStream();

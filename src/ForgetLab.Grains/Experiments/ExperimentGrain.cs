@@ -157,7 +157,7 @@ public sealed class ExperimentGrain(
         LabSpec? spec = null;
         try
         {
-            spec = SpecLoader.Parse(submission.SpecText, $"{ExperimentId}.yaml", options.Value.SpecFiles);
+            spec = SpecLoader.ParseUnder(submission.SpecText, $"{ExperimentId}.yaml", options.Value.SpecFiles);
         }
         catch (SpecValidationException e)
         {

@@ -46,7 +46,7 @@ public static class ExperimentsApi
         string experimentId;
         try
         {
-            experimentId = SpecLoader.Parse(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecFiles).Name;
+            experimentId = SpecLoader.ParseUnder(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecFiles).Name;
         }
         catch (SpecValidationException e)
         {

@@ -140,7 +140,7 @@ public sealed class GrainDashboardData(
     {
         try
         {
-            SpecLoader.Parse(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles);
+            SpecLoader.ParseUnder(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles);
             return [];
         }
         catch (SpecValidationException e)
@@ -159,7 +159,7 @@ public sealed class GrainDashboardData(
         var errors = Validate(specYaml);
         if (errors.Count > 0) return Outcome<string>.Failed("the spec is invalid; nothing was stored", errors);
 
-        var name = SpecLoader.Parse(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles).Name;
+        var name = SpecLoader.ParseUnder(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles).Name;
         var reply = await grains.GetGrain<IExperimentGrain>(ExperimentsApi.Key(caller, name)).Submit(caller, new ExperimentSubmission(specYaml));
         return reply.Status == ReplyStatus.Ok
             ? Outcome<string>.Ok(reply.Value!.ExperimentId)
