@@ -37,7 +37,7 @@ public sealed record SpecFiles
     /// <summary>A suite file (or a suite's items file, relative to <paramref name="relativeTo"/>): its full path, or why it is refused.</summary>
     public (string? Full, string? Error) File(string typed, string? relativeTo = null, string what = "suite file")
     {
-        if (Refusal(typed, "a suite file path", "name a built-in suite (uploading suites as tenant resources comes with data_ref)") is { } refused)
+        if (Refusal(typed, $"{("aeiou".Contains(what[0]) ? "an" : "a")} {what} path", "name a built-in suite (uploading suites as tenant resources comes with data_ref)") is { } refused)
             return (null, refused);
         var full = Path.GetFullPath(Path.Combine(relativeTo ?? Directory!, typed));
         if (Rule == SpecFileRule.Local)
