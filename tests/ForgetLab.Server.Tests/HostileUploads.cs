@@ -107,12 +107,13 @@ internal static class HostileUploads
 
     /// <summary>config.json and vocab.json with values of the wrong JSON type, or nested too deep.</summary>
     public static Gen<Upload> WrongJsonTypes { get; } = Gen.OneOf(
-        Gen.Select(Gen.OneOf<string>("model_type", "vocab_size", "n_positions", "n_embd", "n_layer", "n_head"),
+        Gen.Select(Gen.OneOf<string>("model_type", "vocab_size", "n_positions", "n_embd", "n_layer", "n_head", "layer_norm_epsilon"),
             Gen.OneOf<string>("5", "\"16\"", "[16]", "{\"a\":1}", "null", "true", "1.5", "-3", "1e400", "99999999999", "\"gpt2\""), (field, value) =>
             {
                 var config = System.Text.Json.Nodes.JsonNode.Parse(ModelFolders.Config())!.AsObject();
                 config[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
-                var valid = (field == "model_type" && value == "\"gpt2\"") || (value == "5" && field is "n_positions" or "n_layer");
+                var valid = (field == "model_type" && value == "\"gpt2\"") || (value == "5" && field is "n_positions" or "n_layer")
+                    || (field == "layer_norm_epsilon" && value is "5" or "1.5" or "-3" or "99999999999");
                 return new Upload($"config {field}: {value}", WithFolder(("config.json", Encoding.UTF8.GetBytes(config.ToJsonString()))), valid);
             }),
         Gen.OneOf<string>("[1,2]", "\"words\"", "{\"a\":\"1\"}", "{\"a\":-1}", "{\"a\":[1]}", "{\"a\":1.5}", "{}", "7", "{\"a\":{\"b\":{}}}")

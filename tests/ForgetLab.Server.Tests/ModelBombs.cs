@@ -6,20 +6,29 @@ namespace ForgetLab.Server.Tests;
 
 /// <summary>
 /// The zip bomb of the hostile-input finding: a model folder whose model.safetensors (a good header,
-/// then zeros) expands to 2.5 GiB from a 2.6 MB zip. Built once, streaming, in about a second.
+/// then zeros) expands to 2.5 GiB from a 2.6 MB zip. Built once, streaming, in about a second. Three
+/// kinds: its zip headers honest about the size; lying (they claim 600 bytes, so only the bytes
+/// inflated tell); and one whose safetensors header itself accounts for 900 MiB of zeros, so only the
+/// expansion ratio, counted while inflating, stops it.
 /// </summary>
 internal static class ModelBombs
 {
     public const long ExpandedBytes = 2560L << 20;
 
-    private static readonly Lazy<byte[]> Honest = new(() => Build(lieAboutSize: false));
-    private static readonly Lazy<byte[]> Lying = new(() => Build(lieAboutSize: true));
+    public static readonly string[] Kinds = ["honest", "lying", "ratio"];
 
-    /// <summary>The bomb; with <paramref name="lyingSizes"/> its zip headers claim model.safetensors is 600 bytes, so only the bytes inflated tell.</summary>
-    public static byte[] Zip(bool lyingSizes) => lyingSizes ? Lying.Value : Honest.Value;
+    private static readonly Dictionary<string, Lazy<byte[]>> Built = Kinds.ToDictionary(k => k, k => new Lazy<byte[]>(() => Build(k)));
 
-    private static byte[] Build(bool lieAboutSize)
+    public static byte[] Zip(string kind) => Built[kind].Value;
+
+    /// <summary>How far model.safetensors expands in the bomb of this kind.</summary>
+    public static long Expands(string kind) => kind == "ratio" ? RatioBytes : ExpandedBytes;
+
+    private const long RatioBytes = 900L << 20;
+
+    private static byte[] Build(string kind)
     {
+        var lieAboutSize = kind == "lying";
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -31,17 +40,29 @@ internal static class ModelBombs
             Add("config.json", Encoding.UTF8.GetBytes(ModelFolders.Config()));
             using (var weights = zip.CreateEntry("model.safetensors", CompressionLevel.Optimal).Open())
             {
-                var header = ModelFolders.Safetensors();
+                var header = kind == "ratio"
+                    ? HeaderOnly($$$"""{"h.0.attn.c_attn.weight":{"dtype":"U8","shape":[{{{RatioBytes}}}],"data_offsets":[0,{{{RatioBytes}}}]}}""")
+                    : ModelFolders.Safetensors();
                 weights.Write(header);
                 var zeros = new byte[1 << 20];
-                for (long written = header.Length; written < ExpandedBytes; written += zeros.Length)
-                    weights.Write(zeros.AsSpan(0, (int)Math.Min(zeros.Length, ExpandedBytes - written)));
+                var length = Expands(kind) + (kind == "ratio" ? header.Length : 0);
+                for (long written = header.Length; written < length; written += zeros.Length)
+                    weights.Write(zeros.AsSpan(0, (int)Math.Min(zeros.Length, length - written)));
             }
             Add("vocab.json", Encoding.UTF8.GetBytes(ModelFolders.VocabJson()));
         }
         var bytes = buffer.ToArray();
         if (lieAboutSize) ClaimSize(bytes, "model.safetensors", 600);
         return bytes;
+    }
+
+    private static byte[] HeaderOnly(string json)
+    {
+        var header = Encoding.UTF8.GetBytes(json);
+        var file = new byte[8 + header.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
+        header.CopyTo(file, 8);
+        return file;
     }
 
     /// <summary>Rewrites the uncompressed size an entry's local header and central-directory record claim.</summary>

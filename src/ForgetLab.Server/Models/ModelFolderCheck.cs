@@ -29,6 +29,9 @@ public static class ModelFolderCheck
 
     private static readonly string[] ConfigInts = ["vocab_size", "n_positions", "n_embd", "n_layer", "n_head"];
 
+    /// <summary>The optional numbers the lab's GptConfig reads: a string there would fail the job, so it fails the upload.</summary>
+    private static readonly string[] ConfigNumbers = ["resid_pdrop", "layer_norm_epsilon", "initializer_range"];
+
     private static readonly Dictionary<string, int> DtypeBytes = new(StringComparer.Ordinal)
     {
         ["F64"] = 8, ["F32"] = 4, ["F16"] = 2, ["BF16"] = 2, ["I64"] = 8, ["I32"] = 4, ["I16"] = 2, ["I8"] = 1, ["U8"] = 1, ["BOOL"] = 1,
@@ -101,6 +104,11 @@ public static class ModelFolderCheck
                 errors.Add(new FieldError(0, $"{ConfigFile}.{key}", $"must be a positive integer, got {(value.ValueKind == JsonValueKind.Number ? Shorten(value.GetRawText()) : Kind(value))}"));
             else
                 values[key] = n;
+        }
+        foreach (var key in ConfigNumbers)
+        {
+            if (root.TryGetProperty(key, out var value) && (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var x) || !double.IsFinite(x)))
+                errors.Add(new FieldError(0, $"{ConfigFile}.{key}", $"must be a number, got {(value.ValueKind == JsonValueKind.Number ? Shorten(value.GetRawText()) : Kind(value))}"));
         }
         if (values.TryGetValue("n_embd", out var embd) && values.TryGetValue("n_head", out var heads) && embd % heads != 0)
             errors.Add(new FieldError(0, $"{ConfigFile}.n_embd", $"must be divisible by n_head ({heads}), got {embd}"));
