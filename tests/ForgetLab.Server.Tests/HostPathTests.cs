@@ -71,9 +71,12 @@ public sealed class HostPathTests(PlatformFixture platform)
         var linkOut = await client.SubmitYaml(WithSuite(Specs.Valid(Name), "suites/passwd.yaml")).Json();
         var climbing = await client.SubmitYaml(WithSuite(Specs.Valid(Name), "../../../../etc/passwd")).Json();
         var absolute = await client.SubmitYaml(WithSuite(Specs.Valid(Name), "/etc/passwd")).Json();
+        // The stored spec is read again (report, dashboard) under the rule it was accepted under.
+        var report = await client.Get($"api/v1/experiments/{Name}/report").Json();
         await client.Post($"api/v1/experiments/{Name}/cancel");
 
         Assert.Equal(HttpStatusCode.Created, inside.Status);
+        Assert.Equal(HttpStatusCode.OK, report.Status);
         Assert.Contains("leads outside the spec directory", Message(linkOut.Body, "suites[1]"));
         Assert.Contains("must not contain '..'", Message(climbing.Body, "suites[1]"));
         Assert.Contains("must be relative to the spec directory, not absolute", Message(absolute.Body, "suites[1]"));

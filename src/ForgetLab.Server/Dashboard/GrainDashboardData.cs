@@ -86,7 +86,7 @@ public sealed class GrainDashboardData(
         var run = await RunGrain(caller, experimentId, runId).Get(caller);
         if (run.Status != ReplyStatus.Ok) return null;
         var report = RunStates.HasEnded(run.Value!.State) ? await runReports.Read(caller.TenantId, experimentId, runId, cancel) : null;
-        var spec = SpecLoader.Parse(experiment.Value.SpecText, $"{experimentId}.yaml", baseDirectory: null);
+        var spec = SpecLoader.ParseUnder(experiment.Value.SpecText, $"{experimentId}.yaml", experimentOptions.Value.SpecFiles);
         return new RunData(run.Value, report, [.. spec.Suites.Select(s => s.Name)]);
     }
 
