@@ -122,9 +122,20 @@ internal static class HostileUploads
             WithFolder(("config.json", Encoding.UTF8.GetBytes("{\"a\":" + new string('[', depth) + new string(']', depth) + "}"))), false)),
         Gen.OneOf<string>("config.json", "vocab.json").Select(file => new Upload($"{file} not JSON", WithFolder((file, "{not json"u8.ToArray())), false)));
 
+    /// <summary>A zip of many entries whose end record claims a few: a zip reader would read every record the directory holds.</summary>
+    public static Gen<Upload> LyingDirectories { get; } = Gen.Select(Gen.Int[65, 400], Gen.Int[1, 64], (held, claimed) =>
+    {
+        var files = GoodFiles().Concat(Enumerable.Range(0, held).Select(i => ($"m/f{i}.txt", new byte[1]))).ToList();
+        var zip = Zip(files, null);
+        var end = zip.Length - 22; // no comment: the end record is the last 22 bytes
+        BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(end + 8), (ushort)claimed);
+        BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(end + 10), (ushort)claimed);
+        return new Upload($"{held + 3} entries, the end record claiming {claimed}", zip, false);
+    });
+
     /// <summary>All kinds, about as often each (good folders included, so a check that refuses everything fails).</summary>
     public static Gen<Upload> Any { get; } = Gen.Frequency<Upload>(
-        (2, Good), (3, CorruptZips), (2, Bombs), (2, TraversalNames), (2, Duplicates), (5, BadHeaders), (4, WrongJsonTypes));
+        (2, Good), (3, CorruptZips), (2, Bombs), (2, TraversalNames), (2, Duplicates), (5, BadHeaders), (4, WrongJsonTypes), (1, LyingDirectories));
 
     /// <summary>A good folder's files with some replaced (by name) or added.</summary>
     public static byte[] WithFolder(params (string Name, byte[] Bytes)[] replaced)

@@ -63,4 +63,25 @@ public sealed class UploadValidationFuzzTests
             Assert.Empty(problems);
         }, iter: 100, threads: 1);
     }
+
+    [Fact]
+    public async Task AZipOfMoreEntriesThanAModelFolderHasIsRefusedFromItsEndRecord()
+    {
+        var zip = HostileUploads.Zip(HostileUploads.GoodFiles().Concat(Enumerable.Range(0, 65).Select(i => ($"f{i}.txt", new byte[1]))), "m");
+
+        var (problems, store) = await Upload(zip, UploadLimits.Default);
+
+        Assert.Equal([": the zip holds 68 entries, more than the 64 a model folder may have"], problems);
+        Assert.Empty(store.Held);
+    }
+
+    [Fact]
+    public async Task AnEndRecordThatUndercountsTheDirectoryIsRefusedBeforeAZipReaderReadsItAll()
+    {
+        var lying = HostileUploads.LyingDirectories.Single();
+
+        var (problems, _) = await Upload(lying.Zip, UploadLimits.Default);
+
+        Assert.Equal([": the zip's directory holds more than the 64 entries a model folder may have"], problems);
+    }
 }

@@ -89,7 +89,8 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
     /// <summary>Drops everything staged (or committed: a registration that lost a race).</summary>
     public async Task Discard(CancellationToken cancel)
     {
-        foreach (var file in _blocks.Keys) await blocks.Discard(file, cancel);
+        // A file with no staged block left nothing behind, unless it was committed (empty).
+        foreach (var file in _blocks.Where(b => b.Value.Count > 0 || _committed).Select(b => b.Key).ToList()) await blocks.Discard(file, cancel);
         _blocks.Clear();
         _committed = true;
     }

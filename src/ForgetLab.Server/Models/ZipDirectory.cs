@@ -13,7 +13,9 @@ public static class ZipDirectory
     private const uint EndSignature = 0x06054b50;
     private const uint Zip64LocatorSignature = 0x07064b50;
     private const uint Zip64EndSignature = 0x06064b50;
+    private const uint EntrySignature = 0x02014b50;
     private const int EndBytes = 22;
+    private const int EntryBytes = 46;
 
     /// <summary>Null when the directory is within the limits (the zip reader then checks the rest), else why not.</summary>
     public static FieldError? Problem(Stream zip, UploadLimits limits)
@@ -31,6 +33,7 @@ public static class ZipDirectory
         if (at < 0) return NotAZip("no end-of-directory record");
         long entries = BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(at + 10));
         long directoryBytes = BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(at + 12));
+        long directoryStart = BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(at + 16));
         if ((entries == ushort.MaxValue || directoryBytes == uint.MaxValue) && at >= 20
             && BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(at - 20)) == Zip64LocatorSignature)
         {
@@ -42,15 +45,45 @@ public static class ZipDirectory
             if (BinaryPrimitives.ReadUInt32LittleEndian(record) != Zip64EndSignature) return NotAZip("its zip64 end-of-directory record is missing");
             var entries64 = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(32));
             var bytes64 = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(40));
+            var start64 = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(48));
             entries = entries64 > int.MaxValue ? long.MaxValue : (long)entries64;
             directoryBytes = bytes64 > long.MaxValue ? long.MaxValue : (long)bytes64;
+            directoryStart = start64 > long.MaxValue ? long.MaxValue : (long)start64;
         }
-        zip.Position = 0;
         if (entries > limits.MaxEntries)
             return new FieldError(0, "", $"the zip holds {entries} entries, more than the {limits.MaxEntries} a model folder may have");
         if (directoryBytes > limits.MaxDirectoryBytes)
             return new FieldError(0, "", $"the zip's directory is {directoryBytes} bytes, more than the {limits.MaxDirectoryBytes} allowed");
-        return null;
+        var problem = CountEntries(zip, directoryStart, limits);
+        zip.Position = 0;
+        return problem;
+    }
+
+    /// <summary>
+    /// Walks the directory's records as a zip reader does (it reads records for as long as their
+    /// signature follows, whatever the end record claimed), bounded by the limits, so a short end
+    /// record in front of a directory of millions of entries is refused here.
+    /// </summary>
+    private static FieldError? CountEntries(Stream zip, long start, UploadLimits limits)
+    {
+        if (start < 0 || start > zip.Length) return NotAZip("its directory lies outside the file");
+        zip.Position = start;
+        var header = new byte[EntryBytes];
+        long walked = 0;
+        for (var count = 0; ; count++)
+        {
+            if (zip.Length - zip.Position < EntryBytes) return null;
+            zip.ReadExactly(header);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header) != EntrySignature) return null;
+            if (count == limits.MaxEntries)
+                return new FieldError(0, "", $"the zip's directory holds more than the {limits.MaxEntries} entries a model folder may have");
+            var variable = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(28)) + BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(30))
+                + BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(32));
+            walked += EntryBytes + variable;
+            if (walked > limits.MaxDirectoryBytes)
+                return new FieldError(0, "", $"the zip's directory is more than the {limits.MaxDirectoryBytes} bytes allowed");
+            zip.Seek(variable, SeekOrigin.Current);
+        }
     }
 
     private static FieldError NotAZip(string why) => new(0, "", $"not a zip file: {why}");
