@@ -56,6 +56,32 @@ public sealed class HostileUploadTests(PlatformFixture platform)
         TestContext.Current.TestOutputHelper?.WriteLine($"bomb refused in {watch.ElapsedMilliseconds} ms; RSS {before >> 20} → peak {peak >> 20} MiB");
     }
 
+    [Fact]
+    public async Task ZipBombFinding_TheBombInAMultipartFormIsA400TooAndAFormOfTwoFilesOrNoneIsRefused()
+    {
+        var (tenant, key) = await platform.NewTenant("form-bomb");
+        using var client = platform.Server.Client(key);
+        MultipartFormDataContent Form(params byte[][] zips)
+        {
+            var form = new MultipartFormDataContent { { new StringContent("form-bomb"), "name" } };
+            foreach (var (zip, i) in zips.Select((z, i) => (z, i))) form.Add(ModelFolders.ZipContent(zip), "file", $"model{i}.zip");
+            return form;
+        }
+
+        using var bombForm = Form(ModelBombs.Zip("lying"));
+        using var twoForm = Form(ModelFolders.Zip(), ModelFolders.Zip());
+        using var noneForm = Form();
+        var bomb = await client.PostAsync("api/v1/models", bombForm, Cancel).Json();
+        var two = await client.PostAsync("api/v1/models", twoForm, Cancel).Json();
+        var none = await client.PostAsync("api/v1/models", noneForm, Cancel).Json();
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (bomb.Status, two.Status, none.Status));
+        Assert.Contains("holds more than the", (string)bomb.Body!["errors"]!["model.safetensors"]![0]!);
+        Assert.Contains("more than one file", (string)two.Body!["errors"]!["file"]![0]!);
+        Assert.Contains("the form has no file", (string)none.Body!["errors"]!["file"]![0]!);
+        await AssertNothingStored(client, tenant);
+    }
+
     public static TheoryData<string, string, string, string> BadFiles => new()
     {
         { "overflowing shape", """{"wte.weight":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}""", "model.safetensors[wte.weight]", "shape: [4294967296, 4294967296] of F32 holds more bytes than any file can" },
