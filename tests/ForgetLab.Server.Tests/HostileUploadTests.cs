@@ -82,6 +82,21 @@ public sealed class HostileUploadTests(PlatformFixture platform)
         await AssertNothingStored(client, tenant);
     }
 
+    [Theory]
+    [InlineData("{")]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"name\": 5, \"experiment\": \"x\"}")]
+    public async Task AMalformedJsonRegistrationIsA400NotA500(string json)
+    {
+        var (tenant, key) = await platform.NewTenant("json");
+        using var client = platform.Server.Client(key);
+
+        using var response = await client.Post("api/v1/models", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await AssertNothingStored(client, tenant);
+    }
+
     public static TheoryData<string, string, string, string> BadFiles => new()
     {
         { "overflowing shape", """{"wte.weight":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}""", "model.safetensors[wte.weight]", "shape: [4294967296, 4294967296] of F32 holds more bytes than any file can" },

@@ -54,7 +54,16 @@ public static class ModelsApi
 
         if (request.HasJsonContentType())
         {
-            var body = await request.ReadFromJsonAsync<RegisterExperimentBase>(cancel);
+            RegisterExperimentBase? body;
+            try
+            {
+                body = await request.ReadFromJsonAsync<RegisterExperimentBase>(new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 8 }, cancel);
+            }
+            catch (JsonException e)
+            {
+                return ReplyResults.Invalid(e.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : ReplyResults.DocumentPath,
+                    $"malformed JSON at line {(e.LineNumber ?? 0) + 1}: send {{\"name\": \"N\", \"experiment\": \"E\"}}");
+            }
             if (string.IsNullOrWhiteSpace(body?.Experiment)) return ReplyResults.Invalid("experiment", "name the experiment whose base to register, or upload a zip");
             if (NameProblem(body.Name) is { } bad) return bad;
             var experiment = await ExperimentsApi.Grain(services, body.Experiment).Get(caller);

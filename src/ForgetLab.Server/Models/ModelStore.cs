@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using ForgetLab.Contracts.Common;
 
 namespace ForgetLab.Server.Models;
 
@@ -30,7 +32,7 @@ public sealed class ModelStore(BlobContainerClient container)
     }
 
     /// <summary>Streams the experiment's stored base into <paramref name="into"/>; false while no worker has stored it.</summary>
-    public async Task<(bool Found, System.Collections.Immutable.ImmutableArray<Contracts.Common.FieldError> Errors)> ReadExperimentBase(
+    public async Task<(bool Found, ImmutableArray<FieldError> Errors)> ReadExperimentBase(
         string tenant, string experiment, StagedModelFiles into, CancellationToken cancel)
     {
         foreach (var file in ModelFolderCheck.Files)
