@@ -20,6 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's process id (a benchmark reads its memory from /proc; fault tests kill it).</summary>
     public int Pid => _process.Id;
 
     public string Output

@@ -27,7 +27,13 @@ public static partial class SpecLoader
     /// <param name="yaml">The spec text.</param>
     /// <param name="sourceName">What messages call the spec (usually its path as the user typed it).</param>
     /// <param name="baseDirectory">Where relative paths in the spec resolve; null means the current directory.</param>
-    public static LabSpec Parse(string yaml, string sourceName, string? baseDirectory)
+    public static LabSpec Parse(string yaml, string sourceName, string? baseDirectory) =>
+        ParseUnder(yaml, sourceName, SpecFiles.Local(baseDirectory ?? Directory.GetCurrentDirectory()));
+
+    /// <param name="yaml">The spec text.</param>
+    /// <param name="sourceName">What messages call the spec.</param>
+    /// <param name="files">What the spec may name as a file: <see cref="SpecFiles.ForPlatform"/> for a tenant's spec.</param>
+    public static LabSpec ParseUnder(string yaml, string sourceName, SpecFiles files)
     {
         var errors = new SpecErrorList(sourceName);
         if (BoundedYamlEvents.Read(yaml, errors) is not { } events) throw new SpecValidationException(errors.Sorted());
@@ -52,7 +58,7 @@ public static partial class SpecLoader
         if (stream.Documents.Count > 1)
             errors.Add(stream.Documents[1].RootNode, "", $"expected one YAML document, found {stream.Documents.Count}");
 
-        var reader = new SpecReader(errors, baseDirectory ?? Directory.GetCurrentDirectory());
+        var reader = new SpecReader(errors, files);
         var spec = reader.Read(stream.Documents[0].RootNode);
         if (errors.Any || spec is null)
             throw new SpecValidationException(errors.Sorted());

@@ -8,7 +8,7 @@ namespace ForgetLab.Core.Specs;
 /// cross-field rules. It keeps going after an error so one pass reports everything; the result is
 /// null when anything was wrong.
 /// </summary>
-internal sealed partial class SpecReader(SpecErrorList errors, string baseDirectory)
+internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
 {
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
@@ -139,14 +139,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private string? ModelFolder(YamlFields b)
     {
         if (b.String("path") is not { } typed) return null;
-        var full = Path.GetFullPath(Path.Combine(baseDirectory, typed));
-        if (!Directory.Exists(full))
-            b.Error("path", $"model folder '{typed}' not found");
-        else if (!File.Exists(Path.Combine(full, "config.json")))
-            b.Error("path", $"model folder '{typed}' has no config.json");
-        else
-            return full;
-        return null;
+        var (full, error) = files.Folder(typed);
+        if (error is not null) b.Error("path", error);
+        return full;
     }
 
     private ModelConfigSpec? ReadModel(YamlFields m)
@@ -308,9 +303,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
                 suite = SuiteRef.BuiltIn(entry);
             else if (LooksLikePath(entry))
             {
-                var full = Path.GetFullPath(Path.Combine(baseDirectory, entry));
-                suite = File.Exists(full) ? new SuiteRef(entry, full) : null;
-                if (suite is null) errors.Add(nodes[i], path, $"suite file '{entry}' not found");
+                var (full, error) = files.File(entry);
+                suite = full is null ? null : new SuiteRef(entry, full) { ConfinedTo = files.Rule == SpecFileRule.Confined ? files.Directory : null };
+                if (error is not null) errors.Add(nodes[i], path, error);
             }
             else
             {

@@ -162,7 +162,7 @@ public sealed class ExperimentGrain(
         LabSpec? spec = null;
         try
         {
-            spec = SpecLoader.Parse(submission.SpecText, $"{ExperimentId}.yaml", SpecBaseDirectory);
+            spec = SpecLoader.ParseUnder(submission.SpecText, $"{ExperimentId}.yaml", options.Value.SpecFiles);
         }
         catch (SpecValidationException e)
         {
@@ -198,9 +198,6 @@ public sealed class ExperimentGrain(
             .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
         await Save(Current with { Scheduled = true });
     }
-
-    private string SpecBaseDirectory =>
-        options.Value.SpecBaseDirectory ?? Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
 
     private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(TenantId);
 

@@ -49,7 +49,7 @@ public static class ExperimentsApi
         string experimentId;
         try
         {
-            experimentId = SpecLoader.Parse(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecBaseDirectory ?? NoFiles).Name;
+            experimentId = SpecLoader.ParseUnder(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecFiles).Name;
         }
         catch (SpecValidationException e)
         {
@@ -96,7 +96,6 @@ public static class ExperimentsApi
     internal static string Key(Caller caller, string experimentId) =>
         $"{caller.TenantId}/{experimentId.Replace('/', '_')}";
 
-    private static string NoFiles => Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
 
     /// <summary>The submission in the body, or the 400/415 that says why there is none.</summary>
     private static async Task<(ExperimentSubmission? Submission, Results<Created<ExperimentView>, Ok<ExperimentView>, ProblemHttpResult>? Error)> ReadSubmission(HttpRequest request)
