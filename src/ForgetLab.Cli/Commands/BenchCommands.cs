@@ -28,7 +28,7 @@ internal static class BenchCommands
         });
         var replicates = new Option<int>("--replicates") { Description = "simulated tables per grid cell", DefaultValueFactory = _ => 4000 };
         var seed = new Option<int>("--seed") { Description = "seed of the simulation", DefaultValueFactory = _ => 1 };
-        var intervals = new Command("intervals", "coverage of the 95% paired-difference intervals (Newcombe vs Wald) over the grid of docs/science.md, as Markdown")
+        var intervals = new Command("intervals", "coverage of the 95% paired-difference intervals (Tango, Newcombe, Wald) over the grid of docs/science.md, as Markdown")
         {
             replicates, seed,
         };

@@ -39,7 +39,7 @@ internal static class ReportTable
             var table = new Table()
                 .AddColumn("suite")
                 .AddColumn(new TableColumn("base").RightAligned())
-                .AddColumn(new TableColumn("Δ [95% CI]").RightAligned())
+                .AddColumn(new TableColumn("Δ [[95% CI]]").RightAligned())
                 .AddColumn("label")
                 .AddColumn(new TableColumn("kept %").RightAligned());
             foreach (var r in run.Suites)

@@ -200,7 +200,7 @@ public static class ReportMarkdown
         md.AppendLine("## Suites × runs");
         md.AppendLine();
         md.AppendLine(
-            "Cells: Δ vs base [95% CI, Newcombe's hybrid score interval for accuracy suites], then the suite's severity band " +
+            "Cells: Δ vs base [95% CI; Tango's score interval for accuracy suites], then the suite's severity band " +
             "(`at chance`: nothing above chance kept), or the Holm-adjusted p where no band applies. " +
             "Binary suites in percentage points; continuous suites in metric units (relative change in parentheses).");
         md.AppendLine();
