@@ -41,7 +41,11 @@ builder.UseOrleansClient(client =>
     client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
     client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
     client.UseConnectionRetryFilter((_, cancel) => Task.Delay(TimeSpan.FromSeconds(2), cancel).ContinueWith(t => !t.IsCanceled, TaskScheduler.Default));
+    // A server that restarts comes back on new gateway endpoints (in the membership table); find them soon.
+    var refresh = builder.Configuration.GetValue<double?>($"{WorkerOptions.Section}:{nameof(WorkerOptions.GatewayRefreshSeconds)}") ?? new WorkerOptions().GatewayRefreshSeconds;
+    client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(refresh));
 });
+builder.Services.AddSingleton(TimeProvider.System);
 // After the Orleans client, so the client has connected (and knows the grain types) before the worker starts.
 builder.Services.AddHostedService<WorkerService>();
 builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));

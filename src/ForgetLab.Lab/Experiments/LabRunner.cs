@@ -210,6 +210,8 @@ internal sealed class PreparedLab : IDisposable
                 var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
                 checkpoints.Add(report with { TrainLoss = lastLoss });
                 assessments.Add(assessment);
+                // Beside items.jsonl: a job that resumes this run later carries it into its own report.
+                File.WriteAllText(Path.Combine(saved.Directory, RecipeJob.CheckpointReportFile), JsonSerializer.Serialize(checkpoints[^1], ReportJson.Options));
                 var goOn = plan.EarlyStopping?.Observe(saved.Step, assessment, WatchedSuite(plan.EarlyStopping.Suite)) ?? true;
                 events?.Invoke(new JobEvent
                 {
