@@ -23,9 +23,13 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
 
     public string Location(string runKey, long step) => $"{container.Name}/{Prefix(runKey, step)}";
 
-    /// <summary>Uploads the manifest's files and the manifest (last); answers the blob location.</summary>
+    /// <summary>
+    /// Uploads the manifest's files and the manifest (last); answers the blob location. The folder is checked
+    /// against its manifest first, so a retry after an outage never uploads a file that changed or broke meanwhile.
+    /// </summary>
     public async Task<string> UploadCheckpoint(string runKey, long step, string folder, CancellationToken cancel)
     {
+        if (TrainingCheckpoint.Verify(folder) is { } problem) throw new InvalidDataException($"the checkpoint at step {step} in {folder}: {problem}");
         var manifest = Path.Combine(folder, TrainingCheckpoint.ManifestFile);
         var files = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(manifest, cancel)) ?? [];
         foreach (var file in files.Keys.Order(StringComparer.Ordinal))
@@ -48,8 +52,42 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
         WorkerMetrics.CheckpointWritten(new FileInfo(path).Length);
     }
 
-    public Task UploadItems(string runKey, long step, string folder, CancellationToken cancel) =>
-        UploadFile(Prefix(runKey, step) + ItemResultsFile.FileName, Path.Combine(folder, ItemResultsFile.FileName), cancel);
+    /// <summary>The checkpoint's per-item results and, when the job wrote it, its report (what a resumed run's report carries over).</summary>
+    public async Task UploadItems(string runKey, long step, string folder, CancellationToken cancel)
+    {
+        await UploadFile(Prefix(runKey, step) + ItemResultsFile.FileName, Path.Combine(folder, ItemResultsFile.FileName), cancel);
+        var report = Path.Combine(folder, RecipeJob.CheckpointReportFile);
+        if (File.Exists(report)) await UploadFile(Prefix(runKey, step) + RecipeJob.CheckpointReportFile, report, cancel);
+    }
+
+    /// <summary>Whether storage holds the checkpoint's manifest (uploaded last, so the files before it are there too).</summary>
+    public async Task<bool> HasCheckpoint(string runKey, long step, CancellationToken cancel) =>
+        (await container.GetBlobClient(Prefix(runKey, step) + TrainingCheckpoint.ManifestFile).ExistsAsync(cancel)).Value;
+
+    /// <summary>Whether storage holds the checkpoint's per-item results.</summary>
+    public async Task<bool> HasItems(string runKey, long step, CancellationToken cancel) =>
+        (await container.GetBlobClient(Prefix(runKey, step) + ItemResultsFile.FileName).ExistsAsync(cancel)).Value;
+
+    /// <summary>
+    /// Downloads the reports of the run's checkpoints up to <paramref name="upToStep"/> (evaluated by the jobs
+    /// before this one) into <paramref name="folder"/> as <c>step-{n}.json</c>; null when there are none.
+    /// </summary>
+    public async Task<string?> DownloadEarlierReports(string runKey, long upToStep, string folder, CancellationToken cancel)
+    {
+        var found = 0;
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: runKey + "/step-", cancellationToken: cancel))
+        {
+            var parts = blob.Name[(runKey.Length + 1)..].Split('/');
+            if (parts is not [var stepFolder, RecipeJob.CheckpointReportFile] || !long.TryParse(stepFolder["step-".Length..], out var step) || step > upToStep) continue;
+            if (found++ == 0)
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                Directory.CreateDirectory(folder);
+            }
+            await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, $"{stepFolder}.json"), cancel);
+        }
+        return found == 0 ? null : folder;
+    }
 
     /// <summary>
     /// Stores the experiment's base model once under <c>{tenant}/{experiment}/base/</c> (the vocabulary

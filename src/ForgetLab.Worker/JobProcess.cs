@@ -1,31 +1,47 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using ForgetLab.Lab.Experiments;
+using ForgetLab.Worker.Outages;
 
 namespace ForgetLab.Worker;
 
 /// <summary>
 /// One job as a child process, <c>dotnet forgetlab.dll lab job …</c>, so a native crash or an
 /// out-of-memory kill ends the job and not the worker. Its stdout lines that are <see cref="JobEvent"/>s
-/// come out of <see cref="Events"/>; everything else (stderr, noise) goes to the job's log file. Its
-/// stdin carries the worker's answers to the events that ask (<see cref="Answer"/>).
+/// come out of <see cref="Events"/> (a bounded <see cref="JobEventBuffer"/>: the job trains on while the worker
+/// cannot relay, and pauses rather than be lost when too much waits); everything else (stderr, noise) goes to the
+/// job's log file. Its stdin carries the worker's answers to the events that ask (<see cref="Answer"/>).
 /// </summary>
 public sealed class JobProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly JobEventBuffer _events;
+    // Cancelled once the job is killed: nobody reads its events any more, so a pump waiting on a full buffer gives up.
+    private readonly CancellationTokenSource _killed = new();
     private readonly StreamWriter _log;
     private readonly Task _pump;
 
-    private JobProcess(Process process, StreamWriter log)
+    /// <param name="observe">Sees every event as it comes, before progress events are folded together (the worker's metrics).</param>
+    private JobProcess(Process process, StreamWriter log, JobEventBuffer events, Action<JobEvent>? observe)
     {
         _process = process;
         _log = log;
+        _events = events;
         var stdout = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (JobEvent.TryParse(line) is { } e) _events.Writer.TryWrite(e);
+                if (JobEvent.TryParse(line) is { } e)
+                {
+                    observe?.Invoke(e);
+                    try
+                    {
+                        await events.Add(e, _killed.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
                 else Log("stdout: " + line);
             }
         });
@@ -37,16 +53,18 @@ public sealed class JobProcess : IAsyncDisposable
                 Log(line);
             }
         });
-        _pump = Task.WhenAll(stdout, stderr).ContinueWith(_ => _events.Writer.TryComplete(), TaskScheduler.Default);
+        _pump = Task.WhenAll(stdout, stderr).ContinueWith(_ => events.Complete(), TaskScheduler.Default);
     }
 
-    public ChannelReader<JobEvent> Events => _events.Reader;
+    public JobEventBuffer Events => _events;
 
     public int Pid => _process.Id;
 
     public string? LastError { get; private set; }
 
-    public static JobProcess Start(string cliDll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile)
+    public static JobProcess Start(
+        string cliDll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile, JobEventBuffer events,
+        Action<JobEvent>? observe = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -60,7 +78,7 @@ public sealed class JobProcess : IAsyncDisposable
         foreach (var (k, v) in environment) start.Environment[k] = v;
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        return new JobProcess(process, log);
+        return new JobProcess(process, log, events, observe);
     }
 
     /// <summary>Answers a question the job asked with an event (one line on its stdin).</summary>
@@ -80,6 +98,7 @@ public sealed class JobProcess : IAsyncDisposable
 
     public void Kill()
     {
+        _killed.Cancel();
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);

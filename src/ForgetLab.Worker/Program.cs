@@ -11,7 +11,7 @@ using Orleans.Configuration;
 
 // ForgetLab's worker: `ForgetLab.Worker --devices cpu:2` (or cuda:0,cuda:1) joins the cluster named by
 // ForgetLab:Silo:ClusterId/ServiceId through Azure Table clustering on ConnectionStrings:Storage, and
-// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --threads --storage --metrics-port.
+// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --spec-dir --threads --storage --metrics-port.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
@@ -20,6 +20,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--work-dir"] = "ForgetLab:Worker:WorkDirectory",
     ["--cli"] = "ForgetLab:Worker:CliPath",
     ["--world-data"] = "ForgetLab:Worker:WorldDataDirectory",
+    ["--spec-dir"] = "ForgetLab:Worker:SpecBaseDirectory",
     ["--threads"] = "ForgetLab:Worker:ThreadsPerJob",
     ["--storage"] = "ConnectionStrings:Storage",
     ["--cluster-id"] = "ForgetLab:Silo:ClusterId",
@@ -41,7 +42,11 @@ builder.UseOrleansClient(client =>
     client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
     client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
     client.UseConnectionRetryFilter((_, cancel) => Task.Delay(TimeSpan.FromSeconds(2), cancel).ContinueWith(t => !t.IsCanceled, TaskScheduler.Default));
+    // A server that restarts comes back on new gateway endpoints (in the membership table); find them soon.
+    var refresh = builder.Configuration.GetValue<double?>($"{WorkerOptions.Section}:{nameof(WorkerOptions.GatewayRefreshSeconds)}") ?? new WorkerOptions().GatewayRefreshSeconds;
+    client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(refresh));
 });
+builder.Services.AddSingleton(TimeProvider.System);
 // After the Orleans client, so the client has connected (and knows the grain types) before the worker starts.
 builder.Services.AddHostedService<WorkerService>();
 builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));

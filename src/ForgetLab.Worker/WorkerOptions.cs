@@ -20,6 +20,13 @@ public sealed class WorkerOptions
     /// <summary>Passed to every job as <c>--world-data</c> (tests use small worlds).</summary>
     public string? WorldDataDirectory { get; set; }
 
+    /// <summary>
+    /// The operator's spec directory, as the server has it (<c>ForgetLab:Experiments:SpecBaseDirectory</c>):
+    /// jobs open a tenant's suite files and model folders only inside it, and none when it is not set,
+    /// whatever the server let through.
+    /// </summary>
+    public string? SpecBaseDirectory { get; set; }
+
     /// <summary>Torch threads per CPU slot a job holds; default: cores / CPU slots.</summary>
     public int? ThreadsPerJob { get; set; }
 
@@ -33,4 +40,19 @@ public sealed class WorkerOptions
 
     /// <summary>At most one progress report per run this often (steps are reported in order regardless).</summary>
     public double ProgressSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// A job's events (other than progress, which fold into one) that may wait while the server or storage is
+    /// unreachable; when this many wait, the job pauses until they are delivered. About three per checkpoint.
+    /// </summary>
+    public int ReportBufferEvents { get; set; } = 1000;
+
+    /// <summary>First wait before trying an unreachable server or storage again; it doubles per failure, with jitter.</summary>
+    public double ReconnectInitialSeconds { get; set; } = 0.5;
+
+    /// <summary>The longest wait between tries, so a worker is back within this long of the server's return.</summary>
+    public double ReconnectMaxSeconds { get; set; } = 10;
+
+    /// <summary>How often the Orleans client re-reads the cluster's gateways (a restarted server has new ones); Orleans' default is 60.</summary>
+    public double GatewayRefreshSeconds { get; set; } = 5;
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Worker.Observability;
+using ForgetLab.Worker.Outages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,15 @@ namespace ForgetLab.Worker;
 /// The worker's loop: register its devices with the pool, heartbeat on a timer (renewing its leases and
 /// stopping the jobs of leases it lost), and ask for leases while it has free devices, running each
 /// as a <see cref="LeaseRunner"/>. A finished job releases its lease; on shutdown the jobs are killed and
-/// their leases left to expire, so their runs resume elsewhere from their latest checkpoints.
+/// their leases left to expire, so their runs resume elsewhere from their latest checkpoints. While the
+/// server is unreachable the loop waits with <see cref="ReconnectBackoff"/> between tries and the jobs train on;
+/// a lease is given up only when the pool, once it answers, says the lease is gone.
 /// </summary>
 public sealed class WorkerService(
-    IClusterClient cluster, CheckpointStore store, IOptions<WorkerOptions> configured, ILoggerFactory loggers) : BackgroundService
+    IClusterClient cluster, CheckpointStore store, IOptions<WorkerOptions> configured, ILoggerFactory loggers, TimeProvider time) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<WorkerService>();
+    private readonly ReconnectBackoff _backoff = ReconnectBackoff.From(configured.Value, time);
     private readonly ConcurrentDictionary<string, (LeaseRunner Runner, Task Task)> _running = new();
     private WorkerOptions Options => configured.Value;
 
@@ -34,6 +38,8 @@ public sealed class WorkerService(
         // Torch threads per CPU slot: the cores shared out among the slots unless set.
         var threadsPerSlot = Options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, devices.Count(d => d.Kind == "cpu")));
         var registration = new WorkerRegistration(WorkerId, devices);
+        var backoff = _backoff;
+        var failures = 0;
         WorkerMetrics.Start(devices.Select(d => d.Kind), devices.Length);
 
         await Retry(() => store.EnsureContainer(stop), "create the checkpoint container", stop);
@@ -62,6 +68,7 @@ public sealed class WorkerService(
                         {
                             WorkerMetrics.LeaseLost();
                             entry.Runner.LeaseLost("the pool no longer holds the lease");
+                            await ReturnLostRun(pool, entry.Runner.Grant);
                         }
                     if (ack.Renewed.Any(id => !_running.ContainsKey(id))) await GiveBackLeasesNotRunHere(pool);
                 }
@@ -73,21 +80,27 @@ public sealed class WorkerService(
                     {
                         _logger.LogInformation("Lease {Lease}: run {Run} on {Devices} (resume from {Resume})", grant.LeaseId, grant.RunKey,
                             string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
-                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, loggers.CreateLogger<LeaseRunner>());
+                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, backoff, loggers.CreateLogger<LeaseRunner>());
                         _running[grant.LeaseId] = (runner, Task.Run(() => runner.RunAsync(stop), CancellationToken.None));
                         WorkerMetrics.LeaseStarted();
                     }
                     PublishDevices(devices);
                 }
+                if (failures > 0)
+                    _logger.LogInformation("Worker {Worker}: the pool answers again after {Failures} failed calls", WorkerId, failures);
+                failures = 0;
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
-                _logger.LogWarning(e, "Worker {Worker}: a call to the pool failed; retrying", WorkerId);
+                // The first failure with its stack, later ones in a line: a long outage must not flood the log.
+                if (++failures == 1) _logger.LogWarning(e, "Worker {Worker}: a call to the pool failed; its jobs train on, retrying with backoff", WorkerId);
+                else _logger.LogWarning("Worker {Worker}: a call to the pool failed ({Failures} in a row): {Error}", WorkerId, failures, e.Message);
             }
 
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(Options.PollSeconds, Options.HeartbeatSeconds)), stop);
+                var poll = TimeSpan.FromSeconds(Math.Min(Options.PollSeconds, Options.HeartbeatSeconds));
+                await Task.Delay(failures == 0 ? poll : backoff.DelayAfter(failures), time, stop);
             }
             catch (OperationCanceledException)
             {
@@ -109,13 +122,26 @@ public sealed class WorkerService(
         var snapshot = await pool.GetSnapshot();
         foreach (var lease in snapshot.Leases.Where(l => l.WorkerId == WorkerId && !_running.ContainsKey(l.LeaseId)))
         {
-            await pool.ReleaseLease(WorkerId, lease.LeaseId);
+            // The run first, then the pool (which queues a run that is queued or still held under the lease): a
+            // failure between the two leaves the lease in the pool's snapshot, so the next try repeats both.
             var requeued = await cluster.GetGrain<IRunGrain>(lease.RunKey)
                 .ReturnToQueue(lease.LeaseId, $"worker '{WorkerId}' restarted and no longer runs lease '{lease.LeaseId}'");
-            if (requeued.Entry is { } entry) await pool.Enqueue([entry]);
+            await pool.ReleaseLease(WorkerId, lease.LeaseId);
             _logger.LogWarning("Worker {Worker}: gave back lease {Lease} of {Run}, held by an earlier process with this id ({Outcome})",
                 WorkerId, lease.LeaseId, lease.RunKey, requeued.Entry is null ? requeued.Error : "re-queued");
         }
+    }
+
+    /// <summary>
+    /// The pool says this worker no longer holds the lease, but the run may still think it does (a pool state the
+    /// storage lost, say): the run is asked to go back to the queue. It refuses, harmlessly, when the lease has
+    /// already moved on.
+    /// </summary>
+    private async Task ReturnLostRun(IGpuPoolGrain pool, LeaseGrant grant)
+    {
+        var requeued = await cluster.GetGrain<IRunGrain>(grant.RunKey)
+            .ReturnToQueue(grant.LeaseId, $"the pool no longer holds lease '{grant.LeaseId}' of worker '{WorkerId}'");
+        if (requeued.Entry is { } entry) await pool.Enqueue([entry]);
     }
 
     private void PublishDevices(ImmutableArray<WorkerDevice> devices)
@@ -145,7 +171,7 @@ public sealed class WorkerService(
             catch (Exception e) when (!stop.IsCancellationRequested && e is not OperationCanceledException)
             {
                 _logger.LogWarning("Worker {Worker}: could not {What} (attempt {Attempt}): {Error}", WorkerId, what, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), stop);
+                await Task.Delay(_backoff.DelayAfter(attempt), time, stop);
             }
         }
     }

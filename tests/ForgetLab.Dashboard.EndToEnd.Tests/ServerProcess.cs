@@ -20,6 +20,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's process id (a benchmark reads its memory from /proc; fault tests kill it).</summary>
+    public int Pid => _process.Id;
+
     public string Output
     {
         get
@@ -28,7 +31,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string connectionString, string clusterId, string adminKey)
+    /// <param name="extraArgs">More configuration as command-line pairs; a key given here wins over the defaults above (e.g. fixed silo ports for a restart).</param>
+    public static async Task<ServerProcess> StartAsync(string connectionString, string clusterId, string adminKey, params string[] extraArgs)
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var bin = RepoPaths.File("src", "ForgetLab.Server", "bin", tfm.Parent!.Name, tfm.Name);
@@ -37,13 +41,15 @@ public sealed class ServerProcess : IAsyncDisposable
         string[] args =
         [
             Path.Combine(bin, "ForgetLab.Server.dll"), "--urls", address.ToString().TrimEnd('/'), "--environment", "Production", "--contentRoot", bin,
-            "--ConnectionStrings:Storage", connectionString, "--ForgetLab:AdminKey", adminKey,
+            "--ConnectionStrings:Storage", connectionString,
             "--ForgetLab:Silo:ClusterId", clusterId, "--ForgetLab:Silo:ServiceId", clusterId,
             "--ForgetLab:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--ForgetLab:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error",
         ];
-        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in args.Concat(extraArgs)) start.ArgumentList.Add(a);
+        // From the environment, as the server requires: a command line is readable by every local user (ps).
+        start.Environment["ForgetLab__AdminKey"] = adminKey;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         var server = new ServerProcess(process, address);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.AppendLine(e.Data); };
@@ -78,6 +84,14 @@ public sealed class ServerProcess : IAsyncDisposable
         var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
+    }
+
+    /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
+    public async Task KillHard()
+    {
+        using var kill = Process.Start("kill", ["-9", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync();
     }
 
     public ValueTask DisposeAsync() => ChildProcesses.StopAsync(_process);

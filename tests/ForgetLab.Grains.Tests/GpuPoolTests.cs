@@ -127,6 +127,71 @@ public sealed class GpuPoolTests(PoolCluster cluster)
     }
 
     [Fact]
+    public async Task RunsSurviveControlPlaneOutagesLongerThanTheLeaseTtlWhenThePoolRestarts()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var tenant = await scenario.Tenant("outage", weight: 1);
+        await scenario.Submit(tenant, "restart", runs: 1);
+        var worker = await scenario.Worker("gpu-o", gpus: 1);
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
+        await run.Started(new RunStarted(lease.LeaseId));
+
+        // The server goes down (every activation with it) for longer than a lease lives, then comes back.
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        cluster.Clock.Advance(ClusterFixture.LeaseTtl + TimeSpan.FromSeconds(30));
+
+        // The pool could not hear heartbeats while it was down: the lease is not expired, the worker's next heartbeat renews it.
+        Assert.Empty(await scenario.Pool.SweepExpiredLeases());
+        cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+        var ack = await scenario.Pool.Heartbeat(worker, [lease.LeaseId]);
+        Assert.Equal([lease.LeaseId], ack.Renewed);
+        Assert.Empty(ack.Lost);
+        Assert.Equal(ReportOutcome.Applied, (await run.Progress(new ProgressReport(lease.LeaseId, 7, 1.5))).Outcome);
+        Assert.Equal(RunState.Running, (await run.Get(Callers.Viewer(tenant))).Value!.State);
+
+        // A worker that never comes back is still noticed: one TTL after the pool last heard it.
+        cluster.Clock.Advance(ClusterFixture.LeaseTtl + TimeSpan.FromSeconds(1));
+        Assert.Equal([lease.RunKey], await scenario.Pool.SweepExpiredLeases());
+        Assert.Equal(RunState.Queued, (await run.Get(Callers.Viewer(tenant))).Value!.State);
+    }
+
+    [Fact]
+    public async Task ReleasingALeaseWhoseRunIsStillHeldSendsTheRunBackToTheQueueSoNoRunIsLeftHeldByNobody()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var tenant = await scenario.Tenant("given", weight: 1);
+        await scenario.Submit(tenant, "back", runs: 1);
+        var worker = await scenario.Worker("gpu-g", gpus: 1);
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
+        await run.Started(new RunStarted(lease.LeaseId));
+        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 10, $"{lease.RunKey}/step-10/", Sha));
+
+        Assert.True(await scenario.Pool.ReleaseLease(worker, lease.LeaseId));
+        Assert.False(await scenario.Pool.ReleaseLease(worker, lease.LeaseId));
+
+        Assert.Equal(RunState.Queued, (await run.Get(Callers.Viewer(tenant))).Value!.State);
+        var again = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        Assert.Equal(lease.RunKey, again.RunKey);
+        Assert.Equal(10, again.Work.ResumeFrom!.Step);
+    }
+
+    [Theory]
+    [InlineData(0, 0, null, false)]      // before its recorded expiry
+    [InlineData(130, 0, null, true)]     // past it, the pool listening all along, the worker never heard
+    [InlineData(130, 60, null, false)]   // past it, but the pool came back only 70 s ago
+    [InlineData(130, 0, 100, false)]     // past it, but a heartbeat was heard 30 s ago (storage could not save it)
+    [InlineData(250, 0, 100, true)]      // heard, then silent for longer than a TTL
+    public void ALeaseExpiresOnlyAfterThePoolListenedAWholeTtlWithoutHearingItsWorker(int nowSeconds, int listeningSinceSeconds, int? heardSeconds, bool expired)
+    {
+        var t0 = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        var ttl = TimeSpan.FromSeconds(120);
+        Assert.Equal(expired, Pool.LeaseExpiry.HasExpired(
+            t0 + ttl, t0.AddSeconds(nowSeconds), t0.AddSeconds(listeningSinceSeconds), heardSeconds is { } h ? t0.AddSeconds(h) : null, ttl));
+    }
+
+    [Fact]
     public async Task HeartbeatsKeepALeaseAliveAndItExpiresOnceTheyStop()
     {
         await using var scenario = new PoolScenario(cluster);

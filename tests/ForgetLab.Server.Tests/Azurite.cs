@@ -18,10 +18,34 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<Azurite> StartAsync()
+    public static Task<Azurite> StartAsync() => StartAsync(Path.Combine(Path.GetTempPath(), $"forgetlab-azurite-{Guid.NewGuid():N}"), []);
+
+    /// <summary>kill -9 (it persists its metadata every 5 s, so the last seconds of writes are lost), then the same data on the same ports.</summary>
+    public async Task<Azurite> KillHardAndRestart(TimeSpan down)
     {
-        var data = Path.Combine(Path.GetTempPath(), $"forgetlab-azurite-{Guid.NewGuid():N}");
-        var result = await Script("start.sh", data, TimeSpan.FromMinutes(5));
+        using (var kill = Process.Start("kill", ["-9", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+        while (Alive(Pid)) await Task.Delay(50);
+        await Task.Delay(down);
+        string Port(string endpoint) => System.Text.RegularExpressions.Regex.Match(ConnectionString, endpoint + @"=http://127\.0\.0\.1:(\d+)/").Groups[1].Value;
+        return await StartAsync(DataDirectory, [Port("BlobEndpoint"), Port("QueueEndpoint"), Port("TableEndpoint")]);
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<Azurite> StartAsync(string data, string[] ports)
+    {
+        var result = await Script("start.sh", [data, .. ports], TimeSpan.FromMinutes(5));
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var pid = lines.FirstOrDefault(l => l.StartsWith("AZURITE_PID=", StringComparison.Ordinal))?["AZURITE_PID=".Length..];
         var cs = lines.FirstOrDefault(l => l.StartsWith("AZURITE_CONNECTION_STRING=", StringComparison.Ordinal))?["AZURITE_CONNECTION_STRING=".Length..];
@@ -37,7 +61,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Script("stop.sh", DataDirectory, TimeSpan.FromSeconds(30));
+        await Script("stop.sh", [DataDirectory], TimeSpan.FromSeconds(30));
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -48,9 +72,9 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Script(string script, string dataDirectory, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> Script(string script, string[] arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("bash", [RepoPaths.File("tools", "azurite", script), dataDirectory])
+        var start = new ProcessStartInfo("bash", [RepoPaths.File("tools", "azurite", script), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -226,6 +226,12 @@ public sealed class WorkerTests(PlatformFixture platform)
         Assert.Equal(b.Select(c => (string)c!["sha256"]!), a.Select(c => (string)c!["sha256"]!));  // the same weights, optimizer and RNG at every step
         Assert.Equal(b[^1]!["scores"]!.ToJsonString(), a[^1]!["scores"]!.ToJsonString());
 
+        // A resumed run's report keeps every checkpoint it made, and each checkpoint the run lists has its report.
+        var (_, resumedReport) = await client.Get("api/v1/experiments/killed/report").Json();
+        Assert.Equal([2L, 4L, 6L, 8L], resumedReport!["runs"]![0]!["checkpoints"]!.AsArray().Select(c => (long)c!["step"]!));
+        foreach (var step in new[] { 2, 4, 6, 8 })
+            Assert.Equal(HttpStatusCode.OK, (await client.Get($"api/v1/experiments/killed/runs/{run}/checkpoints/{step}/report").Json()).Status);
+
         // The corrupted upload was replaced when step 4 was trained again.
         var blobs = await Blobs(platform.Azurite.ConnectionString, $"{tenant}/killed/{run}/");
         Assert.Contains("step-8/items.jsonl", blobs);

@@ -23,7 +23,7 @@ public interface IGpuPoolGrain : IGrainWithStringKey
     [Alias("RequestLeases")]
     Task<ImmutableArray<LeaseGrant>> RequestLeases(string workerId);
 
-    /// <summary>The worker is done with a lease (run ended, or it gave up); harmless when repeated.</summary>
+    /// <summary>The worker is done with a lease (run ended, or it gave up; a run still held under it goes back on the queue); harmless when repeated.</summary>
     [Alias("ReleaseLease")]
     Task<bool> ReleaseLease(string workerId, string leaseId);
 

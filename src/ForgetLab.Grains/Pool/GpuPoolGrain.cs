@@ -13,7 +13,9 @@ namespace ForgetLab.Grains.Pool;
 /// free devices with <see cref="FairSharePolicy.Decide"/> over every tenant's allocation, so the
 /// fair share holds across the whole pool. Leases expire unless heartbeats renew them; an expired
 /// lease sends its run back to the queue to resume from its latest checkpoint. Expiry is swept at
-/// the start of every call and by a reminder, so a silent pool still notices lost workers.
+/// the start of every call and by a reminder, so a silent pool still notices lost workers. A lease
+/// outlives a server restart or a storage outage (<see cref="LeaseExpiry"/>): it expires only once
+/// the pool has listened for a whole TTL without hearing its worker.
 /// The pool calls run grains; run grains never call the pool (no call cycles).
 /// </summary>
 public sealed class GpuPoolGrain(
@@ -28,9 +30,19 @@ public sealed class GpuPoolGrain(
 
     private bool _reminderRegistered;
 
+    // In memory on purpose: what this activation heard, even when storage could not record it.
+    private readonly Dictionary<string, DateTimeOffset> _heard = new(StringComparer.Ordinal);
+    private DateTimeOffset _listeningSince;
+
     private GpuPoolState Current => pool.State;
 
     private TimeSpan LeaseTtl => options.Value.LeaseTtl;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _listeningSince = clock.UtcNow;
+        return Task.CompletedTask;
+    }
 
     public async Task RegisterWorker(WorkerRegistration registration)
     {
@@ -42,6 +54,7 @@ public sealed class GpuPoolGrain(
 
     public async Task<HeartbeatAck> Heartbeat(string workerId, ImmutableArray<string> leaseIds)
     {
+        Heard(workerId);
         await SweepExpiredLeases();
         var now = clock.UtcNow;
         var expiresAt = now + LeaseTtl;
@@ -91,7 +104,13 @@ public sealed class GpuPoolGrain(
     public async Task<bool> ReleaseLease(string workerId, string leaseId)
     {
         if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return false;
-        await Save(End(Current, lease, clock.UtcNow));
+        // The run is asked first, as in the sweep: a run still held under the lease (its worker gave it up, or
+        // restarted) goes back on the queue in the same write, so no run is left held under a lease nobody has;
+        // an ended run refuses, harmlessly. Should the save fail, a repeat finds the run queued and queues it.
+        var returned = await GrainFactory.GetGrain<IRunGrain>(lease.Entry.RunKey)
+            .ReturnToQueue(leaseId, $"worker '{workerId}' released lease '{leaseId}'");
+        var ended = End(Current, lease, clock.UtcNow);
+        await Save(returned.Entry is { } entry ? Queued(ended, entry) : ended);
         return true;
     }
 
@@ -126,14 +145,16 @@ public sealed class GpuPoolGrain(
     }
 
     /// <summary>
-    /// Ends every lease at or past its expiry on the platform clock and returns each run to the
+    /// Ends every lease at or past its expiry on the platform clock (and <see cref="LeaseExpiry"/>) and returns each run to the
     /// queue (the run logs "lease expired" and resumes from its latest checkpoint). A run that ended
     /// meanwhile stays off the queue. Tests call this after moving a fake clock; the reminder calls it in production.
     /// </summary>
     public async Task<ImmutableArray<string>> SweepExpiredLeases()
     {
         var now = clock.UtcNow;
-        var expired = Current.Leases.Where(l => l.ExpiresAt <= now).OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
+        var expired = Current.Leases
+            .Where(l => LeaseExpiry.HasExpired(l.ExpiresAt, now, _listeningSince, _heard.TryGetValue(l.WorkerId, out var heard) ? heard : null, LeaseTtl))
+            .OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
         if (expired.Count == 0) return [];
 
         var requeued = ImmutableArray.CreateBuilder<string>();
@@ -278,6 +299,12 @@ public sealed class GpuPoolGrain(
     /// <summary>Puts a run on the queue unless it is there already.</summary>
     private static GpuPoolState Queued(GpuPoolState state, QueueEntry entry) =>
         state.Queue.Any(e => e.RunKey == entry.RunKey) ? state : state with { Queue = state.Queue.Add(entry) };
+
+    /// <summary>A heartbeat (what renews leases) was heard, whether or not storage takes its renewal.</summary>
+    private void Heard(string workerId)
+    {
+        if (!string.IsNullOrEmpty(workerId)) _heard[workerId] = clock.UtcNow;
+    }
 
     private PoolWorker? WorkerOf(string workerId) => Current.Workers.FirstOrDefault(w => w.Registration.WorkerId == workerId);
 

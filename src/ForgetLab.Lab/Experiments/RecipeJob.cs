@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Training;
 
 namespace ForgetLab.Lab.Experiments;
 
@@ -14,10 +15,17 @@ public sealed class RecipeJob(LabRunnerOptions options)
 {
     public const string RunReportFile = "run-report.json";
 
+    /// <summary>One evaluated checkpoint's part of the run report, beside its <c>items.jsonl</c>; a resumed job carries the earlier ones over.</summary>
+    public const string CheckpointReportFile = "checkpoint-report.json";
+
     public Action<JobEvent>? Events { get; init; }
 
     /// <param name="evaluateResumed">Score the checkpoint resumed from first (its job was stopped before it was evaluated).</param>
-    public RunReport Run(LabSpec spec, string runName, string outDirectory, string? resumeFrom = null, bool evaluateResumed = false)
+    /// <param name="earlierReports">
+    /// A folder of <see cref="CheckpointReportFile"/>s of the checkpoints that jobs before this one evaluated (as <c>step-{n}.json</c>):
+    /// a resumed run's report keeps every checkpoint the run made, not only those this job scored.
+    /// </param>
+    public RunReport Run(LabSpec spec, string runName, string outDirectory, string? resumeFrom = null, bool evaluateResumed = false, string? earlierReports = null)
     {
         var recipes = GridExpansion.Expand(spec);
         var recipe = recipes.FirstOrDefault(r => r.Name == runName)
@@ -27,6 +35,7 @@ public sealed class RecipeJob(LabRunnerOptions options)
         RunReport report;
         using (var lab = PreparedLab.Prepare(spec, relay, outDirectory))
             report = lab.RunRecipe(recipe, resumeFrom, Events, evaluateResumed);
+        if (resumeFrom is not null && earlierReports is not null) report = WithEarlier(report, earlierReports, TrainingCheckpoint.StepOf(resumeFrom));
 
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
         Directory.CreateDirectory(runDirectory);
@@ -42,6 +51,21 @@ public sealed class RecipeJob(LabRunnerOptions options)
             Folder = Path.GetFullPath(runDirectory),
         });
         return report;
+    }
+
+    /// <summary>
+    /// The earlier jobs' checkpoints up to the one resumed from, before this job's own. A step this job scored
+    /// itself (the resumed checkpoint, when it had not been scored) keeps this job's result.
+    /// </summary>
+    internal static RunReport WithEarlier(RunReport report, string earlierReports, long resumedStep)
+    {
+        var own = report.Checkpoints.Select(c => c.Step).ToHashSet();
+        var earlier = Directory.EnumerateFiles(earlierReports, "step-*.json")
+            .Select(f => JsonSerializer.Deserialize<CheckpointReport>(File.ReadAllText(f), ReportJson.Options)
+                ?? throw new InvalidDataException($"{f}: not a checkpoint report"))
+            .Where(c => c.Step <= resumedStep && !own.Contains(c.Step))
+            .OrderBy(c => c.Step);
+        return report with { Checkpoints = [.. earlier, .. report.Checkpoints] };
     }
 
     private void Forward(LabEvent e)

@@ -80,6 +80,32 @@ public class RecipeJobTests
     }
 
     [Fact]
+    public void AResumedRunsReportKeepsEveryCheckpointItMade()
+    {
+        var spec = SpecLoader.Parse(Spec, "tiny.yaml", null);
+        var run = GridExpansion.Expand(spec).Single().Name;
+        var options = new LabRunnerOptions { CacheDirectory = TinyModels.TempDirectory(), WorldDataDirectory = SmallWorld(), Threads = 1 };
+        var events = new List<JobEvent>();
+        var straight = new RecipeJob(options) { Events = events.Add }.Run(spec, run, TinyModels.TempDirectory());
+        var first = events.First(e => e.Event == JobEvent.Kinds.CheckpointEvaluated).Folder!;
+        Assert.True(File.Exists(Path.Combine(first, RecipeJob.CheckpointReportFile)), "an evaluated checkpoint has its report beside items.jsonl");
+
+        // The worker lost after scoring step 3: the next job resumes from it, given step 3's report as the worker downloads it.
+        var copy = Path.Combine(TinyModels.TempDirectory(), "step-3");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(first)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var earlier = TinyModels.TempDirectory();
+        File.Copy(Path.Combine(first, RecipeJob.CheckpointReportFile), Path.Combine(earlier, "step-3.json"));
+        var resumed = new RecipeJob(options).Run(spec, run, TinyModels.TempDirectory(), resumeFrom: copy, earlierReports: earlier);
+
+        Assert.Equal([3L, 6L], resumed.Checkpoints.Select(c => c.Step));
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(straight.Checkpoints, ReportJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(resumed.Checkpoints, ReportJson.Options));
+        Assert.Equal(straight.Suites.Select(s => s.Score), resumed.Suites.Select(s => s.Score));
+    }
+
+    [Fact]
     public void AJobAsksForThePlatformsBaselineAndComparesAgainstItRatherThanEvaluatingTheBaseAgain()
     {
         var spec = SpecLoader.Parse(Spec, "tiny.yaml", null);
