@@ -104,7 +104,7 @@ internal static class Builtins
             case "abs":
                 return v switch
                 {
-                    long n => Math.Abs(n),
+                    long n => (object)Math.Abs(n),
                     double d => Math.Abs(d),
                     _ => throw new ChatTemplateException($"filter 'abs' needs a number, not {Evaluator.TypeName(v)}", line),
                 };

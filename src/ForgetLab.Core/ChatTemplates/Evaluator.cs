@@ -143,7 +143,7 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
                     "not" => !Truthy(operand),
                     "-" => operand switch
                     {
-                        long n => -n,
+                        long n => (object)(-n),
                         double d => -d,
                         _ => throw new ChatTemplateException($"cannot negate {TypeName(operand)}", u.Line),
                     },
