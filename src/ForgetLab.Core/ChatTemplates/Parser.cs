@@ -40,12 +40,11 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
 
     private int _pos;
     private int _blockDepth;
+    private int _exprDepth;
 
     public IReadOnlyList<Stmt> ParseTemplate()
     {
-        var (body, end) = ParseBody(new HashSet<string>());
-        if (end is not null) throw Error($"unexpected '{{% {end.Value.Text} %}}' with no block open", end.Value.Line);
-        return body;
+        return ParseBody(new HashSet<string>()).Body;
     }
 
     private Token Peek => tokens[_pos];
@@ -97,6 +96,7 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
                 "if" => ParseIf(keyword),
                 "for" => ParseFor(keyword),
                 "set" => ParseSet(keyword),
+                "elif" or "else" or "endif" or "endfor" => throw Error($"unexpected '{{% {keyword.Text} %}}' with no block open", keyword.Line),
                 var k when KnownUnsupportedTags.Contains(k) => throw Error($"unsupported tag '{{% {k} %}}'", keyword.Line),
                 var k => throw Error($"unknown tag '{{% {k} %}}'", keyword.Line),
             };
@@ -189,7 +189,24 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
     private T Checked<T>(T e) where T : Expr =>
         e.Depth > limits.MaxNesting ? throw Error($"expression nested deeper than {limits.MaxNesting}", e.Line) : e;
 
-    private Expr ParseExpression()
+    // Parentheses, brackets and prefix operators recurse; the guard refuses `((((…` before the stack runs out.
+    private T Nested<T>(Func<T> parse)
+    {
+        if (++_exprDepth > limits.MaxNesting)
+            throw Error($"expression nested deeper than {limits.MaxNesting}", Peek.Line);
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            _exprDepth--;
+        }
+    }
+
+    private Expr ParseExpression() => Nested(ParseConditional);
+
+    private Expr ParseConditional()
     {
         var e = ParseOr();
         while (IsName("if"))
@@ -225,7 +242,7 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
     {
         if (!IsName("not")) return ParseCompare();
         var line = Next().Line;
-        return Checked(new Unary("not", ParseNot(), line));
+        return Checked(new Unary("not", Nested(ParseNot), line));
     }
 
     private Expr ParseCompare()
@@ -276,7 +293,7 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
         if (IsOp("-") || IsOp("+"))
         {
             var t = Next();
-            e = Checked(new Unary(t.Text, ParseUnary(withFilter: false), t.Line));
+            e = Checked(new Unary(t.Text, Nested(() => ParseUnary(withFilter: false)), t.Line));
         }
         else
         {
