@@ -24,7 +24,7 @@ internal static class Builtins
                 };
             case "tojson":
                 var indent = Arg(0, "indent", null);
-                return ev.Capped(Json.Write(v, indent is long width ? width : null), line);
+                return ev.Capped(Json.Write(v, indent is long width ? width : null, ev.MaxStringLength, line), line);
             case "items":
                 return v switch
                 {

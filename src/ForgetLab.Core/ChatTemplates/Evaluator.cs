@@ -237,6 +237,8 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
 
     internal int MaxListLength => limits.MaxIterations;
 
+    internal int MaxStringLength => limits.MaxOutputChars;
+
     private List<object?> CappedList(List<object?> list, int line) =>
         list.Count > MaxListLength ? throw new ChatTemplateException($"list longer than {limits.MaxIterations} items", line) : list;
 
@@ -392,7 +394,7 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
         bool b => b ? "true" : "false",
         long n => n.ToString(CultureInfo.InvariantCulture),
         double d => FormatFloat(d),
-        _ => Json.Write(v, indent: null),
+        _ => Json.Write(v, indent: null, ChatTemplateLimits.Default.MaxOutputChars, 0),
     };
 
     internal static string FormatFloat(double d) =>

@@ -10,15 +10,20 @@ namespace ForgetLab.Core.ChatTemplates;
 /// </summary>
 internal static class Json
 {
-    public static string Write(object? value, long? indent)
+    private const int MaxDepth = 100;
+
+    // A namespace may hold itself ({% set ns.me = ns %}): depth and length caps keep writing it finite.
+    public static string Write(object? value, long? indent, int maxChars, int line)
     {
         var sb = new StringBuilder();
-        Write(sb, value, indent is > 0 ? (int)indent : 0, 0);
+        Write(sb, value, indent is > 0 ? (int)Math.Min(indent.Value, 64) : 0, 0, maxChars, line);
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, object? value, int indent, int depth)
+    private static void Write(StringBuilder sb, object? value, int indent, int depth, int maxChars, int line)
     {
+        if (depth > MaxDepth) throw new ChatTemplateException($"value nested deeper than {MaxDepth} (a namespace holding itself?)", line);
+        if (sb.Length > maxChars) throw new ChatTemplateException($"string longer than {maxChars} characters", line);
         var items = indent > 0 ? "," : ", ";
         var pad = indent > 0 ? "\n" + new string(' ', indent * depth) : "";
         var childPad = indent > 0 ? pad + new string(' ', indent) : "";
@@ -46,7 +51,7 @@ internal static class Json
                 {
                     if (i > 0) sb.Append(items);
                     sb.Append(childPad);
-                    Write(sb, list[i], indent, depth + 1);
+                    Write(sb, list[i], indent, depth + 1, maxChars, line);
                 }
                 if (list.Count > 0) sb.Append(pad);
                 sb.Append(']');
@@ -62,7 +67,7 @@ internal static class Json
                     sb.Append(childPad);
                     String(sb, k);
                     sb.Append(": ");
-                    Write(sb, v, indent, depth + 1);
+                    Write(sb, v, indent, depth + 1, maxChars, line);
                 }
                 if (dict.Count > 0) sb.Append(pad);
                 sb.Append('}');

@@ -78,6 +78,17 @@ public class LimitTests
         Assert.Equal($"string longer than {ChatTemplateLimits.Default.MaxOutputChars} characters", e.Reason);
     }
 
+    [Theory]
+    [InlineData("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns | tojson }}")]
+    [InlineData("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}")]
+    [InlineData("{% set ns = namespace() %}{% set ns.a = ns %}{% set ns.b = ns %}{{ ns | tojson }}")]
+    public void ANamespaceHoldingItselfIsRefusedWhenPrinted(string source)
+    {
+        var e = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(source).Render(Empty));
+
+        Assert.Matches("^(value nested deeper than 100|string longer than)", e.Reason);
+    }
+
     [Fact]
     public void AnOverlongTemplateIsRefusedUnread()
     {
