@@ -194,16 +194,24 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
         }
         if (left is long x && right is long y)
         {
-            return b.Op switch
+            try
             {
-                "+" => x + y,
-                "-" => x - y,
-                "*" => x * y,
-                "/" => y == 0 ? throw DivisionByZero(b) : (double)x / y,
-                "//" => y == 0 ? throw DivisionByZero(b) : (long)Math.Floor((double)x / y),
-                "%" => y == 0 ? throw DivisionByZero(b) : ((x % y) + y) % y,
-                _ => y < 0 ? Math.Pow(x, y) : (object)(long)Math.Pow(x, y),
-            };
+                return checked(b.Op switch
+                {
+                    "+" => x + y,
+                    "-" => x - y,
+                    "*" => x * y,
+                    "/" => y == 0 ? throw DivisionByZero(b) : (double)x / y,
+                    "//" => y == 0 ? throw DivisionByZero(b) : (long)Math.Floor((double)x / y),
+                    "%" => y == 0 ? throw DivisionByZero(b) : y == -1 ? 0L : ((x % y) + y) % y,
+                    _ => y < 0 ? Math.Pow(x, y) : (object)(long)Math.Pow(x, y),
+                });
+            }
+            catch (OverflowException)
+            {
+                // Python's integers are unbounded; this renderer's are 64-bit, and says so rather than wrapping.
+                throw new ChatTemplateException($"integer overflow in '{b.Op}'", b.Line);
+            }
         }
         if (left is long or double && right is long or double)
         {
@@ -226,7 +234,7 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
 
     private string Repeat(string s, long n, int line)
     {
-        if (n <= 0) return "";
+        if (n <= 0 || s.Length == 0) return "";
         if (s.Length * (double)n > limits.MaxOutputChars)
             throw new ChatTemplateException($"string longer than {limits.MaxOutputChars} characters", line);
         return string.Concat(Enumerable.Repeat(s, (int)n));

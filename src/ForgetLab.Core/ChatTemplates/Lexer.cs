@@ -139,7 +139,7 @@ internal sealed class Lexer
                 var op = Array.Find(Operators, o => string.CompareOrdinal(_src, _pos, o, 0, o.Length) == 0)
                     ?? throw new ChatTemplateException($"unexpected character '{c}'", LineAt(_pos));
                 if (op is "(" or "[" or "{") depth++;
-                else if (op is ")" or "]" or "}") depth--;
+                else if (op is ")" or "]" or "}" && depth > 0) depth--;
                 Emit(TokenKind.Operator, op, _pos);
                 _pos += op.Length;
             }

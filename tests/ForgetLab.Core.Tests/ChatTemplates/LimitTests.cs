@@ -90,6 +90,12 @@ public class LimitTests
     }
 
     [Fact]
+    public void RepeatingAnEmptyStringAHugeNumberOfTimesIsEmpty()
+    {
+        Assert.Equal("|", ChatTemplate.Parse("{{ '' * 1000000000000 }}|").Render(Empty));
+    }
+
+    [Fact]
     public void AnOverlongTemplateIsRefusedUnread()
     {
         var e = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(new string('x', 300_000)));

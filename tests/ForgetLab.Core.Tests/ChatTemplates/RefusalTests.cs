@@ -36,6 +36,7 @@ public class RefusalTests
     [InlineData("{# no end", 1, "comment '{#' is never closed with '#}'")]
     [InlineData("{{ a + }}", 1, "unexpected '}}' in an expression")]
     [InlineData("{{ a $ b }}", 1, "unexpected character '$'")]
+    [InlineData("{{ ) }}", 1, "unexpected ')' in an expression")]
     public void ABrokenTemplateIsRefusedWithTheLineOfTheProblem(string template, int line, string reason)
     {
         var e = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(template));
@@ -75,6 +76,8 @@ public class RefusalTests
     [InlineData("{% for x in 3 %}{% endfor %}", "an integer is not iterable")]
     [InlineData("{% set n = 1 %}{% set n.a = 2 %}", "'{% set n.a %}' needs 'n' to be a namespace()")]
     [InlineData("{{ 'a' < 1 }}", "cannot compare a string < an integer")]
+    [InlineData("{{ 9223372036854775807 + 1 }}", "integer overflow in '+'")]
+    [InlineData("{{ 3037000500 * 3037000500 }}", "integer overflow in '*'")]
     public void AnOperationOnTheWrongKindOfValueIsAnErrorNamingIt(string template, string reason)
     {
         var e = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(template).Render(new ChatConversation([])));
