@@ -20,6 +20,7 @@ public static class Program
         builder.AddForgetLabSilo();
         builder.AddApiKeyAuthentication();
         builder.AddForgetLabApi();
+        builder.AddForgetLabRequestLimits();
         builder.AddForgetLabReports();
         builder.AddForgetLabMetrics();
         builder.AddForgetLabModels();
@@ -30,6 +31,7 @@ public static class Program
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseForgetLabRequestLimits();
         app.MapOpenApi();
         app.MapTenantsApi();
         app.MapExperimentsApi();

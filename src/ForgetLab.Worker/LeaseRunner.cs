@@ -63,8 +63,9 @@ public sealed class LeaseRunner(
             // The reports of the checkpoints before the one resumed from, so the run's report keeps every checkpoint it made.
             var earlier = resume is null ? null : await _delivery.Retry("downloading the earlier checkpoints' reports",
                 c => store.DownloadEarlierReports(grant.RunKey, Lab.Training.TrainingCheckpoint.StepOf(resume), Path.Combine(dir, "earlier"), c), cancel);
+            var files = Core.Specs.SpecFiles.ForPlatform(options.SpecBaseDirectory);
             var model = await _delivery.Retry("downloading the registered model",
-                c => new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, c), cancel);
+                c => new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, c), cancel);
 
             if (await Report("the job's start", r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
@@ -78,6 +79,9 @@ public sealed class LeaseRunner(
                 if (earlier is not null) args.AddRange(["--earlier-reports", earlier]);
             }
             if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
+            // A tenant's spec: the job applies the platform's file rule again (defence in depth).
+            args.Add("--platform-paths");
+            if (files.Directory is { } specDirectory) args.AddRange(["--spec-dir", specDirectory]);
             if (model is not null) args.AddRange(["--model-dir", model]);
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();

@@ -11,7 +11,7 @@ using Orleans.Configuration;
 
 // ForgetLab's worker: `ForgetLab.Worker --devices cpu:2` (or cuda:0,cuda:1) joins the cluster named by
 // ForgetLab:Silo:ClusterId/ServiceId through Azure Table clustering on ConnectionStrings:Storage, and
-// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --threads --storage --metrics-port.
+// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --spec-dir --threads --storage --metrics-port.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
@@ -20,6 +20,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--work-dir"] = "ForgetLab:Worker:WorkDirectory",
     ["--cli"] = "ForgetLab:Worker:CliPath",
     ["--world-data"] = "ForgetLab:Worker:WorldDataDirectory",
+    ["--spec-dir"] = "ForgetLab:Worker:SpecBaseDirectory",
     ["--threads"] = "ForgetLab:Worker:ThreadsPerJob",
     ["--storage"] = "ConnectionStrings:Storage",
     ["--cluster-id"] = "ForgetLab:Silo:ClusterId",

@@ -13,12 +13,12 @@ namespace ForgetLab.Worker;
 public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store, string workDirectory, ILogger logger)
 {
     /// <summary>The model's folder, or null when the spec's base is not a registered model.</summary>
-    public async Task<string?> Prepare(string tenantId, string specText, CancellationToken cancel)
+    public async Task<string?> Prepare(string tenantId, string specText, SpecFiles files, CancellationToken cancel)
     {
         string name;
         try
         {
-            if (SpecLoader.Parse(specText, "spec.yaml", baseDirectory: null).Base.ModelRef is not { } named) return null;
+            if (SpecLoader.ParseUnder(specText, "spec.yaml", files).Base.ModelRef is not { } named) return null;
             name = named;
         }
         catch (SpecValidationException)

@@ -20,6 +20,13 @@ public sealed class WorkerOptions
     /// <summary>Passed to every job as <c>--world-data</c> (tests use small worlds).</summary>
     public string? WorldDataDirectory { get; set; }
 
+    /// <summary>
+    /// The operator's spec directory, as the server has it (<c>ForgetLab:Experiments:SpecBaseDirectory</c>):
+    /// jobs open a tenant's suite files and model folders only inside it, and none when it is not set,
+    /// whatever the server let through.
+    /// </summary>
+    public string? SpecBaseDirectory { get; set; }
+
     /// <summary>Torch threads per CPU slot a job holds; default: cores / CPU slots.</summary>
     public int? ThreadsPerJob { get; set; }
 

@@ -50,6 +50,24 @@ public class BadSpecTests
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("brackets", "lists and mappings nest deeper than the limit of 32 levels")]
+    [InlineData("aliases", "more than the limit of 10000 values, lists and mappings")]
+    public void Finding1AHostileSpecFileExitsWithCode2NamingTheLimitNotAStackOverflow(string kind, string expected)
+    {
+        var dir = CliProcess.TempDirectory();
+        var text = kind == "brackets"
+            ? "name: " + new string('[', 50_000) + new string(']', 50_000)
+            : "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 6).Select(i => $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat(i == 1 ? "*a" : $"*a{i - 1}", 10))}]\n"));
+        File.WriteAllText(Path.Combine(dir, "spec.yaml"), text);
+
+        var result = CliProcess.Run(dir, "lab", "run", "spec.yaml", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
     [Fact]
     public void AMissingSpecFileExitsWithCode2()
     {

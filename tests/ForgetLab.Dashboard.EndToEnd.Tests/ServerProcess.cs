@@ -20,6 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's process id (a benchmark reads its memory from /proc; fault tests kill it).</summary>
     public int Pid => _process.Id;
 
     public string Output
@@ -40,13 +41,15 @@ public sealed class ServerProcess : IAsyncDisposable
         string[] args =
         [
             Path.Combine(bin, "ForgetLab.Server.dll"), "--urls", address.ToString().TrimEnd('/'), "--environment", "Production", "--contentRoot", bin,
-            "--ConnectionStrings:Storage", connectionString, "--ForgetLab:AdminKey", adminKey,
+            "--ConnectionStrings:Storage", connectionString,
             "--ForgetLab:Silo:ClusterId", clusterId, "--ForgetLab:Silo:ServiceId", clusterId,
             "--ForgetLab:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--ForgetLab:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Orleans", "Error",
         ];
         foreach (var a in args.Concat(extraArgs)) start.ArgumentList.Add(a);
+        // From the environment, as the server requires: a command line is readable by every local user (ps).
+        start.Environment["ForgetLab__AdminKey"] = adminKey;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         var server = new ServerProcess(process, address);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.AppendLine(e.Data); };

@@ -37,6 +37,33 @@ public sealed class ComponentTests : DashboardTestContext
     }
 
     [Fact]
+    public void HeatmapNamesTheSuitesTheBaseDoesNotKnowAndDrawsThemGreyWithoutABand()
+    {
+        var suites = SampleReports.Suites(3);
+        var run = SampleReports.Run(12, suites);
+        var notKnown = run.Suites[2] with { Severity = null, BaseCompetence = new BaseCompetence(false, 11, 11, 0, 0.05, 20) };
+        run = run with { Suites = [run.Suites[0], run.Suites[1], notKnown] };
+
+        var heatmap = Render<ForgettingHeatmap>(p => p.Add(c => c.Runs, [run]).Add(c => c.Suites, suites));
+
+        Assert.Contains("Base does not know this suite", heatmap.Find("#not-known").TextContent);
+        Assert.Contains("suite02", heatmap.Find("#not-known").TextContent);
+        var cell = heatmap.Find("td[data-suite='suite02']");
+        Assert.Equal("not known", cell.QuerySelector(".fl-badge")!.TextContent);
+        Assert.DoesNotContain("rgba(198, 40, 40", cell.GetAttribute("style"));
+        Assert.Contains("base does not know this suite: base 90.0%, 11 of 200 right", cell.GetAttribute("title"));
+        Assert.Equal("moderate", heatmap.Find("td[data-suite='suite01']").QuerySelector(".fl-badge")!.TextContent);
+    }
+
+    [Fact]
+    public void ASuiteAtChanceIsLabelledAtChance()
+    {
+        var badge = Render<SeverityBadge>(p => p.Add(c => c.Severity, Severity.AtChance));
+        Assert.Equal("at chance", badge.Find(".fl-badge").TextContent);
+        Assert.Contains("fl-sev-at-chance", badge.Find(".fl-badge").ClassName);
+    }
+
+    [Fact]
     public void FrontierLinksEveryPointToItsRunAndDrawsTheFrontThroughTheFrontRunsOnly()
     {
         var suites = SampleReports.Suites(3);

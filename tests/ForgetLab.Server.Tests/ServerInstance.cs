@@ -22,6 +22,9 @@ public sealed class ServerInstance : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's services, for tests that call what the dashboard calls.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The in-process silo's grains, for tests that play a worker without running one.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
@@ -34,7 +37,7 @@ public sealed class ServerInstance : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             "--environment", "Production",
             "--ConnectionStrings:Storage", connectionString,
-            "--ForgetLab:AdminKey", adminKey,
+            "--ForgetLab:AdminKeyFile", AdminKeyFile(adminKey),
             "--ForgetLab:Silo:ClusterId", clusterId,
             "--ForgetLab:Silo:ServiceId", clusterId,
             "--ForgetLab:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -59,6 +62,14 @@ public sealed class ServerInstance : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>The admin key in a file, the way the server takes it (never on a command line).</summary>
+    private static string AdminKeyFile(string adminKey)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"forgetlab-admin-{Guid.NewGuid():N}.key");
+        File.WriteAllText(path, adminKey);
+        return path;
     }
 
     private static int FreePort()

@@ -54,6 +54,8 @@ bash tools/azurite/start.sh "$state/azurite" >/dev/null
 cs="$(cat "$state/azurite/connection-string")"
 echo "two-nodes: Azurite PID $(cat "$state/azurite/azurite.pid") (data in $state/azurite); cluster id $cluster"
 admin="$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')"
+# In a file only this user reads, never on the servers' command lines (ps shows those to every local user).
+(umask 077; printf '%s\n' "$admin" >"$state/admin.key")
 
 declare -A url
 for node_name in a b; do
@@ -61,7 +63,7 @@ for node_name in a b; do
   url[$node_name]="http://127.0.0.1:$http"
   setsid dotnet "src/ForgetLab.Server/bin/$config/net10.0/ForgetLab.Server.dll" --urls "${url[$node_name]}" --environment Production \
     --contentRoot "$root/src/ForgetLab.Server/bin/$config/net10.0" \
-    --ConnectionStrings:Storage "$cs" --ForgetLab:AdminKey "$admin" \
+    --ConnectionStrings:Storage "$cs" --ForgetLab:AdminKeyFile "$state/admin.key" \
     --ForgetLab:Silo:ClusterId "$cluster" --ForgetLab:Silo:ServiceId "$cluster" \
     --ForgetLab:Silo:SiloPort "$silo" --ForgetLab:Silo:GatewayPort "$gateway" \
     >"$state/server-$node_name.log" 2>&1 </dev/null &
@@ -95,20 +97,20 @@ for n in 1 2; do
 done
 
 # A tenant is created through server A; its key works on server B: the tenant grain is the cluster's.
-curl -fsS -X PUT "${url[a]}/api/v1/tenants/demo" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+curl -fsS -X PUT "${url[a]}/api/v1/tenants/demo" -H @<(printf 'Authorization: Bearer %s\n' "$admin") -H 'Content-Type: application/json' \
   -d '{"displayName":"Demo","weight":1,"maxConcurrentDevices":2}' >/dev/null || fail "creating the tenant through A failed"
-key="$(curl -fsS -X POST "${url[a]}/api/v1/tenants/demo/keys" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+key="$(curl -fsS -X POST "${url[a]}/api/v1/tenants/demo/keys" -H @<(printf 'Authorization: Bearer %s\n' "$admin") -H 'Content-Type: application/json' \
   -d '{"label":"two-nodes","role":"Member"}' | json 'v.secret')"
 
 code="$(curl -s -o "$state/submit.json" -w '%{http_code}' -X POST "${url[a]}/api/v1/experiments" \
-  -H "Authorization: Bearer $key" -H 'Content-Type: text/yaml' --data-binary @tools/demo/tiny.yaml)"
+  -H @<(printf 'Authorization: Bearer %s\n' "$key") -H 'Content-Type: text/yaml' --data-binary @tools/demo/tiny.yaml)"
 [ "$code" = 201 ] || fail "submitting through A answered $code: $(cat "$state/submit.json")"
 echo "two-nodes: submitted tools/demo/tiny.yaml through server A: $(json 'v.runIds.join(", ")' <"$state/submit.json")"
 
 # Follow it through server B until every run has ended.
 deadline=$((SECONDS + 300))
 while :; do
-  runs="$(curl -fsS "${url[b]}/api/v1/experiments/two-nodes/runs" -H "Authorization: Bearer $key")" || fail "reading the runs through B failed"
+  runs="$(curl -fsS "${url[b]}/api/v1/experiments/two-nodes/runs" -H @<(printf 'Authorization: Bearer %s\n' "$key"))" || fail "reading the runs through B failed"
   pending="$(json 'v.filter(r => !["Completed","Failed","Cancelled","StoppedEarly"].includes(r.state)).length' <<<"$runs")"
   [ "$pending" = 0 ] && break
   [ "$SECONDS" -lt "$deadline" ] || fail "the runs did not end within 300 s: $runs"
@@ -116,11 +118,11 @@ while :; do
 done
 echo "two-nodes: read through server B:"
 for run in $(json 'v.map(r => r.runId).join(" ")' <<<"$runs"); do
-  curl -fsS "${url[b]}/api/v1/experiments/two-nodes/runs/$run" -H "Authorization: Bearer $key" \
+  curl -fsS "${url[b]}/api/v1/experiments/two-nodes/runs/$run" -H @<(printf 'Authorization: Bearer %s\n' "$key") \
     | json '`  ${v.recipe.name}: ${v.state} at step ${v.lastStep}; ${v.transitions.filter(t => t.from === "Leased" && t.to === "Running").map(t => t.reason).join("; ")}`'
 done
 echo "two-nodes: the base's baseline, through server B (recorded once: the first worker to record a suite wins, the other reuses it or is told it lost the race):"
-curl -fsS "${url[b]}/api/v1/experiments/two-nodes/baseline" -H "Authorization: Bearer $key" \
+curl -fsS "${url[b]}/api/v1/experiments/two-nodes/baseline" -H @<(printf 'Authorization: Bearer %s\n' "$key") \
   | json 'v.suites.map(s => `  ${s.suite}: ${s.score.toFixed(3)} (${s.items} items, ${s.blobLocation.split("/").pop()})`).join("\n")'
 for n in 1 2; do
   reused="$(grep -o '[0-9]* of [0-9]* suites reused from the platform' "$state/worker-$n.log" | head -1)"

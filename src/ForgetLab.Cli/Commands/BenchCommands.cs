@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace ForgetLab.Cli.Commands;
 
-/// <summary><c>forgetlab bench …</c>: throughput measurements written into the docs.</summary>
+/// <summary><c>forgetlab bench …</c>: throughput measurements and the interval coverage simulation written into the docs.</summary>
 internal static class BenchCommands
 {
     public static Command Create()
@@ -26,6 +26,17 @@ internal static class BenchCommands
             AnsiConsole.Write(table);
             return 0;
         });
-        return new Command("bench", "benchmarks") { train };
+        var replicates = new Option<int>("--replicates") { Description = "simulated tables per grid cell", DefaultValueFactory = _ => 4000 };
+        var seed = new Option<int>("--seed") { Description = "seed of the simulation", DefaultValueFactory = _ => 1 };
+        var intervals = new Command("intervals", "coverage of the 95% paired-difference intervals (Tango, Newcombe, Wald) over the grid of docs/science.md, as Markdown")
+        {
+            replicates, seed,
+        };
+        intervals.SetAction(parse =>
+        {
+            IntervalCoverageTable.Write(parse.GetValue(replicates), parse.GetValue(seed), Console.Out);
+            return 0;
+        });
+        return new Command("bench", "benchmarks") { train, intervals };
     }
 }

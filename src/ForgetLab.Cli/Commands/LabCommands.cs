@@ -64,9 +64,11 @@ internal static class LabCommands
         var earlierReports = new Option<string?>("--earlier-reports") { Description = "a folder of step-N.json checkpoint reports that earlier jobs of this run made, carried into this run's report (with --resume)" };
         var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
         var modelDir = new Option<string?>("--model-dir") { Description = "the folder of the registered model the spec's base.model_ref names (the worker downloads it)" };
+        var platformPaths = new Option<bool>("--platform-paths") { Description = "the spec is a tenant's: it may name files only inside --spec-dir (none without it), as on the server" };
+        var specDir = new Option<string?>("--spec-dir") { Description = "the operator's spec directory (with --platform-paths)" };
         var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir };
+            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, platformPaths, specDir };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -91,7 +93,10 @@ internal static class LabCommands
                     Threads = parse.GetValue(threads), WorldDataDirectory = data, ModelDirectory = parse.GetValue(modelDir),
                     Baselines = parse.GetValue(exchange) ? new JobBaselineExchange(Emit, Console.In) : null,
                 };
-                var labSpec = SpecLoader.LoadFile(parse.GetValue(spec)!);
+                var specPath = parse.GetValue(spec)!;
+                var labSpec = parse.GetValue(platformPaths)
+                    ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.ForPlatform(parse.GetValue(specDir)))
+                    : SpecLoader.LoadFile(specPath);
                 new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
                     parse.GetValue(earlierReports));
                 return 0;

@@ -47,12 +47,20 @@ public static class ForgettingAnalysis
 
     /// <summary>
     /// Applies Holm across all suites given (the suites of one checkpoint report, whatever their
-    /// category or kind), assigns severity bands and computes run severity, target gain and
-    /// forgetting.
+    /// category or kind), gates each retention suite on the base's competence with the default
+    /// gate, assigns severity labels and computes run severity, target gain and forgetting.
     /// </summary>
-    public static CheckpointAssessment Report(IReadOnlyList<SuiteComparison> comparisons)
+    public static CheckpointAssessment Report(IReadOnlyList<SuiteComparison> comparisons) =>
+        Report(comparisons, BaseGates.Defaults);
+
+    /// <summary>
+    /// As <see cref="Report(IReadOnlyList{SuiteComparison})"/>, with each suite's gate taken from
+    /// <paramref name="gates"/> by suite name.
+    /// </summary>
+    public static CheckpointAssessment Report(IReadOnlyList<SuiteComparison> comparisons, BaseGates gates)
     {
         ArgumentNullException.ThrowIfNull(comparisons);
+        ArgumentNullException.ThrowIfNull(gates);
         var duplicate = comparisons.GroupBy(c => c.Suite).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -61,9 +69,27 @@ public static class ForgettingAnalysis
 
         var pHolm = Holm.Adjust(comparisons.Select(c => c.PValue).ToArray());
         var results = new SuiteResult[comparisons.Count];
+        var pointBands = new List<Severity>();
+        int knowledgeSuites = 0, knowledgeAtChance = 0;
+        var forgetting = 0.0;
         for (var i = 0; i < comparisons.Count; i++)
         {
             var c = comparisons[i];
+            var competence = IsBanded(c) ? BaseCompetence.Assess(c.BaseCorrect, c.N, c.Chance, gates.For(c.Suite)) : null;
+            Severity? severity = null;
+            if (competence is { Known: true })
+            {
+                var label = SeverityBands.Classify(c.DeltaPoints, pHolm[i], c.Score / 100.0, c.Chance, c.N, c.Retention);
+                severity = label;
+                pointBands.Add(SeverityBands.PointBand(c.DeltaPoints, pHolm[i]));
+                if (c.Category is SuiteCategory.Knowledge or SuiteCategory.Skill)
+                {
+                    knowledgeSuites++;
+                    knowledgeAtChance += label == Severity.AtChance ? 1 : 0;
+                    forgetting = Math.Max(forgetting, -c.DeltaPoints);
+                }
+            }
+
             results[i] = new SuiteResult(
                 Suite: c.Suite,
                 Version: c.Version,
@@ -77,31 +103,27 @@ public static class ForgettingAnalysis
                 Ci95: [c.Ci95.Low, c.Ci95.High],
                 PValue: c.PValue,
                 PHolm: pHolm[i],
-                Severity: IsBanded(c)
-                    ? SeverityBands.Classify(c.DeltaPoints, pHolm[i], c.Score / 100.0, c.Chance, c.N, c.Retention)
-                    : null,
+                Severity: severity,
                 Retention: c.Retention,
                 N: c.N,
                 Lost: c.Lost,
-                Gained: c.Gained);
+                Gained: c.Gained)
+            {
+                BaseCompetence = competence,
+                KnownItemRetention = c.KnownItemRetention,
+                KnownItemRetentionCi95 = c.KnownItemRetentionCi95 is { } k ? [k.Low, k.High] : null,
+            };
         }
 
-        var runSeverity = results
-            .Select(r => r.Severity)
-            .OfType<Severity>()
-            .DefaultIfEmpty(Severity.None)
-            .Max();
         var targetDeltas = comparisons
             .Where(c => c.Category == SuiteCategory.Target && c.Kind == OutcomeKind.Binary)
             .Select(c => c.DeltaPoints)
             .ToArray();
         var targetGain = targetDeltas.Length == 0 ? 0.0 : targetDeltas.Average();
-        var forgetting = comparisons
-            .Where(c => c.Kind == OutcomeKind.Binary && c.Category is SuiteCategory.Knowledge or SuiteCategory.Skill)
-            .Select(c => -c.DeltaPoints)
-            .Append(0.0)
-            .Max();
-        return new CheckpointAssessment(results, runSeverity, targetGain, forgetting);
+        return new CheckpointAssessment(results, SeverityBands.Run(pointBands, knowledgeSuites, knowledgeAtChance), targetGain, forgetting)
+        {
+            AtChanceShare = SeverityBands.AtChanceShare(knowledgeSuites, knowledgeAtChance),
+        };
     }
 
     /// <summary>
@@ -139,7 +161,9 @@ public static class ForgettingAnalysis
         var baseScore = 100.0 * baseCorrect / n;
         var score = 100.0 * checkpointCorrect / n;
         var delta = 100.0 * (gained.Count - lost.Count) / n;
-        var ci = PairedProportionInterval.Wald95(lost.Count, gained.Count, n);
+        var bothCorrect = baseCorrect - lost.Count;
+        var ci = PairedProportionInterval.Tango95(lost.Count, gained.Count, n);
+        var kept = baseCorrect == 0 ? (ConfidenceInterval?)null : PairedProportionInterval.Wilson95(bothCorrect, baseCorrect);
         return new SuiteComparison(
             suite.Suite, suite.Version, suite.Category, suite.Kind, suite.Metric, suite.HigherIsBetter, suite.Chance,
             Base: baseScore,
@@ -152,7 +176,12 @@ public static class ForgettingAnalysis
             N: n,
             Unpaired: unpaired,
             Lost: lost,
-            Gained: gained);
+            Gained: gained)
+        {
+            BaseCorrect = baseCorrect,
+            KnownItemRetention = baseCorrect == 0 ? null : (double)bothCorrect / baseCorrect,
+            KnownItemRetentionCi95 = kept,
+        };
     }
 
     private static SuiteComparison CompareContinuous(

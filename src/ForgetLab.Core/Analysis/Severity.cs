@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace ForgetLab.Core.Analysis;
 
 /// <summary>
-/// Severity band of a drop on an accuracy-type retention suite; ordered so that the worst of a
-/// run is the maximum. The rules live in <see cref="SeverityBands"/> and docs/science.md.
+/// Severity label, ordered from best to worst. A suite gets none … severe or <see cref="AtChance"/>;
+/// a run gets none … severe or <see cref="Catastrophic"/> (the bands describe a model, so only a
+/// run can be catastrophic). The rules live in <see cref="SeverityBands"/> and docs/science.md.
 /// </summary>
 public enum Severity
 {
@@ -12,5 +13,10 @@ public enum Severity
     [JsonStringEnumMemberName("mild")] Mild,
     [JsonStringEnumMemberName("moderate")] Moderate,
     [JsonStringEnumMemberName("severe")] Severe,
+
+    /// <summary>Suite label: the drop left the suite at chance (nothing above chance kept); the suite is lost.</summary>
+    [JsonStringEnumMemberName("at_chance")] AtChance,
+
+    /// <summary>Run label: knowledge broadly gone, i.e. most of the run's gated knowledge and skill suites at chance.</summary>
     [JsonStringEnumMemberName("catastrophic")] Catastrophic,
 }

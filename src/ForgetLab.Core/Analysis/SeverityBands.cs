@@ -1,20 +1,24 @@
 namespace ForgetLab.Core.Analysis;
 
 /// <summary>
-/// The severity bands for a drop on an accuracy-type retention suite. A band is only assigned to
-/// a drop that survives the Holm correction; a drop that leaves the model at chance is
-/// catastrophic whatever its size in points, because nothing above chance remains.
+/// The severity bands. A suite's band is assigned only to a drop that survives the Holm
+/// correction, on a suite the base knows (<see cref="BaseGate"/>); a drop that leaves the suite at
+/// chance labels the suite <see cref="Severity.AtChance"/> whatever its size in points, because
+/// nothing above chance remains there. The bands describe a model, so a run is
+/// <see cref="Severity.Catastrophic"/> only when knowledge is broadly gone — most of its gated
+/// knowledge and skill suites at chance — and otherwise takes the worst point band of its suites.
 /// </summary>
 public static class SeverityBands
 {
     public const double Alpha = 0.05;
     public const double ModerateFromPoints = 5.0;
     public const double SevereFromPoints = 15.0;
-    public const double CatastrophicRetentionBelow = 0.1;
+    public const double AtChanceRetentionBelow = 0.1;
 
-    /// <summary>
-    /// Classifies one binary suite's change.
-    /// </summary>
+    /// <summary>A run is catastrophic when more than this share of its gated knowledge and skill suites are at chance.</summary>
+    public const double CatastrophicAtChanceShareAbove = 0.5;
+
+    /// <summary>Classifies one binary suite's change: its point band, or at chance.</summary>
     /// <param name="deltaPoints">score_t − score_base in percentage points (negative is a drop).</param>
     /// <param name="pHolm">Holm-adjusted p-value of the paired test.</param>
     /// <param name="scoreFraction">Checkpoint score as a fraction in [0, 1].</param>
@@ -23,20 +27,55 @@ public static class SeverityBands
     /// <param name="retention">Retention, or null when undefined.</param>
     public static Severity Classify(double deltaPoints, double pHolm, double scoreFraction, double? chance, int n, double? retention)
     {
-        if (pHolm >= Alpha || deltaPoints >= 0.0)
+        var band = PointBand(deltaPoints, pHolm);
+        if (band == Severity.None)
         {
             return Severity.None;
         }
 
-        if (IsAtChance(scoreFraction, chance, n) || retention < CatastrophicRetentionBelow)
+        return IsAtChance(scoreFraction, chance, n) || retention < AtChanceRetentionBelow ? Severity.AtChance : band;
+    }
+
+    /// <summary>The band by the size of a significant drop alone: none, mild (&lt; 5), moderate (5 to &lt; 15), severe (≥ 15 points).</summary>
+    public static Severity PointBand(double deltaPoints, double pHolm)
+    {
+        if (pHolm >= Alpha || deltaPoints >= 0.0)
         {
-            return Severity.Catastrophic;
+            return Severity.None;
         }
 
         var drop = -deltaPoints;
         return drop >= SevereFromPoints ? Severity.Severe
             : drop >= ModerateFromPoints ? Severity.Moderate
             : Severity.Mild;
+    }
+
+    /// <summary>
+    /// A run's label from its gated suites: catastrophic when more than half of the gated knowledge
+    /// and skill suites are at chance (each suite weighs the same, whatever its size); otherwise the
+    /// worst point band over all gated suites (an at-chance suite contributes the band of its drop);
+    /// none when no suite is gated.
+    /// </summary>
+    /// <param name="pointBands">Point band of every gated, banded suite.</param>
+    /// <param name="knowledgeSuites">Gated knowledge and skill suites.</param>
+    /// <param name="knowledgeAtChance">Of those, the ones at chance.</param>
+    public static Severity Run(IEnumerable<Severity> pointBands, int knowledgeSuites, int knowledgeAtChance)
+    {
+        ArgumentNullException.ThrowIfNull(pointBands);
+        if (AtChanceShare(knowledgeSuites, knowledgeAtChance) > CatastrophicAtChanceShareAbove)
+        {
+            return Severity.Catastrophic;
+        }
+
+        return pointBands.DefaultIfEmpty(Severity.None).Max();
+    }
+
+    /// <summary>Share of the gated knowledge and skill suites at chance; null when there are none.</summary>
+    public static double? AtChanceShare(int knowledgeSuites, int knowledgeAtChance)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(knowledgeAtChance);
+        ArgumentOutOfRangeException.ThrowIfLessThan(knowledgeSuites, knowledgeAtChance);
+        return knowledgeSuites == 0 ? null : (double)knowledgeAtChance / knowledgeSuites;
     }
 
     /// <summary>

@@ -33,4 +33,14 @@ public sealed record SuiteComparison(
     int N,
     int Unpaired,
     IReadOnlyList<string> Lost,
-    IReadOnlyList<string> Gained);
+    IReadOnlyList<string> Gained)
+{
+    /// <summary>Binary only: items the base got right (of the <see cref="N"/> paired ones); 0 for continuous suites.</summary>
+    public int BaseCorrect { get; init; }
+
+    /// <summary>Binary only: of the items the base got right, the share the checkpoint still gets right; null when the base got none right.</summary>
+    public double? KnownItemRetention { get; init; }
+
+    /// <summary>Wilson 95% interval of <see cref="KnownItemRetention"/> (fractions); null with it.</summary>
+    public ConfidenceInterval? KnownItemRetentionCi95 { get; init; }
+}

@@ -6,10 +6,11 @@ namespace ForgetLab.Core.Reports;
 /// <summary>
 /// A report as CSV for spreadsheets: one row per run and suite (the final checkpoint's result),
 /// with the run's method, status, severity and frontier membership repeated on each of its rows.
+/// Columns are only ever added at the end, so spreadsheets built on the earlier ones keep working.
 /// </summary>
 public static class ReportCsv
 {
-    public const string Header = "run,method,status,run_severity,pareto_optimal,target_gain_points,forgetting_points,suite,version,category,metric,base,score,delta,ci95_low,ci95_high,p_value,p_holm,severity,retention,n,lost,gained";
+    public const string Header = "run,method,status,run_severity,pareto_optimal,target_gain_points,forgetting_points,suite,version,category,metric,base,score,delta,ci95_low,ci95_high,p_value,p_holm,severity,retention,n,lost,gained,base_known,base_known_items,known_item_retention,known_item_retention_low,known_item_retention_high,run_at_chance_share";
 
     public static string Render(ForgettingReport report)
     {
@@ -22,7 +23,11 @@ public static class ReportCsv
                     Field(s.Suite), Field(s.Version), Json(s.Category), Field(s.Metric), Number(s.Base), Number(s.Score), Number(s.DeltaPoints),
                     s.Ci95.Count == 2 ? Number(s.Ci95[0]) : "", s.Ci95.Count == 2 ? Number(s.Ci95[1]) : "",
                     Number(s.PValue), Number(s.PHolm), s.Severity is { } band ? Json(band) : "", s.Retention is { } r ? Number(r) : "",
-                    s.N.ToString(CultureInfo.InvariantCulture), s.Lost.Count.ToString(CultureInfo.InvariantCulture), s.Gained.Count.ToString(CultureInfo.InvariantCulture)));
+                    s.N.ToString(CultureInfo.InvariantCulture), s.Lost.Count.ToString(CultureInfo.InvariantCulture), s.Gained.Count.ToString(CultureInfo.InvariantCulture),
+                    s.BaseCompetence is { } g ? (g.Known ? "true" : "false") : "", s.BaseCompetence is { } k ? Number(k.KnownItems) : "",
+                    s.KnownItemRetention is { } kept ? Number(kept) : "",
+                    s.KnownItemRetentionCi95 is [var low, _] ? Number(low) : "", s.KnownItemRetentionCi95 is [_, var high] ? Number(high) : "",
+                    run.AtChanceShare is { } share ? Number(share) : ""));
         return csv.ToString();
     }
 

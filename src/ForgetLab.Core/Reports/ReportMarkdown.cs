@@ -28,8 +28,10 @@ public static class ReportMarkdown
             $"Base model `{report.Base.Model}` (hash `{report.Base.ModelHash}`).");
         md.AppendLine();
         AppendRuns(md, report);
+        AppendNotKnown(md, report);
         AppendSeedGroups(md, report);
         AppendSuites(md, report);
+        AppendKnownItems(md, report);
         AppendLostItems(md, report);
         return md.ToString();
     }
@@ -37,9 +39,21 @@ public static class ReportMarkdown
     /// <summary>
     /// One cell of the suites × runs table. Binary: "−12.3 [−18.0, −6.5] moderate" (points).
     /// Suites without a band (continuous, target, overwritten) show the Holm-adjusted p instead,
-    /// since nothing else in the cell says whether the change is real.
+    /// since nothing else in the cell says whether the change is real; a suite the base does not
+    /// know shows its p and "base does not know this suite", so it reads neither as forgetting nor as robustness.
     /// </summary>
-    public static string FormatCell(SuiteResult result)
+    public static string FormatCell(SuiteResult result) => FormatChange(result) + " " + FormatLabel(result);
+
+    /// <summary>The cell's label: the severity band, "base does not know this suite" after the p, or the Holm-adjusted p.</summary>
+    public static string FormatLabel(SuiteResult result, string notKnown = BaseCompetence.NotKnownLabel)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Severity is { } severity) return SeverityName(severity);
+        return result.NotKnownByBase ? $"{FormatP(result.PHolm)}, {notKnown}" : FormatP(result.PHolm);
+    }
+
+    /// <summary>Δ [95% CI], plus the relative change of a continuous suite: "−12.3 [−18.0, −6.5]".</summary>
+    public static string FormatChange(SuiteResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var decimals = result.Kind == OutcomeKind.Binary ? 1 : 3;
@@ -56,36 +70,105 @@ public static class ReportMarkdown
             cell.Append(" (").Append(Signed(relative, 1)).Append("%)");
         }
 
-        if (result.Severity is { } severity)
-        {
-            cell.Append(' ').Append(SeverityName(severity));
-        }
-        else
-        {
-            cell.Append(' ').Append(FormatP(result.PHolm));
-        }
-
         return cell.ToString();
+    }
+
+    /// <summary>Known-item retention in percent with its interval: "90.0 [79.2, 95.8]"; "–" when undefined.</summary>
+    public static string FormatKept(SuiteResult result) =>
+        result.KnownItemRetention is { } kept && result.KnownItemRetentionCi95 is [var low, var high]
+            ? $"{Number(100 * kept, 1)} [{Number(100 * low, 1)}, {Number(100 * high, 1)}]"
+            : "–";
+
+    /// <summary>Gated knowledge and skill suites at chance over all gated ones, "2 of 4"; "–" when none is gated.</summary>
+    public static string FormatAtChance(RunReport run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var gated = run.Suites.Where(s => s.BaseCompetence is { Known: true } && s.Category is SuiteCategory.Knowledge or SuiteCategory.Skill).ToList();
+        return gated.Count == 0 ? "–" : $"{gated.Count(s => s.Severity == Severity.AtChance)} of {gated.Count}";
+    }
+
+    /// <summary>The gate's numbers in one line: "base 9.3%, 11 of 118 right, 11.0 known above chance (needs 20; above chance p&lt;0.001, needs p&lt;0.05)".</summary>
+    public static string FormatCompetence(SuiteResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.BaseCompetence is not { } g) return "";
+        var p = g.PAboveChance is { } value ? $"; above chance {FormatP(value)}, needs p<{g.Alpha.ToString("0.###", Invariant)}" : "";
+        return $"base {Number(result.Base, 1)}%, {g.Correct} of {result.N} right, {Number(g.KnownItems, 1)} known above chance " +
+               $"(needs {g.MinKnownItems}{p})";
     }
 
     /// <summary>"p=0.034", or "p<0.001" below a thousandth.</summary>
     public static string FormatP(double p) =>
         p < 0.001 ? "p<0.001" : "p=" + p.ToString("0.000", Invariant);
 
-    public static string SeverityName(Severity severity) => severity.ToString().ToLowerInvariant();
+    public static string SeverityName(Severity severity) => severity switch
+    {
+        Severity.AtChance => "at chance",
+        _ => severity.ToString().ToLowerInvariant(),
+    };
 
     private static void AppendRuns(StringBuilder md, ForgettingReport report)
     {
         md.AppendLine("## Runs");
         md.AppendLine();
-        md.AppendLine("| run | method | status | severity | target gain (pts) | forgetting (pts) | frontier |");
-        md.AppendLine("|---|---|---|---|---:|---:|:---:|");
+        md.AppendLine("| run | method | status | severity | target gain (pts) | forgetting (pts) | at chance | frontier |");
+        md.AppendLine("|---|---|---|---|---:|---:|---:|:---:|");
         foreach (var run in report.Runs)
         {
             md.AppendLine(
                 $"| {Escape(run.Name)} | {Escape(run.Method)} | {StatusName(run.Status)} | " +
                 $"{(run.Severity is { } s ? SeverityName(s) : "–")} | {Signed(run.TargetGainPoints, 1)} | " +
-                $"{Number(run.ForgettingPoints, 1)} | {(report.Frontier.Contains(run.Name) ? "★" : "")} |");
+                $"{Number(run.ForgettingPoints, 1)} | {FormatAtChance(run)} | {(report.Frontier.Contains(run.Name) ? "★" : "")} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(
+            "Severity is the run's: `catastrophic` when more than half of the knowledge and skill suites the base knows are " +
+            "at chance (\"at chance\": that many of them), otherwise the worst band over the suites the base knows.");
+        md.AppendLine();
+    }
+
+    /// <summary>Suites that fail the base gate, named up front: a drop there is not forgetting, and no drop is not robustness.</summary>
+    private static void AppendNotKnown(StringBuilder md, ForgettingReport report)
+    {
+        var notKnown = NotKnownSuites(report);
+        if (notKnown.Count == 0) return;
+        md.AppendLine($"**{char.ToUpperInvariant(BaseCompetence.NotKnownLabel[0])}{BaseCompetence.NotKnownLabel[1..]}**: " +
+                      "its changes are shown below but are neither forgetting nor robustness; it has no band and counts in " +
+                      "neither severity nor forgetting.");
+        md.AppendLine();
+        foreach (var s in notKnown)
+        {
+            md.AppendLine($"- `{Escape(s.Suite)}` ({CategoryName(s.Category)}, {Escape(s.Metric)}): {FormatCompetence(s)}");
+        }
+
+        md.AppendLine();
+    }
+
+    /// <summary>Every suite some run reports as not known by the base, once, in report order.</summary>
+    public static IReadOnlyList<SuiteResult> NotKnownSuites(ForgettingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Runs.SelectMany(r => r.Suites).Where(s => s.NotKnownByBase).GroupBy(s => s.Suite).Select(g => g.First()).ToList();
+    }
+
+    private static void AppendKnownItems(StringBuilder md, ForgettingReport report)
+    {
+        var suites = report.Runs.SelectMany(r => r.Suites)
+            .Where(s => s.BaseCompetence is { Known: true } && s.KnownItemRetention is not null)
+            .Select(s => s.Suite).Distinct().ToList();
+        if (suites.Count == 0) return;
+        md.AppendLine("## Of what the base knew");
+        md.AppendLine();
+        md.AppendLine("Known-item retention: of the items the base got right, the percent the checkpoint still gets right [Wilson 95% CI].");
+        md.AppendLine();
+        md.AppendLine($"| suite | base right | {string.Join(" | ", report.Runs.Select(r => Escape(r.Name)))} |");
+        md.AppendLine($"|---|---:|{string.Concat(report.Runs.Select(_ => "---|"))}");
+        foreach (var suite in suites)
+        {
+            var first = report.Runs.SelectMany(r => r.Suites).First(s => s.Suite == suite);
+            var cells = report.Runs.Select(r => r.Suites.FirstOrDefault(s => s.Suite == suite) is { } s ? FormatKept(s) : "–");
+            md.AppendLine($"| {Escape(suite)} | {first.BaseCompetence!.Correct} of {first.N} | {string.Join(" | ", cells)} |");
         }
 
         md.AppendLine();
@@ -117,7 +200,8 @@ public static class ReportMarkdown
         md.AppendLine("## Suites × runs");
         md.AppendLine();
         md.AppendLine(
-            "Cells: Δ vs base [95% CI], then the severity band, or the Holm-adjusted p where no band applies. " +
+            "Cells: Δ vs base [95% CI; Tango's score interval for accuracy suites], then the suite's severity band " +
+            "(`at chance`: nothing above chance kept), or the Holm-adjusted p where no band applies. " +
             "Binary suites in percentage points; continuous suites in metric units (relative change in parentheses).");
         md.AppendLine();
         var header = new StringBuilder("| suite | category | metric | base |");

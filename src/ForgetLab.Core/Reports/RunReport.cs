@@ -8,9 +8,9 @@ namespace ForgetLab.Core.Reports;
 /// </summary>
 /// <param name="Method">Fine-tuning method, e.g. "full" or "lora".</param>
 /// <param name="Hyperparameters">Everything needed to read the result fairly (learning rate, steps, rank…), as strings.</param>
-/// <param name="Severity">Worst severity over banded suites; null when the run was never evaluated.</param>
+/// <param name="Severity">Run label (none, mild, moderate, severe, catastrophic; docs/science.md); null when the run was never evaluated.</param>
 /// <param name="TargetGainPoints">Mean delta over binary target suites, in points.</param>
-/// <param name="ForgettingPoints">Largest drop over binary knowledge and skill suites, in points (≥ 0).</param>
+/// <param name="ForgettingPoints">Largest drop over binary knowledge and skill suites the base knows, in points (≥ 0).</param>
 /// <param name="ParetoOptimal">Whether the run is on the report's frontier.</param>
 /// <param name="Suites">Final suite results.</param>
 /// <param name="Checkpoints">Intermediate evaluations, in step order.</param>
@@ -28,4 +28,7 @@ public sealed record RunReport(
 {
     /// <summary>Why the run ended as it did when that was not plain completion (divergence, early stop, failure).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>Share of the final checkpoint's gated knowledge and skill suites at chance (catastrophic above 1/2); null when none is gated or the run was never evaluated.</summary>
+    public double? AtChanceShare { get; init; }
 }

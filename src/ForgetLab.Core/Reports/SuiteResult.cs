@@ -13,7 +13,7 @@ namespace ForgetLab.Core.Reports;
 /// <param name="Ci95">[low, high] 95% interval on the delta.</param>
 /// <param name="PValue">Unadjusted paired p-value.</param>
 /// <param name="PHolm">Holm-adjusted p-value across the suites of the same report.</param>
-/// <param name="Severity">Band for binary retention suites; null for continuous, target and overwritten suites.</param>
+/// <param name="Severity">Suite label for binary retention suites the base knows (none, mild, moderate, severe, at_chance); null for continuous, target and overwritten suites and for suites the base does not know.</param>
 /// <param name="Retention">Binary only; null when chance is unknown or the base is not above chance.</param>
 /// <param name="Lost">Item ids correct at base and wrong here.</param>
 /// <param name="Gained">Item ids wrong at base and correct here.</param>
@@ -34,4 +34,22 @@ public sealed record SuiteResult(
     double? Retention,
     int N,
     IReadOnlyList<string> Lost,
-    IReadOnlyList<string> Gained);
+    IReadOnlyList<string> Gained)
+{
+    /// <summary>
+    /// Whether the base knows this suite (<see cref="BaseCompetence"/>), for binary retention suites;
+    /// null where no band applies (continuous, target, overwritten). When not known, the suite has no
+    /// severity and counts in neither run severity nor forgetting.
+    /// </summary>
+    public BaseCompetence? BaseCompetence { get; init; }
+
+    /// <summary>Binary only: of the items the base got right, the share still right here; null when the base got none right.</summary>
+    public double? KnownItemRetention { get; init; }
+
+    /// <summary>[low, high] Wilson 95% interval of <see cref="KnownItemRetention"/>, as fractions; null with it.</summary>
+    public IReadOnlyList<double>? KnownItemRetentionCi95 { get; init; }
+
+    /// <summary>True when a band applies but the base does not know the suite: shown as <see cref="Analysis.BaseCompetence.NotKnownLabel"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NotKnownByBase => BaseCompetence is { Known: false };
+}

@@ -7,6 +7,7 @@ internal static class NameSuggestion
     {
         var limit = typed.Length <= 4 ? 1 : 2;
         return known
+            .Where(name => Math.Abs(name.Length - typed.Length) <= limit) // farther apart than that in length alone
             .Select(name => (Name: name, Distance: Distance(typed.ToLowerInvariant(), name)))
             .Where(c => c.Distance <= limit)
             .OrderBy(c => c.Distance)

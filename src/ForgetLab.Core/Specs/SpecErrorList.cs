@@ -21,6 +21,16 @@ internal sealed class SpecErrorList(string file)
 
     public static int LineOf(YamlNode node) => (int)node.Start.Line;
 
-    /// <summary>In file order; errors on one line keep the order they were found in.</summary>
-    public IReadOnlyList<SpecError> Sorted() => errors.OrderBy(e => e.Line).ToList();
+    /// <summary>
+    /// In file order; errors on one line keep the order they were found in. At most
+    /// <see cref="SpecLimits.MaxErrors"/> are listed, and one last line counts the rest.
+    /// </summary>
+    public IReadOnlyList<SpecError> Sorted()
+    {
+        var sorted = errors.OrderBy(e => e.Line).ToList();
+        if (sorted.Count <= SpecLimits.MaxErrors) return sorted;
+        var listed = sorted.Take(SpecLimits.MaxErrors).ToList();
+        listed.Add(new SpecError(file, listed[^1].Line, DocumentPath, $"{sorted.Count - SpecLimits.MaxErrors} more problems not listed (at most {SpecLimits.MaxErrors} are)"));
+        return listed;
+    }
 }

@@ -17,6 +17,9 @@ public static partial class SpecLoader
     /// </summary>
     public static LabSpec LoadFile(string path)
     {
+        // A file bigger than any spec is refused before it is read whole.
+        if (new FileInfo(path) is { Exists: true, Length: > SpecLimits.MaxChars * 4L } big)
+            throw new SpecValidationException([new SpecError(path, 1, SpecErrorList.DocumentPath, $"the file has {big.Length} bytes; a spec is limited to {SpecLimits.MaxChars} characters ({SpecLimits.MaxChars / 1024} KiB)")]);
         var yaml = File.ReadAllText(path);
         return Parse(yaml, path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
@@ -24,25 +27,25 @@ public static partial class SpecLoader
     /// <param name="yaml">The spec text.</param>
     /// <param name="sourceName">What messages call the spec (usually its path as the user typed it).</param>
     /// <param name="baseDirectory">Where relative paths in the spec resolve; null means the current directory.</param>
-    public static LabSpec Parse(string yaml, string sourceName, string? baseDirectory)
+    public static LabSpec Parse(string yaml, string sourceName, string? baseDirectory) =>
+        ParseUnder(yaml, sourceName, SpecFiles.Local(baseDirectory ?? Directory.GetCurrentDirectory()));
+
+    /// <param name="yaml">The spec text.</param>
+    /// <param name="sourceName">What messages call the spec.</param>
+    /// <param name="files">What the spec may name as a file: <see cref="SpecFiles.ForPlatform"/> for a tenant's spec.</param>
+    public static LabSpec ParseUnder(string yaml, string sourceName, SpecFiles files)
     {
         var errors = new SpecErrorList(sourceName);
+        if (BoundedYamlEvents.Read(yaml, errors) is not { } events) throw new SpecValidationException(errors.Sorted());
+
         var stream = new YamlStream();
-        var parser = new LineTrackingParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(parser);
+            stream.Load(new ReplayedEvents(events));
         }
         catch (YamlException e)
         {
             errors.Add((int)e.Start.Line, "", ParserMessage(e));
-            throw new SpecValidationException(errors.Sorted());
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way on some unterminated flow collections; the
-            // last event it parsed is the best line we have.
-            errors.Add(parser.LastLine, "", "malformed YAML: unterminated or invalid structure after this line");
             throw new SpecValidationException(errors.Sorted());
         }
 
@@ -55,7 +58,7 @@ public static partial class SpecLoader
         if (stream.Documents.Count > 1)
             errors.Add(stream.Documents[1].RootNode, "", $"expected one YAML document, found {stream.Documents.Count}");
 
-        var reader = new SpecReader(errors, baseDirectory ?? Directory.GetCurrentDirectory());
+        var reader = new SpecReader(errors, files);
         var spec = reader.Read(stream.Documents[0].RootNode);
         if (errors.Any || spec is null)
             throw new SpecValidationException(errors.Sorted());
@@ -63,7 +66,7 @@ public static partial class SpecLoader
     }
 
     // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: 20) - (Line: 3, Col: 5, Idx: 24): "; the line is reported separately.
-    private static string ParserMessage(YamlException e)
+    internal static string ParserMessage(YamlException e)
     {
         var message = MarkPrefix().Replace(e.Message, "").Trim();
         return message.Length == 0 ? "malformed YAML" : $"malformed YAML: {message}";

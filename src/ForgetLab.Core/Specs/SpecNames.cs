@@ -38,6 +38,7 @@ public static class SpecNames
         ["mild"] = Analysis.Severity.Mild,
         ["moderate"] = Analysis.Severity.Moderate,
         ["severe"] = Analysis.Severity.Severe,
+        ["at_chance"] = Analysis.Severity.AtChance,
         ["catastrophic"] = Analysis.Severity.Catastrophic,
     };
 

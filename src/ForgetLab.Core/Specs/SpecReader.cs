@@ -8,7 +8,7 @@ namespace ForgetLab.Core.Specs;
 /// cross-field rules. It keeps going after an error so one pass reports everything; the result is
 /// null when anything was wrong.
 /// </summary>
-internal sealed partial class SpecReader(SpecErrorList errors, string baseDirectory)
+internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
 {
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
@@ -40,7 +40,10 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
 
     private static readonly NumberRange ReplayRange = NumberRange.Between(0, ReplaySpec.MaxRatio);
     private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
-    private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples"];
+    private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples", "base_gate"];
+    private static readonly string[] BaseGateFields = ["alpha", "min_known_items", "suites"];
+    private static readonly string[] SuiteGateFields = ["alpha", "min_known_items"];
+    private static readonly NumberRange GateAlpha = new(0, false, 1, false, "must be greater than 0 and less than 1");
 
     private const string NameRule = "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit";
 
@@ -71,7 +74,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         var (variants, variantLines) = spec.Has("variants") && train is not null
             ? ReadVariants(spec, train, suites, gridAxes, grid)
             : (spec.Has("variants") ? null : [], []);
-        var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e) : null : new EvalSpec();
+        var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e, suites) : null : new EvalSpec();
 
         if (errors.Count > before || name is null || seed is null || baseModel is null || target is null
             || suites is null || train is null || grid is null || variants is null || eval is null)
@@ -139,14 +142,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
     private string? ModelFolder(YamlFields b)
     {
         if (b.String("path") is not { } typed) return null;
-        var full = Path.GetFullPath(Path.Combine(baseDirectory, typed));
-        if (!Directory.Exists(full))
-            b.Error("path", $"model folder '{typed}' not found");
-        else if (!File.Exists(Path.Combine(full, "config.json")))
-            b.Error("path", $"model folder '{typed}' has no config.json");
-        else
-            return full;
-        return null;
+        var (full, error) = files.Folder(typed);
+        if (error is not null) b.Error("path", error);
+        return full;
     }
 
     private ModelConfigSpec? ReadModel(YamlFields m)
@@ -308,9 +306,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
                 suite = SuiteRef.BuiltIn(entry);
             else if (LooksLikePath(entry))
             {
-                var full = Path.GetFullPath(Path.Combine(baseDirectory, entry));
-                suite = File.Exists(full) ? new SuiteRef(entry, full) : null;
-                if (suite is null) errors.Add(nodes[i], path, $"suite file '{entry}' not found");
+                var (full, error) = files.File(entry);
+                suite = full is null ? null : new SuiteRef(entry, full) { ConfinedTo = files.Rule == SpecFileRule.Confined ? files.Directory : null };
+                if (error is not null) errors.Add(nodes[i], path, error);
             }
             else
             {
@@ -533,7 +531,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         return (errors.Count > before ? null : variants, lines);
     }
 
-    private EvalSpec? ReadEval(YamlFields e)
+    private EvalSpec? ReadEval(YamlFields e, IReadOnlyList<SuiteRef>? suites)
     {
         var before = errors.Count;
         e.AllowOnly(EvalFields);
@@ -541,10 +539,48 @@ internal sealed partial class SpecReader(SpecErrorList errors, string baseDirect
         var maxItems = e.Int("max_items", d.MaxItems, 0, 1_000_000);
         var batch = e.Int("batch_size", d.BatchSize, 1, MaxBatch);
         var resamples = e.Int("bootstrap_resamples", d.BootstrapResamples, 100, 1_000_000);
-        return errors.Count > before ? null : new EvalSpec
+        var (gate, suiteGates) = e.Has("base_gate")
+            ? e.Mapping("base_gate") is { } g ? ReadBaseGate(g, suites) : (null, null)
+            : (d.BaseGate, d.SuiteGates);
+        return errors.Count > before || gate is null || suiteGates is null ? null : new EvalSpec
         {
             MaxItems = maxItems!.Value, BatchSize = batch!.Value, BootstrapResamples = resamples!.Value,
+            BaseGate = gate, SuiteGates = suiteGates,
         };
+    }
+
+    /// <summary><c>eval.base_gate: { alpha, min_known_items, suites: { NAME: { alpha, min_known_items } } }</c>; a suite's own values override the spec's.</summary>
+    private (Analysis.BaseGate?, IReadOnlyDictionary<string, Analysis.BaseGate>?) ReadBaseGate(YamlFields g, IReadOnlyList<SuiteRef>? suites)
+    {
+        var before = errors.Count;
+        g.AllowOnly(BaseGateFields);
+        var gate = ReadGate(g, Analysis.BaseGate.Default);
+        var perSuite = new Dictionary<string, Analysis.BaseGate>(StringComparer.Ordinal);
+        if (g.Has("suites") && g.Mapping("suites") is { } s && gate is not null)
+        {
+            var names = suites?.Select(x => x.Name).ToList();
+            foreach (var name in s.Names)
+            {
+                if (names is not null && !names.Contains(name))
+                {
+                    s.Error(name, $"'{name}' is not one of the spec's suites{NameSuggestion.DidYouMean(name, names)} (expected one of: {string.Join(", ", names)})");
+                    continue;
+                }
+
+                if (s.Mapping(name) is not { } one) continue;
+                one.AllowOnly(SuiteGateFields);
+                if (ReadGate(one, gate) is { } suiteGate) perSuite[name] = suiteGate;
+            }
+        }
+
+        return errors.Count > before ? (null, null) : (gate, perSuite);
+    }
+
+    private static Analysis.BaseGate? ReadGate(YamlFields g, Analysis.BaseGate fallback)
+    {
+        var alpha = g.Double("alpha", fallback.Alpha, GateAlpha);
+        var minKnown = g.Int("min_known_items", fallback.MinKnownItems, 0, 1_000_000);
+        return alpha is null || minKnown is null ? null : new Analysis.BaseGate(alpha.Value, minKnown.Value);
     }
 
     /// <summary>Pre-training moments exist only for a base trained here and fit only full fine-tuning's parameters.</summary>

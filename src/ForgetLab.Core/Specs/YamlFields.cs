@@ -53,7 +53,7 @@ internal sealed class YamlFields
         foreach (var name in fields.Keys.Where(n => !known.Contains(n)))
         {
             var message = explain?.Invoke(name)
-                ?? $"unknown field '{name}'{NameSuggestion.DidYouMean(name, known)} (expected one of: {string.Join(", ", known)})";
+                ?? $"unknown field {YamlValues.Quote(name)}{NameSuggestion.DidYouMean(name, known)} (expected one of: {string.Join(", ", known)})";
             Error(name, message);
         }
     }

@@ -88,7 +88,7 @@ internal static class YamlValues
     }
 
     public static string UnknownValue(string text, IReadOnlyCollection<string> known) =>
-        $"unknown value '{text}'{NameSuggestion.DidYouMean(text, known)} (expected one of: {string.Join(", ", known)})";
+        $"unknown value {Quote(text)}{NameSuggestion.DidYouMean(text, known)} (expected one of: {string.Join(", ", known)})";
 
     /// <summary>The scalar's text; null for a list, a mapping or a YAML null (~, null, nothing).</summary>
     public static string? Text(YamlNode node) =>
@@ -99,9 +99,15 @@ internal static class YamlValues
         YamlSequenceNode => "a list",
         YamlMappingNode => "a mapping",
         YamlScalarNode scalar when IsNull(scalar) => "nothing",
-        YamlScalarNode scalar => $"'{scalar.Value}'",
+        YamlScalarNode scalar => Quote(scalar.Value!),
         _ => "an unsupported value",
     };
+
+    /// <summary>The text in quotes, shortened when long: an error message never echoes a whole hostile value.</summary>
+    public static string Quote(string text) =>
+        text.Length <= QuotedChars ? $"'{text}'" : $"'{text[..QuotedChars]}…' ({text.Length} characters)";
+
+    private const int QuotedChars = 80;
 
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Value is null

@@ -24,6 +24,8 @@ public static class DeltaColor
 
     public static string Css(SuiteResult result)
     {
+        // The base never knew the suite: grey, whatever the change, so it reads neither as forgetting nor as a gain.
+        if (result.NotKnownByBase) return "background-color: #eceff1; color: #546e7a; font-style: italic";
         var goodness = Goodness(result);
         var strength = Math.Min(1, Math.Abs(goodness) / SaturationPoints);
         if (result.PHolm >= 0.05) strength *= 0.35;
@@ -44,6 +46,8 @@ public static class DeltaColor
                $"95% CI {ci}\n" +
                $"p = {r.PValue:0.####} (Holm {r.PHolm:0.####}), n = {r.N}\n" +
                $"lost {r.Lost.Count}, gained {r.Gained.Count}" +
-               (r.Severity is { } s ? $"\nseverity: {s.ToString().ToLowerInvariant()}" : "");
+               (r.Severity is { } s ? $"\nseverity: {ReportMarkdown.SeverityName(s)}" : "") +
+               (r.NotKnownByBase ? $"\n{BaseCompetence.NotKnownLabel}: {ReportMarkdown.FormatCompetence(r)}" : "") +
+               (r.BaseCompetence is { Known: true } && r.KnownItemRetention is { } kept ? $"\nknown items kept: {ReportMarkdown.FormatKept(r)} %" : "");
     }
 }

@@ -101,6 +101,8 @@ public sealed class ExperimentGrain(
     {
         if (!Visible(caller)) return NotFound();
         if (!TenantAccess.Allows(caller, TenantRole.Member)) return Replies.Forbidden<ExperimentView>(TenantRole.Member);
+        if (reason.Length > InputLimits.MaxReasonChars)
+            return Replies.Invalid<ExperimentView>("reason", $"must be at most {InputLimits.MaxReasonChars} characters, got {reason.Length}");
 
         if (!Current.Cancelled) await Save(Current with { Cancelled = true });
 
@@ -145,9 +147,12 @@ public sealed class ExperimentGrain(
     {
         var errors = ImmutableArray.CreateBuilder<FieldError>();
         if (!DeviceKinds.Contains(submission.DeviceKind))
-            errors.Add(new FieldError(0, "deviceKind", $"must be one of {string.Join(", ", DeviceKinds)}, got '{submission.DeviceKind}'"));
-        if (submission.DevicesPerRun < 1)
-            errors.Add(new FieldError(0, "devicesPerRun", $"must be at least 1, got {submission.DevicesPerRun}"));
+            errors.Add(new FieldError(0, "deviceKind", $"must be one of {string.Join(", ", DeviceKinds)}, got {InputLimits.Quote(submission.DeviceKind)}"));
+        // A run asking for more devices than any worker has would wait in the queue forever.
+        if (submission.DevicesPerRun is < 1 or > InputLimits.MaxDevicesPerRun)
+            errors.Add(new FieldError(0, "devicesPerRun", $"must be between 1 and {InputLimits.MaxDevicesPerRun}, got {submission.DevicesPerRun}"));
+        if (Math.Abs((long)submission.Priority) > InputLimits.MaxPriority)
+            errors.Add(new FieldError(0, "priority", $"must be between -{InputLimits.MaxPriority} and {InputLimits.MaxPriority}, got {submission.Priority}"));
         if (string.IsNullOrWhiteSpace(submission.SpecText))
         {
             errors.Add(new FieldError(0, "spec", "the spec is empty"));
@@ -157,7 +162,7 @@ public sealed class ExperimentGrain(
         LabSpec? spec = null;
         try
         {
-            spec = SpecLoader.Parse(submission.SpecText, $"{ExperimentId}.yaml", SpecBaseDirectory);
+            spec = SpecLoader.ParseUnder(submission.SpecText, $"{ExperimentId}.yaml", options.Value.SpecFiles);
         }
         catch (SpecValidationException e)
         {
@@ -193,9 +198,6 @@ public sealed class ExperimentGrain(
             .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
         await Save(Current with { Scheduled = true });
     }
-
-    private string SpecBaseDirectory =>
-        options.Value.SpecBaseDirectory ?? Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
 
     private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(TenantId);
 

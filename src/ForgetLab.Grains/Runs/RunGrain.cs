@@ -30,6 +30,8 @@ public sealed class RunGrain(
     {
         if (!Visible(caller)) return NotFound();
         if (!TenantAccess.Allows(caller, TenantRole.Member)) return Replies.Forbidden<RunView>(TenantRole.Member);
+        if (reason.Length > InputLimits.MaxReasonChars)
+            return Replies.Invalid<RunView>("reason", $"must be at most {InputLimits.MaxReasonChars} characters, got {reason.Length}");
         if (Current.State == RunState.Cancelled) return Replies.Ok(View());
         if (!RunLifecycle.Allows(Current.State, RunState.Cancelled))
         {

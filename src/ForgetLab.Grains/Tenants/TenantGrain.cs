@@ -76,6 +76,8 @@ public sealed class TenantGrain(
         if (Administers(caller) is { } refused) return Replies.As<IssuedApiKey, TenantView>(refused);
         if (role > caller.Role) return Replies.Forbidden<IssuedApiKey>(role);
         if (!Enum.IsDefined(role)) return Replies.Invalid<IssuedApiKey>("role", $"unknown role {role}");
+        if (label?.Length > InputLimits.MaxLabelChars)
+            return Replies.Invalid<IssuedApiKey>("label", $"must be at most {InputLimits.MaxLabelChars} characters, got {label.Length}");
 
         var (keyId, secret) = ApiKeySecrets.Create(TenantId);
         var stored = new StoredApiKey(keyId, label ?? "", role, clock.UtcNow, false, ApiKeySecrets.Hash(secret));
@@ -127,12 +129,15 @@ public sealed class TenantGrain(
             errors.Add(new FieldError(0, "tenantId", "must be 1-63 characters of a-z, 0-9 or '-', starting with a letter or digit"));
         if (string.IsNullOrWhiteSpace(settings.DisplayName))
             errors.Add(new FieldError(0, "displayName", "is empty"));
-        if (!(settings.Weight > 0) || !double.IsFinite(settings.Weight))
-            errors.Add(new FieldError(0, "weight", $"must be a finite number > 0, got {settings.Weight}"));
+        else if (settings.DisplayName.Length > InputLimits.MaxDisplayNameChars)
+            errors.Add(new FieldError(0, "displayName", $"must be at most {InputLimits.MaxDisplayNameChars} characters, got {settings.DisplayName.Length}"));
+        if (!(settings.Weight > 0) || !double.IsFinite(settings.Weight) || settings.Weight > InputLimits.MaxWeight)
+            errors.Add(new FieldError(0, "weight", $"must be a number > 0 and at most {InputLimits.MaxWeight:0}, got {settings.Weight}"));
+        // No upper bound: a quota larger than the pool only means the pool decides.
         if (settings.MaxConcurrentDevices < 0)
             errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be ≥ 0, got {settings.MaxConcurrentDevices}"));
-        if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0))
-            errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a finite number ≥ 0 (or absent for no limit), got {budget}"));
+        if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0 || budget > InputLimits.MaxDeviceHoursBudget))
+            errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a number between 0 and {InputLimits.MaxDeviceHoursBudget:0} (or absent for no limit), got {budget}"));
         return errors.ToImmutable();
     }
 

@@ -264,6 +264,10 @@ internal sealed class PreparedLab : IDisposable
         }
     }
 
+    /// <summary>The spec's base gates keyed by the suites' own names (the spec writes a suite file by its path).</summary>
+    private BaseGates Gates() =>
+        new(spec.Eval.BaseGate, spec.Eval.SuiteGates.ToDictionary(g => WatchedSuite(g.Key), g => g.Value, StringComparer.Ordinal));
+
     /// <summary>The suite's name as the evaluator reports it: a built-in name, or a suite file's own name.</summary>
     private string WatchedSuite(string asWritten) =>
         spec.Suites.Select((s, i) => (s, i)).Where(x => x.s.Name == asWritten).Select(x => suites[x.i].Name).FirstOrDefault() ?? asWritten;
@@ -287,7 +291,7 @@ internal sealed class PreparedLab : IDisposable
         options.Progress?.Report(new LabEvent(LabPhase.Evaluate, run, suites.Count, suites.Count, $"step {saved.Step}"));
         ItemResultsFile.Write(saved.Directory, evaluations, suites);
         var comparisons = evaluations.Select(e => ForgettingAnalysis.Compare(baseline[e.Outcomes.Suite].Outcomes, e.Outcomes, spec.Seed)).ToList();
-        var assessment = ForgettingAnalysis.Report(comparisons);
+        var assessment = ForgettingAnalysis.Report(comparisons, Gates());
         var report = new CheckpointReport(saved.Step, null, assessment.Suites) { Drift = ParameterDrift.Compute(baseModel, model) };
         return (report, assessment);
     }
@@ -305,7 +309,7 @@ internal sealed class PreparedLab : IDisposable
             last?.ForgettingPoints ?? 0,
             ParetoOptimal: false,
             last?.Suites ?? [],
-            checkpoints) { Reason = reason };
+            checkpoints) { Reason = reason, AtChanceShare = last?.AtChanceShare };
     }
 
     private static Dictionary<string, string> Hyperparameters(RunRecipe recipe)

@@ -26,7 +26,7 @@ public static class SuiteSelection
             }
             else
             {
-                suite = SuiteReader.Read(reference.FilePath!);
+                suite = SuiteReader.Read(reference.FilePath!, reference.ConfinedTo);
             }
             suites.Add(Cap(suite, spec.Eval.MaxItems));
         }

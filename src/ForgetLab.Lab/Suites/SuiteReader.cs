@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ForgetLab.Core.Specs;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -8,11 +9,17 @@ namespace ForgetLab.Lab.Suites;
 /// <summary>
 /// Reads a suite written by <see cref="SuiteWriter"/> or by a user: a YAML header and the JSONL
 /// items it names (relative to the YAML file). Anything malformed is an
-/// <see cref="InvalidDataException"/> naming the file, the line and the field.
+/// <see cref="InvalidDataException"/> naming the file, the line and the field, and never quoting the
+/// file's content: on the platform such a message goes back to a tenant, and the file may not be
+/// one the tenant wrote.
 /// </summary>
 public static class SuiteReader
 {
-    public static SuiteDefinition Read(string yamlPath)
+    private static readonly string[] HeaderFields = ["task", "version", "category", "output_type", "metric", "dataset_path", "until"];
+
+    /// <param name="yamlPath">The suite's YAML file.</param>
+    /// <param name="confinedTo">On the platform, the operator's spec directory: the items file must be inside it too.</param>
+    public static SuiteDefinition Read(string yamlPath, string? confinedTo = null)
     {
         SuiteFile header;
         try
@@ -24,23 +31,31 @@ public static class SuiteReader
         }
         catch (YamlException e)
         {
-            throw new InvalidDataException($"{yamlPath} ({e.Start.Line}:{e.Start.Column}): {e.InnerException?.Message ?? e.Message}", e);
+            // YamlDotNet's own messages quote the offending key ("Property '…' not found"): say where, not what.
+            var what = e.InnerException is null && e.Message.Contains("not found on type", StringComparison.Ordinal)
+                ? $"an unknown field (a suite header has {string.Join(", ", HeaderFields)})"
+                : "not a suite header: malformed YAML, or a field of the wrong type";
+            throw new InvalidDataException($"{yamlPath} (line {e.Start.Line}, column {e.Start.Column}): {what}.", e);
         }
 
         var name = Required(header.Task, yamlPath, "task");
         var kind = Required(header.OutputType, yamlPath, "output_type");
         if (!SuiteKinds.All.Contains(kind))
         {
-            throw new InvalidDataException($"{yamlPath}: output_type '{kind}' is not one of {string.Join(", ", SuiteKinds.All)}.");
+            throw new InvalidDataException($"{yamlPath}: output_type is not one of {string.Join(", ", SuiteKinds.All)}.");
         }
 
         var category = Required(header.Category, yamlPath, "category");
         if (!SuiteCategories.All.Contains(category))
         {
-            throw new InvalidDataException($"{yamlPath}: category '{category}' is not one of {string.Join(", ", SuiteCategories.All)}.");
+            throw new InvalidDataException($"{yamlPath}: category is not one of {string.Join(", ", SuiteCategories.All)}.");
         }
 
-        var itemsPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(yamlPath))!, Required(header.DatasetPath, yamlPath, "dataset_path"));
+        var datasetPath = Required(header.DatasetPath, yamlPath, "dataset_path");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(yamlPath))!;
+        var files = confinedTo is null ? SpecFiles.Local(folder) : SpecFiles.ConfinedTo(confinedTo);
+        var (itemsPath, refused) = files.File(datasetPath, relativeTo: folder, what: "items file");
+        if (itemsPath is null) throw new InvalidDataException($"{yamlPath}: dataset_path: {refused}.");
         var items = ReadItems(itemsPath, kind);
         var version = header.Version ?? $"0-{SuiteDefinition.ContentHash(items)}";
         return new SuiteDefinition(name, version, category, kind, header.Metric ?? SuiteKinds.DefaultMetric(kind), items)
@@ -57,7 +72,7 @@ public static class SuiteReader
         }
 
         var items = new List<SuiteItem>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var number = 0;
         foreach (var text in File.ReadLines(path))
         {
@@ -75,13 +90,14 @@ public static class SuiteReader
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{where}: {e.Message}", e);
+                // System.Text.Json's messages can quote the text they choke on: name the field only.
+                throw new InvalidDataException($"{where}: not a suite item (a JSON object of id, prompt, choices, gold, target){(e.Path is "$.id" or "$.prompt" or "$.choices" or "$.gold" or "$.target" ? $"; the problem is at {e.Path[2..]}" : "")}.", e);
             }
 
             var id = Required(line.Id, where, "id");
-            if (!ids.Add(id))
+            if (!ids.TryAdd(id, number))
             {
-                throw new InvalidDataException($"{where}: id '{id}' appears twice.");
+                throw new InvalidDataException($"{where}: the id is the same as line {ids[id]}'s.");
             }
 
             var choices = line.Choices ?? [];

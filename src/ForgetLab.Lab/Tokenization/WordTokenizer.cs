@@ -29,7 +29,7 @@ public sealed class WordTokenizer : ITokenizer
         {
             if (!_ids.TryAdd(tokens[id], id))
             {
-                throw new InvalidDataException($"The token '{tokens[id]}' appears twice in the vocabulary.");
+                throw new InvalidDataException($"The vocabulary holds a token twice (ids {_ids[tokens[id]]} and {id}).");
             }
         }
 
@@ -114,7 +114,7 @@ public sealed class WordTokenizer : ITokenizer
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is not a JSON object of token to id: {e.Message}", e);
+            throw new InvalidDataException($"{path} is not a JSON object of token to id{(e.LineNumber is { } line ? $" (line {line + 1})" : "")}", e);
         }
 
         if (vocabulary is null || vocabulary.Count == 0)
@@ -127,7 +127,7 @@ public sealed class WordTokenizer : ITokenizer
         {
             if (id < 0 || id >= tokens.Length || tokens[id] is not null)
             {
-                throw new InvalidDataException($"{path}: ids must be 0..{tokens.Length - 1}, each once; '{token}' has {id}.");
+                throw new InvalidDataException($"{path}: ids must be 0..{tokens.Length - 1}, each once; a token has {id}.");
             }
 
             tokens[id] = token;

@@ -10,12 +10,17 @@ public static class ApiConventions
 
     public static WebApplicationBuilder AddForgetLabApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // A body over the size limit is refused while the framework reads it, with no detail of its own.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge) c.ProblemDetails.Detail ??= RequestLimits.TooLarge(c.HttpContext);
+        });
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth;
         });
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
         return builder;

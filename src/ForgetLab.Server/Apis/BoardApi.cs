@@ -33,7 +33,7 @@ public static class BoardApi
         foreach (var p in published)
         {
             if (await PublishedExperiment(services.Grains, p.TenantId, p.ExperimentId) is not { } experiment) continue;
-            var spec = SpecLoader.Parse(experiment.SpecText, $"{experiment.ExperimentId}.yaml", baseDirectory: null);
+            var spec = SpecLoader.ParseUnder(experiment.SpecText, $"{experiment.ExperimentId}.yaml", services.ExperimentOptions.Value.SpecFiles);
             entries.Add((experiment, spec, await reports.Assemble(experiment, cancel)));
         }
 

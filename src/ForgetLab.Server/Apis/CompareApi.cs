@@ -23,7 +23,7 @@ public static class CompareApi
     public static IEndpointRouteBuilder MapCompareApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup($"{ApiConventions.Prefix}/compare").WithTags("Compare").RequireAuthorization(CallerClaims.TenantPolicy)
-            .MapGet("/", Compare)
+            .MapGet("/", Compare).RequireRateLimiting(RequestLimits.ExpensivePolicy)
             .WithDescription("?runs=experiment/run,experiment/run[,…] or tenant/experiment/run for a published experiment; the first run is the reference.");
         return app;
     }

@@ -17,7 +17,7 @@ namespace ForgetLab.Server.Apis;
 public static class ExperimentsApi
 {
     /// <summary>Specs are small; anything bigger is a mistake, refused before parsing.</summary>
-    public const int MaxSpecBytes = 256 * 1024;
+    public const int MaxSpecBytes = SpecLimits.MaxChars;
 
     private static readonly string[] YamlMediaTypes = ["text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml", "text/plain"];
 
@@ -26,13 +26,16 @@ public static class ExperimentsApi
         var api = app.MapGroup($"{ApiConventions.Prefix}/experiments").WithTags("Experiments").RequireAuthorization(CallerClaims.TenantPolicy);
 
         // No Accepts metadata: it would make routing answer 415 before the handler can say which media types work.
-        api.MapPost("/", SubmitExperiment)
+        // The role is checked by policy before the body is read: a Viewer's spec is never parsed.
+        api.MapPost("/", SubmitExperiment).RequireAuthorization(CallerClaims.MemberPolicy).RequireRateLimiting(RequestLimits.ExpensivePolicy)
             .WithDescription("Body: the spec as text/yaml (also application/yaml, text/plain), or application/json {\"spec\": \"…\", \"priority\": 0, \"deviceKind\": \"any\", \"devicesPerRun\": 1}.");
         api.MapGet("/", ListExperiments);
         api.MapGet("/{experimentId}", GetExperiment);
-        api.MapPost("/{experimentId}/cancel", CancelExperiment);
-        api.MapPost("/{experimentId}/publish", (string experimentId, [AsParameters] ApiServices services) => SetPublished(experimentId, true, services));
-        api.MapPost("/{experimentId}/unpublish", (string experimentId, [AsParameters] ApiServices services) => SetPublished(experimentId, false, services));
+        api.MapPost("/{experimentId}/cancel", CancelExperiment).RequireAuthorization(CallerClaims.MemberPolicy);
+        api.MapPost("/{experimentId}/publish", (string experimentId, [AsParameters] ApiServices services) => SetPublished(experimentId, true, services))
+            .RequireAuthorization(CallerClaims.MemberPolicy);
+        api.MapPost("/{experimentId}/unpublish", (string experimentId, [AsParameters] ApiServices services) => SetPublished(experimentId, false, services))
+            .RequireAuthorization(CallerClaims.MemberPolicy);
         return app;
     }
 
@@ -46,7 +49,7 @@ public static class ExperimentsApi
         string experimentId;
         try
         {
-            experimentId = SpecLoader.Parse(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecBaseDirectory ?? NoFiles).Name;
+            experimentId = SpecLoader.ParseUnder(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecFiles).Name;
         }
         catch (SpecValidationException e)
         {
@@ -93,7 +96,6 @@ public static class ExperimentsApi
     internal static string Key(Caller caller, string experimentId) =>
         $"{caller.TenantId}/{experimentId.Replace('/', '_')}";
 
-    private static string NoFiles => Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
 
     /// <summary>The submission in the body, or the 400/415 that says why there is none.</summary>
     private static async Task<(ExperimentSubmission? Submission, Results<Created<ExperimentView>, Ok<ExperimentView>, ProblemHttpResult>? Error)> ReadSubmission(HttpRequest request)
@@ -116,7 +118,7 @@ public static class ExperimentsApi
             }
             catch (JsonException e)
             {
-                return (null, ReplyResults.Invalid([new FieldError((int)(e.LineNumber ?? -1) + 1, e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : ReplyResults.DocumentPath, $"malformed JSON: {FirstSentence(e.Message)}")]));
+                return (null, ReplyResults.Invalid([JsonBodyErrors.Describe(e, typeof(SubmitExperimentRequest))]));
             }
 
             if (json?.Spec is not { } spec || string.IsNullOrWhiteSpace(spec))
@@ -137,13 +139,8 @@ public static class ExperimentsApi
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = RequestLimits.MaxJsonDepth,
     };
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
-    }
 }
 
 /// <summary>JSON body of <c>POST /api/v1/experiments</c>: the YAML spec and how its runs ask for devices.</summary>

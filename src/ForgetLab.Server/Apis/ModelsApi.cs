@@ -17,7 +17,7 @@ namespace ForgetLab.Server.Apis;
 /// </summary>
 public static class ModelsApi
 {
-    /// <summary>The largest model upload taken (1 GiB); it is read into memory to be checked.</summary>
+    /// <summary>The largest model upload taken (1 GiB); it is streamed within <see cref="UploadLimits"/>, never held in memory.</summary>
     public const long MaxUploadBytes = 1L << 30;
 
     public static WebApplicationBuilder AddForgetLabModels(this WebApplicationBuilder builder)
@@ -25,6 +25,7 @@ public static class ModelsApi
         var connectionString = builder.Configuration.GetConnectionString(SiloHosting.StorageConnectionName) ?? "UseDevelopmentStorage=true";
         var container = builder.Configuration["ForgetLab:Checkpoints:Container"] ?? "checkpoints";
         builder.Services.AddSingleton(new ModelStore(new BlobServiceClient(connectionString).GetBlobContainerClient(container)));
+        builder.Services.AddSingleton(UploadLimits.Default with { MaxUploadBytes = MaxUploadBytes });
         return builder;
     }
 
@@ -46,57 +47,67 @@ public static class ModelsApi
         (await Registry(services).Get(services.Caller, name)).ToHttp();
 
     public static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> Register(
-        HttpRequest request, string? name, [AsParameters] ApiServices services, ModelStore store, CancellationToken cancel)
+        HttpRequest request, string? name, [AsParameters] ApiServices services, ModelStore store, UploadLimits limits, CancellationToken cancel)
     {
         var caller = services.Caller;
         if (!TenantAccessAllowsMember(caller)) return ReplyResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", "this needs the member role");
 
-        Dictionary<string, byte[]>? files;
-        string source;
         if (request.HasJsonContentType())
         {
-            var body = await request.ReadFromJsonAsync<RegisterExperimentBase>(cancel);
+            RegisterExperimentBase? body;
+            try
+            {
+                body = await request.ReadFromJsonAsync<RegisterExperimentBase>(new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 8 }, cancel);
+            }
+            catch (JsonException e)
+            {
+                return ReplyResults.Invalid(e.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : ReplyResults.DocumentPath,
+                    $"malformed JSON at line {(e.LineNumber ?? 0) + 1}: send {{\"name\": \"N\", \"experiment\": \"E\"}}");
+            }
             if (string.IsNullOrWhiteSpace(body?.Experiment)) return ReplyResults.Invalid("experiment", "name the experiment whose base to register, or upload a zip");
-            name = body.Name;
+            if (NameProblem(body.Name) is { } bad) return bad;
             var experiment = await ExperimentsApi.Grain(services, body.Experiment).Get(caller);
             if (experiment.Status != ReplyStatus.Ok) return experiment.Failure();
-            files = await store.ReadExperimentBase(caller.TenantId, experiment.Value!.ExperimentId, cancel);
-            if (files is null)
-                return ReplyResults.Problem(StatusCodes.Status409Conflict, "Conflict",
-                    $"experiment '{body.Experiment}' has no stored base yet: the first worker to prepare it stores it");
-            source = $"experiment:{experiment.Value.ExperimentId}";
-        }
-        else
-        {
-            Stream zip;
-            if (request.HasFormContentType)
+            var (files, location) = await store.Begin(caller.TenantId, body.Name!, limits, cancel);
+            await using (files)
             {
-                var form = await request.ReadFormAsync(cancel);
-                name = form["name"].FirstOrDefault() ?? name;
-                if (form.Files.FirstOrDefault() is not { } file) return ReplyResults.Invalid("file", "the form has no file: attach the model folder as a zip");
-                zip = file.OpenReadStream();
+                var (found, errors) = await store.ReadExperimentBase(caller.TenantId, experiment.Value!.ExperimentId, files, cancel);
+                if (!found)
+                    return ReplyResults.Problem(StatusCodes.Status409Conflict, "Conflict",
+                        $"experiment '{body.Experiment}' has no stored base yet: the first worker to prepare it stores it");
+                if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
+                return await CheckAndRegister(services, body.Name!, files, location, $"experiment:{experiment.Value.ExperimentId}", limits, cancel);
             }
-            else
-            {
-                zip = request.Body;
-            }
-            using var buffer = new MemoryStream();
-            await zip.CopyToAsync(buffer, cancel);
-            if (buffer.Length == 0) return ReplyResults.Invalid(ReplyResults.DocumentPath, "the body is empty: send the model folder as a zip (application/zip) or multipart form");
-            buffer.Position = 0;
-            var (read, error) = ModelStore.ReadZip(buffer);
-            if (error is not null) return ReplyResults.Invalid([error]);
-            files = read!;
-            source = "upload";
         }
 
-        if (string.IsNullOrWhiteSpace(name)) return ReplyResults.Invalid("name", "required: the name specs will use in base.model_ref");
-        if (!Grains.Models.ModelRegistryGrain.IsModelName(name))
-            return ReplyResults.Invalid("name", "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
-        var (architecture, hashed, errors) = ModelFolderCheck.Check(files);
+        // The zip streams to a bounded temporary file, then each model file from it into Blob storage.
+        var (upload, uploadError) = await ModelUploadBody.Read(request, limits, cancel);
+        if (uploadError is not null) return ReplyResults.Invalid([uploadError]);
+        await using (upload)
+        {
+            name = upload!.Name ?? name;
+            if (upload.Zip is null) return ReplyResults.Invalid("file", "the form has no file: attach the model folder as a zip");
+            if (upload.Zip.Length == 0) return ReplyResults.Invalid(ReplyResults.DocumentPath, "the body is empty: send the model folder as a zip (application/zip) or multipart form");
+            if (NameProblem(name) is { } bad) return bad;
+            var (files, location) = await store.Begin(caller.TenantId, name!, limits, cancel);
+            await using (files)
+            {
+                var errors = await ModelZipReader.Read(upload.Zip, files, limits, cancel);
+                if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
+                return await CheckAndRegister(services, name!, files, location, "upload", limits, cancel);
+            }
+        }
+    }
+
+    /// <summary>Checks the streamed files and registers them; nothing stays stored unless the registry took them.</summary>
+    private static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> CheckAndRegister(
+        ApiServices services, string name, StagedModelFiles files, string location, string source, UploadLimits limits, CancellationToken cancel)
+    {
+        var caller = services.Caller;
+        var (architecture, hashed, errors) = ModelFolderCheck.Check(files.Files, limits);
         if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
 
-        // A taken name is refused before its files could be overwritten; the same files again are harmless.
+        // A taken name is refused before anything is committed; the same files again are harmless.
         var registry = Registry(services);
         if (await registry.Get(caller, name) is { Status: ReplyStatus.Ok, Value: { } existing })
         {
@@ -104,13 +115,17 @@ public static class ModelsApi
                 ? TypedResults.Created($"{ApiConventions.Prefix}/models/{name}", existing)
                 : ReplyResults.Problem(StatusCodes.Status409Conflict, "Conflict", $"model '{name}' is registered with other files; register these under a new name");
         }
-        var filesHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", hashed.Select(f => $"{f.Name} {f.Sha256}")))))[..16];
-        var location = await store.Save(caller.TenantId, name, filesHash, files, cancel);
+        await files.Commit(cancel);
         var reply = await registry.Register(caller, new ModelRecord(name, architecture!, hashed, location, source, DateTimeOffset.UtcNow));
+        if (reply.Status != ReplyStatus.Ok || reply.Value!.BlobPrefix != location) await files.Discard(CancellationToken.None); // another upload won the name
         if (reply.Status != ReplyStatus.Ok) return reply.Failure();
         return TypedResults.Created($"{ApiConventions.Prefix}/models/{name}", reply.Value!);
     }
+
+    private static ProblemHttpResult? NameProblem(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? ReplyResults.Invalid("name", "required: the name specs will use in base.model_ref")
+        : !Grains.Models.ModelRegistryGrain.IsModelName(name) ? ReplyResults.Invalid("name", "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit")
+        : null;
 
     private static bool TenantAccessAllowsMember(Caller caller) => caller.Role >= TenantRole.Member;
 

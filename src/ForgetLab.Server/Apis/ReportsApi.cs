@@ -26,7 +26,7 @@ public static class ReportsApi
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup($"{ApiConventions.Prefix}/experiments/{{experimentId}}/report").WithTags("Reports").RequireAuthorization(CallerClaims.TenantPolicy)
-            .MapGet("/", GetReport)
+            .MapGet("/", GetReport).RequireRateLimiting(RequestLimits.ExpensivePolicy)
             .WithDescription("The report of the experiment's ended runs; `?format=markdown` for the Markdown tables.");
         return app;
     }

@@ -15,7 +15,7 @@ public static class RunsApi
 
         api.MapGet("/", ListRuns);
         api.MapGet("/{runId}", GetRun);
-        api.MapPost("/{runId}/cancel", CancelRun);
+        api.MapPost("/{runId}/cancel", CancelRun).RequireAuthorization(CallerClaims.MemberPolicy);
         return app;
     }
 

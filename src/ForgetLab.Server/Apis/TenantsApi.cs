@@ -21,8 +21,9 @@ public static class TenantsApi
         api.MapPut("/{tenantId}", ConfigureTenant).RequireAuthorization(CallerClaims.PlatformAdminPolicy);
         api.MapGet("/{tenantId}", GetTenant);
         api.MapGet("/{tenantId}/usage", GetUsage);
-        api.MapPost("/{tenantId}/keys", CreateApiKey);
-        api.MapDelete("/{tenantId}/keys/{keyId}", RevokeApiKey);
+        // Roles by policy, before any body is read; the tenant grain still checks the key's tenant (404 for another's).
+        api.MapPost("/{tenantId}/keys", CreateApiKey).RequireAuthorization(CallerClaims.TenantAdminPolicy);
+        api.MapDelete("/{tenantId}/keys/{keyId}", RevokeApiKey).RequireAuthorization(CallerClaims.TenantAdminPolicy);
 
         // The caller's own tenant, so a client needs no tenant id to see its quota.
         app.MapGet($"{ApiConventions.Prefix}/usage", GetOwnUsage).WithTags("Tenants").RequireAuthorization(CallerClaims.TenantPolicy);

@@ -72,14 +72,29 @@ public static class DashboardHosting
             : Results.File(System.Text.Encoding.UTF8.GetBytes(ReportCsv.Render(experiment.Report)), "text/csv", $"{experimentId}-report.csv");
     }
 
-    /// <summary>The sign-in form's post (antiforgery-checked, as every form post): a valid key becomes the session cookie.</summary>
+    /// <summary>
+    /// The sign-in form's post (antiforgery-checked, as every form post): a valid key becomes the
+    /// session cookie. Failures count against the address as on the API (<see cref="AuthFailureThrottle"/>).
+    /// </summary>
     private static async Task<IResult> SignIn(
-        [FromForm(Name = "apiKey")] string? apiKey, [FromForm(Name = "returnUrl")] string? returnUrl, HttpContext context, ApiKeyVerifier verifier)
+        [FromForm(Name = "apiKey")] string? apiKey, [FromForm(Name = "returnUrl")] string? returnUrl, HttpContext context, ApiKeyVerifier verifier,
+        AuthFailureThrottle throttle)
     {
+        using var attempt = throttle.Begin(context);
+        if (attempt.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Apis.RequestLimits.Seconds(retryAfter);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
+                detail: $"too many failed sign-ins from this address; retry after {Apis.RequestLimits.Seconds(retryAfter)} s");
+        }
+
         var back = IsLocal(returnUrl) ? returnUrl! : "/";
         var caller = string.IsNullOrWhiteSpace(apiKey) ? null : await verifier.Verify(apiKey.Trim());
         if (caller is null)
+        {
+            attempt.Failed();
             return Results.LocalRedirect($"{DashboardRoutes.SignIn}?error=invalid&returnUrl={Uri.EscapeDataString(back)}");
+        }
 
         await context.SignInAsync(CookieScheme, CallerClaims.ToPrincipal(caller, CookieScheme));
         return Results.LocalRedirect(back);

@@ -86,7 +86,7 @@ public sealed class GrainDashboardData(
         var run = await RunGrain(caller, experimentId, runId).Get(caller);
         if (run.Status != ReplyStatus.Ok) return null;
         var report = RunStates.HasEnded(run.Value!.State) ? await runReports.Read(caller.TenantId, experimentId, runId, cancel) : null;
-        var spec = SpecLoader.Parse(experiment.Value.SpecText, $"{experimentId}.yaml", baseDirectory: null);
+        var spec = SpecLoader.ParseUnder(experiment.Value.SpecText, $"{experimentId}.yaml", experimentOptions.Value.SpecFiles);
         return new RunData(run.Value, report, [.. spec.Suites.Select(s => s.Name)]);
     }
 
@@ -140,7 +140,7 @@ public sealed class GrainDashboardData(
     {
         try
         {
-            SpecLoader.Parse(specYaml, "spec.yaml", SpecBaseDirectory);
+            SpecLoader.ParseUnder(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles);
             return [];
         }
         catch (SpecValidationException e)
@@ -154,19 +154,19 @@ public sealed class GrainDashboardData(
         var caller = user.ToCaller();
         if (caller.TenantId == CallerClaims.PlatformTenant)
             return Outcome<string>.Failed("the platform admin key manages tenants; sign in with a tenant's API key to submit");
+        // As on the API: the role first, so a viewer's spec is never parsed.
+        if (caller.Role < TenantRole.Member) return Outcome<string>.Failed("this needs the member role");
         if (specYaml.Length > ExperimentsApi.MaxSpecBytes)
             return Outcome<string>.Failed($"the spec is larger than {ExperimentsApi.MaxSpecBytes / 1024} KiB");
         var errors = Validate(specYaml);
         if (errors.Count > 0) return Outcome<string>.Failed("the spec is invalid; nothing was stored", errors);
 
-        var name = SpecLoader.Parse(specYaml, "spec.yaml", SpecBaseDirectory).Name;
+        var name = SpecLoader.ParseUnder(specYaml, "spec.yaml", experimentOptions.Value.SpecFiles).Name;
         var reply = await grains.GetGrain<IExperimentGrain>(ExperimentsApi.Key(caller, name)).Submit(caller, new ExperimentSubmission(specYaml));
         return reply.Status == ReplyStatus.Ok
             ? Outcome<string>.Ok(reply.Value!.ExperimentId)
             : Outcome<string>.Failed(reply.Error ?? reply.Status.ToString(), reply.Errors.IsDefault ? [] : reply.Errors);
     }
-
-    private string SpecBaseDirectory => experimentOptions.Value.SpecBaseDirectory ?? Path.Combine(Path.GetTempPath(), "forgetlab-no-spec-files");
 
     private ApiServices Services(ClaimsPrincipal user) => new(grains, user, experimentOptions);
 

@@ -1,77 +1,80 @@
-using System.IO.Compression;
+using System.Collections.Immutable;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using ForgetLab.Contracts.Common;
 
 namespace ForgetLab.Server.Models;
 
 /// <summary>
-/// Registered models' files in Blob storage: <c>{tenant}/models/{name}/{files hash}/</c> in the
-/// checkpoints container. The hash folder keeps two uploads racing for a new name from writing over
-/// each other's files: the registry keeps one, and the other's files are never read. An experiment's base, which the first worker to prepare it stores under
-/// <c>{tenant}/{experiment}/base/</c>, is copied there when it is registered as a model.
+/// Registered models' files in Blob storage: <c>{tenant}/models/{name}/{upload id}/</c> in the
+/// checkpoints container. Each upload writes under an id of its own, so two uploads racing for a new
+/// name never write over each other's files: the registry keeps one, and the other's files are
+/// discarded. Files stream in as staged blocks and are committed only once the whole folder passed
+/// its checks. An experiment's base, which the first worker to prepare it stores under
+/// <c>{tenant}/{experiment}/base/</c>, is streamed the same way when it is registered as a model.
 /// </summary>
 public sealed class ModelStore(BlobContainerClient container)
 {
-    public static string ModelPrefix(string tenant, string name, string filesHash) => $"{tenant}/models/{name}/{filesHash}/";
+    public static string ModelPrefix(string tenant, string name, string uploadId) => $"{tenant}/models/{name}/{uploadId}/";
 
     public static string ExperimentBasePrefix(string tenant, string experiment) => $"{tenant}/{experiment}/base/";
 
-    /// <summary>Stores the files (the vocabulary last) and answers the folder's location, <c>{container}/{prefix}</c>.</summary>
-    public async Task<string> Save(string tenant, string name, string filesHash, IReadOnlyDictionary<string, byte[]> files, CancellationToken cancel)
+    public BlobContainerClient Container => container;
+
+    /// <summary>A new upload's files for the model <paramref name="name"/>; its location is <c>{container}/{prefix}</c>.</summary>
+    public async Task<(StagedModelFiles Files, string Location)> Begin(string tenant, string name, UploadLimits limits, CancellationToken cancel)
     {
         await container.CreateIfNotExistsAsync(cancellationToken: cancel);
-        var prefix = ModelPrefix(tenant, name, filesHash);
-        foreach (var file in ModelFolderCheck.Files)
-            await container.GetBlobClient(prefix + file).UploadAsync(BinaryData.FromBytes(files[file]), overwrite: true, cancel);
-        return $"{container.Name}/{prefix}";
+        var prefix = ModelPrefix(tenant, name, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
+        return (new StagedModelFiles(new BlobBlocks(container, prefix), limits), $"{container.Name}/{prefix}");
     }
 
-    /// <summary>The experiment's stored base, or null while no worker has stored it.</summary>
-    public async Task<Dictionary<string, byte[]>?> ReadExperimentBase(string tenant, string experiment, CancellationToken cancel)
+    /// <summary>Streams the experiment's stored base into <paramref name="into"/>; false while no worker has stored it.</summary>
+    public async Task<(bool Found, ImmutableArray<FieldError> Errors)> ReadExperimentBase(
+        string tenant, string experiment, StagedModelFiles into, CancellationToken cancel)
     {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var file in ModelFolderCheck.Files)
         {
+            Stream stream;
             try
             {
-                var content = await container.GetBlobClient(ExperimentBasePrefix(tenant, experiment) + file).DownloadContentAsync(cancel);
-                files[file] = content.Value.Content.ToArray();
+                stream = await container.GetBlobClient(ExperimentBasePrefix(tenant, experiment) + file).OpenReadAsync(cancellationToken: cancel);
             }
             catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
             {
-                return null;
+                return (false, []);
+            }
+            await using (stream)
+            {
+                var errors = await into.Add(file, stream, compressedLength: null, cancel);
+                if (!errors.IsEmpty) return (true, errors);
             }
         }
-        return files;
+        return (true, []);
     }
 
-    /// <summary>
-    /// The model files in a zip of a folder: at its root or inside one folder. Other files are left
-    /// out; a zip that is not one, or holds a model file twice, is an error of the document.
-    /// </summary>
-    public static (Dictionary<string, byte[]>? Files, FieldError? Error) ReadZip(Stream zip)
+    /// <summary>Staged blocks against the blob a file will be, under the upload's prefix.</summary>
+    private sealed class BlobBlocks(BlobContainerClient container, string prefix) : IModelBlocks
     {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        try
+        public async Task Stage(string file, string blockId, ReadOnlyMemory<byte> block, CancellationToken cancel)
         {
-            using var archive = new ZipArchive(zip, ZipArchiveMode.Read);
-            foreach (var entry in archive.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith('/')))
-            {
-                var name = entry.FullName.Replace('\\', '/');
-                var leaf = name[(name.LastIndexOf('/') + 1)..];
-                if (!ModelFolderCheck.Files.Contains(leaf) || name.Count(c => c == '/') > 1) continue;
-                if (files.ContainsKey(leaf)) return (null, new FieldError(0, "", $"the zip holds {leaf} twice; zip one model folder"));
-                using var stream = entry.Open();
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                files[leaf] = copy.ToArray();
-            }
+            using var content = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(block, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(block.ToArray(), writable: false);
+            await container.GetBlockBlobClient(prefix + file).StageBlockAsync(blockId, content, cancellationToken: cancel);
         }
-        catch (InvalidDataException e)
+
+        public Task Commit(string file, IReadOnlyList<string> blockIds, CancellationToken cancel) =>
+            container.GetBlockBlobClient(prefix + file).CommitBlockListAsync(blockIds, cancellationToken: cancel);
+
+        public async Task Discard(string file, CancellationToken cancel)
         {
-            return (null, new FieldError(0, "", $"not a zip file: {e.Message}"));
+            // Committing no blocks drops the staged ones; the empty blob that leaves is then deleted.
+            var blob = container.GetBlockBlobClient(prefix + file);
+            await blob.CommitBlockListAsync([], cancellationToken: cancel);
+            await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancel);
         }
-        return (files, null);
     }
 }

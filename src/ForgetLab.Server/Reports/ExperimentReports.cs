@@ -10,7 +10,7 @@ namespace ForgetLab.Server.Reports;
 /// frontier rule and the same Markdown as the stand-alone lab writes, so <c>forgetlab report</c> shows
 /// the table <c>forgetlab lab run</c> shows. The base's scores are those every run was compared against.
 /// </summary>
-public sealed class ExperimentReports(RunReportStore store)
+public sealed class ExperimentReports(RunReportStore store, Microsoft.Extensions.Options.IOptions<Grains.Hosting.ExperimentOptions> experimentOptions)
 {
     private const int ConcurrentReads = 16;
 
@@ -26,7 +26,8 @@ public sealed class ExperimentReports(RunReportStore store)
         var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
         runs = runs.Select(r => r with { ParetoOptimal = frontier.Contains(r.Name) }).ToList();
 
-        var spec = SpecLoader.Parse(experiment.SpecText, $"{experiment.ExperimentId}.yaml", baseDirectory: null);
+        // Read under the rule the spec was accepted under, so its suite paths resolve where they did.
+        var spec = SpecLoader.ParseUnder(experiment.SpecText, $"{experiment.ExperimentId}.yaml", experimentOptions.Value.SpecFiles);
         var baseSuites = runs.SelectMany(r => r.Suites).GroupBy(s => s.Suite)
             .Select(g => g.First())
             .Select(s => new BaseSuiteScore(s.Suite, s.Version, s.Category, s.Metric, s.Base, s.N))

@@ -20,6 +20,22 @@ public static class CallerClaims
     /// <summary>Policy for platform administration (creating and configuring tenants).</summary>
     public const string PlatformAdminPolicy = "platform-admin";
 
+    /// <summary>Policy for what changes a tenant's work (submit, cancel, publish): a tenant key of role Member or above.</summary>
+    public const string MemberPolicy = "tenant-member";
+
+    /// <summary>Policy for managing a tenant's keys: role TenantAdmin or above (the platform admin too).</summary>
+    public const string TenantAdminPolicy = "tenant-admin";
+
+    /// <summary>The role a 403 names: the strongest one the endpoint's policies ask for.</summary>
+    public static string RoleNeeded(IReadOnlyCollection<string?> policies) =>
+        policies.Contains(PlatformAdminPolicy) ? "platform-admin"
+        : policies.Contains(TenantAdminPolicy) ? "tenant-admin"
+        : policies.Contains(MemberPolicy) ? "member"
+        : "viewer";
+
+    public static TenantRole? RoleOf(ClaimsPrincipal user) =>
+        Enum.TryParse<TenantRole>(user.FindFirstValue(ClaimTypes.Role), out var role) ? role : null;
+
     public static ClaimsPrincipal ToPrincipal(Caller caller, string scheme) => new(new ClaimsIdentity(
         [
             new Claim(TenantClaim, caller.TenantId),

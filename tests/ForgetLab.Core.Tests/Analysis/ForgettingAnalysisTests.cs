@@ -5,7 +5,7 @@ namespace ForgetLab.Core.Tests.Analysis;
 public class ForgettingAnalysisTests
 {
     [Fact]
-    public void IdenticalBinaryOutcomesGiveZeroDeltaPOfOneAndNoSeverity()
+    public void IdenticalBinaryOutcomesGiveZeroDeltaPOfOneAndNoSeverityWithAnIntervalThatKeepsItsWidth()
     {
         var outcomes = Outcomes.Binary(Outcomes.FirstCorrect(200, 150));
         var assessment = ForgettingAnalysis.Report([ForgettingAnalysis.Compare(outcomes, outcomes, seed: 1)]);
@@ -14,7 +14,10 @@ public class ForgettingAnalysisTests
         Assert.Equal(1.0, suite.PValue);
         Assert.Equal(1.0, suite.PHolm);
         Assert.Equal(Severity.None, suite.Severity);
-        Assert.Equal([0.0, 0.0], suite.Ci95);
+        // Tango's interval for 0 of 200 changed: ±z²/(n + z²) = ±1.88 points, not Wald's [0, 0].
+        Assert.Equal(-1.8845, suite.Ci95[0], 4);
+        Assert.Equal(1.8845, suite.Ci95[1], 4);
+        Assert.Equal(1.0, suite.KnownItemRetention);
         Assert.Equal(1.0, suite.Retention);
         Assert.Empty(suite.Lost);
         Assert.Empty(suite.Gained);
@@ -48,8 +51,9 @@ public class ForgettingAnalysisTests
         Assert.Equal(-8.0, comparison.DeltaPoints, 12);
         Assert.Null(comparison.RelativeChange);
         Assert.Equal(0.03857421875, comparison.PValue, 12);
-        Assert.Equal(-14.606, comparison.Ci95.Low, 3);
-        Assert.Equal(-1.394, comparison.Ci95.High, 3);
+        // Tango's score interval for 10 lost, 2 gained of 100.
+        Assert.Equal(-15.804, comparison.Ci95.Low, 3);
+        Assert.Equal(-1.430, comparison.Ci95.High, 3);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"item-{i}"), comparison.Lost);
         Assert.Equal(["item-80", "item-81"], comparison.Gained);
         // (0.72 − 0.25)/(0.80 − 0.25)
@@ -123,13 +127,36 @@ public class ForgettingAnalysisTests
     }
 
     [Fact]
-    public void ADropToChanceIsCatastrophic()
+    public void ADropToChanceLabelsTheSuiteAtChance()
     {
         // 4-way multiple choice, 1000 items: 80% → 26%, within 2 SE (2.7 points) of 25%.
         var baseValues = Outcomes.FirstCorrect(1000, 800);
         var checkpointValues = Outcomes.FirstCorrect(1000, 260);
+        var assessment = Assess(Compare(baseValues, checkpointValues));
+        Assert.Equal(Severity.AtChance, Assert.Single(assessment.Suites).Severity);
+        Assert.Equal(Severity.Catastrophic, assessment.RunSeverity); // its only knowledge suite is at chance
+    }
+
+    [Fact]
+    public void KnownItemRetentionIsTheShareOfTheBasesRightAnswersStillRight()
+    {
+        // Base right on 50 of 100; the checkpoint loses 5 of them and gains 3 others: 45 of 50 kept.
+        var baseValues = Outcomes.FirstCorrect(100, 50);
+        var checkpointValues = baseValues.Select((v, i) => i < 5 ? 0.0 : i is >= 50 and < 53 ? 1.0 : v).ToArray();
         var suite = Assert.Single(Assess(Compare(baseValues, checkpointValues)).Suites);
-        Assert.Equal(Severity.Catastrophic, suite.Severity);
+        Assert.Equal(0.9, suite.KnownItemRetention!.Value, 12);
+        // Wilson 95% for 45/50.
+        Assert.Equal(0.786398, suite.KnownItemRetentionCi95![0], 6);
+        Assert.Equal(0.956524, suite.KnownItemRetentionCi95[1], 6);
+        Assert.Equal(-2.0, suite.DeltaPoints, 12); // the delta alone hides that 10% of what it knew is gone
+    }
+
+    [Fact]
+    public void KnownItemRetentionIsUndefinedWhenTheBaseKnewNothing()
+    {
+        var suite = Assert.Single(Assess(Compare(Outcomes.FirstCorrect(40, 0), Outcomes.FirstCorrect(40, 30), category: SuiteCategory.Target)).Suites);
+        Assert.Null(suite.KnownItemRetention);
+        Assert.Null(suite.KnownItemRetentionCi95);
     }
 
     [Fact]

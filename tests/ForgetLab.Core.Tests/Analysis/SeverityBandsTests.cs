@@ -25,31 +25,39 @@ public class SeverityBandsTests
     public void AGainIsNone() => Assert.Equal(Severity.None, Band(+8.0));
 
     [Fact]
-    public void ASignificantDropToWithinTwoStandardErrorsOfChanceIsCatastrophic()
+    public void ASignificantDropToWithinTwoStandardErrorsOfChanceIsAtChance()
     {
         // chance 0.25, n = 1000: SE = sqrt(0.1875/1000) = 0.01369, so the at-chance line is 0.2774.
-        Assert.Equal(Severity.Catastrophic,
+        Assert.Equal(Severity.AtChance,
             SeverityBands.Classify(-3.0, 0.001, scoreFraction: 0.277, chance: 0.25, n: 1000, retention: null));
         Assert.Equal(Severity.Mild,
             SeverityBands.Classify(-3.0, 0.001, scoreFraction: 0.278, chance: 0.25, n: 1000, retention: null));
     }
 
     [Fact]
-    public void ASignificantDropBelowChanceIsCatastrophic() =>
-        Assert.Equal(Severity.Catastrophic,
+    public void ASignificantDropBelowChanceIsAtChance() =>
+        Assert.Equal(Severity.AtChance,
             SeverityBands.Classify(-60.0, 0.001, scoreFraction: 0.05, chance: 0.25, n: 1000, retention: null));
 
     [Fact]
-    public void RetentionBelowOneTenthIsCatastrophic()
+    public void RetentionBelowOneTenthIsAtChance()
     {
-        Assert.Equal(Severity.Catastrophic,
+        Assert.Equal(Severity.AtChance,
             SeverityBands.Classify(-46.0, 0.001, scoreFraction: 0.04, chance: 0.0, n: 1000, retention: 0.08));
         Assert.Equal(Severity.Severe,
             SeverityBands.Classify(-44.0, 0.001, scoreFraction: 0.06, chance: 0.0, n: 1000, retention: 0.12));
     }
 
     [Fact]
-    public void AScoreAtChanceWithoutASignificantDropIsNotCatastrophic() =>
+    public void AScoreAtChanceWithoutASignificantDropIsNone() =>
         Assert.Equal(Severity.None,
             SeverityBands.Classify(-1.0, 0.4, scoreFraction: 0.25, chance: 0.25, n: 1000, retention: 0.0));
+
+    [Fact]
+    public void OnlyARunCanBeCatastrophicAndOnlyWhenMostOfItsKnowledgeIsAtChance()
+    {
+        Assert.Equal(Severity.Catastrophic, SeverityBands.Run([Severity.Severe, Severity.Severe, Severity.Mild], knowledgeSuites: 3, knowledgeAtChance: 2));
+        Assert.Equal(Severity.Severe, SeverityBands.Run([Severity.Severe, Severity.Severe, Severity.None, Severity.None], knowledgeSuites: 4, knowledgeAtChance: 2));
+        Assert.Equal(Severity.None, SeverityBands.Run([], knowledgeSuites: 0, knowledgeAtChance: 0));
+    }
 }

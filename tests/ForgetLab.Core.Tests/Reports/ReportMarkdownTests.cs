@@ -27,8 +27,8 @@ public class ReportMarkdownTests
     [Fact]
     public void RunsSummaryShowsSeverityGainForgettingAndFrontierMark()
     {
-        Assert.Contains("| full-lr1e-4 | full | completed | moderate | +40.5 | 12.3 | ★ |", Markdown);
-        Assert.Contains("| lora-lr1e-3 | lora | stopped early | none | +20.0 | 0.0 | ★ |", Markdown);
+        Assert.Contains("| full-lr1e-4 | full | completed | moderate | +40.5 | 12.3 | – | ★ |", Markdown);
+        Assert.Contains("| lora-lr1e-3 | lora | stopped early | none | +20.0 | 0.0 | – | ★ |", Markdown);
     }
 
     [Fact]
@@ -39,6 +39,6 @@ public class ReportMarkdownTests
     public void RunsOffTheFrontierGetNoMark()
     {
         var report = SampleReport.Create() with { Frontier = ["lora-lr1e-3"] };
-        Assert.Contains("| full-lr1e-4 | full | completed | moderate | +40.5 | 12.3 |  |", ReportMarkdown.Render(report));
+        Assert.Contains("| full-lr1e-4 | full | completed | moderate | +40.5 | 12.3 | – |  |", ReportMarkdown.Render(report));
     }
 }

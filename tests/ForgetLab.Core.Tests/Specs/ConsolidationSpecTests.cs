@@ -142,7 +142,7 @@ public class ConsolidationSpecTests
         { "max_drop_points: 5", "max_drop_points: 5\n    max_severity: severe",
             "spec.yaml:25 train.early_stopping.max_severity: give either max_drop_points or max_severity, not both" },
         { "max_drop_points: 5", "max_severity: bad",
-            "spec.yaml:24 train.early_stopping.max_severity: unknown value 'bad' (expected one of: mild, moderate, severe, catastrophic)" },
+            "spec.yaml:24 train.early_stopping.max_severity: unknown value 'bad' (expected one of: mild, moderate, severe, at_chance, catastrophic)" },
         { "optimizer_state: fresh", "optimizer_state: warm",
             "spec.yaml:25 train.optimizer_state: unknown value 'warm' (expected one of: fresh, pretrain)" },
         { "use_rslora: true", "use_rslora: maybe", "spec.yaml:30 grid.method[1].use_rslora: expected true or false, got 'maybe'" },

@@ -111,7 +111,7 @@ public class SpecValidationTests
             "spec.yaml:9 base.model.n_ctx: expected an integer, got 'big'",
             "spec.yaml:17 target.count: must be between 1 and 100000",
             "spec.yaml:29 grid.method[1].rank: must be between 1 and 1024",
-            "spec.yaml:36 eval.batch_sise: unknown field 'batch_sise', did you mean 'batch_size'? (expected one of: max_items, batch_size, bootstrap_resamples)",
+            "spec.yaml:36 eval.batch_sise: unknown field 'batch_sise', did you mean 'batch_size'? (expected one of: max_items, batch_size, bootstrap_resamples, base_gate)",
         ];
         Assert.Equal(expected, e.Errors.Select(x => x.ToString()));
         Assert.Equal(string.Join('\n', expected), e.Message);

@@ -62,7 +62,7 @@ public sealed class SuiteFilesTests(WorldFixture fixture) : IClassFixture<WorldF
 
     [Theory]
     [InlineData("task: bad\ncategory: skill\noutput_type: guess\ndataset_path: bad.jsonl\n", "{\"id\":\"a\",\"prompt\":\"p\",\"target\":\"t\"}", "output_type")]
-    [InlineData("task: bad\ncategory: skill\noutput_type: generate_until\ndataset_path: bad.jsonl\ncolour: red\n", "{\"id\":\"a\",\"prompt\":\"p\",\"target\":\"t\"}", "colour")]
+    [InlineData("task: bad\ncategory: skill\noutput_type: generate_until\ndataset_path: bad.jsonl\ncolour: red\n", "{\"id\":\"a\",\"prompt\":\"p\",\"target\":\"t\"}", "(line 5, column 1): an unknown field")]
     [InlineData("task: bad\ncategory: skill\noutput_type: multiple_choice\ndataset_path: bad.jsonl\n", "{\"id\":\"a\",\"prompt\":\"p\",\"choices\":[\"x\",\"y\"],\"gold\":2}", "bad.jsonl:1")]
     [InlineData("task: bad\ncategory: skill\noutput_type: generate_until\ndataset_path: bad.jsonl\n", "{\"id\":\"a\",\"prompt\":\"p\",\"target\":\"t\",\"extra\":1}", "bad.jsonl:1")]
     [InlineData("task: bad\ncategory: skill\noutput_type: generate_until\ndataset_path: missing.jsonl\n", "", "missing.jsonl")]
@@ -75,5 +75,37 @@ public sealed class SuiteFilesTests(WorldFixture fixture) : IClassFixture<WorldF
         var error = Assert.Throws<InvalidDataException>(() => SuiteReader.Read(Path.Combine(_directory, "bad.yaml")));
 
         Assert.Contains(mentioned, error.Message);
+    }
+
+    /// <summary>The host-paths finding: a run's failure reason quoted a planted file's first key ("Property '…' not found").</summary>
+    [Theory]
+    [InlineData("root:x:0:0:root:/root:/bin/bash\n", "x", "(line 1, column 1)")]
+    [InlineData("task: t\ncategory: skill\noutput_type: generate_until\ndataset_path: items.jsonl\n", "{\"id\": \"a\", \"prompt\": SECRET_TOKEN_42}", "items.jsonl:1: not a suite item")]
+    [InlineData("task: t\ncategory: skill\noutput_type: generate_until\ndataset_path: items.jsonl\n", "{\"id\": \"SECRET_TOKEN_42\", \"prompt\": \"p\", \"target\": \"t\"}\n{\"id\": \"SECRET_TOKEN_42\", \"prompt\": \"p\", \"target\": \"t\"}", "items.jsonl:2: the id is the same as line 1's")]
+    [InlineData("task: t\ncategory: SECRET_TOKEN_42\noutput_type: generate_until\ndataset_path: items.jsonl\n", "", "category is not one of")]
+    public void HostPathsFinding_ASuiteErrorNamesFileLineAndFieldButNeverQuotesTheFile(string yaml, string jsonl, string says)
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "planted.yaml"), yaml);
+        File.WriteAllText(Path.Combine(_directory, "items.jsonl"), jsonl + "\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => SuiteReader.Read(Path.Combine(_directory, "planted.yaml")));
+
+        Assert.Contains(says, error.Message);
+        Assert.DoesNotContain("SECRET_TOKEN_42", error.Message);
+        Assert.DoesNotContain("root:x", error.Message);
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd", "must be relative to the spec directory, not absolute")]
+    [InlineData("../../../../etc/passwd", "must not contain '..'")]
+    public void HostPathsFinding_OnThePlatformASuitesItemsFileStaysInsideTheSpecDirectory(string datasetPath, string message)
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "mine.yaml"), $"task: t\ncategory: skill\noutput_type: generate_until\ndataset_path: '{datasetPath}'\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => SuiteReader.Read(Path.Combine(_directory, "mine.yaml"), confinedTo: _directory));
+
+        Assert.Contains($"dataset_path: an items file path {message}", error.Message);
     }
 }
