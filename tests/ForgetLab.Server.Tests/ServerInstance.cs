@@ -28,9 +28,6 @@ public sealed class ServerInstance : IAsyncDisposable
     /// <summary>The in-process silo's grains, for tests that play a worker without running one.</summary>
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>The server's services, for tests that call what the dashboard calls (<c>IDashboardData</c>).</summary>
-    public IServiceProvider Services => _app.Services;
-
     /// <param name="clusterId">Cluster and service id: servers with the same one share grain state.</param>
     /// <param name="extraArgs">More configuration, as command-line pairs (e.g. a short lease TTL).</param>
     public static async Task<ServerInstance> StartAsync(string connectionString, string clusterId, string adminKey, params string[] extraArgs)
