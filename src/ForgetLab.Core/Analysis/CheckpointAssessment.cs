@@ -1,4 +1,3 @@
-using ForgetLab.Core.Reports;
 
 namespace ForgetLab.Core.Analysis;
 

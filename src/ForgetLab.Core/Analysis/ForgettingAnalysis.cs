@@ -1,4 +1,3 @@
-using ForgetLab.Core.Reports;
 
 namespace ForgetLab.Core.Analysis;
 
@@ -112,6 +111,7 @@ public static class ForgettingAnalysis
                 BaseCompetence = competence,
                 KnownItemRetention = c.KnownItemRetention,
                 KnownItemRetentionCi95 = c.KnownItemRetentionCi95 is { } k ? [k.Low, k.High] : null,
+                HigherIsBetter = c.HigherIsBetter,
             };
         }
 

@@ -1,3 +1,5 @@
+using ForgetLab.Core.Analysis;
+
 namespace ForgetLab.Core.Reports;
 
 /// <summary>

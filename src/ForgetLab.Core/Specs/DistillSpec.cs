@@ -4,8 +4,15 @@ namespace ForgetLab.Core.Specs;
 /// Self-distillation from the frozen base on general (pre-training) text: loss term
 /// β · T² · KL(p_base,T ‖ p_model,T). YAML: <c>train.distill: { beta: 1, temperature: 2 }</c>.
 /// </summary>
-public sealed record DistillSpec
+public sealed record DistillSpec : RegularizerSpec
 {
+    public override string Type => "distill";
+
+    public override string NameSuffix => "-distill" + GridExpansion.FormatNumber(Beta);
+
+    public override IEnumerable<KeyValuePair<string, string>> Hyperparameters() =>
+        Beta > 0 ? [new("distill_beta", GridExpansion.FormatNumber(Beta)), new("distill_temperature", GridExpansion.FormatNumber(Temperature))] : [];
+
     /// <summary>Weight β of the distillation term; greater than 0.</summary>
     public double Beta { get; init; }
 

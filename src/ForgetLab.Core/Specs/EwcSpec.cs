@@ -5,8 +5,15 @@ namespace ForgetLab.Core.Specs;
 /// diagonal Fisher F estimated on pre-training batches at the base weights.
 /// YAML: <c>train.ewc: { lambda: 100, fisher_batches: 20 }</c>.
 /// </summary>
-public sealed record EwcSpec
+public sealed record EwcSpec : RegularizerSpec
 {
+    public override string Type => "ewc";
+
+    public override string NameSuffix => "-ewc" + GridExpansion.FormatNumber(Lambda);
+
+    public override IEnumerable<KeyValuePair<string, string>> Hyperparameters() =>
+        Lambda > 0 ? [new("ewc_lambda", GridExpansion.FormatNumber(Lambda))] : [];
+
     /// <summary>Penalty strength λ; greater than 0.</summary>
     public double Lambda { get; init; }
 

@@ -92,10 +92,7 @@ public static class GridExpansion
     {
         var suffix = "";
         if (train.Replay is { Ratio: > 0 } replay) suffix += "-replay" + replay.Ratio.ToString("0.####", CultureInfo.InvariantCulture);
-        if (train.Ewc is { } ewc) suffix += "-ewc" + FormatNumber(ewc.Lambda);
-        if (train.L2Sp is { } l2sp) suffix += "-l2sp" + FormatNumber(l2sp.Alpha);
-        if (train.Distill is { } distill) suffix += "-distill" + FormatNumber(distill.Beta);
-        return suffix;
+        return suffix + string.Concat(train.Regularizers().Select(r => r.NameSuffix));
     }
 
     /// <summary>Short scientific form used in names: 0.0001 → "1e-4", 0.00025 → "2.5e-4".</summary>

@@ -1,7 +1,10 @@
 namespace ForgetLab.Core.Specs;
 
-/// <summary>LoRA settings (Hu et al. 2021): W + (alpha / rank) · B·A on the named linear modules.</summary>
-public sealed record LoraSpec
+/// <summary>
+/// LoRA (Hu et al. 2021): W + (alpha / rank) · B·A on the named linear modules.
+/// YAML: <c>{ type: lora, rank: 8, alpha: 16, dropout: 0, target_modules: [c_attn], use_rslora: false }</c>.
+/// </summary>
+public sealed record LoraSpec : MethodSpec
 {
     /// <summary>Rank of the update. Default 8; 1..1024.</summary>
     public int Rank { get; init; } = 8;
@@ -33,4 +36,35 @@ public sealed record LoraSpec
         ["mlp"] = ["c_fc", "mlp.c_proj"],
         ["all-linear"] = ["c_attn", "c_proj", "c_fc"],
     };
+
+    public override string Type => "lora";
+
+    /// <summary>"lora-r8", or "rslora-r8" with rsLoRA.</summary>
+    private protected override string DerivedLabel => (UseRsLora ? "rslora-r" : "lora-r") + Text(Rank);
+
+    public override IEnumerable<KeyValuePair<string, string>> Hyperparameters()
+    {
+        yield return new("lora_rank", Text(Rank));
+        yield return new("lora_alpha", GridExpansion.FormatNumber(Alpha));
+        yield return new("lora_dropout", GridExpansion.FormatNumber(Dropout));
+        yield return new("lora_target_modules", string.Join(",", TargetModules));
+        if (UseRsLora) yield return new("lora_rslora", "true");
+    }
+
+    internal static MethodKind Kind { get; } = new("lora", ["rank", "alpha", "dropout", "target_modules", "use_rslora"], Read, () => new LoraSpec());
+
+    private static LoraSpec? Read(YamlFields m, SpecErrorList errors)
+    {
+        var before = errors.Count;
+        var d = new LoraSpec();
+        var rank = m.Int("rank", d.Rank, 1, 1024);
+        var alpha = m.Double("alpha", d.Alpha, NumberRange.Positive);
+        var dropout = m.Double("dropout", d.Dropout, NumberRange.Probability);
+        var rsLora = m.Bool("use_rslora", d.UseRsLora);
+        var modules = ModuleNameList.Read(m, "target_modules", errors, d.TargetModules, TargetPresets);
+        return errors.Count > before ? null : new LoraSpec
+        {
+            Rank = rank!.Value, Alpha = alpha!.Value, Dropout = dropout!.Value, TargetModules = modules!, UseRsLora = rsLora!.Value,
+        };
+    }
 }

@@ -6,12 +6,20 @@ namespace ForgetLab.Core.Specs;
 /// One entry of the grid's method axis: what is trained, and optionally its own learning rate.
 /// A method with its own <see cref="Lr"/> is not crossed with the grid's lr axis (full
 /// fine-tuning and LoRA usually want rates an order of magnitude apart).
-/// Each PEFT kind with settings has its own property (<see cref="Lora"/>, <see cref="Adapter"/>,
-/// <see cref="Prefix"/>, <see cref="Freeze"/>), set exactly when <see cref="Type"/> is that kind.
+/// The hierarchy is closed: every method is a sealed record of this assembly (<see cref="FullSpec"/>,
+/// <see cref="LoraSpec"/>, <see cref="AdapterSpec"/>, <see cref="PrefixSpec"/>, <see cref="BitFitSpec"/>,
+/// <see cref="FreezeSpec"/>, <see cref="Ia3Spec"/>), listed once in <see cref="MethodKinds"/>; each
+/// holds its own settings, its run label, its report hyperparameters and its YAML reader.
 /// </summary>
-public sealed record MethodSpec
+public abstract record MethodSpec
 {
-    public MethodType Type { get; init; } = MethodType.Full;
+    // Only this assembly derives methods, so a switch over them can be exhaustive.
+    private protected MethodSpec()
+    {
+    }
+
+    /// <summary>The method's YAML name (<c>type:</c>): full, lora, adapter, prefix, bitfit, freeze, ia3.</summary>
+    public abstract string Type { get; }
 
     /// <summary>
     /// Optional label used in run names instead of the derived one ("full", "lora-r8"); needed
@@ -22,36 +30,21 @@ public sealed record MethodSpec
     /// <summary>This method's own learning rate; null means "use the grid's lr axis / train.lr".</summary>
     public double? Lr { get; init; }
 
-    /// <summary>LoRA settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Lora"/>.</summary>
-    public LoraSpec? Lora { get; init; }
+    /// <summary>The method's part of a run name: <see cref="Name"/>, else the method's own label ("full", "lora-r8", ...).</summary>
+    public string Label => Name ?? DerivedLabel;
 
-    /// <summary>Bottleneck-adapter settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Adapter"/>.</summary>
-    public AdapterSpec? Adapter { get; init; }
+    /// <summary>The label derived from the settings ("lora-r8", "adapter-b16", "freeze-l2_3").</summary>
+    private protected abstract string DerivedLabel { get; }
 
-    /// <summary>Prefix-tuning settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Prefix"/>.</summary>
-    public PrefixSpec? Prefix { get; init; }
+    /// <summary>The method's settings as a run report lists them (<c>lora_rank</c>, ...), in a fixed order.</summary>
+    public virtual IEnumerable<KeyValuePair<string, string>> Hyperparameters() => [];
 
-    /// <summary>Layer-freezing settings; set exactly when <see cref="Type"/> is <see cref="MethodType.Freeze"/>.</summary>
-    public FreezeSpec? Freeze { get; init; }
+    /// <summary>A problem with the method on a base of <paramref name="model"/>'s shape: (the field, the message), or null.</summary>
+    internal virtual (string Field, string Message)? CheckModel(ModelConfigSpec model) => null;
 
-    /// <summary>
-    /// The method's part of a run name: <see cref="Name"/>, else "full", "lora-r8" ("rslora-r8"),
-    /// "adapter-b16", "prefix-p10", "bitfit" or "freeze-l2_3".
-    /// </summary>
-    public string Label => Name ?? Type switch
-    {
-        MethodType.Full => "full",
-        MethodType.Lora => ((Lora ?? new LoraSpec()).UseRsLora ? "rslora-r" : "lora-r") + Text((Lora ?? new LoraSpec()).Rank),
-        MethodType.Adapter => "adapter-b" + Text((Adapter ?? new AdapterSpec()).Bottleneck),
-        MethodType.Prefix => "prefix-p" + Text((Prefix ?? new PrefixSpec()).NumVirtualTokens),
-        MethodType.Freeze => "freeze-l" + string.Join('_', (Freeze?.TrainableLayers ?? []).Select(Text)),
-        _ => SpecNames.Of(Type),
-    };
+    private protected static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    public static MethodSpec Full { get; } = new FullSpec();
 
-    public static MethodSpec Full { get; } = new();
-
-    public static MethodSpec LoRA(LoraSpec? lora = null, double? lr = null) =>
-        new() { Type = MethodType.Lora, Lora = lora ?? new LoraSpec(), Lr = lr };
+    public static MethodSpec LoRA(LoraSpec? lora = null, double? lr = null) => (lora ?? new LoraSpec()) with { Lr = lr };
 }

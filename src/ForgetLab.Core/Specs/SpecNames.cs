@@ -1,6 +1,6 @@
 namespace ForgetLab.Core.Specs;
 
-/// <summary>The YAML spelling of the spec enums, in one place for the loader, hashes and messages.</summary>
+/// <summary>The YAML spelling of the spec enums, in one place for the loader, hashes and messages (methods name themselves: <see cref="MethodKinds"/>).</summary>
 public static class SpecNames
 {
     public static IReadOnlyDictionary<string, TargetTask> TargetTasks { get; } = new Dictionary<string, TargetTask>
@@ -15,16 +15,6 @@ public static class SpecNames
         ["cosine"] = LrSchedule.Cosine,
         ["constant"] = LrSchedule.Constant,
         ["linear"] = LrSchedule.Linear,
-    };
-
-    public static IReadOnlyDictionary<string, MethodType> MethodTypes { get; } = new Dictionary<string, MethodType>
-    {
-        ["full"] = MethodType.Full,
-        ["lora"] = MethodType.Lora,
-        ["adapter"] = MethodType.Adapter,
-        ["prefix"] = MethodType.Prefix,
-        ["bitfit"] = MethodType.BitFit,
-        ["freeze"] = MethodType.Freeze,
     };
 
     public static IReadOnlyDictionary<string, OptimizerState> OptimizerStates { get; } = new Dictionary<string, OptimizerState>
@@ -45,8 +35,6 @@ public static class SpecNames
     public static string Of(TargetTask value) => TargetTasks.Single(p => p.Value == value).Key;
 
     public static string Of(LrSchedule value) => Schedules.Single(p => p.Value == value).Key;
-
-    public static string Of(MethodType value) => MethodTypes.Single(p => p.Value == value).Key;
 
     public static string Of(OptimizerState value) => OptimizerStates.Single(p => p.Value == value).Key;
 

@@ -22,21 +22,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] TargetFields = ["task", "count"];
     private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta"];
     private static readonly string[] MethodFields = ["type", "name", "lr"];
-    private static readonly string[] LoraFields = ["rank", "alpha", "dropout", "target_modules", "use_rslora"];
-    private static readonly string[] AdapterFields = ["bottleneck"];
-    private static readonly string[] PrefixFields = ["num_virtual_tokens"];
-    private static readonly string[] FreezeFields = ["trainable_layers"];
     private static readonly string[] EarlyStoppingFields = ["suite", "max_drop_points", "max_severity"];
     private static readonly string[] VariantFields = ["name", "method", "train"];
-
-    /// <summary>The settings fields of each method type (full and bitfit have none).</summary>
-    private static readonly Dictionary<MethodType, string[]> SettingsFields = new()
-    {
-        [MethodType.Lora] = LoraFields,
-        [MethodType.Adapter] = AdapterFields,
-        [MethodType.Prefix] = PrefixFields,
-        [MethodType.Freeze] = FreezeFields,
-    };
 
     private static readonly NumberRange ReplayRange = NumberRange.Between(0, ReplaySpec.MaxRatio);
     private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
@@ -85,7 +72,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
             Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval,
         };
-        CheckFreezeLayers(lab, spec, methodLines, variantLines);
+        CheckMethodsFitTheBase(lab, methodLines, variantLines);
         CheckOptimizerState(lab, spec, variantLines);
         CheckRuns(lab, spec, methodLines);
         return errors.Count > before ? null : lab;
@@ -391,109 +378,34 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         return values;
     }
 
+    /// <summary>A method entry: its kind (from <see cref="MethodKinds"/>) reads its own settings.</summary>
     private MethodSpec? ReadMethod(YamlNode node, string path)
     {
         // "- lora" is short for a method with default settings.
         if (node is YamlScalarNode)
         {
-            if (YamlValues.Enum(node, path, errors, SpecNames.MethodTypes) is not { } shortType) return null;
-            if (shortType == MethodType.Freeze)
+            if (YamlValues.Enum(node, path, errors, MethodKinds.ByName) is not { } shortKind) return null;
+            if (shortKind.ShortForm is null)
             {
-                errors.Add(node, path, "type 'freeze' needs trainable_layers: write { type: freeze, trainable_layers: [...] }");
+                errors.Add(node, path, shortKind.ShortFormError ?? $"type '{shortKind.Name}' needs settings");
                 return null;
             }
 
-            return new MethodSpec
-            {
-                Type = shortType,
-                Lora = shortType == MethodType.Lora ? new LoraSpec() : null,
-                Adapter = shortType == MethodType.Adapter ? new AdapterSpec() : null,
-                Prefix = shortType == MethodType.Prefix ? new PrefixSpec() : null,
-            };
+            return shortKind.ShortForm();
         }
 
         if (YamlFields.Open(node, path, errors) is not { } m) return null;
         var before = errors.Count;
-        var type = m.Require("type") ? m.Enum("type", MethodType.Full, SpecNames.MethodTypes) : null;
-        string[] allowed = type is { } t && SettingsFields.TryGetValue(t, out var own) ? [.. MethodFields, .. own] : MethodFields;
-        m.AllowOnly(allowed, field => SettingsFields.FirstOrDefault(kv => kv.Value.Contains(field)) is { Value: not null } owner
-            ? $"applies only to type '{SpecNames.Of(owner.Key)}'"
+        var kind = m.Require("type") ? m.Enum("type", MethodKinds.ByName["full"], MethodKinds.ByName) : null;
+        string[] allowed = kind is { } k ? [.. MethodFields, .. k.Fields] : MethodFields;
+        m.AllowOnly(allowed, field => MethodKinds.All.FirstOrDefault(o => o.Fields.Contains(field)) is { Name: not null } owner
+            ? $"applies only to type '{owner.Name}'"
             : null);
         var name = m.Has("name") ? Name(m, "name") : null;
         var lr = m.Has("lr") ? m.Double("lr", 0, NumberRange.LearningRate) : null;
-        var lora = type == MethodType.Lora ? ReadLora(m) : null;
-        var adapter = type == MethodType.Adapter ? ReadAdapter(m) : null;
-        var prefix = type == MethodType.Prefix ? ReadPrefix(m) : null;
-        var freeze = type == MethodType.Freeze ? ReadFreeze(m) : null;
-        if (errors.Count > before || type is null) return null;
-        return new MethodSpec { Type = type.Value, Name = name, Lr = lr, Lora = lora, Adapter = adapter, Prefix = prefix, Freeze = freeze };
-    }
-
-    private AdapterSpec? ReadAdapter(YamlFields m)
-    {
-        var bottleneck = m.Int("bottleneck", new AdapterSpec().Bottleneck, 1, 4096);
-        return bottleneck is null ? null : new AdapterSpec { Bottleneck = bottleneck.Value };
-    }
-
-    private PrefixSpec? ReadPrefix(YamlFields m)
-    {
-        var tokens = m.Int("num_virtual_tokens", new PrefixSpec().NumVirtualTokens, 1, 512);
-        return tokens is null ? null : new PrefixSpec { NumVirtualTokens = tokens.Value };
-    }
-
-    private FreezeSpec? ReadFreeze(YamlFields m)
-    {
-        if (!m.Require("trainable_layers") || m.List("trainable_layers") is not { } nodes) return null;
-        var before = errors.Count;
-        var layers = new List<int>();
-        for (var i = 0; i < nodes.Count; i++)
-        {
-            var path = $"{m.PathOf("trainable_layers")}[{i}]";
-            if (YamlValues.Int(nodes[i], path, errors, 0, 63) is not { } layer) continue;
-            if (layers.IndexOf(layer) is var first and >= 0)
-                errors.Add(nodes[i], path, $"same value as {m.PathOf("trainable_layers")}[{first}]");
-            layers.Add(layer);
-        }
-
-        return errors.Count > before ? null : new FreezeSpec { TrainableLayers = layers };
-    }
-
-    private LoraSpec? ReadLora(YamlFields m)
-    {
-        var before = errors.Count;
-        var d = new LoraSpec();
-        var rank = m.Int("rank", d.Rank, 1, 1024);
-        var alpha = m.Double("alpha", d.Alpha, NumberRange.Positive);
-        var dropout = m.Double("dropout", d.Dropout, NumberRange.Probability);
-        var modules = d.TargetModules;
-        var rsLora = m.Bool("use_rslora", d.UseRsLora);
-        if (m.Value("target_modules") is YamlScalarNode presetNode && YamlValues.Text(presetNode) is { } preset)
-        {
-            if (LoraSpec.TargetPresets.TryGetValue(preset, out var presetModules)) modules = presetModules;
-            else errors.Add(presetNode, m.PathOf("target_modules"),
-                $"unknown preset '{preset}'{NameSuggestion.DidYouMean(preset, [.. LoraSpec.TargetPresets.Keys])} " +
-                $"(expected a list of module names or one of: {string.Join(", ", LoraSpec.TargetPresets.Keys)})");
-        }
-        else if (m.Has("target_modules"))
-        {
-            var list = new List<string>();
-            var nodes = m.List("target_modules") ?? [];
-            for (var i = 0; i < nodes.Count; i++)
-            {
-                var path = $"{m.PathOf("target_modules")}[{i}]";
-                if (YamlValues.String(nodes[i], path, errors) is not { } module) continue;
-                if (list.IndexOf(module) is var first and >= 0)
-                    errors.Add(nodes[i], path, $"same value as {m.PathOf("target_modules")}[{first}]");
-                list.Add(module);
-            }
-
-            modules = list;
-        }
-
-        return errors.Count > before ? null : new LoraSpec
-        {
-            Rank = rank!.Value, Alpha = alpha!.Value, Dropout = dropout!.Value, TargetModules = modules, UseRsLora = rsLora!.Value,
-        };
+        var method = kind?.Read(m, errors);
+        if (errors.Count > before || method is null) return null;
+        return method with { Name = name, Lr = lr };
     }
 
     /// <summary>
@@ -606,23 +518,22 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     {
         if (!lab.Base.IsPretrained)
             errors.Add(line, path, "'pretrain' needs a base pre-trained here (base.world); a loaded or registered base has no optimizer state");
-        else if (methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m.Type != MethodType.Full) is { m: not null } other)
+        else if (methods.Select((m, i) => (m, i)).FirstOrDefault(x => x.m is not FullSpec) is { m: not null } other)
             errors.Add(line, path,
                 $"'pretrain' applies only to full fine-tuning (the moments belong to every base weight); " +
-                $"{methodPath}{(methods.Count > 1 || methodPath.StartsWith("grid", StringComparison.Ordinal) ? $"[{other.i}]" : "")} is {SpecNames.Of(other.m.Type)}");
+                $"{methodPath}{(methods.Count > 1 || methodPath.StartsWith("grid", StringComparison.Ordinal) ? $"[{other.i}]" : "")} is {other.m.Type}");
     }
 
-    /// <summary>Frozen-layer indices must name blocks the built base has (a loaded base is checked when it loads).</summary>
-    private void CheckFreezeLayers(LabSpec lab, YamlFields spec, List<int> methodLines, List<int> variantLines)
+    /// <summary>Each method's settings must fit the built base (e.g. frozen-layer indices; a loaded base is checked when it loads).</summary>
+    private void CheckMethodsFitTheBase(LabSpec lab, List<int> methodLines, List<int> variantLines)
     {
         if (!lab.Base.IsPretrained) return;
-        var layers = lab.Base.Model.NLayer;
         var methods = lab.Grid.Methods.Select((m, i) => (Method: m, Line: methodLines.ElementAtOrDefault(i), Path: $"grid.method[{i}]"))
             .Concat(lab.Variants.Select((v, i) => (Method: v.Method, Line: variantLines.ElementAtOrDefault(i), Path: $"variants[{i}].method"))
                 .Where(x => x.Method is not null).Select(x => (Method: x.Method!, x.Line, x.Path)));
         foreach (var (method, line, path) in methods)
-            if (method.Freeze is { } freeze && freeze.TrainableLayers.FirstOrDefault(l => l >= layers, -1) is var bad and >= 0)
-                errors.Add(line, $"{path}.trainable_layers", $"layer {bad} does not exist: the base has {layers} layers (0-{layers - 1})");
+            if (method.CheckModel(lab.Base.Model) is { } problem)
+                errors.Add(line, $"{path}.{problem.Field}", problem.Message);
     }
 
     /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>

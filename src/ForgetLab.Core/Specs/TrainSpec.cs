@@ -44,6 +44,9 @@ public sealed record TrainSpec
     /// <summary>Distillation from the frozen base on general text; null is off.</summary>
     public DistillSpec? Distill { get; init; }
 
+    /// <summary>The regularisers that are on (EWC, L2-SP, distillation, in that order: their terms are summed in it).</summary>
+    public IEnumerable<RegularizerSpec> Regularizers() => new RegularizerSpec?[] { Ewc, L2Sp, Distill }.OfType<RegularizerSpec>();
+
     /// <summary>Stop when a watched suite drops past a threshold; null is off.</summary>
     public EarlyStoppingSpec? EarlyStopping { get; init; }
 

@@ -6,7 +6,7 @@ namespace ForgetLab.Dashboard.Components;
 /// <summary>
 /// The heatmap's colour for a suite's change: red for worse, blue for better, stronger with size,
 /// saturating at <see cref="SaturationPoints"/> points (binary suites) or percent (continuous
-/// suites, where lower perplexity or KL is better). Insignificant changes are drawn faint.
+/// suites, in the direction the report records: <see cref="SuiteResult.IsHigherBetter"/>). Insignificant changes are drawn faint.
 /// </summary>
 public static class DeltaColor
 {
@@ -17,10 +17,8 @@ public static class DeltaColor
     {
         if (result.Kind == OutcomeKind.Binary) return result.DeltaPoints;
         var relative = result.RelativeChange ?? 0;
-        return LowerIsBetter(result.Metric) ? -relative : relative;
+        return result.IsHigherBetter() ? relative : -relative;
     }
-
-    public static bool LowerIsBetter(string metric) => metric is "nats_per_token" or "kl" or "perplexity" or "bits_per_token";
 
     public static string Css(SuiteResult result)
     {

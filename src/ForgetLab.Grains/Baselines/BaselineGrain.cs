@@ -31,17 +31,7 @@ public sealed class BaselineGrain(
 
         if (Find(entry) is { } stored) return new BaselineRecording(stored, stored == entry);
 
-        var before = baseline.State;
-        baseline.State = before with { Entries = before.Entries.Add(entry) };
-        try
-        {
-            await baseline.WriteStateAsync();
-        }
-        catch
-        {
-            baseline.State = before;
-            throw;
-        }
+        await baseline.SaveOrRollBack(baseline.State with { Entries = baseline.State.Entries.Add(entry) }, "baseline");
         return new BaselineRecording(entry, true);
     }
 

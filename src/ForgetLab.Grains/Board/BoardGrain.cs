@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Board;
+using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
 
 namespace ForgetLab.Grains.Board;
@@ -20,21 +21,12 @@ public sealed class BoardGrain(
         if (listed == published) return;
 
         var before = board.State;
-        board.State = before with
+        await board.SaveOrRollBack(before with
         {
             Experiments = published
                 ? before.Experiments.Add(new PublishedExperiment(tenantId, experimentId, clock.UtcNow))
                 : before.Experiments.RemoveAll(e => Is(e, tenantId, experimentId)),
-        };
-        try
-        {
-            await board.WriteStateAsync();
-        }
-        catch
-        {
-            board.State = before;
-            throw;
-        }
+        }, "board");
     }
 
     public Task<ImmutableArray<PublishedExperiment>> List() => Task.FromResult(board.State.Experiments);

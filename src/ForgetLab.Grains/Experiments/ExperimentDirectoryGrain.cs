@@ -20,17 +20,7 @@ public sealed class ExperimentDirectoryGrain(
         ArgumentException.ThrowIfNullOrEmpty(experimentId);
         if (directory.State.ExperimentIds.Contains(experimentId)) return;
 
-        var before = directory.State;
-        directory.State = before with { ExperimentIds = before.ExperimentIds.Add(experimentId) };
-        try
-        {
-            await directory.WriteStateAsync();
-        }
-        catch
-        {
-            directory.State = before;
-            throw;
-        }
+        await directory.SaveOrRollBack(directory.State with { ExperimentIds = directory.State.ExperimentIds.Add(experimentId) }, "experiment_directory");
     }
 
     public Task<Reply<ImmutableArray<string>>> List(Caller caller) =>

@@ -207,20 +207,7 @@ public sealed class ExperimentGrain(
 
     private Reply<ExperimentView> NotFound() => Replies.NotFound<ExperimentView>($"experiment '{ExperimentId}'");
 
-    private async Task Save(ExperimentGrainState next)
-    {
-        var before = experiment.State;
-        experiment.State = next;
-        try
-        {
-            await experiment.WriteStateAsync();
-        }
-        catch
-        {
-            experiment.State = before;
-            throw;
-        }
-    }
+    private Task Save(ExperimentGrainState next) => experiment.SaveOrRollBack(next, "experiment");
 
     private ExperimentView View() => new(
         TenantId, ExperimentId, Current.Description, Current.SubmittedAt, Current.RunIds, Current.Cancelled, Current.Published,

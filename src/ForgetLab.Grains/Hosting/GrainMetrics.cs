@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Grains.Common;
 
 namespace ForgetLab.Grains.Hosting;
 
@@ -59,7 +60,7 @@ public static class GrainMetrics
     /// <summary>Zero series for the grains' storage errors.</summary>
     public static void StorageKnown()
     {
-        foreach (var owner in new[] { "run", "pool" }) StorageError("grains", $"write_{owner}_state", 0);
+        foreach (var owner in StateWrites.Owners) StorageError("grains", $"write_{owner}_state", 0);
     }
 
     private static KeyValuePair<string, object?> Tenant(string tenantId) => new("tenant", tenantId);

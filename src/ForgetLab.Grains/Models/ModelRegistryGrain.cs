@@ -41,17 +41,7 @@ public sealed partial class ModelRegistryGrain(
                 : Replies.Conflict<ModelRecord>($"model '{model.Name}' is registered with other files; register these under a new name");
         }
 
-        var before = registry.State;
-        registry.State = before with { Models = before.Models.Add(model) };
-        try
-        {
-            await registry.WriteStateAsync();
-        }
-        catch
-        {
-            registry.State = before;
-            throw;
-        }
+        await registry.SaveOrRollBack(registry.State with { Models = registry.State.Models.Add(model) }, "model_registry");
         return Replies.Ok(model);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Scheduling;
+using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -338,21 +339,7 @@ public sealed class GpuPoolGrain(
         _reminderRegistered = true;
     }
 
-    private async Task Save(GpuPoolState next)
-    {
-        var before = pool.State;
-        pool.State = next;
-        try
-        {
-            await pool.WriteStateAsync();
-        }
-        catch
-        {
-            pool.State = before;
-            GrainMetrics.StorageWriteFailed("pool");
-            throw;
-        }
-    }
+    private Task Save(GpuPoolState next) => pool.SaveOrRollBack(next, "pool");
 
     private static void ValidateRegistration(WorkerRegistration registration)
     {

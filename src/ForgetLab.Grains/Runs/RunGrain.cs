@@ -241,21 +241,7 @@ public sealed class RunGrain(
     }
 
     /// <summary>Writes the new state; if the write fails the grain keeps the state it had, and the caller sees the failure.</summary>
-    private async Task Save(RunGrainState next)
-    {
-        var before = run.State;
-        run.State = next;
-        try
-        {
-            await run.WriteStateAsync();
-        }
-        catch
-        {
-            run.State = before;
-            GrainMetrics.StorageWriteFailed("run");
-            throw;
-        }
-    }
+    private Task Save(RunGrainState next) => run.SaveOrRollBack(next, "run");
 
     private bool Visible(Caller caller) =>
         Exists && TenantAccess.Owns(caller, Key) && Current.Setup!.TenantId == caller.TenantId;

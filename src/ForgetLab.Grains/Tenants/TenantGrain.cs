@@ -141,20 +141,7 @@ public sealed class TenantGrain(
         return errors.ToImmutable();
     }
 
-    private async Task Save(TenantGrainState next)
-    {
-        var before = tenant.State;
-        tenant.State = next;
-        try
-        {
-            await tenant.WriteStateAsync();
-        }
-        catch
-        {
-            tenant.State = before;
-            throw;
-        }
-    }
+    private Task Save(TenantGrainState next) => tenant.SaveOrRollBack(next, "tenant");
 
     /// <summary>Keys are listed to admins only; nobody sees a secret or its hash.</summary>
     private TenantView View(Caller caller) => new(

@@ -23,7 +23,7 @@ public static class TrainingBenchmark
         var config = ReferenceConfig;
         using var model = new GptModel(config);
         IReadOnlyList<TorchSharp.Modules.Parameter> trainable = lora
-            ? Peft.Lora.Apply(model, new Peft.LoraSettings(8, 16, 0, ["c_attn", "c_proj", "c_fc"]))
+            ? new Peft.LoraSettings(8, 16, 0, ["c_attn", "c_proj", "c_fc"]).Apply(model)
             : model.parameters().ToList();
         using var optimizer = optim.AdamW(trainable, lr: 1e-4, weight_decay: 0.01);
         model.train();

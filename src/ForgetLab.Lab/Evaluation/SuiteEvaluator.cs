@@ -15,14 +15,16 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12)
     {
         var ids = suite.Items.Select(i => i.Id).ToList();
         var responses = new string?[suite.Items.Count];
-        var (values, kind, higherIsBetter, chance) = suite.Kind switch
+        var (values, kind, chance) = suite.Kind switch
         {
-            SuiteKinds.MultipleChoice => (MultipleChoice(model, suite, responses), OutcomeKind.Binary, true, ChanceOfChoices(suite)),
-            SuiteKinds.GenerateUntil => (ExactMatch(model, suite, responses), OutcomeKind.Binary, true, (double?)0.0),
-            SuiteKinds.LoglikelihoodRolling => (Rolling(model, suite), OutcomeKind.Continuous, false, (double?)null),
-            SuiteKinds.KlToBase => (Kl(model, suite, reference), OutcomeKind.Continuous, false, (double?)null),
+            SuiteKinds.MultipleChoice => (MultipleChoice(model, suite, responses), OutcomeKind.Binary, ChanceOfChoices(suite)),
+            SuiteKinds.GenerateUntil => (ExactMatch(model, suite, responses), OutcomeKind.Binary, (double?)0.0),
+            SuiteKinds.LoglikelihoodRolling => (Rolling(model, suite), OutcomeKind.Continuous, (double?)null),
+            SuiteKinds.KlToBase => (Kl(model, suite, reference), OutcomeKind.Continuous, (double?)null),
             _ => throw new InvalidDataException($"suite '{suite.Name}': unknown kind '{suite.Kind}'"),
         };
+        // The suite file's direction, else its metric's default (the report carries it to every consumer).
+        var higherIsBetter = suite.HigherIsBetter ?? MetricDirection.HigherIsBetter(suite.Metric, kind);
         var outcomes = new SuiteOutcomes(suite.Name, suite.Version, ParseCategory(suite), kind, suite.Metric, higherIsBetter, chance, ids, values);
         return new SuiteEvaluation(outcomes, responses);
     }

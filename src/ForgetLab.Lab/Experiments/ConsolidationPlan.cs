@@ -10,14 +10,15 @@ namespace ForgetLab.Lab.Experiments;
 /// <summary>
 /// A run's consolidation, built from its <see cref="TrainSpec"/> and ready to plug into a
 /// <see cref="Trainer"/>: <see cref="Data"/> as its batch source (replay mixed in when on),
-/// <see cref="ExtraLoss"/> as <c>Trainer.ExtraLoss</c> (the sum of the EWC, L2-SP and distillation
-/// terms; null when none is on), <see cref="EarlyStopping"/> consulted from <c>Trainer.OnCheckpoint</c>.
+/// <see cref="ExtraLoss"/> as <c>Trainer.ExtraLoss</c> (the sum of the <see cref="Regularizers"/>' terms
+/// — EWC, L2-SP, distillation, built by <see cref="Training.Consolidation.Regularizers"/>; null when none is on), <see cref="EarlyStopping"/> consulted from <c>Trainer.OnCheckpoint</c>.
 /// Build it after <c>MethodSetup.Apply</c> and before training: it captures θ₀, the Fisher and the teacher
 /// from the model as it is then (the base, adapters at their identity start).
 /// </summary>
 public sealed class ConsolidationPlan : IDisposable
 {
     private readonly List<IDisposable> owned = [];
+    private readonly List<IRegularizer> regularizers = [];
 
     private ConsolidationPlan(IBatchSource data) => Data = data;
 
@@ -27,11 +28,14 @@ public sealed class ConsolidationPlan : IDisposable
 
     public ReplayBatches? Replay { get; private init; }
 
-    public Ewc? Ewc { get; private set; }
+    /// <summary>The run's regularisers, in the order their terms are summed.</summary>
+    public IReadOnlyList<IRegularizer> Regularizers => regularizers;
 
-    public L2Sp? L2Sp { get; private set; }
+    public Ewc? Ewc => regularizers.OfType<Ewc>().SingleOrDefault();
 
-    public Distillation? Distillation { get; private set; }
+    public L2Sp? L2Sp => regularizers.OfType<L2Sp>().SingleOrDefault();
+
+    public Distillation? Distillation => regularizers.OfType<Distillation>().SingleOrDefault();
 
     public EarlyStopping? EarlyStopping { get; private init; }
 
@@ -46,8 +50,8 @@ public sealed class ConsolidationPlan : IDisposable
         TrainSpec train, GptModel model, IReadOnlyList<Parameter> trainable, IBatchSource fineTuning,
         IReadOnlyList<int[]> pretrainingDocuments, int separatorId, int seed)
     {
-        var context = model.Config.NPositions;
-        PackedTextBatches General(ulong stream) => new(pretrainingDocuments, context, separatorId, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
+        var contextLength = model.Config.NPositions;
+        PackedTextBatches General(ulong stream) => new(pretrainingDocuments, contextLength, separatorId, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
 
         var replay = train.Replay is { Ratio: > 0 } r
             ? new ReplayBatches(fineTuning, General(1), r.Ratio, (ulong)seed)
@@ -58,33 +62,11 @@ public sealed class ConsolidationPlan : IDisposable
             EarlyStopping = train.EarlyStopping is { } es ? Training.Consolidation.EarlyStopping.From(es) : null,
         };
 
-        var terms = new List<Func<Tensor>>();
-        if (train.Ewc is not null || train.L2Sp is not null)
-        {
-            var anchors = AnchoredWeights.Capture(model, trainable);
-            plan.owned.Add(anchors);
-            if (train.Ewc is { } ewc)
-            {
-                var fisher = FisherDiagonal.Estimate(model, General(2), ewc.FisherBatches, train.BatchSize);
-                plan.owned.Add(fisher);
-                plan.Ewc = new Ewc(anchors, fisher, ewc.Lambda);
-                terms.Add(plan.Ewc.Loss);
-            }
-
-            if (train.L2Sp is { } l2sp)
-            {
-                plan.L2Sp = new L2Sp(anchors, l2sp.Alpha);
-                terms.Add(plan.L2Sp.Loss);
-            }
-        }
-
-        if (train.Distill is { } distill)
-        {
-            var teacher = Distillation.FrozenCopy(model);
-            plan.owned.Add(teacher);
-            plan.Distillation = new Distillation(model, teacher, General(3), train.BatchSize, distill.Beta, distill.Temperature, (ulong)seed);
-            terms.Add(plan.Distillation.Loss);
-        }
+        // Each regulariser of the run (in TrainSpec's order, which is the order their terms are summed in).
+        var context = new RegularizerContext(model, trainable, General, train.BatchSize, seed);
+        plan.owned.Add(context);
+        plan.regularizers.AddRange(train.Regularizers().Select(r => Training.Consolidation.Regularizers.For(r, context)));
+        var terms = plan.regularizers.Select(r => (Func<Tensor>)r.Loss).ToList();
 
         plan.ExtraLoss = terms.Count switch
         {
@@ -98,7 +80,7 @@ public sealed class ConsolidationPlan : IDisposable
     /// <summary>Call when the trainer resumes from a checkpoint of <paramref name="step"/>, so distillation draws the batches it would have.</summary>
     public void ResumeAt(int step)
     {
-        if (Distillation is not null) Distillation.BatchesDrawn = (ulong)step;
+        foreach (var r in regularizers) r.ResumeAt(step);
     }
 
     public void Dispose()

@@ -301,7 +301,7 @@ internal sealed class PreparedLab : IDisposable
         var last = assessments.LastOrDefault();
         return new RunReport(
             recipe.Name,
-            SpecNames.Of(recipe.Method.Type),
+            recipe.Method.Type,
             status,
             Hyperparameters(recipe),
             last?.RunSeverity,
@@ -327,25 +327,9 @@ internal sealed class PreparedLab : IDisposable
             ["grad_clip"] = GridExpansion.FormatNumber(t.GradClip),
             ["seed"] = recipe.Seed.ToString(CultureInfo.InvariantCulture),
         };
-        if (recipe.Method.Lora is { } lora)
-        {
-            h["lora_rank"] = lora.Rank.ToString(CultureInfo.InvariantCulture);
-            h["lora_alpha"] = GridExpansion.FormatNumber(lora.Alpha);
-            h["lora_dropout"] = GridExpansion.FormatNumber(lora.Dropout);
-            h["lora_target_modules"] = string.Join(",", lora.TargetModules);
-            if (lora.UseRsLora) h["lora_rslora"] = "true";
-        }
-        if (recipe.Method.Adapter is { } adapter) h["adapter_bottleneck"] = adapter.Bottleneck.ToString(CultureInfo.InvariantCulture);
-        if (recipe.Method.Prefix is { } prefix) h["prefix_virtual_tokens"] = prefix.NumVirtualTokens.ToString(CultureInfo.InvariantCulture);
-        if (recipe.Method.Freeze is { } freeze) h["trainable_layers"] = string.Join(",", freeze.TrainableLayers);
+        foreach (var (key, value) in recipe.Method.Hyperparameters()) h[key] = value;
         if (t.Replay is { Ratio: > 0 } replay) h["replay_ratio"] = GridExpansion.FormatNumber(replay.Ratio);
-        if (t.Ewc is { Lambda: > 0 } ewc) h["ewc_lambda"] = GridExpansion.FormatNumber(ewc.Lambda);
-        if (t.L2Sp is { Alpha: > 0 } l2sp) h["l2sp_alpha"] = GridExpansion.FormatNumber(l2sp.Alpha);
-        if (t.Distill is { Beta: > 0 } distill)
-        {
-            h["distill_beta"] = GridExpansion.FormatNumber(distill.Beta);
-            h["distill_temperature"] = GridExpansion.FormatNumber(distill.Temperature);
-        }
+        foreach (var (key, value) in t.Regularizers().SelectMany(r => r.Hyperparameters())) h[key] = value;
         if (t.EarlyStopping is { } stop)
             h["early_stopping"] = $"{stop.Suite} " + (stop.MaxDropPoints is { } points ? $"drop<{points.ToString(CultureInfo.InvariantCulture)}" : $"severity<={stop.MaxSeverity}".ToLowerInvariant());
         if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";

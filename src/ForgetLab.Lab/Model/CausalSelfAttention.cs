@@ -6,9 +6,8 @@ namespace ForgetLab.Lab.Model;
 
 /// <summary>
 /// Multi-head causal self-attention: one fused q/k/v projection (c_attn), an output projection (c_proj).
-/// With a prefix attached, every head also attends to P trainable key/value vectors through its own
-/// softmax, added through a per-head gate that starts at zero (LLaMA-Adapter's zero-init attention):
-/// y = attn(q, K, V) + g_h · softmax(q·P_Kᵀ/√hs)·P_V, so at step 0 the output is exactly the base's.
+/// Methods that act inside attention (prefix tuning) attach an <see cref="IAttentionHook"/>, which sees
+/// the queries and the per-head output before the heads are merged.
 /// </summary>
 public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
@@ -17,9 +16,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly Dropout resid_dropout;
     private readonly int nHead;
     private readonly double dropout;
-    private Parameter? prefix_key;   // (nh, P, hs)
-    private Parameter? prefix_value; // (nh, P, hs)
-    private Parameter? prefix_gate;  // (nh)
+    private readonly List<IAttentionHook> hooks = [];
 
     public CausalSelfAttention(GptConfig config) : base(nameof(CausalSelfAttention))
     {
@@ -40,31 +37,14 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var k = qkv[1].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var v = qkv[2].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var y = nn.functional.scaled_dot_product_attention(q, k, v, p: training ? dropout : 0, is_casual: true); // (B, nh, T, hs)
-        if (prefix_key is not null)
-        {
-            var scores = q.matmul(prefix_key.transpose(-2, -1)).div(Math.Sqrt(hs));  // (B, nh, T, P)
-            var fromPrefix = scores.softmax(-1).matmul(prefix_value!);                 // (B, nh, T, hs)
-            y = y + prefix_gate!.view(1, nHead, 1, 1) * fromPrefix;
-        }
+        foreach (var hook in hooks) y = hook.Attend(q, y);             // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);              // (B, T, C)
         return resid_dropout.forward(c_proj.forward(y));
     }
 
-    public bool HasPrefix => prefix_key is not null;
+    public int HeadCount => nHead;
 
-    /// <summary>
-    /// Adds P virtual tokens: keys and values drawn from N(0, <paramref name="std"/>) (non-zero, so the
-    /// gate gets a gradient at step 0), the gate at zero. Returns the three parameters.
-    /// </summary>
-    internal IEnumerable<Parameter> AttachPrefix(int virtualTokens, long headSize, double std)
-    {
-        if (HasPrefix) throw new InvalidOperationException("This attention already has a prefix.");
-        prefix_key = nn.Parameter(randn(nHead, virtualTokens, headSize).mul_(std));
-        prefix_value = nn.Parameter(randn(nHead, virtualTokens, headSize).mul_(std));
-        prefix_gate = nn.Parameter(zeros(nHead));
-        register_parameter("prefix_key", prefix_key);
-        register_parameter("prefix_value", prefix_value);
-        register_parameter("prefix_gate", prefix_gate);
-        return [prefix_key, prefix_value, prefix_gate];
-    }
+    public IReadOnlyList<IAttentionHook> Hooks => hooks;
+
+    public void Attach(IAttentionHook hook) => hooks.Add(hook);
 }

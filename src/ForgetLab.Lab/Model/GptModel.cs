@@ -12,6 +12,7 @@ namespace ForgetLab.Lab.Model;
 public sealed class GptModel : nn.Module<Tensor, Tensor>
 {
     private readonly GptTransformer transformer;
+    private readonly HashSet<string> baseKeys;
 
     public GptModel(GptConfig config, Device? device = null) : base(nameof(GptModel))
     {
@@ -20,6 +21,7 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
         Config = config;
         transformer = new GptTransformer(config);
         RegisterComponents();
+        baseKeys = state_dict().Keys.ToHashSet(StringComparer.Ordinal);
         Initialise();
         if (device is not null && device.type != DeviceType.CPU) this.to(device);
     }
@@ -37,22 +39,32 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     /// <summary>The transformer blocks in order.</summary>
     public IReadOnlyList<Block> Blocks() => named_modules().Where(m => m.module is Block).Select(m => (Block)m.module).ToList();
 
-    /// <summary>Every Conv1D layer with its dotted path, e.g. <c>transformer.h.0.attn.c_attn</c>.</summary>
-    public IEnumerable<(string Path, Conv1D Layer)> Conv1DLayers() =>
-        named_modules().Where(m => m.module is Conv1D).Select(m => (m.name, (Conv1D)m.module));
+    /// <summary>Every projection (linear layer) with its dotted path, e.g. <c>transformer.h.0.attn.c_attn</c>.</summary>
+    public IEnumerable<(string Path, Projection Layer)> Projections() =>
+        named_modules().Where(m => m.module is Projection).Select(m => (m.name, (Projection)m.module));
 
     /// <summary>
-    /// The weights the model effectively computes with: the state dict without adapter tensors (LoRA,
-    /// bottleneck adapters and prefixes are left out: the latter two add modules rather than change weights), each
-    /// adapted Conv1D weight replaced by base + B·A·scaling. Drift measured on these is comparable
-    /// between full fine-tuning and LoRA.
+    /// True for the state-dict keys of the architecture itself (those a base model file holds); false
+    /// for the tensors a fine-tuning method added (<c>lora_A</c>, <c>adapter_attn</c>, <c>prefix_key</c>,
+    /// <c>ia3_l</c>). The model records its own keys when it is built, so it needs to know no method.
+    /// </summary>
+    public bool IsBaseKey(string key) => baseKeys.Contains(key);
+
+    /// <summary>
+    /// The weights the model effectively computes with: the base keys only (methods that add modules,
+    /// bottleneck adapters and prefixes, are left out), each adapted projection's weight and bias
+    /// replaced by what it applies (LoRA: base + B·A·scaling; (IA)³: the scaled weight). Drift measured
+    /// on these is comparable between full fine-tuning and the methods.
     /// </summary>
     public Dictionary<string, Tensor> EffectiveStateDict()
     {
-        var result = state_dict().Where(kv => !PeftKeys.IsAdapterKey(kv.Key))
+        var result = state_dict().Where(kv => IsBaseKey(kv.Key))
             .ToDictionary(kv => kv.Key, kv => kv.Value.detach());
-        foreach (var (path, layer) in Conv1DLayers())
-            if (layer.HasLora) result[path + ".weight"] = layer.EffectiveWeight();
+        foreach (var (path, layer) in Projections().Where(l => l.Layer.IsAdapted))
+        {
+            result[path + ".weight"] = layer.EffectiveWeight();
+            result[path + ".bias"] = layer.EffectiveBias();
+        }
         return result;
     }
 

@@ -17,7 +17,7 @@ public static class ModelFolder
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(model.Config, new JsonSerializerOptions { WriteIndented = true }));
-        var weights = model.state_dict().Where(kv => !PeftKeys.IsAdapterKey(kv.Key))
+        var weights = model.state_dict().Where(kv => model.IsBaseKey(kv.Key))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         Safetensors.SaveStateDict(Path.Combine(directory, WeightsFile), weights);
     }
@@ -63,7 +63,7 @@ public static class ModelFolder
         var path = Path.Combine(directory, WeightsFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no model.safetensors in the model folder", path);
         var loaded = Safetensors.LoadStateDict(path);
-        var own = model.state_dict().Where(kv => !PeftKeys.IsAdapterKey(kv.Key)).ToList();
+        var own = model.state_dict().Where(kv => model.IsBaseKey(kv.Key)).ToList();
         using var _ = TorchSharp.torch.no_grad();
         foreach (var (key, target) in own)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ForgetLab.Lab.Model;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -7,9 +6,10 @@ using static TorchSharp.torch;
 namespace ForgetLab.Lab.Peft;
 
 /// <summary>
-/// Adapter-only checkpoints in PEFT's layout: <c>adapter_config.json</c> and <c>adapter_model.safetensors</c>
-/// whose keys are PEFT's (<c>base_model.model.transformer.h.0.attn.c_attn.lora_A.weight</c>), so
-/// <c>PeftModel.from_pretrained</c> can load them onto a GPT-2 base.
+/// Adapter-only checkpoints in PEFT's layout: <c>adapter_config.json</c> (the method's PEFT config)
+/// and <c>adapter_model.safetensors</c> whose keys are PEFT's (<c>base_model.model.</c> + the
+/// state-dict name, e.g. <c>base_model.model.transformer.h.0.attn.c_attn.lora_A.weight</c>), so
+/// <c>PeftModel.from_pretrained</c> can load them onto a GPT-2 base. The methods bring their config records.
 /// </summary>
 public static class PeftAdapterFiles
 {
@@ -17,33 +17,28 @@ public static class PeftAdapterFiles
     public const string WeightsFile = "adapter_model.safetensors";
     private const string KeyPrefix = "base_model.model.";
 
-    public static void Save(GptModel model, LoraSettings settings, string directory, string baseModelName)
+    /// <summary>Writes the tensors <paramref name="owns"/> selects under PEFT's names, and the method's config.</summary>
+    public static void Write<TConfig>(GptModel model, Func<string, bool> owns, string directory, TConfig config)
     {
         Directory.CreateDirectory(directory);
         var adapters = model.state_dict()
-            .Where(kv => kv.Key.Contains(".lora_", StringComparison.Ordinal))
+            .Where(kv => owns(kv.Key))
             .ToDictionary(kv => KeyPrefix + kv.Key, kv => kv.Value);
         Safetensors.SaveStateDict(Path.Combine(directory, WeightsFile), adapters);
-        var config = new PeftLoraConfig(
-            BaseModelNameOrPath: baseModelName,
-            R: settings.Rank,
-            LoraAlpha: settings.Alpha,
-            LoraDropout: settings.Dropout,
-            TargetModules: settings.TargetModules,
-            UseRsLora: settings.UseRsLora);
         File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(config, JsonOptions));
     }
 
-    public static LoraSettings ReadSettings(string directory)
+    /// <summary>Reads the folder's config as <typeparamref name="TConfig"/>, refusing another method's (its <c>peft_type</c>).</summary>
+    public static TConfig ReadConfig<TConfig>(string directory, Func<TConfig, string> peftType, string expected)
     {
         var path = Path.Combine(directory, ConfigFile);
-        var config = JsonSerializer.Deserialize<PeftLoraConfig>(File.ReadAllText(path), JsonOptions)
+        var config = JsonSerializer.Deserialize<TConfig>(File.ReadAllText(path), JsonOptions)
             ?? throw new InvalidDataException($"{path}: empty adapter config");
-        if (config.PeftType != "LORA") throw new InvalidDataException($"{path}: peft_type '{config.PeftType}' is not LORA");
-        return new LoraSettings(config.R, config.LoraAlpha, config.LoraDropout, config.TargetModules, config.UseRsLora);
+        if (peftType(config) != expected) throw new InvalidDataException($"{path}: peft_type '{peftType(config)}' is not {expected}");
+        return config;
     }
 
-    /// <summary>Loads adapter weights into a model that already has matching adapters attached.</summary>
+    /// <summary>Loads adapter weights into a model that already has the matching method applied; each tensor must exist there with its shape.</summary>
     public static void LoadWeights(GptModel model, string directory)
     {
         var loaded = Safetensors.LoadStateDict(Path.Combine(directory, WeightsFile));
@@ -52,7 +47,7 @@ public static class PeftAdapterFiles
         foreach (var (key, value) in loaded)
         {
             var name = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
-            if (!own.TryGetValue(name, out var target))
+            if (!own.TryGetValue(name, out var target) || !target.shape.SequenceEqual(value.shape))
                 throw new InvalidDataException($"{directory}: adapter tensor '{key}' has no matching layer in the model");
             target.copy_(value);
             value.Dispose();
@@ -60,21 +55,4 @@ public static class PeftAdapterFiles
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
-    /// <summary>The fields of PEFT's LoraConfig that describe this adapter.</summary>
-    private sealed record PeftLoraConfig(
-        [property: JsonPropertyName("base_model_name_or_path")] string BaseModelNameOrPath,
-        [property: JsonPropertyName("r")] int R,
-        [property: JsonPropertyName("lora_alpha")] double LoraAlpha,
-        [property: JsonPropertyName("lora_dropout")] double LoraDropout,
-        [property: JsonPropertyName("target_modules")] IReadOnlyList<string> TargetModules,
-        [property: JsonPropertyName("use_rslora")] bool UseRsLora)
-    {
-        [JsonPropertyName("peft_type")] public string PeftType { get; init; } = "LORA";
-        [JsonPropertyName("task_type")] public string TaskType { get; init; } = "CAUSAL_LM";
-        [JsonPropertyName("fan_in_fan_out")] public bool FanInFanOut { get; init; } = true; // GPT-2's Conv1D stores (in, out)
-        [JsonPropertyName("bias")] public string Bias { get; init; } = "none";
-        [JsonPropertyName("inference_mode")] public bool InferenceMode { get; init; } = true;
-        [JsonPropertyName("init_lora_weights")] public bool InitLoraWeights { get; init; } = true;
-    }
 }

@@ -1,52 +1,40 @@
+using ForgetLab.Lab.Model;
+using TorchSharp.Modules;
+
 namespace ForgetLab.Lab.Peft;
 
 /// <summary>
-/// A parameter-efficient method as the trainer and checkpoints see it: which state-dict tensors it
-/// trains (and so which an adapter-only checkpoint holds). LoRA's checkpoints use PEFT's layout
-/// (<see cref="PeftAdapterFiles"/>); the others use <see cref="AdapterCheckpointFiles"/>.
+/// The common base of the engine's methods: a settings record that is also the method
+/// (<see cref="IPeftMethod"/>). Checkpoints default to <see cref="AdapterCheckpointFiles"/> (the trained
+/// tensors under their state-dict names); methods PEFT has a layout for (LoRA, (IA)³) write PEFT's.
 /// </summary>
-public abstract record PeftSettings
+public abstract record PeftSettings : IPeftMethod
 {
-    /// <summary>The method's YAML name (lora, adapter, prefix, bitfit, freeze).</summary>
+    /// <summary>The method's YAML name (lora, adapter, prefix, bitfit, freeze, ia3).</summary>
     public abstract string Method { get; }
 
     /// <summary>True for the state-dict keys the method trains.</summary>
     public abstract bool Owns(string key);
-}
 
-/// <summary>Houlsby bottleneck adapters after attention and MLP of every block.</summary>
-public sealed record AdapterSettings(int Bottleneck) : PeftSettings
-{
-    public override string Method => "adapter";
+    public abstract IReadOnlyList<Parameter> Apply(GptModel model);
 
-    public override bool Owns(string key) => key.Contains(".adapter_", StringComparison.Ordinal);
-}
+    public virtual void Save(GptModel model, string directory, string baseModelName) =>
+        AdapterCheckpointFiles.Save(model, this, directory, baseModelName);
 
-/// <summary>Gated key/value prefixes of <see cref="NumVirtualTokens"/> tokens in every attention layer.</summary>
-public sealed record PrefixSettings(int NumVirtualTokens) : PeftSettings
-{
-    public override string Method => "prefix";
+    public virtual void LoadWeights(GptModel model, string directory) => AdapterCheckpointFiles.LoadWeights(model, directory);
 
-    public override bool Owns(string key) => key.Contains(".prefix_", StringComparison.Ordinal);
-}
+    /// <summary>Every parameter stops training; a method then adds or unfreezes its own.</summary>
+    protected static void FreezeAll(GptModel model)
+    {
+        foreach (var p in model.parameters()) p.requires_grad = false;
+    }
 
-/// <summary>BitFit (Ben Zaken et al. 2022): every bias trains (Conv1D and LayerNorm biases), nothing else.</summary>
-public sealed record BitFitSettings : PeftSettings
-{
-    public override string Method => "bitfit";
-
-    public override bool Owns(string key) => key.EndsWith(".bias", StringComparison.Ordinal);
-}
-
-/// <summary>Layer freezing: every parameter of the listed blocks trains; embeddings, other blocks and ln_f do not.</summary>
-public sealed record FreezeSettings(IReadOnlyList<int> TrainableLayers) : PeftSettings
-{
-    public override string Method => "freeze";
-
-    public override bool Owns(string key) =>
-        TrainableLayers.Any(i => key.StartsWith($"transformer.h.{i}.", StringComparison.Ordinal));
-
-    public bool Equals(FreezeSettings? other) => other is not null && TrainableLayers.SequenceEqual(other.TrainableLayers);
-
-    public override int GetHashCode() => TrainableLayers.Aggregate(17, (h, i) => h * 31 + i);
+    /// <summary>BitFit and layer freezing: the base parameters <see cref="Owns"/> names train, nothing else.</summary>
+    protected IReadOnlyList<Parameter> UnfreezeOwn(GptModel model)
+    {
+        FreezeAll(model);
+        var trainable = model.named_parameters().Where(p => Owns(p.name)).Select(p => p.parameter).ToList();
+        foreach (var p in trainable) p.requires_grad = true;
+        return trainable;
+    }
 }

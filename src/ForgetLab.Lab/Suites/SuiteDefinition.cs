@@ -1,3 +1,5 @@
+using ForgetLab.Core.Analysis;
+
 namespace ForgetLab.Lab.Suites;
 
 /// <summary>
@@ -15,6 +17,9 @@ public sealed record SuiteDefinition(
 {
     /// <summary>Where greedy generation stops (generate_until only).</summary>
     public IReadOnlyList<string> Until { get; init; } = ["."];
+
+    /// <summary>The metric's direction as the suite file states it (<c>higher_is_better</c>); null: the metric's default (<see cref="MetricDirection"/>).</summary>
+    public bool? HigherIsBetter { get; init; }
 
     /// <summary>
     /// A suite whose version is <paramref name="revision"/> plus a hash of its items, so that a

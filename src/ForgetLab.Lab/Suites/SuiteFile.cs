@@ -13,6 +13,8 @@ internal sealed class SuiteFile
 
     public string? Metric { get; set; }
 
+    public bool? HigherIsBetter { get; set; }
+
     public string? DatasetPath { get; set; }
 
     public List<string>? Until { get; set; }

@@ -51,6 +51,11 @@ public static class SuiteReader
             throw new InvalidDataException($"{yamlPath}: category is not one of {string.Join(", ", SuiteCategories.All)}.");
         }
 
+        if (header.HigherIsBetter is false && kind is SuiteKinds.MultipleChoice or SuiteKinds.GenerateUntil)
+        {
+            throw new InvalidDataException($"{yamlPath}: higher_is_better is false, but output_type '{kind}' scores 1 for a correct item, so higher is better.");
+        }
+
         var datasetPath = Required(header.DatasetPath, yamlPath, "dataset_path");
         var folder = Path.GetDirectoryName(Path.GetFullPath(yamlPath))!;
         var files = confinedTo is null ? SpecFiles.Local(folder) : SpecFiles.ConfinedTo(confinedTo);
@@ -61,6 +66,7 @@ public static class SuiteReader
         return new SuiteDefinition(name, version, category, kind, header.Metric ?? SuiteKinds.DefaultMetric(kind), items)
         {
             Until = header.Until is { Count: > 0 } until ? until : ["."],
+            HigherIsBetter = header.HigherIsBetter,
         };
     }
 

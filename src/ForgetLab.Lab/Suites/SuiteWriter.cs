@@ -28,6 +28,7 @@ public static class SuiteWriter
             Category = suite.Category,
             OutputType = suite.Kind,
             Metric = suite.Metric,
+            HigherIsBetter = suite.HigherIsBetter,
             DatasetPath = itemsFile,
             Until = suite.Kind == SuiteKinds.GenerateUntil ? [.. suite.Until] : null,
         };

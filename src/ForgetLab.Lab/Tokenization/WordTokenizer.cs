@@ -1,11 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ForgetLab.Lab.World;
 
 namespace ForgetLab.Lab.Tokenization;
 
 /// <summary>
-/// A word-level tokenizer: text is split by <see cref="WorldText.Words"/>, each word is one id,
+/// A word-level tokenizer: text is split by <see cref="WordSplitter.Words"/>, each word is one id,
 /// a word outside the vocabulary is &lt;unk&gt;. Ids are deterministic: the four specials first,
 /// then every other token in ordinal order. Persisted as <c>vocab.json</c> (token → id).
 /// </summary>
@@ -61,7 +60,7 @@ public sealed class WordTokenizer : ITokenizer
         var words = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
-            words.UnionWith(WorldText.Words(text));
+            words.UnionWith(WordSplitter.Words(text));
         }
 
         words.ExceptWith(Specials);
@@ -70,7 +69,7 @@ public sealed class WordTokenizer : ITokenizer
 
     public int[] Encode(string text)
     {
-        var words = WorldText.Words(text);
+        var words = WordSplitter.Words(text);
         var ids = new int[words.Count];
         for (var i = 0; i < ids.Length; i++)
         {

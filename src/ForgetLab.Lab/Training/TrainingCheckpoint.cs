@@ -31,14 +31,13 @@ public static class TrainingCheckpoint
 
     public static string FolderName(int step) => $"step-{step}";
 
-    public static void Save(string directory, GptModel model, PeftSettings? peft, OptimizerHelper optimizer, TrainerState state)
+    public static void Save(string directory, GptModel model, IPeftMethod? peft, OptimizerHelper optimizer, TrainerState state)
     {
         var tmp = directory + ".partial";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         if (peft is null) ModelFolder.Save(model, tmp);
-        else if (peft is LoraSettings lora) PeftAdapterFiles.Save(model, lora, tmp, baseModelName: "base");
-        else AdapterCheckpointFiles.Save(model, peft, tmp, baseModelName: "base");
+        else peft.Save(model, tmp, baseModelName: "base");
         optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
         Safetensors.SaveStateDict(Path.Combine(tmp, RngFile), new Dictionary<string, Tensor> { ["torch_rng"] = random.get_rng_state() });
         File.WriteAllText(Path.Combine(tmp, StateFile), JsonSerializer.Serialize(state, Json));
@@ -65,7 +64,7 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Restores weights, optimizer and RNG state into a model and optimizer built as the run built them.</summary>
-    public static TrainerState Load(string directory, GptModel model, PeftSettings? peft, OptimizerHelper optimizer)
+    public static TrainerState Load(string directory, GptModel model, IPeftMethod? peft, OptimizerHelper optimizer)
     {
         LoadWeights(directory, model, peft);
         optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
@@ -76,12 +75,11 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Loads only the weights of a verified checkpoint (to evaluate it); the optimizer and RNG are left alone.</summary>
-    public static void LoadWeights(string directory, GptModel model, PeftSettings? peft)
+    public static void LoadWeights(string directory, GptModel model, IPeftMethod? peft)
     {
         if (Verify(directory) is { } problem) throw new InvalidDataException(problem);
         if (peft is null) ModelFolder.LoadWeights(model, directory);
-        else if (peft is LoraSettings) PeftAdapterFiles.LoadWeights(model, directory);
-        else AdapterCheckpointFiles.LoadWeights(model, directory);
+        else peft.LoadWeights(model, directory);
     }
 
     /// <summary>The newest intact checkpoint under a run folder, skipping partial and corrupted ones.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Reports;
 using ForgetLab.Dashboard.Data;
 using ForgetLab.Server.Reports;

@@ -121,7 +121,7 @@ public static class CompareApi
     {
         var lines = items.Where(i => i.Suite == result.Suite && i.Version == result.Version)
             .GroupBy(i => i.Id).Select(g => g.Last()).ToList();
-        var higherIsBetter = result.Kind == OutcomeKind.Binary || result.Metric is not ("nats_per_token" or "kl");
+        var higherIsBetter = result.IsHigherBetter();
         return new SuiteOutcomes(result.Suite, result.Version, result.Category, result.Kind, result.Metric, higherIsBetter, null,
             [.. lines.Select(l => l.Id)], [.. lines.Select(l => l.Value)]);
     }

@@ -20,7 +20,7 @@ public class ReportJsonTests
         AssertFields(run.GetProperty("checkpoints")[0], "step", "train_loss", "suites", "drift");
         AssertFields(run.GetProperty("suites")[0], "suite", "version", "category", "metric", "kind", "base", "score",
             "delta_points", "relative_change", "ci95", "p_value", "p_holm", "severity", "retention", "n", "lost", "gained",
-            "base_competence", "known_item_retention", "known_item_retention_ci95");
+            "base_competence", "known_item_retention", "known_item_retention_ci95", "higher_is_better");
     }
 
     [Fact]

@@ -86,13 +86,13 @@ public class ConsolidationSpecTests
     {
         var methods = SpecText.Parse(Valid).Grid.Methods;
 
-        Assert.Equal([MethodType.Full, MethodType.Lora, MethodType.Adapter, MethodType.Prefix, MethodType.BitFit, MethodType.Freeze],
+        Assert.Equal(["full", "lora", "adapter", "prefix", "bitfit", "freeze"],
             methods.Select(m => m.Type));
-        Assert.True(methods[1].Lora!.UseRsLora);
-        Assert.Equal(["c_attn", "attn.c_proj"], methods[1].Lora!.TargetModules);
-        Assert.Equal(8, methods[2].Adapter!.Bottleneck);
-        Assert.Equal(4, methods[3].Prefix!.NumVirtualTokens);
-        Assert.Equal([1], methods[5].Freeze!.TrainableLayers);
+        Assert.True(((LoraSpec)methods[1]).UseRsLora);
+        Assert.Equal(["c_attn", "attn.c_proj"], ((LoraSpec)methods[1]).TargetModules);
+        Assert.Equal(8, ((AdapterSpec)methods[2]).Bottleneck);
+        Assert.Equal(4, ((PrefixSpec)methods[3]).NumVirtualTokens);
+        Assert.Equal([1], ((FreezeSpec)methods[5]).TrainableLayers);
         Assert.Equal(["full", "rslora-r8", "adapter-b8", "prefix-p4", "bitfit", "freeze-l1"], methods.Select(m => m.Label));
     }
 
@@ -101,7 +101,7 @@ public class ConsolidationSpecTests
     [InlineData("all-linear", new[] { "c_attn", "c_proj", "c_fc" })]
     [InlineData("[c_attn]", new[] { "c_attn" })]
     public void TargetModulesTakeAPresetOrAList(string value, string[] expected) =>
-        Assert.Equal(expected, SpecText.Parse(With("target_modules: attention", $"target_modules: {value}")).Grid.Methods[1].Lora!.TargetModules);
+        Assert.Equal(expected, ((LoraSpec)SpecText.Parse(With("target_modules: attention", $"target_modules: {value}")).Grid.Methods[1]).TargetModules);
 
     [Fact]
     public void ASeverityCanReplaceTheDropThreshold()
@@ -119,7 +119,7 @@ public class ConsolidationSpecTests
 
         Assert.Equal(20, spec.Train.Ewc!.FisherBatches);
         Assert.Equal(1, spec.Train.Distill!.Temperature);
-        Assert.Equal(16, spec.Grid.Methods[2].Adapter!.Bottleneck);
+        Assert.Equal(16, ((AdapterSpec)spec.Grid.Methods[2]).Bottleneck);
     }
 
     public static TheoryData<string, string, string> BadSpecs => new()
@@ -185,7 +185,7 @@ public class ConsolidationSpecTests
 
         var runs = GridExpansion.Expand(spec);
 
-        Assert.Equal([null, 10.0], runs.Where(r => r.Method.Type == MethodType.Full).Select(r => r.Train.Ewc?.Lambda));
+        Assert.Equal([null, 10.0], runs.Where(r => r.Method is FullSpec).Select(r => r.Train.Ewc?.Lambda));
         Assert.All(runs.Where(r => r.Train.Ewc is not null), r => Assert.Equal(5, r.Train.Ewc!.FisherBatches));
     }
 

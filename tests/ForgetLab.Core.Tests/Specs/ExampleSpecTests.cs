@@ -24,7 +24,7 @@ public class ExampleSpecTests
         Assert.Equal(80, spec.Train.Steps);
         Assert.Equal(LrSchedule.Cosine, spec.Train.Schedule);
         Assert.Equal(40, spec.Train.CheckpointEvery);
-        Assert.Equal([MethodType.Full], spec.Grid.Methods.Select(m => m.Type));
+        Assert.Equal(["full"], spec.Grid.Methods.Select(m => m.Type));
         Assert.Equal([3e-5, 1e-4, 3e-4], spec.Grid.Lr!);
         Assert.Equal(new EvalSpec { MaxItems = 200, BatchSize = 64, BootstrapResamples = 10_000 }, spec.Eval);
     }
@@ -52,7 +52,7 @@ public class ExampleSpecTests
         Assert.Equal(["naive", "replay", "ewc", "l2sp", "distill", "early-stop"], spec.Variants.Select(v => v.Name));
         Assert.Equal(18, runs.Count);
         Assert.Equal(6, runs.Select(r => Core.Reports.SeedAggregation.RecipeOf(r.Name)).Distinct().Count());
-        Assert.All(runs, r => Assert.Equal((MethodType.Full, 1e-4, 80), (r.Method.Type, r.Lr, r.Steps)));
+        Assert.All(runs, r => Assert.Equal(("full", 1e-4, 80), (r.Method.Type, r.Lr, r.Steps)));
         Assert.Single(runs.Select(r => r.Train).Where(t => t.Replay is null && t.Ewc is null && t.L2Sp is null && t.Distill is null && t.EarlyStopping is null).Distinct());
         Assert.Equal(SpecHash.ForBase(SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml"))), SpecHash.ForBase(spec));
     }

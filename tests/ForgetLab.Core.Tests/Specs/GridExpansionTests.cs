@@ -36,9 +36,9 @@ public class GridExpansionTests
 
         var runs = GridExpansion.Expand(spec);
 
-        Assert.Equal([1e-4, 3e-4, 1e-3], runs.Where(r => r.Method.Type == MethodType.Full).Select(r => r.Lr));
+        Assert.Equal([1e-4, 3e-4, 1e-3], runs.Where(r => r.Method is FullSpec).Select(r => r.Lr));
         Assert.Equal([2e-3], runs.Where(r => r.Method.Lr is not null).Select(r => r.Lr));
-        Assert.Equal([1e-4, 3e-4, 1e-3], runs.Where(r => r.Method.Lora?.Rank == 16).Select(r => r.Lr));
+        Assert.Equal([1e-4, 3e-4, 1e-3], runs.Where(r => (r.Method as LoraSpec)?.Rank == 16).Select(r => r.Lr));
         Assert.Equal(7, runs.Count);
     }
 

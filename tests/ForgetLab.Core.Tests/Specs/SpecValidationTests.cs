@@ -76,7 +76,7 @@ public class SpecValidationTests
         // Unknown enum values.
         { "task: conflicting_facts", "task: conflicting", "spec.yaml:16 target.task: unknown value 'conflicting' (expected one of: format, conflicting_facts, new_entities)" },
         { "schedule: cosine", "schedule: cosin", "spec.yaml:23 train.schedule: unknown value 'cosin', did you mean 'cosine'? (expected one of: cosine, constant, linear)" },
-        { "{ type: full }", "{ type: qlora }", "spec.yaml:27 grid.method[0].type: unknown value 'qlora', did you mean 'lora'? (expected one of: full, lora, adapter, prefix, bitfit, freeze)" },
+        { "{ type: full }", "{ type: qlora }", "spec.yaml:27 grid.method[0].type: unknown value 'qlora', did you mean 'lora'? (expected one of: full, lora, adapter, prefix, bitfit, freeze, ia3)" },
         { "world: builtin", "world: mars", "spec.yaml:4 base.world: unknown value 'mars' (expected one of: builtin)" },
         // Suites: missing files, unknown names, duplicates.
         { "[target, capitals_recall]", "[target, suites/missing.yaml]", "spec.yaml:18 suites[1]: suite file 'suites/missing.yaml' not found" },
@@ -156,7 +156,7 @@ public class SpecValidationTests
     {
         var spec = SpecText.Parse(SpecText.With("    - { type: full }", "    - full\n    - lora"));
 
-        Assert.Equal([MethodType.Full, MethodType.Lora, MethodType.Lora], spec.Grid.Methods.Select(m => m.Type));
-        Assert.Equal(new LoraSpec().Rank, spec.Grid.Methods[1].Lora!.Rank);
+        Assert.Equal(["full", "lora", "lora"], spec.Grid.Methods.Select(m => m.Type));
+        Assert.Equal(new LoraSpec().Rank, ((LoraSpec)spec.Grid.Methods[1]).Rank);
     }
 }

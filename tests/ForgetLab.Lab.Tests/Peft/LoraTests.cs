@@ -17,7 +17,7 @@ public class LoraTests
         var tokens = TinyModels.Tokens();
         Tensor before;
         using (no_grad()) before = model.forward(tokens);
-        Lora.Apply(model, Settings);
+        Settings.Apply(model);
         using var _ = no_grad();
         Assert.True(TensorAssert.Same(model.forward(tokens), before));
     }
@@ -27,7 +27,7 @@ public class LoraTests
     {
         using var model = TinyModels.Create();
         var baseWeights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        var trainable = Lora.Apply(model, Settings);
+        var trainable = Settings.Apply(model);
         var data = new PackedTextBatches(TinyModels.Documents(), TinyModels.Config.NPositions, 0, 5);
         var outcome = new Trainer(model, trainable, Settings, data, TinyModels.Settings(steps: 10)).Run(null);
         Assert.Equal(TrainingStatus.Completed, outcome.Status);
@@ -42,14 +42,14 @@ public class LoraTests
     public void MergingFoldsTheAdapterIntoTheBaseWithoutChangingLogits()
     {
         using var model = TinyModels.Create();
-        var trainable = Lora.Apply(model, Settings);
+        var trainable = Settings.Apply(model);
         var data = new PackedTextBatches(TinyModels.Documents(), TinyModels.Config.NPositions, 0, 5);
         new Trainer(model, trainable, Settings, data, TinyModels.Settings(steps: 6)).Run(null);
         model.eval();
         var tokens = TinyModels.Tokens();
         using var _ = no_grad();
         var adapted = model.forward(tokens);
-        Lora.Merge(model);
+        LoraSettings.Merge(model);
         Assert.True(model.forward(tokens).allclose(adapted, rtol: 1e-4, atol: 1e-5));
     }
 
@@ -57,9 +57,9 @@ public class LoraTests
     public void AdapterFilesUsePeftLayoutAndKeyNames()
     {
         using var model = TinyModels.Create();
-        Lora.Apply(model, Settings);
+        Settings.Apply(model);
         var dir = TinyModels.TempDirectory();
-        PeftAdapterFiles.Save(model, Settings, dir, "tiny");
+        Settings.Save(model, dir, "tiny");
         var keys = Safetensors.LoadStateDict(Path.Combine(dir, "adapter_model.safetensors")).Keys.ToHashSet();
         Assert.Contains("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight", keys);
         Assert.Contains("base_model.model.transformer.h.1.mlp.c_fc.lora_B.weight", keys);
@@ -68,14 +68,14 @@ public class LoraTests
         var config = File.ReadAllText(Path.Combine(dir, "adapter_config.json"));
         Assert.Contains("\"peft_type\": \"LORA\"", config);
         Assert.Contains("\"fan_in_fan_out\": true", config);
-        Assert.Equal(Settings with { }, PeftAdapterFiles.ReadSettings(dir) with { TargetModules = Settings.TargetModules });
+        Assert.Equal(Settings with { }, LoraSettings.Read(dir) with { TargetModules = Settings.TargetModules });
     }
 
     [Fact]
     public void AdapterShapesFollowPeft()
     {
         using var model = TinyModels.Create();
-        Lora.Apply(model, Settings);
+        Settings.Apply(model);
         var sd = model.state_dict();
         Assert.Equal([4L, 32L], sd["transformer.h.0.attn.c_attn.lora_A.weight"].shape);  // (r, in)
         Assert.Equal([96L, 4L], sd["transformer.h.0.attn.c_attn.lora_B.weight"].shape);  // (out, r)

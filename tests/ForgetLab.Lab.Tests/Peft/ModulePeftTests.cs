@@ -14,10 +14,10 @@ public class ModulePeftTests
 
     private static MethodSpec Method(string kind) => kind switch
     {
-        "adapter" => new MethodSpec { Type = MethodType.Adapter, Adapter = new AdapterSpec { Bottleneck = 4 } },
-        "prefix" => new MethodSpec { Type = MethodType.Prefix, Prefix = new PrefixSpec { NumVirtualTokens = 3 } },
-        "bitfit" => new MethodSpec { Type = MethodType.BitFit },
-        "freeze" => new MethodSpec { Type = MethodType.Freeze, Freeze = new FreezeSpec { TrainableLayers = [1] } },
+        "adapter" => new AdapterSpec { Bottleneck = 4 },
+        "prefix" => new PrefixSpec { NumVirtualTokens = 3 },
+        "bitfit" => new BitFitSpec(),
+        "freeze" => new FreezeSpec { TrainableLayers = [1] },
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -105,8 +105,8 @@ public class ModulePeftTests
     {
         using var model = TinyModels.Create();
         var baseKeys = model.EffectiveStateDict().Keys.Order().ToList();
-        ModulePeft.ApplyAdapters(model, new AdapterSettings(4));
-        ModulePeft.ApplyPrefix(model, new PrefixSettings(2));
+        new AdapterSettings(4).Apply(model);
+        new PrefixSettings(2).Apply(model);
 
         Assert.Equal(baseKeys, model.EffectiveStateDict().Keys.Order());
         Assert.Contains("transformer.h.0.attn.prefix_gate", model.state_dict().Keys);
@@ -118,7 +118,7 @@ public class ModulePeftTests
     {
         Assert.Equal(16 / 8.0, new LoraSettings(64, 16, 0, ["c_attn"], UseRsLora: true).Scaling);
         Assert.Equal(16 / 64.0, new LoraSettings(64, 16, 0, ["c_attn"]).Scaling);
-        var settings = MethodSetup.Settings(new MethodSpec { Type = MethodType.Lora, Lora = new LoraSpec { Rank = 4, Alpha = 8, UseRsLora = true } });
+        var settings = MethodSetup.Settings(new LoraSpec { Rank = 4, Alpha = 8, UseRsLora = true });
         Assert.Equal(4.0, ((LoraSettings)settings!).Scaling);
     }
 
@@ -131,9 +131,9 @@ public class ModulePeftTests
         using var model = TinyModels.Create();
         var spec = new LoraSpec { Rank = 2, TargetModules = LoraSpec.TargetPresets[preset] };
 
-        MethodSetup.Apply(model, new MethodSpec { Type = MethodType.Lora, Lora = spec });
+        MethodSetup.Apply(model, spec);
 
-        var adapted = model.Conv1DLayers().Where(l => l.Layer.HasLora).Select(l => l.Path).ToList();
+        var adapted = model.Projections().Where(l => l.Layer.IsAdapted).Select(l => l.Path).ToList();
         Assert.Equal(layers.SelectMany(l => new[] { $"transformer.h.0.{l}", $"transformer.h.1.{l}" }).Order(), adapted.Order());
     }
 }

@@ -1,3 +1,4 @@
+using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Reports;
 using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;

@@ -9,8 +9,8 @@ namespace ForgetLab.Lab.Training.Consolidation;
 public sealed record AnchoredWeight(string Name, Func<Tensor> Current, Tensor Start);
 
 /// <summary>
-/// What "θ" means for a method, captured at the start of fine-tuning (θ₀): the effective weight
-/// base + (B·A)ᵀ·scaling of every LoRA layer (so a penalty sees the weight the model computes with),
+/// What "θ" means for a method, captured at the start of fine-tuning (θ₀): the effective weight of
+/// every adapted projection (LoRA: base + (B·A)ᵀ·scaling; (IA)³: the scaled weight), so a penalty sees the weight the model computes with,
 /// and every other trainable parameter as it is. For full fine-tuning, BitFit and freezing those are
 /// base weights; for bottleneck adapters and prefixes they are the method's own parameters at their
 /// initial values.
@@ -28,13 +28,15 @@ public sealed class AnchoredWeights : IDisposable
         var weights = new List<AnchoredWeight>();
         using (no_grad())
         {
-            foreach (var (path, layer) in model.Conv1DLayers().Where(l => l.Layer.HasLora))
+            var adapted = model.Projections().Where(l => l.Layer.IsAdapted).ToList();
+            foreach (var (path, layer) in adapted)
                 weights.Add(new AnchoredWeight(path + ".weight", layer.AdaptedWeight, layer.Weight.detach().clone()));
             foreach (var p in trainable)
             {
                 if (!names.TryGetValue(p.Handle, out var name))
                     throw new ArgumentException("A trainable parameter does not belong to the model.", nameof(trainable));
-                if (name.Contains(".lora_", StringComparison.Ordinal)) continue; // counted through its layer's effective weight
+                // A method's tensor on an adapted projection (lora_A, ia3_l) counts through its layer's effective weight.
+                if (!model.IsBaseKey(name) && adapted.Any(l => name.StartsWith(l.Path + ".", StringComparison.Ordinal))) continue;
                 weights.Add(new AnchoredWeight(name, () => p, p.detach().clone()));
             }
         }

@@ -10,7 +10,7 @@ namespace ForgetLab.Lab.Training.Consolidation;
 /// <see cref="ReplayBatches"/>, the n-th call re-seeds the general source from (seed, n); after a
 /// resume set <see cref="BatchesDrawn"/> to the resumed step. Plug <see cref="Loss"/> into <c>Trainer.ExtraLoss</c>.
 /// </summary>
-public sealed class Distillation(GptModel student, GptModel teacher, IBatchSource general, int batchSize, double beta, double temperature, ulong seed)
+public sealed class Distillation(GptModel student, GptModel teacher, IBatchSource general, int batchSize, double beta, double temperature, ulong seed) : IRegularizer
 {
     public double Beta => beta;
 
@@ -18,6 +18,8 @@ public sealed class Distillation(GptModel student, GptModel teacher, IBatchSourc
 
     /// <summary>Calls of <see cref="Loss"/> so far (one per training step).</summary>
     public ulong BatchesDrawn { get; set; }
+
+    public void ResumeAt(int step) => BatchesDrawn = (ulong)step;
 
     public Tensor Loss()
     {

@@ -8,7 +8,7 @@ namespace ForgetLab.Lab.Training.Consolidation;
 /// λF(θ − θ₀). Weights that only an adapter has (bottleneck adapters, prefixes) have no Fisher and
 /// are not penalised, so for those methods the term is zero. Plug <see cref="Loss"/> into <c>Trainer.ExtraLoss</c>.
 /// </summary>
-public sealed class Ewc
+public sealed class Ewc : IRegularizer
 {
     private readonly List<(AnchoredWeight Weight, Tensor Fisher)> terms;
 

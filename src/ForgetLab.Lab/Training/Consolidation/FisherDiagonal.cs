@@ -24,7 +24,7 @@ public sealed class FisherDiagonal : IDisposable
     public static FisherDiagonal Estimate(GptModel model, IBatchSource pretraining, int batches, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
-        var parameters = model.named_parameters().Where(p => !PeftKeys.IsAdapterKey(p.name)).ToList();
+        var parameters = model.named_parameters().Where(p => model.IsBaseKey(p.name)).ToList();
         var flags = parameters.Select(p => p.parameter.requires_grad).ToList();
         var wasTraining = model.training;
         var sums = parameters.ToDictionary(p => p.name, p => zeros_like(p.parameter).DetachFromDisposeScope());

@@ -7,7 +7,7 @@ namespace ForgetLab.Lab.Training.Consolidation;
 /// towards where it started rather than towards zero. Its gradient is α(θ − θ₀).
 /// Plug <see cref="Loss"/> into <c>Trainer.ExtraLoss</c>.
 /// </summary>
-public sealed class L2Sp(AnchoredWeights anchors, double alpha)
+public sealed class L2Sp(AnchoredWeights anchors, double alpha) : IRegularizer
 {
     public double Alpha => alpha;
 

@@ -52,7 +52,7 @@ public class RegularizerTests
     {
         using var model = TinyModels.Create();
         var settings = new LoraSettings(4, 8, 0, ["c_attn"]);
-        var trainable = Lora.Apply(model, settings);
+        var trainable = settings.Apply(model);
         using var anchors = AnchoredWeights.Capture(model, trainable);
         Assert.Equal(0f, new L2Sp(anchors, 1).Loss().item<float>());
         Assert.All(anchors.Weights, w => Assert.EndsWith("c_attn.weight", w.Name));
@@ -61,7 +61,7 @@ public class RegularizerTests
         var loss = new L2Sp(anchors, 2).Loss();
         loss.backward();
 
-        var expected = model.Conv1DLayers().Where(l => l.Layer.HasLora)
+        var expected = model.Projections().Where(l => l.Layer.IsAdapted)
             .Sum(l => (l.Layer.EffectiveWeight() - l.Layer.Weight.detach()).square().sum().item<float>());
         Assert.Equal(expected, loss.item<float>(), expected * 1e-4);
         Assert.All(trainable, p => Assert.True(p.grad!.abs().sum().item<float>() > 0));
@@ -71,7 +71,7 @@ public class RegularizerTests
     public void FisherIsAMeanOfSquaredGradientsAndLeavesTheModelAsItWas()
     {
         using var model = TinyModels.Create();
-        var trainable = Lora.Apply(model, new LoraSettings(2, 4, 0, ["c_fc"]));
+        var trainable = new LoraSettings(2, 4, 0, ["c_fc"]).Apply(model);
 
         using var fisher = FisherDiagonal.Estimate(model, Pretraining(), batches: 3, batchSize: 4);
 

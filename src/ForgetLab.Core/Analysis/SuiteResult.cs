@@ -1,9 +1,8 @@
-using ForgetLab.Core.Analysis;
-
-namespace ForgetLab.Core.Reports;
+namespace ForgetLab.Core.Analysis;
 
 /// <summary>
-/// One suite of one run (or checkpoint) against the base, as the report contract carries it.
+/// One suite of one run (or checkpoint) against the base: what the analysis concludes, and what the
+/// report contract (<c>Reports/</c>) carries.
 /// Units: binary suites in percent and percentage points, continuous suites in metric units.
 /// </summary>
 /// <param name="Base">Base score (percent for binary suites).</param>
@@ -52,4 +51,13 @@ public sealed record SuiteResult(
     /// <summary>True when a band applies but the base does not know the suite: shown as <see cref="Analysis.BaseCompetence.NotKnownLabel"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool NotKnownByBase => BaseCompetence is { Known: false };
+
+    /// <summary>
+    /// The metric's direction as the suite stated it (defaulted from its metric when it did not);
+    /// null in reports written before the report carried it. Read it through <see cref="IsHigherBetter"/>.
+    /// </summary>
+    public bool? HigherIsBetter { get; init; }
+
+    /// <summary>Whether a higher score is better: the recorded direction, or for an older report the metric's default.</summary>
+    public bool IsHigherBetter() => HigherIsBetter ?? MetricDirection.HigherIsBetter(Metric, Kind);
 }

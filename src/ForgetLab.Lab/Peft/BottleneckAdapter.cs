@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Peft;
 
 /// <summary>
 /// A Houlsby bottleneck adapter (Houlsby et al. 2019): h + up(GELU(down(h))), C → bottleneck → C.

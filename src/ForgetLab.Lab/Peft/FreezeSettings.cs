@@ -1,0 +1,24 @@
+using ForgetLab.Lab.Model;
+using TorchSharp.Modules;
+
+namespace ForgetLab.Lab.Peft;
+
+/// <summary>Layer freezing: every parameter of the listed blocks trains; embeddings, other blocks and ln_f do not.</summary>
+public sealed record FreezeSettings(IReadOnlyList<int> TrainableLayers) : PeftSettings
+{
+    public override string Method => "freeze";
+
+    public override bool Owns(string key) =>
+        TrainableLayers.Any(i => key.StartsWith($"transformer.h.{i}.", StringComparison.Ordinal));
+
+    public override IReadOnlyList<Parameter> Apply(GptModel model)
+    {
+        if (TrainableLayers.FirstOrDefault(i => i < 0 || i >= model.Config.NLayer, -1) is var bad and >= 0)
+            throw new ArgumentException($"trainable_layers names layer {bad}, but the model has {model.Config.NLayer} layers.");
+        return UnfreezeOwn(model);
+    }
+
+    public bool Equals(FreezeSettings? other) => other is not null && TrainableLayers.SequenceEqual(other.TrainableLayers);
+
+    public override int GetHashCode() => TrainableLayers.Aggregate(17, (h, i) => h * 31 + i);
+}
