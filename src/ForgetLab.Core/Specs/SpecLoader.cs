@@ -48,6 +48,13 @@ public static partial class SpecLoader
             errors.Add((int)e.Start.Line, "", ParserMessage(e));
             throw new SpecValidationException(errors.Sorted());
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's tree builder refuses some event sequences its parser accepts (found by
+            // SpecFuzzTests: an anchor on a document's start and a stray key); the text is not a spec.
+            errors.Add(1, "", "malformed YAML: the document's structure cannot be read");
+            throw new SpecValidationException(errors.Sorted());
+        }
 
         if (stream.Documents.Count == 0 || YamlValues.Text(stream.Documents[0].RootNode) is "")
         {
