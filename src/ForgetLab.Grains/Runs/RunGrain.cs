@@ -50,7 +50,7 @@ public sealed class RunGrain(
         if (!GrainKeys.IsTenantId(setup.TenantId) || !GrainKeys.IsExperimentId(setup.ExperimentId) || !GrainKeys.IsRunId(setup.Recipe.Name)
             || GrainKeys.Run(setup.TenantId, setup.ExperimentId, setup.Recipe.Name) != Key)
         {
-            return Replies.Invalid<RunView>("setup", $"setup names run {InputLimits.Quote(named)}, not '{Key}'");
+            return Replies.Invalid<RunView>("setup", $"setup names run '{named}', not '{Key}'");
         }
 
         if (Exists)
