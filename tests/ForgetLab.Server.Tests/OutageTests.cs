@@ -56,7 +56,9 @@ public sealed class OutageTests(PlatformFixture platform)
     [Fact]
     public async Task AGridEndsCompletedAndIdenticalToAnUninterruptedOneWhileTheWorkerTheServerAndAzuriteAreKilledInRandomOrder()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_FAULT_SEED"), out var s) ? s : Random.Shared.Next(100_000);
+        // A fixed order by default, so CI meets the same faults every run (as the fuzz tests' FixedSample);
+        // FORGETLAB_FAULT_SEED explores other orders and timings.
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_FAULT_SEED"), out var s) ? s : 47251;
         Log($"fault seed {seed} (rerun with FORGETLAB_FAULT_SEED={seed})");
         var random = new Random(seed);
         var world = TestWorlds.Small();
