@@ -23,12 +23,15 @@ data="$(cd "$data" && pwd)"
 
 command -v node >/dev/null || { echo "azurite: node is not installed (Azurite needs Node.js 20 or later)" >&2; exit 1; }
 bin="$here/node_modules/.bin/azurite"
-if [ ! -x "$bin" ]; then
+# Written only after `npm ci` succeeds: an install killed halfway (a test fixture's timeout on a
+# loaded machine) can leave .bin/azurite behind without the packages it needs, and must be redone.
+installed="$here/node_modules/.forgetlab-installed"
+if [ ! -x "$bin" ] || [ ! -f "$installed" ]; then
   # Several test projects start Azurite at once on a fresh clone: one installs while the others
   # wait on the lock (two concurrent `npm ci` into one folder fail with ENOTEMPTY).
   exec 9>"$here/.install.lock"
   flock 9
-  if [ ! -x "$bin" ]; then
+  if [ ! -x "$bin" ] || [ ! -f "$installed" ]; then
     echo "azurite: installing azurite from tools/azurite/package-lock.json (npm ci)" >&2
     command -v npm >/dev/null || { echo "azurite: npm is not installed" >&2; exit 1; }
     if ! npm ci --prefix "$here" --no-audit --no-fund >"$data/npm-ci.log" 2>&1; then
@@ -36,6 +39,7 @@ if [ ! -x "$bin" ]; then
       echo "azurite: npm ci failed (log: $data/npm-ci.log)" >&2
       exit 1
     fi
+    touch "$installed"
   fi
   flock -u 9
   exec 9>&-
