@@ -8,8 +8,9 @@ namespace ForgetLab.Lab.Peft;
 /// <summary>
 /// Adapter-only checkpoints in PEFT's layout: <c>adapter_config.json</c> (the method's PEFT config)
 /// and <c>adapter_model.safetensors</c> whose keys are PEFT's (<c>base_model.model.</c> + the
-/// state-dict name, e.g. <c>base_model.model.transformer.h.0.attn.c_attn.lora_A.weight</c>), so
-/// <c>PeftModel.from_pretrained</c> can load them onto a GPT-2 base. The methods bring their config records.
+/// state-dict name: GPT-2's <c>base_model.model.transformer.h.0.attn.c_attn.lora_A.weight</c>, the Llama
+/// family's <c>base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight</c>), so
+/// <c>PeftModel.from_pretrained</c> can load them onto their base. The methods bring their config records.
 /// </summary>
 public static class PeftAdapterFiles
 {
@@ -18,7 +19,7 @@ public static class PeftAdapterFiles
     private const string KeyPrefix = "base_model.model.";
 
     /// <summary>Writes the tensors <paramref name="owns"/> selects under PEFT's names, and the method's config.</summary>
-    public static void Write<TConfig>(GptModel model, Func<string, bool> owns, string directory, TConfig config)
+    public static void Write<TConfig>(CausalLanguageModel model, Func<string, bool> owns, string directory, TConfig config)
     {
         Directory.CreateDirectory(directory);
         var adapters = model.state_dict()
@@ -39,7 +40,7 @@ public static class PeftAdapterFiles
     }
 
     /// <summary>Loads adapter weights into a model that already has the matching method applied; each tensor must exist there with its shape.</summary>
-    public static void LoadWeights(GptModel model, string directory)
+    public static void LoadWeights(CausalLanguageModel model, string directory)
     {
         var loaded = Safetensors.LoadStateDict(Path.Combine(directory, WeightsFile));
         var own = model.state_dict();

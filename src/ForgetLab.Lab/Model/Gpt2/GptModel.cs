@@ -2,17 +2,16 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>
 /// A decoder-only language model in GPT-2's layout (Hugging Face's GPT2LMHeadModel). State-dict keys
 /// are Hugging Face's (<c>transformer.h.0.attn.c_attn.weight</c>, ...); the LM head is tied to
 /// <c>transformer.wte.weight</c>, so, as in Hugging Face's safetensors files, it has no key of its own.
 /// </summary>
-public sealed class GptModel : nn.Module<Tensor, Tensor>
+public sealed class GptModel : CausalLanguageModel
 {
     private readonly GptTransformer transformer;
-    private readonly HashSet<string> baseKeys;
 
     public GptModel(GptConfig config, Device? device = null) : base(nameof(GptModel))
     {
@@ -21,12 +20,16 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
         Config = config;
         transformer = new GptTransformer(config);
         RegisterComponents();
-        baseKeys = state_dict().Keys.ToHashSet(StringComparer.Ordinal);
+        RecordBaseKeys();
         Initialise();
         if (device is not null && device.type != DeviceType.CPU) this.to(device);
     }
 
-    public GptConfig Config { get; }
+    public override GptConfig Config { get; }
+
+    public override bool FanInFanOut => true; // Conv1D stores (in, out)
+
+    public override string LayerKeyPrefix(int index) => $"transformer.h.{index}.";
 
     /// <param name="idx">token ids (B, T), T ≤ n_positions</param>
     /// <returns>logits (B, T, V)</returns>
@@ -34,38 +37,6 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     {
         var x = transformer.forward(idx);                  // (B, T, C)
         return x.matmul(transformer.TokenEmbedding.t());   // (B, T, V)
-    }
-
-    /// <summary>The transformer blocks in order.</summary>
-    public IReadOnlyList<Block> Blocks() => named_modules().Where(m => m.module is Block).Select(m => (Block)m.module).ToList();
-
-    /// <summary>Every projection (linear layer) with its dotted path, e.g. <c>transformer.h.0.attn.c_attn</c>.</summary>
-    public IEnumerable<(string Path, Projection Layer)> Projections() =>
-        named_modules().Where(m => m.module is Projection).Select(m => (m.name, (Projection)m.module));
-
-    /// <summary>
-    /// True for the state-dict keys of the architecture itself (those a base model file holds); false
-    /// for the tensors a fine-tuning method added (<c>lora_A</c>, <c>adapter_attn</c>, <c>prefix_key</c>,
-    /// <c>ia3_l</c>). The model records its own keys when it is built, so it needs to know no method.
-    /// </summary>
-    public bool IsBaseKey(string key) => baseKeys.Contains(key);
-
-    /// <summary>
-    /// The weights the model effectively computes with: the base keys only (methods that add modules,
-    /// bottleneck adapters and prefixes, are left out), each adapted projection's weight and bias
-    /// replaced by what it applies (LoRA: base + B·A·scaling; (IA)³: the scaled weight). Drift measured
-    /// on these is comparable between full fine-tuning and the methods.
-    /// </summary>
-    public Dictionary<string, Tensor> EffectiveStateDict()
-    {
-        var result = state_dict().Where(kv => IsBaseKey(kv.Key))
-            .ToDictionary(kv => kv.Key, kv => kv.Value.detach());
-        foreach (var (path, layer) in Projections().Where(l => l.Layer.IsAdapted))
-        {
-            result[path + ".weight"] = layer.EffectiveWeight();
-            result[path + ".bias"] = layer.EffectiveBias();
-        }
-        return result;
     }
 
     /// <summary>GPT-2 initialisation: N(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·n_layer).</summary>
