@@ -25,6 +25,9 @@ public static class HfConfig
 
     public static IReadOnlyCollection<string> ModelTypes => ClassNames.Keys;
 
+    /// <summary>The architectures entry transformers writes for a model_type.</summary>
+    public static string ClassName(string modelType) => ClassNames[modelType];
+
     public static IModelConfig Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no config.json in the model folder", path);
@@ -109,7 +112,6 @@ public static class HfConfig
         if (theta <= 0) throw f.Error("rope_theta", $"{theta} must be positive");
         return new LlamaConfig
         {
-            Architectures = [ClassNames[modelType]],
             ModelType = modelType,
             VocabSize = f.PositiveInt("vocab_size"),
             HiddenSize = hidden,

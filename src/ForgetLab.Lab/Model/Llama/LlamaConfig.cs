@@ -10,7 +10,8 @@ namespace ForgetLab.Lab.Model.Llama;
 /// </summary>
 public sealed record LlamaConfig : IModelConfig
 {
-    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = ["LlamaForCausalLM"];
+    /// <summary>transformers' class for <see cref="ModelType"/> (LlamaForCausalLM, …); written, never set apart from it.</summary>
+    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures => [HfConfig.ClassName(ModelType)];
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "llama";
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; }
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; }

@@ -102,7 +102,8 @@ public static class SafetensorsFile
             offset += values.Length * 4L;
             data.Add(values);
         }
-        var json = JsonSerializer.SerializeToUtf8Bytes(header);
+        // Names as raw UTF-8 (as the Rust safetensors writes them), not \u escapes: the length must count bytes.
+        var json = JsonSerializer.SerializeToUtf8Bytes(header, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         var padded = (json.Length + 7) / 8 * 8;
         using var stream = File.Create(path);
         Span<byte> lengthBytes = stackalloc byte[8];
