@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ForgetLab.Lab.Model;
-using TorchSharp.PyBridge;
+using ForgetLab.Lab.Model.Weights;
 using static TorchSharp.torch;
 
 namespace ForgetLab.Lab.Peft;
@@ -25,7 +25,7 @@ public static class PeftAdapterFiles
         var adapters = model.state_dict()
             .Where(kv => owns(kv.Key))
             .ToDictionary(kv => KeyPrefix + kv.Key, kv => kv.Value);
-        Safetensors.SaveStateDict(Path.Combine(directory, WeightsFile), adapters);
+        SafetensorsFile.Write(Path.Combine(directory, WeightsFile), adapters);
         File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(config, JsonOptions));
     }
 
@@ -39,19 +39,23 @@ public static class PeftAdapterFiles
         return config;
     }
 
-    /// <summary>Loads adapter weights into a model that already has the matching method applied; each tensor must exist there with its shape.</summary>
+    /// <summary>
+    /// Loads adapter weights (F32, F16 or BF16 on disk, into float32) into a model that already has the
+    /// matching method applied; each tensor must exist there with its shape.
+    /// </summary>
     public static void LoadWeights(CausalLanguageModel model, string directory)
     {
-        var loaded = Safetensors.LoadStateDict(Path.Combine(directory, WeightsFile));
+        var path = Path.Combine(directory, WeightsFile);
+        var (entries, dataStart) = SafetensorsFile.ReadHeader(path);
         var own = model.state_dict();
         using var _ = no_grad();
-        foreach (var (key, value) in loaded)
+        foreach (var entry in entries)
         {
-            var name = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
-            if (!own.TryGetValue(name, out var target) || !target.shape.SequenceEqual(value.shape))
-                throw new InvalidDataException($"{directory}: adapter tensor '{key}' has no matching layer in the model");
+            var name = entry.Name.StartsWith(KeyPrefix, StringComparison.Ordinal) ? entry.Name[KeyPrefix.Length..] : entry.Name;
+            if (!own.TryGetValue(name, out var target) || !target.shape.SequenceEqual(entry.Shape))
+                throw new InvalidDataException($"{directory}: adapter tensor '{entry.Name}' {entry.ShapeText} has no matching layer in the model");
+            using var value = SafetensorsFile.ReadFloat32(path, entry, dataStart);
             target.copy_(value);
-            value.Dispose();
         }
     }
 

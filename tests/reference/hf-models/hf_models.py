@@ -307,6 +307,49 @@ class GPT2LMHeadModel(nn.Module):
         return self.lm_head(self.transformer(input_ids))
 
 
+# ---- LoRA, as PEFT's LoraLayer computes it (peft/tuners/lora/layer.py, Linear.forward) ----
+
+class LoraLinear(nn.Module):
+    """result = base_layer(x) + lora_B(lora_A(dropout(x))) * scaling, scaling = lora_alpha / r
+    (lora_alpha / sqrt(r) with use_rslora). The same on GPT-2's Conv1D: fan_in_fan_out only changes
+    how PEFT merges, not the forward."""
+
+    def __init__(self, base_layer, in_features, out_features, r, lora_alpha, use_rslora=False):
+        super().__init__()
+        self.base_layer = base_layer
+        self.lora_A = nn.Linear(in_features, r, bias=False)
+        self.lora_B = nn.Linear(r, out_features, bias=False)
+        self.scaling = lora_alpha / (math.sqrt(r) if use_rslora else r)
+
+    def forward(self, x):
+        return self.base_layer(x) + self.lora_B(self.lora_A(x)) * self.scaling
+
+
+def features(layer):
+    if isinstance(layer, nn.Linear):
+        return layer.in_features, layer.out_features
+    return layer.weight.shape[0], layer.weight.shape[1]  # Conv1D stores (in, out)
+
+
+def apply_lora(model, target_modules, r, lora_alpha, tensors, use_rslora=False):
+    """Wraps every Linear/Conv1D whose name matches PEFT's rule (equal, or ends with "." + name; the
+    output layer never) and loads lora_A/lora_B from `tensors`, keyed as PEFT saves them:
+    base_model.model.<module path>.lora_A.weight."""
+    names = [n for n, m in model.named_modules() if isinstance(m, (nn.Linear, Conv1D)) and n != "lm_head"
+             and any(n == t or n.endswith("." + t) for t in target_modules)]
+    for name in names:
+        parent_name, _, child = name.rpartition(".")
+        parent = model.get_submodule(parent_name)
+        base = getattr(parent, child)
+        fin, fout = features(base)
+        wrapped = LoraLinear(base, fin, fout, r, lora_alpha, use_rslora)
+        with torch.no_grad():
+            wrapped.lora_A.weight.copy_(tensors[f"base_model.model.{name}.lora_A.weight"])
+            wrapped.lora_B.weight.copy_(tensors[f"base_model.model.{name}.lora_B.weight"])
+        setattr(parent, child, wrapped)
+    return names
+
+
 def build(config):
     return GPT2LMHeadModel(config) if config["model_type"] == "gpt2" else LlamaForCausalLM(config)
 

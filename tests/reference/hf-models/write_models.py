@@ -119,6 +119,39 @@ def load_reference(folder):
     return config, model
 
 
+# Variants that also get a LoRA adapter in PEFT's layout (lora_B non-zero, so the adapter changes the logits).
+LORA = {
+    "llama-gqa": {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj", "down_proj"]},
+    "qwen2-tied-sharded": {"r": 2, "lora_alpha": 16, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]},
+    "qwen3-bf16": {"r": 4, "lora_alpha": 4, "target_modules": ["k_proj", "up_proj"]},
+    "gpt2": {"r": 4, "lora_alpha": 8, "target_modules": ["c_attn", "mlp.c_proj"]},
+}
+
+
+def write_lora(folder, config, model, settings, generator, input_ids):
+    """adapter/: adapter_config.json and adapter_model.safetensors as PEFT saves them, and the logits
+    of the base with the adapter applied."""
+    adapter = os.path.join(folder, "adapter")
+    os.makedirs(adapter, exist_ok=True)
+    tensors = {}
+    for name, m in model.named_modules():
+        if isinstance(m, (torch.nn.Linear, hf_models.Conv1D)) and name != "lm_head" and \
+                any(name == t or name.endswith("." + t) for t in settings["target_modules"]):
+            fin, fout = hf_models.features(m)
+            tensors[f"base_model.model.{name}.lora_A.weight"] = torch.randn((settings["r"], fin), generator=generator) * 0.3
+            tensors[f"base_model.model.{name}.lora_B.weight"] = torch.randn((fout, settings["r"]), generator=generator) * 0.3
+    safetensors_io.save(os.path.join(adapter, "adapter_model.safetensors"), tensors)
+    with open(os.path.join(adapter, "adapter_config.json"), "w") as f:
+        json.dump({"peft_type": "LORA", "task_type": "CAUSAL_LM", "base_model_name_or_path": folder,
+                   "r": settings["r"], "lora_alpha": settings["lora_alpha"], "lora_dropout": 0.0,
+                   "target_modules": settings["target_modules"], "fan_in_fan_out": config["model_type"] == "gpt2",
+                   "bias": "none", "use_rslora": False, "inference_mode": True}, f, indent=2)
+    hf_models.apply_lora(model, settings["target_modules"], settings["r"], settings["lora_alpha"],
+                         safetensors_io.load(os.path.join(adapter, "adapter_model.safetensors")))
+    with torch.no_grad():
+        return model(input_ids)
+
+
 def main(out):
     torch.set_num_threads(1)
     for name, (config, dtype, shards) in VARIANTS.items():
@@ -138,9 +171,12 @@ def main(out):
                 break
         with torch.no_grad():
             logits = reference(input_ids)
+        result = {"seed": 1000 + seed, "input_ids": input_ids.tolist(), "logits": logits.tolist(),
+                  "prompt": prompt, "greedy": continuation, "greedy_min_margin": margin}
+        if name in LORA:
+            result["lora_logits"] = write_lora(folder, config, reference, LORA[name], generator, input_ids).tolist()
         with open(os.path.join(folder, "reference.json"), "w") as f:
-            json.dump({"seed": 1000 + seed, "input_ids": input_ids.tolist(), "logits": logits.tolist(),
-                       "prompt": prompt, "greedy": continuation, "greedy_min_margin": margin}, f)
+            json.dump(result, f)
         print(f"{name}: seed {1000 + seed}, greedy margin {margin:.4f}")
 
 
