@@ -20,9 +20,6 @@ public abstract class CausalLanguageModel(string name) : TorchSharp.torch.nn.Mod
     /// </summary>
     public abstract bool FanInFanOut { get; }
 
-    /// <summary>The prefix of layer <paramref name="index"/>'s state-dict keys (<c>transformer.h.0.</c>, <c>model.layers.0.</c>).</summary>
-    public abstract string LayerKeyPrefix(int index);
-
     /// <summary>The decoder layers in order.</summary>
     public IReadOnlyList<DecoderLayer> Layers() =>
         named_modules().Where(m => m.module is DecoderLayer).Select(m => (DecoderLayer)m.module).ToList();

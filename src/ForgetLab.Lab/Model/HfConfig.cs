@@ -23,8 +23,6 @@ public static class HfConfig
         ["qwen3"] = "Qwen3ForCausalLM",
     };
 
-    public static IReadOnlyCollection<string> ModelTypes => ClassNames.Keys;
-
     /// <summary>The architectures entry transformers writes for a model_type.</summary>
     public static string ClassName(string modelType) => ClassNames[modelType];
 

@@ -29,8 +29,6 @@ public sealed class GptModel : CausalLanguageModel
 
     public override bool FanInFanOut => true; // Conv1D stores (in, out)
 
-    public override string LayerKeyPrefix(int index) => $"transformer.h.{index}.";
-
     /// <param name="idx">token ids (B, T), T ≤ n_positions</param>
     /// <returns>logits (B, T, V)</returns>
     public override Tensor forward(Tensor idx)

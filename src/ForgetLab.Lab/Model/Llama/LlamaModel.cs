@@ -31,8 +31,6 @@ public sealed class LlamaModel : CausalLanguageModel
 
     public override bool FanInFanOut => false;
 
-    public override string LayerKeyPrefix(int index) => $"model.layers.{index}.";
-
     /// <param name="idx">token ids (B, T), T ≤ max_position_embeddings</param>
     /// <returns>logits (B, T, V)</returns>
     public override Tensor forward(Tensor idx)

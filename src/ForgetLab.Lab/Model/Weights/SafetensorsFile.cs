@@ -87,10 +87,14 @@ public static class SafetensorsFile
         return tensor(values, entry.Shape);
     }
 
-    /// <summary>Writes float32 tensors (in name order) with a header whose length counts UTF-8 bytes, padded to 8.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors)
+    /// <summary>
+    /// Writes float32 tensors in the order given, with a header whose length counts UTF-8 bytes. For ASCII
+    /// names the file is byte for byte what TorchSharp.PyBridge wrote (state-dict order, no padding), so
+    /// a model folder saved before keeps its content hash.
+    /// </summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
-        var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var ordered = tensors.ToList();
         var header = new Dictionary<string, object>(StringComparer.Ordinal);
         long offset = 0;
         var data = new List<float[]>(ordered.Count);
@@ -104,13 +108,11 @@ public static class SafetensorsFile
         }
         // Names as raw UTF-8 (as the Rust safetensors writes them), not \u escapes: the length must count bytes.
         var json = JsonSerializer.SerializeToUtf8Bytes(header, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        var padded = (json.Length + 7) / 8 * 8;
         using var stream = File.Create(path);
         Span<byte> lengthBytes = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)padded);
+        BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)json.Length);
         stream.Write(lengthBytes);
         stream.Write(json);
-        for (var i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
         foreach (var values in data) stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
@@ -130,5 +132,4 @@ public static class SafetensorsFile
         return new SafetensorsEntry(name, dtype.GetString()!, shape.EnumerateArray().Select(d => d.GetInt64()).ToArray(),
             offsets[0].GetInt64(), offsets[1].GetInt64());
     }
-
 }
