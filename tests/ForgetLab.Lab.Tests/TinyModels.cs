@@ -1,4 +1,5 @@
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Model.Gpt2;
 using ForgetLab.Lab.Training;
 using static TorchSharp.torch;
 

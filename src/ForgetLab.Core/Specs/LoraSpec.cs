@@ -29,12 +29,14 @@ public sealed record LoraSpec : MethodSpec
     /// <summary>
     /// Names a spec may give instead of a list: <c>attention</c>, <c>mlp</c>, <c>all-linear</c>. A dotted
     /// name matches the end of a layer's path (PEFT's rule), so <c>attn.c_proj</c> is only the attention output.
+    /// <c>attention</c> and <c>mlp</c> name GPT-2's layers; <c>all-linear</c> stays PEFT's keyword, which the
+    /// engine resolves on the model's own architecture (every projection, never the LM head).
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> TargetPresets { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
         ["attention"] = ["c_attn", "attn.c_proj"],
         ["mlp"] = ["c_fc", "mlp.c_proj"],
-        ["all-linear"] = ["c_attn", "c_proj", "c_fc"],
+        ["all-linear"] = ["all-linear"],
     };
 
     public override string Type => "lora";

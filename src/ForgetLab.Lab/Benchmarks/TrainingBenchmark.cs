@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Model.Gpt2;
 using ForgetLab.Lab.Training;
 using static TorchSharp.torch;
 

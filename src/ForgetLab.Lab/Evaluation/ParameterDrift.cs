@@ -9,7 +9,7 @@ namespace ForgetLab.Lab.Evaluation;
 /// </summary>
 public static class ParameterDrift
 {
-    public static IReadOnlyDictionary<string, double> Compute(GptModel baseModel, GptModel tuned)
+    public static IReadOnlyDictionary<string, double> Compute(CausalLanguageModel baseModel, CausalLanguageModel tuned)
     {
         var before = baseModel.EffectiveStateDict();
         var sums = new SortedDictionary<string, (double Diff, double Norm)>(StringComparer.Ordinal);

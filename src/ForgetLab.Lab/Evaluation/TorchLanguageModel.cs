@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace ForgetLab.Lab.Evaluation;
 
 /// <summary>
-/// <see cref="ILanguageModel"/> over a <see cref="GptModel"/>. Requests are batched: sorted by length
+/// <see cref="ILanguageModel"/> over a <see cref="CausalLanguageModel"/>. Requests are batched: sorted by length
 /// and right-padded (causal attention makes trailing padding harmless), one forward per batch rather
 /// than one per choice; generation batches prompts of equal token length so positions line up.
 /// Every text starts with the end-of-text token, as every pre-training document does.
 /// </summary>
-public sealed class TorchLanguageModel(GptModel model, ITokenizer tokenizer, int batchSize = 64) : ILanguageModel
+public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64) : ILanguageModel
 {
-    public GptModel Model => model;
+    public CausalLanguageModel Model => model;
 
     public IReadOnlyList<LoglikelihoodResult> Loglikelihood(IReadOnlyList<LoglikelihoodRequest> requests)
     {
@@ -81,7 +81,7 @@ public sealed class TorchLanguageModel(GptModel model, ITokenizer tokenizer, int
             var done = new bool[batch.Length];
             for (var k = 0; k < maxNewTokens && !done.All(d => d); k++)
             {
-                var window = ids.shape[1] > model.Config.NPositions ? ids[.., ^model.Config.NPositions..] : ids;
+                var window = ids.shape[1] > model.Config.MaxPositions ? ids[.., ^model.Config.MaxPositions..] : ids;
                 var next = model.forward(window)[.., -1, ..].argmax(-1);                // (B)
                 var values = next.data<long>().ToArray();
                 for (var b = 0; b < batch.Length; b++)
@@ -132,7 +132,7 @@ public sealed class TorchLanguageModel(GptModel model, ITokenizer tokenizer, int
     private long[] Encode(string text) => [tokenizer.EosId, .. tokenizer.Encode(text).Select(t => (long)t)];
 
     /// <summary>Keeps the last n_positions tokens: context is dropped from the left, the answer never is.</summary>
-    private long[] Fit(long[] tokens) => tokens.Length <= model.Config.NPositions ? tokens : tokens[^model.Config.NPositions..];
+    private long[] Fit(long[] tokens) => tokens.Length <= model.Config.MaxPositions ? tokens : tokens[^model.Config.MaxPositions..];
 
     private IEnumerable<List<int>> Batches(IEnumerable<int> order) => order.Chunk(batchSize).Select(c => c.ToList());
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Model.Gpt2;
 using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.Training;
 using ForgetLab.Lab.World;

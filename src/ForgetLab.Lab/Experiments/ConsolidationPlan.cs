@@ -47,10 +47,10 @@ public sealed class ConsolidationPlan : IDisposable
     /// <param name="separatorId">End-of-text id used to pack documents (the tokenizer's EOS).</param>
     /// <param name="seed">The run's seed; every stream derives its own from it.</param>
     public static ConsolidationPlan Build(
-        TrainSpec train, GptModel model, IReadOnlyList<Parameter> trainable, IBatchSource fineTuning,
+        TrainSpec train, CausalLanguageModel model, IReadOnlyList<Parameter> trainable, IBatchSource fineTuning,
         IReadOnlyList<int[]> pretrainingDocuments, int separatorId, int seed)
     {
-        var contextLength = model.Config.NPositions;
+        var contextLength = model.Config.MaxPositions;
         PackedTextBatches General(ulong stream) => new(pretrainingDocuments, contextLength, separatorId, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
 
         var replay = train.Replay is { Ratio: > 0 } r

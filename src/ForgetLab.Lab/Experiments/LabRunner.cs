@@ -47,7 +47,7 @@ internal sealed class PreparedLab : IDisposable
     private readonly LabSpec spec;
     private readonly FineTuningTarget target;
     private readonly IReadOnlyList<SuiteDefinition> suites;
-    private readonly GptModel baseModel;
+    private readonly CausalLanguageModel baseModel;
     private readonly TorchLanguageModel baseLm;
     private readonly ITokenizer tokenizer;
     private readonly Dictionary<string, SuiteEvaluation> baseline;
@@ -56,7 +56,7 @@ internal sealed class PreparedLab : IDisposable
 
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
-        FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, GptModel baseModel, TorchLanguageModel baseLm,
+        FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, CausalLanguageModel baseModel, TorchLanguageModel baseLm,
         Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world)
     {
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
@@ -277,7 +277,7 @@ internal sealed class PreparedLab : IDisposable
         return path;
     }
 
-    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, GptModel model)
+    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model)
     {
         var evaluations = new List<SuiteEvaluation>();
         for (var i = 0; i < suites.Count; i++)

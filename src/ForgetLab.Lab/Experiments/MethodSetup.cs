@@ -12,7 +12,7 @@ public static class MethodSetup
     /// The parameters the optimizer gets, and the method for <c>Trainer</c> and checkpoints
     /// (null for full fine-tuning, which checkpoints the whole model).
     /// </returns>
-    public static (IReadOnlyList<Parameter> Trainable, IPeftMethod? Peft) Apply(GptModel model, MethodSpec method)
+    public static (IReadOnlyList<Parameter> Trainable, IPeftMethod? Peft) Apply(CausalLanguageModel model, MethodSpec method)
     {
         var peft = Settings(method);
         return (peft?.Apply(model) ?? model.parameters().ToList(), peft);

@@ -6,7 +6,7 @@ namespace ForgetLab.Lab.Model;
 
 /// <summary>
 /// A linear projection, the layer every architecture's attention and MLP are built of (GPT-2's
-/// <see cref="Conv1D"/>; a Llama-style <c>Linear</c> would derive from it too). Methods that work by
+/// <see cref="Gpt2.Conv1D"/>, Llama's <see cref="LinearProjection"/>). Methods that work by
 /// module name (PEFT's <c>target_modules</c>: LoRA, (IA)³) find projections by path and attach an
 /// <see cref="IProjectionHook"/>, registering their tensors as children of the layer.
 /// </summary>
@@ -26,7 +26,8 @@ public abstract class Projection : nn.Module<Tensor, Tensor>
     /// <summary>The base weight, in the layer's stored orientation (<see cref="Stored"/>).</summary>
     public abstract Parameter Weight { get; }
 
-    public abstract Parameter Bias { get; }
+    /// <summary>The bias, or null where the architecture has none (Llama's projections by default).</summary>
+    public abstract Parameter? Bias { get; }
 
     /// <summary>The hooks attached, in the order they apply.</summary>
     public IReadOnlyList<IProjectionHook> Hooks => hooks;
@@ -60,6 +61,6 @@ public abstract class Projection : nn.Module<Tensor, Tensor>
     /// <summary>The effective weight as a differentiable tensor (penalties on it reach the method's tensors).</summary>
     public Tensor AdaptedWeight() => hooks.Aggregate((Tensor)Weight, (w, h) => h.Weight(this, w, differentiable: true));
 
-    /// <summary>The bias this layer applies, detached.</summary>
-    public Tensor EffectiveBias() => hooks.Aggregate(Bias.detach(), (b, h) => h.Bias(this, b));
+    /// <summary>The bias this layer applies, detached; null when the layer has none.</summary>
+    public Tensor? EffectiveBias() => Bias is null ? null : hooks.Aggregate(Bias.detach(), (b, h) => h.Bias(this, b));
 }

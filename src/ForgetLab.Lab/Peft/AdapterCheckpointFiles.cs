@@ -17,7 +17,7 @@ public static class AdapterCheckpointFiles
     public const string ConfigFile = PeftAdapterFiles.ConfigFile;
     public const string WeightsFile = PeftAdapterFiles.WeightsFile;
 
-    public static void Save(GptModel model, PeftSettings settings, string directory, string baseModelName)
+    public static void Save(CausalLanguageModel model, PeftSettings settings, string directory, string baseModelName)
     {
         Directory.CreateDirectory(directory);
         var tensors = model.state_dict().Where(kv => settings.Owns(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -33,7 +33,7 @@ public static class AdapterCheckpointFiles
     }
 
     /// <summary>Copies the file's tensors into the model; each must exist there with its shape.</summary>
-    public static void LoadWeights(GptModel model, string directory)
+    public static void LoadWeights(CausalLanguageModel model, string directory)
     {
         var loaded = Safetensors.LoadStateDict(Path.Combine(directory, WeightsFile));
         var own = model.state_dict();

@@ -4,8 +4,8 @@ using TorchSharp.Modules;
 namespace ForgetLab.Lab.Peft;
 
 /// <summary>
-/// Houlsby bottleneck adapters (<see cref="BottleneckAdapter"/>) on the output of every block's
-/// attention and MLP, before the residual add: x + adapter_attn(attn(ln_1(x))), then
+/// Houlsby bottleneck adapters (<see cref="BottleneckAdapter"/>) on the output of every decoder
+/// layer's attention and MLP, before the residual add: x + adapter_attn(attn(ln_1(x))), then
 /// x + adapter_mlp(mlp(ln_2(x))). The adapters are registered on the block (<c>h.0.adapter_attn</c>)
 /// and wrap the sublayer through a forward hook; the up-projection starts at zero, so step 0 is the base.
 /// </summary>
@@ -15,12 +15,12 @@ public sealed record AdapterSettings(int Bottleneck) : PeftSettings
 
     public override bool Owns(string key) => key.Contains(".adapter_", StringComparison.Ordinal);
 
-    public override IReadOnlyList<Parameter> Apply(GptModel model)
+    public override IReadOnlyList<Parameter> Apply(CausalLanguageModel model)
     {
         FreezeAll(model);
         var trainable = new List<Parameter>();
-        var width = model.Config.NEmbd;
-        foreach (var block in model.Blocks())
+        var width = model.Config.HiddenSize;
+        foreach (var block in model.Layers())
         {
             if (block.named_children().Any(c => c.name.StartsWith("adapter_", StringComparison.Ordinal)))
                 throw new InvalidOperationException("This block already has adapters.");

@@ -10,5 +10,10 @@ public sealed record BitFitSettings : PeftSettings
 
     public override bool Owns(string key) => key.EndsWith(".bias", StringComparison.Ordinal);
 
-    public override IReadOnlyList<Parameter> Apply(GptModel model) => UnfreezeOwn(model);
+    public override IReadOnlyList<Parameter> Apply(CausalLanguageModel model)
+    {
+        var trainable = UnfreezeOwn(model);
+        return trainable.Count > 0 ? trainable
+            : throw new ArgumentException($"bitfit trains biases, and this {model.Config.ModelType} model has none (attention_bias and mlp_bias are false).");
+    }
 }

@@ -16,14 +16,14 @@ public interface IPeftMethod
     string Method { get; }
 
     /// <summary>Freezes the base, attaches or unfreezes the method's parameters, and returns them for the optimizer.</summary>
-    IReadOnlyList<Parameter> Apply(GptModel model);
+    IReadOnlyList<Parameter> Apply(CausalLanguageModel model);
 
     /// <summary>True for the state-dict keys the method trains (an adapter-only checkpoint holds exactly these).</summary>
     bool Owns(string key);
 
     /// <summary>Writes the method's checkpoint files (<c>adapter_config.json</c>, <c>adapter_model.safetensors</c>) into <paramref name="directory"/>.</summary>
-    void Save(GptModel model, string directory, string baseModelName);
+    void Save(CausalLanguageModel model, string directory, string baseModelName);
 
     /// <summary>Copies a checkpoint's tensors into a model the method was applied to.</summary>
-    void LoadWeights(GptModel model, string directory);
+    void LoadWeights(CausalLanguageModel model, string directory);
 }

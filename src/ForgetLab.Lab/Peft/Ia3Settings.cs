@@ -21,17 +21,18 @@ public sealed record Ia3Settings(IReadOnlyList<string> TargetModules, IReadOnlyL
 
     public override bool Owns(string key) => key.EndsWith(".ia3_l", StringComparison.Ordinal);
 
-    public override IReadOnlyList<Parameter> Apply(GptModel model)
+    public override IReadOnlyList<Parameter> Apply(CausalLanguageModel model)
     {
         var targets = ModuleTargets.Select(model, TargetModules);
         FreezeAll(model);
         return targets.Select(t => Scaling.Attach(t.Layer, FeedforwardModules.Any(f => t.Path.EndsWith(f, StringComparison.Ordinal)))).ToList();
     }
 
-    public override void Save(GptModel model, string directory, string baseModelName) =>
-        PeftAdapterFiles.Write(model, Owns, directory, new PeftIa3Config(baseModelName, TargetModules, FeedforwardModules));
+    public override void Save(CausalLanguageModel model, string directory, string baseModelName) =>
+        PeftAdapterFiles.Write(model, Owns, directory,
+            new PeftIa3Config(baseModelName, ModuleTargets.Saved(model, TargetModules), FeedforwardModules) { FanInFanOut = model.FanInFanOut });
 
-    public override void LoadWeights(GptModel model, string directory) => PeftAdapterFiles.LoadWeights(model, directory);
+    public override void LoadWeights(CausalLanguageModel model, string directory) => PeftAdapterFiles.LoadWeights(model, directory);
 
     /// <summary>The settings an adapter folder in PEFT's IA3 layout was saved with.</summary>
     public static Ia3Settings Read(string directory)
@@ -76,7 +77,7 @@ public sealed record Ia3Settings(IReadOnlyList<string> TargetModules, IReadOnlyL
     {
         [JsonPropertyName("peft_type")] public string PeftType { get; init; } = "IA3";
         [JsonPropertyName("task_type")] public string TaskType { get; init; } = "CAUSAL_LM";
-        [JsonPropertyName("fan_in_fan_out")] public bool FanInFanOut { get; init; } = true; // GPT-2's Conv1D stores (in, out)
+        [JsonPropertyName("fan_in_fan_out")] public bool FanInFanOut { get; init; } = true; // GPT-2's Conv1D stores (in, out); Linear layers do not
         [JsonPropertyName("inference_mode")] public bool InferenceMode { get; init; } = true;
         [JsonPropertyName("init_ia3_weights")] public bool InitIa3Weights { get; init; } = true;
     }

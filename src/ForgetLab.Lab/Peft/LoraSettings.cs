@@ -26,7 +26,7 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 
     /// <summary>Attaches adapters to the matching layers and returns the trainable (adapter) parameters.</summary>
-    public override IReadOnlyList<Parameter> Apply(GptModel model)
+    public override IReadOnlyList<Parameter> Apply(CausalLanguageModel model)
     {
         var targets = ModuleTargets.Select(model, TargetModules);
         FreezeAll(model);
@@ -37,7 +37,7 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
     }
 
     /// <summary>Folds every adapter into its base weight (W += (B·A)ᵀ·scaling, B zeroed), so logits are unchanged.</summary>
-    public static void Merge(GptModel model)
+    public static void Merge(CausalLanguageModel model)
     {
         using var _ = no_grad();
         foreach (var (_, layer) in model.Projections())
@@ -48,10 +48,11 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
         }
     }
 
-    public override void Save(GptModel model, string directory, string baseModelName) =>
-        PeftAdapterFiles.Write(model, Owns, directory, new PeftLoraConfig(baseModelName, Rank, Alpha, Dropout, TargetModules, UseRsLora));
+    public override void Save(CausalLanguageModel model, string directory, string baseModelName) =>
+        PeftAdapterFiles.Write(model, Owns, directory,
+            new PeftLoraConfig(baseModelName, Rank, Alpha, Dropout, ModuleTargets.Saved(model, TargetModules), UseRsLora) { FanInFanOut = model.FanInFanOut });
 
-    public override void LoadWeights(GptModel model, string directory) => PeftAdapterFiles.LoadWeights(model, directory);
+    public override void LoadWeights(CausalLanguageModel model, string directory) => PeftAdapterFiles.LoadWeights(model, directory);
 
     /// <summary>The settings an adapter folder in PEFT's layout was saved with.</summary>
     public static LoraSettings Read(string directory)
@@ -84,6 +85,8 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
             var branch = new Branch(a, b, scaling, dropout > 0 ? nn.Dropout(dropout) : null);
             layer.register_module("lora_A", a);
             layer.register_module("lora_B", b);
+            // Registered (as PEFT's lora_dropout), so the model's train()/eval() switch it: unregistered, it dropped out in evaluation too.
+            if (branch.dropout is not null) layer.register_module("lora_dropout", branch.dropout);
             layer.Attach(branch);
             return branch;
         }
@@ -110,7 +113,7 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
     {
         [JsonPropertyName("peft_type")] public string PeftType { get; init; } = "LORA";
         [JsonPropertyName("task_type")] public string TaskType { get; init; } = "CAUSAL_LM";
-        [JsonPropertyName("fan_in_fan_out")] public bool FanInFanOut { get; init; } = true; // GPT-2's Conv1D stores (in, out)
+        [JsonPropertyName("fan_in_fan_out")] public bool FanInFanOut { get; init; } = true; // GPT-2's Conv1D stores (in, out); Linear layers do not
         [JsonPropertyName("bias")] public string Bias { get; init; } = "none";
         [JsonPropertyName("inference_mode")] public bool InferenceMode { get; init; } = true;
         [JsonPropertyName("init_lora_weights")] public bool InitLoraWeights { get; init; } = true;

@@ -16,21 +16,21 @@ public abstract record PeftSettings : IPeftMethod
     /// <summary>True for the state-dict keys the method trains.</summary>
     public abstract bool Owns(string key);
 
-    public abstract IReadOnlyList<Parameter> Apply(GptModel model);
+    public abstract IReadOnlyList<Parameter> Apply(CausalLanguageModel model);
 
-    public virtual void Save(GptModel model, string directory, string baseModelName) =>
+    public virtual void Save(CausalLanguageModel model, string directory, string baseModelName) =>
         AdapterCheckpointFiles.Save(model, this, directory, baseModelName);
 
-    public virtual void LoadWeights(GptModel model, string directory) => AdapterCheckpointFiles.LoadWeights(model, directory);
+    public virtual void LoadWeights(CausalLanguageModel model, string directory) => AdapterCheckpointFiles.LoadWeights(model, directory);
 
     /// <summary>Every parameter stops training; a method then adds or unfreezes its own.</summary>
-    protected static void FreezeAll(GptModel model)
+    protected static void FreezeAll(CausalLanguageModel model)
     {
         foreach (var p in model.parameters()) p.requires_grad = false;
     }
 
     /// <summary>BitFit and layer freezing: the base parameters <see cref="Owns"/> names train, nothing else.</summary>
-    protected IReadOnlyList<Parameter> UnfreezeOwn(GptModel model)
+    protected IReadOnlyList<Parameter> UnfreezeOwn(CausalLanguageModel model)
     {
         FreezeAll(model);
         var trainable = model.named_parameters().Where(p => Owns(p.name)).Select(p => p.parameter).ToList();

@@ -18,20 +18,20 @@ public sealed record PrefixSettings(int NumVirtualTokens) : PeftSettings
 
     public override bool Owns(string key) => key.Contains(".prefix_", StringComparison.Ordinal);
 
-    public override IReadOnlyList<Parameter> Apply(GptModel model)
+    public override IReadOnlyList<Parameter> Apply(CausalLanguageModel model)
     {
         FreezeAll(model);
-        return model.Blocks()
-            .SelectMany(b => Prefix.Attach(b.Attention, NumVirtualTokens, model.Config.HeadSize, model.Config.InitializerRange))
+        return model.Layers()
+            .SelectMany(b => Prefix.Attach(b.Attention, NumVirtualTokens, model.Config.InitializerRange))
             .ToList();
     }
 
     private sealed class Prefix(Parameter key, Parameter value, Parameter gate) : IAttentionHook
     {
-        public static IEnumerable<Parameter> Attach(CausalSelfAttention attention, int virtualTokens, long headSize, double std)
+        public static IEnumerable<Parameter> Attach(AttentionModule attention, int virtualTokens, double std)
         {
             if (attention.Hooks.OfType<Prefix>().Any()) throw new InvalidOperationException("This attention already has a prefix.");
-            var heads = attention.HeadCount;
+            var (heads, headSize) = (attention.HeadCount, attention.HeadSize);
             var key = nn.Parameter(randn(heads, virtualTokens, headSize).mul_(std));    // (nh, P, hs)
             var value = nn.Parameter(randn(heads, virtualTokens, headSize).mul_(std));  // (nh, P, hs)
             var gate = nn.Parameter(zeros(heads));                                      // (nh)

@@ -12,7 +12,7 @@ namespace ForgetLab.Lab.Training;
 /// a NaN/inf loss ends the run as <see cref="TrainingStatus.Diverged"/>, keeping its last good checkpoint.
 /// </summary>
 /// <param name="peft">The parameter-efficient method, whose checkpoints are adapter-only; null saves the full model.</param>
-public sealed class Trainer(GptModel model, IReadOnlyList<Parameter> trainable, IPeftMethod? peft, IBatchSource data, TrainSettings settings)
+public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> trainable, IPeftMethod? peft, IBatchSource data, TrainSettings settings)
 {
     /// <summary>Called after each checkpoint is written; return false to stop early (e.g. a retention threshold crossed).</summary>
     public Func<SavedCheckpoint, bool>? OnCheckpoint { get; init; }

@@ -31,7 +31,7 @@ public static class TrainingCheckpoint
 
     public static string FolderName(int step) => $"step-{step}";
 
-    public static void Save(string directory, GptModel model, IPeftMethod? peft, OptimizerHelper optimizer, TrainerState state)
+    public static void Save(string directory, CausalLanguageModel model, IPeftMethod? peft, OptimizerHelper optimizer, TrainerState state)
     {
         var tmp = directory + ".partial";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
@@ -64,7 +64,7 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Restores weights, optimizer and RNG state into a model and optimizer built as the run built them.</summary>
-    public static TrainerState Load(string directory, GptModel model, IPeftMethod? peft, OptimizerHelper optimizer)
+    public static TrainerState Load(string directory, CausalLanguageModel model, IPeftMethod? peft, OptimizerHelper optimizer)
     {
         LoadWeights(directory, model, peft);
         optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
@@ -75,7 +75,7 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Loads only the weights of a verified checkpoint (to evaluate it); the optimizer and RNG are left alone.</summary>
-    public static void LoadWeights(string directory, GptModel model, IPeftMethod? peft)
+    public static void LoadWeights(string directory, CausalLanguageModel model, IPeftMethod? peft)
     {
         if (Verify(directory) is { } problem) throw new InvalidDataException(problem);
         if (peft is null) ModelFolder.LoadWeights(model, directory);

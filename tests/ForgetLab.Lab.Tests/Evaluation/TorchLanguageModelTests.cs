@@ -1,5 +1,6 @@
 using ForgetLab.Lab.Evaluation;
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Model.Gpt2;
 using ForgetLab.Lab.Tokenization;
 
 namespace ForgetLab.Lab.Tests.Evaluation;

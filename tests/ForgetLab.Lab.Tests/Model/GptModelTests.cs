@@ -1,4 +1,5 @@
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Model.Gpt2;
 using static TorchSharp.torch;
 
 namespace ForgetLab.Lab.Tests.Model;

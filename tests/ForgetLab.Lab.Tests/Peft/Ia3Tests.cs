@@ -60,13 +60,13 @@ public class Ia3Tests
         var x = randn(5, 32);
         var h = randn(5, 128);
 
-        var expectedAttn = (x.matmul(attn.Weight) + attn.Bias) * lAttn.flatten();  // y · l
-        var expectedDown = (h * lDown).matmul(down.Weight) + down.Bias;            // (x · l) W + b
+        var expectedAttn = (x.matmul(attn.Weight) + attn.Bias!) * lAttn.flatten();  // y · l
+        var expectedDown = (h * lDown).matmul(down.Weight) + down.Bias!;            // (x · l) W + b
 
         Assert.True(attn.forward(x).allclose(expectedAttn, rtol: 1e-5, atol: 1e-6));
         Assert.True(down.forward(h).allclose(expectedDown, rtol: 1e-5, atol: 1e-6));
-        Assert.True(x.matmul(attn.EffectiveWeight()).add(attn.EffectiveBias()).allclose(expectedAttn, rtol: 1e-5, atol: 1e-5));
-        Assert.True(h.matmul(down.EffectiveWeight()).add(down.EffectiveBias()).allclose(expectedDown, rtol: 1e-5, atol: 1e-5));
+        Assert.True(x.matmul(attn.EffectiveWeight()).add(attn.EffectiveBias()!).allclose(expectedAttn, rtol: 1e-5, atol: 1e-5));
+        Assert.True(h.matmul(down.EffectiveWeight()).add(down.EffectiveBias()!).allclose(expectedDown, rtol: 1e-5, atol: 1e-5));
     }
 
     [Fact]

@@ -23,6 +23,23 @@ public class LoraTests
     }
 
     [Fact]
+    public void LoraDropoutIsOffInEvaluation()
+    {
+        using var model = TinyModels.Create();
+        new LoraSettings(Rank: 4, Alpha: 8, Dropout: 0.5, TargetModules: ["c_attn"]).Apply(model);
+        using (no_grad())
+            foreach (var (key, value) in model.state_dict().Where(kv => kv.Key.EndsWith("lora_B.weight")))
+                value.copy_(randn(value.shape));
+        var tokens = TinyModels.Tokens();
+        using var _ = no_grad();
+
+        model.train();
+        Assert.False(TensorAssert.Same(model.forward(tokens), model.forward(tokens)), "dropout should be on in training");
+        model.eval();
+        Assert.True(TensorAssert.Same(model.forward(tokens), model.forward(tokens)), "eval() should switch LoRA's dropout off");
+    }
+
+    [Fact]
     public void LoraTrainingLeavesBaseWeightsBitIdentical()
     {
         using var model = TinyModels.Create();

@@ -22,7 +22,7 @@ public sealed class AnchoredWeights : IDisposable
     public IReadOnlyList<AnchoredWeight> Weights { get; }
 
     /// <summary>Call before the first training step, with the parameters the optimizer gets.</summary>
-    public static AnchoredWeights Capture(GptModel model, IReadOnlyList<Parameter> trainable)
+    public static AnchoredWeights Capture(CausalLanguageModel model, IReadOnlyList<Parameter> trainable)
     {
         var names = model.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
         var weights = new List<AnchoredWeight>();

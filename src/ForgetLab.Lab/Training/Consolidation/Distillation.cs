@@ -10,7 +10,7 @@ namespace ForgetLab.Lab.Training.Consolidation;
 /// <see cref="ReplayBatches"/>, the n-th call re-seeds the general source from (seed, n); after a
 /// resume set <see cref="BatchesDrawn"/> to the resumed step. Plug <see cref="Loss"/> into <c>Trainer.ExtraLoss</c>.
 /// </summary>
-public sealed class Distillation(GptModel student, GptModel teacher, IBatchSource general, int batchSize, double beta, double temperature, ulong seed) : IRegularizer
+public sealed class Distillation(CausalLanguageModel student, CausalLanguageModel teacher, IBatchSource general, int batchSize, double beta, double temperature, ulong seed) : IRegularizer
 {
     public double Beta => beta;
 
@@ -41,9 +41,9 @@ public sealed class Distillation(GptModel student, GptModel teacher, IBatchSourc
     }
 
     /// <summary>A frozen copy of the weights the model computes with (adapters merged or dropped), in eval mode.</summary>
-    public static GptModel FrozenCopy(GptModel model)
+    public static CausalLanguageModel FrozenCopy(CausalLanguageModel model)
     {
-        var copy = new GptModel(model.Config);
+        var copy = ModelArchitectures.Create(model.Config);
         var effective = model.EffectiveStateDict();
         using (no_grad())
             foreach (var (key, value) in copy.state_dict())

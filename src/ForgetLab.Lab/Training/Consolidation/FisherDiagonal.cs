@@ -21,7 +21,7 @@ public sealed class FisherDiagonal : IDisposable
     /// Call it on the base before training (adapters attached at their zero start do not change it);
     /// adapter parameters get no entry. The model's requires_grad flags and mode are restored.
     /// </summary>
-    public static FisherDiagonal Estimate(GptModel model, IBatchSource pretraining, int batches, int batchSize)
+    public static FisherDiagonal Estimate(CausalLanguageModel model, IBatchSource pretraining, int batches, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
         var parameters = model.named_parameters().Where(p => model.IsBaseKey(p.name)).ToList();

@@ -9,12 +9,12 @@ namespace ForgetLab.Lab.Training.Consolidation;
 /// run's batch size and seed. θ₀ (<see cref="Anchors"/>) is captured once, on first use, and shared
 /// by the penalties that need it; whatever the terms hold (θ₀, a Fisher, a teacher) is disposed with the context.
 /// </summary>
-public sealed class RegularizerContext(GptModel model, IReadOnlyList<Parameter> trainable, Func<ulong, IBatchSource> general, int batchSize, int seed) : IDisposable
+public sealed class RegularizerContext(CausalLanguageModel model, IReadOnlyList<Parameter> trainable, Func<ulong, IBatchSource> general, int batchSize, int seed) : IDisposable
 {
     private readonly List<IDisposable> owned = [];
     private AnchoredWeights? anchors;
 
-    public GptModel Model => model;
+    public CausalLanguageModel Model => model;
 
     public int BatchSize => batchSize;
 

@@ -1,12 +1,12 @@
 using System.Text.Json.Serialization;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>
 /// Hyper-parameters of a GPT-2-layout decoder. Property names serialise as Hugging Face's
 /// <c>config.json</c> keys so a saved model folder reads as a GPT-2 checkpoint.
 /// </summary>
-public sealed record GptConfig
+public sealed record GptConfig : IModelConfig
 {
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "gpt2";
 
@@ -34,4 +34,9 @@ public sealed record GptConfig
     [JsonPropertyName("initializer_range")] public double InitializerRange { get; init; } = 0.02;
 
     [JsonIgnore] public int HeadSize => NEmbd / NHead;
+
+    // The architecture-neutral view; explicit, so config.json keeps exactly GPT-2's keys.
+    int IModelConfig.MaxPositions => NPositions;
+    int IModelConfig.HiddenSize => NEmbd;
+    int IModelConfig.LayerCount => NLayer;
 }

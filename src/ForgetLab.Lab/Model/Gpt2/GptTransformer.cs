@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>GPT-2's <c>transformer</c> submodule: token and position embeddings, the blocks, the final norm.</summary>
 public sealed class GptTransformer : nn.Module<Tensor, Tensor>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>The position-wise feed-forward block: C → 4C → C with GPT-2's tanh-approximated GELU.</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>

@@ -2,23 +2,21 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>
-/// Multi-head causal self-attention: one fused q/k/v projection (c_attn), an output projection (c_proj).
-/// Methods that act inside attention (prefix tuning) attach an <see cref="IAttentionHook"/>, which sees
-/// the queries and the per-head output before the heads are merged.
+/// GPT-2's multi-head causal self-attention: one fused q/k/v projection (c_attn), an output projection
+/// (c_proj); attention hooks see the queries and the per-head output (<see cref="AttentionModule"/>).
 /// </summary>
-public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+public sealed class CausalSelfAttention : AttentionModule
 {
     private readonly Conv1D c_attn;
     private readonly Conv1D c_proj;
     private readonly Dropout resid_dropout;
     private readonly int nHead;
     private readonly double dropout;
-    private readonly List<IAttentionHook> hooks = [];
 
-    public CausalSelfAttention(GptConfig config) : base(nameof(CausalSelfAttention))
+    public CausalSelfAttention(GptConfig config) : base(nameof(CausalSelfAttention), config.NHead, config.HeadSize)
     {
         c_attn = new Conv1D(config.NEmbd, 3 * config.NEmbd);
         c_proj = new Conv1D(config.NEmbd, config.NEmbd);
@@ -37,14 +35,8 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var k = qkv[1].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var v = qkv[2].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var y = nn.functional.scaled_dot_product_attention(q, k, v, p: training ? dropout : 0, is_casual: true); // (B, nh, T, hs)
-        foreach (var hook in hooks) y = hook.Attend(q, y);             // (B, nh, T, hs)
+        y = Attend(q, y);                                              // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);              // (B, T, C)
         return resid_dropout.forward(c_proj.forward(y));
     }
-
-    public int HeadCount => nHead;
-
-    public IReadOnlyList<IAttentionHook> Hooks => hooks;
-
-    public void Attach(IAttentionHook hook) => hooks.Add(hook);
 }

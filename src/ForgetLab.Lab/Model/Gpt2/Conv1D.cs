@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>
 /// GPT-2's "Conv1D": a linear layer whose weight is stored as (in, out), so state dicts interchange

@@ -2,14 +2,13 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Lab.Model.Gpt2;
 
 /// <summary>
-/// One pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). The sublayers run
-/// through <c>call</c>, so a method may wrap a sublayer's output with a forward hook (bottleneck
-/// adapters do, registering their modules on the block) without the block knowing the method.
+/// GPT-2's pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)), the sublayers
+/// through <c>call</c> (see <see cref="DecoderLayer"/>).
 /// </summary>
-public sealed class Block : nn.Module<Tensor, Tensor>
+public sealed class Block : DecoderLayer
 {
     private readonly LayerNorm ln_1;
     private readonly CausalSelfAttention attn;
@@ -31,7 +30,7 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         return x + mlp.call(ln_2.forward(x));                  // (B, T, C)
     }
 
-    public CausalSelfAttention Attention => attn;
+    public override CausalSelfAttention Attention => attn;
 
-    public Mlp Mlp => mlp;
+    public override Mlp Mlp => mlp;
 }
