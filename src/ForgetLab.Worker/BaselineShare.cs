@@ -2,7 +2,8 @@ using System.Globalization;
 using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Baselines;
+using ForgetLab.Lab.Jobs;
 using Microsoft.Extensions.Logging;
 
 namespace ForgetLab.Worker;

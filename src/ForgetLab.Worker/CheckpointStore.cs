@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Runs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Training;
 using ForgetLab.Worker.Observability;
 using Microsoft.Extensions.Logging;

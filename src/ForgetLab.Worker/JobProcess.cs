@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
 using ForgetLab.Worker.Outages;
 
 namespace ForgetLab.Worker;

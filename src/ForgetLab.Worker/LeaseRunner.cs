@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
 using ForgetLab.Worker.Observability;
 using ForgetLab.Worker.Outages;
 using Microsoft.Extensions.Logging;

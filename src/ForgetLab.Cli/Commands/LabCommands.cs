@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.World;
 using Spectre.Console;
 

@@ -1,4 +1,4 @@
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Runs;
 using Spectre.Console;
 
 namespace ForgetLab.Cli.Commands;

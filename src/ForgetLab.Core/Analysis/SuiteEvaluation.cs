@@ -1,6 +1,4 @@
-using ForgetLab.Core.Analysis;
-
-namespace ForgetLab.Lab.Evaluation;
+namespace ForgetLab.Core.Analysis;
 
 /// <summary>
 /// One model's result on one suite: the per-item outcomes the analysis pairs, and what the model

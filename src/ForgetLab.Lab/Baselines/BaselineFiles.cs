@@ -1,8 +1,9 @@
+using ForgetLab.Core.Analysis;
 using System.Text.Json;
 using ForgetLab.Core.Reports;
 using ForgetLab.Lab.Evaluation;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Baselines;
 
 /// <summary>Reads and writes baseline files; the score is the one the report shows for the base.</summary>
 public static class BaselineFiles

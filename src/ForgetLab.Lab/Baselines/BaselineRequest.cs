@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Baselines;
 
 /// <summary>
 /// Which base model the job's baseline is for, whether every tenant shares it (a base of the

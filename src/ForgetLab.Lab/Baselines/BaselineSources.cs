@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Baselines;
 
 /// <summary>Where a baseline came from: the platform (recorded by an earlier run), this machine's model cache, or evaluated now.</summary>
 public static class BaselineSources

@@ -1,6 +1,6 @@
 using ForgetLab.Lab.Suites;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Baselines;
 
 /// <summary>One suite definition a baseline is kept for: name, version and a hash of its items.</summary>
 public sealed record BaselineSuiteKey(string Suite, string Version, string Definition)

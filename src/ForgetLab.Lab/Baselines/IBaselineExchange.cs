@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Baselines;
 
 /// <summary>
 /// How a job shares the base model's baseline with the platform: before evaluating the base it asks

@@ -1,4 +1,6 @@
-namespace ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Baselines;
+
+namespace ForgetLab.Lab.Jobs;
 
 /// <summary>
 /// The job side of <see cref="IBaselineExchange"/> over the child-process protocol: a

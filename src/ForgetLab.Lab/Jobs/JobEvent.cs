@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Jobs;
 
 /// <summary>A suite's score at a checkpoint, as a job event carries it (percent for binary suites).</summary>
 public sealed record JobSuiteScore(

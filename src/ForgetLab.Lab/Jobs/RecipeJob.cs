@@ -1,9 +1,10 @@
+using ForgetLab.Lab.Runs;
 using System.Text.Json;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Training;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Jobs;
 
 /// <summary>
 /// One run of a spec's grid, as a worker runs it: prepare the base (cached) and the baseline, fine-tune

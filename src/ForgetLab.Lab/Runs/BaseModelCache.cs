@@ -6,7 +6,7 @@ using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.Training;
 using ForgetLab.Lab.World;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>What pre-training a base cost and reached, kept beside the cached model.</summary>
 public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, double Seconds, double TokensPerSecond, double FinalLoss);

@@ -5,7 +5,7 @@ using ForgetLab.Lab.Training.Consolidation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// A run's consolidation, built from its <see cref="TrainSpec"/> and ready to plug into a

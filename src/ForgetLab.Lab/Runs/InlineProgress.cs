@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// Reports on the caller's thread, in order. (<see cref="Progress{T}"/> posts to the thread pool, so a

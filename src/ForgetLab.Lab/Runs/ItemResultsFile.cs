@@ -1,9 +1,10 @@
+using ForgetLab.Core.Analysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ForgetLab.Lab.Evaluation;
 using ForgetLab.Lab.Suites;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// One item's outcome as stored: suite, version, item id, value (1/0, nats/token or KL), the

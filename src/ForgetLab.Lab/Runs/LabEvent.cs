@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>Which part of a lab run a progress event belongs to.</summary>
 public enum LabPhase { Pretrain, Baseline, Train, Evaluate, Report }

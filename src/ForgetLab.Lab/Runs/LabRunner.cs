@@ -1,3 +1,5 @@
+using ForgetLab.Lab.Baselines;
+using ForgetLab.Lab.Jobs;
 using System.Globalization;
 using System.Text.Json;
 using ForgetLab.Core.Analysis;
@@ -11,7 +13,7 @@ using ForgetLab.Lab.Training;
 using ForgetLab.Lab.World;
 using static TorchSharp.torch;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// The stand-alone lab: get the base (pre-trained once, cached by spec hash), score it on every suite

@@ -1,6 +1,7 @@
+using ForgetLab.Lab.Baselines;
 using ForgetLab.Lab.World;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>Where a lab run keeps its model cache, how many CPU threads torch may use, and who hears progress.</summary>
 public sealed record LabRunnerOptions

@@ -3,7 +3,7 @@ using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Peft;
 using TorchSharp.Modules;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>Turns a spec's method into what the trainer needs: the parameters it may change, and the PEFT method (if any).</summary>
 public static class MethodSetup

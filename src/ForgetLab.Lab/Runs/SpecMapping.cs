@@ -2,7 +2,7 @@ using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Training;
 using ForgetLab.Lab.World;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>Translates spec vocabulary (Core, engine-agnostic) into the engine's own types.</summary>
 internal static class SpecMapping

@@ -2,7 +2,7 @@ using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Suites;
 using ForgetLab.Lab.World;
 
-namespace ForgetLab.Lab.Experiments;
+namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// The suites a spec watches, resolved: built-in names from the world (given the target), files read

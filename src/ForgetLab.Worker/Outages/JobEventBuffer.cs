@@ -1,4 +1,4 @@
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
 
 namespace ForgetLab.Worker.Outages;
 

@@ -1,6 +1,8 @@
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Baselines;
+using ForgetLab.Lab.Jobs;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Training;
 
 namespace ForgetLab.Lab.Tests.Experiments;

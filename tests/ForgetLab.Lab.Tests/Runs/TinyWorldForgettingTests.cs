@@ -1,7 +1,7 @@
 using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.World;
 
 namespace ForgetLab.Lab.Tests.Experiments;

@@ -1,4 +1,4 @@
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
 using ForgetLab.Worker.Outages;
 
 namespace ForgetLab.Worker.Tests.Outages;
