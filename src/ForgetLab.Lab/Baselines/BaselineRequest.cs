@@ -1,3 +1,5 @@
+using ForgetLab.Core.Baselines;
+
 namespace ForgetLab.Lab.Baselines;
 
 /// <summary>

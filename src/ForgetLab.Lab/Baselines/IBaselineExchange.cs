@@ -1,3 +1,5 @@
+using ForgetLab.Core.Baselines;
+
 namespace ForgetLab.Lab.Baselines;
 
 /// <summary>
@@ -10,5 +12,5 @@ public interface IBaselineExchange
 {
     string? Lookup(BaselineRequest request);
 
-    void Ready(BaselineRequest request, BaselineSuiteKey suite, string source, string file);
+    void Ready(BaselineRequest request, BaselineSuiteKey suite, BaselineSource source, string file);
 }

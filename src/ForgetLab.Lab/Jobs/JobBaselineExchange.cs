@@ -1,29 +1,25 @@
+using ForgetLab.Core.Baselines;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Lab.Baselines;
 
 namespace ForgetLab.Lab.Jobs;
 
 /// <summary>
 /// The job side of <see cref="IBaselineExchange"/> over the child-process protocol: a
-/// <c>baseline_lookup</c> event, answered by the worker with one line on stdin (a folder, or an
-/// empty line), then a <c>baseline_ready</c> event per suite.
+/// <see cref="BaselineLookup"/> event, answered by the worker with one line on stdin (a folder, or an
+/// empty line), then a <see cref="BaselineReady"/> event per suite.
 /// </summary>
 public sealed class JobBaselineExchange(Action<JobEvent> emit, TextReader answers) : IBaselineExchange
 {
     public string? Lookup(BaselineRequest request)
     {
-        emit(new JobEvent
-        {
-            Event = JobEvent.Kinds.BaselineLookup, ModelHash = request.ModelHash, Shared = request.Shared, Folder = Path.GetFullPath(request.BaseFolder),
-            BaselineSuites = request.Suites.Select(s => new JobBaselineSuite(s.Suite, s.Version, s.Definition)).ToList(),
-        });
+        emit(new BaselineLookup(request.ModelHash, request.Shared, Path.GetFullPath(request.BaseFolder), [.. request.Suites.Select(Suite)]));
         var folder = answers.ReadLine()?.Trim();
         return string.IsNullOrEmpty(folder) ? null : folder;
     }
 
-    public void Ready(BaselineRequest request, BaselineSuiteKey suite, string source, string file) =>
-        emit(new JobEvent
-        {
-            Event = JobEvent.Kinds.BaselineReady, ModelHash = request.ModelHash, Shared = request.Shared,
-            BaselineSuites = [new JobBaselineSuite(suite.Suite, suite.Version, suite.Definition)], Source = source, Folder = Path.GetFullPath(file),
-        });
+    public void Ready(BaselineRequest request, BaselineSuiteKey suite, BaselineSource source, string file) =>
+        emit(new BaselineReady(request.ModelHash, request.Shared, Suite(suite), source, Path.GetFullPath(file)));
+
+    private static JobBaselineSuite Suite(BaselineSuiteKey key) => new(key.Suite, key.Version, key.Definition);
 }

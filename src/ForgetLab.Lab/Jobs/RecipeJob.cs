@@ -1,8 +1,9 @@
-using ForgetLab.Lab.Runs;
 using System.Text.Json;
+using ForgetLab.Core.Checkpoints;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Training;
+using ForgetLab.Lab.Runs;
 
 namespace ForgetLab.Lab.Jobs;
 
@@ -10,15 +11,16 @@ namespace ForgetLab.Lab.Jobs;
 /// One run of a spec's grid, as a worker runs it: prepare the base (cached) and the baseline, fine-tune
 /// the one recipe (resuming exactly from a checkpoint folder when given one), evaluate every checkpoint,
 /// and write the run's part of the report to <c>runs/{name}/run-report.json</c>. What happens is told as
-/// <see cref="JobEvent"/>s. Shares its code path with <see cref="LabRunner"/>.
+/// <see cref="JobEvent"/>s, the same events the stand-alone lab's display hears. Shares its code path with <see cref="LabRunner"/>.
 /// </summary>
 public sealed class RecipeJob(LabRunnerOptions options)
 {
-    public const string RunReportFile = "run-report.json";
+    public const string RunReportFile = CheckpointFolder.RunReportFile;
 
     /// <summary>One evaluated checkpoint's part of the run report, beside its <c>items.jsonl</c>; a resumed job carries the earlier ones over.</summary>
-    public const string CheckpointReportFile = "checkpoint-report.json";
+    public const string CheckpointReportFile = CheckpointFolder.CheckpointReportFile;
 
+    /// <summary>Hears the protocol's events (for the job's stdout): every event but a display's per-suite <see cref="EvaluationProgress"/>.</summary>
     public Action<JobEvent>? Events { get; init; }
 
     /// <param name="evaluateResumed">Score the checkpoint resumed from first (its job was stopped before it was evaluated).</param>
@@ -32,25 +34,17 @@ public sealed class RecipeJob(LabRunnerOptions options)
         var recipe = recipes.FirstOrDefault(r => r.Name == runName)
             ?? throw new ArgumentException($"spec '{spec.Name}' has no run '{runName}'; its runs are {string.Join(", ", recipes.Select(r => r.Name))}", nameof(runName));
 
-        var relay = options with { Progress = new InlineProgress<LabEvent>(e => Forward(e)) };
+        var relay = options with { Progress = new InlineProgress<JobEvent>(Forward) };
         RunReport report;
         using (var lab = PreparedLab.Prepare(spec, relay, outDirectory))
-            report = lab.RunRecipe(recipe, resumeFrom, Events, evaluateResumed);
-        if (resumeFrom is not null && earlierReports is not null) report = WithEarlier(report, earlierReports, TrainingCheckpoint.StepOf(resumeFrom));
+            report = lab.RunRecipe(recipe, resumeFrom, evaluateResumed);
+        if (resumeFrom is not null && earlierReports is not null) report = WithEarlier(report, earlierReports, CheckpointFolder.StepOf(resumeFrom));
 
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
         Directory.CreateDirectory(runDirectory);
-        var reportPath = Path.Combine(runDirectory, RunReportFile);
-        File.WriteAllText(reportPath, JsonSerializer.Serialize(report, ReportJson.Options));
-        Events?.Invoke(new JobEvent
-        {
-            Event = JobEvent.Kinds.Finished,
-            Run = recipe.Name,
-            Status = JsonNamingPolicy.SnakeCaseLower.ConvertName(report.Status.ToString()),
-            Step = report.Checkpoints.Count == 0 ? null : report.Checkpoints[^1].Step,
-            Reason = report.Reason,
-            Folder = Path.GetFullPath(runDirectory),
-        });
+        File.WriteAllText(Path.Combine(runDirectory, RunReportFile), JsonSerializer.Serialize(report, ReportJson.Options));
+        Forward(new RunFinished(recipe.Name, report.Status, report.Checkpoints.Count == 0 ? null : report.Checkpoints[^1].Step, report.Reason,
+            Path.GetFullPath(runDirectory)));
         return report;
     }
 
@@ -69,10 +63,9 @@ public sealed class RecipeJob(LabRunnerOptions options)
         return report with { Checkpoints = [.. earlier, .. report.Checkpoints] };
     }
 
-    private void Forward(LabEvent e)
+    private void Forward(JobEvent e)
     {
         options.Progress?.Report(e);
-        if (e.Phase is LabPhase.Pretrain or LabPhase.Baseline)
-            Events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Phase, Phase = e.Phase.ToString().ToLowerInvariant(), Step = e.Done, TotalSteps = e.Total, Detail = e.Detail });
+        if (e is not EvaluationProgress) Events?.Invoke(e);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ForgetLab.Core.Models;
 using TorchSharp.PyBridge;
 
 namespace ForgetLab.Lab.Model;
@@ -10,8 +11,8 @@ namespace ForgetLab.Lab.Model;
 /// </summary>
 public static class ModelFolder
 {
-    public const string ConfigFile = "config.json";
-    public const string WeightsFile = "model.safetensors";
+    public const string ConfigFile = ModelFiles.ConfigFile;
+    public const string WeightsFile = ModelFiles.WeightsFile;
 
     public static void Save(GptModel model, string directory)
     {
@@ -29,7 +30,7 @@ public static class ModelFolder
     public static string ContentHash(string directory)
     {
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var name in new[] { ConfigFile, WeightsFile, "vocab.json" })
+        foreach (var name in ModelFiles.All)
         {
             var path = Path.Combine(directory, name);
             if (!File.Exists(path)) continue;

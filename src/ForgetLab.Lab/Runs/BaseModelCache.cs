@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ForgetLab.Core.Jobs;
+using ForgetLab.Core.Models;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Tokenization;
@@ -17,10 +19,10 @@ public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, do
 /// that file existed lack it; delete such a folder to re-train it when <c>optimizer_state: pretrain</c> needs it). A base is trained once; the folder is
 /// built aside and moved into place, so a crash never leaves a half-written base behind.
 /// </summary>
-public sealed class BaseModelCache(string cacheDirectory, IProgress<LabEvent>? progress = null)
+public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? progress = null)
 {
     public const string SummaryFile = "pretrain.json";
-    public const string VocabFile = "vocab.json";
+    public const string VocabFile = ModelFiles.VocabFile;
 
     /// <summary>AdamW's state at the end of pre-training, for <c>train.optimizer_state: pretrain</c>.</summary>
     public const string OptimizerFile = "pretrain_optimizer.bin";
@@ -81,7 +83,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<LabEvent>? p
         var data = new PackedTextBatches(documents, m.NCtx, tokenizer.EosId, (ulong)spec.Seed);
         var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
         var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>
-            progress.Report(new LabEvent(LabPhase.Pretrain, "pretrain", t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));
+            progress.Report(new PreparationProgress(PreparationPhase.Pretrain, t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));
         Directory.CreateDirectory(folder);
         var clock = Stopwatch.StartNew();
         var outcome = new Trainer(model, model.parameters().ToList(), null, data, settings)

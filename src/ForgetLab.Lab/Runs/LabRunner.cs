@@ -1,15 +1,18 @@
-using ForgetLab.Lab.Baselines;
-using ForgetLab.Lab.Jobs;
 using System.Globalization;
 using System.Text.Json;
 using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Baselines;
+using ForgetLab.Core.Checkpoints;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Baselines;
 using ForgetLab.Lab.Evaluation;
 using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Suites;
 using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.Training;
+using ForgetLab.Lab.Training.Consolidation;
 using ForgetLab.Lab.World;
 using static TorchSharp.torch;
 
@@ -26,7 +29,7 @@ public sealed class LabRunner(LabRunnerOptions options)
     public LabResult Run(LabSpec spec, string outDirectory)
     {
         using var lab = PreparedLab.Prepare(spec, options, outDirectory);
-        var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null, events: null)).ToList();
+        var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null)).ToList();
 
         var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
         var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
@@ -34,7 +37,7 @@ public sealed class LabRunner(LabRunnerOptions options)
         var report = new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs, frontier) { SeedGroups = SeedAggregation.Aggregate(runs) };
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
-        options.Progress?.Report(new LabEvent(LabPhase.Report, "report", 1, 1, Path.Combine(outDirectory, "report.json")));
+        options.Progress?.Report(new ReportWritten(Path.Combine(outDirectory, "report.json")));
         return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain);
     }
 }
@@ -56,6 +59,7 @@ internal sealed class PreparedLab : IDisposable
     private readonly TorchLanguageModel baseLm;
     private readonly ITokenizer tokenizer;
     private readonly Dictionary<string, SuiteEvaluation> baseline;
+    private readonly IReadOnlyDictionary<(string Suite, string Id), string> prompts;
     private readonly string outDirectory;
     private readonly Lazy<IReadOnlyList<int[]>> pretrainDocuments;
 
@@ -66,6 +70,7 @@ internal sealed class PreparedLab : IDisposable
     {
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
+        prompts = Prompts(suites);
         pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.Encode).ToList());
     }
 
@@ -86,9 +91,9 @@ internal sealed class PreparedLab : IDisposable
         try
         {
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
-            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineSuiteKey.Of)], baseFolder);
+            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, request, options);
-            ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), suites);
+            ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
             return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
         }
         catch
@@ -140,20 +145,20 @@ internal sealed class PreparedLab : IDisposable
         {
             var suite = suites[i];
             var key = request.Suites[i];
-            options.Progress?.Report(new LabEvent(LabPhase.Baseline, "baseline", i, suites.Count, suite.Name));
-            var (file, source) = (Path.Combine(cache, $"{suite.Name}@{suite.Version}.json"), BaselineSources.Cache);
+            options.Progress?.Report(new PreparationProgress(PreparationPhase.Baseline, i, suites.Count, suite.Name));
+            var (file, source) = (Path.Combine(cache, $"{suite.Name}@{suite.Version}.json"), BaselineSource.Cache);
             if (platform is not null && File.Exists(Path.Combine(platform, key.FileName)))
-                (file, source) = (Path.Combine(platform, key.FileName), BaselineSources.Platform);
+                (file, source) = (Path.Combine(platform, key.FileName), BaselineSource.Platform);
             if (BaselineFiles.Read(file) is not { } evaluation)
             {
                 evaluation = evaluator.Evaluate(baseLm, suite);
                 BaselineFiles.Write(file, evaluation);
-                source = BaselineSources.Evaluated;
+                source = BaselineSource.Evaluated;
             }
             result[suite.Name] = evaluation;
             options.Baselines?.Ready(request, key, source, file);
         }
-        options.Progress?.Report(new LabEvent(LabPhase.Baseline, "baseline", suites.Count, suites.Count));
+        options.Progress?.Report(new PreparationProgress(PreparationPhase.Baseline, suites.Count, suites.Count));
         return result;
     }
 
@@ -161,109 +166,121 @@ internal sealed class PreparedLab : IDisposable
     /// Fine-tunes one recipe into <c>runs/{name}/</c>, evaluating every checkpoint on every suite, and
     /// summarises it. With <paramref name="resumeFrom"/> (a verified checkpoint folder of this recipe)
     /// training continues exactly where that checkpoint left off; checkpoints before it are not re-scored.
-    /// A run that diverges or fails is summarised as such rather than thrown.
+    /// A run that diverges or fails is summarised as such rather than thrown. Every step, checkpoint and
+    /// evaluation is told to <see cref="LabRunnerOptions.Progress"/> as a <see cref="JobEvent"/>.
     /// </summary>
     /// <param name="evaluateResumed">Score the checkpoint resumed from before training on (it was saved but never evaluated).</param>
-    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, Action<JobEvent>? events, bool evaluateResumed = false)
+    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, bool evaluateResumed = false)
     {
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
         if (resumeFrom is null && Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true);
         Directory.CreateDirectory(runDirectory);
-        var checkpoints = new List<CheckpointReport>();
-        var assessments = new List<CheckpointAssessment>();
+        var run = new RecipeProgress(recipe);
         var settings = SpecMapping.Train(recipe.Train, recipe.Seed);
-        double? lastLoss = null;
         try
         {
             random.manual_seed(recipe.Seed);
             using var model = ModelFolder.Load(BaseFolder);
             var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
-            var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Completion))).ToList();
-            var fineTuning = new PromptCompletionBatches(examples, tokenizer.EosId, tokenizer.PadId, (ulong)recipe.Seed);
+            var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
             using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.EosId, recipe.Seed);
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize);
+            bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
             var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
             {
                 ExtraLoss = plan.ExtraLoss,
                 InitialOptimizerState = recipe.Train.OptimizerState == OptimizerState.Pretrain ? PretrainOptimizerState() : null,
-                Progress = new InlineProgress<TrainProgress>(t =>
-                {
-                    lastLoss = t.Loss;
-                    options.Progress?.Report(new LabEvent(LabPhase.Train, recipe.Name, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"));
-                    events?.Invoke(new JobEvent
-                    {
-                        Event = JobEvent.Kinds.Progress, Run = recipe.Name, Step = t.Step, TotalSteps = t.TotalSteps, Loss = t.Loss,
-                        StepTokens = t.StepTokens, StepSeconds = t.StepSeconds,
-                    });
-                }),
-                OnCheckpoint = saved => Checkpointed(saved),
+                Progress = new InlineProgress<TrainProgress>(t => Stepped(run, t)),
+                OnCheckpoint = Checkpointed,
             };
-            bool Checkpointed(SavedCheckpoint saved)
-            {
-                events?.Invoke(new JobEvent
-                {
-                    Event = JobEvent.Kinds.CheckpointSaved, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
-                    Sha256 = TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), Loss = lastLoss,
-                });
-                events?.Invoke(new JobEvent { Event = JobEvent.Kinds.EvaluationStarted, Run = recipe.Name, Step = saved.Step });
-                var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
-                var (report, assessment) = EvaluateCheckpoint(recipe.Name, saved, lm, model);
-                var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
-                checkpoints.Add(report with { TrainLoss = lastLoss });
-                assessments.Add(assessment);
-                // Beside items.jsonl: a job that resumes this run later carries it into its own report.
-                File.WriteAllText(Path.Combine(saved.Directory, RecipeJob.CheckpointReportFile), JsonSerializer.Serialize(checkpoints[^1], ReportJson.Options));
-                var goOn = plan.EarlyStopping?.Observe(saved.Step, assessment, WatchedSuite(plan.EarlyStopping.Suite)) ?? true;
-                events?.Invoke(new JobEvent
-                {
-                    Event = JobEvent.Kinds.CheckpointEvaluated, Run = recipe.Name, Step = saved.Step, Folder = Path.GetFullPath(saved.Directory),
-                    Scores = report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints)).ToList(),
-                    EvalItems = report.Suites.Sum(s => (long)s.N), EvalSeconds = evalSeconds,
-                });
-                return goOn;
-            }
-            var startStep = 0L;
-            if (resumeFrom is not null)
-            {
-                if (TrainingCheckpoint.Verify(resumeFrom) is { } problem) throw new InvalidDataException(problem);
-                startStep = TrainingCheckpoint.StepOf(resumeFrom);
-            }
-            events?.Invoke(new JobEvent { Event = JobEvent.Kinds.Started, Run = recipe.Name, Step = startStep, TotalSteps = settings.Steps, Folder = Path.GetFullPath(runDirectory) });
+            var startStep = resumeFrom is null ? 0L : ResumedStep(resumeFrom);
+            Report(new TrainingStarted(recipe.Name, startStep, settings.Steps, Path.GetFullPath(runDirectory)));
             if (resumeFrom is not null && evaluateResumed)
             {
                 // The weights alone, to score them as the interrupted job would have; the trainer then loads the whole checkpoint again.
                 TrainingCheckpoint.LoadWeights(resumeFrom, model, peft);
-                lastLoss = TrainingCheckpoint.LastLoss(resumeFrom);
+                run.LastLoss = TrainingCheckpoint.LastLoss(resumeFrom);
                 Checkpointed(new SavedCheckpoint((int)startStep, resumeFrom));
             }
             if (resumeFrom is not null) plan.ResumeAt((int)startStep);
-            var outcome = trainer.Run(runDirectory, resumeFrom);
-            var losses = outcome.Losses.ToList();
-            checkpoints = checkpoints.Select(c => c with { TrainLoss = losses.FirstOrDefault(l => l.Step == c.Step)?.Loss ?? c.TrainLoss }).ToList();
-            File.WriteAllText(Path.Combine(runDirectory, "losses.json"), JsonSerializer.Serialize(outcome.Losses));
-            var status = outcome.Status switch
-            {
-                TrainingStatus.Completed => RunStatus.Completed,
-                TrainingStatus.Diverged => RunStatus.Diverged,
-                _ => RunStatus.StoppedEarly,
-            };
-            if (plan.EarlyStopping is { StoppedAt: { } stoppedAt } stopping)
-            {
-                // Keep the last checkpoint under the threshold: the run's result is that checkpoint's, not the one that crossed it.
-                var kept = stopping.KeptStep;
-                var reason = kept is null
-                    ? $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; no checkpoint stayed under it"
-                    : $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; kept step {kept}";
-                var keptIndex = checkpoints.FindIndex(c => c.Step == kept);
-                return Summarise(recipe, RunStatus.StoppedEarly, reason, checkpoints, keptIndex < 0 ? [] : assessments.Take(keptIndex + 1).ToList());
-            }
-            return Summarise(recipe, status, outcome.Reason, checkpoints, assessments);
+            return Conclude(run, trainer.Run(runDirectory, resumeFrom), plan.EarlyStopping, runDirectory);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Summarise(recipe, RunStatus.Failed, e.Message, checkpoints, assessments);
+            return Summarise(recipe, RunStatus.Failed, e.Message, run.Checkpoints, run.Assessments);
         }
+    }
+
+    /// <summary>What a run has produced so far: its scored checkpoints, their assessments and the latest training loss.</summary>
+    private sealed class RecipeProgress(RunRecipe recipe)
+    {
+        public RunRecipe Recipe { get; } = recipe;
+        public List<CheckpointReport> Checkpoints { get; set; } = [];
+        public List<CheckpointAssessment> Assessments { get; } = [];
+        public double? LastLoss { get; set; }
+    }
+
+    private void Report(JobEvent e) => options.Progress?.Report(e);
+
+    private PromptCompletionBatches FineTuningBatches(RunRecipe recipe)
+    {
+        var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Completion))).ToList();
+        return new PromptCompletionBatches(examples, tokenizer.EosId, tokenizer.PadId, (ulong)recipe.Seed);
+    }
+
+    private static long ResumedStep(string resumeFrom) =>
+        TrainingCheckpoint.Verify(resumeFrom) is { } problem ? throw new InvalidDataException(problem) : TrainingCheckpoint.StepOf(resumeFrom);
+
+    private void Stepped(RecipeProgress run, TrainProgress t)
+    {
+        run.LastLoss = t.Loss;
+        Report(new TrainingProgress(run.Recipe.Name, t.Step, t.TotalSteps, t.Loss, t.StepTokens, t.StepSeconds));
+    }
+
+    /// <summary>A checkpoint was saved: score it, keep its part of the report beside it, and answer whether training goes on (early stopping).</summary>
+    private bool ScoreCheckpoint(RecipeProgress run, SavedCheckpoint saved, TorchLanguageModel lm, GptModel model, EarlyStopping? stopping)
+    {
+        var name = run.Recipe.Name;
+        var folder = Path.GetFullPath(saved.Directory);
+        Report(new CheckpointSaved(name, saved.Step, folder, TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), run.LastLoss));
+        Report(new EvaluationStarted(name, saved.Step));
+        var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (report, assessment) = EvaluateCheckpoint(name, saved, lm, model);
+        var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
+        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss });
+        run.Assessments.Add(assessment);
+        // Beside items.jsonl: a job that resumes this run later carries it into its own report.
+        File.WriteAllText(Path.Combine(saved.Directory, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(run.Checkpoints[^1], ReportJson.Options));
+        var goOn = stopping?.Observe(saved.Step, assessment, WatchedSuite(stopping.Suite)) ?? true;
+        Report(new CheckpointEvaluated(name, saved.Step, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
+            report.Suites.Sum(s => (long)s.N), evalSeconds));
+        return goOn;
+    }
+
+    /// <summary>Training ended: the losses go beside the checkpoints, and the run is summarised by how it ended.</summary>
+    private RunReport Conclude(RecipeProgress run, TrainingOutcome outcome, EarlyStopping? stopping, string runDirectory)
+    {
+        var losses = outcome.Losses.ToList();
+        run.Checkpoints = run.Checkpoints.Select(c => c with { TrainLoss = losses.FirstOrDefault(l => l.Step == c.Step)?.Loss ?? c.TrainLoss }).ToList();
+        File.WriteAllText(Path.Combine(runDirectory, "losses.json"), JsonSerializer.Serialize(outcome.Losses));
+        if (stopping is { StoppedAt: { } stoppedAt })
+        {
+            // Keep the last checkpoint under the threshold: the run's result is that checkpoint's, not the one that crossed it.
+            var kept = stopping.KeptStep;
+            var reason = kept is null
+                ? $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; no checkpoint stayed under it"
+                : $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; kept step {kept}";
+            var keptIndex = run.Checkpoints.FindIndex(c => c.Step == kept);
+            return Summarise(run.Recipe, RunStatus.StoppedEarly, reason, run.Checkpoints, keptIndex < 0 ? [] : run.Assessments.Take(keptIndex + 1).ToList());
+        }
+        var status = outcome.Status switch
+        {
+            TrainingStatus.Completed => RunStatus.Completed,
+            TrainingStatus.Diverged => RunStatus.Diverged,
+            _ => RunStatus.StoppedEarly,
+        };
+        return Summarise(run.Recipe, status, outcome.Reason, run.Checkpoints, run.Assessments);
     }
 
     /// <summary>The spec's base gates keyed by the suites' own names (the spec writes a suite file by its path).</summary>
@@ -287,11 +304,11 @@ internal sealed class PreparedLab : IDisposable
         var evaluations = new List<SuiteEvaluation>();
         for (var i = 0; i < suites.Count; i++)
         {
-            options.Progress?.Report(new LabEvent(LabPhase.Evaluate, run, i, suites.Count, $"step {saved.Step}: {suites[i].Name}"));
+            Report(new EvaluationProgress(run, saved.Step, i, suites.Count, suites[i].Name));
             evaluations.Add(evaluator.Evaluate(lm, suites[i], baseLm));
         }
-        options.Progress?.Report(new LabEvent(LabPhase.Evaluate, run, suites.Count, suites.Count, $"step {saved.Step}"));
-        ItemResultsFile.Write(saved.Directory, evaluations, suites);
+        Report(new EvaluationProgress(run, saved.Step, suites.Count, suites.Count, null));
+        ItemResultsFile.Write(saved.Directory, evaluations, prompts);
         var comparisons = evaluations.Select(e => ForgettingAnalysis.Compare(baseline[e.Outcomes.Suite].Outcomes, e.Outcomes, spec.Seed)).ToList();
         var assessment = ForgettingAnalysis.Report(comparisons, Gates());
         var report = new CheckpointReport(saved.Step, null, assessment.Suites) { Drift = ParameterDrift.Compute(baseModel, model) };
@@ -337,6 +354,16 @@ internal sealed class PreparedLab : IDisposable
         if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";
         return h;
     }
+
+    /// <summary>The definition a baseline is kept for: the suite's name, version and a hash of its items.</summary>
+    private static BaselineSuiteKey BaselineKey(SuiteDefinition suite) => new(suite.Name, suite.Version, SuiteDefinition.ContentHash(suite.Items));
+
+    /// <summary>Each item's prompt by suite and item id, for the per-item results (items without a prompt are left out).</summary>
+    private static Dictionary<(string Suite, string Id), string> Prompts(IEnumerable<SuiteDefinition> suites) =>
+        suites.SelectMany(s => s.Items.Select(item => (Key: (s.Name, item.Id), item.Prompt)))
+            .Where(p => p.Prompt.Length > 0)
+            .DistinctBy(p => p.Key)
+            .ToDictionary(p => p.Key, p => p.Prompt);
 
     private static BaseSuiteScore BaseScore(SuiteOutcomes o) => new(o.Suite, o.Version, o.Category, o.Metric, BaselineFiles.Score(o), o.Values.Count);
 }

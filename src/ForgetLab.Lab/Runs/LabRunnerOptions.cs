@@ -1,3 +1,4 @@
+using ForgetLab.Core.Jobs;
 using ForgetLab.Lab.Baselines;
 using ForgetLab.Lab.World;
 
@@ -12,7 +13,8 @@ public sealed record LabRunnerOptions
     /// <summary>Torch intra-op threads; null leaves torch's default (all cores).</summary>
     public int? Threads { get; init; }
 
-    public IProgress<LabEvent>? Progress { get; init; }
+    /// <summary>Hears how the run goes, event by event: a progress display, or the worker's job relaying them on stdout.</summary>
+    public IProgress<JobEvent>? Progress { get; init; }
 
     /// <summary>Another folder of world facts (countries.json, elements.json); null uses the built-in data. Tests use small worlds.</summary>
     public string? WorldDataDirectory { get; init; }

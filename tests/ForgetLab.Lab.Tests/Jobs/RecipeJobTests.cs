@@ -1,11 +1,12 @@
+using ForgetLab.Core.Baselines;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Baselines;
 using ForgetLab.Lab.Jobs;
 using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Training;
 
-namespace ForgetLab.Lab.Tests.Experiments;
+namespace ForgetLab.Lab.Tests.Jobs;
 
 /// <summary>
 /// One run of a grid as a worker runs it: events in the order the worker relays them, the run's report
@@ -43,30 +44,30 @@ public class RecipeJobTests
         var report = new RecipeJob(options) { Events = events.Add }.Run(spec, run, outDir);
 
         Assert.Equal(RunStatus.Completed, report.Status);
-        var kinds = events.Where(e => e.Event != JobEvent.Kinds.Phase).Select(e => e.Event).Where(k => k != JobEvent.Kinds.Progress).ToList();
+        var kinds = events.Where(e => e is not (PreparationProgress or TrainingProgress)).Select(e => e.Name).ToList();
         Assert.Equal(
             ["started", "checkpoint_saved", "evaluation_started", "checkpoint_evaluated", "checkpoint_saved", "evaluation_started", "checkpoint_evaluated", "finished"],
             kinds);
-        Assert.Equal([1L, 2, 3, 4, 5, 6], events.Where(e => e.Event == JobEvent.Kinds.Progress).Select(e => e.Step!.Value));
-        var saved = events.First(e => e.Event == JobEvent.Kinds.CheckpointSaved);
-        Assert.Equal(TrainingCheckpoint.Sha256(Path.Combine(saved.Folder!, TrainingCheckpoint.ManifestFile)), saved.Sha256);
-        Assert.Equal(3, events.First(e => e.Event == JobEvent.Kinds.CheckpointEvaluated).Scores!.Count);
-        var finished = events[^1];
-        Assert.Equal("completed", finished.Status);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], events.OfType<TrainingProgress>().Select(e => e.Step));
+        var saved = events.OfType<CheckpointSaved>().First();
+        Assert.Equal(TrainingCheckpoint.Sha256(Path.Combine(saved.Folder, TrainingCheckpoint.ManifestFile)), saved.Sha256);
+        Assert.Equal(3, events.OfType<CheckpointEvaluated>().First().Scores.Count);
+        var finished = Assert.IsType<RunFinished>(events[^1]);
+        Assert.Equal(RunStatus.Completed, finished.Status);
         var written = System.Text.Json.JsonSerializer.Deserialize<RunReport>(
-            File.ReadAllText(Path.Combine(finished.Folder!, RecipeJob.RunReportFile)), ReportJson.Options)!;
+            File.ReadAllText(Path.Combine(finished.Folder, RecipeJob.RunReportFile)), ReportJson.Options)!;
         Assert.Equal(report.Suites.Select(s => s.Score), written.Suites.Select(s => s.Score));
 
         // The worker downloads a checkpoint somewhere else and resumes from it in a fresh output folder.
         var copy = Path.Combine(TinyModels.TempDirectory(), "downloaded");
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(saved.Folder!)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(saved.Folder)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         var resumedEvents = new List<JobEvent>();
         var resumed = new RecipeJob(options) { Events = resumedEvents.Add }.Run(spec, run, TinyModels.TempDirectory(), resumeFrom: copy);
 
-        Assert.Equal(3, resumedEvents.First(e => e.Event == JobEvent.Kinds.Started).Step);
-        Assert.Equal([4L, 5, 6], resumedEvents.Where(e => e.Event == JobEvent.Kinds.Progress).Select(e => e.Step!.Value));
-        Assert.Equal(events.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256, resumedEvents.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
+        Assert.Equal(3, resumedEvents.OfType<TrainingStarted>().First().Step);
+        Assert.Equal([4L, 5, 6], resumedEvents.OfType<TrainingProgress>().Select(e => e.Step));
+        Assert.Equal(events.OfType<CheckpointSaved>().Last().Sha256, resumedEvents.OfType<CheckpointSaved>().Last().Sha256);
         Assert.Equal(report.Suites.Select(s => s.Score), resumed.Suites.Select(s => s.Score));
         Assert.Equal([6L], resumed.Checkpoints.Select(c => c.Step));
 
@@ -77,8 +78,8 @@ public class RecipeJobTests
         Assert.Equal([3L, 6L], again.Checkpoints.Select(c => c.Step));
         Assert.Equal(report.Checkpoints.Select(c => c.Suites.Select(s => s.Score).ToList()), again.Checkpoints.Select(c => c.Suites.Select(s => s.Score).ToList()));
         Assert.Equal(report.Checkpoints[0].TrainLoss, again.Checkpoints[0].TrainLoss);
-        Assert.Equal(events.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256, scoredFirst.Last(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
-        Assert.Equal(saved.Sha256, scoredFirst.First(e => e.Event == JobEvent.Kinds.CheckpointSaved).Sha256);
+        Assert.Equal(events.OfType<CheckpointSaved>().Last().Sha256, scoredFirst.OfType<CheckpointSaved>().Last().Sha256);
+        Assert.Equal(saved.Sha256, scoredFirst.OfType<CheckpointSaved>().First().Sha256);
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public class RecipeJobTests
         var options = new LabRunnerOptions { CacheDirectory = TinyModels.TempDirectory(), WorldDataDirectory = SmallWorld(), Threads = 1 };
         var events = new List<JobEvent>();
         var straight = new RecipeJob(options) { Events = events.Add }.Run(spec, run, TinyModels.TempDirectory());
-        var first = events.First(e => e.Event == JobEvent.Kinds.CheckpointEvaluated).Folder!;
+        var first = events.OfType<CheckpointEvaluated>().First().Folder;
         Assert.True(File.Exists(Path.Combine(first, RecipeJob.CheckpointReportFile)), "an evaluated checkpoint has its report beside items.jsonl");
 
         // The worker lost after scoring step 3: the next job resumes from it, given step 3's report as the worker downloads it.
@@ -118,18 +119,18 @@ public class RecipeJobTests
         first = first with { Baselines = new JobBaselineExchange(firstEvents.Add, new StringReader("\n")) };
         new RecipeJob(first) { Events = firstEvents.Add }.Run(spec, run, TinyModels.TempDirectory());
 
-        var lookup = Assert.Single(firstEvents, e => e.Event == JobEvent.Kinds.BaselineLookup);
-        var ready = firstEvents.Where(e => e.Event == JobEvent.Kinds.BaselineReady).ToList();
+        var lookup = Assert.Single(firstEvents.OfType<BaselineLookup>());
+        var ready = firstEvents.OfType<BaselineReady>().ToList();
         Assert.True(lookup.Shared);
-        Assert.Equal(["target", "capitals_recall", "text_perplexity"], lookup.BaselineSuites!.Select(s => s.Suite));
-        Assert.All(ready, e => Assert.Equal(BaselineSources.Evaluated, e.Source));
+        Assert.Equal(["target", "capitals_recall", "text_perplexity"], lookup.Suites.Select(s => s.Suite));
+        Assert.All(ready, e => Assert.Equal(BaselineSource.Evaluated, e.Source));
 
         // The platform's recorded baseline, made recognisable: the base "knew" every capital.
         var platform = TinyModels.TempDirectory();
         foreach (var e in ready)
         {
-            var key = new BaselineSuiteKey(e.BaselineSuites![0].Suite, e.BaselineSuites[0].Version, e.BaselineSuites[0].Definition);
-            var evaluation = BaselineFiles.Read(e.Folder!)!;
+            var key = new BaselineSuiteKey(e.Suite.Suite, e.Suite.Version, e.Suite.Definition);
+            var evaluation = BaselineFiles.Read(e.File)!;
             if (key.Suite == "capitals_recall")
                 evaluation = evaluation with { Outcomes = evaluation.Outcomes with { Values = [.. evaluation.Outcomes.Values.Select(_ => 1.0)] } };
             BaselineFiles.Write(Path.Combine(platform, key.FileName), evaluation);
@@ -139,21 +140,8 @@ public class RecipeJobTests
         second = second with { Baselines = new JobBaselineExchange(secondEvents.Add, new StringReader(platform + "\n")) };
         var report = new RecipeJob(second) { Events = secondEvents.Add }.Run(spec, run, TinyModels.TempDirectory());
 
-        Assert.All(secondEvents.Where(e => e.Event == JobEvent.Kinds.BaselineReady), e => Assert.Equal(BaselineSources.Platform, e.Source));
-        Assert.Equal(lookup.ModelHash, secondEvents.Single(e => e.Event == JobEvent.Kinds.BaselineLookup).ModelHash);
+        Assert.All(secondEvents.OfType<BaselineReady>(), e => Assert.Equal(BaselineSource.Platform, e.Source));
+        Assert.Equal(lookup.ModelHash, secondEvents.OfType<BaselineLookup>().Single().ModelHash);
         Assert.Equal(100, report.Suites.Single(s => s.Suite == "capitals_recall").Base);
-    }
-
-    [Fact]
-    public void AnEventRoundTripsAsOneJsonLineAndNoiseIsNotAnEvent()
-    {
-        var e = new JobEvent { Event = JobEvent.Kinds.CheckpointEvaluated, Step = 3, Scores = [new JobSuiteScore("target", 12.5, -1)] };
-
-        var line = e.ToJsonLine();
-
-        Assert.DoesNotContain('\n', line);
-        Assert.Equal(12.5, JobEvent.TryParse(line)!.Scores![0].Score);
-        Assert.Null(JobEvent.TryParse("warning: something from libtorch"));
-        Assert.Null(JobEvent.TryParse("{not json"));
     }
 }

@@ -1,10 +1,11 @@
 using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Checkpoints;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.World;
 
-namespace ForgetLab.Lab.Tests.Experiments;
+namespace ForgetLab.Lab.Tests.Runs;
 
 /// <summary>
 /// The whole lab on a small slice of the real world (60 countries, a small model): pre-train until the

@@ -1,9 +1,8 @@
-using ForgetLab.Core.Analysis;
 using System.Text.Json;
+using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Reports;
-using ForgetLab.Lab.Evaluation;
 
-namespace ForgetLab.Lab.Baselines;
+namespace ForgetLab.Core.Baselines;
 
 /// <summary>Reads and writes baseline files; the score is the one the report shows for the base.</summary>
 public static class BaselineFiles
@@ -20,6 +19,6 @@ public static class BaselineFiles
     }
 
     /// <summary>Percent correct for binary suites, the mean of the metric otherwise (nats/token, KL).</summary>
-    public static double Score(Core.Analysis.SuiteOutcomes outcomes) =>
-        outcomes.Kind == Core.Analysis.OutcomeKind.Binary ? 100.0 * outcomes.Values.Average() : outcomes.Values.Average();
+    public static double Score(SuiteOutcomes outcomes) =>
+        outcomes.Kind == OutcomeKind.Binary ? 100.0 * outcomes.Values.Average() : outcomes.Values.Average();
 }
