@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Checkpoints;
 using ForgetLab.Core.Reports;
 using ForgetLab.Server.Reports;
 using ForgetLab.Server.Security;
@@ -28,7 +29,7 @@ public static class CompareApi
         return app;
     }
 
-    private sealed record Resolved(string Ref, string TenantId, string ExperimentId, string RunId, RunReport Report, CheckpointReport? Final, IReadOnlyList<ItemLine>? Items);
+    private sealed record Resolved(string Ref, string TenantId, string ExperimentId, string RunId, RunReport Report, CheckpointReport? Final, IReadOnlyList<ItemResult>? Items);
 
     public static async Task<Results<Ok<ComparisonView>, ProblemHttpResult>> Compare(
         string? runs, [AsParameters] ApiServices services, RunReportStore reports, CheckpointStore checkpoints, CancellationToken cancel)
@@ -117,7 +118,7 @@ public static class CompareApi
         }
     }
 
-    private static SuiteOutcomes Outcomes(SuiteResult result, IReadOnlyList<ItemLine> items)
+    private static SuiteOutcomes Outcomes(SuiteResult result, IReadOnlyList<ItemResult> items)
     {
         var lines = items.Where(i => i.Suite == result.Suite && i.Version == result.Version)
             .GroupBy(i => i.Id).Select(g => g.Last()).ToList();
