@@ -5,6 +5,7 @@ using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Jobs;
 using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Training;
+using ForgetLab.Server.Tests;
 
 namespace ForgetLab.Lab.Tests.Jobs;
 
@@ -14,21 +15,7 @@ namespace ForgetLab.Lab.Tests.Jobs;
 /// </summary>
 public class RecipeJobTests
 {
-    private const string Spec = """
-        name: tiny-job
-        seed: 3
-        base:
-          world: builtin
-          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
-        target: { task: conflicting_facts, count: 6 }
-        suites: [target, capitals_recall, text_perplexity]
-        train: { steps: 6, batch_size: 4, warmup_steps: 1, checkpoint_every: 3 }
-        grid:
-          method: [ { type: full } ]
-          lr: [1.0e-3]
-        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
-        """;
+    private static readonly string Spec = TinySpecs.Grid("tiny-job", steps: 6, every: 3);
 
     internal static string SmallWorld() => SmallWorlds.Write(countries: 24, elements: 6);
 
