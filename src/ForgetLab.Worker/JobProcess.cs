@@ -89,8 +89,14 @@ public sealed class JobProcess : IAsyncDisposable
         start.ArgumentList.Add(cliDll);
         foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var (k, v) in environment) start.Environment[k] = v;
+        return Start(start, logFile, events, observe);
+    }
+
+    /// <summary>Any child that speaks the protocol on stdout (tests start a shell that prints lines).</summary>
+    internal static JobProcess Start(ProcessStartInfo start, string logFile, JobEventBuffer events, Action<JobEvent>? observe = null)
+    {
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         return new JobProcess(process, log, events, observe);
     }
 
