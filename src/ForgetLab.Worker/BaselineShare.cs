@@ -38,7 +38,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         {
             if (recorded.FirstOrDefault(e => e.Suite == suite.Suite && e.Version == suite.Version && e.Definition == suite.Definition) is not { } entry) continue;
             var blob = entry.BlobLocation[(store.Container.Name.Length + 1)..];
-            await store.Container.GetBlobClient(blob).DownloadToAsync(Path.Combine(folder, Key(suite).FileName), cancel);
+            await store.Container.GetBlobClient(blob).DownloadToAsync(Path.Combine(folder, suite.FileName), cancel);
             found++;
         }
         logger.LogInformation("Lease {Lease}: baseline of model {Model}: {Found} of {Wanted} suites reused from the platform",
@@ -59,7 +59,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         var evaluation = BaselineFiles.Read(file) ?? throw new FileNotFoundException($"the job named baseline file {file}, which is not there", file);
         // Under the lease's own name: a run that loses the race to record never overwrites the winner's outcomes.
         var scope = ready.Shared ? SharedScope : grant.TenantId;
-        var blob = $"{scope}/baselines/{ready.ModelHash}/{Key(suite).FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
+        var blob = $"{scope}/baselines/{ready.ModelHash}/{suite.FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
         await store.UploadFile(blob, file, cancel);
         var outcomes = evaluation.Outcomes;
         var entry = new BaselineEntry(suite.Suite, suite.Version, suite.Definition, outcomes.Category.ToString().ToLowerInvariant(), outcomes.Metric,
@@ -74,6 +74,4 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
     }
 
     private string Key(bool shared, string modelHash) => $"{(shared ? SharedScope : grant.TenantId)}/{modelHash}";
-
-    private static BaselineSuiteKey Key(JobBaselineSuite s) => new(s.Suite, s.Version, s.Definition);
 }

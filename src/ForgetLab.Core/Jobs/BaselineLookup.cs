@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ForgetLab.Core.Baselines;
 
 namespace ForgetLab.Core.Jobs;
 
@@ -11,4 +12,4 @@ public sealed record BaselineLookup(
     [property: JsonPropertyName("model_hash")] string ModelHash,
     [property: JsonPropertyName("shared")] bool Shared,
     [property: JsonPropertyName("folder")] string Folder,
-    [property: JsonPropertyName("baseline_suites")] IReadOnlyList<JobBaselineSuite> Suites) : JobEvent;
+    [property: JsonPropertyName("baseline_suites")] IReadOnlyList<BaselineSuiteKey> Suites) : JobEvent;

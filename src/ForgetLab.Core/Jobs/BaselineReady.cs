@@ -7,6 +7,6 @@ namespace ForgetLab.Core.Jobs;
 public sealed record BaselineReady(
     [property: JsonPropertyName("model_hash")] string ModelHash,
     [property: JsonPropertyName("shared")] bool Shared,
-    [property: JsonPropertyName("suite")] JobBaselineSuite Suite,
+    [property: JsonPropertyName("suite")] BaselineSuiteKey Suite,
     [property: JsonPropertyName("source")] BaselineSource Source,
     [property: JsonPropertyName("file")] string File) : JobEvent;

@@ -13,13 +13,11 @@ public sealed class JobBaselineExchange(Action<JobEvent> emit, TextReader answer
 {
     public string? Lookup(BaselineRequest request)
     {
-        emit(new BaselineLookup(request.ModelHash, request.Shared, Path.GetFullPath(request.BaseFolder), [.. request.Suites.Select(Suite)]));
+        emit(new BaselineLookup(request.ModelHash, request.Shared, Path.GetFullPath(request.BaseFolder), request.Suites));
         var folder = answers.ReadLine()?.Trim();
         return string.IsNullOrEmpty(folder) ? null : folder;
     }
 
     public void Ready(BaselineRequest request, BaselineSuiteKey suite, BaselineSource source, string file) =>
-        emit(new BaselineReady(request.ModelHash, request.Shared, Suite(suite), source, Path.GetFullPath(file)));
-
-    private static JobBaselineSuite Suite(BaselineSuiteKey key) => new(key.Suite, key.Version, key.Definition);
+        emit(new BaselineReady(request.ModelHash, request.Shared, suite, source, Path.GetFullPath(file)));
 }

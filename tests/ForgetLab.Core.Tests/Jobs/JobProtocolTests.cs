@@ -11,7 +11,7 @@ namespace ForgetLab.Core.Tests.Jobs;
 /// </summary>
 public class JobProtocolTests
 {
-    private static readonly JobBaselineSuite Suite = new("capitals_recall", "1-abc", "d41d8cd9");
+    private static readonly BaselineSuiteKey Suite = new("capitals_recall", "1-abc", "d41d8cd9");
 
     /// <summary>One of every case, with every optional field set.</summary>
     public static readonly TheoryData<JobEvent> EveryCase =

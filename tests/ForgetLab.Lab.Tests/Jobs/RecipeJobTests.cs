@@ -116,7 +116,7 @@ public class RecipeJobTests
         var platform = TinyModels.TempDirectory();
         foreach (var e in ready)
         {
-            var key = new BaselineSuiteKey(e.Suite.Suite, e.Suite.Version, e.Suite.Definition);
+            var key = e.Suite;
             var evaluation = BaselineFiles.Read(e.File)!;
             if (key.Suite == "capitals_recall")
                 evaluation = evaluation with { Outcomes = evaluation.Outcomes with { Values = [.. evaluation.Outcomes.Values.Select(_ => 1.0)] } };
