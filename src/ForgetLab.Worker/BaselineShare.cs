@@ -1,5 +1,6 @@
 using System.Globalization;
 using ForgetLab.Contracts.Baselines;
+using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Core.Baselines;
@@ -19,14 +20,11 @@ namespace ForgetLab.Worker;
 /// </summary>
 public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, CheckpointStore store, ILogger logger)
 {
-    /// <summary>Grain-key scope of what every tenant shares (GrainKeys.SharedScope in the grains).</summary>
-    public const string SharedScope = "_shared";
-
     /// <summary>The folder of recorded baseline files for the job, or null when the platform has none of its suites.</summary>
     public async Task<string?> Lookup(BaselineLookup lookup, string jobDirectory, CancellationToken cancel)
     {
         var key = Key(lookup.Shared, lookup.ModelHash);
-        var experimentKey = grant.RunKey[..grant.RunKey.LastIndexOf('/')];
+        var experimentKey = GrainKeys.ExperimentOf(grant.RunKey);
         await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseline(key);
         await store.UploadBaseOnce(experimentKey, lookup.Folder, cancel);
         var recorded = await grains.GetGrain<IBaselineGrain>(key).Entries();
@@ -58,7 +56,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
 
         var evaluation = BaselineFiles.Read(file) ?? throw new FileNotFoundException($"the job named baseline file {file}, which is not there", file);
         // Under the lease's own name: a run that loses the race to record never overwrites the winner's outcomes.
-        var scope = ready.Shared ? SharedScope : grant.TenantId;
+        var scope = ready.Shared ? GrainKeys.SharedScope : grant.TenantId;
         var blob = $"{scope}/baselines/{ready.ModelHash}/{suite.FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
         await store.UploadFile(blob, file, cancel);
         var outcomes = evaluation.Outcomes;
@@ -73,5 +71,5 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
                 grant.LeaseId, suite.Suite, suite.Version, key, recording.Stored.Score, entry.Score);
     }
 
-    private string Key(bool shared, string modelHash) => $"{(shared ? SharedScope : grant.TenantId)}/{modelHash}";
+    private string Key(bool shared, string modelHash) => GrainKeys.Baseline(shared ? null : grant.TenantId, modelHash);
 }
