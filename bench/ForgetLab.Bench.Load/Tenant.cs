@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ForgetLab.Dashboard.EndToEnd.Tests;
+using ForgetLab.Server.Tests;
 
 namespace ForgetLab.Bench.Load;
 
@@ -8,21 +9,7 @@ namespace ForgetLab.Bench.Load;
 internal static class Tenant
 {
     /// <summary>A tiny run that trains for a few minutes on one CPU thread: long enough to outlast the load.</summary>
-    public const string TrainingSpec = """
-        name: load
-        seed: 3
-        base:
-          world: builtin
-          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
-        target: { task: conflicting_facts, count: 6 }
-        suites: [target, capitals_recall, text_perplexity]
-        train: { steps: 20000, batch_size: 4, warmup_steps: 1, checkpoint_every: 2000 }
-        grid:
-          method: [ { type: full } ]
-          lr: [1.0e-3]
-        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
-        """;
+    public static readonly string TrainingSpec = TinySpecs.Grid("load", steps: 20000, every: 2000);
 
     /// <summary>What a script with a typo sends: a 400 naming the field.</summary>
     public const string BadSpec = """

@@ -3,7 +3,8 @@ using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Core.Baselines;
+using ForgetLab.Core.Jobs;
 using Microsoft.Extensions.Logging;
 
 namespace ForgetLab.Worker;
@@ -20,22 +21,22 @@ namespace ForgetLab.Worker;
 public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, CheckpointStore store, ILogger logger)
 {
     /// <summary>The folder of recorded baseline files for the job, or null when the platform has none of its suites.</summary>
-    public async Task<string?> Lookup(JobEvent lookup, string jobDirectory, CancellationToken cancel)
+    public async Task<string?> Lookup(BaselineLookup lookup, string jobDirectory, CancellationToken cancel)
     {
-        var key = Key(lookup);
+        var key = Key(lookup.Shared, lookup.ModelHash);
         var experimentKey = GrainKeys.ExperimentOf(grant.RunKey);
         await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseline(key);
-        if (lookup.Folder is { } baseFolder) await store.UploadBaseOnce(experimentKey, baseFolder, cancel);
+        await store.UploadBaseOnce(experimentKey, lookup.Folder, cancel);
         var recorded = await grains.GetGrain<IBaselineGrain>(key).Entries();
         var folder = Path.Combine(jobDirectory, "baselines");
         Directory.CreateDirectory(folder);
         var found = 0;
-        var wanted = lookup.BaselineSuites ?? [];
+        var wanted = lookup.Suites;
         foreach (var suite in wanted)
         {
             if (recorded.FirstOrDefault(e => e.Suite == suite.Suite && e.Version == suite.Version && e.Definition == suite.Definition) is not { } entry) continue;
             var blob = entry.BlobLocation[(store.Container.Name.Length + 1)..];
-            await store.Container.GetBlobClient(blob).DownloadToAsync(Path.Combine(folder, Key(suite).FileName), cancel);
+            await store.Container.GetBlobClient(blob).DownloadToAsync(Path.Combine(folder, suite.FileName), cancel);
             found++;
         }
         logger.LogInformation("Lease {Lease}: baseline of model {Model}: {Found} of {Wanted} suites reused from the platform",
@@ -43,11 +44,11 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         return found == 0 ? null : folder;
     }
 
-    public async Task Ready(JobEvent ready, CancellationToken cancel)
+    public async Task Ready(BaselineReady ready, CancellationToken cancel)
     {
-        if (ready is not { BaselineSuites: [var suite], Folder: { } file, Source: { } source }) return;
-        var key = Key(ready);
-        if (source == BaselineSources.Platform)
+        var (suite, file, source) = (ready.Suite, ready.File, ready.Source);
+        var key = Key(ready.Shared, ready.ModelHash);
+        if (source == BaselineSource.Platform)
         {
             logger.LogInformation("Lease {Lease}: baseline reused for {Suite}@{Version} of model {Model}", grant.LeaseId, suite.Suite, suite.Version, key);
             return;
@@ -55,8 +56,8 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
 
         var evaluation = BaselineFiles.Read(file) ?? throw new FileNotFoundException($"the job named baseline file {file}, which is not there", file);
         // Under the lease's own name: a run that loses the race to record never overwrites the winner's outcomes.
-        var scope = ready.Shared == true ? GrainKeys.SharedScope : grant.TenantId;
-        var blob = $"{scope}/baselines/{ready.ModelHash}/{Key(suite).FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
+        var scope = ready.Shared ? GrainKeys.SharedScope : grant.TenantId;
+        var blob = $"{scope}/baselines/{ready.ModelHash}/{suite.FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
         await store.UploadFile(blob, file, cancel);
         var outcomes = evaluation.Outcomes;
         var entry = new BaselineEntry(suite.Suite, suite.Version, suite.Definition, outcomes.Category.ToString().ToLowerInvariant(), outcomes.Metric,
@@ -64,14 +65,11 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         var recording = await grains.GetGrain<IBaselineGrain>(key).Record(entry);
         if (recording.Accepted)
             logger.LogInformation("Lease {Lease}: baseline recorded for {Suite}@{Version} of model {Model} ({Source}): {Score}",
-                grant.LeaseId, suite.Suite, suite.Version, key, source, entry.Score.ToString("0.###", CultureInfo.InvariantCulture));
+                grant.LeaseId, suite.Suite, suite.Version, key, source.ToString().ToLowerInvariant(), entry.Score.ToString("0.###", CultureInfo.InvariantCulture));
         else
             logger.LogInformation("Lease {Lease}: baseline for {Suite}@{Version} of model {Model} was recorded first by another run ({Stored} against this run's {Score})",
                 grant.LeaseId, suite.Suite, suite.Version, key, recording.Stored.Score, entry.Score);
     }
 
-    private string Key(JobEvent e) =>
-        GrainKeys.Baseline(e.Shared == true ? null : grant.TenantId, e.ModelHash ?? throw new InvalidDataException($"a {e.Event} event without model_hash"));
-
-    private static BaselineSuiteKey Key(JobBaselineSuite s) => new(s.Suite, s.Version, s.Definition);
+    private string Key(bool shared, string modelHash) => GrainKeys.Baseline(shared ? null : grant.TenantId, modelHash);
 }

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Runs;
-using ForgetLab.Lab.Experiments;
-using ForgetLab.Lab.Training;
+using ForgetLab.Core.Checkpoints;
+using ForgetLab.Core.Models;
 using ForgetLab.Worker.Observability;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +19,7 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
 
     public Task EnsureContainer(CancellationToken cancel) => container.CreateIfNotExistsAsync(cancellationToken: cancel);
 
-    public static string Prefix(string runKey, long step) => $"{runKey}/{TrainingCheckpoint.FolderName((int)step)}/";
+    public static string Prefix(string runKey, long step) => $"{runKey}/{CheckpointFolder.FolderName(step)}/";
 
     public string Location(string runKey, long step) => $"{container.Name}/{Prefix(runKey, step)}";
 
@@ -29,12 +29,12 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
     /// </summary>
     public async Task<string> UploadCheckpoint(string runKey, long step, string folder, CancellationToken cancel)
     {
-        if (TrainingCheckpoint.Verify(folder) is { } problem) throw new InvalidDataException($"the checkpoint at step {step} in {folder}: {problem}");
-        var manifest = Path.Combine(folder, TrainingCheckpoint.ManifestFile);
+        if (CheckpointFolder.Verify(folder) is { } problem) throw new InvalidDataException($"the checkpoint at step {step} in {folder}: {problem}");
+        var manifest = Path.Combine(folder, CheckpointFolder.ManifestFile);
         var files = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(manifest, cancel)) ?? [];
         foreach (var file in files.Keys.Order(StringComparer.Ordinal))
             await UploadFile(Prefix(runKey, step) + file, Path.Combine(folder, file), cancel);
-        await UploadFile(Prefix(runKey, step) + TrainingCheckpoint.ManifestFile, manifest, cancel);
+        await UploadFile(Prefix(runKey, step) + CheckpointFolder.ManifestFile, manifest, cancel);
         return Location(runKey, step);
     }
 
@@ -56,13 +56,13 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
     public async Task UploadItems(string runKey, long step, string folder, CancellationToken cancel)
     {
         await UploadFile(Prefix(runKey, step) + ItemResultsFile.FileName, Path.Combine(folder, ItemResultsFile.FileName), cancel);
-        var report = Path.Combine(folder, RecipeJob.CheckpointReportFile);
-        if (File.Exists(report)) await UploadFile(Prefix(runKey, step) + RecipeJob.CheckpointReportFile, report, cancel);
+        var report = Path.Combine(folder, CheckpointFolder.CheckpointReportFile);
+        if (File.Exists(report)) await UploadFile(Prefix(runKey, step) + CheckpointFolder.CheckpointReportFile, report, cancel);
     }
 
     /// <summary>Whether storage holds the checkpoint's manifest (uploaded last, so the files before it are there too).</summary>
     public async Task<bool> HasCheckpoint(string runKey, long step, CancellationToken cancel) =>
-        (await container.GetBlobClient(Prefix(runKey, step) + TrainingCheckpoint.ManifestFile).ExistsAsync(cancel)).Value;
+        (await container.GetBlobClient(Prefix(runKey, step) + CheckpointFolder.ManifestFile).ExistsAsync(cancel)).Value;
 
     /// <summary>Whether storage holds the checkpoint's per-item results.</summary>
     public async Task<bool> HasItems(string runKey, long step, CancellationToken cancel) =>
@@ -78,7 +78,7 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
         await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: runKey + "/step-", cancellationToken: cancel))
         {
             var parts = blob.Name[(runKey.Length + 1)..].Split('/');
-            if (parts is not [var stepFolder, RecipeJob.CheckpointReportFile] || !long.TryParse(stepFolder["step-".Length..], out var step) || step > upToStep) continue;
+            if (parts is not [var stepFolder, CheckpointFolder.CheckpointReportFile] || CheckpointFolder.StepOfName(stepFolder) is not { } step || step > upToStep) continue;
             if (found++ == 0)
             {
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
@@ -96,8 +96,8 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
     public async Task UploadBaseOnce(string experimentKey, string baseFolder, CancellationToken cancel)
     {
         var prefix = $"{experimentKey}/base/";
-        if (await container.GetBlobClient(prefix + "vocab.json").ExistsAsync(cancel)) return;
-        foreach (var file in new[] { Lab.Model.ModelFolder.ConfigFile, Lab.Model.ModelFolder.WeightsFile, "vocab.json" })
+        if (await container.GetBlobClient(prefix + ModelFiles.VocabFile).ExistsAsync(cancel)) return;
+        foreach (var file in ModelFiles.All)
             await UploadFile(prefix + file, Path.Combine(baseFolder, file), cancel);
         logger.LogInformation("Stored the base of {Experiment} from {Folder}", experimentKey, baseFolder);
     }
@@ -114,12 +114,12 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
         {
             var name = item.IsPrefix ? item.Prefix.TrimEnd('/') : item.Blob.Name;
             var leaf = name[(name.LastIndexOf('/') + 1)..];
-            if (leaf.StartsWith("step-", StringComparison.Ordinal) && long.TryParse(leaf["step-".Length..], out var s) && s <= latest.Step) steps.Add(s);
+            if (CheckpointFolder.StepOfName(leaf) is { } s && s <= latest.Step) steps.Add(s);
         }
 
         foreach (var step in steps)
         {
-            var folder = Path.Combine(downloadRoot, TrainingCheckpoint.FolderName((int)step));
+            var folder = Path.Combine(downloadRoot, CheckpointFolder.FolderName(step));
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             Directory.CreateDirectory(folder);
             await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: Prefix(runKey, step), cancellationToken: cancel))
@@ -138,10 +138,10 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
                 WorkerMetrics.CheckpointRead(new FileInfo(Path.Combine(folder, file)).Length);
             }
 
-            var problem = TrainingCheckpoint.Verify(folder);
+            var problem = CheckpointFolder.Verify(folder);
             if (problem is null && step == latest.Step)
             {
-                var sha = TrainingCheckpoint.Sha256(Path.Combine(folder, TrainingCheckpoint.ManifestFile));
+                var sha = CheckpointFolder.Sha256(Path.Combine(folder, CheckpointFolder.ManifestFile));
                 if (!string.Equals(sha, latest.Sha256, StringComparison.OrdinalIgnoreCase))
                     problem = $"manifest SHA-256 {sha} is not the {latest.Sha256} the run recorded";
             }

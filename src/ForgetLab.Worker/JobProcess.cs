@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Worker.Outages;
 
 namespace ForgetLab.Worker;
@@ -9,7 +9,9 @@ namespace ForgetLab.Worker;
 /// out-of-memory kill ends the job and not the worker. Its stdout lines that are <see cref="JobEvent"/>s
 /// come out of <see cref="Events"/> (a bounded <see cref="JobEventBuffer"/>: the job trains on while the worker
 /// cannot relay, and pauses rather than be lost when too much waits); everything else (stderr, noise) goes to the
-/// job's log file. Its stdin carries the worker's answers to the events that ask (<see cref="Answer"/>).
+/// job's log file. A line that claims to be an event and is not one (malformed, unknown, another protocol version)
+/// is logged with its line number and the reason, and kept as <see cref="ProtocolError"/>; it never stops the pump.
+/// Its stdin carries the worker's answers to the events that ask (<see cref="Answer"/>).
 /// </summary>
 public sealed class JobProcess : IAsyncDisposable
 {
@@ -28,9 +30,17 @@ public sealed class JobProcess : IAsyncDisposable
         _events = events;
         var stdout = Task.Run(async () =>
         {
+            var number = 0;
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (JobEvent.TryParse(line) is { } e)
+                number++;
+                var read = JobProtocol.Read(line);
+                if (read.Error is { } error)
+                {
+                    ProtocolError = $"stdout line {number} is not a job event: {error}: {Shorten(line)}";
+                    Log(ProtocolError);
+                }
+                else if (read.Event is { } e)
                 {
                     observe?.Invoke(e);
                     try
@@ -62,6 +72,9 @@ public sealed class JobProcess : IAsyncDisposable
 
     public string? LastError { get; private set; }
 
+    /// <summary>The latest stdout line that claimed to be an event and was not one, with why; null while every one was.</summary>
+    public string? ProtocolError { get; private set; }
+
     public static JobProcess Start(
         string cliDll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile, JobEventBuffer events,
         Action<JobEvent>? observe = null)
@@ -76,8 +89,14 @@ public sealed class JobProcess : IAsyncDisposable
         start.ArgumentList.Add(cliDll);
         foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var (k, v) in environment) start.Environment[k] = v;
+        return Start(start, logFile, events, observe);
+    }
+
+    /// <summary>Any child that speaks the protocol on stdout (tests start a shell that prints lines).</summary>
+    internal static JobProcess Start(ProcessStartInfo start, string logFile, JobEventBuffer events, Action<JobEvent>? observe = null)
+    {
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         return new JobProcess(process, log, events, observe);
     }
 
@@ -108,6 +127,8 @@ public sealed class JobProcess : IAsyncDisposable
             // It ended on its own.
         }
     }
+
+    private static string Shorten(string line) => line.Length <= 200 ? line : line[..200] + "…";
 
     private void Log(string line)
     {

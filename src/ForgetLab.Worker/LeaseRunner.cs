@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Core.Checkpoints;
+using ForgetLab.Core.Jobs;
+using ForgetLab.Core.Reports;
 using ForgetLab.Worker.Observability;
 using ForgetLab.Worker.Outages;
 using Microsoft.Extensions.Logging;
@@ -36,15 +38,24 @@ public sealed class LeaseRunner(
     /// <summary>How the lease's reports fared (failed tries, replays after an outage).</summary>
     public ReportDelivery Delivery => _delivery;
 
-    /// <summary>Why the job ended without a final report, when it did: the lease was lost or the run said stop.</summary>
+    /// <summary>Why the job was stopped before it reported its end, when it was: the lease was lost, the run said stop, the worker shuts down.</summary>
+    public LeaseStop? Stop { get; private set; }
+
+    /// <summary>The same in words, for the log.</summary>
     public string? StoppedBecause { get; private set; }
 
-    /// <summary>The pool no longer holds the lease: stop the job, report nothing more.</summary>
-    public void LeaseLost(string reason)
+    /// <summary>The pool no longer holds the lease, or the worker shuts down: stop the job, report nothing more.</summary>
+    public void LeaseLost(LeaseStop why, string reason)
     {
-        StoppedBecause ??= reason;
+        Stopped(why, reason);
         _lost.Cancel();
         _job?.Kill();
+    }
+
+    private void Stopped(LeaseStop why, string reason)
+    {
+        if (Stop is not null) return;
+        (Stop, StoppedBecause) = (why, reason);
     }
 
     public async Task RunAsync(CancellationToken shutdown)
@@ -62,7 +73,7 @@ public sealed class LeaseRunner(
                 c => store.DownloadResumable(grant.RunKey, grant.Work.ResumeFrom, Path.Combine(dir, "resume"), c), cancel);
             // The reports of the checkpoints before the one resumed from, so the run's report keeps every checkpoint it made.
             var earlier = resume is null ? null : await _delivery.Retry("downloading the earlier checkpoints' reports",
-                c => store.DownloadEarlierReports(grant.RunKey, Lab.Training.TrainingCheckpoint.StepOf(resume), Path.Combine(dir, "earlier"), c), cancel);
+                c => store.DownloadEarlierReports(grant.RunKey, CheckpointFolder.StepOf(resume), Path.Combine(dir, "earlier"), c), cancel);
             var files = Core.Specs.SpecFiles.ForPlatform(options.SpecBaseDirectory);
             var model = await _delivery.Retry("downloading the registered model",
                 c => new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, c), cancel);
@@ -74,7 +85,7 @@ public sealed class LeaseRunner(
             {
                 args.AddRange(["--resume", resume]);
                 // The job before this one saved the checkpoint but was stopped before scoring it.
-                if (grant.Work.ResumeFrom is { EvaluatedAt: null } latest && Lab.Training.TrainingCheckpoint.StepOf(resume) == latest.Step)
+                if (grant.Work.ResumeFrom is { EvaluatedAt: null } latest && CheckpointFolder.StepOf(resume) == latest.Step)
                     args.Add("--evaluate-resumed");
                 if (earlier is not null) args.AddRange(["--earlier-reports", earlier]);
             }
@@ -102,7 +113,7 @@ public sealed class LeaseRunner(
                     job.Kill();
                     break;
                 }
-                if (e.Event == JobEvent.Kinds.Finished)
+                if (e is Core.Jobs.RunFinished or JobFailed)
                 {
                     ended = true;
                     break;
@@ -110,28 +121,30 @@ public sealed class LeaseRunner(
             }
 
             var code = await job.WaitForExit(cancel);
-            if (!ended) WorkerMetrics.JobEnded(StoppedBecause is null ? "failed" : "stopped");
-            if (!ended && StoppedBecause is null)
+            if (!ended) WorkerMetrics.JobEnded(Stop is null ? "failed" : "stopped");
+            if (!ended && Stop is null)
             {
+                // A line that was not a valid event may well have been the end the worker never heard.
+                var why = job.ProtocolError ?? job.LastError;
                 await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId,
-                    $"the job process exited with code {code} without finishing{(job.LastError is { } err ? ": " + err : "")}")), cancel);
+                    $"the job process exited with code {code} without finishing{(why is { } err ? ": " + err : "")}")), cancel);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            StoppedBecause ??= "the worker is shutting down";
+            Stopped(LeaseStop.WorkerShutdown, "the worker is shutting down");
         }
         catch (Exception e)
         {
             logger.LogError(e, "Lease {Lease}: run {Run} failed in the worker", grant.LeaseId, grant.RunKey);
             try
             {
-                if (StoppedBecause is null && !shutdown.IsCancellationRequested)
+                if (Stop is null && !shutdown.IsCancellationRequested)
                     await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId, $"the worker could not run the job: {e.Message}")), cancel);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
-                StoppedBecause ??= "the worker is shutting down";
+                Stopped(LeaseStop.WorkerShutdown, "the worker is shutting down");
             }
         }
         finally
@@ -152,39 +165,39 @@ public sealed class LeaseRunner(
     /// <summary>Relays one event; false when the run said stop.</summary>
     private async Task<bool> Handle(JobEvent e, CancellationToken cancel)
     {
-        switch (e.Event)
+        switch (e)
         {
-            case JobEvent.Kinds.Progress when e.Step is { } step:
+            case TrainingProgress p:
                 var now = DateTimeOffset.UtcNow;
-                if (step <= _lastProgressStep || (now - _lastProgressAt).TotalSeconds < options.ProgressSeconds && step != e.TotalSteps) return true;
-                (_lastProgressStep, _lastProgressAt) = (step, now);
-                return await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, e.Loss)), cancel, coalesces: true);
+                if (p.Step <= _lastProgressStep || (now - _lastProgressAt).TotalSeconds < options.ProgressSeconds && p.Step != p.TotalSteps) return true;
+                (_lastProgressStep, _lastProgressAt) = (p.Step, now);
+                return await Report($"progress at step {p.Step}", r => r.Progress(new ProgressReport(grant.LeaseId, p.Step, p.Loss)), cancel, coalesces: true);
 
-            case JobEvent.Kinds.CheckpointSaved when e.Step is { } step && e.Folder is { } folder && e.Sha256 is { } sha:
-                if (step > _lastProgressStep && !await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, e.Loss)), cancel, coalesces: true)) return false;
+            case Core.Jobs.CheckpointSaved { Step: var step } saved:
+                if (step > _lastProgressStep && !await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, saved.Loss)), cancel, coalesces: true)) return false;
                 _lastProgressStep = Math.Max(_lastProgressStep, step);
                 var location = store.Location(grant.RunKey, step);
                 await Upload($"the checkpoint at step {step}",
-                    c => store.UploadCheckpoint(grant.RunKey, step, folder, c),
+                    c => store.UploadCheckpoint(grant.RunKey, step, saved.Folder, c),
                     c => store.HasCheckpoint(grant.RunKey, step, c), cancel);
-                return await Report($"checkpoint at step {step}", r => r.CheckpointSaved(new CheckpointSaved(grant.LeaseId, step, location, sha)), cancel);
+                return await Report($"checkpoint at step {step}", r => r.CheckpointSaved(new Contracts.Runs.CheckpointSaved(grant.LeaseId, step, location, saved.Sha256)), cancel);
 
-            case JobEvent.Kinds.EvaluationStarted when e.Step is { } step:
-                return await Report($"evaluation of step {step} started", r => r.EvaluationStarted(new EvaluationStarted(grant.LeaseId, step)), cancel);
+            case Core.Jobs.EvaluationStarted { Step: var step }:
+                return await Report($"evaluation of step {step} started", r => r.EvaluationStarted(new Contracts.Runs.EvaluationStarted(grant.LeaseId, step)), cancel);
 
-            case JobEvent.Kinds.CheckpointEvaluated when e.Step is { } step && e.Folder is { } folder:
+            case CheckpointEvaluated { Step: var step } evaluated:
                 await Upload($"the results of step {step}",
-                    c => store.UploadItems(grant.RunKey, step, folder, c),
+                    c => store.UploadItems(grant.RunKey, step, evaluated.Folder, c),
                     c => store.HasItems(grant.RunKey, step, c), cancel);
-                var scores = (e.Scores ?? []).Select(s => new SuiteScore(s.Suite, s.Score)).ToImmutableArray();
+                var scores = evaluated.Scores.Select(s => new SuiteScore(s.Suite, s.Score)).ToImmutableArray();
                 return await Report($"evaluation of step {step}", r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel);
 
-            case JobEvent.Kinds.BaselineLookup:
+            case BaselineLookup lookup:
                 // The job waits for this answer; a failed look-up answers "none", so the job evaluates the base itself.
                 string? recorded = null;
                 try
                 {
-                    recorded = await _baselines.Lookup(e, _directory!, cancel);
+                    recorded = await _baselines.Lookup(lookup, _directory!, cancel);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
@@ -193,33 +206,35 @@ public sealed class LeaseRunner(
                 await _job!.Answer(recorded ?? "");
                 return true;
 
-            case JobEvent.Kinds.BaselineReady:
+            case BaselineReady ready:
                 try
                 {
-                    await _baselines.Ready(e, cancel);
+                    await _baselines.Ready(ready, cancel);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    logger.LogWarning(error, "Lease {Lease}: could not record the baseline of {Suite}; the run goes on", grant.LeaseId, e.BaselineSuites?.FirstOrDefault()?.Suite);
+                    logger.LogWarning(error, "Lease {Lease}: could not record the baseline of {Suite}; the run goes on", grant.LeaseId, ready.Suite.Suite);
                 }
                 return true;
 
-            case JobEvent.Kinds.Finished:
-                if (e.Folder is { } runFolder && File.Exists(Path.Combine(runFolder, RecipeJob.RunReportFile)))
+            case Core.Jobs.RunFinished finished:
+                var reportFile = Path.Combine(finished.Folder, CheckpointFolder.RunReportFile);
+                if (File.Exists(reportFile))
+                    await Upload("the run's report", c => store.UploadFile($"{grant.RunKey}/{CheckpointFolder.RunReportFile}", reportFile, c), null, cancel);
+                var final = finished.Step ?? _lastProgressStep;
+                return finished.Status switch
                 {
-                    var reportFile = Path.Combine(runFolder, RecipeJob.RunReportFile);
-                    await Upload("the run's report", c => store.UploadFile($"{grant.RunKey}/{RecipeJob.RunReportFile}", reportFile, c), null, cancel);
-                }
-                var final = e.Step ?? _lastProgressStep;
-                return e.Status switch
-                {
-                    "completed" => await Report("the run's end", r => r.Finished(new RunFinished(grant.LeaseId, final, false, $"completed at step {final}")), cancel),
-                    "stopped_early" => await Report("the run's end", r => r.Finished(new RunFinished(grant.LeaseId, final, true, e.Reason ?? $"stopped early at step {final}")), cancel),
-                    "diverged" => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, $"diverged: {e.Reason}")), cancel),
-                    _ => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, e.Reason ?? "the job failed")), cancel),
+                    RunStatus.Completed => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, false, $"completed at step {final}")), cancel),
+                    RunStatus.StoppedEarly => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, true, finished.Reason ?? $"stopped early at step {final}")), cancel),
+                    RunStatus.Diverged => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, $"diverged: {finished.Reason}")), cancel),
+                    _ => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, finished.Reason ?? "the job failed")), cancel),
                 };
 
+            case JobFailed failed:
+                return await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, failed.Reason)), cancel);
+
             default:
+                // Preparation and the start of training: the run grain hears of them through Started and Progress.
                 return true;
         }
     }
@@ -227,19 +242,31 @@ public sealed class LeaseRunner(
     /// <summary>The job's throughput and outcome as metrics; every event counts, including those not reported to the run grain.</summary>
     private void Measure(JobEvent e)
     {
-        switch (e.Event)
+        switch (e)
         {
-            case JobEvent.Kinds.Progress when e.StepTokens is { } tokens && e.StepSeconds is { } seconds:
-                WorkerMetrics.Step(_deviceKind, tokens, seconds);
+            case TrainingProgress p:
+                WorkerMetrics.Step(_deviceKind, p.StepTokens, p.StepSeconds);
                 break;
-            case JobEvent.Kinds.CheckpointEvaluated when e.EvalItems is { } items && e.EvalSeconds is { } seconds:
-                WorkerMetrics.Evaluated(_deviceKind, items, seconds);
+            case CheckpointEvaluated evaluated:
+                WorkerMetrics.Evaluated(_deviceKind, evaluated.EvalItems, evaluated.EvalSeconds);
                 break;
-            case JobEvent.Kinds.Finished:
-                WorkerMetrics.JobEnded(e.Status ?? "failed");
+            case Core.Jobs.RunFinished finished:
+                WorkerMetrics.JobEnded(Outcome(finished.Status));
+                break;
+            case JobFailed:
+                WorkerMetrics.JobEnded("failed");
                 break;
         }
     }
+
+    /// <summary>The outcome label of the jobs-ended metric (the report's status names).</summary>
+    private static string Outcome(RunStatus status) => status switch
+    {
+        RunStatus.Completed => "completed",
+        RunStatus.StoppedEarly => "stopped_early",
+        RunStatus.Diverged => "diverged",
+        _ => "failed",
+    };
 
     /// <summary>Sends a report in order, through outages (see <see cref="ReportDelivery"/>); false when the run said stop.</summary>
     private Task<bool> Report(string what, Func<IRunGrain, Task<ReportAck>> send, CancellationToken cancel, bool coalesces = false) =>
@@ -265,7 +292,7 @@ public sealed class LeaseRunner(
         if (ack.Outcome == ReportOutcome.Rejected)
             logger.LogWarning("Lease {Lease}: run {Run} rejected a report: {Error}", grant.LeaseId, grant.RunKey, ack.Error);
         if (!ack.StopRequested) return true;
-        StoppedBecause ??= ack.Error ?? $"the run is {ack.State}";
+        Stopped(ack.State == RunState.Cancelled ? LeaseStop.RunCancelled : LeaseStop.RunRefused, ack.Error ?? $"the run is {ack.State}");
         logger.LogInformation("Lease {Lease}: run {Run} says stop ({Why})", grant.LeaseId, grant.RunKey, StoppedBecause);
         return false;
     }

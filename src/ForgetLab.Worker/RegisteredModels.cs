@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Models;
+using ForgetLab.Core.Models;
 using ForgetLab.Core.Specs;
 using Microsoft.Extensions.Logging;
 
@@ -28,7 +29,7 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         }
         var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(tenantId)).Find(name)
             ?? throw new InvalidOperationException($"base.model_ref: no model '{name}' in tenant '{tenantId}''s registry");
-        var weights = model.Files.Single(f => f.Name == Lab.Model.ModelFolder.WeightsFile).Sha256;
+        var weights = model.Files.Single(f => f.Name == ModelFiles.WeightsFile).Sha256;
         var folder = Path.Combine(workDirectory, "models", tenantId, $"{name}-{weights[..12]}");
         if (Directory.Exists(folder)) return folder;
 

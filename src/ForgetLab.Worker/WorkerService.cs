@@ -68,7 +68,7 @@ public sealed class WorkerService(
                         if (_running.TryGetValue(lost, out var entry))
                         {
                             WorkerMetrics.LeaseLost();
-                            entry.Runner.LeaseLost("the pool no longer holds the lease");
+                            entry.Runner.LeaseLost(LeaseStop.LeaseLost, "the pool no longer holds the lease");
                             await ReturnLostRun(pool, entry.Runner.Grant);
                         }
                     if (ack.Renewed.Any(id => !_running.ContainsKey(id))) await GiveBackLeasesNotRunHere(pool);
@@ -109,7 +109,7 @@ public sealed class WorkerService(
             }
         }
 
-        foreach (var (_, entry) in _running) entry.Runner.LeaseLost("the worker is shutting down");
+        foreach (var (_, entry) in _running) entry.Runner.LeaseLost(LeaseStop.WorkerShutdown, "the worker is shutting down");
         await Task.WhenAll(_running.Values.Select(r => r.Task)).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
@@ -154,7 +154,9 @@ public sealed class WorkerService(
 
     private async Task Finish(IGpuPoolGrain pool, string leaseId, LeaseRunner runner)
     {
-        if (runner.StoppedBecause is null || runner.StoppedBecause.Contains("cancel", StringComparison.OrdinalIgnoreCase) || runner.StoppedBecause.StartsWith("the run is", StringComparison.Ordinal))
+        // A job that ended on its own, or whose run was cancelled, frees its devices now; a lost lease is gone already, and a
+        // lease left at shutdown or refused by its run expires, so that the pool, not this worker, decides who resumes the run.
+        if (runner.Stop is null or LeaseStop.RunCancelled)
             await pool.ReleaseLease(WorkerId, leaseId);
         _running.TryRemove(leaseId, out _);
         _logger.LogInformation("Lease {Lease}: run {Run} ended{Why}", leaseId, runner.Grant.RunKey, runner.StoppedBecause is { } why ? $" ({why})" : "");

@@ -34,10 +34,11 @@ public class JobPathTests
         var result = CliProcess.Run(dir, ["lab", "job", "spec.yaml", "--run", "full-lr1e-4-steps1-seed0", "--out", "out", "--platform-paths", .. confined]);
 
         Assert.NotEqual(0, result.ExitCode);
-        var finished = (string)System.Text.Json.Nodes.JsonNode.Parse(result.Stdout.Split('\n').Single(l => l.Contains("\"finished\"", StringComparison.Ordinal)))!["reason"]!;
-        Assert.Contains("suites[1]", finished);
-        Assert.Contains(message, finished);
-        Assert.DoesNotContain("root:", finished);
+        // The job could not run: its one "failed" event says why.
+        var failed = (string)System.Text.Json.Nodes.JsonNode.Parse(result.Stdout.Split('\n').Single(l => l.Contains("\"event\":\"failed\"", StringComparison.Ordinal)))!["reason"]!;
+        Assert.Contains("suites[1]", failed);
+        Assert.Contains(message, failed);
+        Assert.DoesNotContain("root:", failed);
         Assert.False(Directory.Exists(Path.Combine(dir, "out")), "the job must stop before it trains");
     }
 }

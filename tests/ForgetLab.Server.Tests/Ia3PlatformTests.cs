@@ -11,21 +11,7 @@ namespace ForgetLab.Server.Tests;
 /// </summary>
 public sealed class Ia3PlatformTests(PlatformFixture platform)
 {
-    private const string Spec = """
-        name: ia3
-        seed: 3
-        base:
-          world: builtin
-          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
-        target: { task: conflicting_facts, count: 6 }
-        suites: [target, capitals_recall]
-        train: { steps: 4, batch_size: 4, warmup_steps: 1, checkpoint_every: 2 }
-        grid:
-          method: [ { type: ia3 } ]
-          lr: [1.0e-2]
-        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
-        """;
+    private static readonly string Spec = TinySpecs.Grid("ia3", steps: 4, every: 2, suites: "target, capitals_recall", method: "{ type: ia3 }", lrs: "1.0e-2");
 
     private const string Run = "ia3-lr1e-2-steps4-seed3";
 

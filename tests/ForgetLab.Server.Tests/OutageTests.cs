@@ -31,21 +31,7 @@ public sealed class OutageTests(PlatformFixture platform)
     // restarted server's membership row (written as it starts) is not among the writes the kill loses.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(6);
 
-    private static string GridSpec(string name) => $$"""
-        name: {{name}}
-        seed: 3
-        base:
-          world: builtin
-          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
-        target: { task: conflicting_facts, count: 6 }
-        suites: [target, capitals_recall, text_perplexity]
-        train: { steps: 24, batch_size: 4, warmup_steps: 1, checkpoint_every: 4 }
-        grid:
-          method: [ { type: full } ]
-          lr: [1.0e-3, 3.0e-3]
-        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
-        """;
+    private static string GridSpec(string name) => TinySpecs.Grid(name, steps: 24, every: 4, lrs: "1.0e-3, 3.0e-3");
 
     private static readonly string[] Runs = ["full-lr1e-3-steps24-seed3", "full-lr3e-3-steps24-seed3"];
 

@@ -11,21 +11,7 @@ namespace ForgetLab.Server.Tests;
 /// </summary>
 public sealed class SeveralMachinesTests(PlatformFixture platform)
 {
-    private const string Spec = """
-        name: pair
-        seed: 3
-        base:
-          world: builtin
-          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
-        target: { task: conflicting_facts, count: 6 }
-        suites: [target, capitals_recall]
-        train: { steps: 4, batch_size: 4, warmup_steps: 1, checkpoint_every: 4 }
-        grid:
-          method: [ { type: full } ]
-          lr: [1.0e-3, 3.0e-3]
-        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
-        """;
+    private static readonly string Spec = TinySpecs.Grid("pair", steps: 4, every: 4, suites: "target, capitals_recall", lrs: "1.0e-3, 3.0e-3");
 
     private static readonly string[] Runs = ["full-lr1e-3-steps4-seed3", "full-lr3e-3-steps4-seed3"];
 

@@ -14,31 +14,7 @@ namespace ForgetLab.Server.Tests;
 /// </summary>
 public sealed class WorkerTests(PlatformFixture platform)
 {
-    /// <param name="knowing">A base pre-trained long enough to know some capitals (so fine-tuning can make it forget them); slower.</param>
-    internal static string TinySpec(string name, int steps, int every, bool knowing = false) => $$"""
-        name: {{name}}
-        seed: 3
-        base:
-          world: builtin
-          {{(knowing ? KnowingBase : TinyBase)}}
-        target: { task: conflicting_facts, count: 6 }
-        suites: [target, capitals_recall, text_perplexity]
-        train: { steps: {{steps}}, batch_size: 4, warmup_steps: 1, checkpoint_every: {{every}} }
-        grid:
-          method: [ { type: full } ]
-          lr: [1.0e-3]
-        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
-        """;
-
-    private const string TinyBase = """
-        model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
-          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
-        """;
-
-    private const string KnowingBase = """
-        model: { n_layer: 2, n_head: 2, n_embd: 128, n_ctx: 32 }
-          pretrain: { steps: 600, batch_size: 16, lr: 3.0e-3, warmup_steps: 30, weight_decay: 0.01 }
-        """;
+    internal static string TinySpec(string name, int steps, int every, bool knowing = false) => TinySpecs.Grid(name, steps, every, knowing: knowing);
 
     internal static string RunName(int steps) => $"full-lr1e-3-steps{steps}-seed3";
 

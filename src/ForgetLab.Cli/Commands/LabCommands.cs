@@ -1,6 +1,8 @@
 using System.CommandLine;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Jobs;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.World;
 using Spectre.Console;
 
@@ -52,7 +54,7 @@ internal static class LabCommands
     /// <summary>
     /// <c>lab job SPEC --run NAME --out DIR [--resume DIR]</c>: one run of the grid, as the worker's child
     /// process. Stdout carries only <see cref="JobEvent"/> JSON lines; exit 0 when the run reached an
-    /// outcome (a diverged or failed run included, told by its <c>finished</c> event), 1 when the job could not run.
+    /// outcome (a diverged or failed run included, told by its <c>finished</c> event), 1 when the job could not run (told by a <c>failed</c> event).
     /// </summary>
     private static Command Job(Option<int?> threads)
     {
@@ -76,10 +78,10 @@ internal static class LabCommands
             var stepDelay = int.TryParse(Environment.GetEnvironmentVariable("FORGETLAB_JOB_STEP_DELAY_MS"), out var ms) ? ms : 0;
             void Emit(JobEvent e)
             {
-                if (stepDelay > 0 && e.Event == JobEvent.Kinds.Progress) Thread.Sleep(stepDelay);
+                if (stepDelay > 0 && e is TrainingProgress) Thread.Sleep(stepDelay);
                 lock (stdout)
                 {
-                    stdout.WriteLine(e.ToJsonLine());
+                    stdout.WriteLine(JobProtocol.ToJsonLine(e));
                     stdout.Flush();
                 }
             }
@@ -104,7 +106,7 @@ internal static class LabCommands
             catch (Exception e)
             {
                 Console.Error.WriteLine(e);
-                Emit(new JobEvent { Event = JobEvent.Kinds.Finished, Run = parse.GetValue(runName), Status = "failed", Reason = e.Message });
+                Emit(new JobFailed(parse.GetValue(runName), e.Message));
                 return Exit.Failure;
             }
         });

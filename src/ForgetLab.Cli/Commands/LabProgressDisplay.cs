@@ -1,4 +1,5 @@
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Core.Jobs;
+using ForgetLab.Lab.Runs;
 using Spectre.Console;
 
 namespace ForgetLab.Cli.Commands;
@@ -6,10 +7,13 @@ namespace ForgetLab.Cli.Commands;
 /// <summary>Progress bars for a lab run: one for pre-training, one for the baseline, one per run (training, then evaluation).</summary>
 internal static class LabProgressDisplay
 {
-    public static T Run<T>(Func<IProgress<LabEvent>, T> work)
+    /// <summary>A bar's position: which part of the run (<c>pretrain</c>, <c>baseline</c>, <c>train</c>, <c>evaluate</c>, <c>report</c>), its task, done of total.</summary>
+    private sealed record Bar(string Phase, string Task, long Done, long Total, string? Detail = null);
+
+    public static T Run<T>(Func<IProgress<JobEvent>, T> work)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
-            return work(new InlineProgress<LabEvent>(PlainLine()));
+            return work(Bars(PlainLine()));
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -18,21 +22,36 @@ internal static class LabProgressDisplay
             .Start(ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                result = work(new InlineProgress<LabEvent>(e =>
+                result = work(Bars(e =>
                 {
-                    var key = e.Phase == LabPhase.Evaluate ? e.Task + " eval" : e.Task;
+                    var key = e.Phase == "evaluate" ? e.Task + " eval" : e.Task;
                     if (!tasks.TryGetValue(key, out var task))
-                        tasks[key] = task = ctx.AddTask(Markup.Escape($"{e.Phase.ToString().ToLowerInvariant()} {e.Task}"), maxValue: Math.Max(1, e.Total));
+                        tasks[key] = task = ctx.AddTask(Markup.Escape($"{e.Phase} {e.Task}"), maxValue: Math.Max(1, e.Total));
                     task.MaxValue = Math.Max(1, e.Total);
                     task.Value = e.Done;
-                    task.Description = Markup.Escape($"{e.Phase.ToString().ToLowerInvariant(),-8} {e.Task} {e.Detail}".TrimEnd());
+                    task.Description = Markup.Escape($"{e.Phase,-8} {e.Task} {e.Detail}".TrimEnd());
                 }));
             });
         return result;
     }
 
+    /// <summary>The events a display shows, as bars; the others (checkpoints saved, baseline exchange) move no bar.</summary>
+    private static InlineProgress<JobEvent> Bars(Action<Bar> show) => new(e =>
+    {
+        Bar? bar = e switch
+        {
+            PreparationProgress { Phase: PreparationPhase.Pretrain } p => new("pretrain", "pretrain", p.Step, p.TotalSteps, p.Detail),
+            PreparationProgress p => new("baseline", "baseline", p.Step, p.TotalSteps, p.Detail),
+            TrainingProgress t => new("train", t.Run, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"),
+            EvaluationProgress v => new("evaluate", v.Run, v.Done, v.Total, v.Suite is null ? $"step {v.Step}" : $"step {v.Step}: {v.Suite}"),
+            ReportWritten r => new("report", "report", 1, 1, r.File),
+            _ => null,
+        };
+        if (bar is not null) show(bar);
+    });
+
     /// <summary>Without a terminal (CI logs, pipes): a line per phase change and every tenth of the way.</summary>
-    private static Action<LabEvent> PlainLine()
+    private static Action<Bar> PlainLine()
     {
         var last = new Dictionary<string, long>();
         return e =>
@@ -41,7 +60,7 @@ internal static class LabProgressDisplay
             var tenth = e.Total <= 0 ? 0 : e.Done * 10 / e.Total;
             if (last.TryGetValue(key, out var seen) && seen == tenth) return;
             last[key] = tenth;
-            Console.WriteLine($"[{e.Phase.ToString().ToLowerInvariant()}] {e.Task} {e.Done}/{e.Total} {e.Detail}".TrimEnd());
+            Console.WriteLine($"[{e.Phase}] {e.Task} {e.Done}/{e.Total} {e.Detail}".TrimEnd());
         };
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.IO.Compression;
 using ForgetLab.Cli.Platform;
 using ForgetLab.Contracts.Models;
+using ForgetLab.Core.Models;
 
 namespace ForgetLab.Cli.Commands;
 
@@ -11,9 +12,6 @@ namespace ForgetLab.Cli.Commands;
 /// </summary>
 internal static class ModelCommands
 {
-    /// <summary>The files of a model folder the platform stores; others in the folder stay behind.</summary>
-    private static readonly string[] ModelFiles = ["config.json", "model.safetensors", "vocab.json"];
-
     public static Command Create(Func<Func<PlatformClient, Task>, int> guard)
     {
         var list = new Command("list", "the tenant's registered models");
@@ -48,7 +46,7 @@ internal static class ModelCommands
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (var file in ModelFiles.Where(f => File.Exists(Path.Combine(directory, f))))
+            foreach (var file in ModelFiles.All.Where(f => File.Exists(Path.Combine(directory, f))))
                 zip.CreateEntryFromFile(Path.Combine(directory, file), file, CompressionLevel.Fastest);
         }
         return buffer.ToArray();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ForgetLab.Core.Models;
 using ForgetLab.Lab.Model.Weights;
 
 namespace ForgetLab.Lab.Model;
@@ -11,8 +12,8 @@ namespace ForgetLab.Lab.Model;
 /// </summary>
 public static class ModelFolder
 {
-    public const string ConfigFile = "config.json";
-    public const string WeightsFile = ModelWeights.SingleFile;
+    public const string ConfigFile = ModelFiles.ConfigFile;
+    public const string WeightsFile = ModelFiles.WeightsFile;
 
     public static void Save(CausalLanguageModel model, string directory)
     {
@@ -31,7 +32,7 @@ public static class ModelFolder
         var shards = File.Exists(Path.Combine(directory, ModelWeights.IndexFile))
             ? ModelWeights.Files(directory).Select(Path.GetFileName).Prepend(ModelWeights.IndexFile)
             : [];
-        foreach (var name in new[] { ConfigFile, WeightsFile, "vocab.json" }.Concat(shards))
+        foreach (var name in ModelFiles.All.Concat(shards))
         {
             var path = Path.Combine(directory, name!);
             if (!File.Exists(path)) continue;

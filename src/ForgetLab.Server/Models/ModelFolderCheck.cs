@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Models;
+using ForgetLab.Core.Models;
 
 namespace ForgetLab.Server.Models;
 
@@ -17,12 +18,12 @@ namespace ForgetLab.Server.Models;
 /// </summary>
 public static class ModelFolderCheck
 {
-    public const string ConfigFile = "config.json";
-    public const string WeightsFile = "model.safetensors";
-    public const string VocabFile = "vocab.json";
+    public const string ConfigFile = ModelFiles.ConfigFile;
+    public const string WeightsFile = ModelFiles.WeightsFile;
+    public const string VocabFile = ModelFiles.VocabFile;
 
     /// <summary>The files a registered model consists of, in the order they are stored (the vocabulary last).</summary>
-    public static readonly ImmutableArray<string> Files = [ConfigFile, WeightsFile, VocabFile];
+    public static readonly ImmutableArray<string> Files = [.. ModelFiles.All];
 
     /// <summary>At most this many problems are listed per file: enough to fix it, not a megabyte of them.</summary>
     public const int MaxErrorsPerFile = 20;

@@ -1,19 +1,10 @@
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
+using ForgetLab.Core.Checkpoints;
 
 namespace ForgetLab.Server.Reports;
-
-/// <summary>One line of a checkpoint's <c>items.jsonl</c> (the lab's <c>ItemResult</c>; the server reads it without the lab).</summary>
-public sealed record ItemLine(
-    [property: JsonPropertyName("suite")] string Suite,
-    [property: JsonPropertyName("version")] string Version,
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("value")] double Value,
-    [property: JsonPropertyName("response")] string? Response,
-    [property: JsonPropertyName("prompt")] string? Prompt = null);
 
 /// <summary>
 /// Reads checkpoint folders the workers upload to the checkpoints container
@@ -22,7 +13,7 @@ public sealed record ItemLine(
 /// </summary>
 public sealed class CheckpointStore(BlobContainerClient container)
 {
-    public const string ItemsFile = "items.jsonl";
+    public const string ItemsFile = ItemResultsFile.FileName;
     public static readonly string[] AdapterFiles = ["adapter_config.json", "adapter_model.safetensors"];
 
     /// <summary>The folder inside the container: the recorded location without the container's name, or the standard layout.</summary>
@@ -35,21 +26,21 @@ public sealed class CheckpointStore(BlobContainerClient container)
             return inContainer.EndsWith('/') ? inContainer : inContainer + "/";
         }
 
-        return $"{tenant}/{experiment}/{run}/step-{step}/";
+        return $"{tenant}/{experiment}/{run}/{CheckpointFolder.FolderName(step)}/";
     }
 
     /// <summary>The checkpoint's per-item outcomes, or null when it was not evaluated (no items.jsonl).</summary>
-    public async Task<IReadOnlyList<ItemLine>?> ReadItems(string folder, CancellationToken cancel)
+    public async Task<IReadOnlyList<ItemResult>?> ReadItems(string folder, CancellationToken cancel)
     {
         try
         {
             var content = await container.GetBlobClient(folder + ItemsFile).DownloadContentAsync(cancel);
-            var items = new List<ItemLine>();
+            var items = new List<ItemResult>();
             using var reader = new StringReader(content.Value.Content.ToString());
             while (await reader.ReadLineAsync(cancel) is { } line)
             {
                 if (line.Length == 0) continue;
-                items.Add(JsonSerializer.Deserialize<ItemLine>(line) ?? throw new InvalidDataException($"{folder}{ItemsFile}: a null line"));
+                items.Add(JsonSerializer.Deserialize<ItemResult>(line) ?? throw new InvalidDataException($"{folder}{ItemsFile}: a null line"));
             }
 
             return items;

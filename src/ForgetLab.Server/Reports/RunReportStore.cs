@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
+using ForgetLab.Core.Checkpoints;
 using ForgetLab.Core.Reports;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -14,7 +15,7 @@ namespace ForgetLab.Server.Reports;
 /// </summary>
 public sealed class RunReportStore(BlobContainerClient container) : IDisposable
 {
-    public const string RunReportFile = "run-report.json";
+    public const string RunReportFile = CheckpointFolder.RunReportFile;
 
     private const int CachedReports = 20_000;
     private static readonly TimeSpan CacheSliding = TimeSpan.FromMinutes(30);

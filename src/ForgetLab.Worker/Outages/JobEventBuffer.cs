@@ -1,10 +1,10 @@
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Core.Jobs;
 
 namespace ForgetLab.Worker.Outages;
 
 /// <summary>
 /// A job's events waiting to be relayed, in order, bounded. While the server or storage is unreachable the
-/// worker relays nothing, but the job trains on: its events wait here. A <c>progress</c> event that follows
+/// worker relays nothing, but the job trains on: its events wait here. A <see cref="TrainingProgress"/> event that follows
 /// another replaces it (only the newest step and loss matter to the run), so a long outage costs one slot,
 /// not one per step. Other events (checkpoints, evaluations, the end) are never dropped: when
 /// <see cref="Capacity"/> of them wait, <see cref="Add"/> waits too, the job's stdout fills, and the job
@@ -33,7 +33,7 @@ public sealed class JobEventBuffer(int capacity)
         {
             lock (_events)
             {
-                if (e.Event == JobEvent.Kinds.Progress && _events.Last is { Value.Event: JobEvent.Kinds.Progress } last)
+                if (e is TrainingProgress && _events.Last is { Value: TrainingProgress } last)
                 {
                     last.Value = e;
                     return;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Peft;
 using ForgetLab.Lab.Tests.Model;
 using ForgetLab.Lab.Training;

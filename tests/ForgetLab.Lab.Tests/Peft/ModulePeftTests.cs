@@ -1,7 +1,7 @@
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
 using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Peft;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Training;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

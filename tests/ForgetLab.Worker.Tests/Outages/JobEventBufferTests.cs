@@ -1,4 +1,4 @@
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Worker.Outages;
 
 namespace ForgetLab.Worker.Tests.Outages;
@@ -6,9 +6,17 @@ namespace ForgetLab.Worker.Tests.Outages;
 /// <summary>A job's events while the worker cannot relay them: in order, bounded, progress folded, nothing lost.</summary>
 public sealed class JobEventBufferTests
 {
-    private static JobEvent Progress(long step) => new() { Event = JobEvent.Kinds.Progress, Step = step };
+    private static TrainingProgress Progress(long step) => new("run", step, 100, 1.0, 64, 0.01);
 
-    private static JobEvent Checkpoint(long step) => new() { Event = JobEvent.Kinds.CheckpointSaved, Step = step };
+    private static CheckpointSaved Checkpoint(long step) => new("run", step, $"/runs/run/step-{step}", new string('0', 64), 1.0);
+
+    private static long StepOf(JobEvent e) => e switch
+    {
+        TrainingStarted s => s.Step,
+        TrainingProgress p => p.Step,
+        CheckpointSaved c => c.Step,
+        _ => throw new ArgumentException($"no step in a {e.Name} event"),
+    };
 
     private static async Task<List<JobEvent>> Drain(JobEventBuffer buffer)
     {
@@ -22,7 +30,7 @@ public sealed class JobEventBufferTests
     public async Task ProgressEventsFoldIntoTheNewestWhileCheckpointsKeepTheirPlace()
     {
         var buffer = new JobEventBuffer(capacity: 10);
-        await buffer.Add(new JobEvent { Event = JobEvent.Kinds.Started, Step = 0 }, TestContext.Current.CancellationToken);
+        await buffer.Add(new TrainingStarted("run", 0, 100, "/runs/run"), TestContext.Current.CancellationToken);
         for (var step = 1; step <= 100; step++)
         {
             await buffer.Add(Progress(step), TestContext.Current.CancellationToken);
@@ -33,7 +41,7 @@ public sealed class JobEventBufferTests
 
         Assert.Equal(
             ["started:0", "progress:40", "checkpoint_saved:40", "progress:80", "checkpoint_saved:80", "progress:100"],
-            read.Select(e => $"{e.Event}:{e.Step}"));
+            read.Select(e => $"{e.Name}:{StepOf(e)}"));
     }
 
     [Fact]
@@ -51,11 +59,11 @@ public sealed class JobEventBufferTests
 
         await using var reader = buffer.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         Assert.True(await reader.MoveNextAsync());
-        Assert.Equal(1, reader.Current.Step);
+        Assert.Equal(1, StepOf(reader.Current));
         await third.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         buffer.Complete();
-        var rest = new List<long?>();
-        while (await reader.MoveNextAsync()) rest.Add(reader.Current.Step);
+        var rest = new List<long>();
+        while (await reader.MoveNextAsync()) rest.Add(StepOf(reader.Current));
         Assert.Equal([2L, 3L], rest);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ForgetLab.Core.Models;
 using static TorchSharp.torch;
 
 namespace ForgetLab.Lab.Model.Weights;
@@ -12,8 +13,8 @@ namespace ForgetLab.Lab.Model.Weights;
 /// </summary>
 public static class ModelWeights
 {
-    public const string SingleFile = "model.safetensors";
-    public const string IndexFile = "model.safetensors.index.json";
+    public const string SingleFile = ModelFiles.WeightsFile;
+    public const string IndexFile = ModelFiles.WeightsIndexFile;
 
     /// <summary>Tensors Hugging Face files may hold that no architecture here keeps (non-persistent buffers, tied heads).</summary>
     private static bool Ignorable(string key, CausalLanguageModel model) =>

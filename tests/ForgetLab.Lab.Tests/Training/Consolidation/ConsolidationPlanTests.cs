@@ -1,5 +1,5 @@
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Experiments;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Training;
 using ForgetLab.Lab.Training.Consolidation;
 

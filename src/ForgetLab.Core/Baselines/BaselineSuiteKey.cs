@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace ForgetLab.Core.Baselines;
+
+/// <summary>One suite definition a baseline is kept for: name, version and a hash of its items (as the job's baseline events carry it).</summary>
+public sealed record BaselineSuiteKey(
+    [property: JsonPropertyName("suite")] string Suite,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("definition")] string Definition)
+{
+    /// <summary>The file a baseline of this suite is kept in: the <see cref="Analysis.SuiteEvaluation"/> as JSON.</summary>
+    [JsonIgnore]
+    public string FileName => $"{Suite}@{Version}-{Definition}.json";
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace ForgetLab.Core.Jobs;
+
+/// <summary>A training step done (<c>progress</c>): its loss, and the tokens it trained on and its wall time (for the worker's throughput metrics).</summary>
+public sealed record TrainingProgress(
+    [property: JsonPropertyName("run")] string Run,
+    [property: JsonPropertyName("step")] long Step,
+    [property: JsonPropertyName("total_steps")] long TotalSteps,
+    [property: JsonPropertyName("loss")] double Loss,
+    [property: JsonPropertyName("step_tokens")] long StepTokens,
+    [property: JsonPropertyName("step_seconds")] double StepSeconds) : JobEvent;

@@ -1,7 +1,0 @@
-namespace ForgetLab.Lab.Experiments;
-
-/// <summary>
-/// Which base model the job's baseline is for, whether every tenant shares it (a base of the
-/// built-in world), and the base's folder (config.json, model.safetensors, vocab.json).
-/// </summary>
-public sealed record BaselineRequest(string ModelHash, bool Shared, IReadOnlyList<BaselineSuiteKey> Suites, string BaseFolder);

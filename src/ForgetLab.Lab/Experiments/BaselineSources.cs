@@ -1,9 +1,0 @@
-namespace ForgetLab.Lab.Experiments;
-
-/// <summary>Where a baseline came from: the platform (recorded by an earlier run), this machine's model cache, or evaluated now.</summary>
-public static class BaselineSources
-{
-    public const string Platform = "platform";
-    public const string Cache = "cache";
-    public const string Evaluated = "evaluated";
-}

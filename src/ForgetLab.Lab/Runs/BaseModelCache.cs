@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ForgetLab.Core.Jobs;
+using ForgetLab.Core.Models;
+using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Model.Gpt2;
+using ForgetLab.Lab.Tokenization;
+using ForgetLab.Lab.Training;
+using ForgetLab.Lab.World;
+
+namespace ForgetLab.Lab.Runs;
+
+/// <summary>What pre-training a base cost and reached, kept beside the cached model.</summary>
+public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, double Seconds, double TokensPerSecond, double FinalLoss);
+
+/// <summary>
+/// Pre-trained base models, cached by spec hash: <c>{cache}/{hash}/</c> holds the Hugging Face-layout
+/// model folder, <c>vocab.json</c>, <c>pretrain.json</c> and <c>pretrain_optimizer.bin</c> (bases cached before
+/// that file existed lack it; delete such a folder to re-train it when <c>optimizer_state: pretrain</c> needs it). A base is trained once; the folder is
+/// built aside and moved into place, so a crash never leaves a half-written base behind.
+/// </summary>
+public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? progress = null)
+{
+    public const string SummaryFile = "pretrain.json";
+    public const string VocabFile = ModelFiles.VocabFile;
+
+    /// <summary>AdamW's state at the end of pre-training, for <c>train.optimizer_state: pretrain</c>.</summary>
+    public const string OptimizerFile = "pretrain_optimizer.bin";
+
+    public string FolderFor(string hash) => Path.Combine(cacheDirectory, hash);
+
+    public bool Contains(string hash) => File.Exists(Path.Combine(FolderFor(hash), SummaryFile));
+
+    /// <summary>The cached base for <paramref name="spec"/>, pre-training it first when it is not cached.</summary>
+    /// <param name="worldVariant">Set when the world is not the default one, so its base gets a cache entry of its own.</param>
+    public (string Folder, PretrainSummary Summary) GetOrPretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer, string? worldVariant = null)
+    {
+        var hash = SpecHash.ForBase(spec) + (worldVariant is null ? "" : "-" + worldVariant);
+        var folder = FolderFor(hash);
+        if (!Contains(hash))
+        {
+            // Jobs of one worker (and several workers on one machine) share the cache: one pre-trains, the others wait for it.
+            using var held = Lock(folder + ".lock");
+            if (!Contains(hash))
+            {
+                var staging = folder + $".staging-{Environment.ProcessId}";
+                if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+                Pretrain(spec, world, tokenizer, hash, staging);
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                Directory.Move(staging, folder);
+            }
+        }
+        var summary = JsonSerializer.Deserialize<PretrainSummary>(File.ReadAllText(Path.Combine(folder, SummaryFile)))
+            ?? throw new InvalidDataException($"{folder}: empty {SummaryFile}");
+        return (folder, summary);
+    }
+
+    /// <summary>An exclusive lock across processes: the file opened with no sharing, waited for while another process holds it.</summary>
+    private static FileStream Lock(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private void Pretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer, string hash, string folder)
+    {
+        var m = spec.Base.Model;
+        var p = spec.Base.Pretrain;
+        var config = new GptConfig { VocabSize = tokenizer.VocabSize, NPositions = m.NCtx, NEmbd = m.NEmbd, NLayer = m.NLayer, NHead = m.NHead, Dropout = m.Dropout };
+        TorchSharp.torch.random.manual_seed(spec.Seed);
+        using var model = new GptModel(config);
+        var documents = world.Corpus.Documents.Select(tokenizer.Encode).ToList();
+        var data = new PackedTextBatches(documents, m.NCtx, tokenizer.EosId, (ulong)spec.Seed);
+        var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
+        var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>
+            progress.Report(new PreparationProgress(PreparationPhase.Pretrain, t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));
+        Directory.CreateDirectory(folder);
+        var clock = Stopwatch.StartNew();
+        var outcome = new Trainer(model, model.parameters().ToList(), null, data, settings)
+        {
+            Progress = reporter, FinalOptimizerState = Path.Combine(folder, OptimizerFile),
+        }.Run(null);
+        clock.Stop();
+        if (outcome.Status != TrainingStatus.Completed)
+            throw new InvalidOperationException($"pre-training diverged: {outcome.Reason}; lower base.pretrain.lr");
+        ModelFolder.Save(model, folder);
+        ((WordTokenizer)tokenizer).Save(Path.Combine(folder, VocabFile));
+        var tokens = (long)p.Steps * p.BatchSize * m.NCtx;
+        var summary = new PretrainSummary(hash, p.Steps, tokens, clock.Elapsed.TotalSeconds, tokens / clock.Elapsed.TotalSeconds, outcome.Losses[^1].Loss);
+        File.WriteAllText(Path.Combine(folder, SummaryFile), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

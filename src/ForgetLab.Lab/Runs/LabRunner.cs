@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Text.Json;
+using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Baselines;
+using ForgetLab.Core.Checkpoints;
+using ForgetLab.Core.Jobs;
+using ForgetLab.Core.Reports;
+using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Baselines;
+using ForgetLab.Lab.Evaluation;
+using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Suites;
+using ForgetLab.Lab.Tokenization;
+using ForgetLab.Lab.Training;
+using ForgetLab.Lab.Training.Consolidation;
+using ForgetLab.Lab.World;
+using static TorchSharp.torch;
+
+namespace ForgetLab.Lab.Runs;
+
+/// <summary>
+/// The stand-alone lab: get the base (pre-trained once, cached by spec hash), score it on every suite
+/// (the baseline), fine-tune every recipe of the grid, score every checkpoint on every suite, compare
+/// each item with the baseline, and write <c>report.json</c>, <c>report.md</c> and per-item results.
+/// A run that diverges or fails is reported as such; the other runs go on.
+/// </summary>
+public sealed class LabRunner(LabRunnerOptions options)
+{
+    public LabResult Run(LabSpec spec, string outDirectory)
+    {
+        using var lab = PreparedLab.Prepare(spec, options, outDirectory);
+        var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null)).ToList();
+
+        var report = ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs);
+        File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
+        File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
+        options.Progress?.Report(new ReportWritten(Path.Combine(outDirectory, "report.json")));
+        return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain);
+    }
+}
+
+/// <summary>
+/// Everything the runs of one spec share: the world, the base (pre-trained once, cached by spec hash),
+/// the target, the suites and the base's scores on them (the baseline, also written as per-item
+/// results under <c>baseline/</c>). <see cref="RunRecipe"/> fine-tunes and evaluates one recipe;
+/// the lab runner and the worker's <see cref="RecipeJob"/> both go through it.
+/// </summary>
+internal sealed class PreparedLab : IDisposable
+{
+    private readonly SuiteEvaluator evaluator = new();
+    private readonly LabRunnerOptions options;
+    private readonly LabSpec spec;
+    private readonly FineTuningTarget target;
+    private readonly IReadOnlyList<SuiteDefinition> suites;
+    private readonly CausalLanguageModel baseModel;
+    private readonly TorchLanguageModel baseLm;
+    private readonly ITokenizer tokenizer;
+    private readonly Dictionary<string, SuiteEvaluation> baseline;
+    private readonly IReadOnlyDictionary<(string Suite, string Id), string> prompts;
+    private readonly string outDirectory;
+    private readonly Lazy<IReadOnlyList<int[]>> pretrainDocuments;
+
+    private PreparedLab(
+        LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
+        FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, CausalLanguageModel baseModel, TorchLanguageModel baseLm,
+        Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world)
+    {
+        (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
+        (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
+        prompts = Prompts(suites);
+        pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.Encode).ToList());
+    }
+
+    public string BaseFolder { get; }
+
+    public PretrainSummary Pretrain { get; }
+
+    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory)
+    {
+        if (options.Threads is { } threads) set_num_threads(threads);
+        var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
+        var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);
+        var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
+        var suites = SuiteSelection.Resolve(spec, world, target);
+        Directory.CreateDirectory(outDirectory);
+
+        var baseModel = ModelFolder.Load(baseFolder);
+        try
+        {
+            var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
+            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
+            var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, request, options);
+            ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
+            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
+        }
+        catch
+        {
+            baseModel.Dispose();
+            throw;
+        }
+    }
+
+    public BaseModelReport BaseReport() => new(
+        Model: ReportAssembly.BaseModelName(spec),
+        ModelHash: Pretrain.SpecHash,
+        Suites: suites.Select(s => BaseScore(baseline[s.Name].Outcomes)).ToList());
+
+    public void Dispose() => baseModel.Dispose();
+
+    private static (string Folder, ITokenizer Tokenizer, PretrainSummary Summary) ResolveBase(LabSpec spec, BuiltInWorld world, LabRunnerOptions options)
+    {
+        if (!spec.Base.IsPretrained)
+        {
+            var folder = spec.Base.ModelRef is { } name
+                ? options.ModelDirectory ?? throw new InvalidOperationException(
+                    $"base.model_ref '{name}' names a model of the platform's registry: submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)")
+                : spec.Base.Path!;
+            var vocab = Path.Combine(folder, BaseModelCache.VocabFile);
+            if (!File.Exists(vocab))
+                throw new InvalidOperationException($"{folder}: no {BaseModelCache.VocabFile}; only word-level bases saved by ForgetLab load here for now (BPE tokenizers come with real models)");
+            // Its files are its identity (the baseline is keyed by it), not the folder's name.
+            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
+        }
+        var tokenizer = world.BuildTokenizer();
+        var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer, options.WorldVariant);
+        return (baseFolder, tokenizer, summary);
+    }
+
+    /// <summary>
+    /// The base's results per suite, computed once per (model, suite definition): taken from the
+    /// platform when it has them (<see cref="LabRunnerOptions.Baselines"/>), else from the model's
+    /// folder, else evaluated and kept there.
+    /// </summary>
+    private static Dictionary<string, SuiteEvaluation> Baseline(
+        SuiteEvaluator evaluator, TorchLanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, BaselineRequest request, LabRunnerOptions options)
+    {
+        var cache = Path.Combine(baseFolder, "baselines");
+        Directory.CreateDirectory(cache);
+        var platform = options.Baselines?.Lookup(request);
+        var result = new Dictionary<string, SuiteEvaluation>();
+        for (var i = 0; i < suites.Count; i++)
+        {
+            var suite = suites[i];
+            var key = request.Suites[i];
+            options.Progress?.Report(new PreparationProgress(PreparationPhase.Baseline, i, suites.Count, suite.Name));
+            var (file, source) = (Path.Combine(cache, $"{suite.Name}@{suite.Version}.json"), BaselineSource.Cache);
+            if (platform is not null && File.Exists(Path.Combine(platform, key.FileName)))
+                (file, source) = (Path.Combine(platform, key.FileName), BaselineSource.Platform);
+            if (BaselineFiles.Read(file) is not { } evaluation)
+            {
+                evaluation = evaluator.Evaluate(baseLm, suite);
+                BaselineFiles.Write(file, evaluation);
+                source = BaselineSource.Evaluated;
+            }
+            result[suite.Name] = evaluation;
+            options.Baselines?.Ready(request, key, source, file);
+        }
+        options.Progress?.Report(new PreparationProgress(PreparationPhase.Baseline, suites.Count, suites.Count));
+        return result;
+    }
+
+    /// <summary>
+    /// Fine-tunes one recipe into <c>runs/{name}/</c>, evaluating every checkpoint on every suite, and
+    /// summarises it. With <paramref name="resumeFrom"/> (a verified checkpoint folder of this recipe)
+    /// training continues exactly where that checkpoint left off; checkpoints before it are not re-scored.
+    /// A run that diverges or fails is summarised as such rather than thrown. Every step, checkpoint and
+    /// evaluation is told to <see cref="LabRunnerOptions.Progress"/> as a <see cref="JobEvent"/>.
+    /// </summary>
+    /// <param name="evaluateResumed">Score the checkpoint resumed from before training on (it was saved but never evaluated).</param>
+    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, bool evaluateResumed = false)
+    {
+        var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
+        if (resumeFrom is null && Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true);
+        Directory.CreateDirectory(runDirectory);
+        var run = new RecipeProgress(recipe);
+        var settings = SpecMapping.Train(recipe.Train, recipe.Seed);
+        try
+        {
+            random.manual_seed(recipe.Seed);
+            using var model = ModelFolder.Load(BaseFolder);
+            var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
+            var fineTuning = FineTuningBatches(recipe);
+            // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
+            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.EosId, recipe.Seed);
+            var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize);
+            bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
+            var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
+            {
+                ExtraLoss = plan.ExtraLoss,
+                InitialOptimizerState = recipe.Train.OptimizerState == OptimizerState.Pretrain ? PretrainOptimizerState() : null,
+                Progress = new InlineProgress<TrainProgress>(t => Stepped(run, t)),
+                OnCheckpoint = Checkpointed,
+            };
+            var startStep = resumeFrom is null ? 0L : ResumedStep(resumeFrom);
+            Report(new TrainingStarted(recipe.Name, startStep, settings.Steps, Path.GetFullPath(runDirectory)));
+            if (resumeFrom is not null && evaluateResumed)
+            {
+                // The weights alone, to score them as the interrupted job would have; the trainer then loads the whole checkpoint again.
+                TrainingCheckpoint.LoadWeights(resumeFrom, model, peft);
+                run.LastLoss = TrainingCheckpoint.LastLoss(resumeFrom);
+                Checkpointed(new SavedCheckpoint((int)startStep, resumeFrom));
+            }
+            if (resumeFrom is not null) plan.ResumeAt((int)startStep);
+            return Conclude(run, trainer.Run(runDirectory, resumeFrom), plan.EarlyStopping, runDirectory);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Summarise(recipe, RunStatus.Failed, e.Message, run.Checkpoints, run.Assessments);
+        }
+    }
+
+    /// <summary>What a run has produced so far: its scored checkpoints, their assessments and the latest training loss.</summary>
+    private sealed class RecipeProgress(RunRecipe recipe)
+    {
+        public RunRecipe Recipe { get; } = recipe;
+        public List<CheckpointReport> Checkpoints { get; set; } = [];
+        public List<CheckpointAssessment> Assessments { get; } = [];
+        public double? LastLoss { get; set; }
+    }
+
+    private void Report(JobEvent e) => options.Progress?.Report(e);
+
+    private PromptCompletionBatches FineTuningBatches(RunRecipe recipe)
+    {
+        var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Completion))).ToList();
+        return new PromptCompletionBatches(examples, tokenizer.EosId, tokenizer.PadId, (ulong)recipe.Seed);
+    }
+
+    private static long ResumedStep(string resumeFrom) =>
+        TrainingCheckpoint.Verify(resumeFrom) is { } problem ? throw new InvalidDataException(problem) : TrainingCheckpoint.StepOf(resumeFrom);
+
+    private void Stepped(RecipeProgress run, TrainProgress t)
+    {
+        run.LastLoss = t.Loss;
+        Report(new TrainingProgress(run.Recipe.Name, t.Step, t.TotalSteps, t.Loss, t.StepTokens, t.StepSeconds));
+    }
+
+    /// <summary>A checkpoint was saved: score it, keep its part of the report beside it, and answer whether training goes on (early stopping).</summary>
+    private bool ScoreCheckpoint(RecipeProgress run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model, EarlyStopping? stopping)
+    {
+        var name = run.Recipe.Name;
+        var folder = Path.GetFullPath(saved.Directory);
+        Report(new CheckpointSaved(name, saved.Step, folder, TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), run.LastLoss));
+        Report(new EvaluationStarted(name, saved.Step));
+        var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (report, assessment) = EvaluateCheckpoint(name, saved, lm, model);
+        var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
+        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss });
+        run.Assessments.Add(assessment);
+        // Beside items.jsonl: a job that resumes this run later carries it into its own report.
+        File.WriteAllText(Path.Combine(saved.Directory, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(run.Checkpoints[^1], ReportJson.Options));
+        var goOn = stopping?.Observe(saved.Step, assessment, WatchedSuite(stopping.Suite)) ?? true;
+        Report(new CheckpointEvaluated(name, saved.Step, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
+            report.Suites.Sum(s => (long)s.N), evalSeconds));
+        return goOn;
+    }
+
+    /// <summary>Training ended: the losses go beside the checkpoints, and the run is summarised by how it ended.</summary>
+    private RunReport Conclude(RecipeProgress run, TrainingOutcome outcome, EarlyStopping? stopping, string runDirectory)
+    {
+        var losses = outcome.Losses.ToList();
+        run.Checkpoints = run.Checkpoints.Select(c => c with { TrainLoss = losses.FirstOrDefault(l => l.Step == c.Step)?.Loss ?? c.TrainLoss }).ToList();
+        File.WriteAllText(Path.Combine(runDirectory, "losses.json"), JsonSerializer.Serialize(outcome.Losses));
+        if (stopping is { StoppedAt: { } stoppedAt })
+        {
+            // Keep the last checkpoint under the threshold: the run's result is that checkpoint's, not the one that crossed it.
+            var kept = stopping.KeptStep;
+            var reason = kept is null
+                ? $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; no checkpoint stayed under it"
+                : $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; kept step {kept}";
+            var keptIndex = run.Checkpoints.FindIndex(c => c.Step == kept);
+            return Summarise(run.Recipe, RunStatus.StoppedEarly, reason, run.Checkpoints, keptIndex < 0 ? [] : run.Assessments.Take(keptIndex + 1).ToList());
+        }
+        var status = outcome.Status switch
+        {
+            TrainingStatus.Completed => RunStatus.Completed,
+            TrainingStatus.Diverged => RunStatus.Diverged,
+            _ => RunStatus.StoppedEarly,
+        };
+        return Summarise(run.Recipe, status, outcome.Reason, run.Checkpoints, run.Assessments);
+    }
+
+    /// <summary>The spec's base gates keyed by the suites' own names (the spec writes a suite file by its path).</summary>
+    private BaseGates Gates() =>
+        new(spec.Eval.BaseGate, spec.Eval.SuiteGates.ToDictionary(g => WatchedSuite(g.Key), g => g.Value, StringComparer.Ordinal));
+
+    /// <summary>The suite's name as the evaluator reports it: a built-in name, or a suite file's own name.</summary>
+    private string WatchedSuite(string asWritten) =>
+        spec.Suites.Select((s, i) => (s, i)).Where(x => x.s.Name == asWritten).Select(x => suites[x.i].Name).FirstOrDefault() ?? asWritten;
+
+    private string PretrainOptimizerState()
+    {
+        var path = Path.Combine(BaseFolder, BaseModelCache.OptimizerFile);
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{path} is missing: this base was cached before pre-training kept its optimizer state; delete {BaseFolder} to pre-train it again, or use optimizer_state: fresh");
+        return path;
+    }
+
+    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model)
+    {
+        var evaluations = new List<SuiteEvaluation>();
+        for (var i = 0; i < suites.Count; i++)
+        {
+            Report(new EvaluationProgress(run, saved.Step, i, suites.Count, suites[i].Name));
+            evaluations.Add(evaluator.Evaluate(lm, suites[i], baseLm));
+        }
+        Report(new EvaluationProgress(run, saved.Step, suites.Count, suites.Count, null));
+        ItemResultsFile.Write(saved.Directory, evaluations, prompts);
+        var comparisons = evaluations.Select(e => ForgettingAnalysis.Compare(baseline[e.Outcomes.Suite].Outcomes, e.Outcomes, spec.Seed)).ToList();
+        var assessment = ForgettingAnalysis.Report(comparisons, Gates());
+        var report = new CheckpointReport(saved.Step, null, assessment.Suites) { Drift = ParameterDrift.Compute(baseModel, model) };
+        return (report, assessment);
+    }
+
+    private static RunReport Summarise(RunRecipe recipe, RunStatus status, string? reason, List<CheckpointReport> checkpoints, List<CheckpointAssessment> assessments)
+    {
+        var last = assessments.LastOrDefault();
+        return new RunReport(
+            recipe.Name,
+            recipe.Method.Type,
+            status,
+            Hyperparameters(recipe),
+            last?.RunSeverity,
+            last?.TargetGainPoints ?? 0,
+            last?.ForgettingPoints ?? 0,
+            ParetoOptimal: false,
+            last?.Suites ?? [],
+            checkpoints) { Reason = reason, AtChanceShare = last?.AtChanceShare };
+    }
+
+    private static Dictionary<string, string> Hyperparameters(RunRecipe recipe)
+    {
+        var t = recipe.Train;
+        var h = new Dictionary<string, string>
+        {
+            ["method"] = recipe.Method.Label,
+            ["lr"] = GridExpansion.FormatNumber(t.Lr),
+            ["steps"] = t.Steps.ToString(CultureInfo.InvariantCulture),
+            ["batch_size"] = t.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["warmup_steps"] = t.WarmupSteps.ToString(CultureInfo.InvariantCulture),
+            ["schedule"] = SpecNames.Of(t.Schedule),
+            ["weight_decay"] = GridExpansion.FormatNumber(t.WeightDecay),
+            ["grad_clip"] = GridExpansion.FormatNumber(t.GradClip),
+            ["seed"] = recipe.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in recipe.Method.Hyperparameters()) h[key] = value;
+        if (t.Replay is { Ratio: > 0 } replay) h["replay_ratio"] = GridExpansion.FormatNumber(replay.Ratio);
+        foreach (var (key, value) in t.Regularizers().SelectMany(r => r.Hyperparameters())) h[key] = value;
+        if (t.EarlyStopping is { } stop)
+            h["early_stopping"] = $"{stop.Suite} " + (stop.MaxDropPoints is { } points ? $"drop<{points.ToString(CultureInfo.InvariantCulture)}" : $"severity<={stop.MaxSeverity}".ToLowerInvariant());
+        if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";
+        return h;
+    }
+
+    /// <summary>The definition a baseline is kept for: the suite's name, version and a hash of its items.</summary>
+    private static BaselineSuiteKey BaselineKey(SuiteDefinition suite) => new(suite.Name, suite.Version, SuiteDefinition.ContentHash(suite.Items));
+
+    /// <summary>Each item's prompt by suite and item id, for the per-item results (items without a prompt are left out).</summary>
+    private static Dictionary<(string Suite, string Id), string> Prompts(IEnumerable<SuiteDefinition> suites) =>
+        suites.SelectMany(s => s.Items.Select(item => (Key: (s.Name, item.Id), item.Prompt)))
+            .Where(p => p.Prompt.Length > 0)
+            .DistinctBy(p => p.Key)
+            .ToDictionary(p => p.Key, p => p.Prompt);
+
+    private static BaseSuiteScore BaseScore(SuiteOutcomes o) => new(o.Suite, o.Version, o.Category, o.Metric, BaselineFiles.Score(o), o.Values.Count);
+}

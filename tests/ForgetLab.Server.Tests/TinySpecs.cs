@@ -1,0 +1,36 @@
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// The one tiny spec the platform tests, the lab's job tests and the load benchmark train: a 1-layer GPT
+/// pre-trained for 20 steps, six conflicting facts, eight items a suite. Each caller names only what it varies.
+/// </summary>
+internal static class TinySpecs
+{
+    private const string TinyBase = """
+        model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+        """;
+
+    private const string KnowingBase = """
+        model: { n_layer: 2, n_head: 2, n_embd: 128, n_ctx: 32 }
+          pretrain: { steps: 600, batch_size: 16, lr: 3.0e-3, warmup_steps: 30, weight_decay: 0.01 }
+        """;
+
+    /// <param name="knowing">A base pre-trained long enough to know some capitals (so fine-tuning can make it forget them); slower.</param>
+    public static string Grid(
+        string name, int steps, int every, string suites = "target, capitals_recall, text_perplexity", string method = "{ type: full }",
+        string lrs = "1.0e-3", bool knowing = false) => $$"""
+        name: {{name}}
+        seed: 3
+        base:
+          world: builtin
+          {{(knowing ? KnowingBase : TinyBase)}}
+        target: { task: conflicting_facts, count: 6 }
+        suites: [{{suites}}]
+        train: { steps: {{steps}}, batch_size: 4, warmup_steps: 1, checkpoint_every: {{every}} }
+        grid:
+          method: [ {{method}} ]
+          lr: [{{lrs}}]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+}
