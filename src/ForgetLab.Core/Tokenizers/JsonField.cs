@@ -1,0 +1,119 @@
+using System.Text.Json;
+
+namespace ForgetLab.Core.Tokenizers;
+
+/// <summary>
+/// A JSON value with the file it came from and its path in that file, so that every refusal names both
+/// (<c>tokenizer.json: pre_tokenizer.pretokenizers[0].behavior: …</c>).
+/// </summary>
+internal readonly record struct JsonField(string File, string Path, JsonElement Value)
+{
+    public static JsonDocument Parse(string path, string fileName, TokenizerLimits limits)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new TokenizerFormatException(fileName, "", "the file does not exist");
+        if (info.Length > limits.MaxFileBytes)
+            throw new TokenizerFormatException(fileName, "", $"the file is {info.Length} bytes, over the limit of {limits.MaxFileBytes}");
+        return Parse(System.IO.File.ReadAllBytes(path), fileName, limits);
+    }
+
+    public static JsonDocument Parse(byte[] bytes, string fileName, TokenizerLimits limits)
+    {
+        if (bytes.LongLength > limits.MaxFileBytes)
+            throw new TokenizerFormatException(fileName, "", $"the file is {bytes.LongLength} bytes, over the limit of {limits.MaxFileBytes}");
+        try
+        {
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException(fileName, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message}");
+        }
+    }
+
+    public JsonValueKind Kind => Value.ValueKind;
+
+    public bool IsNull => Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
+
+    public TokenizerFormatException Error(string reason) => new(File, Path, reason);
+
+    public JsonField Child(string name) =>
+        new(File, Path.Length == 0 ? name : $"{Path}.{name}",
+            Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) ? v : default);
+
+    public bool Has(string name) => Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public JsonField Object()
+    {
+        if (Value.ValueKind != JsonValueKind.Object) throw Error($"expected an object, found {Describe()}");
+        return this;
+    }
+
+    public IEnumerable<JsonField> Items(int max)
+    {
+        if (Value.ValueKind != JsonValueKind.Array) throw Error($"expected a list, found {Describe()}");
+        var n = Value.GetArrayLength();
+        if (n > max) throw Error($"{n} entries, over the limit of {max}");
+        var i = 0;
+        foreach (var item in Value.EnumerateArray()) yield return new JsonField(File, $"{Path}[{i++}]", item);
+    }
+
+    public IEnumerable<(string Name, JsonField Value)> Properties(int max)
+    {
+        Object();
+        var n = 0;
+        foreach (var p in Value.EnumerateObject())
+        {
+            if (++n > max) throw Error($"more than {max} entries");
+            yield return (p.Name, new JsonField(File, $"{Path}.{p.Name}", p.Value));
+        }
+    }
+
+    public string String()
+    {
+        if (Value.ValueKind != JsonValueKind.String) throw Error($"expected a string, found {Describe()}");
+        return Value.GetString()!;
+    }
+
+    public string? OptionalString() => IsNull ? null : String();
+
+    public bool Bool(bool fallback)
+    {
+        if (IsNull) return fallback;
+        return Value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Error($"expected true or false, found {Describe()}"),
+        };
+    }
+
+    public bool? OptionalBool() => IsNull ? null : Bool(false);
+
+    public int Int(int min = 0, int max = int.MaxValue)
+    {
+        if (Value.ValueKind != JsonValueKind.Number || !Value.TryGetInt64(out var n)) throw Error($"expected an integer, found {Describe()}");
+        if (n < min || n > max) throw Error($"{n} is outside [{min}, {max}]");
+        return (int)n;
+    }
+
+    public int? OptionalInt(int min = 0, int max = int.MaxValue) => IsNull ? null : Int(min, max);
+
+    public double? OptionalNumber()
+    {
+        if (IsNull) return null;
+        if (Value.ValueKind != JsonValueKind.Number) throw Error($"expected a number, found {Describe()}");
+        return Value.GetDouble();
+    }
+
+    public string Describe() => Value.ValueKind switch
+    {
+        JsonValueKind.Undefined => "nothing (the field is missing)",
+        JsonValueKind.Null => "null",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "a list",
+        _ => "an object",
+    };
+}
