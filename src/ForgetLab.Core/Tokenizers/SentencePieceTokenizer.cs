@@ -8,7 +8,7 @@ namespace ForgetLab.Core.Tokenizers;
 /// <c>escape_whitespaces</c> as the model's normalizer spec says, spaces becoming <c>▁</c>), split into characters
 /// (user-defined pieces kept whole), then the adjacent pair whose concatenation is the highest-scoring piece is merged,
 /// leftmost first; a character outside the vocabulary becomes its <c>&lt;0xXX&gt;</c> bytes with
-/// <c>byte_fallback</c>, else the unknown piece. Control pieces (<c>&lt;s&gt;</c>, <c>&lt;/s&gt;</c>) and the
+/// <c>byte_fallback</c>, else the unknown piece (a run of them one unknown piece). Control pieces (<c>&lt;s&gt;</c>, <c>&lt;/s&gt;</c>) and the
 /// unknown piece are special tokens recognised in the text, as transformers' LlamaTokenizer does; each stretch
 /// between them is encoded on its own. BOS is added, EOS not (LlamaTokenizer's defaults) unless
 /// <c>tokenizer_config.json</c> says otherwise. Decoding follows the converted Llama tokenizer: <c>▁</c> to space,
@@ -151,6 +151,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
             MaybeAdd(top.Left, next[top.Left]);
         }
 
+        // sentencepiece merges a run of unknown pieces into one (PopulateSentencePieceText).
+        var first = output.Count;
         for (var i = 0; i >= 0; i = next[i])
         {
             if (_pieces.TryGetValue(piece[i], out var id) && _model.Pieces[id].Type != Unused) { output.Add(id); continue; }
@@ -159,7 +161,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
                 var bytes = Encoding.UTF8.GetBytes(piece[i]);
                 if (bytes.All(b => _byteIds[b] >= 0)) { foreach (var b in bytes) output.Add(_byteIds[b]); continue; }
             }
-            if (_model.UnkId is { } unk) output.Add(unk);
+            if (_model.UnkId is { } unk && (output.Count == first || output[^1] != unk)) output.Add(unk);
         }
     }
 
