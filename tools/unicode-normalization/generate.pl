@@ -20,7 +20,7 @@ for my $cp (0 .. 0x10FFFF) {
   my $compat = getCompat($cp);
   printf "K %X %s\n", $cp, join(" ", map { sprintf "%X", $_ } unpack("U*", $compat)) if defined $compat && (!defined $canon || $compat ne $canon);
 }
-# Primary composites: a pair (starter, next) whose canonical composition is a single code point.
+# Primary composites: a pair whose canonical composition is a single code point, less the composition exclusions.
 for my $cp (0 .. 0x10FFFF) {
   next if $cp >= 0xD800 && $cp <= 0xDFFF;
   next if $cp >= 0xAC00 && $cp <= 0xD7A3;
@@ -29,5 +29,5 @@ for my $cp (0 .. 0x10FFFF) {
   my @parts = map { hex } split / /, $decomp->{decomposition};
   next unless @parts == 2;
   my $c = getComposite($parts[0], $parts[1]);
-  printf "P %X %X %X\n", $parts[0], $parts[1], $c if defined $c && $c == $cp;
+  printf "P %X %X %X\n", $parts[0], $parts[1], $c if defined $c && $c == $cp && !Unicode::Normalize::isComp_Ex($cp);
 }
