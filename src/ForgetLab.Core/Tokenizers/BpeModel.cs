@@ -52,7 +52,7 @@ internal sealed class BpeModel
         model.Object();
         var type = model.Child("type").OptionalString() ?? "BPE";
         if (type != "BPE")
-            throw model.Child("type").Error($"model \"{type}\" is not supported (ForgetLab reads BPE models; WordPiece, WordLevel and Unigram are refused)");
+            throw model.Child("type").Error($"model {JsonField.Quote(type)} is not supported (ForgetLab reads BPE models; WordPiece, WordLevel and Unigram are refused)");
         if (model.Child("dropout").OptionalNumber() is { } dropout && dropout != 0)
             throw model.Child("dropout").Error("BPE dropout makes encoding random; ForgetLab refuses it");
 
@@ -68,27 +68,28 @@ internal sealed class BpeModel
         var tokens = new string?[maxId + 1];
         foreach (var (token, id) in vocab)
         {
-            if (tokens[id] is { } other) throw model.Child("vocab").Error($"id {id} is given to both \"{other}\" and \"{token}\"");
+            if (tokens[id] is { } other) throw model.Child("vocab").Error($"id {id} is given to two tokens");
             tokens[id] = token;
         }
 
         var prefix = NullIfEmpty(model.Child("continuing_subword_prefix").OptionalString());
         var suffix = NullIfEmpty(model.Child("end_of_word_suffix").OptionalString());
-        var merges = new Dictionary<long, (int, int)>();
+        var mergesField = model.Child("merges");
+        var merges = new Dictionary<long, (int, int)>(mergesField.Kind == System.Text.Json.JsonValueKind.Array ? Math.Min(mergesField.Value.GetArrayLength(), limits.MaxMerges) : 0);
         var rank = 0;
-        foreach (var merge in model.Child("merges").Items(limits.MaxMerges))
+        foreach (var merge in mergesField.Items(limits.MaxMerges))
         {
             var (a, b) = MergePair(merge);
-            var aId = vocab.TryGetValue(a, out var x) ? x : throw merge.Error($"\"{a}\" is not in the vocabulary");
-            var bId = vocab.TryGetValue(b, out var y) ? y : throw merge.Error($"\"{b}\" is not in the vocabulary");
+            var aId = vocab.TryGetValue(a, out var x) ? x : throw merge.Error("its first token is not in the vocabulary");
+            var bId = vocab.TryGetValue(b, out var y) ? y : throw merge.Error("its second token is not in the vocabulary");
             var merged = a + (prefix is not null && b.StartsWith(prefix, StringComparison.Ordinal) ? b[prefix.Length..] : b);
-            var newId = vocab.TryGetValue(merged, out var z) ? z : throw merge.Error($"the merged token \"{merged}\" is not in the vocabulary");
+            var newId = vocab.TryGetValue(merged, out var z) ? z : throw merge.Error("the merged token is not in the vocabulary");
             merges[Key(aId, bId)] = (rank++, newId);
         }
 
         int? unkId = null;
         if (model.Child("unk_token").OptionalString() is { } unk)
-            unkId = vocab.TryGetValue(unk, out var u) ? u : throw model.Child("unk_token").Error($"\"{unk}\" is not in the vocabulary");
+            unkId = vocab.TryGetValue(unk, out var u) ? u : throw model.Child("unk_token").Error("names a token that is not in the vocabulary");
         return new BpeModel(vocab, tokens, merges, prefix, suffix, unkId,
             model.Child("fuse_unk").Bool(false), model.Child("byte_fallback").Bool(false), model.Child("ignore_merges").Bool(false));
     }
@@ -99,13 +100,15 @@ internal sealed class BpeModel
     {
         if (merge.Kind == System.Text.Json.JsonValueKind.Array)
         {
-            var parts = merge.Items(2).Select(p => p.String()).ToArray();
-            return parts.Length == 2 ? (parts[0], parts[1]) : throw merge.Error($"a merge pair needs two tokens, found {parts.Length}");
+            var pair = merge.Value;
+            if (pair.GetArrayLength() != 2 || pair[0].ValueKind != System.Text.Json.JsonValueKind.String || pair[1].ValueKind != System.Text.Json.JsonValueKind.String)
+                throw merge.Error("a merge pair must be two strings");
+            return (pair[0].GetString()!, pair[1].GetString()!);
         }
         var line = merge.String();
         var space = line.IndexOf(' ');
         if (space <= 0 || space == line.Length - 1 || line.IndexOf(' ', space + 1) >= 0)
-            throw merge.Error($"\"{line}\" is not two tokens separated by one space");
+            throw merge.Error("not two tokens separated by one space");
         return (line[..space], line[(space + 1)..]);
     }
 

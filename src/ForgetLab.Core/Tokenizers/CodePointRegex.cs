@@ -25,9 +25,13 @@ internal sealed class CodePointRegex
         {
             _regex = new Regex(pattern, RegexOptions.CultureInvariant, timeout);
         }
-        catch (ArgumentException e)
+        catch (RegexParseException e)
         {
-            throw field.Error($"not a regular expression .NET can run: {e.Message}");
+            throw field.Error($"not a regular expression .NET can run ({e.Error} at offset {e.Offset})");
+        }
+        catch (ArgumentException)
+        {
+            throw field.Error("not a regular expression .NET can run");
         }
     }
 

@@ -26,7 +26,7 @@ internal abstract class Decoder
             "Strip" => ParseStrip(field),
             "Metaspace" => ParseMetaspace(field),
             "Sequence" => new Sequence(field.Child("decoders").Items(limits.MaxComponents).Select(d => Parse(d, limits)!).ToArray()),
-            _ => throw field.Child("type").Error($"decoder \"{type}\" is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace, Sequence)"),
+            _ => throw field.Child("type").Error($"decoder {JsonField.Quote(type)} is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace, Sequence)"),
         };
     }
 

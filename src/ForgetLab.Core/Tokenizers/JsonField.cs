@@ -6,8 +6,32 @@ namespace ForgetLab.Core.Tokenizers;
 /// A JSON value with the file it came from and its path in that file, so that every refusal names both
 /// (<c>tokenizer.json: pre_tokenizer.pretokenizers[0].behavior: …</c>).
 /// </summary>
-internal readonly record struct JsonField(string File, string Path, JsonElement Value)
+internal readonly struct JsonField
 {
+    // The path is built only when an error needs it: a list of 280 000 merges must not cost 280 000 strings.
+    private readonly string _parent;
+    private readonly string? _name;
+    private readonly int _index;
+
+    public JsonField(string file, string path, JsonElement value) : this(file, path, null, -1, value)
+    {
+    }
+
+    private JsonField(string file, string parent, string? name, int index, JsonElement value)
+    {
+        File = file;
+        _parent = parent;
+        _name = name;
+        _index = index;
+        Value = value;
+    }
+
+    public string File { get; }
+
+    public JsonElement Value { get; }
+
+    public string Path => _name is not null ? (_parent.Length == 0 ? _name : $"{_parent}.{_name}") : _index >= 0 ? $"{_parent}[{_index}]" : _parent;
+
     public static JsonDocument Parse(string path, string fileName, TokenizerLimits limits)
     {
         var info = new FileInfo(path);
@@ -27,7 +51,8 @@ internal readonly record struct JsonField(string File, string Path, JsonElement 
         }
         catch (JsonException e)
         {
-            throw new TokenizerFormatException(fileName, "", $"not valid JSON (line {e.LineNumber + 1}): {e.Message}");
+            // The parser's own message quotes the offending text; the position is enough.
+            throw new TokenizerFormatException(fileName, "", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1} of the line), or nested deeper than {limits.MaxJsonDepth} levels");
         }
     }
 
@@ -38,8 +63,7 @@ internal readonly record struct JsonField(string File, string Path, JsonElement 
     public TokenizerFormatException Error(string reason) => new(File, Path, reason);
 
     public JsonField Child(string name) =>
-        new(File, Path.Length == 0 ? name : $"{Path}.{name}",
-            Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) ? v : default);
+        new(File, Path, name, -1, Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) ? v : default);
 
     public bool Has(string name) => Value.ValueKind == JsonValueKind.Object && Value.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
@@ -55,17 +79,19 @@ internal readonly record struct JsonField(string File, string Path, JsonElement 
         var n = Value.GetArrayLength();
         if (n > max) throw Error($"{n} entries, over the limit of {max}");
         var i = 0;
-        foreach (var item in Value.EnumerateArray()) yield return new JsonField(File, $"{Path}[{i++}]", item);
+        var path = Path;
+        foreach (var item in Value.EnumerateArray()) yield return new JsonField(File, path, null, i++, item);
     }
 
     public IEnumerable<(string Name, JsonField Value)> Properties(int max)
     {
         Object();
         var n = 0;
+        var path = Path;
         foreach (var p in Value.EnumerateObject())
         {
             if (++n > max) throw Error($"more than {max} entries");
-            yield return (p.Name, new JsonField(File, $"{Path}.{p.Name}", p.Value));
+            yield return (p.Name, new JsonField(File, path, p.Name, -1, p.Value));
         }
     }
 
@@ -105,6 +131,13 @@ internal readonly record struct JsonField(string File, string Path, JsonElement 
         if (Value.ValueKind != JsonValueKind.Number) throw Error($"expected a number, found {Describe()}");
         return Value.GetDouble();
     }
+
+    /// <summary>
+    /// A value for an error message: quoted when it is a short name (a component type such as <c>Unigram</c>),
+    /// otherwise left out, so that an error never repeats arbitrary file content (docs/security.md).
+    /// </summary>
+    public static string Quote(string value) =>
+        value.Length is > 0 and <= 40 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') ? $"\"{value}\"" : "the value";
 
     public string Describe() => Value.ValueKind switch
     {

@@ -30,7 +30,7 @@ internal abstract class Normalizer
             "Prepend" => new Prepend(field.Child("prepend").String()),
             "Replace" => new Replace(Pattern.Parse(field.Child("pattern"), limits), field.Child("content").String()),
             "Sequence" => new Sequence(field.Child("normalizers").Items(limits.MaxComponents).Select(n => Parse(n, limits)!).ToArray()),
-            _ => throw field.Child("type").Error($"normalizer \"{type}\" is not supported (supported: NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Prepend, Replace, Sequence)"),
+            _ => throw field.Child("type").Error($"normalizer {JsonField.Quote(type)} is not supported (supported: NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Prepend, Replace, Sequence)"),
         };
     }
 

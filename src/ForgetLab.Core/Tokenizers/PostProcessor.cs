@@ -20,7 +20,7 @@ internal abstract class PostProcessor
             "TemplateProcessing" => ParseTemplate(field, limits),
             "RobertaProcessing" or "BertProcessing" => new Template([SpecialId(field.Child("cls")), -1, SpecialId(field.Child("sep"))]),
             "Sequence" => new Sequence(field.Child("processors").Items(limits.MaxComponents).Select(p => Parse(p, limits)!).ToArray()),
-            _ => throw field.Child("type").Error($"post-processor \"{type}\" is not supported (supported: TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing, Sequence)"),
+            _ => throw field.Child("type").Error($"post-processor {JsonField.Quote(type)} is not supported (supported: TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing, Sequence)"),
         };
     }
 
@@ -59,7 +59,7 @@ internal abstract class PostProcessor
             else if (piece.Has("SpecialToken"))
             {
                 var name = piece.Child("SpecialToken").Child("id").String();
-                if (!specials.TryGetValue(name, out var ids)) throw piece.Child("SpecialToken").Child("id").Error($"\"{name}\" is not in special_tokens");
+                if (!specials.TryGetValue(name, out var ids)) throw piece.Child("SpecialToken").Child("id").Error("names a token that is not in special_tokens");
                 pieces.AddRange(ids);
             }
             else throw piece.Error("expected {\"Sequence\": …} or {\"SpecialToken\": …}");

@@ -30,7 +30,7 @@ internal abstract class PreTokenizer
             "Digits" => new CharSplit(char.IsNumber, field.Child("individual_digits").Bool(false) ? Behavior.Isolated : Behavior.Contiguous),
             "Whitespace" => new Split(new RegexPattern(new CodePointRegex(@"\w+|[^\w\s]+", limits.MatchTimeout, field)), Behavior.Removed, invert: true),
             "WhitespaceSplit" => new CharSplit(char.IsWhiteSpace, Behavior.Removed),
-            _ => throw field.Child("type").Error($"pre-tokenizer \"{type}\" is not supported (supported: ByteLevel, Split, Sequence, Metaspace, Digits, Whitespace, WhitespaceSplit)"),
+            _ => throw field.Child("type").Error($"pre-tokenizer {JsonField.Quote(type)} is not supported (supported: ByteLevel, Split, Sequence, Metaspace, Digits, Whitespace, WhitespaceSplit)"),
         };
     }
 
@@ -41,7 +41,7 @@ internal abstract class PreTokenizer
         var name = field.String();
         return Enum.TryParse<Behavior>(name, ignoreCase: false, out var b) && Enum.IsDefined(b)
             ? b
-            : throw field.Error($"\"{name}\" is not a split behavior (Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous)");
+            : throw field.Error($"{JsonField.Quote(name)} is not a split behavior (Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous)");
     }
 
     private static Metaspace ParseMetaspace(JsonField field)
@@ -51,7 +51,7 @@ internal abstract class PreTokenizer
         var scheme = field.Child("prepend_scheme").OptionalString()
             ?? (field.Child("add_prefix_space").Bool(true) ? "always" : "never");
         if (scheme is not ("always" or "first" or "never"))
-            throw field.Child("prepend_scheme").Error($"\"{scheme}\" is not a prepend scheme (always, first, never)");
+            throw field.Child("prepend_scheme").Error($"{JsonField.Quote(scheme)} is not a prepend scheme (always, first, never)");
         return new Metaspace(replacement[0], scheme, field.Child("split").Bool(true));
     }
 

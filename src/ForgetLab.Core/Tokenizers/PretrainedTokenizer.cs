@@ -91,7 +91,7 @@ public sealed class PretrainedTokenizer : ITokenizer
         int? Resolve(string? token, string field, int? fallback)
         {
             if (token is null) return fallback;
-            return inner.TokenToId(token) ?? throw new TokenizerFormatException(TokenizerConfig.FileName, field, $"\"{token}\" is not in {file}'s vocabulary");
+            return inner.TokenToId(token) ?? throw new TokenizerFormatException(TokenizerConfig.FileName, field, $"names a token that is not in {file}'s vocabulary");
         }
         var bos = Resolve(config.BosToken, "bos_token", generation.BosTokenId ?? inner.BosId);
         var eos = Resolve(config.EosToken, "eos_token", generation.EosTokenIds.Count > 0 ? generation.EosTokenIds[0] : inner.EosId);

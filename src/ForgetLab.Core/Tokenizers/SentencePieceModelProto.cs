@@ -86,7 +86,7 @@ internal sealed record SentencePieceModelProto(
             throw new TokenizerFormatException(File, "trainer_spec.model_type", $"model type {modelType} ({TypeName(modelType)}) is not supported; ForgetLab reads BPE (2) models such as Llama-2's");
         if (suffix) throw new TokenizerFormatException(File, "trainer_spec.treat_whitespace_as_suffix", "whitespace as a suffix is not supported");
         if (charsmap > 0 && normalizer != "identity")
-            throw new TokenizerFormatException(File, "normalizer_spec.precompiled_charsmap", $"the \"{normalizer}\" normalization rule (a precompiled character map) is not supported; Llama-2 style models use \"identity\"");
+            throw new TokenizerFormatException(File, "normalizer_spec.precompiled_charsmap", $"the {JsonField.Quote(normalizer)} normalization rule (a precompiled character map) is not supported; Llama-2 style models use \"identity\"");
         int? Id(int id, string name) => id < 0 ? null : id < pieces.Count ? id : throw new TokenizerFormatException(File, $"trainer_spec.{name}", $"{id} is not a piece id (the model has {pieces.Count})");
         return new SentencePieceModelProto(pieces, byteFallback, Id(unk, "unk_id"), Id(bos, "bos_id"), Id(eos, "eos_id"), Id(pad, "pad_id"), addDummyPrefix, removeExtra, escape);
     }

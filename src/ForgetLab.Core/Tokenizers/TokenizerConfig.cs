@@ -45,7 +45,7 @@ public sealed record TokenizerConfig(
             foreach (var (name, value) in decoder.Properties(limits.MaxAddedTokens))
             {
                 if (!int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id >= limits.MaxVocabulary)
-                    throw value.Error($"\"{name}\" is not a token id");
+                    throw value.Error("the key is not a token id");
                 added.Add(AddedToken.Parse(value, id, limits));
             }
 

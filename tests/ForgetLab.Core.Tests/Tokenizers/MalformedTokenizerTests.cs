@@ -32,6 +32,15 @@ public class MalformedTokenizerTests
     }
 
     [Fact]
+    public void AJsonErrorDoesNotRepeatTheFilesContent()
+    {
+        var e = Assert.Throws<TokenizerFormatException>(() => HuggingFaceTokenizer.Parse("root:x:0:0:root:/root:/bin/bash"u8.ToArray()));
+
+        Assert.DoesNotContain("root", e.Message);
+        Assert.Contains("line 1", e.Message);
+    }
+
+    [Fact]
     public void DeeplyNestedJsonIsRefusedWithoutExhaustingTheStack()
     {
         var deep = Encoding.UTF8.GetBytes("{\"model\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
@@ -55,7 +64,7 @@ public class MalformedTokenizerTests
     {
         var e = Refusal(j => j["model"]!["merges"]!.AsArray()[3] = new JsonArray("Ġ", "no-such-token"));
 
-        Assert.Equal("tokenizer.json: model.merges[3]: \"no-such-token\" is not in the vocabulary", e.Message);
+        Assert.Equal("tokenizer.json: model.merges[3]: its second token is not in the vocabulary", e.Message);
     }
 
     [Fact]
@@ -137,7 +146,7 @@ public class MalformedTokenizerTests
         var e = Refusal(j => j["model"]!["vocab"]!["Ġ"] = 0);
 
         Assert.Equal("model.vocab", e.Field);
-        Assert.Contains("id 0 is given to both", e.Message);
+        Assert.Contains("id 0 is given to two tokens", e.Message);
     }
 
     [Fact]

@@ -20,6 +20,12 @@ internal static class TokenizerFixtures
     /// <summary>The folder of a real tokenizer (<c>llama3</c>, <c>qwen3</c>, <c>llama2</c>, <c>gpt2</c>).</summary>
     public static string Real(string name) => Path.Combine(Models.Value, name);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ForgetLab.Core.Tokenizers.PretrainedTokenizer>> Loaded = new();
+
+    /// <summary>A real folder loaded once per test process (loading Qwen3's 11 MB tokenizer.json takes a second here).</summary>
+    public static ForgetLab.Core.Tokenizers.PretrainedTokenizer LoadReal(string name) =>
+        Loaded.GetOrAdd(name, n => new Lazy<ForgetLab.Core.Tokenizers.PretrainedTokenizer>(() => ForgetLab.Core.Tokenizers.PretrainedTokenizer.Load(Real(n)))).Value;
+
     public static IReadOnlyList<ExpectedCase> Expected(string name)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Fixtures, name + ".expected.json")));

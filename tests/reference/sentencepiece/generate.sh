@@ -26,8 +26,9 @@ Q: What is 27+15? A: 42. Q: What is 3+4? A: 7.
 CORPUS
 train() { # NAME VOCAB_SIZE OPTIONS...
   local name="$1" size="$2"; shift 2
-  spm_train --input="$work/corpus.txt" --model_prefix="$work/$name" --model_type=bpe "--vocab_size=$size" \
-    --normalization_rule_name=identity --character_coverage=1.0 "$@" >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
+  # Relative paths: the model records its input and prefix, so the file stays the same from run to run.
+  (cd "$work" && spm_train --input=corpus.txt --model_prefix="$name" --num_threads=1 --model_type=bpe "--vocab_size=$size" \
+    --normalization_rule_name=identity --character_coverage=1.0 "$@" >"$name.log" 2>&1) || { cat "$work/$name.log" >&2; exit 1; }
   cp "$work/$name.model" "$out/$name.model"
   # Lines without a newline inside (spm_encode reads one text per line).
   node -e 'for (const t of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))) if (!/[\r\n]/.test(t)) console.log(t)' \
@@ -46,7 +47,8 @@ LINES
     const read = (f) => fs.readFileSync(f, "utf8").split("\n").slice(0, -1);
     const l = read(lines), i = read(ids), d = read(decoded);
     const cases = l.map((text, k) => ({ text, ids: i[k].length ? i[k].split(" ").map(Number) : [], decoded: d[k] }));
-    fs.writeFileSync(out, JSON.stringify({ reference: "sentencepiece (spm_encode/spm_decode, Debian)", cases }, null, 1) + "\n");
+    // One case a line, so a regenerated file diffs by text.
+    fs.writeFileSync(out, "{\"reference\":\"sentencepiece (spm_encode/spm_decode, Debian)\",\"cases\":[\n" + cases.map((c) => JSON.stringify(c)).join(",\n") + "\n]}\n");
     console.log(`${out}: ${cases.length} lines, ${cases.reduce((n, c) => n + c.ids.length, 0)} ids`);
   ' "$work/lines.txt" "$work/ids.txt" "$work/decoded.txt" "$out/$name.expected.json"
 }

@@ -14,7 +14,7 @@ if (args.Length != 2)
 var (models, fixtures) = (args[0], args[1]);
 var texts = JsonSerializer.Deserialize<List<string>>(File.ReadAllText(Path.Combine(fixtures, "texts.json")))!;
 var syntheticTexts = JsonSerializer.Deserialize<List<string>>(File.ReadAllText(Path.Combine(fixtures, "synthetic-texts.json")))!;
-var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+var options = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
 void Run(string name, string tokenizerJson, IReadOnlyList<string> inputs)
 {
@@ -24,8 +24,10 @@ void Run(string name, string tokenizerJson, IReadOnlyList<string> inputs)
         var ids = tokenizer.Encode(text);
         return new { text, ids = ids.Select(i => (int)i).ToArray(), decoded_skipping_special_tokens = ids.Length == 0 ? "" : tokenizer.Decode(ids) };
     }).ToArray();
-    var output = new { tokenizer = name, reference = $"Hugging Face tokenizers (Rust) through Tokenizers.DotNet {tokenizer.GetVersion()}", cases };
-    File.WriteAllText(Path.Combine(fixtures, name + ".rust.json"), JsonSerializer.Serialize(output, options) + "\n");
+    // One case a line, so a regenerated file diffs by text.
+    var header = JsonSerializer.Serialize(new { tokenizer = name, reference = $"Hugging Face tokenizers (Rust) through Tokenizers.DotNet {tokenizer.GetVersion()}" }, options);
+    var lines = string.Join(",\n", cases.Select(c => JsonSerializer.Serialize(c, options)));
+    File.WriteAllText(Path.Combine(fixtures, name + ".rust.json"), $"{header[..^1]},\"cases\":[\n{lines}\n]}}\n");
     Console.WriteLine($"{name}: {cases.Length} texts, {cases.Sum(c => c.ids.Length)} tokens");
 }
 
