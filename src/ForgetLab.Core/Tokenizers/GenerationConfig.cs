@@ -16,6 +16,18 @@ public sealed record GenerationConfig(int? BosTokenId, IReadOnlyList<int> EosTok
     {
         limits ??= TokenizerLimits.Default;
         using var doc = JsonField.Parse(path, FileName, limits);
+        return Parse(doc, limits);
+    }
+
+    public static GenerationConfig Parse(byte[] json, TokenizerLimits? limits = null)
+    {
+        limits ??= TokenizerLimits.Default;
+        using var doc = JsonField.Parse(json, FileName, limits);
+        return Parse(doc, limits);
+    }
+
+    private static GenerationConfig Parse(JsonDocument doc, TokenizerLimits limits)
+    {
         var root = new JsonField(FileName, "", doc.RootElement).Object();
         var eos = root.Child("eos_token_id");
         IReadOnlyList<int> eosIds = eos.Kind switch

@@ -67,23 +67,36 @@ public sealed class PretrainedTokenizer : ITokenizer
     public static PretrainedTokenizer Load(string directory, TokenizerLimits? limits = null)
     {
         limits ??= TokenizerLimits.Default;
-        var configPath = Path.Combine(directory, TokenizerConfig.FileName);
-        var config = File.Exists(configPath) ? TokenizerConfig.Load(configPath, limits) : TokenizerConfig.Empty;
-        var generationPath = Path.Combine(directory, GenerationConfig.FileName);
-        var generation = File.Exists(generationPath) ? GenerationConfig.Load(generationPath, limits) : GenerationConfig.Empty;
+        return Load(name =>
+        {
+            var info = new FileInfo(Path.Combine(directory, name));
+            if (!info.Exists) return null;
+            if (info.Length > limits.MaxFileBytes)
+                throw new TokenizerFormatException(name, "", $"the file is {info.Length} bytes, over the limit of {limits.MaxFileBytes}");
+            return File.ReadAllBytes(info.FullName);
+        }, limits);
+    }
+
+    /// <summary>
+    /// The same from files held elsewhere (an upload in memory): <paramref name="readFile"/> gives a file's bytes by
+    /// name (<c>tokenizer.json</c>, …), or null when the folder has no such file.
+    /// </summary>
+    public static PretrainedTokenizer Load(Func<string, byte[]?> readFile, TokenizerLimits? limits = null)
+    {
+        limits ??= TokenizerLimits.Default;
+        var config = readFile(TokenizerConfig.FileName) is { } configBytes ? TokenizerConfig.Parse(configBytes, limits) : TokenizerConfig.Empty;
+        var generation = readFile(GenerationConfig.FileName) is { } generationBytes ? GenerationConfig.Parse(generationBytes, limits) : GenerationConfig.Empty;
 
         ITokenizer inner;
         string file;
-        var jsonPath = Path.Combine(directory, HuggingFaceTokenizer.FileName);
-        var modelPath = Path.Combine(directory, SentencePieceTokenizer.FileName);
-        if (File.Exists(jsonPath))
+        if (readFile(HuggingFaceTokenizer.FileName) is { } json)
         {
-            inner = HuggingFaceTokenizer.Load(jsonPath, limits).WithAddedTokens(config.AddedTokensDecoder, config.SplitSpecialTokens);
+            inner = HuggingFaceTokenizer.Parse(json, limits).WithAddedTokens(config.AddedTokensDecoder, config.SplitSpecialTokens);
             file = HuggingFaceTokenizer.FileName;
         }
-        else if (File.Exists(modelPath))
+        else if (readFile(SentencePieceTokenizer.FileName) is { } model)
         {
-            inner = SentencePieceTokenizer.Load(modelPath, limits).WithAddedTokens(config.AddedTokensDecoder, config.SplitSpecialTokens);
+            inner = SentencePieceTokenizer.Parse(model, limits).WithAddedTokens(config.AddedTokensDecoder, config.SplitSpecialTokens);
             file = SentencePieceTokenizer.FileName;
         }
         else throw new TokenizerFormatException(HuggingFaceTokenizer.FileName, "", $"the folder has neither {HuggingFaceTokenizer.FileName} nor {SentencePieceTokenizer.FileName}");
@@ -103,12 +116,12 @@ public sealed class PretrainedTokenizer : ITokenizer
             throw new TokenizerFormatException(TokenizerConfig.FileName, "add_eos_token", "is true but the folder names no EOS token");
 
         var sources = new Dictionary<string, string>(config.ChatTemplates, StringComparer.Ordinal);
-        var templateFile = Path.Combine(directory, ChatTemplateFileName);
-        if (File.Exists(templateFile))
+        var templateBytes = readFile(ChatTemplateFileName);
+        if (templateBytes is not null)
         {
-            if (new FileInfo(templateFile).Length > ChatTemplateLimits.Default.MaxTemplateChars * 4L)
+            if (templateBytes.Length > ChatTemplateLimits.Default.MaxTemplateChars * 4L)
                 throw new TokenizerFormatException(ChatTemplateFileName, "", "the template is over its size limit");
-            sources["default"] = File.ReadAllText(templateFile);
+            sources["default"] = System.Text.Encoding.UTF8.GetString(templateBytes);
         }
         var templates = new Dictionary<string, ChatTemplate>(StringComparer.Ordinal);
         foreach (var (name, source) in sources)
@@ -119,7 +132,7 @@ public sealed class PretrainedTokenizer : ITokenizer
             }
             catch (ChatTemplateException e)
             {
-                var (where, field) = File.Exists(templateFile) && name == "default" ? (ChatTemplateFileName, "") : (TokenizerConfig.FileName, name == "default" ? "chat_template" : $"chat_template[{name}]");
+                var (where, field) = templateBytes is not null && name == "default" ? (ChatTemplateFileName, "") : (TokenizerConfig.FileName, name == "default" ? "chat_template" : $"chat_template[{name}]");
                 throw new TokenizerFormatException(where, field, e.Message);
             }
         }

@@ -30,6 +30,18 @@ public sealed record TokenizerConfig(
     {
         limits ??= TokenizerLimits.Default;
         using var doc = JsonField.Parse(path, FileName, limits);
+        return Parse(doc, limits);
+    }
+
+    public static TokenizerConfig Parse(byte[] json, TokenizerLimits? limits = null)
+    {
+        limits ??= TokenizerLimits.Default;
+        using var doc = JsonField.Parse(json, FileName, limits);
+        return Parse(doc, limits);
+    }
+
+    private static TokenizerConfig Parse(JsonDocument doc, TokenizerLimits limits)
+    {
         var root = new JsonField(FileName, "", doc.RootElement).Object();
 
         var templates = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -183,6 +183,16 @@ public sealed class PretrainedTokenizerTests : IDisposable
     }
 
     [Fact]
+    public void FilesHeldInMemoryLoadAsTheFolderDoes()
+    {
+        var files = Directory.GetFiles(TokenizerFixtures.Real("llama2")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        var tokenizer = PretrainedTokenizer.Load(name => files.GetValueOrDefault(name));
+
+        Assert.Equal(TokenizerFixtures.LoadReal("llama2").Encode("Héllo wörld 🙂"), tokenizer.Encode("Héllo wörld 🙂"));
+    }
+
+    [Fact]
     public void AFolderWithoutATokenizerIsRefused()
     {
         var e = Assert.Throws<TokenizerFormatException>(() => PretrainedTokenizer.Load(_dir));
