@@ -44,14 +44,14 @@ public sealed class SpecFuzzTests(PlatformFixture platform)
         using var client = platform.Server.Client(key);
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
 
-        await Hostile.SampleAsync(async submission =>
+        await Hostile.CheckAsync(Submissions, async submission =>
         {
             var content = new ByteArrayContent(submission.Body);
             content.Headers.ContentType = new MediaTypeHeaderValue(submission.MediaType);
             var (status, body) = await client.Post("api/v1/experiments", content).Text();
             statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
             Assert.True(status == HttpStatusCode.BadRequest, $"{(int)status} for {submission}: {body[..Math.Min(body.Length, 500)]}");
-        }, iter: Submissions, threads: 4);
+        }, parallel: 4);
 
         var (listStatus, list) = await client.Get("api/v1/experiments").Json();
         Assert.Equal(HttpStatusCode.OK, listStatus);

@@ -1,4 +1,5 @@
 using CsCheck;
+using ForgetLab.Core.Tests.Specs;
 using ForgetLab.Server.Models;
 
 namespace ForgetLab.Server.Tests;
@@ -35,7 +36,7 @@ public sealed class UploadValidationFuzzTests
     public async Task AThousandHostileUploadsAreEachRefusedWithAReasonOrTakenWholeAndNoneCrashes()
     {
         var refused = 0;
-        await HostileUploads.Any.SampleAsync(async upload =>
+        await HostileUploads.Any.CheckAsync(1200, async upload =>
         {
             var (problems, store) = await Upload(upload.Zip, Small);
             if (problems.Count > 0)
@@ -50,18 +51,18 @@ public sealed class UploadValidationFuzzTests
             }
             if (upload.Valid is { } valid) Assert.True(valid == (problems.Count == 0),
                 $"{upload}: expected {(valid ? "accepted" : "refused")}, got {(problems.Count == 0 ? "accepted" : string.Join("; ", problems))}");
-        }, iter: 1200, threads: 1);
+        });
         Assert.InRange(refused, 600, 1200);
     }
 
     [Fact]
     public async Task EveryGoodFolderIsTaken()
     {
-        await HostileUploads.Good.SampleAsync(async upload =>
+        await HostileUploads.Good.CheckAsync(100, async upload =>
         {
             var (problems, _) = await Upload(upload.Zip, UploadLimits.Default);
             Assert.Empty(problems);
-        }, iter: 100, threads: 1);
+        });
     }
 
     [Fact]
