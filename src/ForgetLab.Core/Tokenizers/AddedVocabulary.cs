@@ -18,6 +18,14 @@ internal sealed class AddedVocabulary
     private readonly Trie _normalized = new();
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
 
+    /// <summary>Refuses added tokens whose characters together pass the limit (each costs a trie node).</summary>
+    public static void CheckSize(IReadOnlyList<AddedToken> tokens, TokenizerLimits limits, string file, string field)
+    {
+        var chars = tokens.Sum(t => (long)t.Content.Length);
+        if (chars > limits.MaxAddedTokenChars)
+            throw new TokenizerFormatException(file, field, $"the added tokens hold {chars} characters in all, over the limit of {limits.MaxAddedTokenChars}");
+    }
+
     public AddedVocabulary(IReadOnlyList<AddedToken> tokens, Normalizer? normalizer)
     {
         Tokens = tokens;

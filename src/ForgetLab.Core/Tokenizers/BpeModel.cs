@@ -58,7 +58,7 @@ internal sealed class BpeModel
 
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         var maxId = -1;
-        foreach (var (name, value) in model.Child("vocab").Properties(limits.MaxVocabulary))
+        foreach (var (name, value) in model.Child("vocab").Properties(limits.MaxVocabulary, nameInPath: false))
         {
             if (name.Length > limits.MaxTokenChars) throw value.Error($"a vocabulary entry longer than {limits.MaxTokenChars} characters");
             var id = value.Int(0, limits.MaxVocabulary - 1);

@@ -77,6 +77,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         if (!root.Child("added_tokens").IsNull)
             foreach (var item in root.Child("added_tokens").Items(limits.MaxAddedTokens))
                 added.Add(AddedToken.Parse(item, null, limits));
+        AddedVocabulary.CheckSize(added, limits, FileName, "added_tokens");
         var postProcessor = PostProcessor.Parse(root.Child("post_processor"), limits);
         var decoder = Decoder.Parse(root.Child("decoder"), limits);
         var unkId = root.Child("model").Child("unk_token").OptionalString() is { } unk ? model.TokenToId(unk) : null;

@@ -21,7 +21,9 @@ public interface ITokenizer
     /// <summary>
     /// The ids of <paramref name="text"/>. Special tokens written in the text are recognised either way; with
     /// <paramref name="addSpecialTokens"/> the post-processor also adds its template's tokens (e.g. BOS), as
-    /// transformers' <c>encode(text, add_special_tokens=True)</c> does.
+    /// transformers' <c>encode(text, add_special_tokens=True)</c> does. A file's pattern that runs past
+    /// <see cref="TokenizerLimits.RegexTimeout"/> on the text throws a <see cref="TokenizerFormatException"/> naming
+    /// the file and the pattern's field.
     /// </summary>
     IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true);
 

@@ -83,7 +83,11 @@ internal readonly struct JsonField
         foreach (var item in Value.EnumerateArray()) yield return new JsonField(File, path, null, i++, item);
     }
 
-    public IEnumerable<(string Name, JsonField Value)> Properties(int max)
+    /// <summary>
+    /// The object's entries. With <paramref name="nameInPath"/> false (a vocabulary, whose keys are file content)
+    /// an entry's path is its position, <c>model.vocab[12]</c>, not its key.
+    /// </summary>
+    public IEnumerable<(string Name, JsonField Value)> Properties(int max, bool nameInPath = true)
     {
         Object();
         var n = 0;
@@ -91,7 +95,7 @@ internal readonly struct JsonField
         foreach (var p in Value.EnumerateObject())
         {
             if (++n > max) throw Error($"more than {max} entries");
-            yield return (p.Name, new JsonField(File, path, p.Name, -1, p.Value));
+            yield return (p.Name, nameInPath ? new JsonField(File, path, p.Name, -1, p.Value) : new JsonField(File, path, null, n - 1, p.Value));
         }
     }
 

@@ -38,7 +38,7 @@ internal abstract class PostProcessor
         var specials = new Dictionary<string, int[]>(StringComparer.Ordinal);
         var tokens = field.Child("special_tokens");
         if (!tokens.IsNull)
-            foreach (var (name, value) in tokens.Properties(limits.MaxAddedTokens))
+            foreach (var (name, value) in tokens.Properties(limits.MaxAddedTokens, nameInPath: false))
                 specials[name] = value.Child("ids").Items(limits.MaxComponents).Select(i => i.Int()).ToArray();
 
         var single = field.Child("single");
@@ -52,7 +52,7 @@ internal abstract class PostProcessor
             if (piece.Has("Sequence"))
             {
                 var id = piece.Child("Sequence").Child("id").String();
-                if (id != "A") throw piece.Child("Sequence").Child("id").Error($"a single-sequence template can only hold sequence A, not {id}");
+                if (id != "A") throw piece.Child("Sequence").Child("id").Error($"a single-sequence template can only hold sequence A, not {JsonField.Quote(id)}");
                 pieces.Add(-1);
                 sawSequence = true;
             }

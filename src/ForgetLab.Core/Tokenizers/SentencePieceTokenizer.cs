@@ -75,8 +75,14 @@ public sealed class SentencePieceTokenizer : ITokenizer
         return Parse(File.ReadAllBytes(path), limits);
     }
 
-    public static SentencePieceTokenizer Parse(byte[] bytes, TokenizerLimits? limits = null) =>
-        new(SentencePieceModelProto.Parse(bytes, limits ?? TokenizerLimits.Default), [], false);
+    public static SentencePieceTokenizer Parse(byte[] bytes, TokenizerLimits? limits = null)
+    {
+        limits ??= TokenizerLimits.Default;
+        var model = SentencePieceModelProto.Parse(bytes, limits);
+        var specials = model.Pieces.Where(p => p.Type is Control or Unknown).Select(p => new AddedToken(0, p.Piece, false, false, false, false, true)).ToList();
+        AddedVocabulary.CheckSize(specials, limits, FileName, "pieces");
+        return new SentencePieceTokenizer(model, [], false);
+    }
 
     internal SentencePieceTokenizer WithAddedTokens(IReadOnlyList<AddedToken> extra, bool splitSpecialTokens) => new(_model, extra, splitSpecialTokens);
 

@@ -60,6 +60,7 @@ public sealed record TokenizerConfig(
                     throw value.Error("the key is not a token id");
                 added.Add(AddedToken.Parse(value, id, limits));
             }
+        AddedVocabulary.CheckSize(added, limits, FileName, "added_tokens_decoder");
 
         return new TokenizerConfig(
             SpecialToken(root.Child("bos_token")),

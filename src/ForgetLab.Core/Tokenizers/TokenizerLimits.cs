@@ -11,6 +11,8 @@ namespace ForgetLab.Core.Tokenizers;
 /// <param name="MaxMerges">Most BPE merges.</param>
 /// <param name="MaxAddedTokens">Most added tokens.</param>
 /// <param name="MaxTokenChars">Longest vocabulary entry or added token.</param>
+/// <param name="MaxAddedTokenChars">Most characters of all added tokens together (they are matched through a trie
+/// of that many nodes; Llama-3's 256 added tokens hold about 7,000).</param>
 /// <param name="MaxPatternChars">Longest pre-tokenizer or normalizer pattern.</param>
 /// <param name="MaxComponents">Most normalizers, pre-tokenizers, processors or decoders in one file.</param>
 /// <param name="RegexTimeout">Longest one regular-expression match may run before the encode is abandoned.</param>
@@ -21,6 +23,7 @@ public sealed record TokenizerLimits(
     int MaxMerges = 1 << 21,
     int MaxAddedTokens = 1 << 17,
     int MaxTokenChars = 4096,
+    int MaxAddedTokenChars = 1 << 20,
     int MaxPatternChars = 4096,
     int MaxComponents = 64,
     TimeSpan RegexTimeout = default)

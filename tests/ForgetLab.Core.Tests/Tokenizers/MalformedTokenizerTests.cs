@@ -141,6 +141,15 @@ public class MalformedTokenizerTests
     }
 
     [Fact]
+    public void AVocabularyEntryIsNamedByItsPositionNotItsToken()
+    {
+        var e = Refusal(j => j["model"]!["vocab"]!["secret-token"] = "not a number");
+
+        Assert.Matches(@"^model\.vocab\[\d+\]$", e.Field);
+        Assert.DoesNotContain("secret", e.Message);
+    }
+
+    [Fact]
     public void TwoTokensWithOneIdAreRefused()
     {
         var e = Refusal(j => j["model"]!["vocab"]!["Ġ"] = 0);
@@ -163,6 +172,15 @@ public class MalformedTokenizerTests
         var e = Refusal(j => j["post_processor"]!["special_tokens"]!.AsObject().Remove("<eos>"));
 
         Assert.Equal("post_processor.single[2].SpecialToken.id", e.Field);
+    }
+
+    [Fact]
+    public void AddedTokensHoldingTooManyCharactersInAllAreRefused()
+    {
+        var e = Refusal(j => j["added_tokens"]!.AsArray().Add(JsonNode.Parse($$"""{"id": 9000, "content": "{{new string('x', 3000)}}", "special": true}""")),
+            new TokenizerLimits(MaxAddedTokenChars: 2000));
+
+        Assert.Equal("added_tokens", e.Field);
     }
 
     [Fact]

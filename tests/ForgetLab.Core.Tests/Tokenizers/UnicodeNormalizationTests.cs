@@ -39,6 +39,17 @@ public class UnicodeNormalizationTests
         Assert.Equal(expected, UnicodeNormalization.Normalize(input, NormalizationForm.FormKC));
 
     [Fact]
+    public void ALongRunOfMarksIsOrderedStablyByCombiningClass()
+    {
+        // Acute (230) and dot below (220) alternating: all the 220s move before the 230s, each keeping its order.
+        var marks = string.Concat(Enumerable.Repeat("\u0301\u0323", 50_000));
+
+        var nfd = UnicodeNormalization.Normalize("a" + marks, NormalizationForm.FormD);
+
+        Assert.Equal("a" + new string('\u0323', 50_000) + new string('\u0301', 50_000), nfd);
+    }
+
+    [Fact]
     public void TextOutsideTheBmpSurvives() =>
         Assert.Equal("\U0001F642\U00020000", UnicodeNormalization.Normalize("\U0001F642\U00020000", NormalizationForm.FormC));
 }

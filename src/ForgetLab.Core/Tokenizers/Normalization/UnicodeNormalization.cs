@@ -60,19 +60,21 @@ internal static class UnicodeNormalization
         return points;
     }
 
-    // Canonical ordering: a stable sort of every run of non-starters by combining class.
+    // Canonical ordering: a stable sort of every run of non-starters by combining class (OrderBy is stable, and
+    // n log n however long a hostile run of marks is).
     private static void Reorder(List<int> points, Tables tables)
     {
-        for (var i = 1; i < points.Count; i++)
+        for (var i = 0; i < points.Count;)
         {
-            var ccc = Ccc(points[i], tables);
-            if (ccc == 0) continue;
-            var j = i;
-            while (j > 0 && Ccc(points[j - 1], tables) > ccc)
+            if (Ccc(points[i], tables) == 0) { i++; continue; }
+            var end = i;
+            while (end < points.Count && Ccc(points[end], tables) != 0) end++;
+            if (end - i > 1)
             {
-                (points[j - 1], points[j]) = (points[j], points[j - 1]);
-                j--;
+                var sorted = points.GetRange(i, end - i).OrderBy(p => Ccc(p, tables)).ToArray();
+                for (var k = 0; k < sorted.Length; k++) points[i + k] = sorted[k];
             }
+            i = end;
         }
     }
 
