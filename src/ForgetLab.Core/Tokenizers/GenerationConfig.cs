@@ -12,22 +12,11 @@ public sealed record GenerationConfig(int? BosTokenId, IReadOnlyList<int> EosTok
 
     public static GenerationConfig Empty { get; } = new(null, [], null);
 
-    public static GenerationConfig Load(string path, TokenizerLimits? limits = null)
-    {
-        limits ??= TokenizerLimits.Default;
-        using var doc = JsonField.Parse(path, FileName, limits);
-        return Parse(doc, limits);
-    }
-
+    /// <summary>The file's bytes (a folder on disk or an upload in memory; <see cref="PretrainedTokenizer.Load(string, TokenizerLimits?)"/> reads them).</summary>
     public static GenerationConfig Parse(byte[] json, TokenizerLimits? limits = null)
     {
         limits ??= TokenizerLimits.Default;
         using var doc = JsonField.Parse(json, FileName, limits);
-        return Parse(doc, limits);
-    }
-
-    private static GenerationConfig Parse(JsonDocument doc, TokenizerLimits limits)
-    {
         var root = new JsonField(FileName, "", doc.RootElement).Object();
         var eos = root.Child("eos_token_id");
         IReadOnlyList<int> eosIds = eos.Kind switch

@@ -26,22 +26,11 @@ public sealed record TokenizerConfig(
     public static TokenizerConfig Empty { get; } = new(null, null, null, null, null, null, null, false,
         new Dictionary<string, string>(), [], null);
 
-    public static TokenizerConfig Load(string path, TokenizerLimits? limits = null)
-    {
-        limits ??= TokenizerLimits.Default;
-        using var doc = JsonField.Parse(path, FileName, limits);
-        return Parse(doc, limits);
-    }
-
+    /// <summary>The file's bytes (a folder on disk or an upload in memory; <see cref="PretrainedTokenizer.Load(string, TokenizerLimits?)"/> reads them).</summary>
     public static TokenizerConfig Parse(byte[] json, TokenizerLimits? limits = null)
     {
         limits ??= TokenizerLimits.Default;
         using var doc = JsonField.Parse(json, FileName, limits);
-        return Parse(doc, limits);
-    }
-
-    private static TokenizerConfig Parse(JsonDocument doc, TokenizerLimits limits)
-    {
         var root = new JsonField(FileName, "", doc.RootElement).Object();
 
         var templates = new Dictionary<string, string>(StringComparer.Ordinal);
