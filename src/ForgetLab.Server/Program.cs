@@ -1,4 +1,5 @@
 using ForgetLab.Server.Apis;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Dashboard;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Observability;
@@ -22,6 +23,7 @@ public static class Program
         builder.AddForgetLabApi();
         builder.AddForgetLabRequestLimits();
         builder.AddForgetLabReports();
+        builder.AddForgetLabApplication();
         builder.AddForgetLabMetrics();
         builder.AddForgetLabModels();
         builder.AddForgetLabDashboard();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ForgetLab.Contracts.Baselines;
+using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Lab.Experiments;
@@ -18,14 +19,11 @@ namespace ForgetLab.Worker;
 /// </summary>
 public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, CheckpointStore store, ILogger logger)
 {
-    /// <summary>Grain-key scope of what every tenant shares (GrainKeys.SharedScope in the grains).</summary>
-    public const string SharedScope = "_shared";
-
     /// <summary>The folder of recorded baseline files for the job, or null when the platform has none of its suites.</summary>
     public async Task<string?> Lookup(JobEvent lookup, string jobDirectory, CancellationToken cancel)
     {
         var key = Key(lookup);
-        var experimentKey = grant.RunKey[..grant.RunKey.LastIndexOf('/')];
+        var experimentKey = GrainKeys.ExperimentOf(grant.RunKey);
         await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseline(key);
         if (lookup.Folder is { } baseFolder) await store.UploadBaseOnce(experimentKey, baseFolder, cancel);
         var recorded = await grains.GetGrain<IBaselineGrain>(key).Entries();
@@ -57,7 +55,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
 
         var evaluation = BaselineFiles.Read(file) ?? throw new FileNotFoundException($"the job named baseline file {file}, which is not there", file);
         // Under the lease's own name: a run that loses the race to record never overwrites the winner's outcomes.
-        var scope = ready.Shared == true ? SharedScope : grant.TenantId;
+        var scope = ready.Shared == true ? GrainKeys.SharedScope : grant.TenantId;
         var blob = $"{scope}/baselines/{ready.ModelHash}/{Key(suite).FileName[..^".json".Length]}/{grant.LeaseId.Replace('/', '_')}.json";
         await store.UploadFile(blob, file, cancel);
         var outcomes = evaluation.Outcomes;
@@ -73,7 +71,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
     }
 
     private string Key(JobEvent e) =>
-        $"{(e.Shared == true ? SharedScope : grant.TenantId)}/{e.ModelHash ?? throw new InvalidDataException($"a {e.Event} event without model_hash")}";
+        GrainKeys.Baseline(e.Shared == true ? null : grant.TenantId, e.ModelHash ?? throw new InvalidDataException($"a {e.Event} event without model_hash"));
 
     private static BaselineSuiteKey Key(JobBaselineSuite s) => new(s.Suite, s.Version, s.Definition);
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Models;
 using ForgetLab.Core.Specs;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         {
             return null; // the job reports what is wrong with the spec
         }
-        var model = await grains.GetGrain<IModelRegistryGrain>(tenantId).Find(name)
+        var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(tenantId)).Find(name)
             ?? throw new InvalidOperationException($"base.model_ref: no model '{name}' in tenant '{tenantId}''s registry");
         var weights = model.Files.Single(f => f.Name == Lab.Model.ModelFolder.WeightsFile).Sha256;
         var folder = Path.Combine(workDirectory, "models", tenantId, $"{name}-{weights[..12]}");

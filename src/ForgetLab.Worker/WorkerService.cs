@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Worker.Observability;
@@ -34,7 +35,7 @@ public sealed class WorkerService(
         var cli = CliLocator.Find(Options.CliPath);
         var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
         Directory.CreateDirectory(work);
-        var pool = cluster.GetGrain<IGpuPoolGrain>("pool");
+        var pool = cluster.GetGrain<IGpuPoolGrain>(GrainKeys.Pool);
         // Torch threads per CPU slot: the cores shared out among the slots unless set.
         var threadsPerSlot = Options.ThreadsPerJob ?? Math.Max(1, Environment.ProcessorCount / Math.Max(1, devices.Count(d => d.Kind == "cpu")));
         var registration = new WorkerRegistration(WorkerId, devices);

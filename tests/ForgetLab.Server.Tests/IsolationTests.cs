@@ -56,6 +56,26 @@ public sealed class IsolationTests(PlatformFixture platform)
         await AssertUntouched(ownerKey, owner);
     }
 
+    /// <summary>Ids no grain key can hold never reach a grain: the key builders refuse them and the answer is the missing resource's.</summary>
+    [Theory]
+    [InlineData("api/v1/experiments/SECRET-PLAN")]
+    [InlineData("api/v1/experiments/.secret-plan/runs")]
+    [InlineData("api/v1/experiments/{owner}%2Fsecret-plan/baseline")]
+    [InlineData("api/v1/experiments/secret-plan/runs/..%2F..%2F{owner}")]
+    [InlineData("api/v1/experiments/secret-plan/runs/%20/checkpoints")]
+    [InlineData("api/v1/tenants/_shared")]
+    public async Task AnIdThatCannotBeAGrainKeyIs404AsForAResourceThatDoesNotExist(string path)
+    {
+        var (owner, ownerKey, _) = await OwnerWithExperiment();
+        using var client = platform.Server.Client(ownerKey);
+
+        var (status, body) = await client.Get(path.Replace("{owner}", owner)).Json();
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.EndsWith(" not found", (string)body!["detail"]!, StringComparison.Ordinal);
+        await AssertUntouched(ownerKey, owner);
+    }
+
     [Fact]
     public async Task AnotherTenantsListIsEmptyAndItsSubmissionUnderTheSameNameIsItsOwn()
     {

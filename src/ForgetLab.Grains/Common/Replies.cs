@@ -3,8 +3,8 @@ using ForgetLab.Contracts.Common;
 
 namespace ForgetLab.Grains.Common;
 
-/// <summary>Builds <see cref="Reply{T}"/> values, so every grain words its answers the same way.</summary>
-internal static class Replies
+/// <summary>Builds <see cref="Reply{T}"/> values, so every grain and the server's application layer word their answers the same way.</summary>
+public static class Replies
 {
     public static Reply<T> Ok<T>(T value) => new(ReplyStatus.Ok, value, null, []);
 

@@ -56,7 +56,7 @@ public sealed class ExperimentGrain(
 
         var (spec, errors) = Parse(submission);
         if (spec is null) return Replies.Invalid<ExperimentView>(errors);
-        if (spec.Base.ModelRef is { } modelRef && await GrainFactory.GetGrain<IModelRegistryGrain>(TenantId).Find(modelRef) is null)
+        if (spec.Base.ModelRef is { } modelRef && await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(modelRef) is null)
             return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
 
         IReadOnlyList<RunRecipe> recipes;
@@ -68,6 +68,10 @@ public sealed class ExperimentGrain(
         {
             return Replies.Invalid<ExperimentView>("grid", e.Message);
         }
+
+        // Every run becomes a grain key: a name that cannot be one is refused before anything is stored.
+        if (recipes.FirstOrDefault(r => !GrainKeys.IsRunId(r.Name)) is { } unkeyable)
+            return Replies.Invalid<ExperimentView>("grid", $"run name {InputLimits.Quote(unkeyable.Name)} is longer than {GrainKeys.MaxRunIdChars} characters; give the methods or variants shorter names");
 
         await Save(new ExperimentGrainState
         {
@@ -199,7 +203,7 @@ public sealed class ExperimentGrain(
         await Save(Current with { Scheduled = true });
     }
 
-    private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(TenantId);
+    private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(GrainKeys.Tenant(TenantId));
 
     private IRunGrain Run(string runId) => GrainFactory.GetGrain<IRunGrain>(GrainKeys.Run(TenantId, ExperimentId, runId));
 

@@ -46,9 +46,11 @@ public sealed class RunGrain(
     public async Task<Reply<RunView>> Create(RunSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        if (GrainKeys.Run(setup.TenantId, setup.ExperimentId, setup.Recipe.Name) != Key)
+        var named = $"{setup.TenantId}/{setup.ExperimentId}/{setup.Recipe.Name}";
+        if (!GrainKeys.IsTenantId(setup.TenantId) || !GrainKeys.IsExperimentId(setup.ExperimentId) || !GrainKeys.IsRunId(setup.Recipe.Name)
+            || GrainKeys.Run(setup.TenantId, setup.ExperimentId, setup.Recipe.Name) != Key)
         {
-            return Replies.Invalid<RunView>("setup", $"setup names run '{GrainKeys.Run(setup.TenantId, setup.ExperimentId, setup.Recipe.Name)}', not '{Key}'");
+            return Replies.Invalid<RunView>("setup", $"setup names run '{named}', not '{Key}'");
         }
 
         if (Exists)

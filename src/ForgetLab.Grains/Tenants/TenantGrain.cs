@@ -126,7 +126,7 @@ public sealed class TenantGrain(
     {
         var errors = ImmutableArray.CreateBuilder<FieldError>();
         if (!GrainKeys.IsTenantId(TenantId))
-            errors.Add(new FieldError(0, "tenantId", "must be 1-63 characters of a-z, 0-9 or '-', starting with a letter or digit"));
+            errors.Add(new FieldError(0, "tenantId", $"must be {GrainKeys.TenantRule}"));
         if (string.IsNullOrWhiteSpace(settings.DisplayName))
             errors.Add(new FieldError(0, "displayName", "is empty"));
         else if (settings.DisplayName.Length > InputLimits.MaxDisplayNameChars)

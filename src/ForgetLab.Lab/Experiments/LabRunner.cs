@@ -26,10 +26,7 @@ public sealed class LabRunner(LabRunnerOptions options)
         using var lab = PreparedLab.Prepare(spec, options, outDirectory);
         var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null, events: null)).ToList();
 
-        var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
-        var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
-        runs = runs.Select(r => r with { ParetoOptimal = frontier.Contains(r.Name) }).ToList();
-        var report = new ForgettingReport(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs, frontier) { SeedGroups = SeedAggregation.Aggregate(runs) };
+        var report = ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs);
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
         options.Progress?.Report(new LabEvent(LabPhase.Report, "report", 1, 1, Path.Combine(outDirectory, "report.json")));
@@ -97,7 +94,7 @@ internal sealed class PreparedLab : IDisposable
     }
 
     public BaseModelReport BaseReport() => new(
-        Model: spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!,
+        Model: ReportAssembly.BaseModelName(spec),
         ModelHash: Pretrain.SpecHash,
         Suites: suites.Select(s => BaseScore(baseline[s.Name].Outcomes)).ToList());
 

@@ -1,4 +1,5 @@
 using ForgetLab.Contracts.Baselines;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,6 +20,6 @@ public static class BaselinesApi
         return app;
     }
 
-    public static async Task<Results<Ok<BaselineView>, ProblemHttpResult>> GetBaseline(string experimentId, [AsParameters] ApiServices services) =>
-        (await ExperimentsApi.Grain(services, experimentId).GetBaseline(services.Caller)).ToHttp();
+    public static async Task<Results<Ok<BaselineView>, ProblemHttpResult>> GetBaseline(string experimentId, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.OnExperiment(services.Caller, experimentId, e => e.GetBaseline(services.Caller))).ToHttp();
 }

@@ -4,6 +4,7 @@ using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Reports;
 using ForgetLab.Dashboard.Data;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Reports;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,14 +33,14 @@ public static class CheckpointsApi
     }
 
     public static async Task<Results<Ok<ImmutableArray<CheckpointView>>, ProblemHttpResult>> ListCheckpoints(
-        string experimentId, string runId, [AsParameters] ApiServices services) =>
-        (await Run(services, experimentId, runId).Get(services.Caller))
+        string experimentId, string runId, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.GetRun(services.Caller, experimentId, runId))
             .ToHttp<RunView, ImmutableArray<CheckpointView>>(run => [.. run.Checkpoints.Select(CheckpointView.Of)]);
 
     public static async Task<Results<Ok<CheckpointReportView>, ProblemHttpResult>> GetCheckpointReport(
-        string experimentId, string runId, long step, [AsParameters] ApiServices services, RunReportStore reports, CancellationToken cancel)
+        string experimentId, string runId, long step, [AsParameters] ApiServices services, Experiments experiments, RunReportStore reports, CancellationToken cancel)
     {
-        var run = await Run(services, experimentId, runId).Get(services.Caller);
+        var run = await experiments.GetRun(services.Caller, experimentId, runId);
         if (run.Status != ReplyStatus.Ok) return run.Failure();
         var view = run.Value!;
         if (view.Checkpoints.All(c => c.Step != step)) return ReplyResults.NotFound($"checkpoint at step {step} of run '{runId}'");
@@ -52,22 +53,22 @@ public static class CheckpointsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ItemChange>>, ProblemHttpResult>> GetItemChanges(
-        string experimentId, string runId, long step, string? suite, [AsParameters] ApiServices services, ItemChangeReader changes, CancellationToken cancel)
+        string experimentId, string runId, long step, string? suite, [AsParameters] ApiServices services, Experiments experiments, ItemChangeReader changes, CancellationToken cancel)
     {
         if (string.IsNullOrWhiteSpace(suite)) return ReplyResults.Invalid("suite", "name the suite: ?suite=capitals_recall");
-        var run = await Run(services, experimentId, runId).Get(services.Caller);
+        var run = await experiments.GetRun(services.Caller, experimentId, runId);
         if (run.Status != ReplyStatus.Ok) return run.Failure();
         if (run.Value!.Checkpoints.All(c => c.Step != step)) return ReplyResults.NotFound($"checkpoint at step {step} of run '{runId}'");
-        var items = await changes.Read(services.Caller, ExperimentsApi.Key(services.Caller, experimentId), run.Value, step, suite, cancel);
+        var items = await changes.Read(services.Caller, run.Value, step, suite, cancel);
         return items is null
             ? ReplyResults.NotFound($"result of suite '{suite}' at step {step} of run '{runId}' (the run has not ended, or the suite is not in its report)")
             : TypedResults.Ok(items);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAdapter(
-        string experimentId, string runId, long step, [AsParameters] ApiServices services, CheckpointStore checkpoints, CancellationToken cancel)
+        string experimentId, string runId, long step, [AsParameters] ApiServices services, Experiments experiments, CheckpointStore checkpoints, CancellationToken cancel)
     {
-        var run = await Run(services, experimentId, runId).Get(services.Caller);
+        var run = await experiments.GetRun(services.Caller, experimentId, runId);
         if (run.Status != ReplyStatus.Ok) return run.Failure();
         var view = run.Value!;
         if (view.Checkpoints.FirstOrDefault(c => c.Step == step) is not { } record)
@@ -80,9 +81,6 @@ public static class CheckpointsApi
                 $"checkpoint at step {step} of run '{runId}' has no adapter: it is a full-model checkpoint (or its adapter files are missing)");
         return TypedResults.File(zip, "application/zip", $"{view.ExperimentId}-{view.Recipe.Name}-step-{step}-adapter.zip");
     }
-
-    internal static IRunGrain Run(ApiServices services, string experimentId, string runId) =>
-        services.Grains.GetGrain<IRunGrain>($"{ExperimentsApi.Key(services.Caller, experimentId)}/{runId.Replace('/', '_')}");
 }
 
 /// <summary>A checkpoint as the run grain recorded it.</summary>

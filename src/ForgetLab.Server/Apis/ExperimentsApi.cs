@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
-using ForgetLab.Core.Specs;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,8 +16,8 @@ namespace ForgetLab.Server.Apis;
 /// </summary>
 public static class ExperimentsApi
 {
-    /// <summary>Specs are small; anything bigger is a mistake, refused before parsing.</summary>
-    public const int MaxSpecBytes = SpecLimits.MaxChars;
+    /// <summary>Specs are small; a body bigger than one is refused before it is read whole.</summary>
+    public const int MaxSpecBytes = Experiments.MaxSpecChars;
 
     private static readonly string[] YamlMediaTypes = ["text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml", "text/plain"];
 
@@ -32,70 +32,42 @@ public static class ExperimentsApi
         api.MapGet("/", ListExperiments);
         api.MapGet("/{experimentId}", GetExperiment);
         api.MapPost("/{experimentId}/cancel", CancelExperiment).RequireAuthorization(CallerClaims.MemberPolicy);
-        api.MapPost("/{experimentId}/publish", (string experimentId, [AsParameters] ApiServices services) => SetPublished(experimentId, true, services))
+        api.MapPost("/{experimentId}/publish", (string experimentId, [AsParameters] ApiServices services, Experiments experiments) => SetPublished(experimentId, true, services, experiments))
             .RequireAuthorization(CallerClaims.MemberPolicy);
-        api.MapPost("/{experimentId}/unpublish", (string experimentId, [AsParameters] ApiServices services) => SetPublished(experimentId, false, services))
+        api.MapPost("/{experimentId}/unpublish", (string experimentId, [AsParameters] ApiServices services, Experiments experiments) => SetPublished(experimentId, false, services, experiments))
             .RequireAuthorization(CallerClaims.MemberPolicy);
         return app;
     }
 
     public static async Task<Results<Created<ExperimentView>, Ok<ExperimentView>, ProblemHttpResult>> SubmitExperiment(
-        HttpRequest request, [AsParameters] ApiServices services)
+        HttpRequest request, [AsParameters] ApiServices services, Experiments experiments)
     {
         var (submission, bodyError) = await ReadSubmission(request);
         if (submission is null) return bodyError!;
 
-        // The id comes from the spec's name, so the spec is read here first; the grain checks it again.
-        string experimentId;
-        try
-        {
-            experimentId = SpecLoader.ParseUnder(submission.SpecText, "spec.yaml", services.ExperimentOptions.Value.SpecFiles).Name;
-        }
-        catch (SpecValidationException e)
-        {
-            return ReplyResults.Invalid([.. e.Errors.Select(error => new FieldError(error.Line, error.Path, error.Message))]);
-        }
-
-        var experiment = services.Grains.GetGrain<IExperimentGrain>(Key(services.Caller, experimentId));
-        var existed = (await experiment.Get(services.Caller)).Status == ReplyStatus.Ok;
-        var reply = await experiment.Submit(services.Caller, submission);
+        var reply = await experiments.Submit(services.Caller, submission);
         if (reply.Status != ReplyStatus.Ok) return reply.Failure();
-        return existed
-            ? TypedResults.Ok(reply.Value!)
-            : TypedResults.Created($"{ApiConventions.Prefix}/experiments/{experimentId}", reply.Value!);
+        var (experiment, created) = reply.Value!;
+        return created
+            ? TypedResults.Created($"{ApiConventions.Prefix}/experiments/{experiment.ExperimentId}", experiment)
+            : TypedResults.Ok(experiment);
     }
 
     public static async Task<Results<Ok<ImmutableArray<ExperimentSummary>>, ProblemHttpResult>> ListExperiments(
-        [AsParameters] ApiServices services)
-    {
-        var caller = services.Caller;
-        var ids = await services.Grains.GetGrain<IExperimentDirectoryGrain>(caller.TenantId).List(caller);
-        if (ids.Status != ReplyStatus.Ok) return ids.Failure();
-
-        var views = await Task.WhenAll(ids.Value.Select(id => services.Grains.GetGrain<IExperimentGrain>(Key(caller, id)).Get(caller)));
-        return TypedResults.Ok<ImmutableArray<ExperimentSummary>>(
-            [.. views.Where(v => v.Status == ReplyStatus.Ok).Select(v => ExperimentSummary.Of(v.Value!))]);
-    }
+        [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.List(services.Caller)).ToHttp<ImmutableArray<ExperimentView>, ImmutableArray<ExperimentSummary>>(views => [.. views.Select(ExperimentSummary.Of)]);
 
     public static async Task<Results<Ok<ExperimentView>, ProblemHttpResult>> GetExperiment(
-        string experimentId, [AsParameters] ApiServices services) =>
-        (await Grain(services, experimentId).Get(services.Caller)).ToHttp();
+        string experimentId, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.Get(services.Caller, experimentId)).ToHttp();
 
     public static async Task<Results<Ok<ExperimentView>, ProblemHttpResult>> CancelExperiment(
-        string experimentId, CancelRequest? request, [AsParameters] ApiServices services) =>
-        (await Grain(services, experimentId).Cancel(services.Caller, CancelRequest.ReasonOf(request, services.Caller))).ToHttp();
+        string experimentId, CancelRequest? request, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.OnExperiment(services.Caller, experimentId, e => e.Cancel(services.Caller, CancelRequest.ReasonOf(request, services.Caller)))).ToHttp();
 
     private static async Task<Results<Ok<ExperimentView>, ProblemHttpResult>> SetPublished(
-        string experimentId, bool published, ApiServices services) =>
-        (await Grain(services, experimentId).SetPublished(services.Caller, published)).ToHttp();
-
-    /// <summary>The experiment grain for a caller's tenant; ids never contain '/', so a key cannot reach another tenant.</summary>
-    internal static IExperimentGrain Grain(ApiServices services, string experimentId) =>
-        services.Grains.GetGrain<IExperimentGrain>(Key(services.Caller, experimentId));
-
-    internal static string Key(Caller caller, string experimentId) =>
-        $"{caller.TenantId}/{experimentId.Replace('/', '_')}";
-
+        string experimentId, bool published, ApiServices services, Experiments experiments) =>
+        (await experiments.OnExperiment(services.Caller, experimentId, e => e.SetPublished(services.Caller, published))).ToHttp();
 
     /// <summary>The submission in the body, or the 400/415 that says why there is none.</summary>
     private static async Task<(ExperimentSubmission? Submission, Results<Created<ExperimentView>, Ok<ExperimentView>, ProblemHttpResult>? Error)> ReadSubmission(HttpRequest request)

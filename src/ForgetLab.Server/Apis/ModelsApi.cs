@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Models;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Models;
 using ForgetLab.Server.Security;
@@ -47,7 +48,7 @@ public static class ModelsApi
         (await Registry(services).Get(services.Caller, name)).ToHttp();
 
     public static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> Register(
-        HttpRequest request, string? name, [AsParameters] ApiServices services, ModelStore store, UploadLimits limits, CancellationToken cancel)
+        HttpRequest request, string? name, [AsParameters] ApiServices services, Experiments experiments, ModelStore store, UploadLimits limits, CancellationToken cancel)
     {
         var caller = services.Caller;
         if (!TenantAccessAllowsMember(caller)) return ReplyResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", "this needs the member role");
@@ -66,7 +67,7 @@ public static class ModelsApi
             }
             if (string.IsNullOrWhiteSpace(body?.Experiment)) return ReplyResults.Invalid("experiment", "name the experiment whose base to register, or upload a zip");
             if (NameProblem(body.Name) is { } bad) return bad;
-            var experiment = await ExperimentsApi.Grain(services, body.Experiment).Get(caller);
+            var experiment = await experiments.Get(caller, body.Experiment);
             if (experiment.Status != ReplyStatus.Ok) return experiment.Failure();
             var (files, location) = await store.Begin(caller.TenantId, body.Name!, limits, cancel);
             await using (files)
@@ -129,7 +130,7 @@ public static class ModelsApi
 
     private static bool TenantAccessAllowsMember(Caller caller) => caller.Role >= TenantRole.Member;
 
-    private static IModelRegistryGrain Registry(ApiServices services) => services.Grains.GetGrain<IModelRegistryGrain>(services.Caller.TenantId);
+    private static IModelRegistryGrain Registry(ApiServices services) => services.Grains.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(services.Caller.TenantId));
 }
 
 /// <summary>Body of <c>POST /api/v1/models</c> registering an experiment's base.</summary>

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Core.Reports;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Reports;
 using ForgetLab.Server.Security;
@@ -19,7 +20,6 @@ public static class ReportsApi
         builder.Services.AddSingleton(new RunReportStore(blobs));
         builder.Services.AddSingleton(new CheckpointStore(blobs));
         builder.Services.AddSingleton<ItemChangeReader>();
-        builder.Services.AddSingleton<ExperimentReports>();
         return builder;
     }
 
@@ -32,9 +32,9 @@ public static class ReportsApi
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetReport(
-        string experimentId, string? format, [AsParameters] ApiServices services, ExperimentReports reports, CancellationToken cancel)
+        string experimentId, string? format, [AsParameters] ApiServices services, Experiments experiments, ExperimentReports reports, CancellationToken cancel)
     {
-        var experiment = await ExperimentsApi.Grain(services, experimentId).Get(services.Caller);
+        var experiment = await experiments.Get(services.Caller, experimentId);
         if (experiment.Status != ReplyStatus.Ok) return experiment.Failure();
         var report = await reports.Assemble(experiment.Value!, cancel);
         return format?.ToLowerInvariant() switch

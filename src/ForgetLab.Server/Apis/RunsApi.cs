@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Server.Application;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,17 +21,14 @@ public static class RunsApi
     }
 
     public static async Task<Results<Ok<ImmutableArray<RunSummary>>, ProblemHttpResult>> ListRuns(
-        string experimentId, [AsParameters] ApiServices services) =>
-        (await ExperimentsApi.Grain(services, experimentId).ListRuns(services.Caller)).ToHttp();
+        string experimentId, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.OnExperiment(services.Caller, experimentId, e => e.ListRuns(services.Caller))).ToHttp();
 
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetRun(
-        string experimentId, string runId, [AsParameters] ApiServices services) =>
-        (await Run(services, experimentId, runId).Get(services.Caller)).ToHttp();
+        string experimentId, string runId, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.GetRun(services.Caller, experimentId, runId)).ToHttp();
 
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> CancelRun(
-        string experimentId, string runId, CancelRequest? request, [AsParameters] ApiServices services) =>
-        (await Run(services, experimentId, runId).Cancel(services.Caller, CancelRequest.ReasonOf(request, services.Caller))).ToHttp();
-
-    private static IRunGrain Run(ApiServices services, string experimentId, string runId) =>
-        services.Grains.GetGrain<IRunGrain>($"{ExperimentsApi.Key(services.Caller, experimentId)}/{runId.Replace('/', '_')}");
+        string experimentId, string runId, CancelRequest? request, [AsParameters] ApiServices services, Experiments experiments) =>
+        (await experiments.OnRun(services.Caller, experimentId, runId, r => r.Cancel(services.Caller, CancelRequest.ReasonOf(request, services.Caller)))).ToHttp();
 }

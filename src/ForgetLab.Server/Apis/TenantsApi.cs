@@ -1,5 +1,6 @@
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Tenants;
+using ForgetLab.Grains.Common;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -34,17 +35,20 @@ public static class TenantsApi
     public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> ConfigureTenant(
         string tenantId, TenantSettingsRequest request, [AsParameters] ApiServices services)
     {
+        // Not a grain key at all: refused here as the tenant grain words it (it checks again, with the other fields).
+        if (!GrainKeys.IsTenantId(tenantId))
+            return ReplyResults.Invalid("tenantId", $"must be {GrainKeys.TenantRule}");
         var settings = new TenantSettings(request.DisplayName ?? tenantId, request.Weight ?? 1.0, request.MaxConcurrentDevices ?? 1, request.DeviceHoursBudget);
-        var reply = await services.Grains.GetGrain<ITenantGrain>(tenantId).Configure(services.Caller, settings);
+        var reply = await services.Grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenantId)).Configure(services.Caller, settings);
         return reply.ToHttp();
     }
 
     public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> GetTenant(string tenantId, [AsParameters] ApiServices services) =>
-        (await services.Grains.GetGrain<ITenantGrain>(tenantId).Get(services.Caller)).ToHttp();
+        (await OnTenant(services, tenantId, t => t.Get(services.Caller))).ToHttp();
 
     /// <summary>Devices in use against the tenant's concurrent-device quota, and device-hours spent against its budget.</summary>
     public static async Task<Results<Ok<TenantUsage>, ProblemHttpResult>> GetUsage(string tenantId, [AsParameters] ApiServices services) =>
-        (await services.Grains.GetGrain<ITenantGrain>(tenantId).GetUsage(services.Caller)).ToHttp();
+        (await OnTenant(services, tenantId, t => t.GetUsage(services.Caller))).ToHttp();
 
     public static Task<Results<Ok<TenantUsage>, ProblemHttpResult>> GetOwnUsage([AsParameters] ApiServices services) =>
         GetUsage(services.Caller.TenantId, services);
@@ -57,14 +61,20 @@ public static class TenantsApi
         if (!KeyRoles.Contains(role))
             return ReplyResults.Invalid("role", $"must be one of {string.Join(", ", KeyRoles)}; the platform admin key is set in configuration");
 
-        var reply = await services.Grains.GetGrain<ITenantGrain>(tenantId).CreateApiKey(services.Caller, request.Label ?? "", role);
+        var reply = await OnTenant(services, tenantId, t => t.CreateApiKey(services.Caller, request.Label ?? "", role));
         if (reply.Status != ReplyStatus.Ok) return reply.Failure();
         return TypedResults.Created($"{ApiConventions.Prefix}/tenants/{tenantId}/keys/{reply.Value!.Key.KeyId}", reply.Value);
     }
 
     public static async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> RevokeApiKey(
         string tenantId, string keyId, [AsParameters] ApiServices services) =>
-        (await services.Grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(services.Caller, keyId)).ToHttp();
+        (await OnTenant(services, tenantId, t => t.RevokeApiKey(services.Caller, keyId))).ToHttp();
+
+    /// <summary>A call on the tenant's grain; for an id no tenant can have, the grain's own answer for a tenant that does not exist.</summary>
+    private static Task<Reply<T>> OnTenant<T>(ApiServices services, string tenantId, Func<ITenantGrain, Task<Reply<T>>> call) =>
+        GrainKeys.IsTenantId(tenantId)
+            ? call(services.Grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenantId)))
+            : Task.FromResult(Replies.NotFound<T>($"tenant {InputLimits.Quote(tenantId)}"));
 }
 
 /// <summary>Body of <c>PUT /api/v1/tenants/{tenantId}</c>; absent fields take defaults (weight 1, one device, no hours limit).</summary>

@@ -53,7 +53,7 @@ public sealed partial class PlatformSampler(
 
     public async Task<PlatformSnapshot> Sample(CancellationToken cancel)
     {
-        var pool = await grains.GetGrain<IGpuPoolGrain>("pool").GetSnapshot();
+        var pool = await grains.GetGrain<IGpuPoolGrain>(GrainKeys.Pool).GetSnapshot();
         var tenants = pool.Tenants.Select(t => new TenantSample(t.TenantId, t.RunsQueued, t.DevicesHeld, t.MaxConcurrentDevices, t.DeviceHoursUsed, t.DeviceHoursBudget)).ToList();
         var workers = pool.Workers.Select(w =>
         {
@@ -65,11 +65,11 @@ public sealed partial class PlatformSampler(
         var runs = new List<RunStateCount>();
         var deltas = new List<WorstDelta>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tenant in pool.Tenants.Select(t => t.TenantId))
+        foreach (var tenant in pool.Tenants.Select(t => t.TenantId).Where(GrainKeys.IsTenantId))
         {
             // The platform reads on the tenant's behalf: a viewer of that tenant sees what the gauges need.
             var caller = new Caller(tenant, TenantRole.Viewer, "metrics");
-            var listed = await grains.GetGrain<IExperimentDirectoryGrain>(tenant).List(caller);
+            var listed = await grains.GetGrain<IExperimentDirectoryGrain>(GrainKeys.Tenant(tenant)).List(caller);
             if (listed.Status != ReplyStatus.Ok || listed.Value.IsDefaultOrEmpty) continue;
 
             var counts = Enum.GetValues<RunState>().ToDictionary(s => s, _ => 0);

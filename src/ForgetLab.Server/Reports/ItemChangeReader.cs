@@ -15,7 +15,7 @@ namespace ForgetLab.Server.Reports;
 public sealed class ItemChangeReader(IGrainFactory grains, RunReportStore runReports, CheckpointStore checkpoints)
 {
     /// <summary>Null when the run has no report, the step no checkpoint or the suite no result.</summary>
-    public async Task<IReadOnlyList<ItemChange>?> Read(Caller caller, string experimentKey, RunView run, long step, string suite, CancellationToken cancel)
+    public async Task<IReadOnlyList<ItemChange>?> Read(Caller caller, RunView run, long step, string suite, CancellationToken cancel)
     {
         var report = await runReports.Read(run.TenantId, run.ExperimentId, run.Recipe.Name, cancel);
         var result = report?.Checkpoints.FirstOrDefault(c => c.Step == step)?.Suites.FirstOrDefault(s => s.Suite == suite);
@@ -24,7 +24,7 @@ public sealed class ItemChangeReader(IGrainFactory grains, RunReportStore runRep
         var record = run.Checkpoints.FirstOrDefault(c => c.Step == step);
         var items = (await checkpoints.ReadItems(checkpoints.Folder(run.TenantId, run.ExperimentId, run.Recipe.Name, step, record?.BlobLocation), cancel) ?? [])
             .Where(i => i.Suite == suite).GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.Last());
-        var baseAnswers = await BaseAnswers(caller, experimentKey, suite, items.Values.FirstOrDefault()?.Version, cancel);
+        var baseAnswers = await BaseAnswers(caller, GrainKeys.Experiment(run.TenantId, run.ExperimentId), suite, items.Values.FirstOrDefault()?.Version, cancel);
 
         ItemChange Change(string id, bool lost)
         {

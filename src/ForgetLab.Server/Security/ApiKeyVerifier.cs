@@ -22,7 +22,7 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, IOptionsMonitor<ApiKeyA
 
         // Only a well-formed key for a well-formed tenant id reaches a grain: junk never activates one.
         if (!ApiKeySecrets.TryParse(secret, out var tenantId, out _) || !GrainKeys.IsTenantId(tenantId)) return null;
-        return await grains.GetGrain<ITenantGrain>(tenantId).VerifyApiKey(secret);
+        return await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenantId)).VerifyApiKey(secret);
     }
 
     private bool IsAdminKey(string secret) =>

@@ -1,0 +1,49 @@
+using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Specs;
+
+namespace ForgetLab.Core.Reports;
+
+/// <summary>
+/// How an experiment's <c>report.json</c> is put together from its runs' reports, written once for
+/// the stand-alone lab (<c>forgetlab lab run</c>) and the platform (<c>GET …/report</c>, the
+/// dashboard, the board), so both show the same frontier, seed groups and base-model name.
+/// </summary>
+public static class ReportAssembly
+{
+    /// <summary>
+    /// The report of <paramref name="runs"/> (in the order given): the Pareto frontier over the runs
+    /// that were evaluated at least once (a run with no checkpoint has no point to place), each run
+    /// marked on or off it, and the recipes run with several seeds summarised across them.
+    /// </summary>
+    public static ForgettingReport Assemble(string specName, DateTimeOffset createdUtc, BaseModelReport baseModel, IReadOnlyList<RunReport> runs)
+    {
+        var points = runs.Where(r => r.Checkpoints.Count > 0).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints)).ToList();
+        var frontier = points.Count == 0 ? [] : ParetoFront.Compute(points);
+        var marked = runs.Select(r => r with { ParetoOptimal = frontier.Contains(r.Name) }).ToList();
+        return new ForgettingReport(specName, createdUtc, baseModel, marked, frontier) { SeedGroups = SeedAggregation.Aggregate(marked) };
+    }
+
+    /// <summary>
+    /// The base model's name in a report: "{world}-gpt2-{layers}x{width}" for a base pre-trained on a
+    /// built-in world, else the registered model's name or the folder it was loaded from.
+    /// </summary>
+    public static string BaseModelName(LabSpec spec) =>
+        spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!;
+
+    /// <summary>
+    /// The base's hash as the platform reports it: the base spec's hash, or for a registered model
+    /// "{tenant}/{name}", since a registered name means the same files only within its tenant (the
+    /// board groups experiments by this hash).
+    /// </summary>
+    public static string PlatformBaseModelHash(LabSpec spec, string tenantId) =>
+        spec.Base.ModelRef is { } modelRef ? $"{tenantId}/{modelRef}" : SpecHash.ForBase(spec);
+
+    /// <summary>
+    /// The base's score on each suite, as the runs were compared against it: from the first run that
+    /// reports the suite (every run of an experiment is compared with the same baseline).
+    /// </summary>
+    public static IReadOnlyList<BaseSuiteScore> BaseSuitesOf(IEnumerable<RunReport> runs) =>
+        [.. runs.SelectMany(r => r.Suites).GroupBy(s => s.Suite)
+            .Select(g => g.First())
+            .Select(s => new BaseSuiteScore(s.Suite, s.Version, s.Category, s.Metric, s.Base, s.N))];
+}
