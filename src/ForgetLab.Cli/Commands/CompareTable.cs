@@ -27,7 +27,8 @@ internal static class CompareTable
         foreach (var suite in comparison["suites"]!.AsArray().Select(s => s!))
         {
             var row = new List<string> { $"{(string)suite["suite"]!}", (string)suite["category"]! };
-            row.AddRange(suite["runs"]!.AsArray().Select(r => $"{F((double)r!["deltaPoints"]!)} (v{(string)r["version"]!})"));
+            // A suite that run's base does not know has a delta but no meaning as forgetting: say so in the cell.
+            row.AddRange(suite["runs"]!.AsArray().Select(r => $"{F((double)r!["deltaPoints"]!)} (v{(string)r["version"]!}){((bool?)r["notKnownByBase"] == true ? ", not known" : "")}"));
             row.AddRange(suite["paired"]!.AsArray().Select(p => (bool)p!["paired"]!
                 ? $"{F((double)p["deltaPoints"]!)} [{F((double)p["ci95"]![0]!)}, {F((double)p["ci95"]![1]!)}] p={((double)p["pValue"]!).ToString("0.###", CultureInfo.InvariantCulture)}, n={(int)p["n"]!}, {(int)p["lost"]!}/{(int)p["gained"]!}"
                 : $"not paired: {(string)p["reason"]!}"));

@@ -15,7 +15,9 @@ public sealed record ComparedRunSummary(string Run, string Method, RunStatus Sta
 /// <summary>One suite: each run's delta against its own base, side by side, and each run paired with the reference.</summary>
 public sealed record ComparedSuite(string Suite, SuiteCategory Category, OutcomeKind Kind, string Metric, ImmutableArray<ComparedRun> Runs, ImmutableArray<PairedComparison> Paired);
 
-public sealed record ComparedRun(string Run, string Version, double Base, double Score, double DeltaPoints, Severity? Severity);
+/// <param name="NotKnownByBase">The run's base does not know this suite (<see cref="SuiteResult.NotKnownByBase"/>): no severity, and the
+/// delta is neither forgetting nor robustness; the compare page and API say so beside the delta.</param>
+public sealed record ComparedRun(string Run, string Version, double Base, double Score, double DeltaPoints, Severity? Severity, bool NotKnownByBase);
 
 /// <summary>
 /// A run against the reference on the items both final checkpoints were scored on (same suite

@@ -28,7 +28,7 @@ public static class RunComparison
         var suites = common.Select(suite =>
         {
             var results = runs.Select(r => (Run: r, Result: r.Report.Suites.First(s => s.Suite == suite))).ToList();
-            var side = results.Select(x => new ComparedRun(x.Run.Ref, x.Result.Version, x.Result.Base, x.Result.Score, x.Result.DeltaPoints, x.Result.Severity)).ToImmutableArray();
+            var side = results.Select(x => new ComparedRun(x.Run.Ref, x.Result.Version, x.Result.Base, x.Result.Score, x.Result.DeltaPoints, x.Result.Severity, x.Result.NotKnownByBase)).ToImmutableArray();
             var paired = results.Skip(1).Select(x => Paired(reference, results[0].Result, x.Run, x.Result)).ToImmutableArray();
             var first = results[0].Result;
             return new ComparedSuite(suite, first.Category, first.Kind, first.Metric, side, paired);

@@ -30,6 +30,26 @@ public class RunComparisonTests
     }
 
     [Fact]
+    public void ASuiteTheBaseDoesNotKnowIsMarkedSoBesideItsDeltaAndHasNoSeverity()
+    {
+        var notKnown = Facts(0) with
+        {
+            Base = 5, DeltaPoints = -5, Severity = null,
+            BaseCompetence = new BaseCompetence(Known: false, Correct: 1, KnownItems: 1, PAboveChance: null, Alpha: 0.05, MinKnownItems: 20),
+        };
+        var reference = new ComparisonInput("exp/a", Run("a", [Facts(100)], new CheckpointReport(10, 1, [Facts(100)])), null);
+        var other = new ComparisonInput("exp/b", Run("b", [notKnown], new CheckpointReport(10, 1, [notKnown])), null);
+
+        var runs = RunComparison.Compare([reference, other]).Suites.Single().Runs;
+
+        Assert.False(runs.Single(r => r.Run == "exp/a").NotKnownByBase);
+        var b = runs.Single(r => r.Run == "exp/b");
+        Assert.True(b.NotKnownByBase);
+        Assert.Null(b.Severity);
+        Assert.Equal(-5, b.DeltaPoints);
+    }
+
+    [Fact]
     public void EachRunIsPairedWithTheReferenceItemByItemOnTheItemsBothScored()
     {
         var reference = new ComparisonInput("exp/a", Run("a", [Facts(100)], new CheckpointReport(10, 1, [Facts(100)])), Items(1, 1, 1, 1));
