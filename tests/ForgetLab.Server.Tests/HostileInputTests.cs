@@ -62,7 +62,12 @@ public sealed class HostileInputTests(PlatformFixture platform)
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (specStatus, rootStatus, tenantStatus));
         Assert.Equal(("spec", "expected a string"), FirstError(specBody));
         Assert.Equal(("(document)", "expected an object with the documented fields"), FirstError(rootBody));
-        Assert.Equal(("displayName", "expected a string"), FirstError(tenantBody));
+        // A bound record (the tenant's) is read by System.Text.Json's async deserializer, which reads a string field's
+        // whole value ahead when the body has not all arrived in its buffer yet: then the depth limit is what it meets
+        // first. Which one depends on how the body's bytes arrive; both are a 400 that names the field.
+        var (tenantField, tenantMessage) = FirstError(tenantBody);
+        Assert.Equal("displayName", tenantField);
+        Assert.Contains(tenantMessage, new[] { "expected a string", "the JSON nests deeper than the limit of 16 levels" });
         await AssertNothingStored(client);
     }
 
