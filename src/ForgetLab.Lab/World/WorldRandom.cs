@@ -1,3 +1,5 @@
+using ForgetLab.Lab.Training;
+
 namespace ForgetLab.Lab.World;
 
 /// <summary>
@@ -6,20 +8,15 @@ namespace ForgetLab.Lab.World;
 /// </summary>
 internal sealed class WorldRandom(ulong seed)
 {
-    private ulong _state = seed;
+    // The training sampler's generator: one SplitMix64 implementation for the whole engine.
+    private readonly SplitMix64 _generator = new(seed);
 
     /// <summary>An independent stream per purpose, so adding one stream never shifts another.</summary>
     public static WorldRandom For(int seed, string purpose) => new(StableHash.Of($"{purpose}#{seed}"));
 
-    public ulong NextUInt64()
-    {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _generator.NextUInt64();
 
-    public int Next(int maxExclusive) => (int)(NextUInt64() % (ulong)maxExclusive);
+    public int Next(int maxExclusive) => _generator.Next(maxExclusive);
 
     public int Next(int minInclusive, int maxExclusive) => minInclusive + Next(maxExclusive - minInclusive);
 
