@@ -17,4 +17,27 @@ public static class ModelFiles
 
     /// <summary>Every file of a model folder, in the order a folder's identity hashes them.</summary>
     public static readonly IReadOnlyList<string> All = [ConfigFile, WeightsFile, VocabFile];
+
+    /// <summary>
+    /// A Hugging Face tokenizer's files: <c>tokenizer.json</c> or SentencePiece's <c>tokenizer.model</c>, and the
+    /// files that name its special tokens, template and stop ids (what <c>PretrainedTokenizer.Load</c> reads).
+    /// </summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles =
+        ["tokenizer.json", "tokenizer.model", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json", "chat_template.jinja"];
+
+    /// <summary>A safetensors file of the folder (the single weights file or a shard the index names).</summary>
+    public static bool IsSafetensors(string name) => name.EndsWith(".safetensors", StringComparison.Ordinal);
+
+    /// <summary>Whether a file at a folder's top level belongs to the model (weights, config, tokenizer); anything else travels nowhere.</summary>
+    public static bool IsModelFile(string name) =>
+        name is ConfigFile or WeightsIndexFile or VocabFile || IsSafetensors(name) || TokenizerFiles.Contains(name);
+
+    /// <summary>
+    /// The model files of a folder, config.json last: a copy that stores them in this order is whole once
+    /// config.json is there.
+    /// </summary>
+    public static IReadOnlyList<string> InFolder(string directory) =>
+        [.. Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>()
+            .Where(n => IsModelFile(n) && n != ConfigFile).Order(StringComparer.Ordinal)
+            .Concat(File.Exists(Path.Combine(directory, ConfigFile)) ? [ConfigFile] : [])];
 }
