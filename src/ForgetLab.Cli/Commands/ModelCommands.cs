@@ -17,7 +17,7 @@ internal static class ModelCommands
         var list = new Command("list", "the tenant's registered models");
         list.SetAction(_ => guard(async client => ModelTable.Write(await client.Get<List<ModelRecord>>("models"), Console.Out)));
 
-        var folder = new Argument<string>("folder") { Description = "a model folder: config.json, model.safetensors, vocab.json" };
+        var folder = new Argument<string>("folder") { Description = "a Hugging Face model folder: config.json, model.safetensors (or a sharded index and its shards), tokenizer files or vocab.json" };
         var uploadName = new Option<string>("--name") { Description = "the name specs use in base.model_ref", Required = true };
         var upload = new Command("upload", "register a model folder (zipped and uploaded; the server checks it)") { folder, uploadName };
         upload.SetAction(parse => guard(async client =>
@@ -46,7 +46,7 @@ internal static class ModelCommands
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (var file in ModelFiles.All.Where(f => File.Exists(Path.Combine(directory, f))))
+            foreach (var file in ModelFiles.InFolder(directory))
                 zip.CreateEntryFromFile(Path.Combine(directory, file), file, CompressionLevel.Fastest);
         }
         return buffer.ToArray();

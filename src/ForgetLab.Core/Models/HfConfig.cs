@@ -92,7 +92,8 @@ public static class HfConfig
     {
         // GPT-2 keeps its long-standing reader (every field optional with GPT2Config's defaults here),
         // type-checked first so a wrong type names its field.
-        foreach (var name in new[] { "vocab_size", "n_positions", "n_embd", "n_layer", "n_head" }) f.OptionalInt(name);
+        foreach (var name in new[] { "vocab_size", "n_positions", "n_embd", "n_layer", "n_head" })
+            if (f.OptionalInt(name) is <= 0 and var n) throw f.Error(name, $"{n} must be positive");
         foreach (var name in new[] { "resid_pdrop", "layer_norm_epsilon", "initializer_range" }) f.OptionalDouble(name);
         var config = JsonSerializer.Deserialize<GptConfig>(f.Root.GetRawText())
             ?? throw new ModelConfigException(path, "", "empty model config");
@@ -224,8 +225,8 @@ public static class HfConfig
         public double? OptionalDouble(string name) => Get(name) switch
         {
             null => null,
-            { ValueKind: JsonValueKind.Number } v => v.GetDouble(),
-            _ => throw Error(name, "must be a number"),
+            { ValueKind: JsonValueKind.Number } v when v.TryGetDouble(out var d) && double.IsFinite(d) => d,
+            _ => throw Error(name, "must be a finite number"),
         };
 
         public double RequiredDouble(string name) => OptionalDouble(name) ?? throw Error(name, "missing");

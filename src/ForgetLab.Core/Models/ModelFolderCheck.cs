@@ -69,6 +69,8 @@ public static class ModelFolderCheck
         return Check(files, limits);
     }
 
+    private static string HfConfigKinds => string.Join(", ", HfConfig.ModelTypes);
+
     private static IModelConfig? ReadConfig(ReadOnlyMemory<byte> bytes, SafetensorsLimits limits, List<ModelFileProblem> problems)
     {
         IModelConfig config;
@@ -79,6 +81,11 @@ public static class ModelFolderCheck
         catch (ModelConfigException e)
         {
             problems.Add(new(e.Field.Length > 0 ? $"{ModelFiles.ConfigFile}.{e.Field}" : ModelFiles.ConfigFile, e.Problem));
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            problems.Add(new(ModelFiles.ConfigFile, $"cannot be read as a {HfConfigKinds} config: {e.Message}"));
             return null;
         }
         if (config is GptConfig)

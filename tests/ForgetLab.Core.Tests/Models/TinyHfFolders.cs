@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using ForgetLab.Core.Models;
+
+namespace ForgetLab.Core.Tests.Models;
+
+/// <summary>
+/// Tiny Hugging Face model folders written by hand, as files in memory (name → bytes), so each part can be
+/// broken on purpose: a Llama-architecture config (GQA, untied head), its every tensor with small seeded
+/// values in F32, F16 or BF16, in one model.safetensors or two shards with an index, and a tokenizer —
+/// a BPE tokenizer.json of <see cref="Vocab"/> tokens with tokenizer_config.json, or ForgetLab's word vocab.json.
+/// </summary>
+public static class TinyHfFolders
+{
+    public const int Vocab = 16;
+
+    public static string LlamaConfig(int vocab = Vocab, int hidden = 8, int heads = 2, int kvHeads = 1) =>
+        $$"""{"architectures":["LlamaForCausalLM"],"model_type":"llama","vocab_size":{{vocab}},"hidden_size":{{hidden}},"intermediate_size":12,"num_hidden_layers":1,"num_attention_heads":{{heads}},"num_key_value_heads":{{kvHeads}},"max_position_embeddings":64,"rms_norm_eps":1e-6,"tie_word_embeddings":false,"torch_dtype":"bfloat16"}""";
+
+    /// <summary>The folder: config, weights (sharded when asked) in <paramref name="dtype"/>, and a tokenizer.</summary>
+    public static Dictionary<string, byte[]> Llama(string dtype = "F32", bool sharded = false, bool wordVocab = false, string? config = null)
+    {
+        var configText = config ?? LlamaConfig();
+        var parsed = HfConfig.Parse(Encoding.UTF8.GetBytes(configText), "config.json");
+        var tensors = ModelTensors.Expected(parsed);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["config.json"] = Encoding.UTF8.GetBytes(configText) };
+        if (sharded)
+        {
+            var half = tensors.Count / 2;
+            const string first = "model-00001-of-00002.safetensors", second = "model-00002-of-00002.safetensors";
+            files[first] = Safetensors(tensors.Take(half), dtype);
+            files[second] = Safetensors(tensors.Skip(half), dtype);
+            var map = tensors.Select((t, i) => (t.Name, File: i < half ? first : second)).ToDictionary(t => t.Name, t => t.File);
+            files["model.safetensors.index.json"] = JsonSerializer.SerializeToUtf8Bytes(new { metadata = new { total_size = 0 }, weight_map = map });
+        }
+        else files["model.safetensors"] = Safetensors(tensors, dtype);
+        if (wordVocab) files["vocab.json"] = WordVocab();
+        else
+        {
+            files["tokenizer.json"] = TokenizerJson(Vocab);
+            files["tokenizer_config.json"] = """{"bos_token":"<s>","eos_token":"</s>","add_bos_token":true}"""u8.ToArray();
+            files["generation_config.json"] = """{"bos_token_id":1,"eos_token_id":2}"""u8.ToArray();
+        }
+        return files;
+    }
+
+    /// <summary>ForgetLab's word vocabulary: the four specials, then words.</summary>
+    public static byte[] WordVocab(int tokens = Vocab) =>
+        JsonSerializer.SerializeToUtf8Bytes(new[] { "<pad>", "<bos>", "<eos>", "<unk>" }.Concat(Enumerable.Range(4, tokens - 4).Select(i => $"w{i}"))
+            .Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i));
+
+    /// <summary>A BPE tokenizer.json of <paramref name="tokens"/> ids: &lt;unk&gt;, &lt;s&gt;, &lt;/s&gt; (added, special), then letters and one merge.</summary>
+    public static byte[] TokenizerJson(int tokens)
+    {
+        var vocab = new Dictionary<string, int> { ["<unk>"] = 0, ["<s>"] = 1, ["</s>"] = 2 };
+        for (var i = 3; i < tokens - 1; i++) vocab[((char)('a' + i - 3)).ToString()] = i;
+        vocab["ab"] = tokens - 1;
+        var json = new
+        {
+            version = "1.0",
+            added_tokens = new[] { "<unk>", "<s>", "</s>" }.Select((t, i) => new { id = i, content = t, single_word = false, lstrip = false, rstrip = false, normalized = false, special = true }),
+            normalizer = (object?)null,
+            pre_tokenizer = (object?)null,
+            post_processor = (object?)null,
+            decoder = (object?)null,
+            model = new { type = "BPE", dropout = (object?)null, unk_token = "<unk>", continuing_subword_prefix = (object?)null, end_of_word_suffix = (object?)null, fuse_unk = false, byte_fallback = false, vocab, merges = new[] { "a b" } },
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(json);
+    }
+
+    /// <summary>A safetensors file of the tensors, in the order given, with small seeded values (the same every time).</summary>
+    public static byte[] Safetensors(IEnumerable<(string Name, long[] Shape)> tensors, string dtype = "F32")
+    {
+        var size = dtype == "F32" ? 4 : 2;
+        var header = new Dictionary<string, object>(StringComparer.Ordinal);
+        var data = new MemoryStream();
+        var random = new Random(12);
+        var value = new byte[4];
+        foreach (var (name, shape) in tensors)
+        {
+            var count = shape.Aggregate(1L, (n, d) => n * d);
+            header[name] = new { dtype, shape, data_offsets = new[] { data.Length, data.Length + count * size } };
+            for (long i = 0; i < count; i++)
+            {
+                var x = (float)(random.NextDouble() - 0.5) * 0.2f;
+                if (dtype == "F32") BinaryPrimitives.WriteSingleLittleEndian(value, x);
+                else if (dtype == "F16") BinaryPrimitives.WriteHalfLittleEndian(value, (Half)x);
+                else BinaryPrimitives.WriteUInt16LittleEndian(value, (ushort)(BitConverter.SingleToInt32Bits(x) >> 16));
+                data.Write(value, 0, size);
+            }
+        }
+        var json = JsonSerializer.SerializeToUtf8Bytes(header);
+        var file = new byte[8 + json.Length + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
+        data.ToArray().CopyTo(file, 8 + json.Length);
+        return file;
+    }
+
+    /// <summary>The files as the check reads them (every file whole: a safetensors head may be longer than its header).</summary>
+    public static Dictionary<string, ModelFileHead> Heads(IReadOnlyDictionary<string, byte[]> files) =>
+        files.ToDictionary(f => f.Key, f => new ModelFileHead(f.Value.LongLength, f.Value), StringComparer.Ordinal);
+}
