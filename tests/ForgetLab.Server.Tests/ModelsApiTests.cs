@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ForgetLab.Core.Tests.Models;
 
 namespace ForgetLab.Server.Tests;
 
@@ -108,6 +109,38 @@ public sealed class ModelsApiTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var messages = problem!["errors"]![path]!.AsArray().Select(m => (string)m!).ToList();
         Assert.Contains(messages, m => m.Contains(message, StringComparison.Ordinal));
+        Assert.Empty((await client.Get("api/v1/models").Json()).Body!.AsArray());
+    }
+
+    [Fact]
+    public async Task AShardedBf16LlamaFolderWithItsTokenizerIsRegisteredWithArchitectureParametersDtypeAndTokenizer()
+    {
+        var (_, key) = await platform.NewTenant("llama");
+        using var client = platform.Server.Client(key);
+        var files = TinyHfFolders.Llama("BF16", sharded: true);
+
+        var (status, model) = await Upload(client, "tiny-llama", HostileUploads.Zip(files.Select(f => (f.Key, f.Value)), "tiny-llama")).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var architecture = model!["architecture"]!;
+        Assert.Equal(("llama", "BF16", 16, 8, 1, 2, 1), ((string)architecture["modelType"]!, (string)architecture["dtype"]!, (int)architecture["vocabSize"]!,
+            (int)architecture["nEmbd"]!, (int)architecture["nLayer"]!, (int)architecture["nHead"]!, (int)architecture["keyValueHeads"]!));
+        Assert.Equal(760, (long)architecture["parameters"]!);
+        Assert.Equal(("bpe", "tokenizer.json", 16), ((string)architecture["tokenizer"]!["kind"]!, (string)architecture["tokenizer"]!["file"]!, (int)architecture["tokenizer"]!["vocabSize"]!));
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal), model["files"]!.AsArray().Select(f => (string)f!["name"]!));
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyHfFolders.Broken), MemberType = typeof(TinyHfFolders))]
+    public async Task ABrokenHuggingFaceFolderIsA400NamingTheFileAndFieldAndNothingIsRegistered(string broken, string path, string message)
+    {
+        var (_, key) = await platform.NewTenant("broken-hf");
+        using var client = platform.Server.Client(key);
+
+        var (status, problem) = await Upload(client, "broken", HostileUploads.Zip(TinyHfFolders.Break(broken).Select(f => (f.Key, f.Value)), null)).Json();
+
+        Assert.True(status == HttpStatusCode.BadRequest, broken);
+        Assert.Contains(problem!["errors"]![path]!.AsArray(), m => ((string)m!).Contains(message, StringComparison.Ordinal));
         Assert.Empty((await client.Get("api/v1/models").Json()).Body!.AsArray());
     }
 

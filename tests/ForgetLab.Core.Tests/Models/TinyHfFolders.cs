@@ -101,4 +101,78 @@ public static class TinyHfFolders
     /// <summary>The files as the check reads them (every file whole: a safetensors head may be longer than its header).</summary>
     public static Dictionary<string, ModelFileHead> Heads(IReadOnlyDictionary<string, byte[]> files) =>
         files.ToDictionary(f => f.Key, f => new ModelFileHead(f.Value.LongLength, f.Value), StringComparer.Ordinal);
+
+    /// <summary>Each way a folder is broken: the case, where the problem is named, and what it says.</summary>
+    public static TheoryData<string, string, string> Broken => new()
+    {
+        { "config missing a field", "config.json.intermediate_size", "missing" },
+        { "config contradicting itself", "config.json.architectures", "contradicts model_type 'llama'" },
+        { "heads not dividing", "config.json.num_key_value_heads", "3 does not divide num_attention_heads (2)" },
+        { "a shape the config contradicts", "model.safetensors[model.layers.0.self_attn.k_proj.weight]", "has shape [4, 8] but config.json" },
+        { "a tensor missing", "model.safetensors", "missing tensor 'lm_head.weight'" },
+        { "a tensor too many", "model.safetensors[model.layers.1.mlp.up_proj.weight]", "has no place in a llama model" },
+        { "an index naming a missing shard", "model.safetensors.index.json.weight_map[model.embed_tokens.weight]", "names model-00001-of-00002.safetensors, which is not in the folder" },
+        { "an index putting a tensor elsewhere", "model-00002-of-00002.safetensors[model.norm.weight]", "is not where model.safetensors.index.json's weight_map puts it" },
+        { "a dtype the lab does not read", "model.safetensors[model.norm.weight]", "dtype: I32" },
+        { "a tokenizer larger than vocab_size", "tokenizer.json", "ids reach 19 (vocabulary and added tokens) but config.json's vocab_size is 16" },
+        { "a tokenizer config naming an absent token", "tokenizer_config.json.bos_token", "names a token that is not in tokenizer.json's vocabulary" },
+        { "a word vocabulary larger than vocab_size", "vocab.json", "holds 20 tokens, more than config.json's vocab_size 16" },
+        { "no tokenizer", "tokenizer.json", "missing: a model folder needs a tokenizer" },
+        { "single file and index", "model.safetensors.index.json", "holds both model.safetensors and a sharded index" },
+    };
+
+    /// <summary>The tiny Llama folder broken one way (also the server's and the worker's tests' cases).</summary>
+    public static Dictionary<string, byte[]> Break(string broken)
+    {
+        var config = TinyHfFolders.LlamaConfig();
+        var tensors = ModelTensors.Expected(HfConfig.Parse(Encoding.UTF8.GetBytes(config), "config.json")).ToList();
+        var files = broken is "an index naming a missing shard" or "an index putting a tensor elsewhere" ? TinyHfFolders.Llama(sharded: true) : TinyHfFolders.Llama();
+        byte[] Weights(IEnumerable<(string, long[])> t, string dtype = "F32") => TinyHfFolders.Safetensors(t, dtype);
+        switch (broken)
+        {
+            case "config missing a field": files["config.json"] = Encoding.UTF8.GetBytes(config.Replace("\"intermediate_size\":12,", "")); break;
+            case "config contradicting itself": files["config.json"] = Encoding.UTF8.GetBytes(config.Replace("LlamaForCausalLM", "Qwen2ForCausalLM")); break;
+            case "heads not dividing": files["config.json"] = Encoding.UTF8.GetBytes(TinyHfFolders.LlamaConfig(kvHeads: 3)); break;
+            case "a shape the config contradicts":
+                files["model.safetensors"] = Weights(tensors.Select(t => t.Name.EndsWith("k_proj.weight", StringComparison.Ordinal) ? (t.Name, new long[] { 4, 8 }) : t)
+                    .Select(t => t.Name.EndsWith("v_proj.weight", StringComparison.Ordinal) ? (t.Name, new long[] { 4, 8 }) : t));
+                files["config.json"] = Encoding.UTF8.GetBytes(TinyHfFolders.LlamaConfig(heads: 2, kvHeads: 2));
+                break;
+            case "a tensor missing": files["model.safetensors"] = Weights(tensors.Where(t => t.Name != "lm_head.weight")); break;
+            case "a tensor too many": files["model.safetensors"] = Weights(tensors.Append(("model.layers.1.mlp.up_proj.weight", [12, 8]))); break;
+            case "an index naming a missing shard": files.Remove("model-00001-of-00002.safetensors"); break;
+            case "an index putting a tensor elsewhere":
+                files["model.safetensors.index.json"] = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(files["model.safetensors.index.json"])
+                    .Replace("\"model.norm.weight\":\"model-00002-of-00002.safetensors\"", "\"model.norm.weight\":\"model-00001-of-00002.safetensors\""));
+                break;
+            case "a dtype the lab does not read":
+                files["model.safetensors"] = Retype(Weights(tensors), "model.norm.weight", "I32");
+                break;
+            case "a tokenizer larger than vocab_size": files["tokenizer.json"] = TinyHfFolders.TokenizerJson(20); break;
+            case "a tokenizer config naming an absent token": files["tokenizer_config.json"] = """{"bos_token":"<bos>"}"""u8.ToArray(); break;
+            case "a word vocabulary larger than vocab_size":
+                files.Remove("tokenizer.json"); files.Remove("tokenizer_config.json"); files.Remove("generation_config.json");
+                files["vocab.json"] = TinyHfFolders.WordVocab(20);
+                break;
+            case "no tokenizer": files.Remove("tokenizer.json"); files.Remove("tokenizer_config.json"); files.Remove("generation_config.json"); break;
+            case "single file and index":
+                var sharded = TinyHfFolders.Llama(sharded: true);
+                foreach (var (name, bytes) in sharded.Where(f => f.Key.StartsWith("model", StringComparison.Ordinal))) files[name] = bytes;
+                break;
+        }
+        return files;
+    }
+
+    /// <summary>The same file with one tensor's dtype renamed (I32 and F32 are both four bytes, so the spans still add up).</summary>
+    private static byte[] Retype(byte[] file, string tensor, string dtype)
+    {
+        var length = (int)SafetensorsHeader.ClaimedLength(file);
+        var header = Encoding.UTF8.GetString(file, 8, length);
+        var at = header.IndexOf($"\"{tensor}\":{{\"dtype\":\"F32\"", StringComparison.Ordinal);
+        var changed = header[..at] + $"\"{tensor}\":{{\"dtype\":\"{dtype}\"" + header[(at + $"\"{tensor}\":{{\"dtype\":\"F32\"".Length)..];
+        Assert.Equal(header.Length, changed.Length);
+        var copy = (byte[])file.Clone();
+        Encoding.UTF8.GetBytes(changed).CopyTo(copy, 8);
+        return copy;
+    }
 }

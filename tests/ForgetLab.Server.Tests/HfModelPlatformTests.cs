@@ -1,0 +1,45 @@
+using System.Net;
+using ForgetLab.Core.Tests.Models;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// A Hugging Face folder of another architecture through the whole platform: a tiny Llama (grouped-query
+/// attention, BF16 weights in two shards with their index) uploaded to the registry, named by a spec's
+/// <c>base.model_ref</c>, fetched and verified by a real worker process and fine-tuned to completion, with
+/// its architecture, parameters, dtype and tokenizer in the experiment's API.
+/// </summary>
+public sealed class HfModelPlatformTests(PlatformFixture platform)
+{
+    private const string Run = "full-lr1e-3-steps2-seed3";
+
+    [Fact]
+    public async Task ATinyShardedLlamaUploadedToTheRegistryIsFetchedVerifiedAndFineTunedByAWorker()
+    {
+        var cluster = $"llama-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (_, key) = await PlatformFixture.NewTenant(server, "llama");
+        using var client = server.Client(key);
+        // The word vocabulary: the lab's own tokenizer for a registered base (a Hugging Face tokenizer is the lab's to load).
+        var files = TinyHfFolders.Llama("BF16", sharded: true, wordVocab: true);
+        var upload = await client.PostAsync("api/v1/models?name=tiny-llama",
+            ModelFolders.ZipContent(HostileUploads.Zip(files.Select(f => (f.Key, f.Value)), null)), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        await using var worker = await WorkerProcess.StartAsync(
+            platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
+
+        var tiny = TinySpecs.Grid("llama", steps: 2, every: 2, suites: "target, capitals_recall");
+        var spec = tiny[..tiny.IndexOf("base:", StringComparison.Ordinal)] + "base:\n  model_ref: tiny-llama\n" + tiny[tiny.IndexOf("target:", StringComparison.Ordinal)..];
+        Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(spec)).StatusCode);
+        var run = await WorkerTests.WaitForRun(client, "llama", Run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.True(WorkerTests.State(run) == "Completed", worker.Output);
+        Assert.Contains("Downloaded model tiny-llama", worker.Output);
+        Assert.Contains($"{files.Count} files", worker.Output);
+        var (status, experiment) = await client.Get("api/v1/experiments/llama").Json();
+        Assert.Equal(HttpStatusCode.OK, status);
+        var baseModel = experiment!["base"]!;
+        Assert.Equal(("llama", 760L, "BF16", "word", 16), ((string)baseModel["modelType"]!, (long)baseModel["parameters"]!, (string)baseModel["dtype"]!,
+            (string)baseModel["tokenizer"]!["kind"]!, (int)baseModel["tokenizer"]!["vocabSize"]!));
+    }
+}
