@@ -8,5 +8,8 @@ var root = new RootCommand("ForgetLab: measure what fine-tuning teaches and what
     BenchCommands.Create(),
     PlotCommands.Create(),
 };
+var model = new Command("model", "one Hugging Face model folder: what it is");
+model.Subcommands.Add(ModelInfoCommand.Create());
+root.Subcommands.Add(model);
 foreach (var command in PlatformCommands.Create()) root.Subcommands.Add(command);
 return root.Parse(args).Invoke();

@@ -36,21 +36,15 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
 
         var staging = $"{folder}.staging-{Environment.ProcessId}-{Guid.NewGuid():N}";
         Directory.CreateDirectory(staging);
-        var prefix = model.BlobPrefix[(store.Container.Name.Length + 1)..];
-        foreach (var file in model.Files)
+        try
         {
-            // The registry's names are plain file names of a model folder; anything else is not downloaded anywhere.
-            if (!ModelFiles.IsModelFile(file.Name) || Path.GetFileName(file.Name) != file.Name)
-                throw new InvalidDataException($"model '{name}': the registry lists '{file.Name}', which is not a model folder's file");
-            var path = Path.Combine(staging, file.Name);
-            await store.Container.GetBlobClient(prefix + file.Name).DownloadToAsync(path, cancel);
-            await using var stream = File.OpenRead(path);
-            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancel));
-            if (stream.Length != file.Bytes || sha != file.Sha256)
-                throw new InvalidDataException($"model '{name}': {file.Name} has {stream.Length} bytes and SHA-256 {sha}, the registry recorded {file.Bytes} and {file.Sha256}");
+            await Download(model, staging, cancel);
         }
-        if (ModelFolderCheck.CheckDirectory(staging).Problems is [var first, ..])
-            throw new InvalidDataException($"model '{name}': the downloaded folder is not a model the lab loads: {first}");
+        catch
+        {
+            Directory.Delete(staging, recursive: true); // nothing half-checked stays behind to be mistaken for the model
+            throw;
+        }
         try
         {
             Directory.Move(staging, folder);
@@ -62,6 +56,26 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         logger.LogInformation("Downloaded model {Model} of {Tenant} ({Parameters} parameters, {Files} files) to {Folder}",
             name, tenantId, model.Architecture.Parameters, model.Files.Length, folder);
         return folder;
+    }
+
+    /// <summary>Every file of the record into <paramref name="staging"/>, each checked against its recorded length and SHA-256, then the folder as a whole.</summary>
+    private async Task Download(ModelRecord model, string staging, CancellationToken cancel)
+    {
+        var prefix = model.BlobPrefix[(store.Container.Name.Length + 1)..];
+        foreach (var file in model.Files)
+        {
+            // The registry's names are plain file names of a model folder; anything else is not downloaded anywhere.
+            if (!ModelFiles.IsModelFile(file.Name) || Path.GetFileName(file.Name) != file.Name)
+                throw new InvalidDataException($"model '{model.Name}': the registry lists '{file.Name}', which is not a model folder's file");
+            var path = Path.Combine(staging, file.Name);
+            await store.Container.GetBlobClient(prefix + file.Name).DownloadToAsync(path, cancel);
+            await using var stream = File.OpenRead(path);
+            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancel));
+            if (stream.Length != file.Bytes || sha != file.Sha256)
+                throw new InvalidDataException($"model '{model.Name}': {file.Name} has {stream.Length} bytes and SHA-256 {sha}, the registry recorded {file.Bytes} and {file.Sha256}");
+        }
+        if (ModelFolderCheck.CheckDirectory(staging).Problems is [var first, ..])
+            throw new InvalidDataException($"model '{model.Name}': the downloaded folder is not a model the lab loads: {first}");
     }
 
     /// <summary>The identity of a record's files: SHA-256 over their names and hashes, in name order.</summary>
