@@ -2,7 +2,7 @@ using ForgetLab.Core.Tests.Models;
 
 namespace ForgetLab.Cli.Tests;
 
-/// <summary><c>forgetlab model info DIR</c>: a folder's architecture, parameters, dtype, tokenizer and weights' memory, or its problems.</summary>
+/// <summary><c>forgetlab model info DIR</c>: a folder's architecture, parameters, dtype, tokenizer and memory estimate, or its problems.</summary>
 public sealed class ModelInfoCommandTests
 {
     private static string Write(Dictionary<string, byte[]> files)
@@ -13,7 +13,7 @@ public sealed class ModelInfoCommandTests
     }
 
     [Fact]
-    public void InfoPrintsAShardedBf16LlamasArchitectureParametersDtypeTokenizerAndWeightsMemory()
+    public void InfoPrintsAShardedBf16LlamasArchitectureParametersDtypeTokenizerAndMemoryEstimate()
     {
         var dir = Write(TinyHfFolders.Llama("BF16", sharded: true));
 
@@ -24,10 +24,14 @@ public sealed class ModelInfoCommandTests
         Assert.Equal([
             "architecture  llama: 1 layers × 8, 2 heads (1 key/value), vocab 16, context 64",
             "parameters    760",
-            "dtype         BF16 on disk",
+            "dtype         BF16 on disk (1.5 KiB)",
             "tokenizer     bpe (tokenizer.json), 16 ids",
-            "memory        weights 1.5 KiB as stored, 3.0 KiB in float32; training and activation memory are not estimated here",
-        ], lines);
+            "memory        batch 8 × 64 tokens, compute float32, AdamW, runtime included:",
+        ], lines[..5]);
+        // Full fine-tuning holds float32 weights and gradients (760 × 4 bytes each) and AdamW's two moments.
+        Assert.Matches(@"^full fine-tuning\s+[\d.]+ MiB\s+\(weights 3\.0 KiB, gradients 3\.0 KiB, optimizer 5\.9 KiB, activations [\d.]+ KiB, runtime 320\.0 MiB\)$", lines[5]);
+        Assert.StartsWith("LoRA r8 all-linear", lines[6]);
+        Assert.Matches(@"^evaluation\s+[\d.]+ MiB\s+\(weights 3\.0 KiB, gradients 0 B, optimizer 0 B, ", lines[7]);
     }
 
     [Fact]
