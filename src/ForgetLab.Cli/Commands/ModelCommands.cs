@@ -25,7 +25,9 @@ internal static class ModelCommands
             var dir = parse.GetValue(folder)!;
             if (!Directory.Exists(dir)) throw new FileNotFoundException($"{dir}: no such model folder", dir);
             var model = await client.PostZip<ModelRecord>($"models?name={Uri.EscapeDataString(parse.GetValue(uploadName)!)}", Zip(dir));
-            Console.WriteLine($"registered {model.Name}: {model.Architecture.Parameters:N0} parameters ({model.Architecture.NLayer} layers × {model.Architecture.NEmbd}); use it with base: {{ model_ref: {model.Name} }}");
+            var a = model.Architecture;
+            Console.WriteLine($"registered {model.Name}: {a.ModelType}, {a.Parameters:N0} parameters ({a.NLayer} layers × {a.NEmbd}), {a.Dtype} on disk, " +
+                $"tokenizer {a.Tokenizer?.Kind} ({a.Tokenizer?.VocabSize:N0} ids); use it with base: {{ model_ref: {model.Name} }}");
         }));
 
         var experiment = new Argument<string>("experiment") { Description = "an experiment whose base to register (a worker has prepared it)" };
