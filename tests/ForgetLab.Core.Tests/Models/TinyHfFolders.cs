@@ -119,6 +119,12 @@ public static class TinyHfFolders
         { "a word vocabulary larger than vocab_size", "vocab.json", "holds 20 tokens, more than config.json's vocab_size 16" },
         { "no tokenizer", "tokenizer.json", "missing: a model folder needs a tokenizer" },
         { "single file and index", "model.safetensors.index.json", "holds both model.safetensors and a sharded index" },
+        { "an index naming a shard outside the folder", "model.safetensors.index.json.weight_map[model.norm.weight]", "'../evil.safetensors' is not a .safetensors file in the folder" },
+        { "an index nested too deep", "model.safetensors.index.json", "nested deeper than the 32 levels allowed" },
+        { "a shard's shape overflowing", "model-00002-of-00002.safetensors[model.norm.weight]", "holds more bytes than any file can" },
+        { "a shard's header claiming 2^63 bytes", "model-00001-of-00002.safetensors", "more than the 100000000 safetensors allows" },
+        { "a tokenizer.json nested too deep", "tokenizer.json", "" },
+        { "a config nested too deep", "config.json", "nested deeper than the 32 levels allowed" },
     };
 
     /// <summary>The tiny Llama folder broken one way (also the server's and the worker's tests' cases).</summary>
@@ -126,8 +132,8 @@ public static class TinyHfFolders
     {
         var config = TinyHfFolders.LlamaConfig();
         var tensors = ModelTensors.Expected(HfConfig.Parse(Encoding.UTF8.GetBytes(config), "config.json")).ToList();
-        var files = broken is "an index naming a missing shard" or "an index putting a tensor elsewhere" ? TinyHfFolders.Llama(sharded: true) : TinyHfFolders.Llama();
-        byte[] Weights(IEnumerable<(string, long[])> t, string dtype = "F32") => TinyHfFolders.Safetensors(t, dtype);
+        var files = broken.Contains("index", StringComparison.Ordinal) || broken.Contains("shard", StringComparison.Ordinal) ? Llama(sharded: true) : Llama();
+        byte[] Weights(IEnumerable<(string, long[])> t, string dtype = "F32") => Safetensors(t, dtype);
         switch (broken)
         {
             case "config missing a field": files["config.json"] = Encoding.UTF8.GetBytes(config.Replace("\"intermediate_size\":12,", "")); break;
@@ -155,12 +161,41 @@ public static class TinyHfFolders
                 files["vocab.json"] = TinyHfFolders.WordVocab(20);
                 break;
             case "no tokenizer": files.Remove("tokenizer.json"); files.Remove("tokenizer_config.json"); files.Remove("generation_config.json"); break;
-            case "single file and index":
-                var sharded = TinyHfFolders.Llama(sharded: true);
-                foreach (var (name, bytes) in sharded.Where(f => f.Key.StartsWith("model", StringComparison.Ordinal))) files[name] = bytes;
+            case "an index naming a shard outside the folder":
+                files["model.safetensors.index.json"] = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(files["model.safetensors.index.json"])
+                    .Replace("\"model.norm.weight\":\"model-00002-of-00002.safetensors\"", "\"model.norm.weight\":\"../evil.safetensors\""));
                 break;
+            case "an index nested too deep":
+                files["model.safetensors.index.json"] = Encoding.UTF8.GetBytes("{\"weight_map\":" + new string('[', 200) + new string(']', 200) + "}");
+                break;
+            case "a shard's shape overflowing":
+                files["model-00002-of-00002.safetensors"] = WithHeader(files["model-00002-of-00002.safetensors"],
+                    h => h.Replace("\"model.norm.weight\":{\"dtype\":\"F32\",\"shape\":[8]", "\"model.norm.weight\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,8]", StringComparison.Ordinal));
+                break;
+            case "a shard's header claiming 2^63 bytes":
+                BinaryPrimitives.WriteUInt64LittleEndian(files["model-00001-of-00002.safetensors"], 1UL << 63);
+                break;
+            case "a tokenizer.json nested too deep":
+                files["tokenizer.json"] = Encoding.UTF8.GetBytes("{\"model\":" + new string('[', 5000) + new string(']', 5000) + "}");
+                break;
+            case "a config nested too deep":
+                files["config.json"] = Encoding.UTF8.GetBytes("{\"a\":" + new string('[', 100) + new string(']', 100) + "}");
+                break;
+            case "single file and index": files["model.safetensors"] = Llama()["model.safetensors"]; break;
         }
         return files;
+    }
+
+    /// <summary>The safetensors file with its JSON header edited (and its length prefix rewritten); the tensors' bytes unchanged.</summary>
+    private static byte[] WithHeader(byte[] file, Func<string, string> edit)
+    {
+        var length = (int)SafetensorsHeader.ClaimedLength(file);
+        var header = Encoding.UTF8.GetBytes(edit(Encoding.UTF8.GetString(file, 8, length)));
+        var result = new byte[8 + header.Length + file.Length - 8 - length];
+        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)header.Length);
+        header.CopyTo(result, 8);
+        file.AsSpan(8 + length).CopyTo(result.AsSpan(8 + header.Length));
+        return result;
     }
 
     /// <summary>The same file with one tensor's dtype renamed (I32 and F32 are both four bytes, so the spans still add up).</summary>
