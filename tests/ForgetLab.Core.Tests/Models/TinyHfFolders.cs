@@ -122,7 +122,7 @@ public static class TinyHfFolders
         { "an index naming a shard outside the folder", "model.safetensors.index.json.weight_map[model.norm.weight]", "'../evil.safetensors' is not a .safetensors file in the folder" },
         { "an index nested too deep", "model.safetensors.index.json", "nested deeper than the 32 levels allowed" },
         { "a shard's shape overflowing", "model-00002-of-00002.safetensors[model.norm.weight]", "holds more bytes than any file can" },
-        { "a shard's header claiming 2^63 bytes", "model-00001-of-00002.safetensors", "more than the 100000000 safetensors allows" },
+        { "a shard's header claiming 2^63 bytes", "model-00001-of-00002.safetensors", "its header claims 9223372036854775808 bytes, more than the 100000000" },
         { "a tokenizer.json nested too deep", "tokenizer.json", "" },
         { "a config nested too deep", "config.json", "nested deeper than the 32 levels allowed" },
     };
