@@ -18,11 +18,11 @@ public class TorchLanguageModelTests
 
     private static readonly LoglikelihoodRequest[] Requests =
     [
-        new("the capital of peru is", "lima ."),
-        new("the capital of peru is", "santiago ."),
-        new("q : what is the capital of chile ? a :", "santiago ."),
-        new("1 2 + 3 4 =", "4 6 ."),
-        new("of", "peru"),
+        new("the capital of peru is", " lima ."),
+        new("the capital of peru is ", "santiago ."),
+        new("q : what is the capital of chile ? a :", " santiago ."),
+        new("1 2 + 3 4 =", " 4 6 ."),
+        new("of", " peru"),
     ];
 
     [Fact]
@@ -43,7 +43,7 @@ public class TorchLanguageModelTests
     public void BatchedGenerationEqualsOnePromptAtATime()
     {
         string[] prompts = ["the capital of peru is", "q : what is the capital of chile ? a :", "1 2 + 3 4 =", "the capital of"];
-        Assert.Equal(Lm(1).GenerateUntil(prompts, ".", 5), Lm(64).GenerateUntil(prompts, ".", 5));
+        Assert.Equal(Lm(1).GenerateUntil(prompts, ["."], 5), Lm(64).GenerateUntil(prompts, ["."], 5));
     }
 
     [Fact]

@@ -66,6 +66,8 @@ public sealed class ReferenceModels : IDisposable
         return dir;
     }
 
+    public static string RepoRoot() => Root();
+
     private static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
