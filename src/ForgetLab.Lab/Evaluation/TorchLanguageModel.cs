@@ -17,6 +17,9 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
 
     public CausalLanguageModel Model => model;
 
+    /// <summary>How this model's requests become ids.</summary>
+    public LmEvalTokenization Encoding => encoding;
+
     /// <summary><c>max_length</c>: the option, else the model's positions.</summary>
     public int MaxLength => options?.MaxLength ?? model.Config.MaxPositions;
 
@@ -63,9 +66,10 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
     /// says its tokens so far are enough, else after <paramref name="maxNewTokens"/>. Prompts of equal length run as
     /// one batch through a <see cref="KvCache"/>: the prompt once, then one position per step.
     /// </summary>
-    public IReadOnlyList<int[]> GreedyTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, Func<int[], bool>? stopped = null)
+    /// <param name="stopIds">the ids a row ends at; default <see cref="StopIds"/></param>
+    public IReadOnlyList<int[]> GreedyTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, Func<int[], bool>? stopped = null, IReadOnlyCollection<int>? stopIds = null)
     {
-        var stopIds = StopIds.ToHashSet();
+        var stops = (stopIds ?? StopIds).ToHashSet();
         var outputs = new int[prompts.Count][];
         foreach (var (i, prompt) in prompts.Index())
         {
@@ -91,7 +95,7 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
                 {
                     if (done[b]) continue;
                     generated[b].Add((int)values[b]);
-                    done[b] = stopIds.Contains((int)values[b]) || (stopped?.Invoke([.. generated[b]]) ?? false);
+                    done[b] = stops.Contains((int)values[b]) || (stopped?.Invoke([.. generated[b]]) ?? false);
                 }
                 if (done.All(d => d)) break;
                 input = next.unsqueeze(1);                                                                     // (B, 1)
