@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ForgetLab.Core.Models;
 using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Evaluation;
 using ForgetLab.Lab.Model;
