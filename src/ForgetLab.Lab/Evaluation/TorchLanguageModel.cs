@@ -11,7 +11,10 @@ namespace ForgetLab.Lab.Evaluation;
 /// requests sorted by length, right-padded (causal attention makes trailing padding harmless), one forward per batch.
 /// Generation is greedy with a <see cref="KvCache"/>, batching prompts of equal token length so positions line up.
 /// </summary>
-public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null) : ILanguageModel
+/// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
+/// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
+/// shares a forward either)</param>
+public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true) : ILanguageModel
 {
     private readonly LmEvalTokenization encoding = new(tokenizer, options);
 
@@ -79,6 +82,11 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
         }
         model.eval();
         using var _ = no_grad();
+        if (!kvCache)
+        {
+            for (var i = 0; i < prompts.Count; i++) outputs[i] = Uncached(prompts[i], maxNewTokens, stopped, stops);
+            return outputs;
+        }
         foreach (var group in Enumerable.Range(0, prompts.Count).GroupBy(i => prompts[i].Length))
         foreach (var batch in group.Chunk(batchSize))
         {
@@ -103,6 +111,22 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
             for (var b = 0; b < batch.Length; b++) outputs[batch[b]] = [.. generated[b]];
         }
         return outputs;
+    }
+
+    /// <summary>The naive loop: the whole sequence through a plain forward for every new token.</summary>
+    private int[] Uncached(int[] prompt, int maxNewTokens, Func<int[], bool>? stopped, HashSet<int> stops)
+    {
+        var tokens = prompt.Select(t => (long)t).ToList();
+        var generated = new List<int>();
+        for (var step = 0; step < maxNewTokens; step++)
+        {
+            using var scope = NewDisposeScope();
+            var next = (int)model.forward(tensor(tokens.ToArray(), [1, tokens.Count]))[0, -1].argmax().item<long>();
+            generated.Add(next);
+            if (stops.Contains(next) || (stopped?.Invoke([.. generated]) ?? false)) break;
+            tokens.Add(next);
+        }
+        return [.. generated];
     }
 
     public IReadOnlyList<double> KlFrom(ILanguageModel reference, IReadOnlyList<string> texts)

@@ -49,6 +49,8 @@ public class KvCacheTests
         var lm = new TorchLanguageModel(model, tokenizer, batchSize: 4);
 
         var cached = lm.GreedyTokens(prompts, maxNewTokens: 8);
+        // The naive scorer of `forgetlab bench eval` (no cache, one prompt at a time) makes the same tokens too.
+        Assert.Equal(cached, new TorchLanguageModel(model, tokenizer, batchSize: 1, kvCache: false).GreedyTokens(prompts, maxNewTokens: 8));
 
         var stop = tokenizer.EosId;
         for (var p = 0; p < prompts.Length; p++)
