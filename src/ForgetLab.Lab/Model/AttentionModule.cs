@@ -48,9 +48,11 @@ public abstract class AttentionModule : TorchSharp.torch.nn.Module<Tensor, Tenso
     {
         var (t, past) = (q.shape[2], k.shape[2] - q.shape[2]);
         if (past == 0 || t == 1)
-            return nn.functional.scaled_dot_product_attention(q, k, v, p: dropout, is_casual: past == 0); // (B, nh, T, hs)
+            return Autocast.ScaledDotProductAttention(q, k, v, dropout, isCausal: past == 0);             // (B, nh, T, hs)
         using var mask = ones(t, past + t, dtype: ScalarType.Bool, device: q.device).tril(past);     // (T, past + T)
-        return nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, p: dropout);         // (B, nh, T, hs)
+        // Under the compute dtype's autocast policy, as the causal call is.
+        var y = nn.functional.scaled_dot_product_attention(Autocast.Lower(q), Autocast.Lower(k), Autocast.Lower(v), attn_mask: mask, p: dropout);
+        return y.to(q.dtype);                                                                          // (B, nh, T, hs)
     }
 
     /// <param name="q">queries (B, nh, T, hs), as the attention scored them</param>
