@@ -32,7 +32,8 @@ public sealed partial record LmEvalTask(
         var d = Docs[doc];
         if (logLikelihoods.Count != d.Choices.Count) throw new ArgumentException($"document {doc} has {d.Choices.Count} choices, not {logLikelihoods.Count}");
         var pred = ArgMax(logLikelihoods.ToArray());
-        var predNorm = ArgMax(logLikelihoods.Select((ll, i) => ll / d.Choices[i].Length).ToArray());
+        // len() in Python counts code points, not UTF-16 units.
+        var predNorm = ArgMax(logLikelihoods.Select((ll, i) => ll / d.Choices[i].EnumerateRunes().Count()).ToArray());
         var predBytes = ArgMax(logLikelihoods.Select((ll, i) => ll / System.Text.Encoding.UTF8.GetByteCount(d.Choices[i])).ToArray());
         double Hit(int p) => d.Gold.Contains(p) ? 1.0 : 0.0;
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);

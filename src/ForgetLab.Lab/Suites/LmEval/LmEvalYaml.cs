@@ -62,10 +62,11 @@ internal static partial class LmEvalYaml
     private static object? Convert(YamlNode node, string path, string key, int depth)
     {
         if (depth > 64) throw new InvalidDataException($"{path} (line {node.Start.Line}): {key}: nested deeper than 64.");
-        if (node.Tag.Value is "!function")
+        var tag = node.Tag.IsEmpty || node.Tag.IsNonSpecific ? null : node.Tag.Value;
+        if (tag is "!function")
             throw new InvalidDataException($"{path} (line {node.Start.Line}): {key}: '!function' names Python code, which ForgetLab does not run; write the field as a name, a template or a value (for process_docs: preprocess the data file).");
-        if (!node.Tag.IsEmpty && !node.Tag.Value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal))
-            throw new InvalidDataException($"{path} (line {node.Start.Line}): {key}: the YAML tag '{node.Tag.Value}' is not read.");
+        if (tag is not null && !tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path} (line {node.Start.Line}): {key}: the YAML tag '{tag}' is not read.");
         switch (node)
         {
             case YamlScalarNode s:
