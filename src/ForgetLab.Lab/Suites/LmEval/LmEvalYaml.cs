@@ -38,7 +38,7 @@ internal static partial class LmEvalYaml
         foreach (var (keyNode, valueNode) in root.Children)
         {
             var key = keyNode is YamlScalarNode { Value: { } k } ? k : throw new InvalidDataException($"{path} (line {keyNode.Start.Line}): a key that is not a plain name.");
-            own[key] = (Convert(valueNode, path, key, 0), path, (int)valueNode.Start.Line);
+            own[key] = (Convert(valueNode, path, key, 0), path, (int)keyNode.Start.Line);
         }
 
         if (!own.Remove("include", out var include)) return own;
