@@ -63,6 +63,27 @@ public sealed class LmEvalTaskReaderTests : IDisposable
         Assert.Equal([0], doc.Gold);
     }
 
+    [Fact]
+    public void EvaluationScoresEachItemByThePrimaryMetricAndCutsGenerationsAtEveryStopString()
+    {
+        var gsm = LmEvalTaskReader.Read(LmEvalReference.Fixture("gsm8k_style/gsm8k_style.yaml"));
+        IReadOnlyList<string>? seenUntil = null;
+        var (values, responses) = LmEvalEvaluation.Score(gsm, _ => throw new InvalidOperationException(),
+            (contexts, until, _) => { seenUntil = until; return contexts.Select((_, i) => i == 0 ? " #### 72\n\nQuestion: next" : $" #### {i}</s> #### 180").ToList(); },
+            _ => throw new InvalidOperationException());
+        Assert.Equal(["Question:", "</s>", "<|im_end|>"], seenUntil);
+        Assert.Equal(" #### 72\n\n", responses[0]);
+        Assert.Equal([1.0, 0.0, 0.0, 0.0, 1.0], values); // doc 1 would match at "#### 180" had the cut not stopped at "</s>"
+
+        var arc = LmEvalTaskReader.Read(LmEvalReference.Fixture("arc_style/arc_style.yaml"));
+        // A model that always prefers the gold continuation scores 1 on every item, whatever the prompt.
+        var (accs, picks) = LmEvalEvaluation.Score(arc,
+            requests => requests.Select(r => (arc.Docs.Any(d => d.Context == r.Context && d.Continuations[d.Gold[0]] == r.Continuation) ? -1.0 : -5.0, false)).ToList(),
+            (_, _, _) => throw new InvalidOperationException(), _ => throw new InvalidOperationException());
+        Assert.All(accs, a => Assert.Equal(1.0, a));
+        Assert.Equal("Mercury", picks[0]);
+    }
+
     public static TheoryData<string, string, string[]> Refusals() => new()
     {
         { "process_docs: !function utils.process_docs\n", "", ["task.yaml (line 12)", "process_docs", "!function"] },
