@@ -68,7 +68,7 @@ public sealed class LmEvalTaskReaderTests : IDisposable
     {
         var gsm = LmEvalTaskReader.Read(LmEvalReference.Fixture("gsm8k_style/gsm8k_style.yaml"));
         IReadOnlyList<string>? seenUntil = null;
-        var (values, responses) = LmEvalEvaluation.Score(gsm, _ => throw new InvalidOperationException(),
+        var (values, responses) = LmEvalEvaluation.Score(gsm.ToSuite(), _ => throw new InvalidOperationException(),
             (contexts, until, _) => { seenUntil = until; return contexts.Select((_, i) => i == 0 ? " #### 72\n\nQuestion: next" : $" #### {i}</s> #### 180").ToList(); },
             _ => throw new InvalidOperationException());
         Assert.Equal(["Question:", "</s>", "<|im_end|>"], seenUntil);
@@ -77,11 +77,20 @@ public sealed class LmEvalTaskReaderTests : IDisposable
 
         var arc = LmEvalTaskReader.Read(LmEvalReference.Fixture("arc_style/arc_style.yaml"));
         // A model that always prefers the gold continuation scores 1 on every item, whatever the prompt.
-        var (accs, picks) = LmEvalEvaluation.Score(arc,
+        var (accs, picks) = LmEvalEvaluation.Score(arc.ToSuite(),
             requests => requests.Select(r => (arc.Docs.Any(d => d.Context == r.Context && d.Continuations[d.Gold[0]] == r.Continuation) ? -1.0 : -5.0, false)).ToList(),
             (_, _, _) => throw new InvalidOperationException(), _ => throw new InvalidOperationException());
         Assert.All(accs, a => Assert.Equal(1.0, a));
         Assert.Equal("Mercury", picks[0]);
+
+        // eval.max_items keeps some items: only those documents are asked about, in the items' order.
+        var capped = ForgetLab.Lab.Runs.SuiteSelection.Cap(arc.ToSuite(), 3);
+        var asked = new List<string>();
+        var (cappedValues, _) = LmEvalEvaluation.Score(capped,
+            requests => { asked.AddRange(requests.Select(r => r.Context).Distinct()); return requests.Select(_ => (-1.0, false)).ToList(); },
+            (_, _, _) => throw new InvalidOperationException(), _ => throw new InvalidOperationException());
+        Assert.Equal(3, cappedValues.Length);
+        Assert.Equal(capped.Items.Select(i => i.Prompt), asked);
     }
 
     public static TheoryData<string, string, string[]> Refusals() => new()
