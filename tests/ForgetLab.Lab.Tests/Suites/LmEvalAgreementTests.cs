@@ -4,7 +4,7 @@ using ForgetLab.Lab.Suites.LmEval;
 namespace ForgetLab.Lab.Tests.Suites;
 
 /// <summary>
-/// The lm-eval fixtures (ARC-, MMLU-, HellaSwag- and GSM8K-style, written from lm-eval's own task files) give the
+/// The lm-eval fixtures (ARC-, MMLU-, HellaSwag-, GSM8K-, LAMBADA- and WikiText-style, written from lm-eval's own task files) give the
 /// same requests and the same metric decisions here as in the independent Python reference written from lm-eval's
 /// source: every context byte for byte, every continuation and stop string, every document's few-shot examples, and
 /// acc, acc_norm and exact_match (through both GSM8K regex filters) for the same model answers.
@@ -12,7 +12,8 @@ namespace ForgetLab.Lab.Tests.Suites;
 public sealed class LmEvalAgreementTests
 {
     public static TheoryData<string> Tasks() => new(
-        "arc_style/arc_style.yaml", "mmlu_style/mmlu_style_geography.yaml", "hellaswag_style/hellaswag_style.yaml", "gsm8k_style/gsm8k_style.yaml");
+        "arc_style/arc_style.yaml", "mmlu_style/mmlu_style_geography.yaml", "hellaswag_style/hellaswag_style.yaml", "gsm8k_style/gsm8k_style.yaml",
+        "lambada_style/lambada_style.yaml", "wikitext_style/wikitext_style.yaml");
 
     [Theory]
     [MemberData(nameof(Tasks))]
@@ -61,7 +62,22 @@ public sealed class LmEvalAgreementTests
         {
             if (!docs[i].TryGetProperty("scores", out var scores)) continue;
             IReadOnlyDictionary<string, double> actual;
-            if (lmTask.OutputType == "multiple_choice")
+            if (lmTask.OutputType == "loglikelihood_rolling")
+            {
+                var (ll, _) = FakeLoglikelihood("", lmTask.Docs[i].Continuations[0]);
+                var pairs = lmTask.ScoreRolling(i, ll);
+                Assert.Equal(
+                    scores.EnumerateObject().ToDictionary(p => p.Name, p => (p.Value[0].GetDouble(), p.Value[1].GetInt32())),
+                    pairs.ToDictionary(kv => kv.Key, kv => (kv.Value.LogLikelihood, kv.Value.Count)));
+                decided++;
+                continue;
+            }
+            if (lmTask.OutputType == "loglikelihood")
+            {
+                var (ll, greedy) = FakeLoglikelihood(lmTask.Docs[i].Context, lmTask.Docs[i].Continuations[0]);
+                actual = lmTask.ScoreLoglikelihood(ll, greedy);
+            }
+            else if (lmTask.OutputType == "multiple_choice")
             {
                 var answers = lmTask.Docs[i].Continuations.Select(c => FakeLoglikelihood(lmTask.Docs[i].Context, c)).ToList();
                 actual = lmTask.ScoreChoices(i, answers.Select(a => a.Ll).ToList(), answers.Select(a => a.Greedy).ToList());

@@ -365,9 +365,17 @@ def main():
                         else:
                             score = exact_match_hf_evaluate(references=[gold], predictions=[result_text], **kwargs)["exact_match"]
                         row["scores"][f"{metric},{name}"] = float(score)
+        elif task.output_type == "loglikelihood":
+            target = task.doc_to_target(doc)
+            row["continuations"] = [target]
+            ll, is_greedy = fake_loglikelihood(ctx, target)
+            row["scores"] = {k: v for k, v in {"perplexity": ll, "acc": int(is_greedy)}.items() if k in task.metrics}
         else:
             target = task.doc_to_target(doc)
             row["continuations"] = [target]
+            ll, _ = fake_loglikelihood("", target)
+            counts = {"word_perplexity": len(re.split(r"\s+", target)), "byte_perplexity": len(target.encode("utf-8")), "bits_per_byte": len(target.encode("utf-8"))}
+            row["scores"] = {k: [ll, counts[k]] for k in task.metrics}
         result["docs"].append(row)
     json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
     print()
