@@ -50,9 +50,9 @@ public sealed class LmEvalAgreementTests
     public void MetricDecisionsEqualTheReferencesForTheSameModelAnswers(string fixture)
     {
         var yaml = LmEvalReference.Fixture(fixture);
-        var outputs = task(yaml).OutputType == "generate_until" ? Path.Combine(Path.GetDirectoryName(yaml)!, "outputs.jsonl") : null;
-        var reference = LmEvalReference.Run(yaml, outputs);
-        var lmTask = task(yaml);
+        var reference = LmEvalReference.Run(yaml);
+        var lmTask = LmEvalTaskReader.Read(yaml);
+        var outputs = lmTask.OutputType == "generate_until" ? Path.Combine(Path.GetDirectoryName(yaml)!, "outputs.jsonl") : null;
         var generations = outputs is null ? [] : File.ReadLines(outputs).Where(l => l.Length > 0)
             .Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("doc_id").GetInt32(), e => e.GetProperty("generation").GetString()!);
 
@@ -92,8 +92,6 @@ public sealed class LmEvalAgreementTests
             decided++;
         }
         Assert.Equal(docs.Count, decided);
-
-        static LmEvalTask task(string yaml) => LmEvalTaskReader.Read(yaml);
     }
 
     // The reference's fake model: -(((Σ code points of the continuation)·7 + len(context)) mod 101) / 10, greedy above −2.

@@ -16,14 +16,23 @@ public static class LmEvalReference
 
     public static string Fixture(string relative) => Path.Combine(Fixtures, relative);
 
-    /// <summary>The reference's JSON for a task file; skips (or, under CI, fails) when the Python packages are missing.</summary>
-    public static JsonElement Run(string yaml, string? outputs = null)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonElement>> Runs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The reference's JSON for a task file (with the model generations of an <c>outputs.jsonl</c> beside it, if any),
+    /// computed once per test run; skips (or, under CI, fails) when the Python packages are missing.
+    /// </summary>
+    public static JsonElement Run(string yaml)
     {
         RequireAvailable();
-        var args = $"\"{Path.Combine(Root(), "tests", "reference", "lm-eval", "lm_eval_reference.py")}\" \"{yaml}\"" + (outputs is null ? "" : $" --outputs \"{outputs}\"");
-        var (code, stdout, stderr) = Exec(args);
-        if (code != 0) throw new InvalidOperationException($"lm_eval_reference.py failed ({code}): {stderr}");
-        return JsonDocument.Parse(stdout).RootElement.Clone();
+        return Runs.GetOrAdd(yaml, path => new Lazy<JsonElement>(() =>
+        {
+            var outputs = Path.Combine(Path.GetDirectoryName(path)!, "outputs.jsonl");
+            var args = $"\"{Path.Combine(Root(), "tests", "reference", "lm-eval", "lm_eval_reference.py")}\" \"{path}\"" + (File.Exists(outputs) ? $" --outputs \"{outputs}\"" : "");
+            var (code, stdout, stderr) = Exec(args);
+            if (code != 0) throw new InvalidOperationException($"lm_eval_reference.py failed ({code}): {stderr}");
+            return JsonDocument.Parse(stdout).RootElement.Clone();
+        })).Value;
     }
 
     /// <summary>Runs a Python snippet on the reference's interpreter and returns what it prints.</summary>

@@ -20,7 +20,7 @@ public sealed class LmEvalTaskReaderTests : IDisposable
         var suite = SuiteReader.Read(LmEvalReference.Fixture("arc_style/arc_style.yaml"));
 
         Assert.Equal(("arc_style", SuiteKinds.MultipleChoice, "knowledge", "acc"), (suite.Name, suite.Kind, suite.Category, suite.Metric));
-        Assert.StartsWith("1.0-", suite.Version, StringComparison.Ordinal);
+        Assert.Matches("^1\\.0\\+[0-9a-f]{8}-[0-9a-f]{8}$", suite.Version);
         Assert.Equal(8, suite.Items.Count);
         Assert.Equal(["Mercury", "Venus", "Earth", "Mars"], suite.Items[0].Choices);
         Assert.Equal((0, "Mercury"), (suite.Items[0].Gold, suite.Items[0].Target));
@@ -37,9 +37,24 @@ public sealed class LmEvalTaskReaderTests : IDisposable
         Assert.Equal((SuiteKinds.GenerateUntil, "exact_match,strict-match", "unrelated"), (suite.Kind, suite.Metric, suite.Category));
         Assert.Equal(["Question:", "</s>", "<|im_end|>"], suite.Until);
         Assert.Equal("6*12 = <<6*12=72>>72 pencils.\n#### 72", suite.Items[0].Target);
-        Assert.StartsWith("3.0-", suite.Version, StringComparison.Ordinal);
+        Assert.StartsWith("3.0+", suite.Version, StringComparison.Ordinal);
         Assert.Equal(1.0, suite.LmEval!.ScoreGeneration(2, "so #### 1,250")["exact_match,strict-match"]);
         Assert.Equal(0.0, suite.LmEval.ScoreGeneration(2, "so #### 1,205")["exact_match,strict-match"]);
+    }
+
+    [Fact]
+    public void ChangingHowItemsAreScoredChangesTheSuiteVersionEvenWhenCapped()
+    {
+        var yaml = File.ReadAllText(LmEvalReference.Fixture("gsm8k_style/gsm8k_style.yaml"));
+        foreach (var name in new[] { "train.csv", "test.csv" }) File.Copy(LmEvalReference.Fixture($"gsm8k_style/{name}"), Path.Combine(_dir, name));
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), yaml);
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), yaml.Replace("ignore_case: true", "ignore_case: false", StringComparison.Ordinal));
+        var a = SuiteReader.Read(Path.Combine(_dir, "a.yaml"));
+        var b = SuiteReader.Read(Path.Combine(_dir, "b.yaml"));
+
+        Assert.Equal(a.Items, b.Items);
+        Assert.NotEqual(a.Version, b.Version);
+        Assert.NotEqual(ForgetLab.Lab.Runs.SuiteSelection.Cap(a, 2).Version, ForgetLab.Lab.Runs.SuiteSelection.Cap(b, 2).Version);
     }
 
     [Fact]

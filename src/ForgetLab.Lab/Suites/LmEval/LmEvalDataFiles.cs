@@ -213,7 +213,7 @@ internal static class LmEvalDataFiles
         }
     }
 
-    private static bool IsInt(string s) => s.Length > 0 && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) && !s.StartsWith('+');
+    private static bool IsInt(string s) => s.Length > 0 && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
     private static bool IsFloat(string s) => s.Length > 0 && s.Trim() == s && (s is "inf" or "-inf" or "+inf" or "Infinity" or "-Infinity" || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
 

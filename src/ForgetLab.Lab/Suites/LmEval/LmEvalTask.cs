@@ -95,13 +95,28 @@ public sealed partial record LmEvalTask(
             SuiteKinds.LoglikelihoodRolling => SuiteItem.Rolling(d.Id, d.Continuations[0]),
             _ => new SuiteItem(d.Id, d.Context, d.Continuations, 0, d.Continuations[0]),
         }).ToList();
-        return new SuiteDefinition(Name, $"{Version}-{SuiteDefinition.ContentHash(items)}", Category, OutputType, PrimaryMetric, items)
+        // The revision carries a hash of how items are scored, so a changed regex or stop string is another version
+        // too; it sits before the '-' so that eval.max_items (SuiteSelection.Cap, which re-hashes the items) keeps it.
+        var revision = $"{Version.Replace('-', '.')}+{SuiteDefinition.ContentHash([new SuiteItem("scoring", ScoringKey(), [], -1, "")])}";
+        return new SuiteDefinition(Name, $"{revision}-{SuiteDefinition.ContentHash(items)}", Category, OutputType, PrimaryMetric, items)
         {
             Until = Until,
             HigherIsBetter = Metrics[0].HigherIsBetter,
             TargetDelimiter = OutputType == SuiteKinds.MultipleChoice ? TargetDelimiter : "",
             LmEval = this,
         };
+    }
+
+    private string ScoringKey()
+    {
+        static string Step(LmEvalFilterStep step) => step switch
+        {
+            LmEvalFilterStep.RegexExtract r => $"regex\u0003{r.Pattern}\u0003{r.GroupSelect}\u0003{r.Fallback}",
+            _ => "take_first",
+        };
+        var metrics = Metrics.Select(m => $"{m.Name}\u0003{m.HigherIsBetter}\u0003{(m.ExactMatch is { } e ? $"{string.Join('\u0004', e.RegexesToIgnore)}\u0003{e.IgnoreCase}\u0003{e.IgnorePunctuation}\u0003{e.IgnoreNumbers}" : "")}");
+        var filters = Filters.Select(f => $"{f.Name}\u0003{string.Join('\u0004', f.Steps.Select(Step))}");
+        return string.Join('\u0002', [OutputType, TargetDelimiter, string.Join('\u0003', Until), MaxGenToks.ToString(System.Globalization.CultureInfo.InvariantCulture), .. metrics, .. filters]);
     }
 
     // numpy.argmax: the first maximum (a NaN counts as the maximum, the first one wins).
