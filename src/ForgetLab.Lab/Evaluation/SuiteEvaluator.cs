@@ -1,5 +1,6 @@
 using ForgetLab.Core.Analysis;
 using ForgetLab.Lab.Suites;
+using ForgetLab.Lab.Suites.LmEval;
 
 namespace ForgetLab.Lab.Evaluation;
 
@@ -23,6 +24,7 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12, string description = "
     /// <param name="reference">The base model, for <c>kl_to_base</c>; null when <paramref name="model"/> is the base.</param>
     public SuiteEvaluation Evaluate(ILanguageModel model, SuiteDefinition suite, ILanguageModel? reference = null)
     {
+        if (suite.LmEval is not null) return EvaluateLmEvalTask(model, suite);
         var ids = suite.Items.Select(i => i.Id).ToList();
         var responses = new string?[suite.Items.Count];
         var (values, kind, chance) = suite.Kind switch
@@ -36,6 +38,32 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12, string description = "
         // The suite file's direction, else its metric's default (the report carries it to every consumer).
         var higherIsBetter = suite.HigherIsBetter ?? MetricDirection.HigherIsBetter(suite.Metric, kind);
         var outcomes = new SuiteOutcomes(suite.Name, suite.Version, ParseCategory(suite), kind, suite.Metric, higherIsBetter, chance, ids, values);
+        return new SuiteEvaluation(outcomes, responses);
+    }
+
+    /// <summary>
+    /// A suite read from an lm-eval task file is scored on the task's own requests and metric (few-shot contexts,
+    /// its target_delimiter, exact_match options and filters, acc_norm); its contexts already hold the task's
+    /// <c>description</c>. The base's convention (<paramref name="description"/>: EOS for the lab's own bases, which
+    /// saw every document after EOS, as lm-eval would give them a BOS) still goes before each context.
+    /// </summary>
+    private SuiteEvaluation EvaluateLmEvalTask(ILanguageModel model, SuiteDefinition suite)
+    {
+        var (values, responses) = LmEvalEvaluation.Score(
+            suite,
+            requests => model.Loglikelihood([.. requests.Select(r => new LoglikelihoodRequest(description + r.Context, r.Continuation))])
+                .Select(r => (r.LogProb, r.IsGreedy)).ToList(),
+            (contexts, until, maxTokens) => model.GenerateUntil([.. contexts.Select(c => description + c)], until, maxTokens),
+            texts => model.LoglikelihoodRolling(texts).Select(r => -r.Nll).ToList());
+        var kind = suite.Kind is SuiteKinds.LoglikelihoodRolling || suite.Metric == "perplexity" ? OutcomeKind.Continuous : OutcomeKind.Binary;
+        var chance = suite.Kind switch
+        {
+            SuiteKinds.MultipleChoice => ChanceOfChoices(suite),
+            SuiteKinds.GenerateUntil => 0.0,
+            _ => (double?)null,
+        };
+        var higherIsBetter = suite.HigherIsBetter ?? MetricDirection.HigherIsBetter(suite.Metric, kind);
+        var outcomes = new SuiteOutcomes(suite.Name, suite.Version, ParseCategory(suite), kind, suite.Metric, higherIsBetter, chance, [.. suite.Items.Select(i => i.Id)], values);
         return new SuiteEvaluation(outcomes, responses);
     }
 

@@ -5,7 +5,7 @@ namespace ForgetLab.Lab.Suites.LmEval;
 /// lm-eval task file (<see cref="SuiteDefinition.LmEval"/>). The model is reached through two functions, so this code
 /// knows no backend and no evaluator types: the evaluator passes its model's loglikelihood and greedy generation.
 /// Each item's value is the task's primary metric (<see cref="LmEvalTask.PrimaryMetric"/>): 1 or 0 for acc,
-/// acc_norm, exact_match; for loglikelihood's perplexity the log-likelihood; for loglikelihood_rolling the negative
+/// acc_norm, exact_match; for loglikelihood's perplexity the negative log-likelihood (lower is better, as perplexity); for loglikelihood_rolling the negative
 /// log-likelihood per word or per byte (bits per byte for bits_per_byte), per item so results pair item by item
 /// (lm-eval's own aggregate of those is corpus-weighted).
 /// </summary>
@@ -57,8 +57,13 @@ public static class LmEvalEvaluation
             case LmEvalTask.Loglikelihood:
             {
                 var answers = loglikelihood([.. docs.Select(d => (task.Docs[d].Context, task.Docs[d].Continuations[0]))]);
+                // perplexity's per-item value is the negative log-likelihood, so that its direction (lower is better,
+                // as metric_list declares for perplexity) holds for the paired comparison.
                 for (var i = 0; i < docs.Count; i++)
-                    values[i] = task.ScoreLoglikelihood(answers[i].LogLikelihood, answers[i].IsGreedy)[task.PrimaryMetric];
+                {
+                    var value = task.ScoreLoglikelihood(answers[i].LogLikelihood, answers[i].IsGreedy)[task.PrimaryMetric];
+                    values[i] = task.PrimaryMetric == "perplexity" ? -value : value;
+                }
                 break;
             }
             default:
