@@ -12,7 +12,7 @@ internal static class Builtins
         switch (name)
         {
             case "trim":
-                return Strip(Evaluator.ToText(v), Arg(0, "chars", null) as string, left: true, right: true);
+                return Strip(ev.Text(v, line), Arg(0, "chars", null) as string, left: true, right: true);
             case "length" or "count":
                 return v switch
                 {
@@ -34,8 +34,8 @@ internal static class Builtins
                     _ => throw new ChatTemplateException($"filter 'items' needs a dict, not {Evaluator.TypeName(v)}", line),
                 };
             case "join":
-                var separator = Evaluator.ToText(Arg(0, "d", ""));
-                return ev.Capped(string.Join(separator, AsList(v, name, line).Select(Evaluator.ToText)), line);
+                var separator = ev.Text(Arg(0, "d", ""), line);
+                return ev.Capped(string.Join(separator, AsList(v, name, line).Select(x => ev.Text(x, line))), line);
             case "select" or "reject":
                 if (args.Count == 0) return AsList(v, name, line).Where(x => Evaluator.Truthy(x) == (name == "select")).ToList();
                 var test = args[0] as string ?? throw new ChatTemplateException($"filter '{name}' needs a test name", line);
@@ -53,16 +53,16 @@ internal static class Builtins
                     return pass == (name == "selectattr");
                 }).ToList();
             case "upper":
-                return Evaluator.ToText(v).ToUpperInvariant();
+                return ev.Text(v, line).ToUpperInvariant();
             case "lower":
-                return Evaluator.ToText(v).ToLowerInvariant();
+                return ev.Text(v, line).ToLowerInvariant();
             case "capitalize":
-                var c = Evaluator.ToText(v);
+                var c = ev.Text(v, line);
                 return c.Length == 0 ? c : char.ToUpperInvariant(c[0]) + c[1..].ToLowerInvariant();
             case "title":
-                return Title(Evaluator.ToText(v));
+                return Title(ev.Text(v, line));
             case "replace":
-                return ev.Capped(Evaluator.ToText(v).Replace(Evaluator.ToText(Arg(0, "old", "")), Evaluator.ToText(Arg(1, "new", "")), StringComparison.Ordinal), line);
+                return ev.Capped(ev.Text(v, line).Replace(ev.Text(Arg(0, "old", ""), line), ev.Text(Arg(1, "new", ""), line), StringComparison.Ordinal), line);
             case "default" or "d":
                 var useFalsy = Evaluator.Truthy(Arg(1, "boolean", false));
                 return v is Undefined || (useFalsy && !Evaluator.Truthy(v)) ? Arg(0, "default_value", "") : v;
@@ -81,7 +81,7 @@ internal static class Builtins
                     _ => throw new ChatTemplateException($"filter 'last' needs a list or string, not {Evaluator.TypeName(v)}", line),
                 };
             case "string" or "safe":
-                return Evaluator.ToText(v);
+                return ev.Text(v, line);
             case "int":
                 return v switch
                 {
@@ -101,6 +101,18 @@ internal static class Builtins
                 };
             case "list":
                 return v is string str ? Evaluator.Runes(str) : new List<object?>(AsList(v, name, line));
+            case "regex_replace":
+                var pattern = ev.Text(Arg(0, "pattern", ""), line);
+                var replacement = ev.Text(Arg(1, "repl", ""), line);
+                var times = Arg(2, "count", 0L) is long t ? t : 0;
+                try
+                {
+                    return ev.Capped(Python.PythonRegex.Sub(pattern, replacement, ev.Text(v, line), times), line);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ChatTemplateException($"filter 'regex_replace': {e.Message}", line);
+                }
             case "abs":
                 return v switch
                 {
@@ -134,7 +146,7 @@ internal static class Builtins
                 };
                 return probes.Any(p => name == "startswith" ? s.StartsWith(p, StringComparison.Ordinal) : s.EndsWith(p, StringComparison.Ordinal));
             case (string s, "replace"):
-                return ev.Capped(s.Replace(Evaluator.ToText(Arg(0, "old", "")), Evaluator.ToText(Arg(1, "new", "")), StringComparison.Ordinal), line);
+                return ev.Capped(s.Replace(ev.Text(Arg(0, "old", ""), line), ev.Text(Arg(1, "new", ""), line), StringComparison.Ordinal), line);
             case (string s, "split"):
                 var sep = Arg(0, "sep", null);
                 var max = Arg(1, "maxsplit", -1L) is long m ? m : -1;
@@ -145,6 +157,10 @@ internal static class Builtins
                     string { Length: > 0 } t => s.Split(t, count).Select(p => (object?)p).ToList(),
                     _ => throw new ChatTemplateException("'.split()' needs a non-empty separator", line),
                 };
+            case (List<object?> l, "index"):
+                var wanted = Arg(0, "value", null);
+                var at = l.FindIndex(x => Evaluator.Equal(x, wanted));
+                return at >= 0 ? (long)at : throw new ChatTemplateException($"'.index()': {ev.Text(wanted, line)} is not in the list", line);
             case (OrderedDictionary<string, object?> d, "items"):
                 return d.Select(kv => (object?)new List<object?> { kv.Key, kv.Value }).ToList();
             case (OrderedDictionary<string, object?> d, "keys"):
@@ -170,9 +186,9 @@ internal static class Builtins
                 foreach (var (k, v) in kwargs) ns.Values[k] = v;
                 return ns;
             case "raise_exception":
-                throw new ChatTemplateException($"the template raised an exception: {(args.Count > 0 ? Evaluator.ToText(args[0]) : "")}", line);
+                throw new ChatTemplateException($"the template raised an exception: {(args.Count > 0 ? ev.Text(args[0], line) : "")}", line);
             case "strftime_now":
-                return Strftime(time.GetLocalNow().DateTime, args.Count > 0 ? Evaluator.ToText(args[0]) : "", line);
+                return Strftime(time.GetLocalNow().DateTime, args.Count > 0 ? ev.Text(args[0], line) : "", line);
             case "range":
                 if (args.Count is 0 or > 3 || args.Any(a => a is not long))
                     throw new ChatTemplateException("range() takes one to three integers", line);

@@ -10,9 +10,10 @@ namespace ForgetLab.Core.ChatTemplates;
 /// print as JSON, and an attribute of an undefined value is undefined. Output, built strings and loop iterations
 /// are capped by <see cref="ChatTemplateLimits"/>.
 /// </summary>
-internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
+internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time, TemplateDialect? dialect = null)
 {
     private readonly StringBuilder _out = new();
+    private readonly TemplateDialect _dialect = dialect ?? TemplateDialect.Transformers;
     private long _iterations;
 
     public string Render(IReadOnlyList<Stmt> body, Scope globals)
@@ -38,7 +39,7 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
                     Write(t.Text, t.Line);
                     break;
                 case OutputStmt o:
-                    Write(ToText(Eval(o.Value, scope)), o.Line);
+                    Write(Text(Eval(o.Value, scope), o.Line), o.Line);
                     break;
                 case IfStmt i:
                     var taken = i.Branches.FirstOrDefault(b => Truthy(Eval(b.Condition, scope)));
@@ -112,7 +113,26 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
         _ => throw new ChatTemplateException($"{TypeName(value)} is not iterable", line),
     };
 
-    private object? Eval(Expr e, Scope scope)
+    // Under StrictUndefined a missing name, key or attribute is an error where it is used; only the targets of
+    // `is defined` / `is undefined` and of `default` may be undefined (mayBeUndefined).
+    private object? Eval(Expr e, Scope scope, bool mayBeUndefined = false)
+    {
+        var value = EvalAny(e, scope);
+        if (value is Undefined && _dialect.StrictUndefined && !mayBeUndefined)
+            throw new ChatTemplateException($"{Describe(e)} is undefined", e.Line);
+        return value;
+    }
+
+    private static string Describe(Expr e) => e switch
+    {
+        Variable v => $"'{v.Name}'",
+        GetAttr a => $"{Describe(a.Target)}.{a.Name}",
+        GetItem { Key: Literal { Value: var k } } g => $"{Describe(g.Target)}[{Evaluator.ToText(k)}]",
+        GetItem g => $"{Describe(g.Target)}[…]",
+        _ => "a value",
+    };
+
+    private object? EvalAny(Expr e, Scope scope)
     {
         switch (e)
         {
@@ -152,9 +172,9 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
             case Binary b:
                 return EvalBinary(b, scope);
             case TestExpr t:
-                return RunTest(t.Name, Eval(t.Target, scope), [.. t.Args.Select(a => Eval(a, scope))], t.Line) != t.Negated;
+                return RunTest(t.Name, Eval(t.Target, scope, mayBeUndefined: t.Name is "defined" or "undefined"), [.. t.Args.Select(a => Eval(a, scope))], t.Line) != t.Negated;
             case FilterExpr f:
-                return Builtins.Filter(this, f.Name, Eval(f.Target, scope), [.. f.Args.Select(a => Eval(a, scope))],
+                return Builtins.Filter(this, f.Name, Eval(f.Target, scope, mayBeUndefined: f.Name is "default" or "d"), [.. f.Args.Select(a => Eval(a, scope))],
                     f.Kwargs.ToDictionary(k => k.Key, k => Eval(k.Value, scope)), f.Line);
             case CallExpr c:
                 var args = c.Args.Select(a => Eval(a, scope)).ToList();
@@ -179,7 +199,7 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
             case "!=": return !Equal(left, right);
             case "in": return Contains(right, left, b.Line);
             case "not in": return !Contains(right, left, b.Line);
-            case "~": return Capped(ToText(left) + ToText(right), b.Line);
+            case "~": return Capped(Text(left, b.Line) + Text(right, b.Line), b.Line);
             case "<" or ">" or "<=" or ">=":
                 var c = Compare(left, right, b.Op, b.Line);
                 return b.Op switch { "<" => c < 0, ">" => c > 0, "<=" => c <= 0, _ => c >= 0 };
@@ -394,7 +414,17 @@ internal sealed class Evaluator(ChatTemplateLimits limits, TimeProvider time)
         _ => v.GetType().Name,
     };
 
-    /// <summary>What <c>{{ value }}</c> prints (the reference renderer's choices; see the class comment).</summary>
+    /// <summary>What <c>{{ value }}</c> prints in this renderer's dialect.</summary>
+    internal string Text(object? v, int line) =>
+        !_dialect.PythonValues ? ToText(v)
+        : v is Undefined ? throw new ChatTemplateException("an undefined value cannot be printed", line)
+        : Python.PythonValues.Str(v switch
+        {
+            Namespace ns => ns.Values,
+            _ => v,
+        });
+
+    /// <summary>What <c>{{ value }}</c> prints for chat templates (the reference renderer's choices; see the class comment).</summary>
     internal static string ToText(object? v) => v switch
     {
         null or Undefined => "",

@@ -8,9 +8,9 @@ internal enum TokenKind { Text, VarStart, VarEnd, BlockStart, BlockEnd, Name, St
 internal readonly record struct Token(TokenKind Kind, string Text, int Line);
 
 /// <summary>
-/// Splits a template into text and tag tokens the way Jinja's lexer does with transformers' settings
-/// (<c>trim_blocks=True, lstrip_blocks=True</c>, one trailing newline dropped): <c>{%-</c>/<c>-%}</c> strip all
-/// whitespace on that side; <c>trim_blocks</c> drops the first newline after a block or comment tag;
+/// Splits a template into text and tag tokens the way Jinja's lexer does under a <see cref="TemplateDialect"/>
+/// (transformers: <c>trim_blocks=True, lstrip_blocks=True</c>, one trailing newline dropped): <c>{%-</c>/<c>-%}</c>
+/// strip all whitespace on that side; <c>trim_blocks</c> drops the first newline after a block or comment tag;
 /// <c>lstrip_blocks</c> drops spaces and tabs between the start of a line and a block or comment tag.
 /// </summary>
 internal sealed class Lexer
@@ -19,23 +19,25 @@ internal sealed class Lexer
         ["//", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "="];
 
     private readonly string _src;
+    private readonly TemplateDialect _dialect;
     private readonly int[] _lineStarts;
     private readonly List<Token> _tokens = [];
     private int _pos;
 
-    private Lexer(string source)
+    private Lexer(string source, TemplateDialect dialect)
     {
+        _dialect = dialect;
         // Jinja's keep_trailing_newline=False: one final newline never reaches the output.
-        _src = source.EndsWith('\n') ? source[..^1] : source;
+        _src = !dialect.KeepTrailingNewline && source.EndsWith('\n') ? source[..^1] : source;
         var starts = new List<int> { 0 };
         for (var i = 0; i < _src.Length; i++)
             if (_src[i] == '\n') starts.Add(i + 1);
         _lineStarts = [.. starts];
     }
 
-    public static List<Token> Tokenize(string source)
+    public static List<Token> Tokenize(string source, TemplateDialect? dialect = null)
     {
-        var lexer = new Lexer(source);
+        var lexer = new Lexer(source, dialect ?? TemplateDialect.Transformers);
         lexer.Run();
         return lexer._tokens;
     }
@@ -63,7 +65,7 @@ internal sealed class Lexer
             var modifier = open + 2 < _src.Length ? _src[open + 2] : '\0';
             if (modifier == '-')
                 text = text.TrimEnd();
-            else if (kind != '{' && modifier != '+')
+            else if (kind != '{' && modifier != '+' && _dialect.LStripBlocks)
                 text = LStrip(text, textStart);
             if (text.Length > 0) Emit(TokenKind.Text, text, textStart);
             _pos = open + 2 + (modifier == '-' || (modifier == '+' && kind != '{') ? 1 : 0);
@@ -99,7 +101,7 @@ internal sealed class Lexer
         _pos = closeStart + closeLength;
         if (stripAll)
             while (_pos < _src.Length && char.IsWhiteSpace(_src[_pos])) _pos++;
-        else if (trimBlock && _pos < _src.Length && _src[_pos] == '\n')
+        else if (trimBlock && _dialect.TrimBlocks && _pos < _src.Length && _src[_pos] == '\n')
             _pos++;
     }
 

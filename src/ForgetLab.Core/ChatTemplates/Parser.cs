@@ -8,7 +8,7 @@ namespace ForgetLab.Core.ChatTemplates;
 /// filter, test, function or method it does not know — is refused here, at parse time, naming the construct and its
 /// line, so a template is validated when it is uploaded rather than when a conversation first reaches the branch.
 /// </summary>
-internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
+internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits, TemplateDialect? dialect = null)
 {
     internal static readonly HashSet<string> Filters =
     [
@@ -28,7 +28,7 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
     internal static readonly HashSet<string> Methods =
     [
         "strip", "lstrip", "rstrip", "startswith", "endswith", "split", "upper", "lower", "replace", "title",
-        "capitalize", "items", "keys", "values", "get",
+        "capitalize", "items", "keys", "values", "get", "index",
     ];
 
     private static readonly HashSet<string> KnownUnsupportedTags =
@@ -429,7 +429,8 @@ internal sealed class Parser(List<Token> tokens, ChatTemplateLimits limits)
             {
                 var line = Next().Line;
                 var name = ExpectName();
-                if (!Filters.Contains(name)) throw Error($"unsupported filter '{name}'", line);
+                if (!Filters.Contains(name) && !(name == "regex_replace" && dialect?.RegexReplace == true))
+                    throw Error($"unsupported filter '{name}'", line);
                 var (args, kwargs) = IsOp("(") ? Skip(ParseArgs) : ([], []);
                 e = Checked(new FilterExpr(e, name, args, kwargs, line));
             }

@@ -18,6 +18,12 @@ public sealed record SuiteDefinition(
     /// <summary>Where greedy generation stops (generate_until only).</summary>
     public IReadOnlyList<string> Until { get; init; } = ["."];
 
+    /// <summary>What joins an item's prompt and each choice in a multiple_choice request (lm-eval's <c>target_delimiter</c>, part of the continuation); ForgetLab's own suites join with one space.</summary>
+    public string TargetDelimiter { get; init; } = " ";
+
+    /// <summary>The lm-evaluation-harness task the suite was read from (its exact requests and metrics); null for ForgetLab's own suites.</summary>
+    public LmEval.LmEvalTask? LmEval { get; init; }
+
     /// <summary>The metric's direction as the suite file states it (<c>higher_is_better</c>); null: the metric's default (<see cref="MetricDirection"/>).</summary>
     public bool? HigherIsBetter { get; init; }
 

@@ -21,6 +21,7 @@ public static class SuiteReader
     /// <param name="confinedTo">On the platform, the operator's spec directory: the items file must be inside it too.</param>
     public static SuiteDefinition Read(string yamlPath, string? confinedTo = null)
     {
+        if (IsLmEvalTask(yamlPath)) return LmEval.LmEvalTaskReader.Read(yamlPath, confinedTo).ToSuite();
         SuiteFile header;
         try
         {
@@ -68,6 +69,26 @@ public static class SuiteReader
             Until = header.Until is { Count: > 0 } until ? until : ["."],
             HigherIsBetter = header.HigherIsBetter,
         };
+    }
+
+    /// <summary>
+    /// An lm-evaluation-harness task file rather than a ForgetLab suite header: it has no <c>category</c> and at
+    /// least one key only lm-eval's format has (<c>doc_to_text</c>, <c>dataset_kwargs</c>, <c>test_split</c>, …).
+    /// </summary>
+    public static bool IsLmEvalTask(string yamlPath)
+    {
+        try
+        {
+            var stream = new YamlDotNet.RepresentationModel.YamlStream();
+            using (var reader = new StreamReader(yamlPath)) stream.Load(reader);
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlDotNet.RepresentationModel.YamlMappingNode root) return false;
+            var keys = root.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().Select(k => k.Value).ToHashSet(StringComparer.Ordinal);
+            return !keys.Contains("category") && keys.Any(k => k is not null && LmEval.LmEvalTaskReader.Markers.Contains(k));
+        }
+        catch (YamlException)
+        {
+            return false; // the suite reader reports where the YAML is malformed
+        }
     }
 
     private static List<SuiteItem> ReadItems(string path, string kind)
