@@ -2,9 +2,11 @@ using System.Globalization;
 using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Core.Baselines;
 using ForgetLab.Core.Jobs;
+using ForgetLab.Core.Models;
 using Microsoft.Extensions.Logging;
 
 namespace ForgetLab.Worker;
@@ -14,7 +16,7 @@ namespace ForgetLab.Worker;
 /// base model's baselines the platform has recorded (the <see cref="IBaselineGrain"/> of the base:
 /// shared for a base of the built-in world, the tenant's own otherwise) for the job to reuse, and
 /// notes the baseline with the experiment (and stores the experiment's base once, so the tenant can
-/// register it as a model). On <c>baseline_ready</c> for a suite the job evaluated
+/// register it as a model, and notes what the base is: architecture, parameters, dtype, tokenizer). On <c>baseline_ready</c> for a suite the job evaluated
 /// itself, it uploads the outcomes to Blob storage and records them; when another run recorded the
 /// suite first, that one stays and this is logged.
 /// </summary>
@@ -27,6 +29,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         var experimentKey = GrainKeys.ExperimentOf(grant.RunKey);
         await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseline(key);
         await store.UploadBaseOnce(experimentKey, lookup.Folder, cancel);
+        await NoteBaseModel(experimentKey, lookup.Folder);
         var recorded = await grains.GetGrain<IBaselineGrain>(key).Entries();
         var folder = Path.Combine(jobDirectory, "baselines");
         Directory.CreateDirectory(folder);
@@ -69,6 +72,20 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         else
             logger.LogInformation("Lease {Lease}: baseline for {Suite}@{Version} of model {Model} was recorded first by another run ({Stored} against this run's {Score})",
                 grant.LeaseId, suite.Suite, suite.Version, key, recording.Stored.Score, entry.Score);
+    }
+
+    /// <summary>What the base is (architecture, parameters, dtype on disk, tokenizer), read from its folder as the registry reads an upload.</summary>
+    private async Task NoteBaseModel(string experimentKey, string folder)
+    {
+        var (summary, problems) = ModelFolderCheck.CheckDirectory(folder);
+        if (summary is null)
+        {
+            logger.LogWarning("Lease {Lease}: the base in {Folder} cannot be described: {Problem}", grant.LeaseId, folder, problems.FirstOrDefault());
+            return;
+        }
+        await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseModel(new ModelArchitecture(summary.ModelType, summary.VocabSize, summary.MaxPositions,
+            summary.HiddenSize, summary.Layers, summary.Heads, summary.Parameters, summary.Dtype,
+            new ModelTokenizerInfo(summary.Tokenizer.Kind, summary.Tokenizer.File, summary.Tokenizer.VocabSize), summary.WeightBytes, summary.KeyValueHeads));
     }
 
     private string Key(bool shared, string modelHash) => GrainKeys.Baseline(shared ? null : grant.TenantId, modelHash);

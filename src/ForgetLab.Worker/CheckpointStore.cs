@@ -90,14 +90,15 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
     }
 
     /// <summary>
-    /// Stores the experiment's base model once under <c>{tenant}/{experiment}/base/</c> (the vocabulary
-    /// last, so its presence says the folder is whole), so the tenant can register it as a model.
+    /// Stores the experiment's base model once under <c>{tenant}/{experiment}/base/</c>: every model file of
+    /// the folder (weights or shards, tokenizer files), config.json last, so its presence says the folder is
+    /// whole, so the tenant can register it as a model.
     /// </summary>
     public async Task UploadBaseOnce(string experimentKey, string baseFolder, CancellationToken cancel)
     {
         var prefix = $"{experimentKey}/base/";
-        if (await container.GetBlobClient(prefix + ModelFiles.VocabFile).ExistsAsync(cancel)) return;
-        foreach (var file in ModelFiles.All)
+        if (await container.GetBlobClient(prefix + ModelFiles.ConfigFile).ExistsAsync(cancel)) return;
+        foreach (var file in ModelFiles.InFolder(baseFolder))
             await UploadFile(prefix + file, Path.Combine(baseFolder, file), cancel);
         logger.LogInformation("Stored the base of {Experiment} from {Folder}", experimentKey, baseFolder);
     }

@@ -9,8 +9,10 @@ namespace ForgetLab.Worker;
 
 /// <summary>
 /// Brings the registered model a spec's <c>base.model_ref</c> names onto this machine: from the
-/// tenant's <see cref="IModelRegistryGrain"/> to <c>{work}/models/{tenant}/{name}-{weights hash}/</c>,
-/// each file checked against the SHA-256 the registry recorded. A folder already there is reused.
+/// tenant's <see cref="IModelRegistryGrain"/> to <c>{work}/models/{tenant}/{name}-{files hash}/</c>: every
+/// file the registry recorded (config, weights or shards and their index, tokenizer files), each
+/// checked against its recorded length and SHA-256, and the whole folder checked again as the server
+/// checked it (<see cref="ModelFolderCheck"/>) before it is used. A folder already there is reused.
 /// </summary>
 public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store, string workDirectory, ILogger logger)
 {
@@ -29,21 +31,19 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         }
         var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(tenantId)).Find(name)
             ?? throw new InvalidOperationException($"base.model_ref: no model '{name}' in tenant '{tenantId}''s registry");
-        var weights = model.Files.Single(f => f.Name == ModelFiles.WeightsFile).Sha256;
-        var folder = Path.Combine(workDirectory, "models", tenantId, $"{name}-{weights[..12]}");
+        var folder = Path.Combine(workDirectory, "models", tenantId, $"{name}-{FilesHash(model)[..12]}");
         if (Directory.Exists(folder)) return folder;
 
         var staging = $"{folder}.staging-{Environment.ProcessId}-{Guid.NewGuid():N}";
         Directory.CreateDirectory(staging);
-        var prefix = model.BlobPrefix[(store.Container.Name.Length + 1)..];
-        foreach (var file in model.Files)
+        try
         {
-            var path = Path.Combine(staging, file.Name);
-            await store.Container.GetBlobClient(prefix + file.Name).DownloadToAsync(path, cancel);
-            await using var stream = File.OpenRead(path);
-            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancel));
-            if (sha != file.Sha256)
-                throw new InvalidDataException($"model '{name}': {file.Name} has SHA-256 {sha}, the registry recorded {file.Sha256}");
+            await Download(model, staging, cancel);
+        }
+        catch
+        {
+            Directory.Delete(staging, recursive: true); // nothing half-checked stays behind to be mistaken for the model
+            throw;
         }
         try
         {
@@ -53,7 +53,33 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         {
             Directory.Delete(staging, recursive: true); // another job of this worker brought it first
         }
-        logger.LogInformation("Downloaded model {Model} of {Tenant} ({Parameters} parameters) to {Folder}", name, tenantId, model.Architecture.Parameters, folder);
+        logger.LogInformation("Downloaded model {Model} of {Tenant} ({Parameters} parameters, {Files} files) to {Folder}",
+            name, tenantId, model.Architecture.Parameters, model.Files.Length, folder);
         return folder;
     }
+
+    /// <summary>Every file of the record into <paramref name="staging"/>, each checked against its recorded length and SHA-256, then the folder as a whole.</summary>
+    private async Task Download(ModelRecord model, string staging, CancellationToken cancel)
+    {
+        var prefix = model.BlobPrefix[(store.Container.Name.Length + 1)..];
+        foreach (var file in model.Files)
+        {
+            // The registry's names are plain file names of a model folder; anything else is not downloaded anywhere.
+            if (!ModelFiles.IsModelFile(file.Name) || Path.GetFileName(file.Name) != file.Name)
+                throw new InvalidDataException($"model '{model.Name}': the registry lists '{file.Name}', which is not a model folder's file");
+            var path = Path.Combine(staging, file.Name);
+            await store.Container.GetBlobClient(prefix + file.Name).DownloadToAsync(path, cancel);
+            await using var stream = File.OpenRead(path);
+            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancel));
+            if (stream.Length != file.Bytes || sha != file.Sha256)
+                throw new InvalidDataException($"model '{model.Name}': {file.Name} has {stream.Length} bytes and SHA-256 {sha}, the registry recorded {file.Bytes} and {file.Sha256}");
+        }
+        if (ModelFolderCheck.CheckDirectory(staging).Problems is [var first, ..])
+            throw new InvalidDataException($"model '{model.Name}': the downloaded folder is not a model the lab loads: {first}");
+    }
+
+    /// <summary>The identity of a record's files: SHA-256 over their names and hashes, in name order.</summary>
+    public static string FilesHash(ModelRecord model) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join("\n", model.Files.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => $"{f.Name}\0{f.Sha256}")))));
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ForgetLab.Dashboard.Data;
+using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Dashboard.Pages.Experiments;
 using ForgetLab.Dashboard.Pages.Runs;
@@ -45,6 +46,35 @@ public sealed class PageTests : DashboardTestContext
         Assert.DoesNotContain(7L, labels);
         Assert.InRange(labels.Count(l => l % 5 == 0 && l <= 300), 2, 30); // a readable number of step labels, not 60
     }
+
+    [Fact]
+    public void ExperimentAndRunPagesShowTheBaseModelsArchitectureParametersDtypeAndTokenizer()
+    {
+        var llama = new ModelArchitecture("llama", 32_000, 4096, 2048, 16, 32, 1_235_814_400, "BF16", new ModelTokenizerInfo("sentencepiece", "tokenizer.model", 32_000), 2_471_628_800, 8);
+        var experiment = SampleReports.Experiment("llama", runs: 2, suites: 2);
+        Data.Experiments["llama"] = experiment with { Experiment = experiment.Experiment with { Base = llama } };
+        var run = new RunView("demo", "llama", new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1), RunState.Running, 3, 0.5, null, [], [], 1);
+        Data.Runs["llama/full-lr1e-3"] = new RunData(run, null, ["target"], llama);
+
+        var experimentPage = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "llama"));
+        var runPage = Render<RunPage>(p => p.Add(c => c.ExperimentId, "llama").Add(c => c.RunId, "full-lr1e-3"));
+
+        const string expected = "base model: llama · 1.24 B parameters · BF16 on disk · tokenizer sentencepiece (32,000 ids, tokenizer.model) · 16 layers × 2048, 32 heads (8 key/value), vocab 32,000";
+        experimentPage.WaitForAssertion(() => Assert.Equal(expected, Squeeze(experimentPage.Find("#base-model").TextContent)));
+        runPage.WaitForAssertion(() => Assert.Equal(expected, Squeeze(runPage.Find("#base-model").TextContent)));
+    }
+
+    [Fact]
+    public void AWorldBaseNoWorkerHasPreparedIsSaidToBeNotDescribedYet()
+    {
+        Data.Experiments["fresh"] = SampleReports.Experiment("fresh", runs: 1, suites: 1);
+
+        var page = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "fresh"));
+
+        page.WaitForAssertion(() => Assert.StartsWith("base model: not described yet", Squeeze(page.Find("#base-model").TextContent)));
+    }
+
+    private static string Squeeze(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     [Fact]
     public void GridFilterSortAndPageHappenOnTheServer()

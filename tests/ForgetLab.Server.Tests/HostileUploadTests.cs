@@ -122,8 +122,8 @@ public sealed class HostileUploadTests(PlatformFixture platform)
     }
 
     [Theory]
-    [InlineData("5", "must be a string (expected \"gpt2\"), got a number")]
-    [InlineData("[\"gpt2\"]", "must be a string (expected \"gpt2\"), got an array")]
+    [InlineData("5", "must be a string")]
+    [InlineData("[\"gpt2\"]", "must be a string")]
     public async Task ConfigTypeFinding_AModelTypeThatIsNotAStringIsA400NamingTheField(string value, string message)
     {
         var (tenant, key) = await platform.NewTenant("config");

@@ -6,8 +6,8 @@ using System.Text.Json;
 namespace ForgetLab.Server.Tests;
 
 /// <summary>
-/// Model folders as zips, built by hand so each part can be broken on purpose: a GPT-2 config, a
-/// safetensors file holding the token embedding (zeros), and a word vocabulary.
+/// Model folders as zips, built by hand so each part can be broken on purpose: a one-layer GPT-2
+/// config, a safetensors file holding its tensors (zeros), and a word vocabulary.
 /// </summary>
 internal static class ModelFolders
 {
@@ -15,17 +15,49 @@ internal static class ModelFolders
     public const int Embd = 8;
 
     public static string Config(int vocab = Vocab, int embd = Embd, int heads = 2) =>
-        $$"""{"model_type":"gpt2","vocab_size":{{vocab}},"n_positions":32,"n_embd":{{embd}},"n_layer":1,"n_head":{{heads}}}""";
+        $$"""{"model_type":"gpt2","vocab_size":{{vocab}},"n_positions":{{Positions}},"n_embd":{{embd}},"n_layer":1,"n_head":{{heads}}}""";
 
+    public const int Positions = 32;
+
+    /// <summary>
+    /// A one-layer GPT-2's every tensor (zeros), F32, with the token embedding [<paramref name="rows"/>,
+    /// <paramref name="cols"/>] stored last so its span can be made to lie (<paramref name="claimedBytes"/>,
+    /// the file then holding that many bytes for it).
+    /// </summary>
     public static byte[] Safetensors(int rows = Vocab, int cols = Embd, int? claimedBytes = null)
     {
-        var bytes = rows * cols * 4;
-        var header = Encoding.UTF8.GetBytes($$$"""{"wte.weight":{"dtype":"F32","shape":[{{{rows}}},{{{cols}}}],"data_offsets":[0,{{{claimedBytes ?? bytes}}}]}}""");
-        var file = new byte[8 + header.Length + bytes];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
-        header.CopyTo(file, 8);
+        long e = cols;
+        var tensors = new List<(string Name, long[] Shape)>
+        {
+            ("transformer.wpe.weight", [Positions, e]),
+            ("transformer.h.0.ln_1.weight", [e]), ("transformer.h.0.ln_1.bias", [e]),
+            ("transformer.h.0.attn.c_attn.weight", [e, 3 * e]), ("transformer.h.0.attn.c_attn.bias", [3 * e]),
+            ("transformer.h.0.attn.c_proj.weight", [e, e]), ("transformer.h.0.attn.c_proj.bias", [e]),
+            ("transformer.h.0.ln_2.weight", [e]), ("transformer.h.0.ln_2.bias", [e]),
+            ("transformer.h.0.mlp.c_fc.weight", [e, 4 * e]), ("transformer.h.0.mlp.c_fc.bias", [4 * e]),
+            ("transformer.h.0.mlp.c_proj.weight", [4 * e, e]), ("transformer.h.0.mlp.c_proj.bias", [e]),
+            ("transformer.ln_f.weight", [e]), ("transformer.ln_f.bias", [e]),
+        };
+        var header = new Dictionary<string, object>();
+        long offset = 0;
+        foreach (var (name, shape) in tensors)
+        {
+            var bytes = shape.Aggregate(4L, (n, d) => n * d);
+            header[name] = new { dtype = "F32", shape, data_offsets = new[] { offset, offset + bytes } };
+            offset += bytes;
+        }
+        var wte = claimedBytes ?? rows * cols * 4;
+        header["wte.weight"] = new { dtype = "F32", shape = new long[] { rows, cols }, data_offsets = new[] { offset, offset + wte } };
+        var json = JsonSerializer.SerializeToUtf8Bytes(header);
+        var file = new byte[8 + json.Length + offset + wte];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
         return file;
     }
+
+    /// <summary>The parameters of <see cref="Config"/>'s one-layer GPT-2.</summary>
+    public static long Parameters(int vocab = Vocab, int embd = Embd) =>
+        (long)vocab * embd + (long)Positions * embd + 12L * embd * embd + 13L * embd + 2L * embd;
 
     public static string VocabJson(int tokens = Vocab) =>
         JsonSerializer.Serialize(Enumerable.Range(0, tokens).ToDictionary(i => $"w{i}", i => i));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ForgetLab.Core.Tests.Models;
 
 namespace ForgetLab.Server.Tests;
 
@@ -35,7 +36,7 @@ public sealed class ModelsApiTests(PlatformFixture platform)
         Assert.Equal(["tiny-base"], list!.AsArray().Select(m => (string)m!["name"]!));
         Assert.Equal(model!.ToJsonString(), got!.ToJsonString());
         Assert.Matches($"^checkpoints/{tenant}/models/tiny-base/[0-9a-f]{{16}}/$", (string)model["blobPrefix"]!);
-        Assert.Equal(ModelFolders.Vocab * ModelFolders.Embd, (long)model["architecture"]!["parameters"]!);
+        Assert.Equal(ModelFolders.Parameters(), (long)model["architecture"]!["parameters"]!);
         Assert.Equal(["config.json", "model.safetensors", "vocab.json"], model["files"]!.AsArray().Select(f => (string)f!["name"]!));
         Assert.All(model["files"]!.AsArray(), f => Assert.Equal(64, ((string)f!["sha256"]!).Length));
     }
@@ -66,18 +67,18 @@ public sealed class ModelsApiTests(PlatformFixture platform)
 
         Assert.True(zip.Length > 30_000_000);
         Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal((long)vocab * embd, (long)model!["architecture"]!["parameters"]!);
+        Assert.Equal(ModelFolders.Parameters(vocab, embd), (long)model!["architecture"]!["parameters"]!);
     }
 
     public static TheoryData<string, string, string> BrokenFolders => new()
     {
-        { "no-vocab", "vocab.json", "missing: a model folder needs config.json, model.safetensors, vocab.json" },
+        { "no-vocab", "tokenizer.json", "missing: a model folder needs a tokenizer" },
         { "no-heads", "config.json.n_head", "required field is missing" },
-        { "odd-heads", "config.json.n_embd", "must be divisible by n_head (3), got 8" },
+        { "odd-heads", "config.json.n_head", "3 does not divide n_embd (8)" },
         { "not-json", "config.json", "not valid JSON" },
-        { "cut-short", "model.safetensors[wte.weight]", "data_offsets [0, 512] lie outside the file's 412 data bytes" },
+        { "cut-short", "model.safetensors[wte.weight]", "lie outside the file's" },
         { "span-not-shape", "model.safetensors[wte.weight]", "data_offsets: holds 4096 bytes but shape [16, 8] of F32 needs 512" },
-        { "wrong-shape", "model.safetensors[wte.weight]", "has shape [4, 8] but config.json says vocab_size 16 × n_embd 8" },
+        { "wrong-shape", "model.safetensors[wte.weight]", "has shape [4, 8] but config.json (vocab_size 16, n_positions 32, n_embd 8) makes it [16, 8]" },
         { "garbage-weights", "model.safetensors", "its header claims" },
         { "vocab-list", "vocab.json", "must be a JSON object of token → id" },
         { "not-a-zip", "(document)", "not a zip file" },
@@ -108,6 +109,38 @@ public sealed class ModelsApiTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var messages = problem!["errors"]![path]!.AsArray().Select(m => (string)m!).ToList();
         Assert.Contains(messages, m => m.Contains(message, StringComparison.Ordinal));
+        Assert.Empty((await client.Get("api/v1/models").Json()).Body!.AsArray());
+    }
+
+    [Fact]
+    public async Task AShardedBf16LlamaFolderWithItsTokenizerIsRegisteredWithArchitectureParametersDtypeAndTokenizer()
+    {
+        var (_, key) = await platform.NewTenant("llama");
+        using var client = platform.Server.Client(key);
+        var files = TinyHfFolders.Llama("BF16", sharded: true);
+
+        var (status, model) = await Upload(client, "tiny-llama", HostileUploads.Zip(files.Select(f => (f.Key, f.Value)), "tiny-llama")).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var architecture = model!["architecture"]!;
+        Assert.Equal(("llama", "BF16", 16, 8, 1, 2, 1), ((string)architecture["modelType"]!, (string)architecture["dtype"]!, (int)architecture["vocabSize"]!,
+            (int)architecture["nEmbd"]!, (int)architecture["nLayer"]!, (int)architecture["nHead"]!, (int)architecture["keyValueHeads"]!));
+        Assert.Equal(760, (long)architecture["parameters"]!);
+        Assert.Equal(("bpe", "tokenizer.json", 16), ((string)architecture["tokenizer"]!["kind"]!, (string)architecture["tokenizer"]!["file"]!, (int)architecture["tokenizer"]!["vocabSize"]!));
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal), model["files"]!.AsArray().Select(f => (string)f!["name"]!));
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyHfFolders.Broken), MemberType = typeof(TinyHfFolders))]
+    public async Task ABrokenHuggingFaceFolderIsA400NamingTheFileAndFieldAndNothingIsRegistered(string broken, string path, string message)
+    {
+        var (_, key) = await platform.NewTenant("broken-hf");
+        using var client = platform.Server.Client(key);
+
+        var (status, problem) = await Upload(client, "broken", HostileUploads.Zip(TinyHfFolders.Break(broken).Select(f => (f.Key, f.Value)), null)).Json();
+
+        Assert.True(status == HttpStatusCode.BadRequest, broken);
+        Assert.Contains(problem!["errors"]![path]!.AsArray(), m => ((string)m!).Contains(message, StringComparison.Ordinal));
         Assert.Empty((await client.Get("api/v1/models").Json()).Body!.AsArray());
     }
 

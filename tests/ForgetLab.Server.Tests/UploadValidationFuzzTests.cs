@@ -26,7 +26,7 @@ public sealed class UploadValidationFuzzTests
         {
             using var stream = new MemoryStream(zip, writable: false);
             var errors = await ModelZipReader.Read(stream, staged, limits, CancellationToken.None);
-            if (errors.IsEmpty) errors = ModelFolderCheck.Check(staged.Files, limits).Errors;
+            if (errors.IsEmpty) errors = ModelUploadCheck.Check(staged.Files, limits).Errors;
             if (errors.IsEmpty) await staged.Commit(CancellationToken.None);
             return ([.. errors.Select(e => $"{e.Path}: {e.Message}")], store);
         }

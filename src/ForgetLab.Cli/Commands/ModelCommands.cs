@@ -17,7 +17,7 @@ internal static class ModelCommands
         var list = new Command("list", "the tenant's registered models");
         list.SetAction(_ => guard(async client => ModelTable.Write(await client.Get<List<ModelRecord>>("models"), Console.Out)));
 
-        var folder = new Argument<string>("folder") { Description = "a model folder: config.json, model.safetensors, vocab.json" };
+        var folder = new Argument<string>("folder") { Description = "a Hugging Face model folder: config.json, model.safetensors (or a sharded index and its shards), tokenizer files or vocab.json" };
         var uploadName = new Option<string>("--name") { Description = "the name specs use in base.model_ref", Required = true };
         var upload = new Command("upload", "register a model folder (zipped and uploaded; the server checks it)") { folder, uploadName };
         upload.SetAction(parse => guard(async client =>
@@ -25,7 +25,9 @@ internal static class ModelCommands
             var dir = parse.GetValue(folder)!;
             if (!Directory.Exists(dir)) throw new FileNotFoundException($"{dir}: no such model folder", dir);
             var model = await client.PostZip<ModelRecord>($"models?name={Uri.EscapeDataString(parse.GetValue(uploadName)!)}", Zip(dir));
-            Console.WriteLine($"registered {model.Name}: {model.Architecture.Parameters:N0} parameters ({model.Architecture.NLayer} layers × {model.Architecture.NEmbd}); use it with base: {{ model_ref: {model.Name} }}");
+            var a = model.Architecture;
+            Console.WriteLine($"registered {model.Name}: {a.ModelType}, {a.Parameters:N0} parameters ({a.NLayer} layers × {a.NEmbd}), {a.Dtype} on disk, " +
+                $"tokenizer {a.Tokenizer?.Kind} ({a.Tokenizer?.VocabSize:N0} ids); use it with base: {{ model_ref: {model.Name} }}");
         }));
 
         var experiment = new Argument<string>("experiment") { Description = "an experiment whose base to register (a worker has prepared it)" };
@@ -46,7 +48,7 @@ internal static class ModelCommands
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (var file in ModelFiles.All.Where(f => File.Exists(Path.Combine(directory, f))))
+            foreach (var file in ModelFiles.InFolder(directory))
                 zip.CreateEntryFromFile(Path.Combine(directory, file), file, CompressionLevel.Fastest);
         }
         return buffer.ToArray();

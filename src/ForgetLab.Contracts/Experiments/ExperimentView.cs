@@ -12,4 +12,11 @@ public sealed record ExperimentView(
     [property: Id(4)] ImmutableArray<string> RunIds,
     [property: Id(5)] bool Cancelled,
     [property: Id(6)] bool Published,
-    [property: Id(7)] string SpecText);
+    [property: Id(7)] string SpecText)
+{
+    /// <summary>
+    /// The runs' base model: architecture, parameters, dtype on disk, tokenizer. Known at submission for a
+    /// registered model, else once the first worker has prepared the base; null before.
+    /// </summary>
+    [Id(8)] public Models.ModelArchitecture? Base { get; init; }
+}

@@ -34,6 +34,13 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("NoteBaseline")]
     Task NoteBaseline(string baselineKey);
 
+    /// <summary>
+    /// Notes what the runs' base model is, as the first worker to prepare the base read it from its folder;
+    /// later notes are ignored. Platform-internal (workers).
+    /// </summary>
+    [Alias("NoteBaseModel")]
+    Task NoteBaseModel(Models.ModelArchitecture baseModel);
+
     /// <summary>The base model's baseline table the experiment's runs are compared against; not found until a worker has noted it.</summary>
     [Alias("GetBaseline")]
     Task<Reply<BaselineView>> GetBaseline(Caller caller);

@@ -1,6 +1,12 @@
 namespace ForgetLab.Contracts.Models;
 
-/// <summary>What a registered model's config.json says (GPT-2 layout), and its parameter count from the weights' header.</summary>
+/// <summary>
+/// What a registered model's config.json says, in GPT-2's names for every architecture
+/// (<see cref="NPositions"/>: the longest sequence, <see cref="NEmbd"/>: the hidden size,
+/// <see cref="NLayer"/>: decoder layers, <see cref="NHead"/>: query heads), its parameter count, the
+/// dtype its weights have on disk (several joined by '+'), their bytes, and its tokenizer. Models
+/// registered before the dtype and tokenizer were recorded have them null.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.ModelArchitecture")]
 public sealed record ModelArchitecture(
     [property: Id(0)] string ModelType,
@@ -9,4 +15,8 @@ public sealed record ModelArchitecture(
     [property: Id(3)] int NEmbd,
     [property: Id(4)] int NLayer,
     [property: Id(5)] int NHead,
-    [property: Id(6)] long Parameters);
+    [property: Id(6)] long Parameters,
+    [property: Id(7)] string? Dtype = null,
+    [property: Id(8)] ModelTokenizerInfo? Tokenizer = null,
+    [property: Id(9)] long WeightBytes = 0,
+    [property: Id(10)] int KeyValueHeads = 0);

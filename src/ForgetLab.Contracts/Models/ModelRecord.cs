@@ -3,8 +3,8 @@ using System.Collections.Immutable;
 namespace ForgetLab.Contracts.Models;
 
 /// <summary>
-/// A base model in a tenant's registry: a Hugging Face-layout folder (config.json,
-/// model.safetensors, vocab.json) kept in Blob storage under <see cref="BlobPrefix"/>
+/// A base model in a tenant's registry: a Hugging Face-layout folder (config.json, the weights
+/// (model.safetensors or sharded), the tokenizer files) kept in Blob storage under <see cref="BlobPrefix"/>
 /// (<c>checkpoints/{tenant}/models/{name}/{files hash}/</c>). <see cref="Source"/> is "upload", or
 /// "experiment:{id}" for the base of one of the tenant's experiments.
 /// </summary>

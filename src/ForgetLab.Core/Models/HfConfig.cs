@@ -27,17 +27,33 @@ public static class HfConfig
     public static IModelConfig Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no config.json in the model folder", path);
+        try
+        {
+            return Parse(File.ReadAllBytes(path), path);
+        }
+        catch (ModelConfigException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The config in <paramref name="json"/>, named <paramref name="path"/> in errors: a
+    /// <see cref="ModelConfigException"/> carries the field.
+    /// </summary>
+    public static IModelConfig Parse(ReadOnlyMemory<byte> json, string path, int maxDepth = 64)
+    {
         JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = maxDepth });
             root = doc.RootElement.Clone();
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+            throw new ModelConfigException(path, "", $"not valid JSON: {SafetensorsHeader.JsonProblem(e, maxDepth)}", e);
         }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: the config is not a JSON object");
+        if (root.ValueKind != JsonValueKind.Object) throw new ModelConfigException(path, "", $"must be a JSON object, got {SafetensorsHeader.Kind(root)}");
         var fields = new Fields(path, root);
         return ModelTypeOf(fields) switch
         {
@@ -45,6 +61,9 @@ public static class HfConfig
             var type => ReadLlama(fields, type),
         };
     }
+
+    /// <summary>The architectures this reads (model_type values).</summary>
+    public static IReadOnlyCollection<string> ModelTypes => ClassNames.Keys;
 
     private static string ModelTypeOf(Fields f)
     {
@@ -73,10 +92,11 @@ public static class HfConfig
     {
         // GPT-2 keeps its long-standing reader (every field optional with GPT2Config's defaults here),
         // type-checked first so a wrong type names its field.
-        foreach (var name in new[] { "vocab_size", "n_positions", "n_embd", "n_layer", "n_head" }) f.OptionalInt(name);
+        foreach (var name in new[] { "vocab_size", "n_positions", "n_embd", "n_layer", "n_head" })
+            if (f.OptionalInt(name) is <= 0 and var n) throw f.Error(name, $"{n} must be positive");
         foreach (var name in new[] { "resid_pdrop", "layer_norm_epsilon", "initializer_range" }) f.OptionalDouble(name);
         var config = JsonSerializer.Deserialize<GptConfig>(f.Root.GetRawText())
-            ?? throw new InvalidDataException($"{path}: empty model config");
+            ?? throw new ModelConfigException(path, "", "empty model config");
         if (config.NHead <= 0 || config.NEmbd % config.NHead != 0)
             throw f.Error("n_head", $"{config.NHead} does not divide n_embd ({config.NEmbd})");
         return config;
@@ -168,7 +188,7 @@ public static class HfConfig
         public string Path => path;
         public JsonElement Root => root;
 
-        public InvalidDataException Error(string field, string problem) => new($"{path}: {prefix}{field}: {problem}");
+        public ModelConfigException Error(string field, string problem) => new(path, prefix + field, problem);
 
         private JsonElement? Get(string name) =>
             root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
@@ -205,8 +225,8 @@ public static class HfConfig
         public double? OptionalDouble(string name) => Get(name) switch
         {
             null => null,
-            { ValueKind: JsonValueKind.Number } v => v.GetDouble(),
-            _ => throw Error(name, "must be a number"),
+            { ValueKind: JsonValueKind.Number } v when v.TryGetDouble(out var d) && double.IsFinite(d) => d,
+            _ => throw Error(name, "must be a finite number"),
         };
 
         public double RequiredDouble(string name) => OptionalDouble(name) ?? throw Error(name, "missing");

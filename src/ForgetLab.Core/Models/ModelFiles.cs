@@ -15,6 +15,29 @@ public static class ModelFiles
     /// <summary>The lab's word vocabulary (token → id), beside the weights.</summary>
     public const string VocabFile = "vocab.json";
 
+    /// <summary>
+    /// A Hugging Face folder's tokenizer files (transformers' <c>save_pretrained</c> names) and the lab's word vocabulary:
+    /// whichever of them a folder has travel with its weights.
+    /// </summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles =
+        ["tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "chat_template.jinja", VocabFile];
+
     /// <summary>Every file of a model folder, in the order a folder's identity hashes them.</summary>
     public static readonly IReadOnlyList<string> All = [ConfigFile, WeightsFile, VocabFile];
+
+    /// <summary>A safetensors file of the folder (the single weights file or a shard the index names).</summary>
+    public static bool IsSafetensors(string name) => name.EndsWith(".safetensors", StringComparison.Ordinal);
+
+    /// <summary>Whether a file at a folder's top level belongs to the model (weights, config, tokenizer); anything else travels nowhere.</summary>
+    public static bool IsModelFile(string name) =>
+        name is ConfigFile or WeightsIndexFile or VocabFile || IsSafetensors(name) || TokenizerFiles.Contains(name);
+
+    /// <summary>
+    /// The model files of a folder, config.json last: a copy that stores them in this order is whole once
+    /// config.json is there.
+    /// </summary>
+    public static IReadOnlyList<string> InFolder(string directory) =>
+        [.. Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>()
+            .Where(n => IsModelFile(n) && n != ConfigFile).Order(StringComparer.Ordinal)
+            .Concat(File.Exists(Path.Combine(directory, ConfigFile)) ? [ConfigFile] : [])];
 }

@@ -56,7 +56,8 @@ public sealed class ExperimentGrain(
 
         var (spec, errors) = Parse(submission);
         if (spec is null) return Replies.Invalid<ExperimentView>(errors);
-        if (spec.Base.ModelRef is { } modelRef && await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(modelRef) is null)
+        ModelRecord? registered = null;
+        if (spec.Base.ModelRef is { } modelRef && (registered = await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(modelRef)) is null)
             return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
 
         IReadOnlyList<RunRecipe> recipes;
@@ -78,6 +79,7 @@ public sealed class ExperimentGrain(
             Submission = submission,
             Description = spec.Description,
             SubmittedAt = clock.UtcNow,
+            Base = registered?.Architecture,
             RunIds = [.. recipes.Select(r => r.Name)],
         });
         await Directory().Register(ExperimentId);
@@ -124,6 +126,13 @@ public sealed class ExperimentGrain(
         if (scope != GrainKeys.SharedScope && scope != TenantId)
             throw new ArgumentException($"baseline '{baselineKey}' is neither shared nor tenant '{TenantId}'s", nameof(baselineKey));
         if (Exists && Current.BaselineKey is null) await Save(Current with { BaselineKey = baselineKey });
+    }
+
+    public async Task NoteBaseModel(ModelArchitecture baseModel)
+    {
+        ArgumentNullException.ThrowIfNull(baseModel);
+        // A registered model's record has its dtype and tokenizer; a record from before they were kept takes the worker's reading.
+        if (Exists && Current.Base?.Tokenizer is null) await Save(Current with { Base = baseModel });
     }
 
     public async Task<Reply<BaselineView>> GetBaseline(Caller caller)
@@ -215,5 +224,5 @@ public sealed class ExperimentGrain(
 
     private ExperimentView View() => new(
         TenantId, ExperimentId, Current.Description, Current.SubmittedAt, Current.RunIds, Current.Cancelled, Current.Published,
-        Current.Submission!.SpecText);
+        Current.Submission!.SpecText) { Base = Current.Base };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Models;
 
 namespace ForgetLab.Grains.Experiments;
 
@@ -24,4 +25,7 @@ public sealed record ExperimentGrainState
 
     /// <summary>Key of the baseline grain of the runs' base model, once a worker has prepared it.</summary>
     [Id(7)] public string? BaselineKey { get; init; }
+
+    /// <summary>What the runs' base model is: the registered model's record at submission, or as the first worker to prepare the base read it.</summary>
+    [Id(8)] public ModelArchitecture? Base { get; init; }
 }

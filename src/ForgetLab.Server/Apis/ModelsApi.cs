@@ -13,7 +13,8 @@ namespace ForgetLab.Server.Apis;
 
 /// <summary>
 /// The caller's tenant's model registry: list, read, and register a base model — uploaded as a zip
-/// of a Hugging Face-layout folder (config.json, model.safetensors, vocab.json), or the base of one
+/// of a Hugging Face-layout folder (config.json, model.safetensors or a sharded index with its shards,
+/// tokenizer.json or tokenizer.model with tokenizer_config.json and generation_config.json, or vocab.json), or the base of one
 /// of the tenant's experiments. Specs name a registered model with <c>base: { model_ref: NAME }</c>.
 /// </summary>
 public static class ModelsApi
@@ -105,7 +106,7 @@ public static class ModelsApi
         ApiServices services, string name, StagedModelFiles files, string location, string source, UploadLimits limits, CancellationToken cancel)
     {
         var caller = services.Caller;
-        var (architecture, hashed, errors) = ModelFolderCheck.Check(files.Files, limits);
+        var (architecture, hashed, errors) = ModelUploadCheck.Check(files.Files, limits);
         if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
 
         // A taken name is refused before anything is committed; the same files again are harmless.

@@ -78,7 +78,7 @@ public sealed class GrainDashboardData(
         if (run.Status != ReplyStatus.Ok) return null;
         var report = RunStates.HasEnded(run.Value!.State) ? await runReports.Read(caller.TenantId, experimentId, runId, cancel) : null;
         var spec = experiments.SpecOf(experiment.Value);
-        return new RunData(run.Value, report, [.. spec.Suites.Select(s => s.Name)]);
+        return new RunData(run.Value, report, [.. spec.Suites.Select(s => s.Name)], experiment.Value.Base);
     }
 
     public async Task<IReadOnlyList<ItemChange>?> ItemChanges(ClaimsPrincipal user, string experimentId, string runId, long step, string suite, CancellationToken cancel)

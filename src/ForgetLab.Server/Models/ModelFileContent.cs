@@ -2,8 +2,8 @@ namespace ForgetLab.Server.Models;
 
 /// <summary>
 /// What a model file's check needs, gathered while the file streamed past: its length and SHA-256,
-/// and its head — the whole file for config.json and vocab.json, the 8-byte length and the JSON header
-/// for model.safetensors (the tensors' bytes themselves are only counted and hashed).
+/// and its head — the whole file for config.json and the tokenizer's files, the 8-byte length and the JSON
+/// header for a safetensors file (the tensors' bytes themselves are only counted and hashed).
 /// </summary>
 public sealed record ModelFileContent(string Name, long Length, string Sha256, ReadOnlyMemory<byte> Head)
 {

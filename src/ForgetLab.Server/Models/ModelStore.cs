@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
-using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using ForgetLab.Contracts.Common;
+using ForgetLab.Core.Models;
 
 namespace ForgetLab.Server.Models;
 
@@ -31,26 +31,22 @@ public sealed class ModelStore(BlobContainerClient container)
         return (new StagedModelFiles(new BlobBlocks(container, prefix), limits), $"{container.Name}/{prefix}");
     }
 
-    /// <summary>Streams the experiment's stored base into <paramref name="into"/>; false while no worker has stored it.</summary>
+    /// <summary>
+    /// Streams the experiment's stored base (every model file under its prefix) into <paramref name="into"/>;
+    /// false while no worker has stored it whole (config.json is stored last).
+    /// </summary>
     public async Task<(bool Found, ImmutableArray<FieldError> Errors)> ReadExperimentBase(
         string tenant, string experiment, StagedModelFiles into, CancellationToken cancel)
     {
-        foreach (var file in ModelFolderCheck.Files)
+        var prefix = ExperimentBasePrefix(tenant, experiment);
+        if (!(await container.GetBlobClient(prefix + ModelFiles.ConfigFile).ExistsAsync(cancel)).Value) return (false, []);
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: prefix, cancellationToken: cancel))
         {
-            Stream stream;
-            try
-            {
-                stream = await container.GetBlobClient(ExperimentBasePrefix(tenant, experiment) + file).OpenReadAsync(cancellationToken: cancel);
-            }
-            catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
-            {
-                return (false, []);
-            }
-            await using (stream)
-            {
-                var errors = await into.Add(file, stream, compressedLength: null, cancel);
-                if (!errors.IsEmpty) return (true, errors);
-            }
+            var file = blob.Name[prefix.Length..];
+            if (file.Contains('/') || !ModelFiles.IsModelFile(file)) continue;
+            await using var stream = await container.GetBlobClient(blob.Name).OpenReadAsync(cancellationToken: cancel);
+            var errors = await into.Add(file, stream, compressedLength: null, cancel);
+            if (!errors.IsEmpty) return (true, errors);
         }
         return (true, []);
     }

@@ -1,12 +1,13 @@
 using System.Collections.Immutable;
 using System.IO.Compression;
 using ForgetLab.Contracts.Common;
+using ForgetLab.Core.Models;
 
 namespace ForgetLab.Server.Models;
 
 /// <summary>
-/// The model files in a zip of a folder, at its root or inside one folder, streamed into
-/// <see cref="StagedModelFiles"/>; other files are left out, never decompressed. The zip's directory
+/// The model files in a zip of a folder (config, weights and shards, tokenizer files: <see cref="ModelFiles.IsModelFile"/>),
+/// at its root or inside one folder, streamed into <see cref="StagedModelFiles"/>; other files are left out, never decompressed. The zip's directory
 /// is bounded before it is read (<see cref="ZipDirectory"/>). An entry whose name is absolute or climbs
 /// out with '..' makes the zip an error: a zip of one folder has neither, and an extractor would write
 /// it outside.
@@ -23,13 +24,13 @@ public static class ModelZipReader
             var entries = archive.Entries;
             foreach (var entry in entries)
             {
-                if (NameProblem(entry.FullName) is { } bad) return [new FieldError(0, "", $"zip entry '{ModelFolderCheck.Shorten(entry.FullName)}' {bad}")];
+                if (NameProblem(entry.FullName) is { } bad) return [new FieldError(0, "", $"zip entry '{SafetensorsHeader.Shorten(entry.FullName)}' {bad}")];
             }
             foreach (var entry in entries.Where(e => !e.FullName.EndsWith('/')))
             {
                 var name = entry.FullName.Replace('\\', '/');
                 var leaf = name[(name.LastIndexOf('/') + 1)..];
-                if (!ModelFolderCheck.Files.Contains(leaf) || name.Count(c => c == '/') > 1) continue;
+                if (!ModelFiles.IsModelFile(leaf) || name.Count(c => c == '/') > 1) continue;
                 if (entry.Length > limits.MaxBytes(leaf))
                     return [new FieldError(0, leaf, $"is {entry.Length} bytes, more than the {limits.MaxBytes(leaf)} a {leaf} may hold")];
                 await using var stream = entry.Open();

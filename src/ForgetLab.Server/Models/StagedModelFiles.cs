@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using ForgetLab.Contracts.Common;
+using ForgetLab.Core.Models;
 
 namespace ForgetLab.Server.Models;
 
@@ -39,7 +40,7 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
         var ids = new List<string>();
         _blocks[file] = ids;
         var max = limits.MaxBytes(file);
-        var head = new HeadCapture(file == ModelFolderCheck.WeightsFile, max, limits);
+        var head = new HeadCapture(file, ModelFiles.IsSafetensors(file), max, limits);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
         try
@@ -78,10 +79,10 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
         }
     }
 
-    /// <summary>Makes every file readable, the vocabulary last (a reader that finds it finds the others).</summary>
+    /// <summary>Makes every file readable, config.json last (a reader that finds it finds the others).</summary>
     public async Task Commit(CancellationToken cancel)
     {
-        foreach (var file in ModelFolderCheck.Files.Where(_blocks.ContainsKey))
+        foreach (var file in _blocks.Keys.OrderBy(f => f == ModelFiles.ConfigFile).ThenBy(f => f, StringComparer.Ordinal).ToList())
             await blocks.Commit(file, _blocks[file], cancel);
         _committed = true;
     }
@@ -112,7 +113,7 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
     /// A safetensors header is checked the moment it is complete, so a bad one (or a file longer than
     /// its tensors) stops the upload there, not at the end of the file.
     /// </summary>
-    private sealed class HeadCapture(bool safetensors, long max, UploadLimits limits)
+    private sealed class HeadCapture(string file, bool safetensors, long max, UploadLimits limits)
     {
         private readonly ArrayBufferWriter<byte> _head = new();
         private long? _wanted = safetensors ? 8 : max;
@@ -123,7 +124,7 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
         public ImmutableArray<FieldError> Append(ReadOnlySpan<byte> chunk, long lengthSoFar)
         {
             if (_expectedLength is { } expected && lengthSoFar > expected)
-                return [new FieldError(0, ModelFolderCheck.WeightsFile, $"holds more than the {expected} bytes its header's tensors account for")];
+                return [new FieldError(0, file, $"holds more than the {expected} bytes its header's tensors account for")];
             while (_wanted is { } wanted && _head.WrittenCount < wanted && chunk.Length > 0)
             {
                 var take = (int)Math.Min(chunk.Length, wanted - _head.WrittenCount);
@@ -133,20 +134,20 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
                 if (wanted == 8)
                 {
                     // The length is a claim: more than the cap is refused before a byte of header is kept.
-                    var claimed = ModelFolderCheck.ClaimedHeaderLength(_head.WrittenSpan);
+                    var claimed = SafetensorsHeader.ClaimedLength(_head.WrittenSpan);
                     if (claimed > (ulong)limits.MaxSafetensorsHeaderBytes || claimed > (ulong)(max - 8))
-                        return [new FieldError(0, ModelFolderCheck.WeightsFile, $"its header claims {claimed} bytes, more than the {Math.Min(limits.MaxSafetensorsHeaderBytes, max - 8)} allowed: not a safetensors file")];
+                        return [new FieldError(0, file, $"its header claims {claimed} bytes, more than the {Math.Min(limits.MaxSafetensorsHeaderBytes, max - 8)} allowed: not a safetensors file")];
                     _wanted = 8 + (long)claimed;
                     if (claimed > 0) continue;
                 }
-                var (expectedLength, errors) = ModelFolderCheck.CheckWeightsHeader(_head.WrittenSpan, limits);
+                var (expectedLength, errors) = ModelUploadCheck.CheckWeightsHeader(_head.WrittenSpan, file, limits);
                 if (!errors.IsEmpty) return errors;
                 if (expectedLength > max)
-                    return [new FieldError(0, ModelFolderCheck.WeightsFile, $"its header's tensors need {expectedLength} bytes, more than the {max} a {ModelFolderCheck.WeightsFile} may hold")];
+                    return [new FieldError(0, file, $"its header's tensors need {expectedLength} bytes, more than the {max} a {file} may hold")];
                 _expectedLength = expectedLength;
                 _wanted = null;
                 if (lengthSoFar - chunk.Length > expectedLength || lengthSoFar > expectedLength)
-                    return [new FieldError(0, ModelFolderCheck.WeightsFile, $"holds more than the {expectedLength} bytes its header's tensors account for")];
+                    return [new FieldError(0, file, $"holds more than the {expectedLength} bytes its header's tensors account for")];
             }
             return [];
         }

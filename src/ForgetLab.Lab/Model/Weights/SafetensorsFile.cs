@@ -14,49 +14,15 @@ namespace ForgetLab.Lab.Model.Weights;
 /// </summary>
 public static class SafetensorsFile
 {
-    private const long MaxHeaderBytes = 100L << 20;
-
-    private static readonly Dictionary<string, int> ElementBytes = new(StringComparer.Ordinal) { ["F32"] = 4, ["F16"] = 2, ["BF16"] = 2 };
-
-    /// <summary>The header's tensors, in file order, and where the data section starts.</summary>
+    /// <summary>
+    /// The header's tensors, in file order, and where the data section starts: checked by Core's
+    /// <see cref="SafetensorsHeader"/> (the server's upload check), then for a dtype read here.
+    /// </summary>
     public static (IReadOnlyList<SafetensorsEntry> Entries, long DataStart) ReadHeader(string path)
     {
-        using var stream = File.OpenRead(path);
-        Span<byte> lengthBytes = stackalloc byte[8];
-        if (stream.Read(lengthBytes) != 8) throw new InvalidDataException($"{path}: shorter than a safetensors header");
-        var length = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (length > (ulong)Math.Min(MaxHeaderBytes, stream.Length - 8))
-            throw new InvalidDataException($"{path}: its header claims {length} bytes, more than the file holds: not a safetensors file");
-        var header = new byte[length];
-        stream.ReadExactly(header);
-        var dataStart = 8 + (long)length;
-        var dataLength = stream.Length - dataStart;
-
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(header);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: the header is not valid JSON ({e.Message})", e);
-        }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: the header is not a JSON object");
-
-        var entries = new List<SafetensorsEntry>();
-        foreach (var property in root.EnumerateObject())
-        {
-            if (property.Name == "__metadata__") continue;
-            var entry = ReadEntry(path, property);
-            if (!ElementBytes.TryGetValue(entry.Dtype, out var size))
-                throw new InvalidDataException($"{path}: tensor '{entry.Name}' has dtype {entry.Dtype}; supported are F32, F16 and BF16");
-            if (entry.Begin < 0 || entry.End < entry.Begin || entry.End > dataLength)
-                throw new InvalidDataException($"{path}: tensor '{entry.Name}' lies at bytes {entry.Begin}..{entry.End}, outside the {dataLength} bytes of data");
-            if (entry.End - entry.Begin != entry.ElementCount * size)
-                throw new InvalidDataException($"{path}: tensor '{entry.Name}' ({entry.Dtype} {entry.ShapeText}) needs {entry.ElementCount * size} bytes but spans {entry.End - entry.Begin}");
-            entries.Add(entry);
-        }
+        var (entries, dataStart) = SafetensorsHeader.ReadFile(path);
+        if (entries.FirstOrDefault(e => !SafetensorsHeader.WeightDtypes.Contains(e.Dtype)) is { } other)
+            throw new InvalidDataException($"{path}: tensor '{other.Name}' has dtype {other.Dtype}; supported are F32, F16 and BF16");
         return (entries, dataStart);
     }
 
@@ -114,22 +80,5 @@ public static class SafetensorsFile
         stream.Write(lengthBytes);
         stream.Write(json);
         foreach (var values in data) stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    private static SafetensorsEntry ReadEntry(string path, JsonProperty property)
-    {
-        var name = property.Name;
-        var v = property.Value;
-        InvalidDataException Bad(string what) => new($"{path}: tensor '{name}': {what}");
-        if (v.ValueKind != JsonValueKind.Object) throw Bad("its header entry is not an object");
-        if (!v.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String) throw Bad("no dtype");
-        if (!v.TryGetProperty("shape", out var shape) || shape.ValueKind != JsonValueKind.Array
-            || shape.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out var n) || n < 0))
-            throw Bad("no shape of non-negative integers");
-        if (!v.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
-            || offsets.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out _)))
-            throw Bad("no data_offsets [begin, end]");
-        return new SafetensorsEntry(name, dtype.GetString()!, shape.EnumerateArray().Select(d => d.GetInt64()).ToArray(),
-            offsets[0].GetInt64(), offsets[1].GetInt64());
     }
 }

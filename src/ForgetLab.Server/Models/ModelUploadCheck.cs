@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Models;
+using ForgetLab.Core.Models;
+
+namespace ForgetLab.Server.Models;
+
+/// <summary>
+/// Checks an uploaded model folder before it is registered, without loading it, by Core's
+/// <see cref="ModelFolderCheck"/> (the rules the lab loads a folder by: config, single or sharded
+/// safetensors, dtypes, tensor shapes, tokenizer against vocab_size), within the upload's limits.
+/// Every problem is a <see cref="FieldError"/> at its file and field, so the API answers a 400 there.
+/// </summary>
+public static class ModelUploadCheck
+{
+    /// <summary>Whole files in memory (an experiment's base, tests): the same check.</summary>
+    public static (ModelArchitecture? Architecture, ImmutableArray<ModelFile> Files, ImmutableArray<FieldError> Errors) Check(IReadOnlyDictionary<string, byte[]> files) =>
+        Check(files.ToDictionary(f => f.Key, f => ModelFileContent.Whole(f.Key, f.Value)), UploadLimits.Default);
+
+    /// <summary>The architecture and the files' hashes, or every problem found.</summary>
+    public static (ModelArchitecture? Architecture, ImmutableArray<ModelFile> Files, ImmutableArray<FieldError> Errors) Check(
+        IReadOnlyDictionary<string, ModelFileContent> files, UploadLimits limits)
+    {
+        var heads = files.ToDictionary(f => f.Key, f => new ModelFileHead(f.Value.Length, f.Value.Head), StringComparer.Ordinal);
+        var (summary, problems) = ModelFolderCheck.Check(heads, limits.Safetensors);
+        if (summary is null) return (null, [], [.. problems.Select(p => new FieldError(0, p.Where, p.Message))]);
+        var hashed = files.Values.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new ModelFile(f.Name, f.Length, f.Sha256)).ToImmutableArray();
+        return (Architecture(summary), hashed, []);
+    }
+
+    /// <summary>The registry's record of a checked folder's summary.</summary>
+    public static ModelArchitecture Architecture(ModelSummary s) =>
+        new(s.ModelType, s.VocabSize, s.MaxPositions, s.HiddenSize, s.Layers, s.Heads, s.Parameters, s.Dtype,
+            new ModelTokenizerInfo(s.Tokenizer.Kind, s.Tokenizer.File, s.Tokenizer.VocabSize), s.WeightBytes, s.KeyValueHeads);
+
+    /// <summary>
+    /// A safetensors header on its own, as soon as it has streamed in: the problems it has, and the
+    /// file's length it implies (8 + header + the tensors' bytes), beyond which the file cannot go.
+    /// </summary>
+    public static (long? ExpectedLength, ImmutableArray<FieldError> Errors) CheckWeightsHeader(ReadOnlySpan<byte> head, string file, UploadLimits limits)
+    {
+        var problems = new List<ModelFileProblem>();
+        var (_, dataBytes) = SafetensorsHeader.Read(head, fileLength: null, file, limits.Safetensors, problems);
+        return problems.Count > 0
+            ? (null, [.. problems.Select(p => new FieldError(0, p.Where, p.Message))])
+            : (8 + (long)SafetensorsHeader.ClaimedLength(head) + dataBytes, []);
+    }
+}
