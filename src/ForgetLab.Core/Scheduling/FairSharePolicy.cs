@@ -79,8 +79,10 @@ public static class FairSharePolicy
             (placedFirst ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.RunId);
         }
 
-        var waiting = new List<WaitingTenant>();
-        var rounds = new List<(TenantRound, TenantKey)>();
+        // Waiting tenants go into their slot of the queue's (ordinal) tenant order, so no sort is needed.
+        var waiting = new WaitingTenant?[queue.TenantCount];
+        var rounds = new List<(TenantRound, TenantKey)>(queue.TenantCount);
+        var slot = 0;
         foreach (var (tenantId, runs) in queue.ByTenant)
         {
             if (!shares.TryGetValue(tenantId, out var share))
@@ -88,7 +90,7 @@ public static class FairSharePolicy
                 throw new ArgumentException($"Queued runs belong to tenant '{tenantId}', which is not in tenants.", nameof(queue));
             }
 
-            var round = new TenantRound(share, held.GetValueOrDefault(tenantId), runs, weights, placedFirst, reservedWaiting);
+            var round = new TenantRound(slot++, share, held.GetValueOrDefault(tenantId), runs, weights, placedFirst, reservedWaiting);
             if (round.Remaining == 0)
             {
                 continue;
@@ -96,11 +98,11 @@ public static class FairSharePolicy
 
             if (share.Quota.DeviceHoursExhausted)
             {
-                waiting.Add(new WaitingTenant(tenantId, WaitReason.OverDeviceHours, round.Remaining));
+                waiting[round.Slot] = new WaitingTenant(tenantId, WaitReason.OverDeviceHours, round.Remaining);
             }
             else if (round.Allocated >= share.Quota.MaxConcurrentDevices)
             {
-                waiting.Add(new WaitingTenant(tenantId, WaitReason.OverConcurrentQuota, round.Remaining));
+                waiting[round.Slot] = new WaitingTenant(tenantId, WaitReason.OverConcurrentQuota, round.Remaining);
             }
             else
             {
@@ -114,7 +116,7 @@ public static class FairSharePolicy
             var cursor = tenant.BestFitting(devices);
             if (cursor is null)
             {
-                waiting.Add(tenant.Waiting());
+                waiting[tenant.Slot] = tenant.Waiting();
                 continue;
             }
 
@@ -139,7 +141,7 @@ public static class FairSharePolicy
 
             if (tenant.Allocated >= tenant.Share.Quota.MaxConcurrentDevices)
             {
-                waiting.Add(new WaitingTenant(tenant.Share.TenantId, WaitReason.OverConcurrentQuota, tenant.Remaining));
+                waiting[tenant.Slot] = new WaitingTenant(tenant.Share.TenantId, WaitReason.OverConcurrentQuota, tenant.Remaining);
             }
             else
             {
@@ -147,14 +149,19 @@ public static class FairSharePolicy
             }
         }
 
-        // The pool ran dry with tenants still contending.
-        while (contenders.TryDequeue(out var tenant, out _))
+        // The pool ran dry with tenants still contending; their order no longer matters.
+        foreach (var (tenant, _) in contenders.UnorderedItems)
         {
-            waiting.Add(tenant.Waiting());
+            waiting[tenant.Slot] = tenant.Waiting();
         }
 
-        waiting.Sort((a, b) => string.CompareOrdinal(a.TenantId, b.TenantId));
-        return new SchedulingDecision(placements, waiting);
+        var waitingTenants = new List<WaitingTenant>(waiting.Length);
+        foreach (var tenant in waiting)
+        {
+            if (tenant is not null) waitingTenants.Add(tenant);
+        }
+
+        return new SchedulingDecision(placements, waitingTenants);
     }
 
     private static Dictionary<string, TenantShare> IndexTenants(IReadOnlyList<TenantShare> tenants)
@@ -217,13 +224,18 @@ public static class FairSharePolicy
     /// <summary>A tenant's place in line: below its guarantee first, then lowest class-weighted load, then tenant id.</summary>
     private readonly record struct TenantKey(int Tier, double Load, string TenantId)
     {
-        public static readonly IComparer<TenantKey> Order = Comparer<TenantKey>.Create((a, b) =>
+        public static readonly KeyOrder Order = new();
+
+        public sealed class KeyOrder : IComparer<TenantKey>
         {
-            var byTier = a.Tier.CompareTo(b.Tier);
-            if (byTier != 0) return byTier;
-            var byLoad = a.Load.CompareTo(b.Load);
-            return byLoad != 0 ? byLoad : string.CompareOrdinal(a.TenantId, b.TenantId);
-        });
+            public int Compare(TenantKey a, TenantKey b)
+            {
+                var byTier = a.Tier.CompareTo(b.Tier);
+                if (byTier != 0) return byTier;
+                var byLoad = a.Load.CompareTo(b.Load);
+                return byLoad != 0 ? byLoad : string.CompareOrdinal(a.TenantId, b.TenantId);
+            }
+        }
     }
 
     /// <summary>One tenant's state during a round: what it holds and where it is in each shape's queue.</summary>
@@ -236,8 +248,9 @@ public static class FairSharePolicy
         private List<ShapeCursor>? _shapes;  // built when the tenant first contends; most tenants in a small round never do
         private List<ShapeCursor>? _unfit;
 
-        public TenantRound(TenantShare share, int allocated, RunQueue.TenantRuns runs, ClassWeights weights, HashSet<string>? placedFirst, HashSet<string>? reservedWaiting)
+        public TenantRound(int slot, TenantShare share, int allocated, RunQueue.TenantRuns runs, ClassWeights weights, HashSet<string>? placedFirst, HashSet<string>? reservedWaiting)
         {
+            Slot = slot;
             Share = share;
             Allocated = allocated;
             _runs = runs;
@@ -250,6 +263,9 @@ public static class FairSharePolicy
                 foreach (var (_, set) in runs.ShapeArray) Remaining -= set.Count(run => placedFirst.Contains(run.RunId));
             }
         }
+
+        /// <summary>Position of the tenant in the queue's ordinal tenant order.</summary>
+        public int Slot { get; }
 
         public TenantShare Share { get; }
 

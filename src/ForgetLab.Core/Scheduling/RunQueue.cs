@@ -68,6 +68,9 @@ public sealed class RunQueue
     /// <summary>Number of queued runs.</summary>
     public int Count => _byId.Count;
 
+    /// <summary>Number of tenants with at least one queued run.</summary>
+    public int TenantCount => _byTenant.Count;
+
     /// <summary>Tenants with at least one queued run, in ordinal order.</summary>
     public IEnumerable<string> Tenants => _byTenant.Keys;
 
@@ -131,7 +134,10 @@ public sealed class RunQueue
         return queue;
     }
 
-    internal IEnumerable<KeyValuePair<string, TenantRuns>> ByTenant => _byTenant;
+    /// <summary>Tenants and their runs in ordinal order, as an array built once per queue version: every round reads all of them.</summary>
+    internal KeyValuePair<string, TenantRuns>[] ByTenant => _tenantArray ??= [.. _byTenant];
+
+    private KeyValuePair<string, TenantRuns>[]? _tenantArray;
 
     internal static RunShape ShapeOf(QueuedRun run) => new(run.DeviceKind, run.DevicesNeeded, run.MemoryBytes);
 

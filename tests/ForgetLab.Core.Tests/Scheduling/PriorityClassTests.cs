@@ -80,4 +80,22 @@ public class PriorityClassTests
         Assert.Contains("'r1'", error.Message);
         Assert.Contains("class", error.Message);
     }
+
+    [Theory]
+    [InlineData("low", PriorityClass.Low)]
+    [InlineData("normal", PriorityClass.Normal)]
+    [InlineData("high", PriorityClass.High)]
+    public void ClassNamesParseToTheirClassAndBack(string name, PriorityClass expected)
+    {
+        Assert.True(PriorityClasses.TryParse(name, out var parsed));
+        Assert.Equal(expected, parsed);
+        Assert.Equal(name, PriorityClasses.Name(parsed));
+    }
+
+    [Theory]
+    [InlineData("High")]
+    [InlineData("urgent")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void OnlyTheExactLowerCaseNamesAreClasses(string? name) => Assert.False(PriorityClasses.TryParse(name, out _));
 }
