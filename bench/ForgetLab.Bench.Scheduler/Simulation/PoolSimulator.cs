@@ -27,6 +27,7 @@ internal sealed class PoolSimulator
     private readonly PriorityQueue<(EventKind Kind, SimRun? Run, int Segment), (double Time, long Order)> _events = new();
     private RunQueue _queue = RunQueue.Empty;
     private IReadOnlyList<GangReservation> _reservations = [];
+    private IReadOnlyList<GangReservation> _gangReservations = [];
     private List<GangReservation> _preemptionReservations = [];
     private long _order;
 
@@ -129,9 +130,13 @@ internal sealed class PoolSimulator
         _preemptionReservations = [.. _preemptionReservations.Where(r => _queue.Contains(r.RunId))];
         if (_variant.GangReservation)
         {
-            _reservations = GangReservations.Choose(
-                _queue, WorkerView(), [.. _preemptionReservations, .. _reservations], at, _setup.GangWaitBound,
-                _setup.MaxGangReservations + _preemptionReservations.Count);
+            // A worker freed by preemption stays with the run that preempted; gang reservations take the other workers.
+            var held = _preemptionReservations.Select(r => r.WorkerId).ToHashSet(StringComparer.Ordinal);
+            var forRun = _preemptionReservations.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+            _gangReservations = GangReservations.Choose(
+                _queue, [.. WorkerView().Where(w => !held.Contains(w.WorkerId))], [.. _gangReservations.Where(r => !forRun.Contains(r.RunId))],
+                at, _setup.GangWaitBound, _setup.MaxGangReservations);
+            _reservations = [.. _preemptionReservations, .. _gangReservations.Where(r => !forRun.Contains(r.RunId))];
         }
         else
         {

@@ -10,11 +10,13 @@ namespace ForgetLab.Core.Scheduling;
 public static class GangReservations
 {
     /// <summary>
-    /// The reservations to hold now. Current reservations stay while their run is queued and their
-    /// worker still suits it (so a worker part-way drained is not given up); then multi-device runs
-    /// waiting at least <paramref name="waitBound"/>, longest first, each take the unreserved worker
-    /// with the most free devices that suit them and has enough in all (ties: lowest worker id),
-    /// up to <paramref name="maxReservations"/> in all. A run no worker could ever hold reserves nothing.
+    /// The reservations to hold now. A current reservation stays while its run is queued, on its worker
+    /// unless another unreserved worker now has more free devices that suit the run (a worker part-way
+    /// drained is not given up for an equal one, but the pool knows no run lengths, so a worker whose runs
+    /// happen to end sooner wins); then multi-device runs waiting at least <paramref name="waitBound"/>,
+    /// longest first, each take the unreserved worker with the most free devices that suit them and has
+    /// enough in all (ties: lowest worker id), up to <paramref name="maxReservations"/> in all. A run no
+    /// worker could ever hold reserves nothing.
     /// Cost: O(gangs waiting past the bound · workers), independent of the rest of the queue.
     /// </summary>
     public static IReadOnlyList<GangReservation> Choose(
@@ -37,32 +39,38 @@ public static class GangReservations
         {
             if (kept.Count >= maxReservations) break;
             if (queue.Find(reservation.RunId) is not { } run || reservedWorkers.Contains(reservation.WorkerId) || !reservedRuns.Add(run.RunId)) continue;
-            if (!workers.Any(w => w.WorkerId == reservation.WorkerId && w.Suits(run) && w.Total >= run.DevicesNeeded)) continue;
-            kept.Add(reservation);
-            reservedWorkers.Add(reservation.WorkerId);
+            var held = workers.FirstOrDefault(w => w.WorkerId == reservation.WorkerId && w.Suits(run) && w.Total >= run.DevicesNeeded);
+            if (held is null || Best(run, workers, reservedWorkers, prefer: held) is not { } best) continue;
+            kept.Add(new GangReservation(best.WorkerId, run.RunId));
+            reservedWorkers.Add(best.WorkerId);
         }
 
         foreach (var run in queue.GangsByAge)
         {
             if (kept.Count >= maxReservations || run.EnqueuedAt + waitBound > now) break;
-            if (reservedRuns.Contains(run.RunId)) continue;
-
-            WorkerDevices? best = null;
-            foreach (var worker in workers)
-            {
-                if (reservedWorkers.Contains(worker.WorkerId) || worker.Total < run.DevicesNeeded || !worker.Suits(run)) continue;
-                if (best is null || worker.Free > best.Free || worker.Free == best.Free && string.CompareOrdinal(worker.WorkerId, best.WorkerId) < 0)
-                {
-                    best = worker;
-                }
-            }
-
-            if (best is null) continue;
+            if (reservedRuns.Contains(run.RunId) || Best(run, workers, reservedWorkers, prefer: null) is not { } best) continue;
             kept.Add(new GangReservation(best.WorkerId, run.RunId));
             reservedWorkers.Add(best.WorkerId);
             reservedRuns.Add(run.RunId);
         }
 
         return kept;
+    }
+
+    /// <summary>The unreserved worker with the most free devices that suit the run (ties: <paramref name="prefer"/>, then lowest id).</summary>
+    private static WorkerDevices? Best(QueuedRun run, IReadOnlyList<WorkerDevices> workers, HashSet<string> reserved, WorkerDevices? prefer)
+    {
+        var best = prefer;
+        foreach (var worker in workers)
+        {
+            if (reserved.Contains(worker.WorkerId) || worker.Total < run.DevicesNeeded || !worker.Suits(run)) continue;
+            if (best is null || worker.Free > best.Free
+                || worker.Free == best.Free && !ReferenceEquals(best, prefer) && string.CompareOrdinal(worker.WorkerId, best.WorkerId) < 0)
+            {
+                best = worker;
+            }
+        }
+
+        return best;
     }
 }

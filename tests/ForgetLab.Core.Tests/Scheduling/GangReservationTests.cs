@@ -28,14 +28,25 @@ public class GangReservationTests
     }
 
     [Fact]
-    public void AReservationIsKeptWhileItsRunWaitsEvenWhenAnotherWorkerFreesMore()
+    public void AReservationStaysOnItsWorkerWhileNoOtherWorkerHasMoreFree()
+    {
+        var queue = RunQueue.From([new QueuedRun("gang", "a", 0, T0, 4, DeviceKind.Cuda)]);
+        WorkerDevices[] workers = [new("w0", DeviceKind.Cuda, 4, 2), new("w1", DeviceKind.Cuda, 4, 2)];
+
+        var reservations = GangReservations.Choose(queue, workers, [new GangReservation("w1", "gang")], T0 + Bound, Bound, 4);
+
+        Assert.Equal([new GangReservation("w1", "gang")], reservations);
+    }
+
+    [Fact]
+    public void AReservationMovesToAWorkerThatHasDrainedFurther()
     {
         var queue = RunQueue.From([new QueuedRun("gang", "a", 0, T0, 4, DeviceKind.Cuda)]);
         WorkerDevices[] workers = [new("w0", DeviceKind.Cuda, 4, 2), new("w1", DeviceKind.Cuda, 4, 3)];
 
         var reservations = GangReservations.Choose(queue, workers, [new GangReservation("w0", "gang")], T0 + Bound, Bound, 4);
 
-        Assert.Equal([new GangReservation("w0", "gang")], reservations);
+        Assert.Equal([new GangReservation("w1", "gang")], reservations);
     }
 
     [Fact]
