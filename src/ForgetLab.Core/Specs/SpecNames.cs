@@ -23,6 +23,12 @@ public static class SpecNames
         ["pretrain"] = OptimizerState.Pretrain,
     };
 
+    public static IReadOnlyDictionary<string, ComputeDtype> ComputeDtypes { get; } = new Dictionary<string, ComputeDtype>
+    {
+        ["float32"] = ComputeDtype.Float32,
+        ["bfloat16"] = ComputeDtype.BFloat16,
+    };
+
     public static IReadOnlyDictionary<string, Analysis.Severity> Severities { get; } = new Dictionary<string, Analysis.Severity>
     {
         ["mild"] = Analysis.Severity.Mild,
@@ -37,6 +43,8 @@ public static class SpecNames
     public static string Of(LrSchedule value) => Schedules.Single(p => p.Value == value).Key;
 
     public static string Of(OptimizerState value) => OptimizerStates.Single(p => p.Value == value).Key;
+
+    public static string Of(ComputeDtype value) => ComputeDtypes.Single(p => p.Value == value).Key;
 
     public static string Of(Analysis.Severity value) => Severities.Single(p => p.Value == value).Key;
 }
