@@ -11,7 +11,9 @@ namespace ForgetLab.Grains.Pool;
 /// <summary>
 /// The shared device pool. Workers pull: each lease request places queued runs on that worker's
 /// free devices with <see cref="FairSharePolicy.Decide"/> over every tenant's allocation, so the
-/// fair share holds across the whole pool. Leases expire unless heartbeats renew them; an expired
+/// fair share (shaded by priority class, with each run's memory fitted to the devices) holds across
+/// the whole pool; gang reservations, chosen over all live workers, hold a draining worker's devices
+/// for a long-waiting multi-device run. Leases expire unless heartbeats renew them; an expired
 /// lease sends its run back to the queue to resume from its latest checkpoint. Expiry is swept at
 /// the start of every call and by a reminder, so a silent pool still notices lost workers. A lease
 /// outlives a server restart or a storage outage (<see cref="LeaseExpiry"/>): it expires only once
