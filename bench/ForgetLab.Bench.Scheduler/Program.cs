@@ -1,18 +1,49 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ForgetLab.Bench.Scheduler;
+using ForgetLab.Bench.Scheduler.Simulation;
 
-// Scheduler benchmark: decisions per second and fairness of FairSharePolicy at platform scale.
-// Usage: dotnet run -c Release --project bench/ForgetLab.Bench.Scheduler [-- --seed N]
-var seed = args.Length == 2 && args[0] == "--seed" ? int.Parse(args[1]) : 42;
+// Scheduler benchmark: decisions per second and fairness of FairSharePolicy at platform scale, and a
+// discrete-event simulation of today's policy against the new one on the same traces.
+// Usage: dotnet run -c Release --project bench/ForgetLab.Bench.Scheduler [-- [throughput|simulate] [--seed N] [--days D] [--plot FILE]]
+var mode = args.FirstOrDefault(a => a is "throughput" or "simulate") ?? "all";
+var seed = Option("--seed") is { } s ? int.Parse(s) : 42;
+var plot = Option("--plot");
+var days = Option("--days") is { } d ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : 7;
 
-Console.WriteLine($"Scheduler benchmark — {SchedulerSimulation.Workers:N0} workers × {SchedulerSimulation.DevicesPerWorker} devices, "
-    + $"{SchedulerSimulation.Tenants} tenants (weights from {{1,2,4}}), {SchedulerSimulation.QueuedRuns:N0} queued runs, seed {seed}");
 Console.WriteLine($".NET {Environment.Version}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, "
     + $"server GC {System.Runtime.GCSettings.IsServerGC}, Debug {Debugger.IsAttached}");
 Console.WriteLine();
 
-foreach (var mix in RunMix.All)
+if (mode is "all" or "throughput")
 {
-    new SchedulerSimulation(mix, seed).Report(Console.Out);
+    Console.WriteLine($"Scheduler benchmark — {SchedulerSimulation.Workers:N0} workers × {SchedulerSimulation.DevicesPerWorker} devices, "
+        + $"{SchedulerSimulation.Tenants} tenants (weights from {{1,2,4}}), {SchedulerSimulation.QueuedRuns:N0} queued runs, seed {seed}");
+    Console.WriteLine();
+    foreach (var mix in RunMix.All)
+    {
+        new SchedulerSimulation(mix, seed).Report(Console.Out);
+    }
+}
+
+if (mode is "all" or "simulate")
+{
+    Console.WriteLine("## Simulation: today's policy against the new one");
+    Console.WriteLine();
+    var setup = new SimulationSetup { HorizonHours = 24 * days };
+    var clock = Stopwatch.StartNew();
+    var results = SimulationReport.RunAll(setup, seed);
+    SimulationReport.Write(setup, seed, results, Console.Out);
+    Console.WriteLine($"Simulated in {clock.Elapsed.TotalSeconds:F1} s.");
+    if (plot is not null)
+    {
+        File.WriteAllText(plot, SimulationReport.Plot(results));
+        Console.WriteLine($"Plot written to {plot}.");
+    }
+}
+
+string? Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }

@@ -3,10 +3,14 @@ using ForgetLab.Contracts.Pool;
 
 namespace ForgetLab.Worker;
 
-/// <summary>Parses <c>--devices</c>: <c>cpu:2</c> is two CPU slots (cpu:0, cpu:1); <c>cuda:0,cuda:1</c> names GPUs.</summary>
+/// <summary>
+/// Parses <c>--devices</c>: <c>cpu:2</c> is two CPU slots (cpu:0, cpu:1); <c>cuda:0,cuda:1</c> names GPUs. Each CPU
+/// slot reports an equal share of <paramref name="ramBytes"/> as its memory, so the pool places a run that declares
+/// <c>resources.memory_gb</c> only where it fits; GPUs report no memory yet (a run that declares memory does not go to them).
+/// </summary>
 public static class DeviceSlots
 {
-    public static ImmutableArray<WorkerDevice> Parse(string text)
+    public static ImmutableArray<WorkerDevice> Parse(string text, long? ramBytes = null)
     {
         var devices = ImmutableArray.CreateBuilder<WorkerDevice>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -28,6 +32,15 @@ public static class DeviceSlots
         }
         if (devices.Count == 0) throw Bad(text, "no devices");
         if (devices.Select(d => d.DeviceId).Distinct().Count() != devices.Count) throw Bad(text, "a device is named twice");
+        var cpuSlots = devices.Count(d => d.Kind == "cpu");
+        if (ramBytes is > 0 && cpuSlots > 0)
+        {
+            for (var i = 0; i < devices.Count; i++)
+            {
+                if (devices[i].Kind == "cpu") devices[i] = devices[i] with { MemoryBytes = ramBytes.Value / cpuSlots };
+            }
+        }
+
         return devices.ToImmutable();
     }
 

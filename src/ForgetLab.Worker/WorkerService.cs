@@ -31,7 +31,7 @@ public sealed class WorkerService(
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        var devices = DeviceSlots.Parse(Options.Devices);
+        var devices = DeviceSlots.Parse(Options.Devices, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var cli = CliLocator.Find(Options.CliPath);
         var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
         Directory.CreateDirectory(work);

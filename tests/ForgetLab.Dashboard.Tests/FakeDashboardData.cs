@@ -43,7 +43,10 @@ public sealed class FakeDashboardData : IDashboardData
 
     public Task<BoardView> Board(ClaimsPrincipal user, CancellationToken cancel) => Task.FromResult(new BoardView([]));
 
-    public Task<PoolSnapshot?> Pool(ClaimsPrincipal user, CancellationToken cancel) => Task.FromResult<PoolSnapshot?>(null);
+    /// <summary>What the pool page sees; null as for a caller who is not a platform admin.</summary>
+    public PoolSnapshot? PoolSnapshot { get; set; }
+
+    public Task<PoolSnapshot?> Pool(ClaimsPrincipal user, CancellationToken cancel) => Task.FromResult(PoolSnapshot);
 
     public IReadOnlyList<FieldError> Validate(string specYaml)
     {

@@ -27,19 +27,20 @@ internal sealed class PoolScenario(PoolCluster cluster) : IAsyncDisposable
         return id;
     }
 
-    public async Task<ExperimentView> Submit(string tenant, string name, int runs)
+    public async Task<ExperimentView> Submit(string tenant, string name, int runs, int devicesPerRun = 1, string priorityClass = "normal", double? memoryGb = null)
     {
+        var spec = Specs.Valid(name, runs) + (memoryGb is { } gb ? $"\nresources:\n  memory_gb: {gb.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" : "");
         var reply = await cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, name))
-            .Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid(name, runs), DeviceKind: "cuda"));
+            .Submit(Callers.Member(tenant), new ExperimentSubmission(spec, DeviceKind: "cuda", DevicesPerRun: devicesPerRun, PriorityClass: priorityClass));
         Assert.Equal(ReplyStatus.Ok, reply.Status);
         _experiments.Add((tenant, name));
         return reply.Value!;
     }
 
-    public async Task<string> Worker(string prefix, int gpus)
+    public async Task<string> Worker(string prefix, int gpus, long? memoryBytes = null)
     {
         var id = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
-        await Pool.RegisterWorker(new WorkerRegistration(id, [.. Enumerable.Range(0, gpus).Select(i => new WorkerDevice($"cuda:{i}", "cuda"))]));
+        await Pool.RegisterWorker(new WorkerRegistration(id, [.. Enumerable.Range(0, gpus).Select(i => new WorkerDevice($"cuda:{i}", "cuda", memoryBytes))]));
         _workers.Add(id);
         return id;
     }

@@ -13,6 +13,14 @@ public class DeviceSlotsTests
     }
 
     [Fact]
+    public void CpuSlotsShareTheMachinesRamAsTheirMemoryAndGpusReportNone()
+    {
+        var devices = DeviceSlots.Parse("cpu:2,cuda:0", ramBytes: 16L << 30);
+
+        Assert.Equal([8L << 30, 8L << 30, null], devices.Select(d => d.MemoryBytes));
+    }
+
+    [Fact]
     public void CudaDevicesAreNamedByIndex()
     {
         var devices = DeviceSlots.Parse("cuda:0, cuda:1");

@@ -8,4 +8,8 @@ public sealed record PoolSnapshot(
     [property: Id(0)] ImmutableArray<WorkerRegistration> Workers,
     [property: Id(1)] ImmutableArray<LeaseStatus> Leases,
     [property: Id(2)] ImmutableArray<TenantAllocation> Tenants,
-    [property: Id(3)] int RunsQueued);
+    [property: Id(3)] int RunsQueued)
+{
+    /// <summary>Queued runs, oldest first, with why one fits no registered worker and which worker is held for it.</summary>
+    [Id(4)] public ImmutableArray<QueuedRunStatus> Queued { get; init; } = [];
+}

@@ -1,6 +1,9 @@
 namespace ForgetLab.Contracts.Runs;
 
-/// <summary>A run as the pool queues it. <see cref="EnqueuedAt"/> is the first enqueue, so a re-queued run keeps its age.</summary>
+/// <summary>
+/// A run as the pool queues it. <see cref="EnqueuedAt"/> is the first enqueue, so a re-queued run keeps its age.
+/// <see cref="PriorityClass"/> is "low", "normal" or "high"; <see cref="MemoryBytes"/> what it needs on each device, when declared.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.QueueEntry")]
 public sealed record QueueEntry(
     [property: Id(0)] string RunKey,
@@ -8,4 +11,6 @@ public sealed record QueueEntry(
     [property: Id(2)] int Priority,
     [property: Id(3)] DateTimeOffset EnqueuedAt,
     [property: Id(4)] int DevicesNeeded,
-    [property: Id(5)] string DeviceKind);
+    [property: Id(5)] string DeviceKind,
+    [property: Id(6)] string PriorityClass = "normal",
+    [property: Id(7)] long? MemoryBytes = null);

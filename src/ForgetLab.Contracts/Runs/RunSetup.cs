@@ -9,4 +9,6 @@ public sealed record RunSetup(
     [property: Id(3)] string SpecText,
     [property: Id(4)] int Priority,
     [property: Id(5)] string DeviceKind,
-    [property: Id(6)] int DevicesNeeded);
+    [property: Id(6)] int DevicesNeeded,
+    [property: Id(7)] string PriorityClass = "normal",
+    [property: Id(8)] long? MemoryBytes = null);

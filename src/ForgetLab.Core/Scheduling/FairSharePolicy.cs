@@ -3,43 +3,86 @@ using System.Collections.Immutable;
 namespace ForgetLab.Core.Scheduling;
 
 /// <summary>
-/// The pool's scheduling policy: weighted fair share across tenants, priority then age within a
-/// tenant. A pure function of its inputs (no clock, no I/O), so it is tested and simulated at
-/// 1,000 workers without Orleans; the pool grain calls it with what it holds.
+/// The pool's scheduling policy: weighted fair share across tenants, shaded by priority class and
+/// guaranteed quota; class, priority then age within a tenant. A pure function of its inputs (no
+/// clock, no I/O), so it is tested and simulated at 1,000 workers without Orleans; the pool grain
+/// calls it with what it holds.
 /// </summary>
 public static class FairSharePolicy
 {
     /// <summary>
-    /// Places queued runs on free devices. Each next placement goes to the tenant with the lowest
-    /// allocated/weight (ties: ordinal tenant id) among tenants with queued work, device-hours left
-    /// and concurrent quota left; that tenant places its first run, in priority-then-age order,
-    /// whose devices fit (all on one worker, never partly) and stay within its quota. A tenant none
-    /// of whose runs fit drops out of the round, so the round is work-conserving: no tenant waits
-    /// while a run of its could be placed. Cost: O((placements + tenants) · log tenants) heap work,
-    /// times the few distinct shapes a tenant's runs have, plus indexing the free devices.
+    /// Places queued runs on free devices. Each next placement goes to the tenant that comes first
+    /// among tenants with queued work, device-hours left and concurrent quota left: a tenant below its
+    /// guaranteed devices before any other, then the lowest allocated / (weight · class weight of its
+    /// best fitting run), then ordinal tenant id. That tenant places its first run, in
+    /// class-priority-age order, whose devices fit (all on one worker, never partly, each with the
+    /// run's memory) and stay within its quota. A tenant none of whose runs fit drops out of the
+    /// round, so the round is work-conserving outside reserved workers: no tenant waits while a run of
+    /// its could be placed. A reserved worker's devices go only to the run it is reserved for (placed
+    /// first, when they suffice); a reservation whose run is gone or whose tenant is at its quota holds
+    /// nothing. Cost: O((placements + tenants) · log tenants) heap work, times the few distinct shapes a
+    /// tenant's runs have, plus indexing the free devices.
     /// </summary>
     /// <param name="tenants">Every tenant that has queued runs or an allocation; ids unique, weights &gt; 0.</param>
     /// <param name="queue">Queued runs, pre-sorted per tenant.</param>
     /// <param name="freeDevices">Devices free now.</param>
     /// <param name="allocations">Devices each tenant holds now; tenants not listed hold none.</param>
+    /// <param name="reservations">Workers held for queued runs (<see cref="GangReservations.Choose"/>), in the order to honour them.</param>
+    /// <param name="classWeights">Class weights in the ordering; <see cref="ClassWeights.Default"/> when null.</param>
     public static SchedulingDecision Decide(
         IReadOnlyList<TenantShare> tenants,
         RunQueue queue,
         IReadOnlyList<FreeDevice> freeDevices,
-        IReadOnlyList<Allocation> allocations)
+        IReadOnlyList<Allocation> allocations,
+        IReadOnlyList<GangReservation>? reservations = null,
+        ClassWeights? classWeights = null)
     {
         ArgumentNullException.ThrowIfNull(tenants);
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(freeDevices);
         ArgumentNullException.ThrowIfNull(allocations);
+        var weights = classWeights ?? ClassWeights.Default;
+        weights.Validate();
 
         var shares = IndexTenants(tenants);
         var held = IndexAllocations(allocations, shares);
-        var devices = new FreeDeviceIndex(freeDevices);
 
+        // Reservations that can hold: the run is queued and its tenant could take it.
+        List<(GangReservation Reservation, QueuedRun Run)>? holding = null;
+        HashSet<string>? withheld = null;
+        foreach (var reservation in reservations ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(reservation);
+            if (queue.Find(reservation.RunId) is not { } run || withheld?.Contains(reservation.WorkerId) == true) continue;
+            var share = shares.GetValueOrDefault(run.TenantId)
+                ?? throw new ArgumentException($"Queued runs belong to tenant '{run.TenantId}', which is not in tenants.", nameof(queue));
+            if (share.Quota.DeviceHoursExhausted || held.GetValueOrDefault(run.TenantId) + run.DevicesNeeded > share.Quota.MaxConcurrentDevices) continue;
+            (holding ??= []).Add((reservation, run));
+            (withheld ??= new HashSet<string>(StringComparer.Ordinal)).Add(reservation.WorkerId);
+        }
+
+        var devices = new FreeDeviceIndex(freeDevices, withheld);
         var placements = new List<Placement>();
-        var waiting = new List<WaitingTenant>();
-        var contenders = new PriorityQueue<TenantRound, TenantRound>(TenantRound.ByLoad);
+        HashSet<string>? placedFirst = null;
+        HashSet<string>? reservedWaiting = null;
+        foreach (var (reservation, run) in holding ?? [])
+        {
+            if (held.GetValueOrDefault(run.TenantId) + run.DevicesNeeded > shares[run.TenantId].Quota.MaxConcurrentDevices
+                || devices.TakeWithheld(reservation.WorkerId, run.DeviceKind, run.DevicesNeeded, run.MemoryBytes) is not { } ids)
+            {
+                (reservedWaiting ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.RunId);
+                continue;
+            }
+
+            placements.Add(new Placement(run.RunId, run.TenantId, reservation.WorkerId, ids));
+            held[run.TenantId] = held.GetValueOrDefault(run.TenantId) + run.DevicesNeeded;
+            (placedFirst ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.RunId);
+        }
+
+        // Waiting tenants go into their slot of the queue's (ordinal) tenant order, so no sort is needed.
+        var waiting = new WaitingTenant?[queue.TenantCount];
+        var rounds = new List<(TenantRound, TenantKey)>(queue.TenantCount);
+        var slot = 0;
         foreach (var (tenantId, runs) in queue.ByTenant)
         {
             if (!shares.TryGetValue(tenantId, out var share))
@@ -47,32 +90,48 @@ public static class FairSharePolicy
                 throw new ArgumentException($"Queued runs belong to tenant '{tenantId}', which is not in tenants.", nameof(queue));
             }
 
-            var round = new TenantRound(share, held.GetValueOrDefault(tenantId), runs);
+            var round = new TenantRound(slot++, share, held.GetValueOrDefault(tenantId), runs, weights, placedFirst, reservedWaiting);
+            if (round.Remaining == 0)
+            {
+                continue;
+            }
+
             if (share.Quota.DeviceHoursExhausted)
             {
-                waiting.Add(new WaitingTenant(tenantId, WaitReason.OverDeviceHours, round.Remaining));
+                waiting[round.Slot] = new WaitingTenant(tenantId, WaitReason.OverDeviceHours, round.Remaining);
             }
             else if (round.Allocated >= share.Quota.MaxConcurrentDevices)
             {
-                waiting.Add(new WaitingTenant(tenantId, WaitReason.OverConcurrentQuota, round.Remaining));
+                waiting[round.Slot] = new WaitingTenant(tenantId, WaitReason.OverConcurrentQuota, round.Remaining);
             }
             else
             {
-                contenders.Enqueue(round, round);
+                rounds.Add((round, round.KeyFor(runs.Head!.Class)));
             }
         }
 
-        while (devices.Count > 0 && contenders.TryDequeue(out var tenant, out _))
+        var contenders = new PriorityQueue<TenantRound, TenantKey>(rounds, TenantKey.Order);
+        while (devices.Count > 0 && contenders.TryDequeue(out var tenant, out var key))
         {
             var cursor = tenant.BestFitting(devices);
             if (cursor is null)
             {
-                waiting.Add(tenant.Waiting());
+                waiting[tenant.Slot] = tenant.Waiting();
                 continue;
             }
 
             var run = cursor.Current;
-            var (workerId, deviceIds) = devices.Take(run.DeviceKind, run.DevicesNeeded)!.Value;
+
+            // The key assumed the tenant's best run; the best fitting one may be of a lower class, and
+            // then the tenant goes back in line with its true key (keys only grow, so this ends).
+            var actual = tenant.KeyFor(run.Class);
+            if (TenantKey.Order.Compare(actual, key) > 0 && contenders.TryPeek(out _, out var next) && TenantKey.Order.Compare(actual, next) > 0)
+            {
+                contenders.Enqueue(tenant, actual);
+                continue;
+            }
+
+            var (workerId, deviceIds) = devices.Take(run.DeviceKind, run.DevicesNeeded, run.MemoryBytes)!.Value;
             placements.Add(new Placement(run.RunId, run.TenantId, workerId, deviceIds));
             tenant.Placed(cursor);
             if (tenant.Remaining == 0)
@@ -82,22 +141,27 @@ public static class FairSharePolicy
 
             if (tenant.Allocated >= tenant.Share.Quota.MaxConcurrentDevices)
             {
-                waiting.Add(new WaitingTenant(tenant.Share.TenantId, WaitReason.OverConcurrentQuota, tenant.Remaining));
+                waiting[tenant.Slot] = new WaitingTenant(tenant.Share.TenantId, WaitReason.OverConcurrentQuota, tenant.Remaining);
             }
             else
             {
-                contenders.Enqueue(tenant, tenant);
+                contenders.Enqueue(tenant, tenant.KeyFor(tenant.HeadClass));
             }
         }
 
-        // The pool ran dry with tenants still contending.
-        while (contenders.TryDequeue(out var tenant, out _))
+        // The pool ran dry with tenants still contending; their order no longer matters.
+        foreach (var (tenant, _) in contenders.UnorderedItems)
         {
-            waiting.Add(tenant.Waiting());
+            waiting[tenant.Slot] = tenant.Waiting();
         }
 
-        waiting.Sort((a, b) => string.CompareOrdinal(a.TenantId, b.TenantId));
-        return new SchedulingDecision(placements, waiting);
+        var waitingTenants = new List<WaitingTenant>(waiting.Length);
+        foreach (var tenant in waiting)
+        {
+            if (tenant is not null) waitingTenants.Add(tenant);
+        }
+
+        return new SchedulingDecision(placements, waitingTenants);
     }
 
     private static Dictionary<string, TenantShare> IndexTenants(IReadOnlyList<TenantShare> tenants)
@@ -157,27 +221,51 @@ public static class FairSharePolicy
         return held;
     }
 
+    /// <summary>A tenant's place in line: below its guarantee first, then lowest class-weighted load, then tenant id.</summary>
+    private readonly record struct TenantKey(int Tier, double Load, string TenantId)
+    {
+        public static readonly KeyOrder Order = new();
+
+        public sealed class KeyOrder : IComparer<TenantKey>
+        {
+            public int Compare(TenantKey a, TenantKey b)
+            {
+                var byTier = a.Tier.CompareTo(b.Tier);
+                if (byTier != 0) return byTier;
+                var byLoad = a.Load.CompareTo(b.Load);
+                return byLoad != 0 ? byLoad : string.CompareOrdinal(a.TenantId, b.TenantId);
+            }
+        }
+    }
+
     /// <summary>One tenant's state during a round: what it holds and where it is in each shape's queue.</summary>
     private sealed class TenantRound
     {
-        /// <summary>Lowest allocated/weight first; ties by ordinal tenant id, so rounds are deterministic.</summary>
-        public static readonly IComparer<TenantRound> ByLoad = Comparer<TenantRound>.Create((a, b) =>
-        {
-            var byLoad = (a.Allocated / a.Share.Weight).CompareTo(b.Allocated / b.Share.Weight);
-            return byLoad != 0 ? byLoad : string.CompareOrdinal(a.Share.TenantId, b.Share.TenantId);
-        });
-
         private readonly RunQueue.TenantRuns _runs;
+        private readonly ClassWeights _weights;
+        private readonly HashSet<string>? _placedFirst;  // runs placed on their reserved worker before the round
+        private readonly HashSet<string>? _reservedWaiting;
         private List<ShapeCursor>? _shapes;  // built when the tenant first contends; most tenants in a small round never do
         private List<ShapeCursor>? _unfit;
 
-        public TenantRound(TenantShare share, int allocated, RunQueue.TenantRuns runs)
+        public TenantRound(int slot, TenantShare share, int allocated, RunQueue.TenantRuns runs, ClassWeights weights, HashSet<string>? placedFirst, HashSet<string>? reservedWaiting)
         {
+            Slot = slot;
             Share = share;
             Allocated = allocated;
-            Remaining = runs.Count;
             _runs = runs;
+            _weights = weights;
+            _placedFirst = placedFirst;
+            _reservedWaiting = reservedWaiting;
+            Remaining = runs.Count;
+            if (placedFirst is not null)
+            {
+                foreach (var (_, set) in runs.ShapeArray) Remaining -= set.Count(run => placedFirst.Contains(run.RunId));
+            }
         }
+
+        /// <summary>Position of the tenant in the queue's ordinal tenant order.</summary>
+        public int Slot { get; }
 
         public TenantShare Share { get; }
 
@@ -185,13 +273,30 @@ public static class FairSharePolicy
 
         public int Remaining { get; private set; }
 
+        /// <summary>Class of the tenant's best remaining run of any shape (the shapes still in the round, once it contended).</summary>
+        public PriorityClass HeadClass
+        {
+            get
+            {
+                if (_shapes is null) return _runs.Head!.Class;
+                QueuedRun? head = null;
+                foreach (var cursor in _shapes) head = cursor.Exhausted ? head : First(head, cursor.Current);
+                return head?.Class ?? PriorityClass.Low;
+            }
+        }
+
+        public TenantKey KeyFor(PriorityClass priorityClass) => new(
+            Allocated < Share.Quota.GuaranteedDevices ? 0 : 1,
+            Allocated / (Share.Weight * _weights.Of(priorityClass)),
+            Share.TenantId);
+
         /// <summary>
-        /// The shape whose next run comes first in priority-then-age order among those that fit the
+        /// The shape whose next run comes first in class-priority-age order among those that fit the
         /// free devices and the quota. Shapes that no longer fit are dropped for the rest of the round.
         /// </summary>
         public ShapeCursor? BestFitting(FreeDeviceIndex devices)
         {
-            _shapes ??= [.. _runs.ShapeArray.Select(pair => new ShapeCursor(pair.Key, pair.Value))];
+            _shapes ??= [.. _runs.ShapeArray.Select(pair => new ShapeCursor(pair.Key, pair.Value, _placedFirst))];
             ShapeCursor? best = null;
             for (var i = _shapes.Count - 1; i >= 0; i--)
             {
@@ -201,7 +306,7 @@ public static class FairSharePolicy
                     continue;
                 }
 
-                if (!devices.Fits(cursor.Shape.Kind, cursor.Shape.Devices))
+                if (!devices.Fits(cursor.Shape.Kind, cursor.Shape.Devices, cursor.Shape.MemoryBytes))
                 {
                     _shapes[i] = _shapes[^1];
                     _shapes.RemoveAt(_shapes.Count - 1);
@@ -230,18 +335,19 @@ public static class FairSharePolicy
         public WaitingTenant Waiting()
         {
             QueuedRun? head = null;
-            if (_shapes is null)
+            if (_shapes is null && _placedFirst is null)
             {
-                foreach (var (_, runs) in _runs.ShapeArray) head = First(head, runs.Min);
+                head = _runs.Head;
             }
             else
             {
+                _shapes ??= [.. _runs.ShapeArray.Select(pair => new ShapeCursor(pair.Key, pair.Value, _placedFirst))];
                 foreach (var cursor in _shapes) head = cursor.Exhausted ? head : First(head, cursor.Current);
                 foreach (var cursor in _unfit ?? []) head = cursor.Exhausted ? head : First(head, cursor.Current);
             }
 
-            var reason = Allocated + head!.DevicesNeeded > Share.Quota.MaxConcurrentDevices
-                ? WaitReason.OverConcurrentQuota
+            var reason = Allocated + head!.DevicesNeeded > Share.Quota.MaxConcurrentDevices ? WaitReason.OverConcurrentQuota
+                : _reservedWaiting?.Contains(head.RunId) == true ? WaitReason.WaitingForReservedWorker
                 : WaitReason.NoMatchingDevice;
             return new WaitingTenant(Share.TenantId, reason, Remaining);
         }
@@ -250,17 +356,36 @@ public static class FairSharePolicy
             a is null ? b : b is null ? a : RunOrder.Instance.Compare(a, b) <= 0 ? a : b;
     }
 
-    /// <summary>Position in one shape's sorted runs; runs before it were placed this round.</summary>
-    private sealed class ShapeCursor(RunShape shape, ImmutableSortedSet<QueuedRun> runs)
+    /// <summary>Position in one shape's sorted runs; runs before it were placed this round (or on their reserved worker before it).</summary>
+    private sealed class ShapeCursor
     {
+        private readonly ImmutableSortedSet<QueuedRun> _runs;
+        private readonly HashSet<string>? _skip;
         private int _next;
 
-        public RunShape Shape { get; } = shape;
+        public ShapeCursor(RunShape shape, ImmutableSortedSet<QueuedRun> runs, HashSet<string>? skip)
+        {
+            Shape = shape;
+            _runs = runs;
+            _skip = skip;
+            Skip();
+        }
 
-        public bool Exhausted => _next >= runs.Count;
+        public RunShape Shape { get; }
 
-        public QueuedRun Current => runs[_next];
+        public bool Exhausted => _next >= _runs.Count;
 
-        public void Advance() => _next++;
+        public QueuedRun Current => _runs[_next];
+
+        public void Advance()
+        {
+            _next++;
+            Skip();
+        }
+
+        private void Skip()
+        {
+            while (_skip is not null && _next < _runs.Count && _skip.Contains(_runs[_next].RunId)) _next++;
+        }
     }
 }

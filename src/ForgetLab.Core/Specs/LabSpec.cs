@@ -35,4 +35,7 @@ public sealed record LabSpec
     public IReadOnlyList<VariantSpec> Variants { get; init; } = [];
 
     public EvalSpec Eval { get; init; } = new();
+
+    /// <summary>What each run needs of a device (memory); nothing declared by default.</summary>
+    public ResourcesSpec Resources { get; init; } = new();
 }

@@ -13,7 +13,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
 
-    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval"];
+    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval", "resources"];
     private static readonly string[] BaseFields = ["world", "path", "model_ref", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_embd", "n_ctx", "dropout"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
@@ -27,6 +27,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
 
     private static readonly NumberRange ReplayRange = NumberRange.Between(0, ReplaySpec.MaxRatio);
     private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
+    private static readonly string[] ResourcesFields = ["memory_gb"];
+    private static readonly NumberRange MemoryGb = new(0, false, ResourcesSpec.MaxMemoryGb, true, $"must be greater than 0 and at most {ResourcesSpec.MaxMemoryGb:0} (GiB per device)");
     private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples", "base_gate"];
     private static readonly string[] BaseGateFields = ["alpha", "min_known_items", "suites"];
     private static readonly string[] SuiteGateFields = ["alpha", "min_known_items"];
@@ -62,15 +64,16 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             ? ReadVariants(spec, train, suites, gridAxes, grid)
             : (spec.Has("variants") ? null : [], []);
         var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e, suites) : null : new EvalSpec();
+        var resources = spec.Has("resources") ? spec.Mapping("resources") is { } r ? ReadResources(r) : null : new ResourcesSpec();
 
         if (errors.Count > before || name is null || seed is null || baseModel is null || target is null
-            || suites is null || train is null || grid is null || variants is null || eval is null)
+            || suites is null || train is null || grid is null || variants is null || eval is null || resources is null)
             return null;
 
         var lab = new LabSpec
         {
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
-            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval,
+            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources,
         };
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
         CheckOptimizerState(lab, spec, variantLines);
@@ -443,6 +446,15 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         }
 
         return (errors.Count > before ? null : variants, lines);
+    }
+
+    /// <summary><c>resources: { memory_gb }</c>: what each run needs of a device.</summary>
+    private ResourcesSpec? ReadResources(YamlFields r)
+    {
+        var before = errors.Count;
+        r.AllowOnly(ResourcesFields);
+        var memory = r.Has("memory_gb") ? r.Double("memory_gb", 0, MemoryGb) : null;
+        return errors.Count > before ? null : new ResourcesSpec { MemoryGb = memory };
     }
 
     private EvalSpec? ReadEval(YamlFields e, IReadOnlyList<SuiteRef>? suites)

@@ -164,6 +164,8 @@ public sealed class ExperimentGrain(
         // A run asking for more devices than any worker has would wait in the queue forever.
         if (submission.DevicesPerRun is < 1 or > InputLimits.MaxDevicesPerRun)
             errors.Add(new FieldError(0, "devicesPerRun", $"must be between 1 and {InputLimits.MaxDevicesPerRun}, got {submission.DevicesPerRun}"));
+        if (!PriorityClasses.TryParse(submission.PriorityClass, out _))
+            errors.Add(new FieldError(0, "priorityClass", $"must be one of {string.Join(", ", PriorityClasses.Names)}, got {InputLimits.Quote(submission.PriorityClass)}"));
         if (Math.Abs((long)submission.Priority) > InputLimits.MaxPriority)
             errors.Add(new FieldError(0, "priority", $"must be between -{InputLimits.MaxPriority} and {InputLimits.MaxPriority}, got {submission.Priority}"));
         if (string.IsNullOrWhiteSpace(submission.SpecText))
@@ -198,7 +200,9 @@ public sealed class ExperimentGrain(
             submission.SpecText,
             submission.Priority,
             submission.DeviceKind,
-            submission.DevicesPerRun));
+            submission.DevicesPerRun,
+            submission.PriorityClass,
+            spec.Resources.MemoryBytes));
         var results = await Task.WhenAll(setups.Select(async setup =>
         {
             var run = Run(setup.Recipe.Name);

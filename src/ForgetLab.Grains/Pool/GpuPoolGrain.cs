@@ -11,7 +11,9 @@ namespace ForgetLab.Grains.Pool;
 /// <summary>
 /// The shared device pool. Workers pull: each lease request places queued runs on that worker's
 /// free devices with <see cref="FairSharePolicy.Decide"/> over every tenant's allocation, so the
-/// fair share holds across the whole pool. Leases expire unless heartbeats renew them; an expired
+/// fair share (shaded by priority class, with each run's memory fitted to the devices) holds across
+/// the whole pool; gang reservations, chosen over all live workers, hold a draining worker's devices
+/// for a long-waiting multi-device run. Leases expire unless heartbeats renew them; an expired
 /// lease sends its run back to the queue to resume from its latest checkpoint. Expiry is swept at
 /// the start of every call and by a reminder, so a silent pool still notices lost workers. A lease
 /// outlives a server restart or a storage outage (<see cref="LeaseExpiry"/>): it expires only once
@@ -194,11 +196,21 @@ public sealed class GpuPoolGrain(
         var leases = Current.Leases
             .OrderBy(l => l.LeaseId, StringComparer.Ordinal)
             .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt));
+        var view = WorkerView();
+        var queued = Current.Queue
+            .OrderBy(e => e.EnqueuedAt).ThenBy(e => e.RunKey, StringComparer.Ordinal)
+            .Select(e => new QueuedRunStatus(
+                e.RunKey, e.TenantId, e.PriorityClass, e.DevicesNeeded, e.DeviceKind, e.MemoryBytes, e.EnqueuedAt,
+                PlacementFeasibility.Check(ToQueuedRun(e), view) is { } reason ? Unplaceable(reason, e) : null,
+                Current.Reservations.FirstOrDefault(r => r.RunKey == e.RunKey)?.WorkerId));
         return Task.FromResult(new PoolSnapshot(
             [.. Current.Workers.Select(w => w.Registration).OrderBy(w => w.WorkerId, StringComparer.Ordinal)],
             [.. leases],
             [.. tenants],
-            Current.Queue.Length));
+            Current.Queue.Length)
+        {
+            Queued = [.. queued],
+        });
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -213,7 +225,7 @@ public sealed class GpuPoolGrain(
     private async Task<List<PoolLease>> PlaceOn(WorkerRegistration worker)
     {
         var busy = Current.Leases.Where(l => l.WorkerId == worker.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);
-        var free = worker.Devices.Where(d => !busy.Contains(d.DeviceId)).Select(d => new FreeDevice(worker.WorkerId, d.DeviceId, d.Kind)).ToList();
+        var free = worker.Devices.Where(d => !busy.Contains(d.DeviceId)).Select(d => new FreeDevice(worker.WorkerId, d.DeviceId, d.Kind, d.MemoryBytes)).ToList();
         if (free.Count == 0 || Current.Queue.IsEmpty) return [];
         var queued = Current.Queue.ToDictionary(e => e.RunKey, StringComparer.Ordinal);
 
@@ -227,10 +239,17 @@ public sealed class GpuPoolGrain(
             .Distinct(StringComparer.Ordinal)
             .Select(id => Share(Account(id), now))
             .ToList();
-        var queue = RunQueue.From(Current.Queue.Select(e =>
-            new QueuedRun(e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind)));
+        var queue = RunQueue.From(Current.Queue.Select(ToQueuedRun));
 
-        var decision = FairSharePolicy.Decide(shares, queue, free, allocations);
+        // Gang reservations are chosen over the whole pool, so the requesting worker's devices are held
+        // back when it is the one draining for a long-waiting multi-device run.
+        var reservations = GangReservations.Choose(
+            queue, WorkerView(liveSince: now - 2 * LeaseTtl), [.. Current.Reservations.Select(r => new GangReservation(r.WorkerId, r.RunKey))], now,
+            options.Value.GangWaitBound, options.Value.MaxGangReservations);
+        var held = reservations.Select(r => new PoolReservation(r.WorkerId, r.RunId)).ToImmutableArray();
+        if (!held.SequenceEqual(Current.Reservations)) await Save(Current with { Reservations = held });
+
+        var decision = FairSharePolicy.Decide(shares, queue, free, allocations, reservations);
         if (decision.Placements.Count == 0) return [];
 
         var leases = new List<PoolLease>();
@@ -249,6 +268,25 @@ public sealed class GpuPoolGrain(
             NextLease = number,
         });
         return leases;
+    }
+
+    private static QueuedRun ToQueuedRun(QueueEntry e) => new(
+        e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind,
+        PriorityClasses.TryParse(e.PriorityClass, out var priorityClass) ? priorityClass : PriorityClass.Normal,
+        e.MemoryBytes);
+
+    /// <summary>
+    /// Registered workers' devices by kind and memory, with how many are not leased; only workers heard from
+    /// since <paramref name="liveSince"/> when given (holding a worker that no longer asks for leases helps no one).
+    /// </summary>
+    private List<WorkerDevices> WorkerView(DateTimeOffset? liveSince = null)
+    {
+        var busy = Current.Leases.SelectMany(l => l.DeviceIds.Select(id => (l.WorkerId, id))).ToHashSet();
+        return [.. Current.Workers
+            .Where(w => liveSince is not { } since || w.LastSeen >= since)
+            .SelectMany(w => w.Registration.Devices.IsDefault ? [] : w.Registration.Devices.Select(d => (w.Registration.WorkerId, Device: d)))
+            .GroupBy(x => (x.WorkerId, x.Device.Kind, x.Device.MemoryBytes))
+            .Select(g => new WorkerDevices(g.Key.WorkerId, g.Key.Kind, g.Count(), g.Count(x => !busy.Contains((x.WorkerId, x.Device.DeviceId))), g.Key.MemoryBytes))];
     }
 
     /// <summary>Tells the run it is leased. Null when the run refused (it left the queue, e.g. cancelled) or could not be reached.</summary>
@@ -341,6 +379,14 @@ public sealed class GpuPoolGrain(
 
     private Task Save(GpuPoolState next) => pool.SaveOrRollBack(next, "pool");
 
+    /// <summary>Why a queued run fits no registered worker, as a sentence.</summary>
+    private static string Unplaceable(WaitReason reason, QueueEntry entry) => reason switch
+    {
+        WaitReason.NotEnoughMemory =>
+            $"no registered {entry.DeviceKind} device has the {entry.MemoryBytes / (double)(1L << 30):0.##} GiB per device this run declares (resources.memory_gb)",
+        _ => $"no registered worker has {entry.DevicesNeeded} {entry.DeviceKind} devices on one machine",
+    };
+
     private static void ValidateRegistration(WorkerRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -351,6 +397,11 @@ public sealed class GpuPoolGrain(
             if (string.IsNullOrWhiteSpace(device.DeviceId) || string.IsNullOrWhiteSpace(device.Kind) || device.Kind == DeviceKind.Any)
             {
                 throw new ArgumentException($"Worker '{registration.WorkerId}': device '{device.DeviceId}' needs an id and a kind such as 'cuda' or 'cpu'.", nameof(registration));
+            }
+
+            if (device.MemoryBytes is <= 0)
+            {
+                throw new ArgumentException($"Worker '{registration.WorkerId}': device '{device.DeviceId}' reports {device.MemoryBytes} bytes of memory; give a number > 0 or none.", nameof(registration));
             }
 
             if (!seen.Add(device.DeviceId))
@@ -366,6 +417,11 @@ public sealed class GpuPoolGrain(
         if (string.IsNullOrEmpty(entry.RunKey) || string.IsNullOrEmpty(entry.TenantId) || string.IsNullOrEmpty(entry.DeviceKind) || entry.DevicesNeeded < 1)
         {
             throw new ArgumentException($"Queue entry '{entry.RunKey}' needs a run key, a tenant, a device kind and at least one device.", nameof(entry));
+        }
+
+        if (!PriorityClasses.TryParse(entry.PriorityClass, out _) || entry.MemoryBytes is <= 0)
+        {
+            throw new ArgumentException($"Queue entry '{entry.RunKey}': class must be one of {string.Join(", ", PriorityClasses.Names)} and memory > 0 bytes when given.", nameof(entry));
         }
     }
 }

@@ -26,7 +26,16 @@ public sealed record GpuPoolState
 
     /// <summary>Number of the next lease; lease ids are never reused.</summary>
     [Id(4)] public long NextLease { get; init; } = 1;
+
+    /// <summary>Workers held for long-waiting multi-device runs (gang reservation), one per worker.</summary>
+    [Id(5)] public ImmutableArray<PoolReservation> Reservations { get; init; } = [];
 }
+
+/// <summary>A worker held for a queued run: nothing else is placed on it until the run is, or leaves the queue.</summary>
+[GenerateSerializer, Immutable, Alias("forgetlab.PoolReservation")]
+public sealed record PoolReservation(
+    [property: Id(0)] string WorkerId,
+    [property: Id(1)] string RunKey);
 
 /// <summary>A registered worker and when it was last heard from.</summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.PoolWorker")]

@@ -260,7 +260,9 @@ public sealed class RunGrain(
     private QueueEntry Entry()
     {
         var setup = Current.Setup!;
-        return new QueueEntry(Key, setup.TenantId, setup.Priority, Current.FirstQueuedAt ?? Current.CreatedAt, setup.DevicesNeeded, setup.DeviceKind);
+        return new QueueEntry(
+            Key, setup.TenantId, setup.Priority, Current.FirstQueuedAt ?? Current.CreatedAt, setup.DevicesNeeded, setup.DeviceKind,
+            setup.PriorityClass, setup.MemoryBytes);
     }
 
     /// <summary>The latest checkpoint is where a re-leased run resumes; the worker checks its hash before loading it.</summary>

@@ -95,7 +95,7 @@ public static class ExperimentsApi
 
             if (json?.Spec is not { } spec || string.IsNullOrWhiteSpace(spec))
                 return (null, ReplyResults.Invalid("spec", "required: the lab spec as YAML text"));
-            return (new ExperimentSubmission(spec, json.Priority ?? 0, json.DeviceKind ?? "any", json.DevicesPerRun ?? 1), null);
+            return (new ExperimentSubmission(spec, json.Priority ?? 0, json.DeviceKind ?? "any", json.DevicesPerRun ?? 1, json.PriorityClass ?? "normal"), null);
         }
 
         if (mediaType is null || YamlMediaTypes.Contains(mediaType))
@@ -116,7 +116,7 @@ public static class ExperimentsApi
 }
 
 /// <summary>JSON body of <c>POST /api/v1/experiments</c>: the YAML spec and how its runs ask for devices.</summary>
-public sealed record SubmitExperimentRequest(string? Spec, int? Priority, string? DeviceKind, int? DevicesPerRun);
+public sealed record SubmitExperimentRequest(string? Spec, int? Priority, string? DeviceKind, int? DevicesPerRun, string? PriorityClass = null);
 
 /// <summary>An experiment in a listing: no spec text.</summary>
 public sealed record ExperimentSummary(

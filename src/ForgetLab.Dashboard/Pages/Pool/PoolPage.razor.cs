@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Components;
 
 namespace ForgetLab.Dashboard.Pages.Pool;
 
-/// <summary>Workers, devices busy and free, leases, the queue and each tenant's fair share; platform admins only, live.</summary>
+/// <summary>Workers, devices busy, free or held, leases, the queue with classes and reasons, and each tenant's fair share; platform admins only, live.</summary>
 public partial class PoolPage : LivePage
 {
     private PoolSnapshot? _pool;
@@ -22,4 +22,10 @@ public partial class PoolPage : LivePage
     private static int Devices(PoolSnapshot pool) => pool.Workers.Sum(w => w.Devices.Length);
 
     private static int Busy(PoolSnapshot pool) => pool.Leases.Sum(l => l.DeviceIds.Length);
+
+    private static string Memory(long? bytes) => bytes is { } b ? $"{b / (double)(1L << 30):0.#} GiB" : "–";
+
+    /// <summary>"free", or "held for RUN" when the worker is reserved for a queued multi-device run.</summary>
+    private static string Held(PoolSnapshot pool, string workerId) =>
+        pool.Queued.FirstOrDefault(q => q.ReservedWorker == workerId) is { } q ? $"free, held for {q.RunKey}" : "free";
 }
