@@ -60,12 +60,13 @@ public sealed record MemoryEstimate(
         var layer = shape.IsGpt2
             // ln_1, c_attn (3C), SDPA, contiguous, c_proj, add; ln_2, c_fc, GELU, c_proj, add.
             ? (11 * c + 2 * i) * Float32
-            // two RMSNorms (x², x·rsqrt, ·weight), q/k/v, RoPE on q and k (−x₂, cat, ·cos, ·sin, sum), k/v repeated
+            // two RMSNorms (x², x·rsqrt, ·weight; one hidden-wide tensor more than counted here was measured, and is added), q/k/v, RoPE on q and k (−x₂, cat, ·cos, ·sin, sum), k/v repeated
             // for GQA, SDPA, contiguous, o_proj, two adds, gate, up, SiLU, product, down_proj.
-            : (10 * c + 2 * q + 2 * kv + (int)(4.5 * q) + (int)(4.5 * kv) + (kv != q ? 2 * q : 0) + 4 * i) * Float32;
+            : (11 * c + 2 * q + 2 * kv + (int)(4.5 * q) + (int)(4.5 * kv) + (kv != q ? 2 * q : 0) + 4 * i) * Float32;
         if (dtype == ComputeDtype.BFloat16)
             layer += shape.Projections.Sum(p => p.InFeatures + p.OutFeatures) * 2 + shape.Projections.Sum(p => p.OutFeatures) * Float32 + 4 * q * 2;
-        var perToken = shape.LayerCount * layer + (3 * c + 2L * shape.VocabSize) * Float32;   // embeddings and final norm; logits, log-softmax
+        // Embeddings and the final norm (GPT-2: wte, wpe, their sum, ln_f; Llama: embed_tokens, RMSNorm's three), logits, log-softmax.
+        var perToken = shape.LayerCount * layer + ((shape.IsGpt2 ? 3 : 4) * c + 2L * shape.VocabSize) * Float32;
         return new MemoryEstimate(shape.Parameters * Float32, dtype == ComputeDtype.BFloat16 ? shape.MatmulParameters * 2 : 0,
             0, 0, (long)batchSize * sequenceLength * perToken, runtimeBytes);
     }
@@ -106,6 +107,10 @@ public sealed record MemoryEstimate(
         // temporaries, o_proj's and down_proj's outputs) are at the peak too.
         long kvWidth = (long)shape.KeyValueHeadCount * shape.HeadDim;
         var transient = (shape.IsGpt2 ? 2 * c : 4 * c + 4 * q + 4 * kvWidth) * Float32;
+        // Under autocast each projection's and the attention's bfloat16 result lives beside its float32 copy until the layer ends.
+        if (bf16) transient += (shape.Projections.Sum(p => p.OutFeatures) + q) * 2;
+        // Checkpointing recomputes a layer inside backward: its transients once more, and the incoming and outgoing input gradients.
+        if (gradientCheckpointing) transient = 2 * transient + 2 * c * Float32;
         // Backward's working set: the residual stream's gradient and two MLP-wide gradients at a time.
         var backward = (c + 2 * i) * Float32;
         var layers = gradientCheckpointing ? shape.LayerCount * c * Float32 + layer : shape.LayerCount * layer;
