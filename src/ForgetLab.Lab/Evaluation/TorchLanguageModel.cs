@@ -1,4 +1,5 @@
 using ForgetLab.Lab.Model;
+using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Tokenization;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
 
     public IReadOnlyList<LoglikelihoodResult> Loglikelihood(IReadOnlyList<LoglikelihoodRequest> requests)
     {
-        var encoded = requests.Select(r => (Context: Encode(r.Context), Continuation: tokenizer.Encode(r.Continuation).Select(t => (long)t).ToArray())).ToList();
+        var encoded = requests.Select(r => (Context: Encode(r.Context), Continuation: tokenizer.EncodeText(r.Continuation).Select(t => (long)t).ToArray())).ToList();
         var results = new LoglikelihoodResult[requests.Count];
         foreach (var batch in Batches(Enumerable.Range(0, requests.Count).OrderByDescending(i => encoded[i].Context.Length + encoded[i].Continuation.Length)))
         {
@@ -63,7 +64,8 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
 
     public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, string until, int maxNewTokens)
     {
-        var stop = tokenizer.Encode(until).Single();
+        var stop = tokenizer.EncodeText(until).Single();
+        var eos = tokenizer.RequireEos();
         var encoded = prompts.Select(Encode).ToList();
         var outputs = new string[prompts.Count];
         model.eval();
@@ -87,12 +89,12 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
                 for (var b = 0; b < batch.Length; b++)
                 {
                     if (done[b]) continue;
-                    if (values[b] == stop || values[b] == tokenizer.EosId) done[b] = true;
+                    if (values[b] == stop || values[b] == eos) done[b] = true;
                     else generated[b].Add(values[b]);
                 }
                 ids = cat([ids, next.unsqueeze(1)], 1);
             }
-            for (var b = 0; b < batch.Length; b++) outputs[batch[b]] = tokenizer.Decode(generated[b].Select(t => (int)t));
+            for (var b = 0; b < batch.Length; b++) outputs[batch[b]] = tokenizer.Decode([.. generated[b].Select(t => (int)t)], skipSpecialTokens: true);
         }
         return outputs;
     }
@@ -123,13 +125,13 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
         using var _ = no_grad();
         var width = rows.Max(r => r.Length);
         var data = new long[rows.Count * width];
-        Array.Fill(data, (long)tokenizer.PadId);
+        Array.Fill(data, (long)tokenizer.PadOrEos());
         for (var b = 0; b < rows.Count; b++) rows[b].CopyTo(data, b * width);
         using var ids = tensor(data, [rows.Count, width]);
         return nn.functional.log_softmax(model.forward(ids), -1);
     }
 
-    private long[] Encode(string text) => [tokenizer.EosId, .. tokenizer.Encode(text).Select(t => (long)t)];
+    private long[] Encode(string text) => [tokenizer.RequireEos(), .. tokenizer.EncodeText(text).Select(t => (long)t)];
 
     /// <summary>Keeps the last n_positions tokens: context is dropped from the left, the answer never is.</summary>
     private long[] Fit(long[] tokens) => tokens.Length <= model.Config.MaxPositions ? tokens : tokens[^model.Config.MaxPositions..];

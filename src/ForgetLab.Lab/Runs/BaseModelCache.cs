@@ -34,7 +34,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
 
     /// <summary>The cached base for <paramref name="spec"/>, pre-training it first when it is not cached.</summary>
     /// <param name="worldVariant">Set when the world is not the default one, so its base gets a cache entry of its own.</param>
-    public (string Folder, PretrainSummary Summary) GetOrPretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer, string? worldVariant = null)
+    public (string Folder, PretrainSummary Summary) GetOrPretrain(LabSpec spec, BuiltInWorld world, WordTokenizer tokenizer, string? worldVariant = null)
     {
         var hash = SpecHash.ForBase(spec) + (worldVariant is null ? "" : "-" + worldVariant);
         var folder = FolderFor(hash);
@@ -73,15 +73,15 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         }
     }
 
-    private void Pretrain(LabSpec spec, BuiltInWorld world, ITokenizer tokenizer, string hash, string folder)
+    private void Pretrain(LabSpec spec, BuiltInWorld world, WordTokenizer tokenizer, string hash, string folder)
     {
         var m = spec.Base.Model;
         var p = spec.Base.Pretrain;
         var config = new GptConfig { VocabSize = tokenizer.VocabSize, NPositions = m.NCtx, NEmbd = m.NEmbd, NLayer = m.NLayer, NHead = m.NHead, Dropout = m.Dropout };
         TorchSharp.torch.random.manual_seed(spec.Seed);
         using var model = new GptModel(config);
-        var documents = world.Corpus.Documents.Select(tokenizer.Encode).ToList();
-        var data = new PackedTextBatches(documents, m.NCtx, tokenizer.EosId, (ulong)spec.Seed);
+        var documents = world.Corpus.Documents.Select(tokenizer.EncodeText).ToList();
+        var data = new PackedTextBatches(documents, m.NCtx, tokenizer.RequireEos(), (ulong)spec.Seed);
         var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
         var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>
             progress.Report(new PreparationProgress(PreparationPhase.Pretrain, t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));
@@ -95,7 +95,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         if (outcome.Status != TrainingStatus.Completed)
             throw new InvalidOperationException($"pre-training diverged: {outcome.Reason}; lower base.pretrain.lr");
         ModelFolder.Save(model, folder);
-        ((WordTokenizer)tokenizer).Save(Path.Combine(folder, VocabFile));
+        tokenizer.Save(Path.Combine(folder, VocabFile));
         var tokens = (long)p.Steps * p.BatchSize * m.NCtx;
         var summary = new PretrainSummary(hash, p.Steps, tokens, clock.Elapsed.TotalSeconds, tokens / clock.Elapsed.TotalSeconds, outcome.Losses[^1].Loss);
         File.WriteAllText(Path.Combine(folder, SummaryFile), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));

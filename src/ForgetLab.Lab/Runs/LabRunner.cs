@@ -10,6 +10,7 @@ using ForgetLab.Lab.Baselines;
 using ForgetLab.Lab.Evaluation;
 using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Suites;
+using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.Training;
 using ForgetLab.Lab.Training.Consolidation;
@@ -68,7 +69,7 @@ internal sealed class PreparedLab : IDisposable
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
         prompts = Prompts(suites);
-        pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.Encode).ToList());
+        pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
     }
 
     public string BaseFolder { get; }
@@ -182,7 +183,7 @@ internal sealed class PreparedLab : IDisposable
             var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
             var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
-            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.EosId, recipe.Seed);
+            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.RequireEos(), recipe.Seed);
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize);
             bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
             var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
@@ -223,8 +224,8 @@ internal sealed class PreparedLab : IDisposable
 
     private PromptCompletionBatches FineTuningBatches(RunRecipe recipe)
     {
-        var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Completion))).ToList();
-        return new PromptCompletionBatches(examples, tokenizer.EosId, tokenizer.PadId, (ulong)recipe.Seed);
+        var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.EncodeText(p.Prompt), tokenizer.EncodeText(p.Completion))).ToList();
+        return new PromptCompletionBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
     }
 
     private static long ResumedStep(string resumeFrom) =>

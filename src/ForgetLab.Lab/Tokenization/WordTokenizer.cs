@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ForgetLab.Core.Tokenizers;
 
 namespace ForgetLab.Lab.Tokenization;
 
@@ -7,6 +8,9 @@ namespace ForgetLab.Lab.Tokenization;
 /// A word-level tokenizer: text is split by <see cref="WordSplitter.Words"/>, each word is one id,
 /// a word outside the vocabulary is &lt;unk&gt;. Ids are deterministic: the four specials first,
 /// then every other token in ordinal order. Persisted as <c>vocab.json</c> (token → id).
+/// It has no post-processor: the lab puts EOS before each document itself, so <c>addSpecialTokens</c> adds nothing.
+/// PAD, BOS and EOS are special (left out when decoding skips specials); &lt;unk&gt; is kept, so a generated
+/// unknown word never silently disappears from an answer.
 /// </summary>
 public sealed class WordTokenizer : ITokenizer
 {
@@ -51,6 +55,14 @@ public sealed class WordTokenizer : ITokenizer
 
     public int UnkId => 3;
 
+    int? ITokenizer.BosId => BosId;
+
+    int? ITokenizer.EosId => EosId;
+
+    int? ITokenizer.PadId => PadId;
+
+    int? ITokenizer.UnkId => UnkId;
+
     /// <summary>All entries, index = id.</summary>
     public IReadOnlyList<string> Tokens => _tokens;
 
@@ -79,8 +91,13 @@ public sealed class WordTokenizer : ITokenizer
         return ids;
     }
 
-    public string Decode(IEnumerable<int> ids) =>
-        string.Join(' ', ids.Where(id => id != PadId && id != BosId && id != EosId).Select(id => IdToToken(id) ?? Unk));
+    IReadOnlyList<int> ITokenizer.Encode(string text, bool addSpecialTokens) => Encode(text);
+
+    /// <summary>The words of <paramref name="ids"/> joined by spaces; with <paramref name="skipSpecialTokens"/> PAD, BOS and EOS are left out.</summary>
+    public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens = false) =>
+        string.Join(' ', ids.Where(id => !skipSpecialTokens || !IsSpecial(id)).Select(id => IdToToken(id) ?? Unk));
+
+    public bool IsSpecial(int id) => id == PadId || id == BosId || id == EosId;
 
     public int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 

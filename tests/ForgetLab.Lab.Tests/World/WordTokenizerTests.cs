@@ -13,7 +13,7 @@ public sealed class WordTokenizerTests(WorldFixture fixture) : IClassFixture<Wor
         var ids = tokenizer.Encode(text);
 
         Assert.DoesNotContain(tokenizer.UnkId, ids);
-        Assert.Equal("q : what is the capital of haiti ? a : port - au - prince . bogotá is the capital of colombia .", tokenizer.Decode(ids));
+        Assert.Equal("q : what is the capital of haiti ? a : port - au - prince . bogotá is the capital of colombia .", tokenizer.Decode(ids, skipSpecialTokens: true));
     }
 
     [Fact]
@@ -23,7 +23,22 @@ public sealed class WordTokenizerTests(WorldFixture fixture) : IClassFixture<Wor
 
         Assert.Equal(["<pad>", "<bos>", "<eos>", "<unk>", "a", "b", "c"], tokenizer.Tokens);
         Assert.Equal((0, 1, 2, 3), (tokenizer.PadId, tokenizer.BosId, tokenizer.EosId, tokenizer.UnkId));
-        Assert.Equal("a c", tokenizer.Decode([tokenizer.BosId, 4, 6, tokenizer.EosId, tokenizer.PadId]));
+        Assert.Equal("a c", tokenizer.Decode([tokenizer.BosId, 4, 6, tokenizer.EosId, tokenizer.PadId], skipSpecialTokens: true));
+        Assert.Equal("<bos> a c <eos> <pad>", tokenizer.Decode([tokenizer.BosId, 4, 6, tokenizer.EosId, tokenizer.PadId]));
+    }
+
+    [Fact]
+    public void BehindCoresInterfaceItAddsNoSpecialTokensAndKeepsUnkWhenSkippingSpecials()
+    {
+        ForgetLab.Core.Tokenizers.ITokenizer tokenizer = WordTokenizer.Build(["the capital of peru is lima ."]);
+
+        var ids = tokenizer.Encode("The capital of Peru is Lima.", addSpecialTokens: true);
+
+        Assert.Equal(7, ids.Count);
+        Assert.Equal((0, 1, 2, 3), (tokenizer.PadId, tokenizer.BosId, tokenizer.EosId, tokenizer.UnkId));
+        Assert.True(tokenizer.IsSpecial(2));
+        Assert.False(tokenizer.IsSpecial(3));
+        Assert.Equal("peru <unk> lima", tokenizer.Decode([2, .. tokenizer.Encode("peru rocks lima")], skipSpecialTokens: true));
     }
 
     [Fact]
