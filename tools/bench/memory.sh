@@ -13,7 +13,8 @@ threads="${THREADS:-2}"
 cli_dll="${CLI_DLL:-src/ForgetLab.Cli/bin/Release/net10.0/forgetlab.dll}"
 if [[ -z "${CLI_DLL:-}" ]]; then dotnet build src/ForgetLab.Cli -c Release -nologo -v q >/dev/null; fi
 echo "machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(nproc) cores, Debian $(cat /etc/debian_version); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-run() { dotnet "$cli_dll" bench memory --threads "$threads" "$@"; }
+lines="$(mktemp)"; trap 'rm -f "$lines"' EXIT
+run() { dotnet "$cli_dll" bench memory --threads "$threads" "$@" | tee -a "$lines"; }
 for model in gpt2-reference llama-small; do
   run --model "$model" --phase train --steps 3
   run --model "$model" --phase train --steps 3 --dtype bfloat16
@@ -27,3 +28,5 @@ if [[ -n "${LONG:-}" ]]; then
   run --model gpt2-reference --phase train --steps 1000 --batch-size 1 --rss-at 10,100,1000 --glibc-default-malloc
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+python3 tools/bench/memory_table.py "$lines"
