@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Training throughput, ForgetLab (TorchSharp) against a PyTorch twin on the same machine.
 #
-#   tools/bench/compare-train.sh            # 3 rounds (ROUNDS=5 for more), 2 threads (THREADS=…)
+#   tools/bench/compare-train.sh            # 3 rounds (ROUNDS=5 for more), 2 threads (THREADS=…),
+#                                           # float32 and bfloat16 autocast (DTYPES=float32 for one)
 #
 # 1. Installs Debian's python3-torch (1.13) and libopenblas0-openmp if missing.
 # 2. Points PyTorch at OpenBLAS (Debian's default reference BLAS is ~34x slower) through
@@ -9,7 +10,9 @@
 #    process must have libopenblas mapped, or the script stops.
 # 3. Builds the CLI (Release) and runs `forgetlab bench train --threads N` and
 #    tools/bench/train_twin.py alternately, ROUNDS times each, so both see the same load.
-# 4. Prints every run, then the median tokens/s of each side and the ratio ForgetLab/PyTorch.
+# 4. Prints every run, then per method and dtype the median tokens/s of each side, the ratio
+#    ForgetLab/PyTorch, the per-round ratios, each side's bfloat16/float32 speed-up and the median
+#    optimizer-step time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -17,9 +20,10 @@ cd "$root"
 rounds="${ROUNDS:-3}"
 threads="${THREADS:-2}"
 steps="${STEPS:-30}"
+dtypes="${DTYPES:-float32,bfloat16}"
 min_gflops="${MIN_GFLOPS:-40}"
 py=/usr/bin/python3          # Debian's interpreter: python3-torch lives there, not in pyenv's
-cli_dll="src/ForgetLab.Cli/bin/Release/net10.0/forgetlab.dll"
+cli_dll="${CLI_DLL:-src/ForgetLab.Cli/bin/Release/net10.0/forgetlab.dll}"   # CLI_DLL: an already built copy (then no build)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # --- 1. packages -------------------------------------------------------------------------------
@@ -59,30 +63,31 @@ fi
 
 # --- 3. build, then alternate ------------------------------------------------------------------
 mkdir -p .forgetlab
-dotnet build src/ForgetLab.Cli -c Release -nologo -v q >.forgetlab/build-cli.log 2>&1 \
-  || { cat .forgetlab/build-cli.log >&2; echo "build failed" >&2; exit 1; }
+if [[ -z "${CLI_DLL:-}" ]]; then
+  dotnet build src/ForgetLab.Cli -c Release -nologo -v q >.forgetlab/build-cli.log 2>&1 \
+    || { cat .forgetlab/build-cli.log >&2; echo "build failed" >&2; exit 1; }
+fi
 
 cpu="$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
 echo "machine : ${cpu}, $(nproc) cores, Debian $(cat /etc/debian_version)"
 echo "ours    : TorchSharp 0.107.0 + libtorch-cpu-linux-x64 2.10.0, .NET $(dotnet --version), --threads ${threads}"
 echo "twin    : PyTorch ${torch_version} (Debian python3-torch), $($py --version 2>&1), OpenBLAS ($(basename "$(readlink -f "$blas_dir/libopenblas.so.0")")), ${gflops} GFLOP/s on a 1024^2 fp32 matmul, ${threads} threads"
-echo "workload: GPT vocab 512, d 256, 4 layers, 4 heads, context 128, batch 16, 5 warm-up + ${steps} timed steps; full and LoRA r=8"
+echo "workload: GPT vocab 512, d 256, 4 layers, 4 heads, context 128, batch 16, 5 warm-up + ${steps} timed steps; full and LoRA r=8; dtypes ${dtypes} (bfloat16: autocast on both sides)"
 echo "rounds  : ${rounds} (ForgetLab, then PyTorch, alternating)"
 echo
 
 results="$(mktemp)"; trap 'rm -f "$results"' EXIT
-parse_ours() {   # Spectre table rows: │ full │ 3,323,392 │ 2 │ 30 │ 9.4 │ 6,541 │
-  awk -F'│' -v r="$1" '$2 ~ /^ *(full|lora-r8) *$/ { m=$2; v=$7; gsub(/[ ,]/,"",m); gsub(/[ ,]/,"",v); print r, "forgetlab", m, v }'
+parse() {   # BENCH|TWIN method=… dtype=… … tokens_per_s=… optimizer_ms=…
+  sed -n "s/^$1 method=\([^ ]*\) dtype=\([^ ]*\) .*tokens_per_s=\([0-9.]*\) optimizer_ms=\([0-9.]*\).*/\1 \2 \3 \4/p" | awk -v r="$2" -v side="$3" '{ print r, side, $1, $2, $3, $4 }'
 }
-parse_twin() {
-  sed -n 's/^TWIN method=\([^ ]*\) .*tokens_per_s=\([0-9.]*\).*/\1 \2/p' | awk -v r="$1" '{ print r, "pytorch", $1, $2 }'
-}
+expected=$(( 2 * $(tr ',' '\n' <<<"$dtypes" | wc -l) ))
 for ((i = 1; i <= rounds; i++)); do
   load="$(cut -d' ' -f1 /proc/loadavg)"
-  ours="$(dotnet "$cli_dll" bench train --threads "$threads" --steps "$steps" | parse_ours "$i")"
-  twin="$("$py" tools/bench/train_twin.py --threads "$threads" --steps "$steps" | parse_twin "$i")"
-  [[ $(wc -l <<<"$ours") -eq 2 && $(wc -l <<<"$twin") -eq 2 ]] || { echo "could not parse a run:"$'\n'"$ours"$'\n'"$twin" >&2; exit 1; }
-  printf '%s\n%s\n' "$ours" "$twin" | tee -a "$results" | awk -v l="$load" '{ printf "round %s  %-9s %-7s %8.0f tokens/s  (load before round: %s)\n", $1, $2, $3, $4, l }'
+  ours="$(dotnet "$cli_dll" bench train --plain --threads "$threads" --steps "$steps" --dtype "$dtypes" | parse BENCH "$i" forgetlab)"
+  twin="$("$py" tools/bench/train_twin.py --threads "$threads" --steps "$steps" --dtypes "$dtypes" | parse TWIN "$i" pytorch)"
+  [[ $(wc -l <<<"$ours") -eq $expected && $(wc -l <<<"$twin") -eq $expected ]] || { echo "could not parse a run:"$'\n'"$ours"$'\n'"$twin" >&2; exit 1; }
+  printf '%s\n%s\n' "$ours" "$twin" | tee -a "$results" \
+    | awk -v l="$load" '{ printf "round %s  %-9s %-7s %-8s %8.0f tokens/s  optimizer %7.2f ms/step  (load before round: %s)\n", $1, $2, $3, $4, $5, $6, l }'
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -90,15 +95,29 @@ echo
 # --- 4. medians and ratios ---------------------------------------------------------------------
 "$py" - "$results" <<'PY'
 import statistics, sys
-runs = {}
+runs, opt = {}, {}
 for line in open(sys.argv[1]):
-    r, side, method, tps = line.split()
-    runs.setdefault((side, method), {})[int(r)] = float(tps)
-print(f"| method  | ForgetLab tokens/s (median) | PyTorch tokens/s (median) | ForgetLab/PyTorch | per-round ratios |")
-print(f"|---------|----------------------------:|--------------------------:|------------------:|------------------|")
+    r, side, method, dtype, tps, ms = line.split()
+    runs.setdefault((side, method, dtype), {})[int(r)] = float(tps)
+    opt.setdefault((side, method, dtype), []).append(float(ms))
+dtypes = sorted({k[2] for k in runs}, key=lambda d: d != "float32")
+med = lambda k: statistics.median(runs[k].values())
+print("| method | dtype | ForgetLab tokens/s (median) | PyTorch tokens/s (median) | ForgetLab/PyTorch | per-round ratios | ForgetLab optimizer ms/step | PyTorch optimizer ms/step |")
+print("|---|---|---:|---:|---:|---|---:|---:|")
 for method in ("full", "lora-r8"):
-    ours, twin = runs[("forgetlab", method)], runs[("pytorch", method)]
-    mo, mt = statistics.median(ours.values()), statistics.median(twin.values())
-    paired = ", ".join(f"{ours[r] / twin[r]:.2f}" for r in sorted(ours) if r in twin)
-    print(f"| {method:<7} | {mo:>27,.0f} | {mt:>25,.0f} | {mo / mt:>17.2f} | {paired} |")
+    for dtype in dtypes:
+        o, t = runs[("forgetlab", method, dtype)], runs[("pytorch", method, dtype)]
+        paired = ", ".join(f"{o[r] / t[r]:.2f}" for r in sorted(o) if r in t)
+        print(f"| {method} | {dtype} | {med(('forgetlab', method, dtype)):,.0f} | {med(('pytorch', method, dtype)):,.0f} | "
+              f"**{med(('forgetlab', method, dtype)) / med(('pytorch', method, dtype)):.2f}** | {paired} | "
+              f"{statistics.median(opt[('forgetlab', method, dtype)]):.2f} | {statistics.median(opt[('pytorch', method, dtype)]):.2f} |")
+if "bfloat16" in dtypes and "float32" in dtypes:
+    print()
+    print("| method | side | bfloat16/float32 (medians) | per-round |")
+    print("|---|---|---:|---|")
+    for method in ("full", "lora-r8"):
+        for side in ("forgetlab", "pytorch"):
+            b, f = runs[(side, method, "bfloat16")], runs[(side, method, "float32")]
+            print(f"| {method} | {side} | {statistics.median(b.values()) / statistics.median(f.values()):.2f} | "
+                  + ", ".join(f"{b[r] / f[r]:.2f}" for r in sorted(b) if r in f) + " |")
 PY

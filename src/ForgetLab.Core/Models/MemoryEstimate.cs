@@ -15,10 +15,11 @@ public sealed record MemoryEstimate(
     long WeightBytes, long ComputeCopyBytes, long GradientBytes, long OptimizerBytes, long ActivationBytes, long RuntimeBytes)
 {
     /// <summary>
-    /// Resident memory of a TorchSharp job process on CPU before it builds a model (.NET runtime, libtorch,
-    /// the lab's own code), measured on the reference machine (docs/benchmarks.md, "Memory").
+    /// Resident memory of a TorchSharp job process on CPU before it builds a model (.NET runtime, libtorch and
+    /// its code for the operations a step runs, the lab's own code): 164–168 MiB measured on the reference
+    /// machine (docs/benchmarks.md, "Memory"), rounded up.
     /// </summary>
-    public const long CpuRuntimeBytes = 320L << 20;
+    public const long CpuRuntimeBytes = 180L << 20;
 
     private const int Float32 = 4;
 
@@ -46,16 +47,26 @@ public sealed record MemoryEstimate(
     }
 
     /// <summary>
-    /// Scoring under <c>no_grad</c>: the weights and one forward's working set, which autograd does not keep:
-    /// the widest layer's live tensors plus the logits and their log-softmax.
+    /// Scoring under <c>no_grad</c>: the weights and one forward's intermediates. The engine scores a batch inside
+    /// one TorchSharp dispose scope, which keeps every intermediate tensor until the batch is done (PyTorch would
+    /// free each at once), so the working set is all of them: per layer the outputs of every norm, projection,
+    /// attention, activation and residual add (listed below), then the logits and their log-softmax.
     /// </summary>
     public static MemoryEstimate ForEvaluation(ModelShape shape, int batchSize, int sequenceLength, ComputeDtype dtype = ComputeDtype.Float32, long runtimeBytes = CpuRuntimeBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
-        var (c, i) = ((long)shape.HiddenSize, (long)shape.IntermediateSize);
-        var layer = shape.IsGpt2 ? 2 * c + 2 * i : 2 * c + 4 * i;   // residual, norm output, the MLP's inner tensors
-        var perToken = (layer + 2L * shape.VocabSize) * Float32;
+        long c = shape.HiddenSize, i = shape.IntermediateSize, q = (long)shape.HeadCount * shape.HeadDim, kv = (long)shape.KeyValueHeadCount * shape.HeadDim;
+        var layer = shape.IsGpt2
+            // ln_1, c_attn (3C), SDPA, contiguous, c_proj, add; ln_2, c_fc, GELU, c_proj, add.
+            ? (11 * c + 2 * i) * Float32
+            // two RMSNorms (x², x·rsqrt, ·weight; one hidden-wide tensor more than counted here was measured, and is added), q/k/v, RoPE on q and k (−x₂, cat, ·cos, ·sin, sum), k/v repeated
+            // for GQA, SDPA, contiguous, o_proj, two adds, gate, up, SiLU, product, down_proj.
+            : (11 * c + 2 * q + 2 * kv + (int)(4.5 * q) + (int)(4.5 * kv) + (kv != q ? 2 * q : 0) + 4 * i) * Float32;
+        if (dtype == ComputeDtype.BFloat16)
+            layer += shape.Projections.Sum(p => p.InFeatures + p.OutFeatures) * 2 + shape.Projections.Sum(p => p.OutFeatures) * Float32 + 4 * q * 2;
+        // Embeddings and the final norm (GPT-2: wte, wpe, their sum, ln_f; Llama: embed_tokens, RMSNorm's three), logits, log-softmax.
+        var perToken = shape.LayerCount * layer + ((shape.IsGpt2 ? 3 : 4) * c + 2L * shape.VocabSize) * Float32;
         return new MemoryEstimate(shape.Parameters * Float32, dtype == ComputeDtype.BFloat16 ? shape.MatmulParameters * 2 : 0,
             0, 0, (long)batchSize * sequenceLength * perToken, runtimeBytes);
     }
@@ -91,10 +102,21 @@ public sealed record MemoryEstimate(
         }
         var attentionStats = (long)shape.HeadCount * Float32;   // SDPA's log-sum-exp per head
         var layer = fp32Elements * Float32 + computeElements * e + attentionStats;
+        // Each layer runs in a dispose scope of its own (DecoderLayer.Run), so what autograd does not keep lives only
+        // until the layer ends: the last layer's transients (GPT-2: c_proj's output and the add; Llama: x², RoPE's
+        // temporaries, o_proj's and down_proj's outputs) are at the peak too.
+        long kvWidth = (long)shape.KeyValueHeadCount * shape.HeadDim;
+        var transient = (shape.IsGpt2 ? 2 * c : 4 * c + 4 * q + 4 * kvWidth) * Float32;
+        // Under autocast each projection's and the attention's bfloat16 result lives beside its float32 copy until the layer ends.
+        if (bf16) transient += (shape.Projections.Sum(p => p.OutFeatures) + q) * 2;
+        // Checkpointing recomputes a layer inside backward: its transients once more, and the incoming and outgoing input gradients.
+        if (gradientCheckpointing) transient = 2 * transient + 2 * c * Float32;
+        // Backward's working set: the residual stream's gradient and two MLP-wide gradients at a time.
+        var backward = (c + 2 * i) * Float32;
         var layers = gradientCheckpointing ? shape.LayerCount * c * Float32 + layer : shape.LayerCount * layer;
         // Head: final norm's input (and RMSNorm's normalised x), the head's input, logits and log-softmax, their gradients.
         var head = (shape.IsGpt2 ? c : 2 * c) * Float32 + c * e + 4 * v * Float32;
-        return layers + head;
+        return layers + transient + backward + head;
     }
 
     /// <summary>LoRA keeps A·x (rank values, float32) per adapted projection per token, and the dropped-out input when dropout is on.</summary>

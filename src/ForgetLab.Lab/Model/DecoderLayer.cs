@@ -18,8 +18,17 @@ public abstract class DecoderLayer(string name) : TorchSharp.torch.nn.Module<Ten
 
     /// <summary>
     /// The layer as the backbone runs it: checkpointed when <see cref="Checkpointed"/> and a graph is being
-    /// built for training, a plain forward otherwise (evaluation, no_grad).
+    /// built for training, a plain forward otherwise (evaluation, no_grad). While a graph is built the layer
+    /// runs in a dispose scope of its own: a TorchSharp scope otherwise keeps every intermediate tensor until
+    /// the step ends, where PyTorch frees each as soon as nothing refers to it; autograd keeps what backward
+    /// needs by reference, so only the layer's output has to outlive the scope. (Under no_grad the caller's
+    /// scope decides, so tensors a caller keeps from inside a layer stay valid.)
     /// </summary>
-    public Tensor Run(Tensor x) =>
-        Checkpointed && training && is_grad_enabled() ? LayerCheckpoint.Run(this, x) : forward(x);
+    public Tensor Run(Tensor x)
+    {
+        if (!is_grad_enabled()) return forward(x);
+        using var scope = NewDisposeScope();
+        var y = Checkpointed && training ? LayerCheckpoint.Run(this, x) : forward(x);
+        return y.MoveToOuterDisposeScope();
+    }
 }

@@ -30,7 +30,9 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         ctx.save_data("layer", vars[1]);
         using (var rng = random.get_rng_state()) ctx.save_data("rng", rng.data<byte>().ToArray());   // the CPU generator's state, for dropout
         ctx.save_data("autocast", Autocast.Dtype);
-        return ((DecoderLayer)vars[1]).forward(x);   // grad is off here: nothing inside the layer is kept
+        // Grad is off here, so autograd keeps nothing inside the layer; the scope frees the intermediates at once.
+        using var scope = NewDisposeScope();
+        return ((DecoderLayer)vars[1]).forward(x).MoveToOuterDisposeScope();
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
@@ -40,14 +42,17 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         using var rng = tensor((byte[])ctx.get_data("rng"));
         using var now = random.get_rng_state();
         random.set_rng_state(rng);
-        var input = x.detach().requires_grad_(true);
-        using (enable_grad())
-        using (Autocast.Enter((ScalarType?)ctx.get_data("autocast")))
+        Tensor grad;
+        using (var scope = NewDisposeScope())
         {
-            var y = layer.forward(input);
-            autograd.backward([y], [gradOutput]);
+            // The recomputed activations live only while this layer's gradients are computed.
+            var input = x.detach().requires_grad_(true);
+            using (enable_grad())
+            using (Autocast.Enter((ScalarType?)ctx.get_data("autocast")))
+                autograd.backward([layer.forward(input)], [gradOutput]);
+            grad = input.grad!.MoveToOuterDisposeScope();
         }
         random.set_rng_state(now);
-        return [input.grad!, null!];
+        return [grad, null!];
     }
 }

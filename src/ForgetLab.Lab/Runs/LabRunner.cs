@@ -81,6 +81,7 @@ internal sealed class PreparedLab : IDisposable
 
     public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory)
     {
+        Training.TensorAllocator.ReturnFreedMemory();   // RSS then tracks the live tensors, as the memory estimate counts them
         if (options.Threads is { } threads) set_num_threads(threads);
         var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
         var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);

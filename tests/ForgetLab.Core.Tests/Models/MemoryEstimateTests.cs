@@ -53,7 +53,7 @@ public class MemoryEstimateTests
         var one = MemoryEstimate.ForTraining(TinyLlama, MethodSpec.Full, 1, 512, ComputeDtype.Float32).ActivationBytes;
         Assert.Equal(4 * one, MemoryEstimate.ForTraining(TinyLlama, MethodSpec.Full, 2, 1024, ComputeDtype.Float32).ActivationBytes);
         var checkpointed = MemoryEstimate.ForTraining(TinyLlama, MethodSpec.Full, 1, 512, ComputeDtype.Float32, gradientCheckpointing: true);
-        Assert.True(checkpointed.ActivationBytes * 5 < one, $"checkpointing 22 layers keeps {checkpointed.ActivationBytes} of {one} bytes");
+        Assert.True(checkpointed.ActivationBytes * 4 < one, $"checkpointing 22 layers keeps {checkpointed.ActivationBytes} of {one} bytes");
         var bf16 = MemoryEstimate.ForTraining(TinyLlama, MethodSpec.Full, 1, 512, ComputeDtype.BFloat16);
         Assert.True(bf16.ActivationBytes < one);
         Assert.Equal(TinyLlama.MatmulParameters * 2, bf16.ComputeCopyBytes);
