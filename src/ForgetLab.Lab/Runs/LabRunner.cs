@@ -116,14 +116,12 @@ internal sealed class PreparedLab : IDisposable
                 ? options.ModelDirectory ?? throw new InvalidOperationException(
                     $"base.model_ref '{name}' names a model of the platform's registry: submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)")
                 : spec.Base.Path!;
-            var vocab = Path.Combine(folder, BaseModelCache.VocabFile);
-            if (!File.Exists(vocab))
-                throw new InvalidOperationException($"{folder}: no {BaseModelCache.VocabFile}; only word-level bases saved by ForgetLab load here for now (BPE tokenizers come with real models)");
+            // Any Hugging Face folder with its tokenizer; one that does not fit config.json's vocab_size is refused naming its file.
+            var loaded = BaseTokenizers.Load(folder, ModelFolder.ReadConfig(folder).VocabSize);
             // Its files are its identity (the baseline is keyed by it), not the folder's name.
-            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
+            return (folder, loaded, new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
         }
-        var tokenizer = world.BuildTokenizer();
-        var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer, options.WorldVariant);
+        var (baseFolder, summary, tokenizer) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, options.WorldVariant);
         return (baseFolder, tokenizer, summary);
     }
 
@@ -223,7 +221,8 @@ internal sealed class PreparedLab : IDisposable
 
     private PromptCompletionBatches FineTuningBatches(RunRecipe recipe)
     {
-        var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.EncodeText(p.Prompt), tokenizer.EncodeText(p.Completion))).ToList();
+        // The completion follows the prompt after one space (PromptCompletion.Text), split as lm-eval splits a pair.
+        var examples = target.Pairs.Select(p => tokenizer.EncodePair(p.Prompt, " " + p.Completion)).Select(e => new TokenizedExample(e.Context, e.Continuation)).ToList();
         return new PromptCompletionBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
     }
 
