@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Model.Weights;
+namespace ForgetLab.Core.Models;
 
 /// <summary>One tensor of a safetensors header: its dtype, shape and byte range within the data section.</summary>
 public sealed record SafetensorsEntry(string Name, string Dtype, long[] Shape, long Begin, long End)

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ForgetLab.Lab.Model.Llama;
+namespace ForgetLab.Core.Models;
 
 /// <summary>
 /// Hyper-parameters of the Llama family as Hugging Face's <c>config.json</c> holds them: <c>llama</c>

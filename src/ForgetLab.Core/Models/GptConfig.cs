@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ForgetLab.Lab.Model.Gpt2;
+namespace ForgetLab.Core.Models;
 
 /// <summary>
 /// Hyper-parameters of a GPT-2-layout decoder. Property names serialise as Hugging Face's

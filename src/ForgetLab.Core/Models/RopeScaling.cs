@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ForgetLab.Lab.Model.Llama;
+namespace ForgetLab.Core.Models;
 
 /// <summary>
 /// <c>config.json</c>'s <c>rope_scaling</c>, as Hugging Face's <c>modeling_rope_utils</c> reads it:

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using ForgetLab.Lab.Model.Gpt2;
-using ForgetLab.Lab.Model.Llama;
 
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Core.Models;
 
 /// <summary>
 /// Reads a Hugging Face <c>config.json</c> into the architecture it names: <c>model_type</c>, or, where

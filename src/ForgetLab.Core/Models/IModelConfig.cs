@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Model;
+namespace ForgetLab.Core.Models;
 
 /// <summary>
 /// What the trainer, the evaluator and the methods need to know of any architecture's configuration.
