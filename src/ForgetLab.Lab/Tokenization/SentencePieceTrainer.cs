@@ -19,7 +19,10 @@ public static class SentencePieceTrainer
     private const int MaxSentenceBytes = 4192;
 
     /// <summary>Trains on <paramref name="lines"/> (one sentence each) and writes the model to <paramref name="modelPath"/>.</summary>
-    public static void Train(IEnumerable<string> lines, int vocabSize, string modelPath)
+    public static void Train(IEnumerable<string> lines, int vocabSize, string modelPath) => Train(lines, vocabSize, modelPath, Program);
+
+    /// <param name="program">The trainer to run; tests name one that is not installed.</param>
+    internal static void Train(IEnumerable<string> lines, int vocabSize, string modelPath, string program)
     {
         var work = Directory.CreateTempSubdirectory("forgetlab-spm-");
         try
@@ -34,7 +37,7 @@ public static class SentencePieceTrainer
                 "--remove_extra_whitespaces=false", "--allow_whitespace_only_pieces=true", "--add_dummy_prefix=true",
                 "--unk_id=0", "--bos_id=1", "--eos_id=2", "--pad_id=-1",
             ];
-            var start = new ProcessStartInfo(Program) { WorkingDirectory = work.FullName, RedirectStandardError = true, RedirectStandardOutput = true };
+            var start = new ProcessStartInfo(program) { WorkingDirectory = work.FullName, RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var option in options) start.ArgumentList.Add(option);
             Process process;
             try
@@ -44,7 +47,7 @@ public static class SentencePieceTrainer
             catch (Win32Exception e)
             {
                 throw new InvalidOperationException(
-                    $"base.tokenizer.kind 'sentencepiece' trains with {Program}, which is not installed: install Debian's '{Package}' package (apt-get install {Package})", e);
+                    $"base.tokenizer.kind 'sentencepiece' trains with {program}, which is not installed: install Debian's '{Package}' package (apt-get install {Package})", e);
             }
 
             using (process)
