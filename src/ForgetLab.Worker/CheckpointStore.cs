@@ -90,14 +90,17 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
     }
 
     /// <summary>
-    /// Stores the experiment's base model once under <c>{tenant}/{experiment}/base/</c> (the vocabulary
-    /// last, so its presence says the folder is whole), so the tenant can register it as a model.
+    /// Stores the experiment's base model once under <c>{tenant}/{experiment}/base/</c> (the files it has: config,
+    /// weights, tokenizer files; the last of them, the vocabulary for a word-level base, says the folder is whole),
+    /// so the tenant can register it as a model.
     /// </summary>
     public async Task UploadBaseOnce(string experimentKey, string baseFolder, CancellationToken cancel)
     {
         var prefix = $"{experimentKey}/base/";
-        if (await container.GetBlobClient(prefix + ModelFiles.VocabFile).ExistsAsync(cancel)) return;
-        foreach (var file in ModelFiles.All)
+        var files = ModelFiles.All.Where(f => f != ModelFiles.VocabFile).Concat(ModelFiles.TokenizerFiles)
+            .Where(f => File.Exists(Path.Combine(baseFolder, f))).ToList();
+        if (files.Count == 0 || await container.GetBlobClient(prefix + files[^1]).ExistsAsync(cancel)) return;
+        foreach (var file in files)
             await UploadFile(prefix + file, Path.Combine(baseFolder, file), cancel);
         logger.LogInformation("Stored the base of {Experiment} from {Folder}", experimentKey, baseFolder);
     }

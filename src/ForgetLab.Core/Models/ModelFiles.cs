@@ -15,6 +15,13 @@ public static class ModelFiles
     /// <summary>The lab's word vocabulary (token → id), beside the weights.</summary>
     public const string VocabFile = "vocab.json";
 
+    /// <summary>
+    /// A Hugging Face folder's tokenizer files (transformers' <c>save_pretrained</c> names) and the lab's word vocabulary:
+    /// whichever of them a folder has travel with its weights.
+    /// </summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles =
+        ["tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "chat_template.jinja", VocabFile];
+
     /// <summary>Every file of a model folder, in the order a folder's identity hashes them.</summary>
     public static readonly IReadOnlyList<string> All = [ConfigFile, WeightsFile, VocabFile];
 }

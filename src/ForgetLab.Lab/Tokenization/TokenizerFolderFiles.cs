@@ -16,11 +16,7 @@ public static class TokenizerFolderFiles
     public const string SpecialTokensMapFile = "special_tokens_map.json";
 
     /// <summary>Every tokenizer file a model folder may carry, copied as they are when a fine-tuned model is saved.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-    [
-        HuggingFaceTokenizer.FileName, SentencePieceTokenizer.FileName, TokenizerConfig.FileName, SpecialTokensMapFile,
-        GenerationConfig.FileName, PretrainedTokenizer.ChatTemplateFileName, ModelFiles.VocabFile,
-    ];
+    public static IReadOnlyList<string> Names => ModelFiles.TokenizerFiles;
 
     /// <summary>What transformers needs beside a trained vocabulary file to load it with the given special tokens.</summary>
     /// <param name="specials">The bos, eos, unk and pad tokens (each null when the tokenizer has none); each must be in the vocabulary.</param>
