@@ -36,6 +36,12 @@ public static class SpecNames
         ["bpe"] = TokenizerKind.Bpe,
     };
 
+    public static IReadOnlyDictionary<string, ComputeDtype> ComputeDtypes { get; } = new Dictionary<string, ComputeDtype>
+    {
+        ["float32"] = ComputeDtype.Float32,
+        ["bfloat16"] = ComputeDtype.BFloat16,
+    };
+
     public static IReadOnlyDictionary<string, Analysis.Severity> Severities { get; } = new Dictionary<string, Analysis.Severity>
     {
         ["mild"] = Analysis.Severity.Mild,
@@ -54,6 +60,8 @@ public static class SpecNames
     public static string Of(BaseArchitecture value) => Architectures.Single(p => p.Value == value).Key;
 
     public static string Of(TokenizerKind value) => TokenizerKinds.Single(p => p.Value == value).Key;
+
+    public static string Of(ComputeDtype value) => ComputeDtypes.Single(p => p.Value == value).Key;
 
     public static string Of(Analysis.Severity value) => Severities.Single(p => p.Value == value).Key;
 }

@@ -20,7 +20,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] TokenizerFields = ["kind", "vocab_size"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
-        [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state"];
+        [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing"];
     private static readonly string[] TargetFields = ["task", "count"];
     private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta"];
     private static readonly string[] MethodFields = ["type", "name", "lr"];
@@ -212,13 +212,15 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var distill = t.Mapping("distill") is { } di ? ReadDistill(di, gridAxes.Contains("distill_beta")) : t.Has("distill") ? null : d.Distill;
         var stopping = t.Mapping("early_stopping") is { } es ? ReadEarlyStopping(es, suites) : t.Has("early_stopping") ? null : d.EarlyStopping;
         var optimizerState = t.Enum("optimizer_state", d.OptimizerState, SpecNames.OptimizerStates);
+        var computeDtype = t.Enum("compute_dtype", d.ComputeDtype, SpecNames.ComputeDtypes);
+        var checkpointing = t.Bool("gradient_checkpointing", d.GradientCheckpointing);
         if (errors.Count > before) return (null, warmup);
         return (new TrainSpec
         {
             Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value, WarmupSteps = warmup!.Value,
             Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value, CheckpointEvery = every!.Value,
             Replay = replay, Ewc = ewc, L2Sp = l2sp, Distill = distill, EarlyStopping = stopping,
-            OptimizerState = optimizerState!.Value,
+            OptimizerState = optimizerState!.Value, ComputeDtype = computeDtype!.Value, GradientCheckpointing = checkpointing!.Value,
         }, warmup);
     }
 

@@ -52,4 +52,17 @@ public sealed record TrainSpec
 
     /// <summary>Where AdamW's moments start. Default fresh.</summary>
     public OptimizerState OptimizerState { get; init; } = OptimizerState.Fresh;
+
+    /// <summary>
+    /// Precision of the run's matrix products (<c>train.compute_dtype</c>); weights, gradients and AdamW's
+    /// moments stay float32. Default float32. Evaluation is float32 whatever the run trained in, so the
+    /// baseline every run is compared against is one and the same.
+    /// </summary>
+    public ComputeDtype ComputeDtype { get; init; } = ComputeDtype.Float32;
+
+    /// <summary>
+    /// Keep only each decoder layer's input during the forward and recompute its activations in backward
+    /// (<c>train.gradient_checkpointing</c>): less memory for about one more forward of time, same gradients. Default false.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
 }

@@ -24,6 +24,19 @@ public abstract class CausalLanguageModel(string name) : TorchSharp.torch.nn.Mod
     public IReadOnlyList<DecoderLayer> Layers() =>
         named_modules().Where(m => m.module is DecoderLayer).Select(m => (DecoderLayer)m.module).ToList();
 
+    /// <summary>
+    /// Gradient checkpointing for every decoder layer (<c>train.gradient_checkpointing</c>): each keeps only its
+    /// input during training and recomputes its activations in backward (<see cref="LayerCheckpoint"/>).
+    /// </summary>
+    public bool GradientCheckpointing
+    {
+        get => Layers().Any(l => l.Checkpointed);
+        set
+        {
+            foreach (var layer in Layers()) layer.Checkpointed = value;
+        }
+    }
+
     /// <summary>Every projection (linear layer) with its dotted path, e.g. <c>model.layers.0.self_attn.q_proj</c>.</summary>
     public IEnumerable<(string Path, Projection Layer)> Projections() =>
         named_modules().Where(m => m.module is Projection).Select(m => (m.name, (Projection)m.module));

@@ -26,5 +26,5 @@ public sealed class LinearProjection : Projection
 
     public override Tensor Stored(Tensor outIn) => outIn;
 
-    protected override Tensor Project(Tensor flat) => nn.functional.linear(flat, weight, bias);
+    protected override Tensor Project(Tensor flat, Tensor weight, Tensor? bias) => Autocast.Linear(flat, weight, bias);
 }

@@ -38,8 +38,8 @@ public abstract class Projection : nn.Module<Tensor, Tensor>
     /// <summary>A tensor in PyTorch <c>Linear</c>'s (out, in) orientation, turned into the layer's stored one.</summary>
     public abstract Tensor Stored(Tensor outIn);
 
-    /// <summary>The base computation on a flattened input: (N, in) → (N, out).</summary>
-    protected abstract Tensor Project(Tensor flat);
+    /// <summary>The base computation on a flattened input, (N, in) → (N, out), through <see cref="Autocast"/>.</summary>
+    protected abstract Tensor Project(Tensor flat, Tensor weight, Tensor? bias);
 
     public void Attach(IProjectionHook hook) => hooks.Add(hook);
 
@@ -50,7 +50,7 @@ public abstract class Projection : nn.Module<Tensor, Tensor>
         var flat = x.reshape(-1, InFeatures);                 // (N, in)
         var input = flat;
         foreach (var hook in hooks) input = hook.Input(input);
-        var y = Project(input);                               // (N, out)
+        var y = Project(input, Weight, Bias);                 // (N, out), x's dtype (Autocast computes in its own)
         foreach (var hook in hooks) y = hook.Output(flat, y);
         return y.view(shape);
     }

@@ -349,6 +349,7 @@ internal sealed class PreparedLab : IDisposable
         if (t.EarlyStopping is { } stop)
             h["early_stopping"] = $"{stop.Suite} " + (stop.MaxDropPoints is { } points ? $"drop<{points.ToString(CultureInfo.InvariantCulture)}" : $"severity<={stop.MaxSeverity}".ToLowerInvariant());
         if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";
+        if (t.ComputeDtype != ComputeDtype.Float32) h["compute_dtype"] = SpecNames.Of(t.ComputeDtype);
         return h;
     }
 

@@ -24,5 +24,9 @@ internal static class SpecMapping
     };
 
     public static TrainSettings Train(TrainSpec train, int seed) =>
-        new(train.Steps, train.BatchSize, train.Lr, train.WarmupSteps, Schedule(train.Schedule), train.WeightDecay, train.GradClip, train.CheckpointEvery, seed);
+        new(train.Steps, train.BatchSize, train.Lr, train.WarmupSteps, Schedule(train.Schedule), train.WeightDecay, train.GradClip, train.CheckpointEvery, seed)
+        {
+            ComputeDtype = train.ComputeDtype,
+            GradientCheckpointing = train.GradientCheckpointing,
+        };
 }

@@ -1,3 +1,5 @@
+using ForgetLab.Core.Specs;
+
 namespace ForgetLab.Lab.Training;
 
 /// <summary>What one training run does: how long, how fast, how it is regularised and checkpointed.</summary>
@@ -12,5 +14,11 @@ public sealed record TrainSettings(
     int CheckpointEvery,
     int Seed)
 {
+    /// <summary>Precision of the forward's matrix products (<see cref="Model.Autocast"/>); weights, gradients and AdamW's moments stay float32.</summary>
+    public ComputeDtype ComputeDtype { get; init; } = ComputeDtype.Float32;
+
+    /// <summary>Recompute each decoder layer's activations in backward instead of keeping them.</summary>
+    public bool GradientCheckpointing { get; init; }
+
     public LearningRateSchedule LrSchedule => new(Lr, WarmupSteps, Steps, Schedule);
 }

@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace ForgetLab.Lab.Training;
 
 /// <summary>
-/// The training loop: AdamW, warm-up + schedule, gradient clipping, one dispose scope per step,
+/// The training loop: AdamW, warm-up + schedule, gradient clipping, one dispose scope per step, the forward
+/// in the run's compute dtype (autocast; backward and the optimizer in float32), optional gradient checkpointing,
 /// checkpoints every N steps (and at the end), resume from a checkpoint, and divergence detection:
 /// a NaN/inf loss ends the run as <see cref="TrainingStatus.Diverged"/>, keeping its last good checkpoint.
 /// </summary>
@@ -62,6 +63,8 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
         }
 
         model.train();
+        model.GradientCheckpointing = settings.GradientCheckpointing;
+        var compute = Autocast.Of(settings.ComputeDtype);
         var clock = Stopwatch.StartNew();
         long tokens = 0;
         for (var step = start + 1; step <= settings.Steps; step++)
@@ -72,9 +75,13 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             optimizer.zero_grad();
             var (input, target, lossTokens) = data.Next(settings.BatchSize);
-            var logits = model.forward(input);                                             // (B, T, V)
-            var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), target.view(-1), ignore_index: BatchRows.IgnoreIndex);
-            if (ExtraLoss is not null) loss = loss + ExtraLoss();
+            Tensor loss;
+            using (Autocast.Enter(compute))
+            {
+                var logits = model.forward(input);                                         // (B, T, V), float32
+                loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), target.view(-1), ignore_index: BatchRows.IgnoreIndex);
+                if (ExtraLoss is not null) loss = loss + ExtraLoss();
+            }
             var value = loss.item<float>();
             if (!float.IsFinite(value))
                 return new TrainingOutcome(TrainingStatus.Diverged, losses, checkpoints, Rate(tokens, clock), $"loss was {value} at step {step}");

@@ -34,7 +34,7 @@ public sealed class CausalSelfAttention : AttentionModule
         var q = qkv[0].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var k = qkv[1].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var v = qkv[2].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, p: training ? dropout : 0, is_casual: true); // (B, nh, T, hs)
+        var y = Autocast.ScaledDotProductAttention(q, k, v, p: training ? dropout : 0); // (B, nh, T, hs)
         y = Attend(q, y);                                              // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);              // (B, T, C)
         return resid_dropout.forward(c_proj.forward(y));

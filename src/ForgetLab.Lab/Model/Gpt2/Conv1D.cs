@@ -25,5 +25,5 @@ public sealed class Conv1D : Projection
 
     public override Tensor Stored(Tensor outIn) => outIn.t();
 
-    protected override Tensor Project(Tensor flat) => addmm(bias, flat, weight, 1f, 1f);
+    protected override Tensor Project(Tensor flat, Tensor weight, Tensor? bias) => Autocast.AddMM(bias!, flat, weight);
 }

@@ -34,7 +34,7 @@ public sealed class GptModel : CausalLanguageModel
     public override Tensor forward(Tensor idx)
     {
         var x = transformer.forward(idx);                  // (B, T, C)
-        return x.matmul(transformer.TokenEmbedding.t());   // (B, T, V)
+        return Autocast.MatMul(x, transformer.TokenEmbedding.t());   // (B, T, V)
     }
 
     /// <summary>GPT-2 initialisation: N(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·n_layer).</summary>

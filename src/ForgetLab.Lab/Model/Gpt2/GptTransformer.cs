@@ -33,7 +33,7 @@ public sealed class GptTransformer : nn.Module<Tensor, Tensor>
         var t = idx.shape[1];
         using var pos = arange(t, dtype: ScalarType.Int64, device: idx.device); // (T)
         var x = drop.forward(wte.forward(idx) + wpe.forward(pos));          // (B, T, C)
-        foreach (var block in h) x = block.forward(x);
+        foreach (var block in h) x = block.Run(x);
         return ln_f.forward(x);
     }
 }

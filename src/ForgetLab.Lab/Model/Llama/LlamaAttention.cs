@@ -56,7 +56,7 @@ public sealed class LlamaAttention : AttentionModule
             k = k.repeat_interleave(nh / kvHeads, dim: 1);                     // (B, nh, T, hs)
             v = v.repeat_interleave(nh / kvHeads, dim: 1);                     // (B, nh, T, hs)
         }
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hs)
+        var y = Autocast.ScaledDotProductAttention(q, k, v); // (B, nh, T, hs)
         y = Attend(q, y);                                                      // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, nh * hs);                // (B, T, nh·hs)
         return o_proj.forward(y);                                              // (B, T, C)

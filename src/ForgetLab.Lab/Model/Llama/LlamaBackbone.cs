@@ -27,7 +27,7 @@ public sealed class LlamaBackbone : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor idx)
     {
         var x = embed_tokens.forward(idx);                                   // (B, T, C)
-        foreach (var layer in layers) x = layer.forward(x);
+        foreach (var layer in layers) x = layer.Run(x);
         return norm.forward(x);
     }
 }

@@ -36,7 +36,7 @@ public sealed class LlamaModel : CausalLanguageModel
     public override Tensor forward(Tensor idx)
     {
         var x = model.forward(idx);                                          // (B, T, C)
-        return lm_head is null ? x.matmul(model.TokenEmbedding.t()) : lm_head.forward(x); // (B, T, V)
+        return Autocast.Linear(x, lm_head?.weight ?? model.TokenEmbedding);  // (B, T, V)
     }
 
     /// <summary>Hugging Face's <c>_init_weights</c>: N(0, initializer_range) weights and embeddings, zero biases, norms at one.</summary>
