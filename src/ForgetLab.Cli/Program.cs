@@ -8,5 +8,8 @@ var root = new RootCommand("ForgetLab: measure what fine-tuning teaches and what
     BenchCommands.Create(),
     PlotCommands.Create(),
 };
+var model = new Command("model", "one Hugging Face model folder: lm-eval log-likelihoods, greedy generation");
+foreach (var command in ModelScoringCommands.Create()) model.Subcommands.Add(command);
+root.Subcommands.Add(model);
 foreach (var command in PlatformCommands.Create()) root.Subcommands.Add(command);
 return root.Parse(args).Invoke();

@@ -1,6 +1,9 @@
 namespace ForgetLab.Lab.Evaluation;
 
-/// <summary>A log-likelihood request: how likely is <paramref name="Continuation"/> after <paramref name="Context"/>.</summary>
+/// <summary>
+/// A log-likelihood request: how likely is <paramref name="Continuation"/> after <paramref name="Context"/>. As in
+/// lm-eval, word-boundary spaces belong to the continuation (<c>("The capital is", " Paris")</c>).
+/// </summary>
 public sealed record LoglikelihoodRequest(string Context, string Continuation);
 
 /// <summary>Summed log-probability of a continuation, and whether greedy decoding would have produced it.</summary>
@@ -22,8 +25,8 @@ public interface ILanguageModel
 
     IReadOnlyList<RollingResult> LoglikelihoodRolling(IReadOnlyList<string> texts);
 
-    /// <summary>Greedy continuation of each prompt, cut before the first <paramref name="until"/> token.</summary>
-    IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, string until, int maxNewTokens);
+    /// <summary>Greedy continuation of each prompt, cut before the first of the <paramref name="until"/> strings (and EOS).</summary>
+    IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, IReadOnlyList<string> until, int maxNewTokens);
 
     /// <summary>Per text, the mean over its positions of KL(reference ‖ this) between next-token distributions.</summary>
     IReadOnlyList<double> KlFrom(ILanguageModel reference, IReadOnlyList<string> texts);

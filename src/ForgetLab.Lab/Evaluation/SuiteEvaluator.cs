@@ -7,9 +7,19 @@ namespace ForgetLab.Lab.Evaluation;
 /// Scores one model on one suite and keeps every item's outcome (so results compare item by item):
 /// <c>multiple_choice</c> → acc / acc_norm (1 or 0 per item), <c>generate_until</c> → exact match
 /// (1 or 0), <c>loglikelihood_rolling</c> → nats per token, <c>kl_to_base</c> → mean token KL to the base.
+/// Requests take lm-evaluation-harness's shapes: a multiple-choice item is one (context, target_delimiter + choice)
+/// request per choice with lm-eval's default delimiter " "; a generation is (context, until); a rolling item is its
+/// text alone. <paramref name="description"/> is lm-eval's task <c>description</c>, written before every context
+/// (<see cref="EvaluationConventions"/>).
 /// </summary>
-public sealed class SuiteEvaluator(int maxNewTokens = 12)
+public sealed class SuiteEvaluator(int maxNewTokens = 12, string description = "")
 {
+    /// <summary>lm-eval's default <c>target_delimiter</c>, between a multiple-choice context and each choice.</summary>
+    public const string TargetDelimiter = " ";
+
+    /// <summary>The evaluator a base's conventions ask for.</summary>
+    public SuiteEvaluator(EvaluationConventions conventions, int maxNewTokens = 12) : this(maxNewTokens, conventions.Description) { }
+
     /// <param name="reference">The base model, for <c>kl_to_base</c>; null when <paramref name="model"/> is the base.</param>
     public SuiteEvaluation Evaluate(ILanguageModel model, SuiteDefinition suite, ILanguageModel? reference = null)
     {
@@ -29,9 +39,9 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12)
         return new SuiteEvaluation(outcomes, responses);
     }
 
-    private static double[] MultipleChoice(ILanguageModel model, SuiteDefinition suite, string?[] responses)
+    private double[] MultipleChoice(ILanguageModel model, SuiteDefinition suite, string?[] responses)
     {
-        var requests = suite.Items.SelectMany(item => item.Choices.Select(c => new LoglikelihoodRequest(item.Prompt, c))).ToList();
+        var requests = suite.Items.SelectMany(item => item.Choices.Select(c => new LoglikelihoodRequest(description + item.Prompt, TargetDelimiter + c))).ToList();
         var results = model.Loglikelihood(requests);
         var normalised = suite.Metric == "acc_norm";
         var values = new double[suite.Items.Count];
@@ -55,7 +65,7 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12)
 
     private double[] ExactMatch(ILanguageModel model, SuiteDefinition suite, string?[] responses)
     {
-        var outputs = model.GenerateUntil(suite.Items.Select(i => i.Prompt).ToList(), suite.Until[0], maxNewTokens);
+        var outputs = model.GenerateUntil(suite.Items.Select(i => description + i.Prompt).ToList(), suite.Until, maxNewTokens);
         outputs.ToArray().CopyTo(responses, 0);
         return suite.Items.Select((item, i) => Normalise(outputs[i]) == Normalise(item.Target) ? 1.0 : 0.0).ToArray();
     }
@@ -63,10 +73,10 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12)
     private static double[] Rolling(ILanguageModel model, SuiteDefinition suite) =>
         model.LoglikelihoodRolling(suite.Items.Select(i => i.Target).ToList()).Select(r => r.NatsPerToken).ToArray();
 
-    private static double[] Kl(ILanguageModel model, SuiteDefinition suite, ILanguageModel? reference) =>
+    private double[] Kl(ILanguageModel model, SuiteDefinition suite, ILanguageModel? reference) =>
         reference is null
             ? new double[suite.Items.Count] // the base against itself: KL is zero by definition
-            : model.KlFrom(reference, suite.Items.Select(i => i.Prompt).ToList()).ToArray();
+            : model.KlFrom(reference, suite.Items.Select(i => description + i.Prompt).ToList()).ToArray();
 
     private static double? ChanceOfChoices(SuiteDefinition suite) =>
         suite.Items.Count == 0 ? null : suite.Items.Average(i => 1.0 / Math.Max(1, i.Choices.Count));

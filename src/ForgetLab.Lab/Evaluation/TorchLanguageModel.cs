@@ -1,109 +1,139 @@
-using ForgetLab.Lab.Model;
 using ForgetLab.Core.Tokenizers;
+using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Tokenization;
 using static TorchSharp.torch;
 
 namespace ForgetLab.Lab.Evaluation;
 
 /// <summary>
-/// <see cref="ILanguageModel"/> over a <see cref="CausalLanguageModel"/>. Requests are batched: sorted by length
-/// and right-padded (causal attention makes trailing padding harmless), one forward per batch rather
-/// than one per choice; generation batches prompts of equal token length so positions line up.
-/// Every text starts with the end-of-text token, as every pre-training document does.
+/// <see cref="ILanguageModel"/> over a <see cref="CausalLanguageModel"/>, scoring as lm-evaluation-harness's Hugging
+/// Face model does (<see cref="LmEvalTokenization"/> for the strings; <c>_loglikelihood_tokens</c> for the scores):
+/// requests sorted by length, right-padded (causal attention makes trailing padding harmless), one forward per batch.
+/// Generation is greedy with a <see cref="KvCache"/>, batching prompts of equal token length so positions line up.
 /// </summary>
-public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64) : ILanguageModel
+/// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
+/// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
+/// shares a forward either)</param>
+public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true) : ILanguageModel
 {
+    private readonly LmEvalTokenization encoding = new(tokenizer, options);
+
     public CausalLanguageModel Model => model;
 
-    public IReadOnlyList<LoglikelihoodResult> Loglikelihood(IReadOnlyList<LoglikelihoodRequest> requests)
-    {
-        var encoded = requests.Select(r => (Context: Encode(r.Context), Continuation: tokenizer.EncodeText(r.Continuation).Select(t => (long)t).ToArray())).ToList();
-        var results = new LoglikelihoodResult[requests.Count];
-        foreach (var batch in Batches(Enumerable.Range(0, requests.Count).OrderByDescending(i => encoded[i].Context.Length + encoded[i].Continuation.Length)))
-        {
-            using var scope = NewDisposeScope();
-            var rows = batch.Select(i => Fit(encoded[i].Context.Concat(encoded[i].Continuation).ToArray())).ToList();
-            var logProbs = ForwardLogProbs(rows);                                     // (B, T, V)
-            var predicted = logProbs.argmax(-1);                                       // (B, T)
-            for (var b = 0; b < batch.Count; b++)
-            {
-                var i = batch[b];
-                var cont = encoded[i].Continuation;
-                var row = rows[b];
-                var first = row.Length - cont.Length - 1; // position predicting the first continuation token
-                using var positions = arange(first, row.Length - 1, dtype: ScalarType.Int64);
-                using var targets = tensor(cont);
-                var picked = logProbs[b].index_select(0, positions).gather(1, targets.unsqueeze(1)).squeeze(1);
-                var greedy = predicted[b].index_select(0, positions).eq(targets).all().item<bool>();
-                results[i] = new LoglikelihoodResult(picked.sum().item<float>(), greedy, cont.Length);
-            }
-        }
-        return results;
-    }
+    /// <summary>How this model's requests become ids.</summary>
+    public LmEvalTokenization Encoding => encoding;
+
+    /// <summary><c>max_length</c>: the option, else the model's positions.</summary>
+    public int MaxLength => options?.MaxLength ?? model.Config.MaxPositions;
+
+    /// <summary>The ids generation stops at: the folder's stop ids (EOS and <c>generation_config.json</c>'s), else EOS.</summary>
+    public IReadOnlyList<int> StopIds => tokenizer is PretrainedTokenizer pretrained ? pretrained.StopIds : tokenizer.EosId is { } eos ? [eos] : [];
+
+    public IReadOnlyList<LoglikelihoodResult> Loglikelihood(IReadOnlyList<LoglikelihoodRequest> requests) =>
+        LoglikelihoodTokens(requests.Select((r, i) => Checked(encoding.EncodePair(r.Context, r.Continuation), i)).ToList());
 
     public IReadOnlyList<RollingResult> LoglikelihoodRolling(IReadOnlyList<string> texts)
     {
-        var encoded = texts.Select(t => Fit(Encode(t))).ToList();
+        var windows = texts.Select(t => encoding.RollingWindows(t, MaxLength)).ToList();
+        var scores = LoglikelihoodTokens(windows.SelectMany(w => w).ToList());
         var results = new RollingResult[texts.Count];
-        foreach (var batch in Batches(Enumerable.Range(0, texts.Count).OrderByDescending(i => encoded[i].Length)))
+        var k = 0;
+        for (var i = 0; i < texts.Count; i++)
         {
-            using var scope = NewDisposeScope();
-            var rows = batch.Select(i => encoded[i]).ToList();
-            var logProbs = ForwardLogProbs(rows);                                     // (B, T, V)
-            for (var b = 0; b < batch.Count; b++)
-            {
-                var row = rows[b];
-                var n = row.Length - 1;
-                using var targets = tensor(row[1..]);
-                var nll = -logProbs[b].narrow(0, 0, n).gather(1, targets.unsqueeze(1)).sum().item<float>();
-                results[batch[b]] = new RollingResult(nll, n);
-            }
+            var own = scores.Skip(k).Take(windows[i].Count).ToList();
+            k += own.Count;
+            results[i] = new RollingResult(-own.Sum(s => s.LogProb), own.Sum(s => s.Tokens));
         }
         return results;
     }
 
-    public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, string until, int maxNewTokens)
+    /// <summary>
+    /// lm-eval's <c>generate_until</c> with greedy decoding: each prompt encoded as <c>tok_batch_encode</c> does and cut
+    /// from the left to <c>max_length − maxNewTokens</c>, continued until a stop id or one of the stop strings
+    /// (<paramref name="until"/> and the EOS token's text), decoded without special tokens and cut before the stops.
+    /// </summary>
+    public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, IReadOnlyList<string> until, int maxNewTokens)
     {
-        var stop = tokenizer.EncodeText(until).Single();
-        var eos = tokenizer.RequireEos();
-        var encoded = prompts.Select(Encode).ToList();
-        var outputs = new string[prompts.Count];
+        var contextLength = MaxLength - maxNewTokens;
+        if (contextLength <= 0)
+            throw new ArgumentException($"max new tokens ({maxNewTokens}) must be below the model's maximum length ({MaxLength})", nameof(maxNewTokens));
+        var stops = encoding.StopStrings(until);
+        var encoded = prompts.Select(p => encoding.EncodePrompt(p, contextLength)).ToList();
+        var generated = GreedyTokens(encoded, maxNewTokens, tokens => stops.Any(s => s.Length > 0 && tokenizer.Decode(tokens).Contains(s, StringComparison.Ordinal)));
+        return generated.Select(tokens => LmEvalTokenization.CutAtStops(tokenizer.Decode(tokens, skipSpecialTokens: true), stops)).ToList();
+    }
+
+    /// <summary>
+    /// Greedy continuations of token prompts, as transformers' <c>generate(do_sample=False)</c> makes them: each row
+    /// ends with the first stop id it produces (kept, as <c>generate</c> keeps it) or when <paramref name="stopped"/>
+    /// says its tokens so far are enough, else after <paramref name="maxNewTokens"/>. Prompts of equal length run as
+    /// one batch through a <see cref="KvCache"/>: the prompt once, then one position per step.
+    /// </summary>
+    /// <param name="stopIds">the ids a row ends at; default <see cref="StopIds"/></param>
+    public IReadOnlyList<int[]> GreedyTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, Func<int[], bool>? stopped = null, IReadOnlyCollection<int>? stopIds = null)
+    {
+        var stops = (stopIds ?? StopIds).ToHashSet();
+        var outputs = new int[prompts.Count][];
+        foreach (var (i, prompt) in prompts.Index())
+        {
+            if (prompt.Length == 0) throw new ArgumentException($"prompt {i + 1} encodes to no tokens: generation needs at least one", nameof(prompts));
+            if (prompt.Length + maxNewTokens > model.Config.MaxPositions)
+                throw new ArgumentException($"prompt {i + 1} has {prompt.Length} tokens: with {maxNewTokens} new ones it passes the model's {model.Config.MaxPositions} positions", nameof(prompts));
+        }
         model.eval();
         using var _ = no_grad();
-        foreach (var group in Enumerable.Range(0, prompts.Count).GroupBy(i => encoded[i].Length))
+        if (!kvCache)
+        {
+            for (var i = 0; i < prompts.Count; i++) outputs[i] = Uncached(prompts[i], maxNewTokens, stopped, stops);
+            return outputs;
+        }
+        foreach (var group in Enumerable.Range(0, prompts.Count).GroupBy(i => prompts[i].Length))
         foreach (var batch in group.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
-            var width = group.Key;
-            var data = new long[batch.Length * width];
-            for (var b = 0; b < batch.Length; b++) encoded[batch[b]].CopyTo(data, b * width);
-            var ids = tensor(data, [batch.Length, width]);
-            var generated = new List<long>[batch.Length];
-            for (var b = 0; b < batch.Length; b++) generated[b] = [];
+            using var cache = new KvCache();
+            var generated = batch.Select(_ => new List<int>()).ToArray();
             var done = new bool[batch.Length];
-            for (var k = 0; k < maxNewTokens && !done.All(d => d); k++)
+            var input = Rows(batch.Select(i => prompts[i].Select(t => (long)t).ToArray()).ToList(), 0);   // (B, T)
+            for (var step = 0; step < maxNewTokens; step++)
             {
-                var window = ids.shape[1] > model.Config.MaxPositions ? ids[.., ^model.Config.MaxPositions..] : ids;
-                var next = model.forward(window)[.., -1, ..].argmax(-1);                // (B)
+                var next = model.Forward(input, cache)[.., -1, ..].argmax(-1);                              // (B)
                 var values = next.data<long>().ToArray();
                 for (var b = 0; b < batch.Length; b++)
                 {
                     if (done[b]) continue;
-                    if (values[b] == stop || values[b] == eos) done[b] = true;
-                    else generated[b].Add(values[b]);
+                    generated[b].Add((int)values[b]);
+                    done[b] = stops.Contains((int)values[b]) || (stopped?.Invoke([.. generated[b]]) ?? false);
                 }
-                ids = cat([ids, next.unsqueeze(1)], 1);
+                if (done.All(d => d)) break;
+                input = next.unsqueeze(1);                                                                     // (B, 1)
             }
-            for (var b = 0; b < batch.Length; b++) outputs[batch[b]] = tokenizer.Decode([.. generated[b].Select(t => (int)t)], skipSpecialTokens: true);
+            for (var b = 0; b < batch.Length; b++) outputs[batch[b]] = [.. generated[b]];
         }
         return outputs;
+    }
+
+    /// <summary>The naive loop: the whole sequence through a plain forward for every new token.</summary>
+    private int[] Uncached(int[] prompt, int maxNewTokens, Func<int[], bool>? stopped, HashSet<int> stops)
+    {
+        var tokens = prompt.Select(t => (long)t).ToList();
+        var generated = new List<int>();
+        for (var step = 0; step < maxNewTokens; step++)
+        {
+            using var scope = NewDisposeScope();
+            var next = (int)model.forward(tensor(tokens.ToArray(), [1, tokens.Count]))[0, -1].argmax().item<long>();
+            generated.Add(next);
+            if (stops.Contains(next) || (stopped?.Invoke([.. generated]) ?? false)) break;
+            tokens.Add(next);
+        }
+        return [.. generated];
     }
 
     public IReadOnlyList<double> KlFrom(ILanguageModel reference, IReadOnlyList<string> texts)
     {
         if (reference is not TorchLanguageModel other)
             throw new ArgumentException("KL needs the reference's logits: both models must be TorchLanguageModel.", nameof(reference));
-        var encoded = texts.Select(t => Fit(Encode(t))).ToList();
+        var encoded = texts.Select(t => Fit(encoding.TokEncode(t).Select(x => (long)x).ToArray())).ToList();
         var results = new double[texts.Count];
         foreach (var batch in Batches(Enumerable.Range(0, texts.Count).OrderByDescending(i => encoded[i].Length)))
         {
@@ -118,23 +148,69 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
         return results;
     }
 
+    /// <summary>
+    /// lm-eval's <c>_loglikelihood_tokens</c>: each (context, continuation) pair's input is the last
+    /// <c>max_length + 1</c> tokens of both without the final one; the continuation's log-probability is the sum over
+    /// its tokens, greedy when every one of them is the argmax at its position.
+    /// </summary>
+    internal IReadOnlyList<LoglikelihoodResult> LoglikelihoodTokens(IReadOnlyList<(int[] Context, int[] Continuation)> pairs)
+    {
+        var inputs = pairs.Select(p =>
+        {
+            var whole = p.Context.Concat(p.Continuation).Select(t => (long)t).ToArray();
+            return whole[Math.Max(0, whole.Length - (MaxLength + 1))..^1];
+        }).ToList();
+        var results = new LoglikelihoodResult[pairs.Count];
+        foreach (var batch in Batches(Enumerable.Range(0, pairs.Count).OrderByDescending(i => pairs[i].Context.Length + pairs[i].Continuation.Length)))
+        {
+            using var scope = NewDisposeScope();
+            var rows = batch.Select(i => inputs[i]).ToList();
+            var logProbs = ForwardLogProbs(rows);                                     // (B, T, V)
+            var predicted = logProbs.argmax(-1);                                       // (B, T)
+            for (var b = 0; b < batch.Count; b++)
+            {
+                var cont = pairs[batch[b]].Continuation.Select(t => (long)t).ToArray();
+                var inputLength = rows[b].Length;
+                using var positions = arange(inputLength - cont.Length, inputLength, dtype: ScalarType.Int64); // the logits predicting the continuation
+                using var targets = tensor(cont);
+                var picked = logProbs[b].index_select(0, positions).gather(1, targets.unsqueeze(1)).squeeze(1);
+                var greedy = predicted[b].index_select(0, positions).eq(targets).all().item<bool>();
+                results[batch[b]] = new LoglikelihoodResult(picked.sum().item<float>(), greedy, cont.Length);
+            }
+        }
+        return results;
+    }
+
     /// <summary>Log-softmax over the vocabulary for right-padded rows: (B, T, V).</summary>
     internal Tensor ForwardLogProbs(IReadOnlyList<long[]> rows)
     {
         model.eval();
         using var _ = no_grad();
-        var width = rows.Max(r => r.Length);
-        var data = new long[rows.Count * width];
-        Array.Fill(data, (long)tokenizer.PadOrEos());
-        for (var b = 0; b < rows.Count; b++) rows[b].CopyTo(data, b * width);
-        using var ids = tensor(data, [rows.Count, width]);
+        using var ids = Rows(rows, tokenizer.PadOrEos());
         return nn.functional.log_softmax(model.forward(ids), -1);
     }
 
-    private long[] Encode(string text) => [tokenizer.RequireEos(), .. tokenizer.EncodeText(text).Select(t => (long)t)];
+    private (int[] Context, int[] Continuation) Checked((int[] Context, int[] Continuation) pair, int index)
+    {
+        if (pair.Continuation.Length == 0)
+            throw new ArgumentException($"request {index + 1}: the continuation adds no tokens to the context, so there is nothing to score");
+        if (pair.Continuation.Length > MaxLength)
+            throw new ArgumentException($"request {index + 1}: the continuation has {pair.Continuation.Length} tokens, more than the model's maximum length {MaxLength}");
+        return pair;
+    }
 
-    /// <summary>Keeps the last n_positions tokens: context is dropped from the left, the answer never is.</summary>
-    private long[] Fit(long[] tokens) => tokens.Length <= model.Config.MaxPositions ? tokens : tokens[^model.Config.MaxPositions..];
+    /// <summary>Rows right-padded with <paramref name="pad"/> into one (B, T) tensor.</summary>
+    private static Tensor Rows(IReadOnlyList<long[]> rows, long pad)
+    {
+        var width = rows.Max(r => r.Length);
+        var data = new long[rows.Count * width];
+        Array.Fill(data, pad);
+        for (var b = 0; b < rows.Count; b++) rows[b].CopyTo(data, b * width);
+        return tensor(data, [rows.Count, width]);
+    }
+
+    /// <summary>Keeps the last <see cref="MaxLength"/> tokens.</summary>
+    private long[] Fit(long[] tokens) => tokens.Length <= MaxLength ? tokens : tokens[^MaxLength..];
 
     private IEnumerable<List<int>> Batches(IEnumerable<int> order) => order.Chunk(batchSize).Select(c => c.ToList());
 }

@@ -6,6 +6,8 @@ namespace ForgetLab.Lab.Model;
 /// A decoder layer's self-attention, whatever its projections. Methods that act inside attention
 /// (prefix tuning) attach an <see cref="IAttentionHook"/>, which sees the queries and the per-head
 /// output before the heads are merged; the architecture calls <see cref="Attend"/> at that point.
+/// During a cached forward (<see cref="CausalLanguageModel.Forward(Tensor, KvCache)"/>) the layer's keys and values
+/// join those of the past positions (<see cref="WithPast"/>) and the new queries attend to both (<see cref="Attention"/>).
 /// </summary>
 public abstract class AttentionModule : TorchSharp.torch.nn.Module<Tensor, Tensor>
 {
@@ -26,6 +28,32 @@ public abstract class AttentionModule : TorchSharp.torch.nn.Module<Tensor, Tenso
     public IReadOnlyList<IAttentionHook> Hooks => hooks;
 
     public void Attach(IAttentionHook hook) => hooks.Add(hook);
+
+    /// <summary>The cache of the forward under way, or null for a plain forward.</summary>
+    internal KvCache? Cache { get; set; }
+
+    /// <summary>The position of the first new token: how many the cache holds.</summary>
+    protected long PastLength => Cache?.Length ?? 0;
+
+    /// <param name="k">this forward's keys (B, nkv, T, hs)</param>
+    /// <param name="v">this forward's values (B, nkv, T, hs)</param>
+    /// <returns>the cached positions' and these: (B, nkv, past + T, hs) each</returns>
+    protected (Tensor K, Tensor V) WithPast(Tensor k, Tensor v) => Cache is null ? (k, v) : Cache.Append(this, k, v);
+
+    /// <summary>
+    /// Causal scaled dot-product attention of T new queries over past + T keys: query i sees keys 0..past + i (a
+    /// plain causal mask without a past; none for one new query, which sees every key).
+    /// </summary>
+    protected Tensor Attention(Tensor q, Tensor k, Tensor v, double dropout = 0)
+    {
+        var (t, past) = (q.shape[2], k.shape[2] - q.shape[2]);
+        if (past == 0 || t == 1)
+            return Autocast.ScaledDotProductAttention(q, k, v, dropout, isCausal: past == 0);             // (B, nh, T, hs)
+        using var mask = ones(t, past + t, dtype: ScalarType.Bool, device: q.device).tril(past);     // (T, past + T)
+        // Under the compute dtype's autocast policy, as the causal call is.
+        var y = nn.functional.scaled_dot_product_attention(Autocast.Lower(q), Autocast.Lower(k), Autocast.Lower(v), attn_mask: mask, p: dropout);
+        return y.to(q.dtype);                                                                          // (B, nh, T, hs)
+    }
 
     /// <param name="q">queries (B, nh, T, hs), as the attention scored them</param>
     /// <param name="y">the attention's output (B, nh, T, hs)</param>

@@ -70,6 +70,30 @@ public abstract class CausalLanguageModel(string name) : TorchSharp.torch.nn.Mod
         return result;
     }
 
+    /// <summary>
+    /// A forward of <paramref name="idx"/> (B, T) as the continuation of what <paramref name="cache"/> holds: positions
+    /// start at its length, every layer attends to its cached keys and values, and the cache takes this forward's.
+    /// The logits (B, T, V) equal those of the last T positions of a plain forward on the whole sequence.
+    /// </summary>
+    public Tensor Forward(Tensor idx, KvCache cache)
+    {
+        var attention = Layers().Select(l => l.Attention).ToList();
+        foreach (var layer in attention) layer.Cache = cache;
+        try
+        {
+            var logits = forward(idx);
+            cache.Advance(idx.shape[1]);
+            return logits;
+        }
+        finally
+        {
+            foreach (var layer in attention) layer.Cache = null;
+        }
+    }
+
+    /// <summary>Where this forward's positions start: the length of the cache under way, else 0.</summary>
+    protected long PositionOffset => Layers().FirstOrDefault()?.Attention.Cache?.Length ?? 0;
+
     /// <summary>Called by an architecture once its modules are registered, before any method attaches.</summary>
     protected void RecordBaseKeys() => baseKeys = state_dict().Keys.ToHashSet(StringComparer.Ordinal);
 }

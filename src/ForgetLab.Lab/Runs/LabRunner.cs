@@ -48,7 +48,8 @@ public sealed class LabRunner(LabRunnerOptions options)
 /// </summary>
 internal sealed class PreparedLab : IDisposable
 {
-    private readonly SuiteEvaluator evaluator = new();
+    private readonly EvaluationConventions conventions;
+    private readonly SuiteEvaluator evaluator;
     private readonly LabRunnerOptions options;
     private readonly LabSpec spec;
     private readonly FineTuningTarget target;
@@ -69,6 +70,8 @@ internal sealed class PreparedLab : IDisposable
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
         prompts = Prompts(suites);
+        conventions = EvaluationConventions.LabDocuments(tokenizer);
+        evaluator = new SuiteEvaluator(conventions);
         pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
     }
 
@@ -88,9 +91,11 @@ internal sealed class PreparedLab : IDisposable
         var baseModel = ModelFolder.Load(baseFolder);
         try
         {
-            var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize);
+            // The lab's bases start every document with EOS (EvaluationConventions says how suites map onto lm-eval's requests).
+            var conventions = EvaluationConventions.LabDocuments(tokenizer);
+            var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize, conventions.Options);
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
-            var baseline = Baseline(new SuiteEvaluator(), baseLm, suites, baseFolder, request, options);
+            var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
             return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
         }
@@ -181,7 +186,7 @@ internal sealed class PreparedLab : IDisposable
             var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
             using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.RequireEos(), recipe.Seed);
-            var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize);
+            var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize, conventions.Options);
             bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
             var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
             {

@@ -9,6 +9,7 @@ namespace ForgetLab.Lab.Tokenization;
 /// a word outside the vocabulary is &lt;unk&gt;. Ids are deterministic: the four specials first,
 /// then every other token in ordinal order. Persisted as <c>vocab.json</c> (token → id).
 /// It has no post-processor: the lab puts EOS before each document itself, so <c>addSpecialTokens</c> adds nothing.
+/// The special tokens written in a text are recognised (<c>"&lt;eos&gt; the capital"</c> is EOS, then two words).
 /// PAD, BOS and EOS are special (left out when decoding skips specials); &lt;unk&gt; is kept, so a generated
 /// unknown word never silently disappears from an answer.
 /// </summary>
@@ -79,16 +80,47 @@ public sealed class WordTokenizer : ITokenizer
         return new WordTokenizer([.. Specials, .. words]);
     }
 
+    /// <summary>
+    /// The ids of <paramref name="text"/>: a special token written in the text (<c>&lt;eos&gt;</c>, …) is its own id, as
+    /// <see cref="ITokenizer.Encode"/> promises; every stretch between them is split into words.
+    /// </summary>
     public int[] Encode(string text)
     {
-        var words = WordSplitter.Words(text);
-        var ids = new int[words.Count];
-        for (var i = 0; i < ids.Length; i++)
+        var ids = new List<int>();
+        var start = 0;
+        while (NextSpecial(text, start) is var (at, id) && at >= 0)
         {
-            ids[i] = _ids.TryGetValue(words[i], out var id) ? id : UnkId;
+            AddWords(text[start..at], ids);
+            ids.Add(id);
+            start = at + Specials[id].Length;
         }
 
-        return ids;
+        AddWords(text[start..], ids);
+        return [.. ids];
+    }
+
+    private void AddWords(string text, List<int> ids)
+    {
+        foreach (var word in WordSplitter.Words(text))
+        {
+            ids.Add(_ids.TryGetValue(word, out var id) ? id : UnkId);
+        }
+    }
+
+    /// <summary>The leftmost special token written in <paramref name="text"/> from <paramref name="start"/> on, or (−1, −1).</summary>
+    private static (int At, int Id) NextSpecial(string text, int start)
+    {
+        var best = (At: -1, Id: -1);
+        for (var id = 0; id < Specials.Length; id++)
+        {
+            var at = text.IndexOf(Specials[id], start, StringComparison.Ordinal);
+            if (at >= 0 && (best.At < 0 || at < best.At))
+            {
+                best = (at, id);
+            }
+        }
+
+        return best;
     }
 
     IReadOnlyList<int> ITokenizer.Encode(string text, bool addSpecialTokens) => Encode(text);

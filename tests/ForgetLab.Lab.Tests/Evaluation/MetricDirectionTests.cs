@@ -25,7 +25,7 @@ public sealed class MetricDirectionTests : IDisposable
 
         public IReadOnlyList<RollingResult> LoglikelihoodRolling(IReadOnlyList<string> texts) => texts.Select(t => new RollingResult(t.Length, 2)).ToList();
 
-        public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, string until, int maxNewTokens) => throw new NotSupportedException();
+        public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, IReadOnlyList<string> until, int maxNewTokens) => throw new NotSupportedException();
 
         public IReadOnlyList<double> KlFrom(ILanguageModel reference, IReadOnlyList<string> texts) => throw new NotSupportedException();
     }

@@ -14,12 +14,13 @@ public class SuiteEvaluatorTests
         public IReadOnlyList<LoglikelihoodResult> Loglikelihood(IReadOnlyList<LoglikelihoodRequest> requests)
         {
             Calls++;
-            return requests.Select(r => new LoglikelihoodResult(logProbs[r.Continuation], false, 1)).ToList();
+            // lm-eval's request shape: each choice after the target delimiter.
+            return requests.Select(r => new LoglikelihoodResult(logProbs[r.Continuation[SuiteEvaluator.TargetDelimiter.Length..]], false, 1)).ToList();
         }
 
         public IReadOnlyList<RollingResult> LoglikelihoodRolling(IReadOnlyList<string> texts) => texts.Select(t => new RollingResult(t.Length, 2)).ToList();
 
-        public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, string until, int maxNewTokens) => prompts.Select(p => generations[p]).ToList();
+        public IReadOnlyList<string> GenerateUntil(IReadOnlyList<string> prompts, IReadOnlyList<string> until, int maxNewTokens) => prompts.Select(p => generations[p]).ToList();
 
         public IReadOnlyList<double> KlFrom(ILanguageModel reference, IReadOnlyList<string> texts) => texts.Select(_ => 0.25).ToList();
     }

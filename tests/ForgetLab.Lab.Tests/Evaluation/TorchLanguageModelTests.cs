@@ -18,11 +18,11 @@ public class TorchLanguageModelTests
 
     private static readonly LoglikelihoodRequest[] Requests =
     [
-        new("the capital of peru is", "lima ."),
-        new("the capital of peru is", "santiago ."),
-        new("q : what is the capital of chile ? a :", "santiago ."),
-        new("1 2 + 3 4 =", "4 6 ."),
-        new("of", "peru"),
+        new("the capital of peru is", " lima ."),
+        new("the capital of peru is ", "santiago ."),
+        new("q : what is the capital of chile ? a :", " santiago ."),
+        new("1 2 + 3 4 =", " 4 6 ."),
+        new("of", " peru"),
     ];
 
     [Fact]
@@ -43,7 +43,7 @@ public class TorchLanguageModelTests
     public void BatchedGenerationEqualsOnePromptAtATime()
     {
         string[] prompts = ["the capital of peru is", "q : what is the capital of chile ? a :", "1 2 + 3 4 =", "the capital of"];
-        Assert.Equal(Lm(1).GenerateUntil(prompts, ".", 5), Lm(64).GenerateUntil(prompts, ".", 5));
+        Assert.Equal(Lm(1).GenerateUntil(prompts, ["."], 5), Lm(64).GenerateUntil(prompts, ["."], 5));
     }
 
     [Fact]
@@ -63,5 +63,39 @@ public class TorchLanguageModelTests
         var lm = Lm(8);
         var kl = lm.KlFrom(lm, ["the capital of peru is lima .", "1 2 + 3 4 = 4 6 ."]);
         Assert.All(kl, k => Assert.Equal(0, k, 6));
+    }
+
+    [Fact]
+    public void TheLabsWordLevelScoresAreThoseOfTheScorerBeforeLmEvalsSemantics()
+    {
+        // Before: [EOS] + prompt + choice through the model, the choice's tokens scored; rolling: [EOS] + text.
+        var conventions = EvaluationConventions.LabDocuments(Tokenizer);
+        TorchSharp.torch.random.manual_seed(5);
+        using var model = new GptModel(TinyModels.Config with { VocabSize = Tokenizer.VocabSize });
+        var lm = new TorchLanguageModel(model, Tokenizer, 8, conventions.Options);
+        (string Prompt, string Choice)[] items = [("the capital of peru is", "lima ."), ("q : what is the capital of chile ? a :", "santiago ."), ("1 2 + 3 4 =", "4 6 .")];
+
+        var now = lm.Loglikelihood(items.Select(i => new LoglikelihoodRequest(conventions.Description + i.Prompt, SuiteEvaluator.TargetDelimiter + i.Choice)).ToList());
+        var rolling = lm.LoglikelihoodRolling(["the capital of peru is lima ."])[0];
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            var (before, tokens) = Before(model, [Tokenizer.EosId, .. Tokenizer.Encode(items[i].Prompt)], Tokenizer.Encode(items[i].Choice));
+            Assert.Equal(tokens, now[i].Tokens);
+            Assert.Equal(before, now[i].LogProb, 5);
+        }
+        var (text, count) = Before(model, [Tokenizer.EosId], Tokenizer.Encode("the capital of peru is lima ."));
+        Assert.Equal(count, rolling.Tokens);
+        Assert.Equal(-text, rolling.Nll, 5);
+    }
+
+    private static (double LogProb, int Tokens) Before(GptModel model, int[] context, int[] continuation)
+    {
+        using var _ = TorchSharp.torch.no_grad();
+        long[] row = [.. context.Concat(continuation).Select(t => (long)t)];
+        using var logProbs = TorchSharp.torch.nn.functional.log_softmax(model.forward(TorchSharp.torch.tensor(row, [1, row.Length])), -1);
+        var sum = 0.0;
+        for (var k = 0; k < continuation.Length; k++) sum += logProbs[0, context.Length - 1 + k, continuation[k]].item<float>();
+        return (sum, continuation.Length);
     }
 }

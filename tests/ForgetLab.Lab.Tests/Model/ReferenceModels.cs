@@ -27,19 +27,19 @@ public sealed class ReferenceModels : IDisposable
     {
         if (folder.Value is null)
         {
-            Assert.True(Environment.GetEnvironmentVariable("FORGETLAB_REQUIRE_TORCH") != "1", "python3-torch is not installed, and .ci/run requires it");
-            Assert.Skip("python3-torch is not installed: apt-get install --no-install-recommends python3-torch (.ci/run installs it)");
+            Assert.True(Environment.GetEnvironmentVariable("FORGETLAB_REQUIRE_TORCH") != "1", "python3-torch or python3-sentencepiece is not installed, and .ci/run requires them");
+            Assert.Skip("python3-torch or python3-sentencepiece is not installed: apt-get install --no-install-recommends python3-torch python3-sentencepiece (.ci/run installs them)");
         }
         return Path.Combine(folder.Value!, variant);
     }
 
     public static string Script(string name) => Path.Combine(Root(), "tests", "reference", "hf-models", name);
 
-    /// <summary>True when /usr/bin/python3 can import torch.</summary>
+    /// <summary>True when /usr/bin/python3 can import torch and sentencepiece (the folders' tokenizer).</summary>
     public static bool TorchAvailable()
     {
         if (!File.Exists(Python)) return false;
-        var (code, _) = Run("-c \"import torch\"");
+        var (code, _) = Run("-c \"import torch, sentencepiece\"");
         return code == 0;
     }
 
@@ -65,6 +65,8 @@ public sealed class ReferenceModels : IDisposable
         if (code != 0) throw new InvalidOperationException($"write_models.py failed ({code}): {output}");
         return dir;
     }
+
+    public static string RepoRoot() => Root();
 
     private static string Root()
     {

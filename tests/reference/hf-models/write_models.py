@@ -1,6 +1,8 @@
 """Writes tiny random model folders in Hugging Face's layout (config.json + safetensors, single, sharded,
 F32/F16/BF16 on disk), one per architecture variant, and beside each `reference.json`: token ids, the
-logits this reference computes on them (float32), and a greedy continuation.
+logits this reference computes on them (float32), a greedy continuation, and lm-evaluation-harness's
+loglikelihood / is_greedy, rolling log-likelihoods and greedy generations of text requests through the folder's
+tokenizer (a SentencePiece tokenizer.model with tokenizer_config.json and generation_config.json).
 
     /usr/bin/python3 tests/reference/hf-models/write_models.py OUT_DIR
 
@@ -9,15 +11,22 @@ with are exactly those on disk (BF16/F16 rounded), as any loader of the folder s
 """
 import json
 import os
+import shutil
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hf_models  # noqa: E402
+import lm_eval_reference  # noqa: E402
 import safetensors_io  # noqa: E402
 
-LLAMA = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 61, "hidden_size": 32,
+# Every folder gets a real tokenizer: the Llama-2-style SentencePiece fixture (BPE, byte fallback, 420 pieces) that
+# ForgetLab's tokenizer tests check against spm_encode; vocab_size is at least its size.
+TOKENIZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ForgetLab.Core.Tests", "Tokenizers",
+                         "Fixtures", "sentencepiece", "llama2-style.model")
+
+LLAMA = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 420, "hidden_size": 32,
          "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 4,
          "max_position_embeddings": 64, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "hidden_act": "silu",
          "attention_bias": False, "mlp_bias": False, "tie_word_embeddings": False, "initializer_range": 0.02}
@@ -37,22 +46,75 @@ VARIANTS = {
     "mistral-f16": (dict(LLAMA, architectures=["MistralForCausalLM"], model_type="mistral", num_key_value_heads=1,
                          sliding_window=None), torch.float16, 1),
     # Qwen2: biases on q/k/v, none on o; multi-query attention; tied; sharded
-    "qwen2-tied-sharded": ({"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 67, "hidden_size": 32,
+    "qwen2-tied-sharded": ({"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 424, "hidden_size": 32,
                             "intermediate_size": 40, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 1,
                             "max_position_embeddings": 64, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "hidden_act": "silu",
                             "tie_word_embeddings": True, "use_sliding_window": False, "sliding_window": 32},
                            torch.float32, 2),
     # Qwen3: q_norm/k_norm per head, head_dim apart from hidden/heads, GQA, BF16
-    "qwen3-bf16": ({"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "vocab_size": 59, "hidden_size": 32,
+    "qwen3-bf16": ({"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "vocab_size": 420, "hidden_size": 32,
                     "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
                     "head_dim": 12, "max_position_embeddings": 64, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0,
                     "hidden_act": "silu", "attention_bias": False, "tie_word_embeddings": False},
                    torch.bfloat16, 1),
     # GPT-2 as Hugging Face writes it (no lm_head.weight: tied)
-    "gpt2": ({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": 53, "n_positions": 64, "n_embd": 32,
+    "gpt2": ({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": 420, "n_positions": 64, "n_embd": 32,
               "n_layer": 2, "n_head": 4, "layer_norm_epsilon": 1e-5, "initializer_range": 0.02},
              torch.float32, 1),
 }
+
+
+# tokenizer_config.json and generation_config.json per variant: GPT-2's folder adds no BOS (lm-eval then scores a
+# context without one and starts rolling windows from the prefix token); Qwen2's stops at two ids.
+TOKENIZER_CONFIG = {"gpt2": {"add_bos_token": False}}
+GENERATION_CONFIG = {"qwen2-tied-sharded": {"bos_token_id": 1, "eos_token_id": [2, 5]}}
+
+# lm-eval requests: a plain pair, the same with the space on the context (moved to the continuation), an empty
+# context (the prefix token), digits, accents, CJK through byte fallback, a context past max_length (cut from the
+# left), and per folder the reference's own greedy continuation of a prompt (so is_greedy can be true).
+LONG = "the capital of france is paris and " * 9
+REQUESTS = [
+    ("The capital of France is", " Paris"),
+    ("The capital of France is ", "Paris"),
+    ("", "hello world"),
+    ("Q: What is 27+15? A:", " 42"),
+    ("café naïve", " résumé über"),
+    ("日本語の", "テキスト"),
+    (LONG, " the end"),
+]
+ROLLING = ["hello world", "numbers like 12, 345 and 6789 appear. " * 6]
+PROMPTS = [("The capital of France is", 10), ("日本", 6)]
+
+
+def lm_eval_results(folder, model, config):
+    tokenizer = lm_eval_reference.LlamaStyleTokenizer(folder)
+    lm = lm_eval_reference.HFLM(model, tokenizer, config.get("n_positions") or config["max_position_embeddings"])
+    margins, generations = [], []
+    for prompt, n in PROMPTS:
+        tokens, text, margin = lm_eval_reference.generate(model, tokenizer, folder, prompt, n)
+        generations.append({"prompt": prompt, "max_new_tokens": n, "tokens": tokens, "text": text})
+        margins.append(margin)
+    # The first prompt's greedy first token, as text, is a request too (is_greedy true when it re-encodes alike).
+    piece = tokenizer.sp.id_to_piece(generations[0]["tokens"][0])
+    requests = REQUESTS + [(PROMPTS[0][0], piece.replace("\u2581", " ") if piece.startswith("\u2581") else " " + generations[0]["text"])]
+    scored = []
+    for context, continuation in requests:
+        logprob, is_greedy, margin = lm.loglikelihood(context, continuation)
+        scored.append({"context": context, "continuation": continuation, "loglikelihood": logprob, "is_greedy": is_greedy})
+        margins.append(margin)
+    rolling = []
+    for text in ROLLING:
+        logprob, count = lm.loglikelihood_rolling(text)
+        rolling.append({"text": text, "loglikelihood": logprob, "tokens": count})
+    return {"requests": scored, "rolling": rolling, "generate": generations}, min(margins)
+
+
+def write_tokenizer(folder, name):
+    shutil.copyfile(TOKENIZER, os.path.join(folder, "tokenizer.model"))
+    with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
+        json.dump(dict({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}, **TOKENIZER_CONFIG.get(name, {})), f, indent=2)
+    with open(os.path.join(folder, "generation_config.json"), "w") as f:
+        json.dump(GENERATION_CONFIG.get(name, {"bos_token_id": 1, "eos_token_id": 2}), f, indent=2)
 
 
 def randomise(model, generator):
@@ -162,17 +224,19 @@ def main(out):
             model = hf_models.build(config)
             randomise(model, generator)
             write_folder(folder, config, file_tensors(model, config), dtype, shards)
+            write_tokenizer(folder, name)
             config_on_disk, reference = load_reference(folder)
             vocab = config["vocab_size"]
             input_ids = torch.randint(0, vocab, (2, 12), generator=generator)
             prompt = torch.randint(0, vocab, (5,), generator=generator).tolist()
             continuation, margin = hf_models.greedy(reference, prompt, 12)
-            if margin >= 1e-3:
+            lm_eval, lm_eval_margin = lm_eval_results(folder, reference, config)
+            if margin >= 1e-3 and lm_eval_margin >= 1e-3:
                 break
         with torch.no_grad():
             logits = reference(input_ids)
         result = {"seed": 1000 + seed, "input_ids": input_ids.tolist(), "logits": logits.tolist(),
-                  "prompt": prompt, "greedy": continuation, "greedy_min_margin": margin}
+                  "prompt": prompt, "greedy": continuation, "greedy_min_margin": margin, "lm_eval": lm_eval}
         if name in LORA:
             result["lora_logits"] = write_lora(folder, config, reference, LORA[name], generator, input_ids).tolist()
         with open(os.path.join(folder, "reference.json"), "w") as f:

@@ -34,7 +34,8 @@ public sealed class CausalSelfAttention : AttentionModule
         var q = qkv[0].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var k = qkv[1].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
         var v = qkv[2].view(b, t, nHead, hs).transpose(1, 2);          // (B, nh, T, hs)
-        var y = Autocast.ScaledDotProductAttention(q, k, v, p: training ? dropout : 0); // (B, nh, T, hs)
+        (k, v) = WithPast(k, v);                                       // (B, nh, past + T, hs)
+        var y = Attention(q, k, v, training ? dropout : 0);            // (B, nh, T, hs)
         y = Attend(q, y);                                              // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);              // (B, T, C)
         return resid_dropout.forward(c_proj.forward(y));

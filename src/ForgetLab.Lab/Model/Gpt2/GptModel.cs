@@ -33,7 +33,7 @@ public sealed class GptModel : CausalLanguageModel
     /// <returns>logits (B, T, V)</returns>
     public override Tensor forward(Tensor idx)
     {
-        var x = transformer.forward(idx);                  // (B, T, C)
+        var x = transformer.Forward(idx, PositionOffset);  // (B, T, C)
         return Autocast.MatMul(x, transformer.TokenEmbedding.t());   // (B, T, V)
     }
 

@@ -28,10 +28,15 @@ public sealed class GptTransformer : nn.Module<Tensor, Tensor>
 
     /// <param name="idx">token ids (B, T)</param>
     /// <returns>hidden states (B, T, C)</returns>
-    public override Tensor forward(Tensor idx)
+    public override Tensor forward(Tensor idx) => Forward(idx, 0);
+
+    /// <param name="idx">token ids (B, T) at positions start..start+T−1 (a cached forward starts after its past)</param>
+    /// <param name="start">the first token's position</param>
+    /// <returns>hidden states (B, T, C)</returns>
+    public Tensor Forward(Tensor idx, long start)
     {
         var t = idx.shape[1];
-        using var pos = arange(t, dtype: ScalarType.Int64, device: idx.device); // (T)
+        using var pos = arange(start, start + t, dtype: ScalarType.Int64, device: idx.device); // (T)
         var x = drop.forward(wte.forward(idx) + wpe.forward(pos));          // (B, T, C)
         foreach (var block in h) x = block.Run(x);
         return ln_f.forward(x);

@@ -48,15 +48,16 @@ public sealed class LlamaAttention : AttentionModule
         if (k_norm is not null) k = k_norm.forward(k);
         q = q.transpose(1, 2);                                                 // (B, nh, T, hs)
         k = k.transpose(1, 2);                                                 // (B, nkv, T, hs)
-        var (cos, sin) = rotary.For(t, x.dtype, x.device);                    // (T, hs)
+        var (cos, sin) = rotary.For(PastLength, t, x.dtype, x.device);        // (T, hs)
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
+        (k, v) = WithPast(k, v);                                               // (B, nkv, past + T, hs)
         if (kvHeads != nh)
         {
-            k = k.repeat_interleave(nh / kvHeads, dim: 1);                     // (B, nh, T, hs)
-            v = v.repeat_interleave(nh / kvHeads, dim: 1);                     // (B, nh, T, hs)
+            k = k.repeat_interleave(nh / kvHeads, dim: 1);                     // (B, nh, past + T, hs)
+            v = v.repeat_interleave(nh / kvHeads, dim: 1);                     // (B, nh, past + T, hs)
         }
-        var y = Autocast.ScaledDotProductAttention(q, k, v); // (B, nh, T, hs)
+        var y = Attention(q, k, v);                                            // (B, nh, T, hs)
         y = Attend(q, y);                                                      // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, nh * hs);                // (B, T, nh·hs)
         return o_proj.forward(y);                                              // (B, T, C)

@@ -48,10 +48,10 @@ public sealed class RotaryEmbedding
         invFreq = inv.to(ScalarType.Float32).DetachFromDisposeScope();
     }
 
-    /// <summary>cos and sin for positions 0..T−1, each (T, d), in <paramref name="dtype"/> on <paramref name="device"/>.</summary>
-    public (Tensor Cos, Tensor Sin) For(long length, ScalarType dtype, Device device)
+    /// <summary>cos and sin for positions start..start+T−1, each (T, d), in <paramref name="dtype"/> on <paramref name="device"/>.</summary>
+    public (Tensor Cos, Tensor Sin) For(long start, long length, ScalarType dtype, Device device)
     {
-        var positions = arange(length, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32);  // (T)
+        var positions = arange(start, start + length, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32);  // (T)
         var freqs = positions.unsqueeze(1).matmul(invFreq.to(device).unsqueeze(0));                     // (T, d/2)
         var emb = cat([freqs, freqs], dim: -1);                                                          // (T, d)
         return (emb.cos().to(dtype), emb.sin().to(dtype));
