@@ -42,13 +42,43 @@ internal static class LabCommands
             if (parse.GetValue(threads) is { } t) TorchSharp.torch.set_num_threads(t);
             var options = new LabRunnerOptions();
             var world = BuiltInWorld.Load(new WorldCorpusOptions(Seed: spec.Seed));
-            var (folder, summary) = LabProgressDisplay.Run(progress =>
-                new BaseModelCache(options.CacheDirectory, progress).GetOrPretrain(spec, world, world.BuildTokenizer()));
+            var (folder, summary, _) = LabProgressDisplay.Run(progress =>
+                new BaseModelCache(options.CacheDirectory, progress).GetOrPretrain(spec, world));
             AnsiConsole.MarkupLineInterpolated($"base model: [bold]{folder}[/] ({summary.Steps} steps, {summary.Tokens:N0} tokens, {summary.Seconds:F0} s, final loss {summary.FinalLoss:F3})");
             return 0;
         }));
 
-        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain, Job(threads) };
+        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain, Job(threads), Export() };
+    }
+
+    /// <summary>
+    /// <c>lab export CHECKPOINT --base DIR --out DIR [--max-shard-size 5GB]</c>: a run's checkpoint as a complete
+    /// Hugging Face model folder (LoRA and (IA)³ merged), with the base's tokenizer files.
+    /// </summary>
+    private static Command Export()
+    {
+        var checkpoint = new Argument<string>("checkpoint") { Description = "a run's checkpoint folder (out/<spec>/runs/<run>/step-N)" };
+        var baseDir = new Option<string>("--base") { Description = "the run's base model folder (`lab run` prints it: base …)", Required = true };
+        var outDir = new Option<string>("--out") { Description = "the model folder to write", Required = true };
+        var maxShard = new Option<string>("--max-shard-size") { Description = "shard the weights past this size (bytes, or with TB/GB/MB/KB; transformers' default 5GB)", DefaultValueFactory = _ => "5GB" };
+        var export = new Command("export", "save a run's checkpoint as a Hugging Face model folder (config.json, sharded safetensors, tokenizer files)") { checkpoint, baseDir, outDir, maxShard };
+        export.SetAction(parse => Exit.Guard(() =>
+        {
+            var (bytes, error) = Lab.Model.Weights.ShardPlan.Parse(parse.GetValue(maxShard)!);
+            if (bytes is null) throw new SpecUsageException($"--max-shard-size: {error}");
+            string method;
+            try
+            {
+                method = CheckpointExport.Export(parse.GetValue(checkpoint)!, parse.GetValue(baseDir)!, parse.GetValue(outDir)!, bytes.Value);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new SpecUsageException(e.Message);
+            }
+            AnsiConsole.MarkupLineInterpolated($"model folder: [bold]{parse.GetValue(outDir)}[/] ({method}{(method is "lora" or "ia3" ? ", merged" : "")})");
+            return 0;
+        }));
+        return export;
     }
 
     /// <summary>

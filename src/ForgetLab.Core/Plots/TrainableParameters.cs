@@ -28,6 +28,7 @@ public static partial class TrainableParameters
         return layers * perBlock;
     }
 
-    [GeneratedRegex(@"-(\d+)x(\d+)$")]
+    // Only a GPT-2 base's name: the block layout below is GPT-2's.
+    [GeneratedRegex(@"-gpt2-(\d+)x(\d+)$")]
     private static partial Regex ModelShape();
 }

@@ -24,11 +24,16 @@ public static class ReportAssembly
     }
 
     /// <summary>
-    /// The base model's name in a report: "{world}-gpt2-{layers}x{width}" for a base pre-trained on a
-    /// built-in world, else the registered model's name or the folder it was loaded from.
+    /// The base model's name in a report: "{world}-{architecture}-{layers}x{width}" for a base pre-trained on a
+    /// built-in world, with "-{tokenizer}{vocab_size}" after it for a trained tokenizer (so the default base
+    /// keeps "builtin-gpt2-4x256"), else the registered model's name or the folder it was loaded from.
     /// </summary>
     public static string BaseModelName(LabSpec spec) =>
-        spec.Base.IsPretrained ? $"{spec.Base.World}-gpt2-{spec.Base.Model.NLayer}x{spec.Base.Model.NEmbd}" : spec.Base.ModelRef ?? spec.Base.Path!;
+        spec.Base.IsPretrained ? WorldBaseName(spec.Base) : spec.Base.ModelRef ?? spec.Base.Path!;
+
+    private static string WorldBaseName(BaseModelSpec b) =>
+        $"{b.World}-{SpecNames.Of(b.Architecture)}-{b.Model.NLayer}x{b.Model.NEmbd}"
+        + (b.Tokenizer.IsWord ? "" : $"-{SpecNames.Of(b.Tokenizer.Kind)}{b.Tokenizer.VocabSize}");
 
     /// <summary>
     /// The base's hash as the platform reports it: the base spec's hash, or for a registered model

@@ -25,7 +25,13 @@ public sealed record BaseModelSpec
     /// </summary>
     public string? ModelRef { get; init; }
 
-    /// <summary>Architecture of a world base; ignored for a <see cref="Path"/> base (config.json rules).</summary>
+    /// <summary>Architecture a world base is pre-trained in (<c>base.architecture</c>). Default gpt2.</summary>
+    public BaseArchitecture Architecture { get; init; } = BaseArchitecture.Gpt2;
+
+    /// <summary>Tokenizer a world base is pre-trained with (<c>base.tokenizer</c>). Default the world's words.</summary>
+    public TokenizerSpec Tokenizer { get; init; } = new();
+
+    /// <summary>Size of a world base (<c>base.model</c>, GPT-2's names; mapped onto Llama's config for <see cref="BaseArchitecture.Llama"/>); ignored for a <see cref="Path"/> base (config.json rules).</summary>
     public ModelConfigSpec Model { get; init; } = new();
 
     /// <summary>Pre-training of a world base; ignored for a <see cref="Path"/> base.</summary>

@@ -12,6 +12,12 @@ public sealed record ModelConfigSpec
     /// <summary>Attention heads per block. Default 4; 1..64; must divide <see cref="NEmbd"/>.</summary>
     public int NHead { get; init; } = 4;
 
+    /// <summary>
+    /// Key/value heads (grouped-query attention) of a Llama base; null means <see cref="NHead"/> (multi-head
+    /// attention). Must divide <see cref="NHead"/>; refused for a GPT-2 base, which has no such setting.
+    /// </summary>
+    public int? NKvHead { get; init; }
+
     /// <summary>Embedding width. Default 256; 8..8192.</summary>
     public int NEmbd { get; init; } = 256;
 

@@ -40,10 +40,21 @@ public static class SpecHash
             {
                 json.WriteString("world", baseModel.World);
                 json.WriteNumber("seed", seed);
+                // Written only when not the default, so every base cached before these fields existed keeps its hash.
+                if (baseModel.Architecture != BaseArchitecture.Gpt2)
+                    json.WriteString("architecture", SpecNames.Of(baseModel.Architecture));
+                if (!baseModel.Tokenizer.IsWord)
+                {
+                    json.WriteStartObject("tokenizer");
+                    json.WriteString("kind", SpecNames.Of(baseModel.Tokenizer.Kind));
+                    json.WriteNumber("vocab_size", baseModel.Tokenizer.VocabSize);
+                    json.WriteEndObject();
+                }
                 var m = baseModel.Model;
                 json.WriteStartObject("model");
                 json.WriteNumber("n_layer", m.NLayer);
                 json.WriteNumber("n_head", m.NHead);
+                if (m.NKvHead is { } kv) json.WriteNumber("n_kv_head", kv);
                 json.WriteNumber("n_embd", m.NEmbd);
                 json.WriteNumber("n_ctx", m.NCtx);
                 json.WriteNumber("dropout", m.Dropout);

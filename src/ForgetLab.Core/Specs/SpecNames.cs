@@ -23,6 +23,19 @@ public static class SpecNames
         ["pretrain"] = OptimizerState.Pretrain,
     };
 
+    public static IReadOnlyDictionary<string, BaseArchitecture> Architectures { get; } = new Dictionary<string, BaseArchitecture>
+    {
+        ["gpt2"] = BaseArchitecture.Gpt2,
+        ["llama"] = BaseArchitecture.Llama,
+    };
+
+    public static IReadOnlyDictionary<string, TokenizerKind> TokenizerKinds { get; } = new Dictionary<string, TokenizerKind>
+    {
+        ["word"] = TokenizerKind.Word,
+        ["sentencepiece"] = TokenizerKind.SentencePiece,
+        ["bpe"] = TokenizerKind.Bpe,
+    };
+
     public static IReadOnlyDictionary<string, ComputeDtype> ComputeDtypes { get; } = new Dictionary<string, ComputeDtype>
     {
         ["float32"] = ComputeDtype.Float32,
@@ -43,6 +56,10 @@ public static class SpecNames
     public static string Of(LrSchedule value) => Schedules.Single(p => p.Value == value).Key;
 
     public static string Of(OptimizerState value) => OptimizerStates.Single(p => p.Value == value).Key;
+
+    public static string Of(BaseArchitecture value) => Architectures.Single(p => p.Value == value).Key;
+
+    public static string Of(TokenizerKind value) => TokenizerKinds.Single(p => p.Value == value).Key;
 
     public static string Of(ComputeDtype value) => ComputeDtypes.Single(p => p.Value == value).Key;
 

@@ -14,8 +14,10 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private const int MaxBatch = 4096;
 
     private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval", "resources"];
-    private static readonly string[] BaseFields = ["world", "path", "model_ref", "model", "pretrain"];
-    private static readonly string[] ModelFields = ["n_layer", "n_head", "n_embd", "n_ctx", "dropout"];
+    private static readonly string[] BaseFields = ["world", "path", "model_ref", "architecture", "tokenizer", "model", "pretrain"];
+    private static readonly string[] WorldBaseFields = ["world", "architecture", "tokenizer", "model", "pretrain"];
+    private static readonly string[] ModelFields = ["n_layer", "n_head", "n_kv_head", "n_embd", "n_ctx", "dropout"];
+    private static readonly string[] TokenizerFields = ["kind", "vocab_size"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
         [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing"];
@@ -99,7 +101,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         b.AllowOnly(BaseFields);
         if (b.Has("model_ref"))
         {
-            foreach (var other in new[] { "world", "path", "model", "pretrain" }.Where(b.Has))
+            foreach (var other in WorldBaseFields.Append("path").Where(b.Has))
                 b.Error(other, "cannot be combined with 'model_ref' (a registered model brings its own config.json)");
             var modelRef = Name(b, "model_ref");
             return errors.Count > before || modelRef is null ? null : new BaseModelSpec { World = null, ModelRef = modelRef };
@@ -107,7 +109,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
 
         if (b.Has("path"))
         {
-            foreach (var other in new[] { "world", "model", "pretrain" }.Where(b.Has))
+            foreach (var other in WorldBaseFields.Where(b.Has))
                 b.Error(other, "cannot be combined with 'path' (a model folder brings its own config.json)");
             var path = ModelFolder(b);
             return errors.Count > before || path is null ? null : new BaseModelSpec { World = null, Path = path };
@@ -122,11 +124,24 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var world = b.String("world");
         if (world is not null && !BaseModelSpec.KnownWorlds.Contains(world))
             b.Error("world", YamlValues.UnknownValue(world, [.. BaseModelSpec.KnownWorlds]));
-        var model = b.Has("model") ? b.Mapping("model") is { } m ? ReadModel(m) : null : new ModelConfigSpec();
+        var architecture = b.Enum("architecture", BaseArchitecture.Gpt2, SpecNames.Architectures);
+        var tokenizer = b.Has("tokenizer") ? b.Mapping("tokenizer") is { } t ? ReadTokenizer(t) : null : new TokenizerSpec();
+        var model = b.Has("model") ? b.Mapping("model") is { } m ? ReadModel(m, architecture ?? BaseArchitecture.Gpt2) : null : new ModelConfigSpec();
         var pretrain = b.Has("pretrain") ? b.Mapping("pretrain") is { } p ? ReadPretrain(p) : null : new PretrainSpec();
-        return errors.Count > before || model is null || pretrain is null
+        return errors.Count > before || architecture is null || tokenizer is null || model is null || pretrain is null
             ? null
-            : new BaseModelSpec { World = world, Model = model, Pretrain = pretrain };
+            : new BaseModelSpec { World = world, Architecture = architecture.Value, Tokenizer = tokenizer, Model = model, Pretrain = pretrain };
+    }
+
+    private TokenizerSpec? ReadTokenizer(YamlFields t)
+    {
+        var before = errors.Count;
+        t.AllowOnly(TokenizerFields);
+        var kind = t.Require("kind") ? t.Enum("kind", TokenizerKind.Word, SpecNames.TokenizerKinds) : null;
+        var size = t.Int("vocab_size", TokenizerSpec.DefaultVocabSize, TokenizerSpec.MinVocabSize, TokenizerSpec.MaxVocabSize);
+        if (kind == TokenizerKind.Word && t.Has("vocab_size"))
+            t.Error("vocab_size", "applies to a trained tokenizer (sentencepiece, bpe); the word tokenizer's vocabulary is the world's words");
+        return errors.Count > before ? null : new TokenizerSpec { Kind = kind!.Value, VocabSize = size!.Value };
     }
 
     private string? ModelFolder(YamlFields b)
@@ -137,7 +152,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         return full;
     }
 
-    private ModelConfigSpec? ReadModel(YamlFields m)
+    private ModelConfigSpec? ReadModel(YamlFields m, BaseArchitecture architecture)
     {
         var before = errors.Count;
         m.AllowOnly(ModelFields);
@@ -147,11 +162,18 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var nEmbd = m.Int("n_embd", d.NEmbd, 8, 8192);
         var nCtx = m.Int("n_ctx", d.NCtx, 8, 4096);
         var dropout = m.Double("dropout", d.Dropout, NumberRange.Probability);
+        int? nKvHead = m.Has("n_kv_head") ? m.Int("n_kv_head", 0, 1, 64) : null;
         if (nHead is { } heads && nEmbd is { } width && width % heads != 0)
             m.Error("n_embd", $"must be divisible by n_head ({heads})");
+        if (m.Has("n_kv_head") && architecture != BaseArchitecture.Llama)
+            m.Error("n_kv_head", "applies to a Llama base (base.architecture: llama); GPT-2's attention has as many key/value heads as query heads");
+        else if (nKvHead is { } kv && nHead is { } h && h % kv != 0)
+            m.Error("n_kv_head", $"must divide n_head ({h})");
+        if (architecture == BaseArchitecture.Llama && dropout is > 0)
+            m.Error("dropout", "must be 0 for a Llama base (Llama's layers have no dropout)");
         return errors.Count > before ? null : new ModelConfigSpec
         {
-            NLayer = nLayer!.Value, NHead = nHead!.Value, NEmbd = nEmbd!.Value, NCtx = nCtx!.Value, Dropout = dropout!.Value,
+            NLayer = nLayer!.Value, NHead = nHead!.Value, NKvHead = nKvHead, NEmbd = nEmbd!.Value, NCtx = nCtx!.Value, Dropout = dropout!.Value,
         };
     }
 

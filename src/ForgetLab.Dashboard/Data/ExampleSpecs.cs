@@ -15,7 +15,8 @@ public static class ExampleSpecs
         var assembly = typeof(ExampleSpecs).Assembly;
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
-            .OrderBy(n => n.Contains("quickstart", StringComparison.Ordinal) ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal)
+            // The quickstart itself first ("quickstart-llama.yaml" sorts before "quickstart.yaml" by resource name), then its variants.
+            .OrderBy(n => n == Prefix + "quickstart.yaml" ? 0 : n.Contains("quickstart", StringComparison.Ordinal) ? 1 : 2).ThenBy(n => n, StringComparer.Ordinal)
             .ToDictionary(n => n[Prefix.Length..^".yaml".Length], n => Read(assembly, n));
     }
 

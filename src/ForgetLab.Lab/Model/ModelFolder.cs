@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ForgetLab.Core.Models;
 using ForgetLab.Lab.Model.Weights;
+using ForgetLab.Lab.Tokenization;
 
 namespace ForgetLab.Lab.Model;
 
@@ -15,16 +16,22 @@ public static class ModelFolder
     public const string ConfigFile = ModelFiles.ConfigFile;
     public const string WeightsFile = ModelFiles.WeightsFile;
 
-    public static void Save(CausalLanguageModel model, string directory)
+    /// <summary>config.json and the model's own tensors, sharded past <paramref name="maxShardBytes"/> (transformers' "5GB" by default).</summary>
+    public static void Save(CausalLanguageModel model, string directory, long maxShardBytes = ShardPlan.DefaultMaxShardBytes) =>
+        Save(model.BaseStateDict(), model.Config, directory, maxShardBytes);
+
+    /// <summary>config.json for <paramref name="config"/> and <paramref name="tensors"/> (the architecture's keys) as its weights.</summary>
+    public static void Save(IReadOnlyDictionary<string, TorchSharp.torch.Tensor> tensors, IModelConfig config, string directory, long maxShardBytes)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(model.Config, model.Config.GetType(), new JsonSerializerOptions { WriteIndented = true }));
-        ModelWeights.Save(model, directory);
+        File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(config, config.GetType(), new JsonSerializerOptions { WriteIndented = true }));
+        ModelWeights.Save(tensors, directory, maxShardBytes);
     }
 
     /// <summary>
-    /// A model folder's identity: SHA-256 over its config, weights and vocabulary (when present), as
-    /// 16 hex digits. Two folders with the same files have the same hash wherever they lie.
+    /// A model folder's identity: SHA-256 over its config, weights and vocabulary (when present), then its
+    /// shards and tokenizer files, as 16 hex digits. Two folders with the same files have the same hash wherever
+    /// they lie; a folder without shards or tokenizer files hashes as it did before those were counted.
     /// </summary>
     public static string ContentHash(string directory)
     {
@@ -32,7 +39,7 @@ public static class ModelFolder
         var shards = File.Exists(Path.Combine(directory, ModelWeights.IndexFile))
             ? ModelWeights.Files(directory).Select(Path.GetFileName).Prepend(ModelWeights.IndexFile)
             : [];
-        foreach (var name in ModelFiles.All.Concat(shards))
+        foreach (var name in ModelFiles.All.Concat(shards).Concat(TokenizerFolderFiles.Names).Distinct(StringComparer.Ordinal))
         {
             var path = Path.Combine(directory, name!);
             if (!File.Exists(path)) continue;

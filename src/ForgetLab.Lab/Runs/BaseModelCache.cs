@@ -4,7 +4,7 @@ using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Models;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Model;
-using ForgetLab.Lab.Model.Gpt2;
+using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.Training;
 using ForgetLab.Lab.World;
@@ -16,7 +16,8 @@ public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, do
 
 /// <summary>
 /// Pre-trained base models, cached by spec hash: <c>{cache}/{hash}/</c> holds the Hugging Face-layout
-/// model folder, <c>vocab.json</c>, <c>pretrain.json</c> and <c>pretrain_optimizer.bin</c> (bases cached before
+/// model folder with its tokenizer (the word-level <c>vocab.json</c>, or a trained <c>tokenizer.model</c> /
+/// <c>tokenizer.json</c> with transformers' configs, <see cref="BaseTokenizers"/>), <c>pretrain.json</c> and <c>pretrain_optimizer.bin</c> (bases cached before
 /// that file existed lack it; delete such a folder to re-train it when <c>optimizer_state: pretrain</c> needs it). A base is trained once; the folder is
 /// built aside and moved into place, so a crash never leaves a half-written base behind.
 /// </summary>
@@ -32,9 +33,9 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
 
     public bool Contains(string hash) => File.Exists(Path.Combine(FolderFor(hash), SummaryFile));
 
-    /// <summary>The cached base for <paramref name="spec"/>, pre-training it first when it is not cached.</summary>
+    /// <summary>The cached base for <paramref name="spec"/> and its tokenizer, pre-training it (and training its tokenizer) first when it is not cached.</summary>
     /// <param name="worldVariant">Set when the world is not the default one, so its base gets a cache entry of its own.</param>
-    public (string Folder, PretrainSummary Summary) GetOrPretrain(LabSpec spec, BuiltInWorld world, WordTokenizer tokenizer, string? worldVariant = null)
+    public (string Folder, PretrainSummary Summary, ITokenizer Tokenizer) GetOrPretrain(LabSpec spec, BuiltInWorld world, string? worldVariant = null)
     {
         var hash = SpecHash.ForBase(spec) + (worldVariant is null ? "" : "-" + worldVariant);
         var folder = FolderFor(hash);
@@ -46,14 +47,16 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
             {
                 var staging = folder + $".staging-{Environment.ProcessId}";
                 if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-                Pretrain(spec, world, tokenizer, hash, staging);
+                Pretrain(spec, world, hash, staging);
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
                 Directory.Move(staging, folder);
             }
         }
         var summary = JsonSerializer.Deserialize<PretrainSummary>(File.ReadAllText(Path.Combine(folder, SummaryFile)))
             ?? throw new InvalidDataException($"{folder}: empty {SummaryFile}");
-        return (folder, summary);
+        // The word vocabulary is rebuilt from the world as it always was; a trained tokenizer is the cached folder's.
+        ITokenizer tokenizer = spec.Base.Tokenizer.IsWord ? world.BuildTokenizer() : BaseTokenizers.Load(folder, vocabSize: null);
+        return (folder, summary, tokenizer);
     }
 
     /// <summary>An exclusive lock across processes: the file opened with no sharing, waited for while another process holds it.</summary>
@@ -73,13 +76,15 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         }
     }
 
-    private void Pretrain(LabSpec spec, BuiltInWorld world, WordTokenizer tokenizer, string hash, string folder)
+    private void Pretrain(LabSpec spec, BuiltInWorld world, string hash, string folder)
     {
         var m = spec.Base.Model;
         var p = spec.Base.Pretrain;
-        var config = new GptConfig { VocabSize = tokenizer.VocabSize, NPositions = m.NCtx, NEmbd = m.NEmbd, NLayer = m.NLayer, NHead = m.NHead, Dropout = m.Dropout };
+        progress?.Report(new PreparationProgress(PreparationPhase.Pretrain, 0, p.Steps, $"tokenizer: {SpecNames.Of(spec.Base.Tokenizer.Kind)}"));
+        var tokenizer = BaseTokenizers.Train(spec.Base.Tokenizer, world, folder, m.NCtx);
+        var config = WorldBaseConfig.For(spec.Base, tokenizer.VocabSize);
         TorchSharp.torch.random.manual_seed(spec.Seed);
-        using var model = new GptModel(config);
+        using var model = ModelArchitectures.Create(config);
         var documents = world.Corpus.Documents.Select(tokenizer.EncodeText).ToList();
         var data = new PackedTextBatches(documents, m.NCtx, tokenizer.RequireEos(), (ulong)spec.Seed);
         var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
@@ -95,7 +100,6 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         if (outcome.Status != TrainingStatus.Completed)
             throw new InvalidOperationException($"pre-training diverged: {outcome.Reason}; lower base.pretrain.lr");
         ModelFolder.Save(model, folder);
-        tokenizer.Save(Path.Combine(folder, VocabFile));
         var tokens = (long)p.Steps * p.BatchSize * m.NCtx;
         var summary = new PretrainSummary(hash, p.Steps, tokens, clock.Elapsed.TotalSeconds, tokens / clock.Elapsed.TotalSeconds, outcome.Losses[^1].Loss);
         File.WriteAllText(Path.Combine(folder, SummaryFile), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));

@@ -70,7 +70,7 @@ internal sealed class PreparedLab : IDisposable
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
         prompts = Prompts(suites);
-        conventions = EvaluationConventions.LabDocuments(tokenizer);
+        conventions = ConventionsFor(spec, tokenizer);
         evaluator = new SuiteEvaluator(conventions);
         pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
     }
@@ -92,8 +92,7 @@ internal sealed class PreparedLab : IDisposable
         var baseModel = ModelFolder.Load(baseFolder);
         try
         {
-            // The lab's bases start every document with EOS (EvaluationConventions says how suites map onto lm-eval's requests).
-            var conventions = EvaluationConventions.LabDocuments(tokenizer);
+            var conventions = ConventionsFor(spec, tokenizer);
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize, conventions.Options);
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
@@ -114,6 +113,14 @@ internal sealed class PreparedLab : IDisposable
 
     public void Dispose() => baseModel.Dispose();
 
+    /// <summary>
+    /// How suites become lm-eval requests for this base (<see cref="EvaluationConventions"/>): the lab's own bases
+    /// (pre-trained here, or a word-level folder, which only ForgetLab writes) saw every document after EOS, so their
+    /// contexts start with it; any other Hugging Face folder is scored with lm-eval's defaults, as lm-eval scores it.
+    /// </summary>
+    private static EvaluationConventions ConventionsFor(LabSpec spec, ITokenizer tokenizer) =>
+        spec.Base.IsPretrained || tokenizer is WordTokenizer ? EvaluationConventions.LabDocuments(tokenizer) : EvaluationConventions.LmEval;
+
     private static (string Folder, ITokenizer Tokenizer, PretrainSummary Summary) ResolveBase(LabSpec spec, BuiltInWorld world, LabRunnerOptions options)
     {
         if (!spec.Base.IsPretrained)
@@ -122,14 +129,12 @@ internal sealed class PreparedLab : IDisposable
                 ? options.ModelDirectory ?? throw new InvalidOperationException(
                     $"base.model_ref '{name}' names a model of the platform's registry: submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)")
                 : spec.Base.Path!;
-            var vocab = Path.Combine(folder, BaseModelCache.VocabFile);
-            if (!File.Exists(vocab))
-                throw new InvalidOperationException($"{folder}: no {BaseModelCache.VocabFile}; only word-level bases saved by ForgetLab load here for now (BPE tokenizers come with real models)");
+            // Any Hugging Face folder with its tokenizer; one that does not fit config.json's vocab_size is refused naming its file.
+            var loaded = BaseTokenizers.Load(folder, ModelFolder.ReadConfig(folder).VocabSize);
             // Its files are its identity (the baseline is keyed by it), not the folder's name.
-            return (folder, WordTokenizer.Load(vocab), new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
+            return (folder, loaded, new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
         }
-        var tokenizer = world.BuildTokenizer();
-        var (baseFolder, summary) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, tokenizer, options.WorldVariant);
+        var (baseFolder, summary, tokenizer) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, options.WorldVariant);
         return (baseFolder, tokenizer, summary);
     }
 
@@ -229,7 +234,8 @@ internal sealed class PreparedLab : IDisposable
 
     private PromptCompletionBatches FineTuningBatches(RunRecipe recipe)
     {
-        var examples = target.Pairs.Select(p => new TokenizedExample(tokenizer.EncodeText(p.Prompt), tokenizer.EncodeText(p.Completion))).ToList();
+        // The completion follows the prompt after one space (PromptCompletion.Text), split as lm-eval splits a pair.
+        var examples = target.Pairs.Select(p => tokenizer.EncodePair(p.Prompt, " " + p.Completion)).Select(e => new TokenizedExample(e.Context, e.Continuation)).ToList();
         return new PromptCompletionBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
     }
 

@@ -72,9 +72,36 @@ public static class ModelWeights
             throw new InvalidDataException($"{found[extra].File}: tensor '{extra}' has no place in a {model.Config.ModelType} model with this config.json");
     }
 
-    /// <summary>Writes the model's own tensors (float32) as one <c>model.safetensors</c>.</summary>
-    public static void Save(CausalLanguageModel model, string directory) =>
-        SafetensorsFile.Write(Path.Combine(directory, SingleFile), model.BaseStateDict());
+    /// <summary>Writes the model's own tensors (float32) as one <c>model.safetensors</c>, or shards past <paramref name="maxShardBytes"/>.</summary>
+    public static void Save(CausalLanguageModel model, string directory, long maxShardBytes = ShardPlan.DefaultMaxShardBytes) =>
+        Save(model.BaseStateDict(), directory, maxShardBytes);
+
+    /// <summary>
+    /// Writes float32 <paramref name="tensors"/> as transformers' <c>save_pretrained</c> does (<see cref="ShardPlan"/>):
+    /// one <c>model.safetensors</c>, or shards and <c>model.safetensors.index.json</c> (<c>metadata.total_size</c> in
+    /// bytes, <c>weight_map</c>; keys sorted, two-space indent and a final newline, as its <c>json.dumps</c>). Weight
+    /// files of another layout left in the folder are removed, so it never holds both.
+    /// </summary>
+    public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string directory, long maxShardBytes)
+    {
+        var shards = ShardPlan.Split(tensors.Select(kv => (kv.Key, kv.Value.numel() * 4)), maxShardBytes);
+        foreach (var stale in Directory.GetFiles(directory, "model*.safetensors").Append(Path.Combine(directory, IndexFile)).Where(File.Exists))
+            File.Delete(stale);
+        var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < shards.Count; i++)
+        {
+            var file = ShardPlan.FileName(i, shards.Count);
+            SafetensorsFile.Write(Path.Combine(directory, file), shards[i].Select(name => KeyValuePair.Create(name, tensors[name])));
+            foreach (var name in shards[i]) weightMap[name] = file;
+        }
+        if (shards.Count < 2) return;
+        var index = new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["metadata"] = new Dictionary<string, long> { ["total_size"] = tensors.Values.Sum(t => t.numel() * 4) },
+            ["weight_map"] = weightMap,
+        };
+        File.WriteAllText(Path.Combine(directory, IndexFile), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
 
     private static Dictionary<string, string> ReadIndex(string path)
     {
