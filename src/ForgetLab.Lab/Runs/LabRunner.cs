@@ -65,12 +65,12 @@ internal sealed class PreparedLab : IDisposable
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
         FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, CausalLanguageModel baseModel, TorchLanguageModel baseLm,
-        Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world)
+        Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world, EvaluationConventions conventions)
     {
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
         prompts = Prompts(suites);
-        conventions = ConventionsFor(spec, tokenizer);
+        this.conventions = conventions;
         evaluator = new SuiteEvaluator(conventions);
         pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
     }
@@ -97,7 +97,7 @@ internal sealed class PreparedLab : IDisposable
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
-            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world);
+            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world, conventions);
         }
         catch
         {
