@@ -85,7 +85,8 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         }
         await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseModel(new ModelArchitecture(summary.ModelType, summary.VocabSize, summary.MaxPositions,
             summary.HiddenSize, summary.Layers, summary.Heads, summary.Parameters, summary.Dtype,
-            new ModelTokenizerInfo(summary.Tokenizer.Kind, summary.Tokenizer.File, summary.Tokenizer.VocabSize), summary.WeightBytes, summary.KeyValueHeads));
+            new ModelTokenizerInfo(summary.Tokenizer.Kind, summary.Tokenizer.File, summary.Tokenizer.VocabSize), summary.WeightBytes, summary.KeyValueHeads,
+            summary.Shape.IntermediateSize, summary.Shape.HeadDim, summary.Shape.TiedHead, summary.Shape.AttentionBias, summary.Shape.MlpBias));
     }
 
     private string Key(bool shared, string modelHash) => GrainKeys.Baseline(shared ? null : grant.TenantId, modelHash);

@@ -31,7 +31,8 @@ public static class ModelUploadCheck
     /// <summary>The registry's record of a checked folder's summary.</summary>
     public static ModelArchitecture Architecture(ModelSummary s) =>
         new(s.ModelType, s.VocabSize, s.MaxPositions, s.HiddenSize, s.Layers, s.Heads, s.Parameters, s.Dtype,
-            new ModelTokenizerInfo(s.Tokenizer.Kind, s.Tokenizer.File, s.Tokenizer.VocabSize), s.WeightBytes, s.KeyValueHeads);
+            new ModelTokenizerInfo(s.Tokenizer.Kind, s.Tokenizer.File, s.Tokenizer.VocabSize), s.WeightBytes, s.KeyValueHeads,
+            s.Shape.IntermediateSize, s.Shape.HeadDim, s.Shape.TiedHead, s.Shape.AttentionBias, s.Shape.MlpBias);
 
     /// <summary>
     /// A safetensors header on its own, as soon as it has streamed in: the problems it has, and the

@@ -120,9 +120,9 @@ public class MixedPrecisionTests
     public void TheMemoryShapeCountsExactlyTheModelsParameters(string architecture)
     {
         using var model = Create(architecture);
-        Assert.Equal(model.parameters().Sum(p => p.numel()), ModelShapes.Of(model.Config).Parameters);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), ModelShape.Of(model.Config).Parameters);
         var lora = new LoraSpec { Rank = 4, TargetModules = architecture == "gpt2" ? ["c_attn", "mlp.c_proj"] : ["q_proj", "v_proj", "down_proj"] };
         var trainable = new LoraSettings(4, 8, 0, lora.TargetModules).Apply(model);
-        Assert.Equal(trainable.Sum(p => p.numel()), MethodParameters.Trainable(ModelShapes.Of(model.Config), lora));
+        Assert.Equal(trainable.Sum(p => p.numel()), MethodParameters.Trainable(ModelShape.Of(model.Config), lora));
     }
 }
