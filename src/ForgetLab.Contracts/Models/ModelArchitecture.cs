@@ -27,4 +27,17 @@ public sealed record ModelArchitecture(
     [property: Id(12)] int HeadDim = 0,
     [property: Id(13)] bool TiedHead = false,
     [property: Id(14)] bool AttentionBias = false,
-    [property: Id(15)] bool MlpBias = false);
+    [property: Id(15)] bool MlpBias = false)
+{
+    /// <summary>
+    /// The record of a checked folder's summary (Core's <c>ModelFolderCheck</c>): what the registry keeps of an upload and
+    /// a worker notes of a base it prepared, built in this one place.
+    /// </summary>
+    public static ModelArchitecture Of(Core.Models.ModelSummary s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.ModelType, s.VocabSize, s.MaxPositions, s.HiddenSize, s.Layers, s.Heads, s.Parameters, s.Dtype,
+            new ModelTokenizerInfo(s.Tokenizer.Kind, s.Tokenizer.File, s.Tokenizer.VocabSize), s.WeightBytes, s.KeyValueHeads,
+            s.Shape.IntermediateSize, s.Shape.HeadDim, s.Shape.TiedHead, s.Shape.AttentionBias, s.Shape.MlpBias);
+    }
+}
