@@ -83,9 +83,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
             logger.LogWarning("Lease {Lease}: the base in {Folder} cannot be described: {Problem}", grant.LeaseId, folder, problems.FirstOrDefault());
             return;
         }
-        await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseModel(new ModelArchitecture(summary.ModelType, summary.VocabSize, summary.MaxPositions,
-            summary.HiddenSize, summary.Layers, summary.Heads, summary.Parameters, summary.Dtype,
-            new ModelTokenizerInfo(summary.Tokenizer.Kind, summary.Tokenizer.File, summary.Tokenizer.VocabSize), summary.WeightBytes, summary.KeyValueHeads));
+        await grains.GetGrain<IExperimentGrain>(experimentKey).NoteBaseModel(ModelArchitecture.Of(summary));
     }
 
     private string Key(bool shared, string modelHash) => GrainKeys.Baseline(shared ? null : grant.TenantId, modelHash);

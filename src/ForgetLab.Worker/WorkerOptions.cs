@@ -27,6 +27,12 @@ public sealed class WorkerOptions
     /// </summary>
     public string? SpecBaseDirectory { get; set; }
 
+    /// <summary>
+    /// At most this much memory (GiB) reported per device: RAM or GPU memory the operator keeps for other work. Default: none
+    /// (a CPU slot reports its share of the machine's RAM, a GPU its total memory).
+    /// </summary>
+    public double? DeviceMemoryGb { get; set; }
+
     /// <summary>Torch threads per CPU slot a job holds; default: cores / CPU slots.</summary>
     public int? ThreadsPerJob { get; set; }
 

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Models;
 using ForgetLab.Worker.Observability;
 using ForgetLab.Worker.Outages;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +32,11 @@ public sealed class WorkerService(
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        var devices = DeviceSlots.Parse(Options.Devices, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        var ram = HostMemory.Read();
+        if (Options.DeviceMemoryGb is { } gb && !(gb > 0 && double.IsFinite(gb)))
+            throw new ArgumentException($"--memory-gb (ForgetLab:Worker:DeviceMemoryGb): must be a number of GiB > 0, got {gb}");
+        var cap = Options.DeviceMemoryGb is { } limit ? (long)(limit * (1L << 30)) : (long?)null;
+        var devices = DeviceSlots.Parse(Options.Devices, ram.TotalBytes, CudaMemory.TotalBytes, cap);
         var cli = CliLocator.Find(Options.CliPath);
         var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
         Directory.CreateDirectory(work);
@@ -45,8 +50,9 @@ public sealed class WorkerService(
 
         await Retry(() => store.EnsureContainer(stop), "create the checkpoint container", stop);
         await Retry(() => pool.RegisterWorker(registration), "register", stop);
-        _logger.LogInformation("Worker {Worker} registered with {Devices}; jobs run {Cli} in {Work}", WorkerId,
-            string.Join(", ", devices.Select(d => d.DeviceId)), cli, work);
+        _logger.LogInformation("Worker {Worker} registered with {Devices} (RAM {Ram} total, {Available} available); jobs run {Cli} in {Work}", WorkerId,
+            string.Join(", ", devices.Select(d => $"{d.DeviceId} {(d.MemoryBytes is { } m ? RunMemoryEstimate.Size(m) : "memory unknown")}")),
+            RunMemoryEstimate.Size(ram.TotalBytes), ram.AvailableBytes is { } a ? RunMemoryEstimate.Size(a) : "?", cli, work);
         await Retry(() => GiveBackLeasesNotRunHere(pool), "give back the leases of an earlier process with this id", stop);
         Console.WriteLine($"WORKER_READY {WorkerId}");
 

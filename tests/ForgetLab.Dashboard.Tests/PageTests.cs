@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ForgetLab.Dashboard.Data;
+using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Dashboard.Pages.Experiments;
@@ -89,6 +90,44 @@ public sealed class PageTests : DashboardTestContext
         var page = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "fresh"));
 
         page.WaitForAssertion(() => Assert.StartsWith("base model: not described yet", Squeeze(page.Find("#base-model").TextContent)));
+    }
+
+    [Fact]
+    public void AQueuedRunThatFitsNoDeviceSaysWhyOnItsPageAndOnItsExperimentsGridWithItsMemory()
+    {
+        const string why = "needs 9.3 GiB per device; the largest cuda device has 8.0 GiB (worker w1 cuda:0)";
+        var memory = new RunMemory(10_000_000_000, null, "9.3 GiB at fine-tuning (2048 tokens a row): weights 1.0 GiB, gradients 1.0 GiB, optimizer 2.0 GiB, activations 5.1 GiB, runtime 180.0 MiB");
+        var run = new RunView("demo", "big", new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1), RunState.Queued, 0, null, null, [], [], 0)
+        {
+            Memory = memory,
+            Waiting = why,
+        };
+        Data.Runs["big/full-lr1e-3"] = new RunData(run, null, ["target"]);
+        var experiment = SampleReports.Experiment("big", runs: 2, suites: 2);
+        Data.Experiments["big"] = new ExperimentData(experiment.Experiment,
+            [new RunSummary(experiment.Runs[0].RunId, RunState.Queued, 0, 0) { MemoryBytes = 10_000_000_000, Waiting = why }, experiment.Runs[1]], experiment.Report);
+
+        var runPage = Render<RunPage>(p => p.Add(c => c.ExperimentId, "big").Add(c => c.RunId, "full-lr1e-3"));
+        var experimentPage = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "big"));
+
+        runPage.WaitForAssertion(() => Assert.Equal($"Queued, and no registered worker can take it: {why}", Squeeze(runPage.Find("#run-waiting").TextContent)));
+        Assert.Equal($"memory: estimated {memory.Basis}", Squeeze(runPage.Find("#run-memory").TextContent));
+        experimentPage.WaitForAssertion(() => Assert.Equal($"1 queued run no registered worker can take: {why}", Squeeze(experimentPage.Find("#experiment-waiting").TextContent)));
+        Assert.Contains(why, experimentPage.Find("#runs-grid .fl-waiting").TextContent);
+        Assert.Contains(experimentPage.FindAll("#runs-grid td"), td => td.TextContent.Trim() == "9.3 GiB");
+    }
+
+    [Fact]
+    public void ADeclaredMemoryIsShownAsWhatPlacementUsesBesideTheEstimate()
+    {
+        var memory = new RunMemory(2L << 30, 4L << 30, "2.0 GiB at evaluation (128 tokens a row): weights 12.7 MiB, gradients 12.7 MiB, optimizer 25.4 MiB, activations 1.8 GiB, runtime 180.0 MiB");
+        var run = new RunView("demo", "e", new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1), RunState.Running, 3, 0.5, null, [], [], 1) { Memory = memory };
+        Data.Runs["e/full-lr1e-3"] = new RunData(run, null, ["target"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "e").Add(c => c.RunId, "full-lr1e-3"));
+
+        page.WaitForAssertion(() => Assert.StartsWith("memory: 4.0 GiB per device, declared (resources.memory_gb), which placement uses; the estimate: 2.0 GiB at evaluation", Squeeze(page.Find("#run-memory").TextContent)));
+        Assert.Empty(page.FindAll("#run-waiting"));
     }
 
     private static string Squeeze(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));

@@ -17,7 +17,7 @@ public sealed class PoolPageTests : DashboardTestContext
             Queued =
             [
                 new QueuedRunStatus("t/e/pair", "t", "high", 2, "cuda", null, Queued, null, "w1"),
-                new QueuedRunStatus("t/e/large", "t", "low", 1, "cuda", 60L << 30, Queued, "no registered cuda device has the 60 GiB per device this run declares (resources.memory_gb)", null),
+                new QueuedRunStatus("t/e/large", "t", "low", 1, "cuda", 60L << 30, Queued, "needs 60.0 GiB per device; the largest cuda device has 40.0 GiB (worker w1 cuda:0)", null),
             ],
         };
 
@@ -27,9 +27,9 @@ public sealed class PoolPageTests : DashboardTestContext
         Assert.Equal(2, rows.Count);
         Assert.Contains("high", rows[0]);
         Assert.Contains("w1", rows[0]);
-        Assert.Contains("60 GiB", rows[1]);
-        Assert.Contains("no registered cuda device has the 60 GiB", rows[1]);
+        Assert.Contains("60.0 GiB", rows[1]);
+        Assert.Contains("needs 60.0 GiB per device; the largest cuda device has 40.0 GiB (worker w1 cuda:0)", rows[1]);
         Assert.All(page.FindAll("#pool-worker-table tbody tr"), r => Assert.Contains("free, held for t/e/pair", r.TextContent));
-        Assert.Contains("40 GiB", page.Find("#pool-worker-table tbody tr").TextContent);
+        Assert.Equal(["40.0 GiB", "40.0 GiB"], page.FindAll("#pool-worker-table tbody tr").Select(r => r.Children[3].TextContent.Trim()));
     }
 }

@@ -1,5 +1,8 @@
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Models;
+using ForgetLab.Core.Specs;
 using ForgetLab.Grains.Common;
 
 namespace ForgetLab.Grains.Tests;
@@ -43,18 +46,56 @@ public sealed class PoolPolicyTests(PoolCluster cluster)
     {
         await using var scenario = new PoolScenario(cluster);
         var team = await scenario.Tenant("big-model", weight: 1);
-        await scenario.Submit(team, "large", runs: 1, memoryGb: 60);
+        // Larger than the 80 GiB the collection's other workers report, so none of them fits it either.
+        await scenario.Submit(team, "large", runs: 1, memoryGb: 100);
         var small = await scenario.Worker("gpu-40", gpus: 2, memoryBytes: 40 * GiB);
 
         Assert.Empty(await scenario.Pool.RequestLeases(small));
         var queued = Assert.Single((await scenario.Pool.GetSnapshot()).Queued, q => q.TenantId == team);
-        Assert.Equal(60 * GiB, queued.MemoryBytes);
-        Assert.Contains("60 GiB", queued.Unplaceable);
+        Assert.Equal(100 * GiB, queued.MemoryBytes);
+        Assert.StartsWith("needs 100.0 GiB per device; the largest cuda device has ", queued.Unplaceable);
 
-        var large = await scenario.Worker("gpu-80", gpus: 2, memoryBytes: 80 * GiB);
+        var large = await scenario.Worker("gpu-120", gpus: 2, memoryBytes: 120 * GiB);
         Assert.Null(Assert.Single((await scenario.Pool.GetSnapshot()).Queued, q => q.TenantId == team).Unplaceable);
         var lease = Assert.Single(await scenario.Pool.RequestLeases(large));
         Assert.Equal(team, lease.TenantId);
+    }
+
+    [Fact]
+    public async Task EveryRunIsSubmittedWithItsMemoryEstimateWhichThePoolPlacesItWith()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var team = await scenario.Tenant("estimated", weight: 1);
+        await scenario.Submit(team, "small", runs: 1);
+
+        var run = (await cluster.Client.GetGrain<IRunGrain>(GrainKeys.Run(team, "small", Specs.RunName(1))).Get(Callers.Member(team))).Value!;
+        var spec = SpecLoader.Parse(Specs.Valid("small"), "small.yaml", null);
+        var expected = RunMemoryEstimate.For(BaseModelShape.OfWorld(spec.Base).Shape, 64, spec, GridExpansion.Expand(spec).Single());
+        Assert.Equal(expected.Bytes, run.Memory!.EstimateBytes);
+        Assert.Null(run.Memory.DeclaredBytes);
+        Assert.Equal("estimate", run.Memory.Source);
+        Assert.Equal(expected.Describe(), run.Memory.Basis);
+        Assert.Equal(expected.Bytes, Assert.Single((await scenario.Pool.GetSnapshot()).Queued, q => q.TenantId == team).MemoryBytes);
+    }
+
+    [Fact]
+    public async Task ARunWhoseEstimateExceedsEveryDeviceStaysQueuedNamingTheLargestDeviceWhileADeclaredFigureOverridesIt()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var team = await scenario.Tenant("huge", weight: 1);
+        await scenario.Submit(team, "huge", runs: 1, model: Specs.HugeModel);
+        await scenario.Submit(team, "declared", runs: 1, model: Specs.HugeModel, memoryGb: 30);
+        var worker = await scenario.Worker("gpu-32", gpus: 1, memoryBytes: 32 * GiB);
+
+        // The declared 30 GiB wins over the terabytes estimated, so that run goes; the other fits no device the pool knows.
+        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        Assert.EndsWith("/declared/" + Specs.RunName(1), lease.RunKey);
+        var huge = Assert.Single(await scenario.Pool.QueuedStatus([GrainKeys.Run(team, "huge", Specs.RunName(1))]));
+        Assert.True(huge.MemoryBytes > 1000 * GiB, $"{huge.MemoryBytes}");
+        Assert.Matches(@"^needs \d+\.\d GiB per device; the largest cuda device has \d+\.\d GiB \(worker \S+ cuda:\d+\)$", huge.Unplaceable);
+        var declared = (await cluster.Client.GetGrain<IRunGrain>(lease.RunKey).Get(Callers.Member(team))).Value!.Memory!;
+        Assert.Equal(("declared", 30 * GiB), (declared.Source, declared.PlacementBytes!.Value));
+        Assert.True(declared.EstimateBytes > 1000 * GiB);
     }
 
     [Fact]

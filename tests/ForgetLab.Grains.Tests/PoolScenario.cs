@@ -27,9 +27,10 @@ internal sealed class PoolScenario(PoolCluster cluster) : IAsyncDisposable
         return id;
     }
 
-    public async Task<ExperimentView> Submit(string tenant, string name, int runs, int devicesPerRun = 1, string priorityClass = "normal", double? memoryGb = null)
+    public async Task<ExperimentView> Submit(
+        string tenant, string name, int runs, int devicesPerRun = 1, string priorityClass = "normal", double? memoryGb = null, string model = Specs.SmallModel)
     {
-        var spec = Specs.Valid(name, runs) + (memoryGb is { } gb ? $"\nresources:\n  memory_gb: {gb.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" : "");
+        var spec = Specs.Valid(name, runs, model) + (memoryGb is { } gb ? $"\nresources:\n  memory_gb: {gb.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" : "");
         var reply = await cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, name))
             .Submit(Callers.Member(tenant), new ExperimentSubmission(spec, DeviceKind: "cuda", DevicesPerRun: devicesPerRun, PriorityClass: priorityClass));
         Assert.Equal(ReplyStatus.Ok, reply.Status);
@@ -37,7 +38,8 @@ internal sealed class PoolScenario(PoolCluster cluster) : IAsyncDisposable
         return reply.Value!;
     }
 
-    public async Task<string> Worker(string prefix, int gpus, long? memoryBytes = null)
+    /// <summary>A worker with <paramref name="gpus"/> devices of <paramref name="memoryBytes"/> each (80 GiB unless given: every run has a memory estimate, and the pool places a run only on a device that reports enough).</summary>
+    public async Task<string> Worker(string prefix, int gpus, long? memoryBytes = 80L << 30)
     {
         var id = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
         await Pool.RegisterWorker(new WorkerRegistration(id, [.. Enumerable.Range(0, gpus).Select(i => new WorkerDevice($"cuda:{i}", "cuda", memoryBytes))]));

@@ -165,7 +165,7 @@ public sealed class PlatformApiTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid("ckpt-exp")).Json()).Status);
 
         var pool = server.Grains.GetGrain<IGpuPoolGrain>("pool");
-        await pool.RegisterWorker(new WorkerRegistration("w1", [new WorkerDevice("cpu:0", "cpu"), new WorkerDevice("cpu:1", "cpu")]));
+        await pool.RegisterWorker(new WorkerRegistration("w1", [new WorkerDevice("cpu:0", "cpu", 8L << 30), new WorkerDevice("cpu:1", "cpu", 8L << 30)]));
         var grants = new List<LeaseGrant>();
         for (var i = 0; i < 20 && grants.Count < 2; i++)
         {

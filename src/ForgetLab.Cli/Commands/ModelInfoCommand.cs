@@ -38,7 +38,7 @@ internal static class ModelInfoCommand
                 foreach (var problem in problems) Console.Error.WriteLine(problem);
                 return Exit.BadInput;
             }
-            var shape = ModelShapes.Of(ModelFolder.ReadConfig(dir));
+            var shape = ModelShape.Of(ModelFolder.ReadConfig(dir));
             Write(summary, shape, parse.GetValue(batch), parse.GetValue(length) ?? Math.Min(summary.MaxPositions, 512), compute, Console.Out);
             return 0;
         }));

@@ -114,7 +114,7 @@ internal static class PlatformCommands
 
     private static Table RunsTable(IEnumerable<RunSummary> runs)
     {
-        var table = new Table().AddColumns("run", "state", "step", "checkpoints");
+        var table = new Table().AddColumns("run", "state", "step", "checkpoints", "memory", "waiting");
         foreach (var r in runs)
         {
             var state = r.State.ToString();
@@ -125,7 +125,8 @@ internal static class PlatformCommands
                 RunState.Running or RunState.Evaluating or RunState.Leased => $"[yellow]{state}[/]",
                 _ => state,
             };
-            table.AddRow(Markup.Escape(r.RunId), coloured, $"{r.LastStep}", $"{r.Checkpoints}");
+            table.AddRow(Markup.Escape(r.RunId), coloured, $"{r.LastStep}", $"{r.Checkpoints}",
+                r.MemoryBytes is { } bytes ? ForgetLab.Core.Models.RunMemoryEstimate.Size(bytes) : "", Markup.Escape(r.Waiting ?? ""));
         }
         return table;
     }

@@ -8,4 +8,11 @@ public sealed record RunSummary(
     [property: Id(0)] string RunId,
     [property: Id(1)] RunState State,
     [property: Id(2)] long LastStep,
-    [property: Id(3)] int Checkpoints);
+    [property: Id(3)] int Checkpoints)
+{
+    /// <summary>What the pool places it with per device (<see cref="RunMemory.PlacementBytes"/>); null when not known.</summary>
+    [Id(4)] public long? MemoryBytes { get; init; }
+
+    /// <summary>While queued, why no registered worker could ever take it (<see cref="RunView.Waiting"/>).</summary>
+    [Id(5)] public string? Waiting { get; init; }
+}

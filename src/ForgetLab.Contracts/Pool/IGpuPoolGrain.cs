@@ -49,4 +49,12 @@ public interface IGpuPoolGrain : IGrainWithStringKey
 
     [Alias("GetSnapshot")]
     Task<PoolSnapshot> GetSnapshot();
+
+    /// <summary>
+    /// The queue entries of those of <paramref name="runKeys"/> that are queued, with why no registered worker could ever
+    /// take each (<see cref="QueuedRunStatus.Unplaceable"/>): what a tenant's run resource says while it waits. The
+    /// caller passes only its own tenant's keys.
+    /// </summary>
+    [Alias("QueuedStatus")]
+    Task<ImmutableArray<QueuedRunStatus>> QueuedStatus(ImmutableArray<string> runKeys);
 }

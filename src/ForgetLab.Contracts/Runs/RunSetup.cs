@@ -1,6 +1,9 @@
 namespace ForgetLab.Contracts.Runs;
 
-/// <summary>Everything a run is created with; the spec text travels with it so a worker needs nothing else.</summary>
+/// <summary>
+/// Everything a run is created with; the spec text travels with it so a worker needs nothing else. <see cref="MemoryBytes"/>
+/// is what the pool places it with (<see cref="RunMemory.PlacementBytes"/> of <see cref="Memory"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.RunSetup")]
 public sealed record RunSetup(
     [property: Id(0)] string TenantId,
@@ -11,4 +14,5 @@ public sealed record RunSetup(
     [property: Id(5)] string DeviceKind,
     [property: Id(6)] int DevicesNeeded,
     [property: Id(7)] string PriorityClass = "normal",
-    [property: Id(8)] long? MemoryBytes = null);
+    [property: Id(8)] long? MemoryBytes = null,
+    [property: Id(9)] RunMemory? Memory = null);

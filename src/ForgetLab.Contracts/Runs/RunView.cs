@@ -18,4 +18,13 @@ public sealed record RunView(
 {
     /// <summary>The training loss per reported step, in step order, at most 512 points (thinned evenly as the run goes on).</summary>
     [Id(10)] public ImmutableArray<LossPoint> LossHistory { get; init; } = [];
+
+    /// <summary>Its memory need per device (estimated and declared) and which one the pool places it with.</summary>
+    [Id(11)] public RunMemory? Memory { get; init; }
+
+    /// <summary>
+    /// While queued, why no registered worker could ever take it (for example
+    /// "needs 9.3 GiB; the largest cuda device has 8.0 GiB (worker w1 cuda:0)"); null otherwise. Read from the pool.
+    /// </summary>
+    [Id(12)] public string? Waiting { get; init; }
 }

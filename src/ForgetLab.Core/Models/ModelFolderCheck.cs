@@ -41,7 +41,7 @@ public static class ModelFolderCheck
             _ => (0, 0),
         };
         return (new ModelSummary(config.ModelType, ModelTensors.Parameters(config), dtype, weightBytes, config.VocabSize, config.MaxPositions,
-            config.HiddenSize, config.LayerCount, heads, kvHeads, tokenizer), []);
+            config.HiddenSize, config.LayerCount, heads, kvHeads, tokenizer, ModelShape.Of(config)), []);
     }
 
     /// <summary>The same for a folder on disk (its model files only; a safetensors file's header is all that is read of it).</summary>

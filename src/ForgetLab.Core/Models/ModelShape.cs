@@ -101,6 +101,21 @@ public sealed record ModelShape
         };
     }
 
+    /// <summary>The shape of a config.json's architecture (<see cref="HfConfig"/>'s records).</summary>
+    public static ModelShape Of(IModelConfig config) => config switch
+    {
+        GptConfig g => Gpt2(g.VocabSize, g.NPositions, g.NEmbd, g.NLayer, g.NHead),
+        LlamaConfig l => Llama(l.ModelType, l.VocabSize, l.HiddenSize, l.IntermediateSize, l.NumHiddenLayers,
+            l.NumAttentionHeads, l.NumKeyValueHeads, l.HeadDim, l.TieWordEmbeddings, l.AttentionBias, l.MlpBias),
+        _ => throw new ArgumentException($"no memory shape for model_type '{config.ModelType}'", nameof(config)),
+    };
+
+    /// <summary>config.json's <c>attention_bias</c> as this shape has it (qwen2's q/k/v biases are implied by its type; GPT-2 has none).</summary>
+    public bool AttentionBias => !IsGpt2 && ModelType != "qwen2" && Projections.Any(p => p.Path == "self_attn.o_proj" && p.HasBias);
+
+    /// <summary>config.json's <c>mlp_bias</c> as this shape has it.</summary>
+    public bool MlpBias => !IsGpt2 && Projections.Any(p => p.Path == "mlp.gate_proj" && p.HasBias);
+
     /// <summary>True for GPT-2's layout (LayerNorm, fused c_attn, GELU MLP); false for the Llama family (RMSNorm, q/k/v, SwiGLU).</summary>
     public bool IsGpt2 => ModelType == "gpt2";
 }

@@ -6,6 +6,7 @@ using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Models;
 using ForgetLab.Core.Scheduling;
 using ForgetLab.Core.Specs;
 using ForgetLab.Grains.Common;
@@ -98,7 +99,7 @@ public sealed class ExperimentGrain(
         var summaries = views
             .Zip(Current.RunIds)
             .Select(pair => pair.First.Value is { } run
-                ? new RunSummary(pair.Second, run.State, run.LastStep, run.Checkpoints.Length)
+                ? new RunSummary(pair.Second, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes }
                 : new RunSummary(pair.Second, RunState.Pending, 0, 0));
         return Replies.Ok<ImmutableArray<RunSummary>>([.. summaries]);
     }
@@ -193,16 +194,18 @@ public sealed class ExperimentGrain(
     private async Task Schedule(LabSpec spec)
     {
         var submission = Current.Submission!;
-        var setups = GridExpansion.Expand(spec).Select(recipe => new RunSetup(
+        var baseShape = BaseShape(spec);
+        var setups = GridExpansion.Expand(spec).Select(recipe => RunMemories.For(spec, recipe, baseShape)).Select(pair => new RunSetup(
             TenantId,
             ExperimentId,
-            new RunRecipeInfo(recipe.Name, recipe.Method.Label, recipe.Lr, recipe.Steps, recipe.Seed),
+            new RunRecipeInfo(pair.Recipe.Name, pair.Recipe.Method.Label, pair.Recipe.Lr, pair.Recipe.Steps, pair.Recipe.Seed),
             submission.SpecText,
             submission.Priority,
             submission.DeviceKind,
             submission.DevicesPerRun,
             submission.PriorityClass,
-            spec.Resources.MemoryBytes));
+            pair.Memory.PlacementBytes,
+            pair.Memory));
         var results = await Task.WhenAll(setups.Select(async setup =>
         {
             var run = Run(setup.Recipe.Name);
@@ -214,6 +217,28 @@ public sealed class ExperimentGrain(
         await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
             .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
         await Save(Current with { Scheduled = true });
+    }
+
+    /// <summary>
+    /// The base's shape for the runs' memory estimates: a world base's from its spec, a registered model's from what the
+    /// registry recorded of its config.json, a model folder's from its config.json (read under the spec directory, as the
+    /// spec's other files are). Null with the reason when it cannot be known here.
+    /// </summary>
+    private (BaseModelShape? Shape, string? Why) BaseShape(LabSpec spec)
+    {
+        if (spec.Base.IsPretrained) return (BaseModelShape.OfWorld(spec.Base), null);
+        if (spec.Base.ModelRef is not null)
+            return Current.Base is { } recorded && RunMemories.ShapeOf(recorded) is { } shape
+                ? (shape, null)
+                : (null, $"model '{spec.Base.ModelRef}' was registered before the registry kept its architecture's full shape; register it again");
+        try
+        {
+            return (BaseModelShape.OfConfig(HfConfig.Read(System.IO.Path.Combine(spec.Base.Path!, ModelFiles.ConfigFile))), null);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or ArgumentException)
+        {
+            return (null, $"the base's config.json could not be read: {e.Message}");
+        }
     }
 
     private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(GrainKeys.Tenant(TenantId));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Models;
 using ForgetLab.Core.Scheduling;
 using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
@@ -196,13 +197,7 @@ public sealed class GpuPoolGrain(
         var leases = Current.Leases
             .OrderBy(l => l.LeaseId, StringComparer.Ordinal)
             .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt));
-        var view = WorkerView();
-        var queued = Current.Queue
-            .OrderBy(e => e.EnqueuedAt).ThenBy(e => e.RunKey, StringComparer.Ordinal)
-            .Select(e => new QueuedRunStatus(
-                e.RunKey, e.TenantId, e.PriorityClass, e.DevicesNeeded, e.DeviceKind, e.MemoryBytes, e.EnqueuedAt,
-                PlacementFeasibility.Check(ToQueuedRun(e), view) is { } reason ? Unplaceable(reason, e) : null,
-                Current.Reservations.FirstOrDefault(r => r.RunKey == e.RunKey)?.WorkerId));
+        var queued = Statuses(Current.Queue.OrderBy(e => e.EnqueuedAt).ThenBy(e => e.RunKey, StringComparer.Ordinal));
         return Task.FromResult(new PoolSnapshot(
             [.. Current.Workers.Select(w => w.Registration).OrderBy(w => w.WorkerId, StringComparer.Ordinal)],
             [.. leases],
@@ -211,6 +206,22 @@ public sealed class GpuPoolGrain(
         {
             Queued = [.. queued],
         });
+    }
+
+    public Task<ImmutableArray<QueuedRunStatus>> QueuedStatus(ImmutableArray<string> runKeys)
+    {
+        var wanted = (runKeys.IsDefault ? [] : runKeys).ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult(Statuses(Current.Queue.Where(e => wanted.Contains(e.RunKey))));
+    }
+
+    /// <summary>Queued runs as operators (and, for their own runs, tenants) see them: why one fits no registered worker, which worker is held for it.</summary>
+    private ImmutableArray<QueuedRunStatus> Statuses(IEnumerable<QueueEntry> entries)
+    {
+        var view = WorkerView();
+        return [.. entries.Select(e => new QueuedRunStatus(
+            e.RunKey, e.TenantId, e.PriorityClass, e.DevicesNeeded, e.DeviceKind, e.MemoryBytes, e.EnqueuedAt,
+            PlacementFeasibility.Check(ToQueuedRun(e), view) is { } reason ? Unplaceable(reason, e) : null,
+            Current.Reservations.FirstOrDefault(r => r.RunKey == e.RunKey)?.WorkerId))];
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -379,13 +390,27 @@ public sealed class GpuPoolGrain(
 
     private Task Save(GpuPoolState next) => pool.SaveOrRollBack(next, "pool");
 
-    /// <summary>Why a queued run fits no registered worker, as a sentence.</summary>
-    private static string Unplaceable(WaitReason reason, QueueEntry entry) => reason switch
+    /// <summary>
+    /// Why a queued run fits no registered worker, as a sentence that names the largest device there is:
+    /// "needs 9.3 GiB per device; the largest cuda device has 8.0 GiB (worker w1 cuda:0)".
+    /// </summary>
+    private string Unplaceable(WaitReason reason, QueueEntry entry)
     {
-        WaitReason.NotEnoughMemory =>
-            $"no registered {entry.DeviceKind} device has the {entry.MemoryBytes / (double)(1L << 30):0.##} GiB per device this run declares (resources.memory_gb)",
-        _ => $"no registered worker has {entry.DevicesNeeded} {entry.DeviceKind} devices on one machine",
-    };
+        var kind = entry.DeviceKind == DeviceKind.Any ? "" : entry.DeviceKind + " ";
+        if (reason != WaitReason.NotEnoughMemory)
+            return $"needs {entry.DevicesNeeded} {kind}device{(entry.DevicesNeeded == 1 ? "" : "s")} on one worker; no registered worker has that many";
+        var devices = Current.Workers
+            .SelectMany(w => w.Registration.Devices.IsDefault ? [] : w.Registration.Devices.Select(d => (w.Registration.WorkerId, Device: d)))
+            .Where(x => entry.DeviceKind == DeviceKind.Any || x.Device.Kind == entry.DeviceKind)
+            .ToList();
+        var need = $"needs {RunMemoryEstimate.Size(entry.MemoryBytes ?? 0)} per device";
+        var largest = devices.Where(x => x.Device.MemoryBytes is not null)
+            .OrderByDescending(x => x.Device.MemoryBytes).ThenBy(x => x.WorkerId, StringComparer.Ordinal).ThenBy(x => x.Device.DeviceId, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return largest.Device is { MemoryBytes: { } most }
+            ? $"{need}; the largest {kind}device has {RunMemoryEstimate.Size(most)} (worker {largest.WorkerId} {largest.Device.DeviceId})"
+            : $"{need}; no registered {kind}device reports its memory";
+    }
 
     private static void ValidateRegistration(WorkerRegistration registration)
     {

@@ -273,7 +273,7 @@ public sealed class RunGrain(
     {
         var s = Current;
         return new RunView(s.Setup!.TenantId, s.Setup.ExperimentId, s.Setup.Recipe, s.State, s.LastStep, s.LastTrainLoss, s.Lease,
-            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [] };
+            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], Memory = s.Setup.Memory };
     }
 
     private static bool IsSha256(string? text) =>

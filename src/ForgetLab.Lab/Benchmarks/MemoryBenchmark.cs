@@ -49,7 +49,7 @@ public static class MemoryBenchmark
 
         random.manual_seed(0);
         using var lm = Build(tiny: false);
-        var shape = ModelShapes.Of(lm.Config);
+        var shape = ModelShape.Of(lm.Config);
         var method = lora ? new LoraSpec { TargetModules = ["all-linear"] } : MethodSpec.Full;
         var (trainable, samples) = Phase(lm, training, lora, dtype, checkpointing, steps, batchSize, sampleSteps);
         var peak = ProcessMemory.PeakResidentBytes();

@@ -22,7 +22,7 @@ public static class RunsApi
 
     public static async Task<Results<Ok<ImmutableArray<RunSummary>>, ProblemHttpResult>> ListRuns(
         string experimentId, [AsParameters] ApiServices services, Experiments experiments) =>
-        (await experiments.OnExperiment(services.Caller, experimentId, e => e.ListRuns(services.Caller))).ToHttp();
+        (await experiments.ListRuns(services.Caller, experimentId)).ToHttp();
 
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetRun(
         string experimentId, string runId, [AsParameters] ApiServices services, Experiments experiments) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Specs;
 using ForgetLab.Grains.Common;
@@ -92,7 +93,27 @@ public sealed class Experiments(IGrainFactory grains, IOptions<ExperimentOptions
             ? call(grains.GetGrain<IExperimentGrain>(GrainKeys.Experiment(caller.TenantId, experimentId)))
             : Task.FromResult(Replies.NotFound<T>($"experiment {InputLimits.Quote(experimentId)}"));
 
-    public Task<Reply<RunView>> GetRun(Caller caller, string experimentId, string runId) => OnRun(caller, experimentId, runId, r => r.Get(caller));
+    /// <summary>A run of the caller's; while it is queued, with the pool's reason when no registered worker could ever take it.</summary>
+    public async Task<Reply<RunView>> GetRun(Caller caller, string experimentId, string runId)
+    {
+        var reply = await OnRun(caller, experimentId, runId, r => r.Get(caller));
+        if (reply.Value is not { State: RunState.Queued } run) return reply;
+        var key = GrainKeys.Run(caller.TenantId, experimentId, runId);
+        var status = await grains.GetGrain<IGpuPoolGrain>(GrainKeys.Pool).QueuedStatus([key]);
+        return Replies.Ok(run with { Waiting = status.FirstOrDefault()?.Unplaceable });
+    }
+
+    /// <summary>The runs of the caller's experiment, the queued ones with the pool's reason when no registered worker could ever take them.</summary>
+    public async Task<Reply<ImmutableArray<RunSummary>>> ListRuns(Caller caller, string experimentId)
+    {
+        var reply = await OnExperiment(caller, experimentId, e => e.ListRuns(caller));
+        var runs = reply.Value;
+        if (reply.Status != ReplyStatus.Ok || runs.IsDefault || !runs.Any(r => r.State == RunState.Queued)) return reply;
+        var keys = runs.Where(r => r.State == RunState.Queued).Select(r => GrainKeys.Run(caller.TenantId, experimentId, r.RunId)).ToImmutableArray();
+        var waiting = (await grains.GetGrain<IGpuPoolGrain>(GrainKeys.Pool).QueuedStatus(keys))
+            .Where(s => s.Unplaceable is not null).ToDictionary(s => GrainKeys.LeafOf(s.RunKey), s => s.Unplaceable, StringComparer.Ordinal);
+        return Replies.Ok<ImmutableArray<RunSummary>>([.. runs.Select(r => waiting.TryGetValue(r.RunId, out var why) ? r with { Waiting = why } : r)]);
+    }
 
     /// <summary>A call on a run of the caller's experiment; NotFound, as the grain words it, for ids no run can have.</summary>
     public Task<Reply<T>> OnRun<T>(Caller caller, string experimentId, string runId, Func<IRunGrain, Task<Reply<T>>> call) =>

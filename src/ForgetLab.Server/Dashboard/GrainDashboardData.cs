@@ -64,7 +64,7 @@ public sealed class GrainDashboardData(
         var caller = user.ToCaller();
         var view = await experiments.Get(caller, experimentId);
         if (view.Status != ReplyStatus.Ok) return null;
-        var runs = await experiments.OnExperiment(caller, experimentId, e => e.ListRuns(caller));
+        var runs = await experiments.ListRuns(caller, experimentId);
         var listed = runs.Status == ReplyStatus.Ok ? runs.Value : [];
         var report = await reports.Assemble(view.Value!, listed, cancel);
         return new ExperimentData(view.Value!, listed, report);

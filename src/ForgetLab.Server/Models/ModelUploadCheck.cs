@@ -25,13 +25,8 @@ public static class ModelUploadCheck
         var (summary, problems) = ModelFolderCheck.Check(heads, limits.Safetensors);
         if (summary is null) return (null, [], [.. problems.Select(p => new FieldError(0, p.Where, p.Message))]);
         var hashed = files.Values.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new ModelFile(f.Name, f.Length, f.Sha256)).ToImmutableArray();
-        return (Architecture(summary), hashed, []);
+        return (ModelArchitecture.Of(summary), hashed, []);
     }
-
-    /// <summary>The registry's record of a checked folder's summary.</summary>
-    public static ModelArchitecture Architecture(ModelSummary s) =>
-        new(s.ModelType, s.VocabSize, s.MaxPositions, s.HiddenSize, s.Layers, s.Heads, s.Parameters, s.Dtype,
-            new ModelTokenizerInfo(s.Tokenizer.Kind, s.Tokenizer.File, s.Tokenizer.VocabSize), s.WeightBytes, s.KeyValueHeads);
 
     /// <summary>
     /// A safetensors header on its own, as soon as it has streamed in: the problems it has, and the

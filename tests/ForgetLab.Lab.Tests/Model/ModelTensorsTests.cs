@@ -27,6 +27,6 @@ public sealed class ModelTensorsTests
 
         Assert.Equal(expected.Order(), held.Order());
         Assert.Equal(ModelTensors.Parameters(config), model.BaseStateDict().Values.Sum(t => t.numel()));
-        Assert.Equal(ModelTensors.Parameters(config), ModelShapes.Of(config).Parameters); // the memory estimate counts the same parameters
+        Assert.Equal(ModelTensors.Parameters(config), ModelShape.Of(config).Parameters); // the memory estimate counts the same parameters
     }
 }

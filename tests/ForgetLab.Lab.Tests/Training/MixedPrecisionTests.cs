@@ -120,9 +120,28 @@ public class MixedPrecisionTests
     public void TheMemoryShapeCountsExactlyTheModelsParameters(string architecture)
     {
         using var model = Create(architecture);
-        Assert.Equal(model.parameters().Sum(p => p.numel()), ModelShapes.Of(model.Config).Parameters);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), ModelShape.Of(model.Config).Parameters);
         var lora = new LoraSpec { Rank = 4, TargetModules = architecture == "gpt2" ? ["c_attn", "mlp.c_proj"] : ["q_proj", "v_proj", "down_proj"] };
         var trainable = new LoraSettings(4, 8, 0, lora.TargetModules).Apply(model);
-        Assert.Equal(trainable.Sum(p => p.numel()), MethodParameters.Trainable(ModelShapes.Of(model.Config), lora));
+        Assert.Equal(trainable.Sum(p => p.numel()), MethodParameters.Trainable(ModelShape.Of(model.Config), lora));
+    }
+
+    /// <summary>The methods whose trainable count Core's <see cref="MethodParameters"/> leaves to the engine: the run's memory estimate counts them from the shape.</summary>
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void TheRunEstimateCountsThePrefixIa3AndFreezeParametersTheEngineTrains(string architecture)
+    {
+        MethodSpec[] methods =
+        [
+            new PrefixSpec { NumVirtualTokens = 3 },
+            architecture == "gpt2" ? new Ia3Spec() : new Ia3Spec { TargetModules = ["k_proj", "v_proj", "down_proj"], FeedforwardModules = ["down_proj"] },
+            new FreezeSpec { TrainableLayers = [1] },
+        ];
+        foreach (var method in methods)
+        {
+            using var model = Create(architecture);
+            var trained = ForgetLab.Lab.Peft.PeftMethods.For(method)!.Apply(model).Sum(p => p.numel());
+            Assert.Equal(trained, RunMemoryEstimate.TrainableParameters(ModelShape.Of(model.Config), method));
+        }
     }
 }

@@ -17,6 +17,13 @@ public sealed class WordTokenizerTests(WorldFixture fixture) : IClassFixture<Wor
     }
 
     [Fact]
+    public void TheBuiltInWorldsWordsFitTheVocabularyThePlatformSizesAWorldBaseWith()
+    {
+        // The platform estimates a world base's memory before any world is loaded (Core's BaseModelShape).
+        Assert.InRange(fixture.Tokenizer.VocabSize, 1000, ForgetLab.Core.Models.BaseModelShape.WorldWordVocabularyBound);
+    }
+
+    [Fact]
     public void SpecialsComeFirstAndDecodeLeavesPaddingAndMarkersOut()
     {
         var tokenizer = WordTokenizer.Build(["b a", "c"]);

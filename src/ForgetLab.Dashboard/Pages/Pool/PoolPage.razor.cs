@@ -23,7 +23,7 @@ public partial class PoolPage : LivePage
 
     private static int Busy(PoolSnapshot pool) => pool.Leases.Sum(l => l.DeviceIds.Length);
 
-    private static string Memory(long? bytes) => bytes is { } b ? $"{b / (double)(1L << 30):0.#} GiB" : "–";
+    private static string Memory(long? bytes) => MemoryText.Size(bytes);
 
     /// <summary>"free", or "held for RUN" when the worker is reserved for a queued multi-device run.</summary>
     private static string Held(PoolSnapshot pool, string workerId) =>

@@ -1,9 +1,6 @@
 using ForgetLab.Core.Specs;
-using ForgetLab.Lab.Model;
-using ForgetLab.Lab.Model.Gpt2;
-using ForgetLab.Lab.Model.Llama;
 
-namespace ForgetLab.Lab.Runs;
+namespace ForgetLab.Core.Models;
 
 /// <summary>
 /// The config.json of a built-in world's base from <c>base.model</c> (GPT-2's names) and <c>base.architecture</c>.

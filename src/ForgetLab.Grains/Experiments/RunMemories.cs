@@ -1,0 +1,32 @@
+using ForgetLab.Contracts.Models;
+using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Models;
+using ForgetLab.Core.Specs;
+
+namespace ForgetLab.Grains.Experiments;
+
+/// <summary>
+/// A run's <see cref="RunMemory"/> at submission: Core's <see cref="RunMemoryEstimate"/> of the recipe on the base's shape,
+/// beside the spec's declared <c>resources.memory_gb</c> (which the pool places with when given).
+/// </summary>
+internal static class RunMemories
+{
+    public static (RunRecipe Recipe, RunMemory Memory) For(LabSpec spec, RunRecipe recipe, (BaseModelShape? Shape, string? Why) baseShape)
+    {
+        var declared = spec.Resources.MemoryBytes;
+        if (baseShape.Shape is not { } shape) return (recipe, new RunMemory(null, declared, $"no estimate: {baseShape.Why}"));
+        var estimate = RunMemoryEstimate.For(shape.Shape, shape.ContextLength, spec, recipe);
+        return (recipe, new RunMemory(estimate.Bytes, declared, estimate.Describe()));
+    }
+
+    /// <summary>A registered model's shape from what the registry recorded; null for a record from before the shape was kept.</summary>
+    public static BaseModelShape? ShapeOf(ModelArchitecture a)
+    {
+        if (a.IntermediateSize <= 0 || a.HeadDim <= 0) return null;
+        var shape = a.ModelType == "gpt2"
+            ? ModelShape.Gpt2(a.VocabSize, a.NPositions, a.NEmbd, a.NLayer, a.NHead, a.IntermediateSize)
+            : ModelShape.Llama(a.ModelType, a.VocabSize, a.NEmbd, a.IntermediateSize, a.NLayer, a.NHead,
+                a.KeyValueHeads > 0 ? a.KeyValueHeads : a.NHead, a.HeadDim, a.TiedHead, a.AttentionBias, a.MlpBias);
+        return new BaseModelShape(shape, a.NPositions);
+    }
+}
