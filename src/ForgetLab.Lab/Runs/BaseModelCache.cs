@@ -28,6 +28,9 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
     public const string SummaryFile = "pretrain.json";
     public const string VocabFile = ModelFiles.VocabFile;
 
+    /// <summary>How a pre-training progress event that carries a probe's score begins its detail (displays print every one).</summary>
+    public const string ProbeDetailPrefix = "probe: ";
+
     /// <summary>AdamW's state at the end of pre-training, for <c>train.optimizer_state: pretrain</c>.</summary>
     public const string OptimizerFile = "pretrain_optimizer.bin";
 
@@ -106,7 +109,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
             foreach (var score in probing!.At(step))
             {
                 probes!.Add(score);
-                progress?.Report(new PreparationProgress(PreparationPhase.Pretrain, step, p.Steps, $"probe: {score.Suite} {score.Score:F1} at step {step}"));
+                progress?.Report(new PreparationProgress(PreparationPhase.Pretrain, step, p.Steps, $"{ProbeDetailPrefix}{score.Suite} {score.Score:F1} at step {step}"));
             }
             probeClock.Stop();
         }
