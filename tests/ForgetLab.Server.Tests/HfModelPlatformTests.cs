@@ -58,6 +58,37 @@ public sealed class HfModelPlatformTests(PlatformFixture platform)
         Assert.Contains("the registry recorded", reasons);
     }
 
+    [Fact]
+    public async Task ALlamaWorldBaseWithASentencePieceTokenizerPretrainedByAWorkerIsStoredWithItsTokenizerRegisteredAndFineTunedByName()
+    {
+        var cluster = $"spbase-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (_, key) = await PlatformFixture.NewTenant(server, "sp");
+        using var client = server.Client(key);
+        await using var worker = await WorkerProcess.StartAsync(
+            platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
+        var tiny = TinySpecs.Grid("sp-world", steps: 2, every: 2, suites: "target, capitals_recall");
+        var spec = tiny.Replace("world: builtin\n", "world: builtin\n  architecture: llama\n  tokenizer: { kind: sentencepiece, vocab_size: 400 }\n", StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(spec)).StatusCode);
+        var pretrained = await WorkerTests.WaitForRun(client, "sp-world", Run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+        Assert.True(WorkerTests.State(pretrained) == "Completed", worker.Output);
+
+        // The stored base is the folder the lab wrote: its SentencePiece model and transformers' configs, and no word vocabulary.
+        var (registered, model) = await client.PostJson("api/v1/models", new { name = "sp-base", experiment = "sp-world" }).Json();
+        Assert.Equal(HttpStatusCode.Created, registered);
+        var files = model!["files"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
+        Assert.Equal(["config.json", "generation_config.json", "model.safetensors", "special_tokens_map.json", "tokenizer.model", "tokenizer_config.json"], files.Order(StringComparer.Ordinal));
+        Assert.Equal(("llama", "sentencepiece"), ((string)model["architecture"]!["modelType"]!, (string)model["architecture"]!["tokenizer"]!["kind"]!));
+
+        var byName = tiny[..tiny.IndexOf("base:", StringComparison.Ordinal)] + "base:\n  model_ref: sp-base\n" + tiny[tiny.IndexOf("target:", StringComparison.Ordinal)..];
+        Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(byName.Replace("name: sp-world", "name: sp-by-name", StringComparison.Ordinal))).StatusCode);
+        var fineTuned = await WorkerTests.WaitForRun(client, "sp-by-name", Run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.True(WorkerTests.State(fineTuned) == "Completed", worker.Output);
+        Assert.Contains("Downloaded model sp-base", worker.Output);
+    }
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static string Spec(string name, string model)

@@ -33,7 +33,9 @@ internal static class LabCommands
         }));
 
         var pretrainSpec = new Argument<string>("spec") { Description = "experiment spec (YAML) whose base to pre-train" };
-        var pretrain = new Command("pretrain", "pre-train the spec's base model into the model cache (once per spec hash)") { pretrainSpec, threads };
+        var probeEvery = new Option<int?>("--probe-every") { Description = "score the base on the spec's knowledge and skill suites every N pre-training steps and at the last (kept in pretrain.json)" };
+        var probeSuites = new Option<string[]>("--probe-suite") { Description = "a suite of the spec to probe instead (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var pretrain = new Command("pretrain", "pre-train the spec's base model into the model cache (once per spec hash)") { pretrainSpec, threads, probeEvery, probeSuites };
         pretrain.SetAction(parse => Exit.Guard(() =>
         {
             var spec = SpecLoader.LoadFile(parse.GetValue(pretrainSpec)!);
@@ -42,13 +44,40 @@ internal static class LabCommands
             if (parse.GetValue(threads) is { } t) TorchSharp.torch.set_num_threads(t);
             var options = new LabRunnerOptions();
             var world = BuiltInWorld.Load(new WorldCorpusOptions(Seed: spec.Seed));
+            var named = parse.GetValue(probeSuites) ?? [];
+            if (named.Length > 0 && parse.GetValue(probeEvery) is null) throw new SpecUsageException("--probe-suite needs --probe-every N");
+            PretrainProbe? probe;
+            try
+            {
+                probe = parse.GetValue(probeEvery) is { } every ? PretrainProbe.For(spec, world, every, named) : null;
+            }
+            catch (ArgumentException e)
+            {
+                throw new SpecUsageException(e.Message);
+            }
+            var cache = new BaseModelCache(options.CacheDirectory) { Probe = probe };
+            if (probe is not null && cache.Contains(SpecHash.ForBase(spec)))
+                AnsiConsole.MarkupLine("[yellow]the base is already cached, so it is not pre-trained or probed again; its pretrain.json keeps the probes it was made with[/]");
             var (folder, summary, _) = LabProgressDisplay.Run(progress =>
-                new BaseModelCache(options.CacheDirectory, progress).GetOrPretrain(spec, world));
+                new BaseModelCache(options.CacheDirectory, progress) { Probe = probe }.GetOrPretrain(spec, world));
             AnsiConsole.MarkupLineInterpolated($"base model: [bold]{folder}[/] ({summary.Steps} steps, {summary.Tokens:N0} tokens, {summary.Seconds:F0} s, final loss {summary.FinalLoss:F3})");
+            if (summary.Probes is { Count: > 0 } probes) ProbeTable(probes);
             return 0;
         }));
 
         return new Command("lab", "run forgetting experiments on this machine") { run, pretrain, Job(threads), Export() };
+    }
+
+    /// <summary>The probes as a table: a row per probed step, a column per suite.</summary>
+    private static void ProbeTable(IReadOnlyList<PretrainProbeScore> probes)
+    {
+        var suites = probes.Select(p => p.Suite).Distinct().ToList();
+        var table = new Table().AddColumn("step");
+        foreach (var suite in suites) table.AddColumn(new TableColumn(suite).RightAligned());
+        foreach (var step in probes.GroupBy(p => p.Step))
+            table.AddRow([step.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                .. suites.Select(s => step.FirstOrDefault(p => p.Suite == s)?.Score.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "")]);
+        AnsiConsole.Write(table);
     }
 
     /// <summary>

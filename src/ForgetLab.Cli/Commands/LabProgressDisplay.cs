@@ -50,7 +50,7 @@ internal static class LabProgressDisplay
         if (bar is not null) show(bar);
     });
 
-    /// <summary>Without a terminal (CI logs, pipes): a line per phase change and every tenth of the way.</summary>
+    /// <summary>Without a terminal (CI logs, pipes): a line per phase change, every tenth of the way, and every pre-training probe.</summary>
     private static Action<Bar> PlainLine()
     {
         var last = new Dictionary<string, long>();
@@ -58,7 +58,9 @@ internal static class LabProgressDisplay
         {
             var key = $"{e.Phase} {e.Task}";
             var tenth = e.Total <= 0 ? 0 : e.Done * 10 / e.Total;
-            if (last.TryGetValue(key, out var seen) && seen == tenth) return;
+            // A probe's score is a result, not a position: every one is printed.
+            var probe = e.Detail?.StartsWith(BaseModelCache.ProbeDetailPrefix, StringComparison.Ordinal) == true;
+            if (!probe && last.TryGetValue(key, out var seen) && seen == tenth) return;
             last[key] = tenth;
             Console.WriteLine($"[{e.Phase}] {e.Task} {e.Done}/{e.Total} {e.Detail}".TrimEnd());
         };

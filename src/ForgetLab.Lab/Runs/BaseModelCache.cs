@@ -12,7 +12,9 @@ using ForgetLab.Lab.World;
 namespace ForgetLab.Lab.Runs;
 
 /// <summary>What pre-training a base cost and reached, kept beside the cached model.</summary>
-public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, double Seconds, double TokensPerSecond, double FinalLoss);
+/// <param name="Probes">The probe suites' scores during pre-training (<see cref="BaseModelCache.Probe"/>); null when it was not probed.</param>
+public sealed record PretrainSummary(string SpecHash, int Steps, long Tokens, double Seconds, double TokensPerSecond, double FinalLoss,
+    IReadOnlyList<PretrainProbeScore>? Probes = null);
 
 /// <summary>
 /// Pre-trained base models, cached by spec hash: <c>{cache}/{hash}/</c> holds the Hugging Face-layout
@@ -26,8 +28,14 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
     public const string SummaryFile = "pretrain.json";
     public const string VocabFile = ModelFiles.VocabFile;
 
+    /// <summary>How a pre-training progress event that carries a probe's score begins its detail (displays print every one).</summary>
+    public const string ProbeDetailPrefix = "probe: ";
+
     /// <summary>AdamW's state at the end of pre-training, for <c>train.optimizer_state: pretrain</c>.</summary>
     public const string OptimizerFile = "pretrain_optimizer.bin";
+
+    /// <summary>Suites to score while a base is pre-trained; null pre-trains without. A base already cached is not pre-trained again.</summary>
+    public PretrainProbe? Probe { get; init; }
 
     public string FolderFor(string hash) => Path.Combine(cacheDirectory, hash);
 
@@ -91,17 +99,33 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>
             progress.Report(new PreparationProgress(PreparationPhase.Pretrain, t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));
         Directory.CreateDirectory(folder);
+        var probes = Probe is null ? null : new List<PretrainProbeScore>();
+        var probing = Probe is null ? null : new ProbeScoring(Probe, model, tokenizer, spec.Eval.BatchSize);
+        var probeClock = new Stopwatch();
+        void Probed(int step)
+        {
+            if (!Probe!.IsDue(step, p.Steps)) return;
+            probeClock.Start();
+            foreach (var score in probing!.At(step))
+            {
+                probes!.Add(score);
+                progress?.Report(new PreparationProgress(PreparationPhase.Pretrain, step, p.Steps, $"{ProbeDetailPrefix}{score.Suite} {score.Score:F1} at step {step}"));
+            }
+            probeClock.Stop();
+        }
         var clock = Stopwatch.StartNew();
         var outcome = new Trainer(model, model.parameters().ToList(), null, data, settings)
         {
-            Progress = reporter, FinalOptimizerState = Path.Combine(folder, OptimizerFile),
+            Progress = reporter, FinalOptimizerState = Path.Combine(folder, OptimizerFile), AfterStep = Probe is null ? null : Probed,
         }.Run(null);
         clock.Stop();
+        // The probes' time is not pre-training's: tokens/s stays comparable with an unprobed run.
+        var seconds = clock.Elapsed.TotalSeconds - probeClock.Elapsed.TotalSeconds;
         if (outcome.Status != TrainingStatus.Completed)
             throw new InvalidOperationException($"pre-training diverged: {outcome.Reason}; lower base.pretrain.lr");
         ModelFolder.Save(model, folder);
         var tokens = (long)p.Steps * p.BatchSize * m.NCtx;
-        var summary = new PretrainSummary(hash, p.Steps, tokens, clock.Elapsed.TotalSeconds, tokens / clock.Elapsed.TotalSeconds, outcome.Losses[^1].Loss);
+        var summary = new PretrainSummary(hash, p.Steps, tokens, seconds, tokens / seconds, outcome.Losses[^1].Loss, probes);
         File.WriteAllText(Path.Combine(folder, SummaryFile), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

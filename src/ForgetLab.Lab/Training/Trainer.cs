@@ -23,6 +23,9 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
 
     public IProgress<TrainProgress>? Progress { get; init; }
 
+    /// <summary>Called after each optimizer step with its number, before any checkpoint of that step (pre-training probes score the model there).</summary>
+    public Action<int>? AfterStep { get; init; }
+
     /// <summary>
     /// An <c>optimizer.bin</c> whose AdamW moments and step count a fresh run starts from
     /// (<c>optimizer_state: pretrain</c>); the run's own weight decay still applies. Only valid when
@@ -95,6 +98,11 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
                 StepTokens = input.numel(),
                 StepSeconds = Stopwatch.GetElapsedTime(stepStart).TotalSeconds,
             });
+            if (AfterStep is not null)
+            {
+                AfterStep(step);
+                model.train();
+            }
 
             var due = step == settings.Steps || (settings.CheckpointEvery > 0 && step % settings.CheckpointEvery == 0);
             if (due && runDirectory is not null)
