@@ -1,0 +1,33 @@
+namespace ForgetLab.Lab.Data;
+
+/// <summary>The three shapes of a fine-tuning JSONL line, as TRL's dataset formats name them.</summary>
+public enum DataShape
+{
+    /// <summary><c>{"prompt": …, "completion": …}</c>.</summary>
+    PromptCompletion,
+
+    /// <summary><c>{"messages": [{"role": …, "content": …}, …]}</c>, rendered with a chat template.</summary>
+    Messages,
+
+    /// <summary><c>{"text": …}</c>: language modelling on the whole text.</summary>
+    Text,
+}
+
+/// <summary>The names the report and the errors use for a <see cref="DataShape"/>.</summary>
+public static class DataShapes
+{
+    public static string Name(DataShape shape) => shape switch
+    {
+        DataShape.PromptCompletion => "prompt_completion",
+        DataShape.Messages => "messages",
+        _ => "text",
+    };
+
+    /// <summary>The fields a line of the shape holds (all required).</summary>
+    public static IReadOnlyList<string> Fields(DataShape shape) => shape switch
+    {
+        DataShape.PromptCompletion => ["prompt", "completion"],
+        DataShape.Messages => ["messages"],
+        _ => ["text"],
+    };
+}
