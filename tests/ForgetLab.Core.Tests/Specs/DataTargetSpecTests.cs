@@ -121,4 +121,15 @@ public sealed class DataTargetSpecTests : IDisposable
         var e = Assert.Throws<SpecValidationException>(() => SpecLoader.ParseUnder(Target("  data: tickets.jsonl\n"), SpecText.Source, SpecFiles.None));
         Assert.Contains(e.Errors, x => x.ToString().Contains("target.data: a data file path is not accepted on the platform", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void TheOwnDataExampleSharesTheQuickstartBaseAndNamesItsFiles()
+    {
+        var spec = SpecLoader.LoadFile(RepoPaths.Example(Path.Combine("own-data", "spec.yaml")));
+        var quickstart = SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml"));
+
+        Assert.Equal(SpecHash.ForBase(quickstart), SpecHash.ForBase(spec));
+        Assert.Equal(("continents-chat.jsonl", new EvalSplit(null, 12), "chat.jinja"), (spec.Target.Data!.Path, spec.Target.Data.EvalSplit, spec.Target.Data.ChatTemplatePath));
+        Assert.Equal("general.jsonl", GridExpansion.Expand(spec).Single(r => r.Name.StartsWith("replay", StringComparison.Ordinal)).Train.Replay!.Corpus!.Path);
+    }
 }

@@ -86,4 +86,21 @@ public class DataTargetLabTests
         Assert.Equal("sums.jsonl:25: completion: required field is missing", e.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(options.CacheDirectory));   // nothing was pre-trained
     }
+
+    [Fact]
+    public void TheOwnDataExampleIsInTheWorldsWordsAndTrainsOnTheAssistantAnswersOnly()
+    {
+        var folder = Path.Combine(Tests.Model.ReferenceModels.RepoRoot(), "examples", "own-data");
+        var spec = SpecLoader.LoadFile(Path.Combine(folder, "spec.yaml"));
+        var tokenizer = BuiltInWorld.Load().BuildTokenizer();
+
+        var data = TargetData.Load(spec.Target.Data!, tokenizer, null, spec.Base.Model.NCtx, spec.Seed);
+        var corpus = TextCorpus.Load(spec.Variants.Single(v => v.Name == "replay").Train.Replay!.Corpus!, tokenizer, "replay_corpus");
+
+        Assert.Equal((48, 12), (data.Training.Count, data.HeldOut!.Items.Count));
+        Assert.All(data.Bounds.Append(corpus.Bounds), b => Assert.Equal(0, b.UnknownTokens));
+        var first = data.Training[0];
+        var answer = string.Join(' ', first.Ids.Where((_, i) => first.Loss[i]).Select(id => tokenizer.IdToToken(id)));
+        Assert.Matches("^[a-z' -]+ is in [a-z ]+ \\. <eos>$", answer);
+    }
 }
