@@ -20,7 +20,7 @@ internal static class DataFixtures
 
     public static string Qwen => File.ReadAllText(Path.Combine(ReferenceModels.RepoRoot(), "..", "shared", "chat-templates", "Qwen2.5-Instruct.jinja"));
 
-    public static JsonlDataFile File_(string text) => JsonlDataFile.Parse(Encoding.UTF8.GetBytes(text), "data.jsonl");
+    public static JsonlDataFile Parse(string text) => JsonlDataFile.Parse(Encoding.UTF8.GetBytes(text), "data.jsonl");
 
     /// <summary>A word tokenizer that knows every word of <paramref name="texts"/> and the template's markers.</summary>
     public static WordTokenizer Words(params string[] texts) => WordTokenizer.Build([.. texts, "< > end system user assistant"]);

@@ -38,7 +38,7 @@ public class TargetDataTests
     [Fact]
     public void TheSplitIsSeededAndACountHoldsOutExactlyThatMany()
     {
-        var file = DataFixtures.File_(Pairs);
+        var file = DataFixtures.Parse(Pairs);
         var a = TargetData.Split(file, new EvalSplit(null, 4), seed: 1).HeldOut.Select(e => e.Line).ToList();
         Assert.Equal(a, TargetData.Split(file, new EvalSplit(null, 4), seed: 1).HeldOut.Select(e => e.Line));
         Assert.NotEqual(a, TargetData.Split(file, new EvalSplit(null, 4), seed: 2).HeldOut.Select(e => e.Line));
@@ -49,7 +49,7 @@ public class TargetDataTests
     [Fact]
     public void ASplitThatLeavesNothingToTrainOnIsRefused()
     {
-        var e = Assert.Throws<DataFileException>(() => TargetData.Split(DataFixtures.File_(Pairs), new EvalSplit(null, 20), 0));
+        var e = Assert.Throws<DataFileException>(() => TargetData.Split(DataFixtures.Parse(Pairs), new EvalSplit(null, 20), 0));
         Assert.Equal("data.jsonl: target.eval_split 20 holds out 20 of its 20 examples, leaving none to train on", e.Message);
     }
 
