@@ -5,7 +5,7 @@ namespace ForgetLab.Core.Reports;
 /// read), its shape, and how many examples and tokens (the base's tokenizer) went into that role. A file split into a
 /// training and a held-out part appears once per part, with the same hash.
 /// </summary>
-/// <param name="Role">target (trained on), target_eval (held out: the target suite), replay_corpus, distill_corpus or ewc_corpus.</param>
+/// <param name="Role">target (trained on), target_eval (held out: the target suite), replay_corpus, distill_corpus, ewc_corpus or pretrain_corpus (what the base was pre-trained on).</param>
 /// <param name="File">The path as the spec wrote it.</param>
 /// <param name="Shape">prompt_completion, messages or text.</param>
 /// <param name="Tokens">Tokens of the role's examples after any truncation, as the model sees them.</param>

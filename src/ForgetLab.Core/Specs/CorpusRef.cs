@@ -7,4 +7,8 @@ namespace ForgetLab.Core.Specs;
 /// </summary>
 /// <param name="Path">The file as the spec wrote it (what the report names).</param>
 /// <param name="FullPath">Its full path.</param>
-public sealed record CorpusRef(string Path, string FullPath);
+public sealed record CorpusRef(string Path, string FullPath)
+{
+    /// <summary>SHA-256 of the file's bytes when the spec was read, for a pre-training corpus (it enters the base's <see cref="SpecHash"/>); null otherwise.</summary>
+    public string? Sha256 { get; init; }
+}

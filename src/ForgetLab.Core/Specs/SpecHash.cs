@@ -68,6 +68,8 @@ public static class SpecHash
                 json.WriteString("schedule", SpecNames.Of(p.Schedule));
                 json.WriteNumber("weight_decay", p.WeightDecay);
                 json.WriteNumber("grad_clip", p.GradClip);
+                // The corpus's bytes, not its path, are what the weights depend on.
+                if (p.Corpus is { Sha256: { } corpus }) json.WriteString("corpus_sha256", corpus);
                 json.WriteEndObject();
             }
 

@@ -182,7 +182,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private PretrainSpec? ReadPretrain(YamlFields p)
     {
         var before = errors.Count;
-        p.AllowOnly(PretrainFields);
+        p.AllowOnly([.. PretrainFields, "corpus"]);
+        var corpus = Corpus(p) is { } c ? WithHash(p, c) : null;
         var d = new PretrainSpec();
         var steps = p.Int("steps", d.Steps, 1, MaxSteps);
         var batch = p.Int("batch_size", d.BatchSize, 1, MaxBatch);
@@ -194,8 +195,23 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         return errors.Count > before ? null : new PretrainSpec
         {
             Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value, WarmupSteps = warmup!.Value,
-            Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value,
+            Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value, Corpus = corpus,
         };
+    }
+
+    /// <summary>A pre-training corpus with the hash of its bytes, so a changed file is a different base.</summary>
+    private CorpusRef? WithHash(YamlFields p, CorpusRef corpus)
+    {
+        try
+        {
+            using var stream = File.OpenRead(corpus.FullPath);
+            return corpus with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            p.Error("corpus", $"corpus file '{corpus.Path}' cannot be read ({e.Message})");
+            return null;
+        }
     }
 
     /// <summary>A train record; fields it leaves out take their value from <paramref name="d"/> (the defaults, or a variant's spec-level train).</summary>

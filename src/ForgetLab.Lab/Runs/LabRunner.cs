@@ -74,7 +74,8 @@ internal sealed class PreparedLab : IDisposable
         prompts = Prompts(suites);
         this.conventions = conventions;
         evaluator = new SuiteEvaluator(conventions);
-        pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
+        // Replay, the Fisher and distillation draw the base's own pre-training text unless a run names a corpus.
+        pretrainDocuments = new(() => BaseModelCache.PretrainTexts(spec, world).Select(tokenizer.EncodeText).ToList());
     }
 
     public string BaseFolder { get; }

@@ -28,6 +28,8 @@ internal sealed class PreparedData
             JsonlDataFile.Read(data.FullPath, data.Path);
             if (data.EvalFullPath is { } eval) JsonlDataFile.Read(eval, data.EvalPath!);
         }
+        if (spec.Base.Pretrain.Corpus is { } pretrain && spec.Base.IsPretrained)
+            JsonlDataFile.Read(pretrain.FullPath, pretrain.Path, only: DataShape.Text);
         foreach (var (corpus, _) in Corpora(spec).DistinctBy(c => c.Corpus.FullPath))
             JsonlDataFile.Read(corpus.FullPath, corpus.Path, only: DataShape.Text);
     }
@@ -35,6 +37,8 @@ internal sealed class PreparedData
     public static PreparedData Load(LabSpec spec, ITokenizer tokenizer, int contextLength)
     {
         var bounds = new List<DataFileReport>();
+        if (spec.Base.Pretrain.Corpus is { } pretrain && spec.Base.IsPretrained)
+            bounds.Add(TextCorpus.Load(pretrain, tokenizer, "pretrain_corpus").Bounds);
         TargetData? target = null;
         if (spec.Target.Data is { } data)
         {

@@ -132,4 +132,17 @@ public sealed class DataTargetSpecTests : IDisposable
         Assert.Equal(("continents-chat.jsonl", new EvalSplit(null, 12), "chat.jinja"), (spec.Target.Data!.Path, spec.Target.Data.EvalSplit, spec.Target.Data.ChatTemplatePath));
         Assert.Equal("general.jsonl", GridExpansion.Expand(spec).Single(r => r.Name.StartsWith("replay", StringComparison.Ordinal)).Train.Replay!.Corpus!.Path);
     }
+
+    [Fact]
+    public void APretrainingCorpusEntersTheBasesHashByItsContentNotItsPath()
+    {
+        var yaml = SpecText.With("    warmup_steps: 2\ntarget:", "    warmup_steps: 2\n    corpus: corpus.jsonl\ntarget:");
+        var first = SpecText.Parse(yaml, dir);
+        Assert.Equal("corpus.jsonl", first.Base.Pretrain.Corpus!.Path);
+        Assert.Equal(64, first.Base.Pretrain.Corpus.Sha256!.Length);
+        Assert.NotEqual(SpecHash.ForBase(SpecText.Parse(SpecText.Valid, dir)), SpecHash.ForBase(first));
+
+        File.WriteAllText(Path.Combine(dir, "corpus.jsonl"), "{\"text\": \"other words\"}\n");
+        Assert.NotEqual(SpecHash.ForBase(first), SpecHash.ForBase(SpecText.Parse(yaml, dir)));
+    }
 }
