@@ -47,7 +47,8 @@ public static class SpecHash
                 {
                     json.WriteStartObject("tokenizer");
                     json.WriteString("kind", SpecNames.Of(baseModel.Tokenizer.Kind));
-                    json.WriteNumber("vocab_size", baseModel.Tokenizer.VocabSize);
+                    if (baseModel.Tokenizer.File is { Sha256: { } tokenizer }) json.WriteString("sha256", tokenizer);
+                    else json.WriteNumber("vocab_size", baseModel.Tokenizer.VocabSize);
                     json.WriteEndObject();
                 }
                 var m = baseModel.Model;

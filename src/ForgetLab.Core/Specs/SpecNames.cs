@@ -40,6 +40,7 @@ public static class SpecNames
         ["word"] = TokenizerKind.Word,
         ["sentencepiece"] = TokenizerKind.SentencePiece,
         ["bpe"] = TokenizerKind.Bpe,
+        ["file"] = TokenizerKind.File,
     };
 
     public static IReadOnlyDictionary<string, ComputeDtype> ComputeDtypes { get; } = new Dictionary<string, ComputeDtype>

@@ -17,7 +17,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] BaseFields = ["world", "path", "model_ref", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] WorldBaseFields = ["world", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_kv_head", "n_embd", "n_ctx", "dropout"];
-    private static readonly string[] TokenizerFields = ["kind", "vocab_size"];
+    private static readonly string[] TokenizerFields = ["kind", "vocab_size", "path"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
         [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing"];
@@ -143,7 +143,17 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var size = t.Int("vocab_size", TokenizerSpec.DefaultVocabSize, TokenizerSpec.MinVocabSize, TokenizerSpec.MaxVocabSize);
         if (kind == TokenizerKind.Word && t.Has("vocab_size"))
             t.Error("vocab_size", "applies to a trained tokenizer (sentencepiece, bpe); the word tokenizer's vocabulary is the world's words");
-        return errors.Count > before ? null : new TokenizerSpec { Kind = kind!.Value, VocabSize = size!.Value };
+        if (kind == TokenizerKind.File && t.Has("vocab_size"))
+            t.Error("vocab_size", "applies to a trained tokenizer (sentencepiece, bpe); an existing tokenizer.json brings its own vocabulary");
+        CorpusRef? file = null;
+        if (kind == TokenizerKind.File)
+        {
+            if (t.Require("path") && DataFile(t, "path", "tokenizer file") is ({ } typed, { } full))
+                file = WithHash(t, "path", new CorpusRef(typed, full), Path.Combine(Path.GetDirectoryName(full)!, "tokenizer_config.json"));
+        }
+        else if (t.Has("path"))
+            t.Error("path", "applies to kind: file (an existing tokenizer.json)");
+        return errors.Count > before ? null : new TokenizerSpec { Kind = kind!.Value, VocabSize = size!.Value, File = file };
     }
 
     private string? ModelFolder(YamlFields b)
@@ -183,7 +193,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     {
         var before = errors.Count;
         p.AllowOnly([.. PretrainFields, "corpus"]);
-        var corpus = Corpus(p) is { } c ? WithHash(p, c) : null;
+        var corpus = Corpus(p) is { } c ? WithHash(p, "corpus", c) : null;
         var d = new PretrainSpec();
         var steps = p.Int("steps", d.Steps, 1, MaxSteps);
         var batch = p.Int("batch_size", d.BatchSize, 1, MaxBatch);
@@ -199,17 +209,19 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         };
     }
 
-    /// <summary>A pre-training corpus with the hash of its bytes, so a changed file is a different base.</summary>
-    private CorpusRef? WithHash(YamlFields p, CorpusRef corpus)
+    /// <summary>A file a base is built from, with the hash of its bytes (and of <paramref name="companion"/> when it exists), so a changed file is a different base.</summary>
+    private static CorpusRef? WithHash(YamlFields p, string key, CorpusRef file, string? companion = null)
     {
         try
         {
-            using var stream = File.OpenRead(corpus.FullPath);
-            return corpus with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) };
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            sha.AppendData(File.ReadAllBytes(file.FullPath));
+            if (companion is not null && File.Exists(companion)) sha.AppendData(File.ReadAllBytes(companion));
+            return file with { Sha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            p.Error("corpus", $"corpus file '{corpus.Path}' cannot be read ({e.Message})");
+            p.Error(key, $"'{file.Path}' cannot be read ({e.Message})");
             return null;
         }
     }

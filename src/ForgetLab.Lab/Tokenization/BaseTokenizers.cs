@@ -33,6 +33,13 @@ public static class BaseTokenizers
                 TokenizerFolderFiles.WriteConfigs(folder, SentencePieceTokenizer.Load(Path.Combine(folder, SentencePieceTokenizer.FileName)),
                     ("<s>", "</s>", "<unk>", null), "LlamaTokenizer", addBos: true, modelMaxLength);
                 break;
+            case TokenizerKind.File:
+                // The user's tokenizer.json, with its tokenizer_config.json (special tokens, chat template) when it has one.
+                var source = spec.File ?? throw new ArgumentException("base.tokenizer.path is required for kind: file", nameof(spec));
+                File.Copy(source.FullPath, Path.Combine(folder, HuggingFaceTokenizer.FileName), overwrite: true);
+                var config = Path.Combine(Path.GetDirectoryName(source.FullPath)!, TokenizerConfig.FileName);
+                if (File.Exists(config)) File.Copy(config, Path.Combine(folder, TokenizerConfig.FileName), overwrite: true);
+                break;
             case TokenizerKind.Bpe:
                 var json = Path.Combine(folder, HuggingFaceTokenizer.FileName);
                 ByteLevelBpeTrainer.Train(documents, spec.VocabSize).Write(json);

@@ -145,4 +145,25 @@ public sealed class DataTargetSpecTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "corpus.jsonl"), "{\"text\": \"other words\"}\n");
         Assert.NotEqual(SpecHash.ForBase(first), SpecHash.ForBase(SpecText.Parse(yaml, dir)));
     }
+
+    [Fact]
+    public void AnExistingTokenizerJsonIsNamedByPathAndItsBytesEnterTheHash()
+    {
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), "{}");
+        var yaml = SpecText.With("  world: builtin\n", "  world: builtin\n  tokenizer: { kind: file, path: tokenizer.json }\n");
+        var first = SpecText.Parse(yaml, dir);
+        Assert.Equal(Path.Combine(dir, "tokenizer.json"), first.Base.Tokenizer.File!.FullPath);
+
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
+        Assert.NotEqual(SpecHash.ForBase(first), SpecHash.ForBase(SpecText.Parse(yaml, dir)));   // the config beside it counts too
+    }
+
+    [Fact]
+    public void ATokenizerPathBelongsToKindFile()
+    {
+        Assert.Equal(["spec.yaml:5 base.tokenizer.path: applies to kind: file (an existing tokenizer.json)"],
+            SpecText.Errors(SpecText.With("  world: builtin\n", "  world: builtin\n  tokenizer: { kind: bpe, path: tokenizer.json }\n"), dir));
+        Assert.Equal(["spec.yaml:5 base.tokenizer.path: required field is missing"],
+            SpecText.Errors(SpecText.With("  world: builtin\n", "  world: builtin\n  tokenizer: { kind: file }\n"), dir));
+    }
 }

@@ -71,4 +71,21 @@ public class CorpusBaseTests
         Assert.Contains(tokenizer.EncodeText("the code of epsilon"), id => (tokenizer.IdToToken(id) ?? "").Contains("eps", StringComparison.Ordinal)); // merges learned from the corpus
         Assert.Equal(6, result.Report.Data.Single(d => d.Role == "pretrain_corpus").Examples);
     }
+
+    [Fact]
+    public void AnExistingTokenizerJsonIsCopiedIntoTheBaseAndUsedAsItIs()
+    {
+        var (dir, options) = Setup();
+        var tok = Directory.CreateDirectory(Path.Combine(dir, "tok")).FullName;
+        Core.Tokenizers.ByteLevelBpeTrainer.Train([.. Facts.Select(f => $"the code of {f} is 1 .")], 300).Write(Path.Combine(tok, "tokenizer.json"));
+        var end = Core.Tokenizers.ByteLevelBpeTrainer.EndOfText;
+        File.WriteAllText(Path.Combine(tok, "tokenizer_config.json"), $$$"""{"bos_token": "{{{end}}}", "eos_token": "{{{end}}}"}""");
+        var spec = SpecLoader.Parse(Spec("tokenizer: { kind: file, path: tok/tokenizer.json }"), Path.Combine(dir, "spec.yaml"), dir);
+
+        var result = new LabRunner(options).Run(spec, TinyModels.TempDirectory());
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(tok, "tokenizer.json")), File.ReadAllBytes(Path.Combine(result.BaseFolder, "tokenizer.json")));
+        Assert.Equal(Core.Reports.RunStatus.Completed, Assert.Single(result.Report.Runs).Status);
+        Assert.EndsWith("-file", result.Report.Base.Model, StringComparison.Ordinal);
+    }
 }
