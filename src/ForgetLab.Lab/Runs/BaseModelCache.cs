@@ -90,7 +90,9 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         progress?.Report(new PreparationProgress(PreparationPhase.Pretrain, 0, p.Steps, $"tokenizer: {SpecNames.Of(spec.Base.Tokenizer.Kind)}"));
         // The user's corpus replaces the world's text, for the tokenizer as for the weights.
         var texts = PretrainTexts(spec, world);
-        var tokenizer = BaseTokenizers.Train(spec.Base.Tokenizer, texts, () => WordTokenizer.Build(texts), folder, m.NCtx);
+        // A world base's word vocabulary is every word the world can produce (its suites too), a corpus base's its corpus's words.
+        Func<WordTokenizer> words = spec.Base.Pretrain.Corpus is null ? world.BuildTokenizer : () => WordTokenizer.Build(texts);
+        var tokenizer = BaseTokenizers.Train(spec.Base.Tokenizer, texts, words, folder, m.NCtx);
         var config = WorldBaseConfig.For(spec.Base, tokenizer.VocabSize);
         TorchSharp.torch.random.manual_seed(spec.Seed);
         using var model = ModelArchitectures.Create(config);

@@ -88,4 +88,25 @@ public class CorpusBaseTests
         Assert.Equal(Core.Reports.RunStatus.Completed, Assert.Single(result.Report.Runs).Status);
         Assert.EndsWith("-file", result.Report.Base.Model, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AWorldBaseWithoutACorpusKeepsEveryWordItsWorldCanProduce()
+    {
+        var (_, options) = Setup();
+        var spec = SpecLoader.Parse("""
+            name: world
+            base:
+              world: builtin
+              model: { n_layer: 1, n_head: 2, n_embd: 16, n_ctx: 16 }
+              pretrain: { steps: 1, batch_size: 2, warmup_steps: 0 }
+            target: { task: format, count: 2 }
+            suites: [target]
+            """, "spec.yaml", null);
+        var world = BuiltInWorld.Load(options.Corpus! with { Seed = spec.Seed }, options.WorldDataDirectory);
+
+        var (folder, _, _) = new BaseModelCache(options.CacheDirectory).GetOrPretrain(spec, world);
+
+        // Its suites' and targets' words too, not only the pre-training text's: the lab's tokenizer is rebuilt from all of them.
+        Assert.Equal(world.BuildTokenizer().Tokens, WordTokenizer.Load(Path.Combine(folder, BaseModelCache.VocabFile)).Tokens);
+    }
 }
