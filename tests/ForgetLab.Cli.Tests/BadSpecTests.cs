@@ -69,6 +69,24 @@ public class BadSpecTests
     }
 
     [Fact]
+    public void BadFineTuningDataExitsWithCode2NamingFileLineAndFieldAndBuildsNoBase()
+    {
+        var dir = CliProcess.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "data.jsonl"), "{\"prompt\": \"q : a ?\", \"completion\": \" b .\"}\n{\"prompt\": \"q : c ?\"}\n");
+        File.WriteAllText(Path.Combine(dir, "spec.yaml"), Valid
+            .Replace("target: { task: conflicting_facts, count: 4 }", "target: { data: data.jsonl, eval_split: 1 }")
+            .Replace("pretrain: { steps: 1 }", "pretrain: { steps: 1, warmup_steps: 0 }"));
+
+        var result = CliProcess.Run(dir, "lab", "run", "spec.yaml", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("data.jsonl:2: completion: required field is missing", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")), "nothing may be written for bad data");
+        Assert.False(Directory.Exists(Path.Combine(dir, "cache")), "no base may be pre-trained for bad data");
+    }
+
+    [Fact]
     public void AMissingSpecFileExitsWithCode2()
     {
         var dir = CliProcess.TempDirectory();

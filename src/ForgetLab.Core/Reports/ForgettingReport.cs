@@ -15,4 +15,7 @@ public sealed record ForgettingReport(
 {
     /// <summary>Recipes run with several seeds, summarised across them (empty when every recipe has one seed).</summary>
     public IReadOnlyList<SeedGroup> SeedGroups { get; init; } = [];
+
+    /// <summary>The user's data files the runs trained and were scored on, with their bounds (empty for the built-in world alone).</summary>
+    public IReadOnlyList<DataFileReport> Data { get; init; } = [];
 }

@@ -33,7 +33,7 @@ public static class ReportAssembly
 
     private static string WorldBaseName(BaseModelSpec b) =>
         $"{b.World}-{SpecNames.Of(b.Architecture)}-{b.Model.NLayer}x{b.Model.NEmbd}"
-        + (b.Tokenizer.IsWord ? "" : $"-{SpecNames.Of(b.Tokenizer.Kind)}{b.Tokenizer.VocabSize}");
+        + (b.Tokenizer.IsWord ? "" : b.Tokenizer.File is not null ? "-file" : $"-{SpecNames.Of(b.Tokenizer.Kind)}{b.Tokenizer.VocabSize}");
 
     /// <summary>
     /// The base's hash as the platform reports it: the base spec's hash, or for a registered model

@@ -27,6 +27,7 @@ public static class ReportMarkdown
             $"Created {report.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Invariant)} UTC. " +
             $"Base model `{report.Base.Model}` (hash `{report.Base.ModelHash}`).");
         md.AppendLine();
+        AppendData(md, report);
         AppendRuns(md, report);
         AppendNotKnown(md, report);
         AppendSeedGroups(md, report);
@@ -107,6 +108,19 @@ public static class ReportMarkdown
         Severity.AtChance => "at chance",
         _ => severity.ToString().ToLowerInvariant(),
     };
+
+    private static void AppendData(StringBuilder md, ForgettingReport report)
+    {
+        if (report.Data.Count == 0) return;
+        md.AppendLine("## Data");
+        md.AppendLine();
+        md.AppendLine("| role | file | shape | examples | tokens | loss tokens | truncated | unknown tokens | sha256 |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---|");
+        foreach (var d in report.Data)
+            md.AppendLine(FormattableString.Invariant(
+                $"| {d.Role} | `{d.File.Replace("|", "\\|", StringComparison.Ordinal)}` | {d.Shape} | {d.Examples} | {d.Tokens} | {d.LossTokens} | {d.Truncated} | {d.UnknownTokens} | `{d.Sha256[..Math.Min(16, d.Sha256.Length)]}` |"));
+        md.AppendLine();
+    }
 
     private static void AppendRuns(StringBuilder md, ForgettingReport report)
     {

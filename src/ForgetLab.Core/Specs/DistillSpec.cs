@@ -18,4 +18,7 @@ public sealed record DistillSpec : RegularizerSpec
 
     /// <summary>Softmax temperature T. Default 1; greater than 0.</summary>
     public double Temperature { get; init; } = 1;
+
+    /// <summary>The user's text JSONL this draws from; null: the base's own pre-training world.</summary>
+    public CorpusRef? Corpus { get; init; }
 }

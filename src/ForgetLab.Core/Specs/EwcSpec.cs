@@ -19,4 +19,7 @@ public sealed record EwcSpec : RegularizerSpec
 
     /// <summary>Pre-training batches the Fisher is averaged over. Default 20; 1..1000.</summary>
     public int FisherBatches { get; init; } = 20;
+
+    /// <summary>The user's text JSONL this draws from; null: the base's own pre-training world.</summary>
+    public CorpusRef? Corpus { get; init; }
 }

@@ -111,7 +111,7 @@ public static class GridExpansion
     {
         var t = spec.Train;
         var g = spec.Grid;
-        var replays = g.Replay?.Select(r => r > 0 ? new ReplaySpec { Ratio = r } : null).ToList() ?? [NullIfOff(t.Replay)];
+        var replays = g.Replay?.Select(r => r > 0 ? (t.Replay ?? new ReplaySpec()) with { Ratio = r } : null).ToList() ?? [NullIfOff(t.Replay)];
         var ewcs = g.EwcLambda?.Select(l => l > 0 ? (t.Ewc ?? new EwcSpec()) with { Lambda = l } : null).ToList() ?? [t.Ewc];
         var l2sps = g.L2SpAlpha?.Select(a => a > 0 ? new L2SpSpec { Alpha = a } : null).ToList() ?? [t.L2Sp];
         var distills = g.DistillBeta?.Select(b => b > 0 ? (t.Distill ?? new DistillSpec()) with { Beta = b } : null).ToList() ?? [t.Distill];

@@ -23,4 +23,10 @@ public sealed record PretrainSpec
 
     /// <summary>Gradient-norm clip; 0 turns clipping off. Default 1.0; 0..1000.</summary>
     public double GradClip { get; init; } = 1.0;
+
+    /// <summary>
+    /// The user's text JSONL to pre-train on instead of the world's text (<c>base.pretrain.corpus</c>); its tokenizer
+    /// is built (word) or trained (sentencepiece, bpe) on it. Null: the world's text.
+    /// </summary>
+    public CorpusRef? Corpus { get; init; }
 }

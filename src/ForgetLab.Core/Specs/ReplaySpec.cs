@@ -10,4 +10,7 @@ public sealed record ReplaySpec
     public double Ratio { get; init; }
 
     public const double MaxRatio = 0.95;
+
+    /// <summary>The user's text JSONL this draws from; null: the base's own pre-training world.</summary>
+    public CorpusRef? Corpus { get; init; }
 }

@@ -47,7 +47,8 @@ public static class SpecHash
                 {
                     json.WriteStartObject("tokenizer");
                     json.WriteString("kind", SpecNames.Of(baseModel.Tokenizer.Kind));
-                    json.WriteNumber("vocab_size", baseModel.Tokenizer.VocabSize);
+                    if (baseModel.Tokenizer.File is { Sha256: { } tokenizer }) json.WriteString("sha256", tokenizer);
+                    else json.WriteNumber("vocab_size", baseModel.Tokenizer.VocabSize);
                     json.WriteEndObject();
                 }
                 var m = baseModel.Model;
@@ -68,6 +69,8 @@ public static class SpecHash
                 json.WriteString("schedule", SpecNames.Of(p.Schedule));
                 json.WriteNumber("weight_decay", p.WeightDecay);
                 json.WriteNumber("grad_clip", p.GradClip);
+                // The corpus's bytes, not its path, are what the weights depend on.
+                if (p.Corpus is { Sha256: { } corpus }) json.WriteString("corpus_sha256", corpus);
                 json.WriteEndObject();
             }
 

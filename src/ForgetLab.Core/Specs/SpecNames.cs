@@ -10,6 +10,12 @@ public static class SpecNames
         ["new_entities"] = TargetTask.NewEntities,
     };
 
+    public static IReadOnlyDictionary<string, TooLongPolicy> TooLongPolicies { get; } = new Dictionary<string, TooLongPolicy>
+    {
+        ["refuse"] = TooLongPolicy.Refuse,
+        ["truncate"] = TooLongPolicy.Truncate,
+    };
+
     public static IReadOnlyDictionary<string, LrSchedule> Schedules { get; } = new Dictionary<string, LrSchedule>
     {
         ["cosine"] = LrSchedule.Cosine,
@@ -34,6 +40,7 @@ public static class SpecNames
         ["word"] = TokenizerKind.Word,
         ["sentencepiece"] = TokenizerKind.SentencePiece,
         ["bpe"] = TokenizerKind.Bpe,
+        ["file"] = TokenizerKind.File,
     };
 
     public static IReadOnlyDictionary<string, ComputeDtype> ComputeDtypes { get; } = new Dictionary<string, ComputeDtype>

@@ -17,11 +17,12 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] BaseFields = ["world", "path", "model_ref", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] WorldBaseFields = ["world", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_kv_head", "n_embd", "n_ctx", "dropout"];
-    private static readonly string[] TokenizerFields = ["kind", "vocab_size"];
+    private static readonly string[] TokenizerFields = ["kind", "vocab_size", "path"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
         [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing"];
-    private static readonly string[] TargetFields = ["task", "count"];
+    private static readonly string[] TargetDataFields = ["data", "eval_split", "eval_data", "chat_template", "completion_only_loss", "assistant_only_loss", "too_long"];
+    private static readonly string[] TargetFields = ["task", "count", .. TargetDataFields];
     private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta"];
     private static readonly string[] MethodFields = ["type", "name", "lr"];
     private static readonly string[] EarlyStoppingFields = ["suite", "max_drop_points", "max_severity"];
@@ -78,6 +79,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources,
         };
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
+        CheckDataTargetSuites(lab, spec);
         CheckOptimizerState(lab, spec, variantLines);
         CheckRuns(lab, spec, methodLines);
         return errors.Count > before ? null : lab;
@@ -141,7 +143,17 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var size = t.Int("vocab_size", TokenizerSpec.DefaultVocabSize, TokenizerSpec.MinVocabSize, TokenizerSpec.MaxVocabSize);
         if (kind == TokenizerKind.Word && t.Has("vocab_size"))
             t.Error("vocab_size", "applies to a trained tokenizer (sentencepiece, bpe); the word tokenizer's vocabulary is the world's words");
-        return errors.Count > before ? null : new TokenizerSpec { Kind = kind!.Value, VocabSize = size!.Value };
+        if (kind == TokenizerKind.File && t.Has("vocab_size"))
+            t.Error("vocab_size", "applies to a trained tokenizer (sentencepiece, bpe); an existing tokenizer.json brings its own vocabulary");
+        CorpusRef? file = null;
+        if (kind == TokenizerKind.File)
+        {
+            if (t.Require("path") && DataFile(t, "path", "tokenizer file") is ({ } typed, { } full))
+                file = WithHash(t, "path", new CorpusRef(typed, full), Path.Combine(Path.GetDirectoryName(full)!, "tokenizer_config.json"));
+        }
+        else if (t.Has("path"))
+            t.Error("path", "applies to kind: file (an existing tokenizer.json)");
+        return errors.Count > before ? null : new TokenizerSpec { Kind = kind!.Value, VocabSize = size!.Value, File = file };
     }
 
     private string? ModelFolder(YamlFields b)
@@ -180,7 +192,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private PretrainSpec? ReadPretrain(YamlFields p)
     {
         var before = errors.Count;
-        p.AllowOnly(PretrainFields);
+        p.AllowOnly([.. PretrainFields, "corpus"]);
+        var corpus = Corpus(p) is { } c ? WithHash(p, "corpus", c) : null;
         var d = new PretrainSpec();
         var steps = p.Int("steps", d.Steps, 1, MaxSteps);
         var batch = p.Int("batch_size", d.BatchSize, 1, MaxBatch);
@@ -192,8 +205,25 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         return errors.Count > before ? null : new PretrainSpec
         {
             Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value, WarmupSteps = warmup!.Value,
-            Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value,
+            Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value, Corpus = corpus,
         };
+    }
+
+    /// <summary>A file a base is built from, with the hash of its bytes (and of <paramref name="companion"/> when it exists), so a changed file is a different base.</summary>
+    private static CorpusRef? WithHash(YamlFields p, string key, CorpusRef file, string? companion = null)
+    {
+        try
+        {
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            sha.AppendData(File.ReadAllBytes(file.FullPath));
+            if (companion is not null && File.Exists(companion)) sha.AppendData(File.ReadAllBytes(companion));
+            return file with { Sha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            p.Error(key, $"'{file.Path}' cannot be read ({e.Message})");
+            return null;
+        }
     }
 
     /// <summary>A train record; fields it leaves out take their value from <paramref name="d"/> (the defaults, or a variant's spec-level train).</summary>
@@ -233,18 +263,20 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private ReplaySpec? ReadReplay(YamlFields r, bool onGrid)
     {
         var before = errors.Count;
-        r.AllowOnly(["ratio"]);
+        r.AllowOnly(["ratio", "corpus"]);
         var ratio = onGrid || r.Require("ratio") ? r.Double("ratio", 0, ReplayRange) : null;
-        return errors.Count > before ? null : new ReplaySpec { Ratio = ratio!.Value };
+        var corpus = Corpus(r);
+        return errors.Count > before ? null : new ReplaySpec { Ratio = ratio!.Value, Corpus = corpus };
     }
 
     private EwcSpec? ReadEwc(YamlFields e, bool onGrid)
     {
         var before = errors.Count;
-        e.AllowOnly(["lambda", "fisher_batches"]);
+        e.AllowOnly(["lambda", "fisher_batches", "corpus"]);
         var lambda = onGrid || e.Require("lambda") ? e.Double("lambda", 0, NumberRange.Positive) : null;
         var batches = e.Int("fisher_batches", new EwcSpec().FisherBatches, 1, 1000);
-        return errors.Count > before ? null : new EwcSpec { Lambda = lambda!.Value, FisherBatches = batches!.Value };
+        var corpus = Corpus(e);
+        return errors.Count > before ? null : new EwcSpec { Lambda = lambda!.Value, FisherBatches = batches!.Value, Corpus = corpus };
     }
 
     private L2SpSpec? ReadL2Sp(YamlFields l, bool onGrid)
@@ -258,10 +290,19 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private DistillSpec? ReadDistill(YamlFields d, bool onGrid)
     {
         var before = errors.Count;
-        d.AllowOnly(["beta", "temperature"]);
+        d.AllowOnly(["beta", "temperature", "corpus"]);
         var beta = onGrid || d.Require("beta") ? d.Double("beta", 0, NumberRange.Positive) : null;
         var temperature = d.Double("temperature", new DistillSpec().Temperature, NumberRange.Positive);
-        return errors.Count > before ? null : new DistillSpec { Beta = beta!.Value, Temperature = temperature!.Value };
+        var corpus = Corpus(d);
+        return errors.Count > before ? null : new DistillSpec { Beta = beta!.Value, Temperature = temperature!.Value, Corpus = corpus };
+    }
+
+    /// <summary>A <c>corpus</c> field: the user's text JSONL in place of the base's own world; null when absent.</summary>
+    private CorpusRef? Corpus(YamlFields fields)
+    {
+        if (!fields.Has("corpus")) return null;
+        var (typed, full) = DataFile(fields, "corpus", "corpus file");
+        return typed is null ? null : new CorpusRef(typed, full!);
     }
 
     private EarlyStoppingSpec? ReadEarlyStopping(YamlFields e, IReadOnlyList<SuiteRef>? suites)
@@ -300,9 +341,72 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     {
         var before = errors.Count;
         t.AllowOnly(TargetFields);
-        var task = t.Require("task") ? t.Enum("task", default(TargetTask), SpecNames.TargetTasks) : null;
+        if (t.Has("data"))
+        {
+            foreach (var builtIn in new[] { "task", "count" }.Where(t.Has))
+                t.Error(builtIn, "cannot be combined with 'data' (the data file is the target)");
+            var data = ReadTargetData(t);
+            return errors.Count > before || data is null ? null : new TargetSpec { Data = data };
+        }
+
+        foreach (var dataOnly in TargetDataFields.Where(t.Has))
+            t.Error(dataOnly, "applies to a data target (target.data)");
+        if (!t.Has("task"))
+        {
+            errors.Add(t.Line, t.PathOf("task"), "required field is missing (or give 'data' to a JSONL file of your own)");
+            return null;
+        }
+        var task = t.Enum("task", default(TargetTask), SpecNames.TargetTasks);
         var count = t.Int("count", new TargetSpec().Count, 1, 100_000);
         return errors.Count > before ? null : new TargetSpec { Task = task!.Value, Count = count!.Value };
+    }
+
+    /// <summary><c>target: { data, eval_split | eval_data, chat_template, completion_only_loss, assistant_only_loss, too_long }</c>.</summary>
+    private TargetDataSpec? ReadTargetData(YamlFields t)
+    {
+        var before = errors.Count;
+        var (path, full) = DataFile(t, "data", "data file");
+        var split = t.Has("eval_split") ? ReadEvalSplit(t) : null;
+        var (evalPath, evalFull) = t.Has("eval_data") ? DataFile(t, "eval_data", "data file") : (null, null);
+        if (t.Has("eval_split") && t.Has("eval_data"))
+            t.Error("eval_data", "give either eval_split or eval_data, not both");
+        var (template, templateFull) = t.Has("chat_template") ? DataFile(t, "chat_template", "chat template file") : (null, null);
+        var completionOnly = t.Bool("completion_only_loss", true);
+        var assistantOnly = t.Bool("assistant_only_loss", true);
+        var tooLong = t.Enum("too_long", TooLongPolicy.Refuse, SpecNames.TooLongPolicies);
+        return errors.Count > before || path is null ? null : new TargetDataSpec
+        {
+            Path = path, FullPath = full!, EvalSplit = split, EvalPath = evalPath, EvalFullPath = evalFull,
+            ChatTemplatePath = template, ChatTemplateFullPath = templateFull,
+            CompletionOnlyLoss = completionOnly!.Value, AssistantOnlyLoss = assistantOnly!.Value, TooLong = tooLong!.Value,
+        };
+    }
+
+    /// <summary>A fraction in (0, 1) or a whole count of at least 1.</summary>
+    private EvalSplit? ReadEvalSplit(YamlFields t)
+    {
+        const string Rule = "must be a fraction between 0 and 1 (exclusive) or a whole count of at least 1";
+        var text = t.Value("eval_split") is { } node ? YamlValues.Text(node) : null;
+        if (text is not null && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+        {
+            if (count >= 1 && count <= 1_000_000) return new EvalSplit(null, count);
+            t.Error("eval_split", Rule);
+            return null;
+        }
+        if (text is not null && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var fraction)
+            && fraction > 0 && fraction < 1)
+            return new EvalSplit(fraction, null);
+        t.Error("eval_split", $"{Rule}, got {(t.Value("eval_split") is { } v ? YamlValues.Describe(v) : "nothing")}");
+        return null;
+    }
+
+    /// <summary>A file a data field names: as written and its full path, or an error at the field.</summary>
+    private (string? Typed, string? Full) DataFile(YamlFields fields, string key, string what)
+    {
+        if (fields.String(key) is not { } typed) return (null, null);
+        var (full, error) = files.File(typed, what: what);
+        if (error is not null) fields.Error(key, error);
+        return (full is null ? null : typed, full);
     }
 
     private List<SuiteRef>? ReadSuites(YamlFields spec)
@@ -529,6 +633,21 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var alpha = g.Double("alpha", fallback.Alpha, GateAlpha);
         var minKnown = g.Int("min_known_items", fallback.MinKnownItems, 0, 1_000_000);
         return alpha is null || minKnown is null ? null : new Analysis.BaseGate(alpha.Value, minKnown.Value);
+    }
+
+    /// <summary>A data target has a <c>target</c> suite only when examples are held out, and no <c>overwritten</c> suite (it changes no built-in facts).</summary>
+    private void CheckDataTargetSuites(LabSpec lab, YamlFields spec)
+    {
+        if (lab.Target.Data is not { } data) return;
+        for (var i = 0; i < lab.Suites.Count; i++)
+        {
+            var name = lab.Suites[i].IsBuiltIn ? lab.Suites[i].Name : null;
+            if (name == "target" && !data.HasHeldOut)
+                errors.Add(spec.KeyLine("suites"), $"suites[{i}]",
+                    "'target' with target.data needs held-out examples: give target.eval_split (a fraction or a count) or target.eval_data (a second file)");
+            else if (name == "overwritten")
+                errors.Add(spec.KeyLine("suites"), $"suites[{i}]", "'overwritten' exists for target.task conflicting_facts; a data target changes no built-in facts");
+        }
     }
 
     /// <summary>Pre-training moments exist only for a base trained here and fit only full fine-tuning's parameters.</summary>

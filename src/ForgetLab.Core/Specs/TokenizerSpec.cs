@@ -2,7 +2,8 @@ namespace ForgetLab.Core.Specs;
 
 /// <summary>
 /// The tokenizer of a built-in world's base (<c>base.tokenizer</c>): the world's words, or a subword
-/// tokenizer trained on the world's text with <see cref="VocabSize"/> entries (special tokens included).
+/// tokenizer trained on the world's text with <see cref="VocabSize"/> entries (special tokens included), or an existing
+/// <c>tokenizer.json</c> (<see cref="File"/>).
 /// </summary>
 public sealed record TokenizerSpec
 {
@@ -19,4 +20,7 @@ public sealed record TokenizerSpec
     public int VocabSize { get; init; } = DefaultVocabSize;
 
     public bool IsWord => Kind == TokenizerKind.Word;
+
+    /// <summary>The <c>tokenizer.json</c> of <see cref="TokenizerKind.File"/>: as the spec wrote it, its full path and the SHA-256 of its bytes (and of the config beside it), which enters the base's hash.</summary>
+    public CorpusRef? File { get; init; }
 }

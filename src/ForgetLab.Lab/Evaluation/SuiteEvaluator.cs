@@ -32,6 +32,7 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12, string description = "
             SuiteKinds.MultipleChoice => (MultipleChoice(model, suite, responses), OutcomeKind.Binary, ChanceOfChoices(suite)),
             SuiteKinds.GenerateUntil => (ExactMatch(model, suite, responses), OutcomeKind.Binary, (double?)0.0),
             SuiteKinds.LoglikelihoodRolling => (Rolling(model, suite), OutcomeKind.Continuous, (double?)null),
+            SuiteKinds.Loglikelihood => (Greedy(model, suite), OutcomeKind.Binary, (double?)0.0),
             SuiteKinds.KlToBase => (Kl(model, suite, reference), OutcomeKind.Continuous, (double?)null),
             _ => throw new InvalidDataException($"suite '{suite.Name}': unknown kind '{suite.Kind}'"),
         };
@@ -97,6 +98,10 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12, string description = "
         outputs.ToArray().CopyTo(responses, 0);
         return suite.Items.Select((item, i) => Normalise(outputs[i]) == Normalise(item.Target) ? 1.0 : 0.0).ToArray();
     }
+
+    /// <summary>lm-eval's <c>acc</c> of a loglikelihood request: whether the continuation is the greedy one, token by token.</summary>
+    private double[] Greedy(ILanguageModel model, SuiteDefinition suite) =>
+        [.. model.Loglikelihood([.. suite.Items.Select(i => new LoglikelihoodRequest(description + i.Prompt, i.Target))]).Select(r => r.IsGreedy ? 1.0 : 0.0)];
 
     private static double[] Rolling(ILanguageModel model, SuiteDefinition suite) =>
         model.LoglikelihoodRolling(suite.Items.Select(i => i.Target).ToList()).Select(r => r.NatsPerToken).ToArray();

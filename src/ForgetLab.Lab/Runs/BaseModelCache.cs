@@ -62,8 +62,9 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         }
         var summary = JsonSerializer.Deserialize<PretrainSummary>(File.ReadAllText(Path.Combine(folder, SummaryFile)))
             ?? throw new InvalidDataException($"{folder}: empty {SummaryFile}");
-        // The word vocabulary is rebuilt from the world as it always was; a trained tokenizer is the cached folder's.
-        ITokenizer tokenizer = spec.Base.Tokenizer.IsWord ? world.BuildTokenizer() : BaseTokenizers.Load(folder, vocabSize: null);
+        // The word vocabulary of a world base is rebuilt from the world as it always was; a trained tokenizer, or the
+        // word vocabulary of a corpus base, is the cached folder's.
+        ITokenizer tokenizer = spec.Base.Tokenizer.IsWord && spec.Base.Pretrain.Corpus is null ? world.BuildTokenizer() : BaseTokenizers.Load(folder, vocabSize: null);
         return (folder, summary, tokenizer);
     }
 
@@ -84,16 +85,26 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         }
     }
 
+    /// <summary>What a base pre-trains on: the user's <c>base.pretrain.corpus</c> ({"text"} lines), else the world's documents.</summary>
+    public static IReadOnlyList<string> PretrainTexts(LabSpec spec, BuiltInWorld world) =>
+        spec.Base.Pretrain.Corpus is { } corpus
+            ? [.. Data.JsonlDataFile.Read(corpus.FullPath, corpus.Path, only: Data.DataShape.Text).Examples.Cast<Data.TextExample>().Select(t => t.Text)]
+            : world.Corpus.Documents;
+
     private void Pretrain(LabSpec spec, BuiltInWorld world, string hash, string folder)
     {
         var m = spec.Base.Model;
         var p = spec.Base.Pretrain;
         progress?.Report(new PreparationProgress(PreparationPhase.Pretrain, 0, p.Steps, $"tokenizer: {SpecNames.Of(spec.Base.Tokenizer.Kind)}"));
-        var tokenizer = BaseTokenizers.Train(spec.Base.Tokenizer, world, folder, m.NCtx);
+        // The user's corpus replaces the world's text, for the tokenizer as for the weights.
+        var texts = PretrainTexts(spec, world);
+        // A world base's word vocabulary is every word the world can produce (its suites too), a corpus base's its corpus's words.
+        Func<WordTokenizer> words = spec.Base.Pretrain.Corpus is null ? world.BuildTokenizer : () => WordTokenizer.Build(texts);
+        var tokenizer = BaseTokenizers.Train(spec.Base.Tokenizer, texts, words, folder, m.NCtx);
         var config = WorldBaseConfig.For(spec.Base, tokenizer.VocabSize);
         TorchSharp.torch.random.manual_seed(spec.Seed);
         using var model = ModelArchitectures.Create(config);
-        var documents = world.Corpus.Documents.Select(tokenizer.EncodeText).ToList();
+        var documents = texts.Select(tokenizer.EncodeText).ToList();
         var data = new PackedTextBatches(documents, m.NCtx, tokenizer.RequireEos(), (ulong)spec.Seed);
         var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
         var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>

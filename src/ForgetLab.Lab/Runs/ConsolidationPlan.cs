@@ -46,12 +46,21 @@ public sealed class ConsolidationPlan : IDisposable
     /// <param name="pretrainingDocuments">The base's pre-training documents as token ids (replay, Fisher and distillation text).</param>
     /// <param name="separatorId">End-of-text id used to pack documents (the tokenizer's EOS).</param>
     /// <param name="seed">The run's seed; every stream derives its own from it.</param>
+    /// <param name="corpora">The user's own text for replay, EWC's Fisher or distillation (<c>train.*.corpus</c>); null or a null entry: <paramref name="pretrainingDocuments"/>.</param>
     public static ConsolidationPlan Build(
         TrainSpec train, CausalLanguageModel model, IReadOnlyList<Parameter> trainable, IBatchSource fineTuning,
-        IReadOnlyList<int[]> pretrainingDocuments, int separatorId, int seed)
+        IReadOnlyList<int[]> pretrainingDocuments, int separatorId, int seed, ConsolidationCorpora? corpora = null)
     {
         var contextLength = model.Config.MaxPositions;
-        PackedTextBatches General(ulong stream) => new(pretrainingDocuments, contextLength, separatorId, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
+        // Streams: 1 replay, 2 the Fisher, 3 distillation (RegularizerContext.General).
+        IReadOnlyList<int[]> Documents(ulong stream) => stream switch
+        {
+            1 => corpora?.Replay,
+            2 => corpora?.Ewc,
+            3 => corpora?.Distill,
+            _ => null,
+        } ?? pretrainingDocuments;
+        PackedTextBatches General(ulong stream) => new(Documents(stream), contextLength, separatorId, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
 
         var replay = train.Replay is { Ratio: > 0 } r
             ? new ReplayBatches(fineTuning, General(1), r.Ratio, (ulong)seed)

@@ -7,6 +7,7 @@ using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Baselines;
+using ForgetLab.Lab.Data;
 using ForgetLab.Lab.Evaluation;
 using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Suites;
@@ -32,7 +33,7 @@ public sealed class LabRunner(LabRunnerOptions options)
         using var lab = PreparedLab.Prepare(spec, options, outDirectory);
         var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null)).ToList();
 
-        var report = ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs);
+        var report = ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs) with { Data = lab.DataBounds };
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
         options.Progress?.Report(new ReportWritten(Path.Combine(outDirectory, "report.json")));
@@ -52,7 +53,8 @@ internal sealed class PreparedLab : IDisposable
     private readonly SuiteEvaluator evaluator;
     private readonly LabRunnerOptions options;
     private readonly LabSpec spec;
-    private readonly FineTuningTarget target;
+    private readonly FineTuningTarget? target;
+    private readonly PreparedData data;
     private readonly IReadOnlyList<SuiteDefinition> suites;
     private readonly CausalLanguageModel baseModel;
     private readonly TorchLanguageModel baseLm;
@@ -66,15 +68,16 @@ internal sealed class PreparedLab : IDisposable
 
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
-        FineTuningTarget target, IReadOnlyList<SuiteDefinition> suites, CausalLanguageModel baseModel, TorchLanguageModel baseLm,
+        FineTuningTarget? target, PreparedData data, IReadOnlyList<SuiteDefinition> suites, CausalLanguageModel baseModel, TorchLanguageModel baseLm,
         Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world, EvaluationConventions conventions)
     {
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
-        (this.target, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, suites, baseModel, baseLm, baseline);
+        (this.target, this.data, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, data, suites, baseModel, baseLm, baseline);
         prompts = Prompts(suites);
         this.conventions = conventions;
         evaluator = new SuiteEvaluator(conventions);
-        pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
+        // Replay, the Fisher and distillation draw the base's own pre-training text unless a run names a corpus.
+        pretrainDocuments = new(() => BaseModelCache.PretrainTexts(spec, world).Select(tokenizer.EncodeText).ToList());
         results = new EvaluationResultCache(Path.Combine(options.CacheDirectory, EvaluationResultCache.FolderName));
         baseKey = new(() => ModelFolder.ContentHash(baseFolder));
     }
@@ -86,25 +89,31 @@ internal sealed class PreparedLab : IDisposable
 
     public PretrainSummary Pretrain { get; }
 
+    /// <summary>The bounds of every data file the spec named (the report's <c>data</c>).</summary>
+    public IReadOnlyList<DataFileReport> DataBounds => data.Bounds;
+
     public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory)
     {
         Training.TensorAllocator.ReturnFreedMemory();   // RSS then tracks the live tensors, as the memory estimate counts them
         if (options.Threads is { } threads) set_num_threads(threads);
         var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
+        // The user's files are read and checked before a base is pre-trained or loaded: bad data stops here.
+        PreparedData.Check(spec);
         var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);
-        var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
-        var suites = SuiteSelection.Resolve(spec, world, target);
-        Directory.CreateDirectory(outDirectory);
+        var target = spec.Target.Data is null ? world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed) : null;
 
         var baseModel = ModelFolder.Load(baseFolder);
         try
         {
+            var data = PreparedData.Load(spec, tokenizer, baseModel.Config.MaxPositions);
+            var suites = SuiteSelection.Resolve(spec, world, target, data.Target?.HeldOut);
+            Directory.CreateDirectory(outDirectory);
             var conventions = ConventionsFor(spec, tokenizer);
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize, conventions.Options);
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
-            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, suites, baseModel, baseLm, baseline, world, conventions);
+            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, data, suites, baseModel, baseLm, baseline, world, conventions);
         }
         catch
         {
@@ -200,7 +209,7 @@ internal sealed class PreparedLab : IDisposable
             var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
             var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
-            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.RequireEos(), recipe.Seed);
+            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.RequireEos(), recipe.Seed, data.CorporaFor(recipe.Train));
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize, conventions.Options);
             bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
             var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
@@ -243,8 +252,10 @@ internal sealed class PreparedLab : IDisposable
 
     private void Report(JobEvent e) => options.Progress?.Report(e);
 
-    private PromptCompletionBatches FineTuningBatches(RunRecipe recipe)
+    private IBatchSource FineTuningBatches(RunRecipe recipe)
     {
+        if (data.Target is { } own) return new MaskedExampleBatches(own.Training, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
+        var target = this.target!;
         // The completion follows the prompt after one space (PromptCompletion.Text), split as lm-eval splits a pair.
         var examples = target.Pairs.Select(p => tokenizer.EncodePair(p.Prompt, " " + p.Completion)).Select(e => new TokenizedExample(e.Context, e.Continuation)).ToList();
         return new PromptCompletionBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);

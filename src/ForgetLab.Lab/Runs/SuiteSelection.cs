@@ -11,9 +11,12 @@ namespace ForgetLab.Lab.Runs;
 /// </summary>
 public static class SuiteSelection
 {
-    public static IReadOnlyList<SuiteDefinition> Resolve(LabSpec spec, BuiltInWorld world, FineTuningTarget target)
+    /// <param name="target">The built-in target; null for a data target.</param>
+    /// <param name="heldOut">A data target's held-out suite (its <c>target</c>); null when none.</param>
+    public static IReadOnlyList<SuiteDefinition> Resolve(LabSpec spec, BuiltInWorld world, FineTuningTarget? target, SuiteDefinition? heldOut = null)
     {
         var builtIn = world.Suites.BuiltIn(target).ToDictionary(s => s.Name);
+        if (heldOut is not null) builtIn[heldOut.Name] = heldOut;
         var suites = new List<SuiteDefinition>();
         foreach (var reference in spec.Suites)
         {
@@ -21,7 +24,7 @@ public static class SuiteSelection
             if (reference.IsBuiltIn)
             {
                 if (!builtIn.TryGetValue(reference.Name, out var found))
-                    throw new InvalidOperationException($"suite '{reference.Name}' does not exist for target '{target.Name}' (it exists for: {string.Join(", ", builtIn.Keys)})");
+                    throw new InvalidOperationException($"suite '{reference.Name}' does not exist for target '{target?.Name ?? "data"}' (the built-in suites here: {string.Join(", ", builtIn.Keys)})");
                 suite = found;
             }
             else

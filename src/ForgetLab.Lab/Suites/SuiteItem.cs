@@ -16,6 +16,9 @@ public sealed record SuiteItem(string Id, string Prompt, IReadOnlyList<string> C
 
     public static SuiteItem Generate(string id, string prompt, string target) => new(id, prompt, [], -1, target);
 
+    /// <summary>A <see cref="SuiteKinds.Loglikelihood"/> item: is <paramref name="continuation"/> greedy after <paramref name="context"/>?</summary>
+    public static SuiteItem Continuation(string id, string context, string continuation) => new(id, context, [], -1, continuation);
+
     public static SuiteItem Rolling(string id, string text) => new(id, "", [], -1, text);
 
     public static SuiteItem KlPrompt(string id, string text) => new(id, text, [], -1, "");

@@ -16,27 +16,41 @@ public static class BaseTokenizers
     /// Trains the <paramref name="spec"/> tokenizer on the world's pre-training text into <paramref name="folder"/>
     /// (its vocabulary file and transformers' configs) and loads it back from there, as every later run will.
     /// </summary>
-    public static ITokenizer Train(TokenizerSpec spec, BuiltInWorld world, string folder, int modelMaxLength)
+    public static ITokenizer Train(TokenizerSpec spec, BuiltInWorld world, string folder, int modelMaxLength) =>
+        Train(spec, world.Corpus.Documents, world.BuildTokenizer, folder, modelMaxLength);
+
+    /// <summary>
+    /// Trains the <paramref name="spec"/> tokenizer on <paramref name="documents"/> (a world's text, or the user's
+    /// <c>base.pretrain.corpus</c>); the word kind is <paramref name="words"/>.
+    /// </summary>
+    public static ITokenizer Train(TokenizerSpec spec, IReadOnlyList<string> documents, Func<WordTokenizer> words, string folder, int modelMaxLength)
     {
         Directory.CreateDirectory(folder);
         switch (spec.Kind)
         {
             case TokenizerKind.SentencePiece:
-                SentencePieceTrainer.Train(world.Corpus.Documents, spec.VocabSize, Path.Combine(folder, SentencePieceTokenizer.FileName));
+                SentencePieceTrainer.Train(documents, spec.VocabSize, Path.Combine(folder, SentencePieceTokenizer.FileName));
                 TokenizerFolderFiles.WriteConfigs(folder, SentencePieceTokenizer.Load(Path.Combine(folder, SentencePieceTokenizer.FileName)),
                     ("<s>", "</s>", "<unk>", null), "LlamaTokenizer", addBos: true, modelMaxLength);
                 break;
+            case TokenizerKind.File:
+                // The user's tokenizer.json, with its tokenizer_config.json (special tokens, chat template) when it has one.
+                var source = spec.File ?? throw new ArgumentException("base.tokenizer.path is required for kind: file", nameof(spec));
+                File.Copy(source.FullPath, Path.Combine(folder, HuggingFaceTokenizer.FileName), overwrite: true);
+                var config = Path.Combine(Path.GetDirectoryName(source.FullPath)!, TokenizerConfig.FileName);
+                if (File.Exists(config)) File.Copy(config, Path.Combine(folder, TokenizerConfig.FileName), overwrite: true);
+                break;
             case TokenizerKind.Bpe:
                 var json = Path.Combine(folder, HuggingFaceTokenizer.FileName);
-                ByteLevelBpeTrainer.Train(world.Corpus.Documents, spec.VocabSize).Write(json);
+                ByteLevelBpeTrainer.Train(documents, spec.VocabSize).Write(json);
                 // GPT-2's convention: one <|endoftext|> is BOS, EOS and the unknown token (byte-level BPE never needs it).
                 var end = ByteLevelBpeTrainer.EndOfText;
                 TokenizerFolderFiles.WriteConfigs(folder, HuggingFaceTokenizer.Load(json), (end, end, end, null), "GPT2TokenizerFast", addBos: false, modelMaxLength);
                 break;
             default:
-                var words = world.BuildTokenizer();
-                words.Save(Path.Combine(folder, ModelFiles.VocabFile));
-                return words;
+                var vocabulary = words();
+                vocabulary.Save(Path.Combine(folder, ModelFiles.VocabFile));
+                return vocabulary;
         }
 
         return Load(folder, vocabSize: null);

@@ -11,7 +11,7 @@ public class ReportJsonTests
     [Fact]
     public void ReportSerialisesToTheContractFieldNames()
     {
-        AssertFields(Root, "spec_name", "created_utc", "base", "runs", "frontier", "seed_groups");
+        AssertFields(Root, "spec_name", "created_utc", "base", "runs", "frontier", "seed_groups", "data");
         AssertFields(Root.GetProperty("base"), "model", "model_hash", "suites");
         AssertFields(Root.GetProperty("base").GetProperty("suites")[0], "suite", "version", "category", "metric", "score", "n");
         var run = Root.GetProperty("runs")[0];

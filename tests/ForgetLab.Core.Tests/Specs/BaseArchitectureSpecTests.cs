@@ -67,13 +67,13 @@ public class BaseArchitectureSpecTests
     public static TheoryData<string, string, string> BadBases => new()
     {
         { "  world: builtin\n", "  world: builtin\n  architecture: qwen9\n", "spec.yaml:5 base.architecture: unknown value 'qwen9' (expected one of: gpt2, llama)" },
-        { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: wordpiece }\n", "spec.yaml:5 base.tokenizer.kind: unknown value 'wordpiece' (expected one of: word, sentencepiece, bpe)" },
+        { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: wordpiece }\n", "spec.yaml:5 base.tokenizer.kind: unknown value 'wordpiece' (expected one of: word, sentencepiece, bpe, file)" },
         { "  world: builtin\n", "  world: builtin\n  tokenizer: { vocab_size: 1000 }\n", "spec.yaml:5 base.tokenizer.kind: required field is missing" },
         { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: bpe, vocab_size: 100 }\n", "spec.yaml:5 base.tokenizer.vocab_size: must be between 300 and 65536" },
         { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: bpe, vocab_size: 100000 }\n", "spec.yaml:5 base.tokenizer.vocab_size: must be between 300 and 65536" },
         { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: word, vocab_size: 1000 }\n",
             "spec.yaml:5 base.tokenizer.vocab_size: applies to a trained tokenizer (sentencepiece, bpe); the word tokenizer's vocabulary is the world's words" },
-        { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: bpe, merges: 10 }\n", "spec.yaml:5 base.tokenizer.merges: unknown field 'merges' (expected one of: kind, vocab_size)" },
+        { "  world: builtin\n", "  world: builtin\n  tokenizer: { kind: bpe, merges: 10 }\n", "spec.yaml:5 base.tokenizer.merges: unknown field 'merges' (expected one of: kind, vocab_size, path)" },
         { "    n_head: 2\n", "    n_head: 2\n    n_kv_head: 1\n",
             "spec.yaml:8 base.model.n_kv_head: applies to a Llama base (base.architecture: llama); GPT-2's attention has as many key/value heads as query heads" },
         { "  world: builtin\n", "  world: builtin\n  architecture: llama\n  tokenizer: sentencepiece\n", "spec.yaml:6 base.tokenizer: expected a mapping, got 'sentencepiece'" },

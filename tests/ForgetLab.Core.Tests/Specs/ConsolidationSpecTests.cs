@@ -127,7 +127,7 @@ public class ConsolidationSpecTests
         { "ratio: 0.25", "ratio: 0.96", "spec.yaml:13 train.replay.ratio: must be between 0 and 0.95" },
         { "ratio: 0.25", "ratio: lots", "spec.yaml:13 train.replay.ratio: expected a number, got 'lots'" },
         { "    ratio: 0.25\n", "    ratio: 0.25\n    share: 1\n",
-            "spec.yaml:14 train.replay.share: unknown field 'share' (expected one of: ratio)" },
+            "spec.yaml:14 train.replay.share: unknown field 'share' (expected one of: ratio, corpus)" },
         { "lambda: 100", "lambda: 0", "spec.yaml:15 train.ewc.lambda: must be greater than 0" },
         { "    lambda: 100\n", "", "spec.yaml:15 train.ewc.lambda: required field is missing" },
         { "fisher_batches: 5", "fisher_batches: 1001", "spec.yaml:16 train.ewc.fisher_batches: must be between 1 and 1000" },

@@ -71,7 +71,7 @@ public class SpecValidationTests
         { "name: t", "name: My Lab", "spec.yaml:1 name: must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit" },
         // Missing required fields.
         { "name: t\n", "", "spec.yaml:1 name: required field is missing" },
-        { "  task: conflicting_facts\n", "", "spec.yaml:16 target.task: required field is missing" },
+        { "  task: conflicting_facts\n", "", "spec.yaml:16 target.task: required field is missing (or give 'data' to a JSONL file of your own)" },
         { "    - { type: full }", "    - { lr: 1.0e-4 }", "spec.yaml:27 grid.method[0].type: required field is missing" },
         // Unknown enum values.
         { "task: conflicting_facts", "task: conflicting", "spec.yaml:16 target.task: unknown value 'conflicting' (expected one of: format, conflicting_facts, new_entities)" },

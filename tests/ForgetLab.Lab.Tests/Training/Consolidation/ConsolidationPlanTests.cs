@@ -52,4 +52,20 @@ public class ConsolidationPlanTests
         Assert.Equal(TrainingStatus.Completed, outcome.Status);
         Assert.True(plan.ExtraLoss!().item<float>() > 0, "after training the penalties see the moved weights");
     }
+
+    [Fact]
+    public void ReplayDrawsFromTheUsersCorpusWhenOneIsGiven()
+    {
+        using var model = TinyModels.Create();
+        var train = new TrainSpec { BatchSize = 4, Replay = new ReplaySpec { Ratio = 0.5 } };
+        IReadOnlyList<int[]> corpus = [[30, 31, 32, 33, 34]];   // ids the world's documents (2..31 counting runs) mostly lack
+
+        using var plan = ConsolidationPlan.Build(train, model, model.parameters().ToList(), FineTuning(), TinyModels.Documents(), 0, 1,
+            new ConsolidationCorpora(corpus, null, null));
+
+        var (input, _, _) = plan.Data.Next(4);
+        var replayRows = input[2..].data<long>().ToArray();      // the last round(0.5 · 4) rows are replay
+        Assert.All(replayRows, id => Assert.Contains(id, new long[] { 0, 30, 31, 32, 33, 34 }));
+        Assert.Contains(34L, replayRows);
+    }
 }

@@ -1,0 +1,106 @@
+using ForgetLab.Core.Reports;
+using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Data;
+using ForgetLab.Lab.Runs;
+using ForgetLab.Lab.Suites;
+using ForgetLab.Lab.World;
+
+namespace ForgetLab.Lab.Tests.Runs;
+
+/// <summary>
+/// The lab on a user's own JSONL: a world base fine-tuned on prompt/completion pairs, a held-out part as the target
+/// suite, replay from the user's text corpus, and the report recording every file's hash, examples and tokens.
+/// </summary>
+public class DataTargetLabTests
+{
+    private static string Spec(string extraTrain = "") => $$"""
+        name: own-data
+        seed: 2
+        base:
+          world: builtin
+          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 2 }
+        target:
+          data: sums.jsonl
+          eval_split: 6
+        suites: [target, capitals_recall]
+        train: { steps: 10, batch_size: 8, lr: 1.0e-3, warmup_steps: 2, checkpoint_every: 10{{extraTrain}} }
+        eval: { max_items: 0 }
+        """;
+
+    private static (string Dir, LabRunnerOptions Options) Setup(string data)
+    {
+        var dir = TinyModels.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "sums.jsonl"), data);
+        File.WriteAllText(Path.Combine(dir, "corpus.jsonl"), "{\"text\": \"the capital of zyxw is qvwx .\"}\n{\"text\": \"1 + 2 = 3 .\"}\n");
+        return (dir, new LabRunnerOptions
+        {
+            CacheDirectory = TinyModels.TempDirectory(),
+            WorldDataDirectory = SmallWorlds.Write(countries: 12, elements: 4),
+            Corpus = new WorldCorpusOptions(ArithmeticLines: 40, CopyLines: 10),
+        });
+    }
+
+    private static readonly string Sums = string.Join('\n', Enumerable.Range(0, 24).Select(i => $"{{\"prompt\": \"q : {i / 5} + {i % 5} = ? a :\", \"completion\": \" {i / 5 + i % 5} .\"}}"));
+
+    [Fact]
+    public void ALabRunOnAUsersJsonlScoresTheHeldOutPartAndRecordsTheDataBounds()
+    {
+        var (dir, options) = Setup(Sums);
+        var spec = SpecLoader.Parse(Spec(", replay: { ratio: 0.25, corpus: corpus.jsonl }"), Path.Combine(dir, "spec.yaml"), dir);
+        var outDir = TinyModels.TempDirectory();
+        var result = new LabRunner(options).Run(spec, outDir);
+
+        var run = Assert.Single(result.Report.Runs);
+        Assert.Equal(RunStatus.Completed, run.Status);
+        var target = run.Suites.Single(s => s.Suite == "target");
+        Assert.Equal(6, target.N);                                         // scored on the held-out examples only
+        Assert.Equal("acc", target.Metric);
+        Assert.Contains(result.Report.Base.Suites, s => s.Suite == "capitals_recall");
+
+        var report = ReportJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "report.json")));
+        var bounds = report.Data.ToDictionary(d => d.Role);
+        Assert.Equal(["target", "target_eval", "replay_corpus"], report.Data.Select(d => d.Role));
+        Assert.Equal(("sums.jsonl", 18, "prompt_completion"), (bounds["target"].File, bounds["target"].Examples, bounds["target"].Shape));
+        Assert.Equal(6, bounds["target_eval"].Examples);
+        Assert.Equal(bounds["target"].Sha256, bounds["target_eval"].Sha256);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, "sums.jsonl")))), bounds["target"].Sha256);
+        Assert.True(bounds["target"].Tokens > bounds["target"].LossTokens && bounds["target"].LossTokens >= 3 * 18, "each pair trains on its answer, full stop and EOS");
+        Assert.Equal((2, 2L), (bounds["replay_corpus"].Examples, bounds["replay_corpus"].UnknownTokens));   // zyxw and qvwx are no words of the world
+        Assert.Contains("## Data", File.ReadAllText(Path.Combine(outDir, "report.md")));
+
+        // The per-item results name the held-out lines, none of which was trained on.
+        var items = ForgetLab.Core.Checkpoints.ItemResultsFile.Read(Path.Combine(outDir, "runs", run.Name, "step-10"));
+        var held = items.Where(i => i.Suite == "target").Select(i => int.Parse(i.Id["line-".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(6, held.Distinct().Count());
+        Assert.Equal(TargetData.Split(JsonlDataFile.Read(Path.Combine(dir, "sums.jsonl"), "sums.jsonl"), new EvalSplit(null, 6), 2).HeldOut.Select(e => e.Line), held.Order());
+    }
+
+    [Fact]
+    public void BadDataStopsTheLabBeforeABaseIsBuilt()
+    {
+        var (dir, options) = Setup(Sums + "\n{\"prompt\": \"q : 1 + 1 = ? a :\"}\n");
+        var spec = SpecLoader.Parse(Spec(), Path.Combine(dir, "spec.yaml"), dir);
+
+        var e = Assert.Throws<DataFileException>(() => new LabRunner(options).Run(spec, TinyModels.TempDirectory()));
+        Assert.Equal("sums.jsonl:25: completion: required field is missing", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(options.CacheDirectory));   // nothing was pre-trained
+    }
+
+    [Fact]
+    public void TheOwnDataExampleIsInTheWorldsWordsAndTrainsOnTheAssistantAnswersOnly()
+    {
+        var folder = Path.Combine(Tests.Model.ReferenceModels.RepoRoot(), "examples", "own-data");
+        var spec = SpecLoader.LoadFile(Path.Combine(folder, "spec.yaml"));
+        var tokenizer = BuiltInWorld.Load().BuildTokenizer();
+
+        var data = TargetData.Load(spec.Target.Data!, tokenizer, null, spec.Base.Model.NCtx, spec.Seed);
+        var corpus = TextCorpus.Load(spec.Variants.Single(v => v.Name == "replay").Train.Replay!.Corpus!, tokenizer, "replay_corpus");
+
+        Assert.Equal((48, 12), (data.Training.Count, data.HeldOut!.Items.Count));
+        Assert.All(data.Bounds.Append(corpus.Bounds), b => Assert.Equal(0, b.UnknownTokens));
+        var first = data.Training[0];
+        var answer = string.Join(' ', first.Ids.Where((_, i) => first.Loss[i]).Select(id => tokenizer.IdToToken(id)));
+        Assert.Matches("^[a-z' -]+ is in [a-z ]+ \\. <eos>$", answer);
+    }
+}
