@@ -46,7 +46,7 @@ public sealed class LabRunner(LabRunnerOptions options)
 /// results under <c>baseline/</c>). <see cref="RunRecipe"/> fine-tunes and evaluates one recipe;
 /// the lab runner and the worker's <see cref="RecipeJob"/> both go through it.
 /// </summary>
-internal sealed class PreparedLab : IDisposable
+internal sealed partial class PreparedLab : IDisposable
 {
     private readonly EvaluationConventions conventions;
     private readonly SuiteEvaluator evaluator;
@@ -79,7 +79,8 @@ internal sealed class PreparedLab : IDisposable
 
     public PretrainSummary Pretrain { get; }
 
-    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory)
+    /// <param name="inspect">Called with the base's folder before anything is loaded, evaluated or written (an evaluation-only spec checks its models there).</param>
+    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory, Action<string>? inspect = null)
     {
         Training.TensorAllocator.ReturnFreedMemory();   // RSS then tracks the live tensors, as the memory estimate counts them
         if (options.Threads is { } threads) set_num_threads(threads);
@@ -87,9 +88,10 @@ internal sealed class PreparedLab : IDisposable
         var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);
         var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
         var suites = SuiteSelection.Resolve(spec, world, target);
+        inspect?.Invoke(baseFolder);
         Directory.CreateDirectory(outDirectory);
 
-        var baseModel = ModelFolder.Load(baseFolder);
+        var baseModel = LoadBase(baseFolder, options);
         try
         {
             var conventions = ConventionsFor(spec, tokenizer);
@@ -189,7 +191,7 @@ internal sealed class PreparedLab : IDisposable
         try
         {
             random.manual_seed(recipe.Seed);
-            using var model = ModelFolder.Load(BaseFolder);
+            using var model = LoadBase(BaseFolder, options);
             var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
             var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
