@@ -26,7 +26,7 @@ public sealed class EvaluationJob(LabRunnerOptions options)
         var relay = options with { Progress = new InlineProgress<JobEvent>(Forward) };
         RunReport report;
         IReadOnlyList<Evaluated.EvaluatedModel> models = [];
-        using (var lab = PreparedLab.Prepare(spec, relay, outDirectory, baseFolder => models = LabEvaluator.Inspect([entry], baseFolder, relay)))
+        using (var lab = PreparedLab.Prepare(spec, relay, outDirectory, baseConfig => models = LabEvaluator.Inspect([entry], baseConfig, relay)))
             report = lab.EvaluateModel(models.Single());
 
         var runDirectory = Path.Combine(outDirectory, "runs", entry.Name);

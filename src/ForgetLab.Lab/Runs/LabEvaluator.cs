@@ -2,7 +2,7 @@ using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Evaluated;
-using ForgetLab.Lab.Model;
+using ForgetLab.Core.Models;
 
 namespace ForgetLab.Lab.Runs;
 
@@ -19,7 +19,7 @@ public sealed class LabEvaluator(LabRunnerOptions options)
     {
         if (!spec.IsEvaluationOnly) throw new ArgumentException($"spec '{spec.Name}' has no evaluate list; `lab run` trains its grid", nameof(spec));
         IReadOnlyList<EvaluatedModel> models = [];
-        using var lab = PreparedLab.Prepare(spec, options, outDirectory, baseFolder => models = Inspect(spec.Evaluate, baseFolder, options));
+        using var lab = PreparedLab.Prepare(spec, options, outDirectory, baseConfig => models = Inspect(spec.Evaluate, baseConfig, options));
         var runs = models.Select(lab.EvaluateModel).ToList();
 
         var report = ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs);
@@ -30,12 +30,11 @@ public sealed class LabEvaluator(LabRunnerOptions options)
     }
 
     /// <summary>
-    /// Every entry as a model that fits the base at <paramref name="baseFolder"/>, or every problem of every entry. A
+    /// Every entry as a model that fits the base of <paramref name="baseConfig"/>, or every problem of every entry. A
     /// <c>model_ref</c> entry is the folder the worker downloaded (<see cref="LabRunnerOptions.EvaluatedModelDirectory"/>).
     /// </summary>
-    internal static IReadOnlyList<EvaluatedModel> Inspect(IReadOnlyList<EvaluateEntry> entries, string baseFolder, LabRunnerOptions options)
+    internal static IReadOnlyList<EvaluatedModel> Inspect(IReadOnlyList<EvaluateEntry> entries, IModelConfig baseConfig, LabRunnerOptions options)
     {
-        var baseConfig = ModelFolder.ReadConfig(baseFolder);
         var problems = new List<string>();
         var models = new List<EvaluatedModel>();
         foreach (var (entry, i) in entries.Select((e, i) => (e, i)))

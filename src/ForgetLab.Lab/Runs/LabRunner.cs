@@ -79,16 +79,21 @@ internal sealed partial class PreparedLab : IDisposable
 
     public PretrainSummary Pretrain { get; }
 
-    /// <param name="inspect">Called with the base's folder before anything is loaded, evaluated or written (an evaluation-only spec checks its models there).</param>
-    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory, Action<string>? inspect = null)
+    /// <param name="inspect">
+    /// Called with the base's config before anything is evaluated or written, and before the base is pre-trained when its config
+    /// is known without it (an evaluation-only spec checks its models there: <see cref="PreparedLab.KnownBaseConfig"/>).
+    /// </param>
+    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory, Action<Core.Models.IModelConfig>? inspect = null)
     {
         Training.TensorAllocator.ReturnFreedMemory();   // RSS then tracks the live tensors, as the memory estimate counts them
         if (options.Threads is { } threads) set_num_threads(threads);
         var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
+        var known = inspect is null ? null : KnownBaseConfig(spec, world, options);
+        if (known is not null) inspect!(known);
         var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);
+        if (inspect is not null && known is null) inspect(ModelFolder.ReadConfig(baseFolder));
         var target = world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed);
         var suites = SuiteSelection.Resolve(spec, world, target);
-        inspect?.Invoke(baseFolder);
         Directory.CreateDirectory(outDirectory);
 
         var baseModel = LoadBase(baseFolder, options);

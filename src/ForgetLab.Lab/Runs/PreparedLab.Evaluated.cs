@@ -19,6 +19,17 @@ internal sealed partial class PreparedLab
     /// <summary>What an evaluated run's step-0 folder says it holds (<c>evaluated.json</c>), beside its per-item results.</summary>
     public const string EvaluatedFile = "evaluated.json";
 
+    /// <summary>
+    /// The base's config when it is known without pre-training: a folder's (or registered model's) config.json, or a world
+    /// base with the world's word tokenizer (<see cref="WorldBaseConfig"/>); null for a world base whose tokenizer is trained first.
+    /// </summary>
+    private static Core.Models.IModelConfig? KnownBaseConfig(Core.Specs.LabSpec spec, World.BuiltInWorld world, LabRunnerOptions options)
+    {
+        if (!spec.Base.IsPretrained)
+            return (spec.Base.Path ?? options.ModelDirectory) is { } folder ? ModelFolder.ReadConfig(folder) : null;
+        return spec.Base.Tokenizer.IsWord ? WorldBaseConfig.For(spec.Base, world.BuildTokenizer().VocabSize) : null;
+    }
+
     private static CausalLanguageModel LoadBase(string folder, LabRunnerOptions options)
     {
         var model = ModelFolder.Load(folder);
