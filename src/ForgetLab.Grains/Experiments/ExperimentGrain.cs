@@ -16,8 +16,9 @@ namespace ForgetLab.Grains.Experiments;
 
 /// <summary>
 /// An experiment: validates a submitted spec with <see cref="SpecLoader.Parse"/>, expands its grid
-/// with <see cref="GridExpansion.Expand"/> into run grains and queues them in the pool. An invalid
-/// spec is answered with every error and leaves nothing behind.
+/// with <see cref="GridExpansion.Expand"/> (or, for an evaluation-only spec, takes its <c>evaluate</c>
+/// entries) into run grains and queues them in the pool. An invalid spec is answered with every error
+/// and leaves nothing behind.
 /// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", GrainStorage.Name)] IPersistentState<ExperimentGrainState> experiment,
@@ -60,10 +61,15 @@ public sealed class ExperimentGrain(
         if (spec.Base.ModelRef is { } modelRef && (registered = await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(modelRef)) is null)
             return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
 
-        IReadOnlyList<RunRecipe> recipes;
+        // An evaluation-only spec's models of the registry must be the tenant's own, as its base must.
+        foreach (var (entry, i) in spec.Evaluate.Select((e, i) => (e, i)))
+            if (entry.ModelRef is { } evaluated && await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(evaluated) is null)
+                return Replies.Invalid<ExperimentView>($"evaluate[{i}].model_ref", $"no model '{evaluated}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
+
+        IReadOnlyList<RunRecipeInfo> recipes;
         try
         {
-            recipes = GridExpansion.Expand(spec);
+            recipes = Recipes(spec);
         }
         catch (InvalidOperationException e)
         {
@@ -72,7 +78,8 @@ public sealed class ExperimentGrain(
 
         // Every run becomes a grain key: a name that cannot be one is refused before anything is stored.
         if (recipes.FirstOrDefault(r => !GrainKeys.IsRunId(r.Name)) is { } unkeyable)
-            return Replies.Invalid<ExperimentView>("grid", $"run name {InputLimits.Quote(unkeyable.Name)} is longer than {GrainKeys.MaxRunIdChars} characters; give the methods or variants shorter names");
+            return Replies.Invalid<ExperimentView>(spec.IsEvaluationOnly ? "evaluate" : "grid",
+                $"run name {InputLimits.Quote(unkeyable.Name)} is longer than {GrainKeys.MaxRunIdChars} characters; give the {(spec.IsEvaluationOnly ? "entries" : "methods or variants")} shorter names");
 
         await Save(new ExperimentGrainState
         {
@@ -193,10 +200,10 @@ public sealed class ExperimentGrain(
     private async Task Schedule(LabSpec spec)
     {
         var submission = Current.Submission!;
-        var setups = GridExpansion.Expand(spec).Select(recipe => new RunSetup(
+        var setups = Recipes(spec).Select(recipe => new RunSetup(
             TenantId,
             ExperimentId,
-            new RunRecipeInfo(recipe.Name, recipe.Method.Label, recipe.Lr, recipe.Steps, recipe.Seed),
+            recipe,
             submission.SpecText,
             submission.Priority,
             submission.DeviceKind,
@@ -215,6 +222,17 @@ public sealed class ExperimentGrain(
             .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
         await Save(Current with { Scheduled = true });
     }
+
+    /// <summary>
+    /// The runs of a spec: its grid's recipes, or, for an evaluation-only spec, one run per <c>evaluate</c> entry, which trains
+    /// nothing (method <c>evaluate</c>, 0 steps) and is scored once, as step 0, by the worker's job.
+    /// </summary>
+    private static IReadOnlyList<RunRecipeInfo> Recipes(LabSpec spec) => spec.IsEvaluationOnly
+        ? [.. spec.Evaluate.Select(e => new RunRecipeInfo(e.Name, EvaluatedMethod, 0, 0, spec.Seed))]
+        : [.. GridExpansion.Expand(spec).Select(r => new RunRecipeInfo(r.Name, r.Method.Label, r.Lr, r.Steps, r.Seed))];
+
+    /// <summary>The method label of a run that evaluates a model trained elsewhere.</summary>
+    public const string EvaluatedMethod = "evaluate";
 
     private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(GrainKeys.Tenant(TenantId));
 
