@@ -13,4 +13,13 @@ public sealed record CheckpointReport(
 {
     /// <summary>Relative parameter drift ‖θ−θ₀‖/‖θ₀‖ per layer group (embeddings, h.0, …, ln_f); null when not measured.</summary>
     public IReadOnlyDictionary<string, double>? Drift { get; init; }
+
+    /// <summary>
+    /// Wall seconds the job spent training (checkpoint saving included) since its previous checkpoint or its start,
+    /// up to this checkpoint; null in reports written before it was measured.
+    /// </summary>
+    public double? TrainingSeconds { get; init; }
+
+    /// <summary>Wall seconds scoring this checkpoint on every suite; null in reports written before it was measured.</summary>
+    public double? EvaluationSeconds { get; init; }
 }

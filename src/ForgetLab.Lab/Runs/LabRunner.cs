@@ -212,6 +212,7 @@ internal sealed partial class PreparedLab : IDisposable
             };
             var startStep = resumeFrom is null ? 0L : ResumedStep(resumeFrom);
             Report(new TrainingStarted(recipe.Name, startStep, settings.Steps, Path.GetFullPath(runDirectory)));
+            run.TrainingSince = System.Diagnostics.Stopwatch.GetTimestamp();   // loading the base and building the consolidation plan are not training
             if (resumeFrom is not null && evaluateResumed)
             {
                 // The weights alone, to score them as the interrupted job would have; the trainer then loads the whole checkpoint again.
@@ -235,6 +236,9 @@ internal sealed partial class PreparedLab : IDisposable
         public List<CheckpointReport> Checkpoints { get; set; } = [];
         public List<CheckpointAssessment> Assessments { get; } = [];
         public double? LastLoss { get; set; }
+
+        /// <summary>When the training since the last checkpoint (or the job's start) began: the time split in the report.</summary>
+        public long TrainingSince { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     private void Report(JobEvent e) => options.Progress?.Report(e);
@@ -263,15 +267,17 @@ internal sealed partial class PreparedLab : IDisposable
         Report(new CheckpointSaved(name, saved.Step, folder, TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), run.LastLoss));
         Report(new EvaluationStarted(name, saved.Step));
         var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
+        var trainingSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(run.TrainingSince, evaluating).TotalSeconds;
         var (report, assessment) = EvaluateCheckpoint(name, saved, lm, model);
         var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
-        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss });
+        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss, TrainingSeconds = trainingSeconds, EvaluationSeconds = evalSeconds });
         run.Assessments.Add(assessment);
         // Beside items.jsonl: a job that resumes this run later carries it into its own report.
         File.WriteAllText(Path.Combine(saved.Directory, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(run.Checkpoints[^1], ReportJson.Options));
         var goOn = stopping?.Observe(saved.Step, assessment, WatchedSuite(stopping.Suite)) ?? true;
         Report(new CheckpointEvaluated(name, saved.Step, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
             report.Suites.Sum(s => (long)s.N), evalSeconds));
+        run.TrainingSince = System.Diagnostics.Stopwatch.GetTimestamp();
         return goOn;
     }
 
