@@ -57,10 +57,12 @@ internal sealed partial class PreparedLab
             Report(new CheckpointSaved(name, 0, folder, CheckpointFolder.Sha256(Path.Combine(folder, CheckpointFolder.ManifestFile)), null));
             Report(new EvaluationStarted(name, 0));
             var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (report, assessment) = EvaluateCheckpoint(name, new SavedCheckpoint(0, folder), lm, model);
+            var (scored, assessment) = EvaluateCheckpoint(name, new SavedCheckpoint(0, folder), lm, model);
+            var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
+            var report = scored with { TrainingSeconds = 0, EvaluationSeconds = evalSeconds };   // nothing was trained here
             File.WriteAllText(Path.Combine(folder, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(report, ReportJson.Options));
             Report(new CheckpointEvaluated(name, 0, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
-                report.Suites.Sum(s => (long)s.N), System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds));
+                report.Suites.Sum(s => (long)s.N), evalSeconds));
             return new RunReport(name, evaluated.Method, RunStatus.Completed, hyperparameters, assessment.RunSeverity, assessment.TargetGainPoints,
                 assessment.ForgettingPoints, ParetoOptimal: false, assessment.Suites, [report]) { AtChanceShare = assessment.AtChanceShare };
         }

@@ -46,6 +46,8 @@ public class LabEvaluatorTests
             Assert.Equal("lora", r.Method);
             Assert.Equal(["target", "capitals_recall", "kl_to_base"], r.Suites.Select(s => s.Suite));
             Assert.Equal([0L], r.Checkpoints.Select(c => c.Step));
+            Assert.Equal(0, r.Checkpoints[0].TrainingSeconds);
+            Assert.True(r.Checkpoints[0].EvaluationSeconds > 0);
             Assert.True(File.Exists(Path.Combine(outDir, "runs", r.Name, "step-0", "items.jsonl")));
         });
         // B = 0 is the base exactly: the adapter went onto the base's own weights.
