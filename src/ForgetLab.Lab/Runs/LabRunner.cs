@@ -61,6 +61,8 @@ internal sealed partial class PreparedLab : IDisposable
     private readonly IReadOnlyDictionary<(string Suite, string Id), string> prompts;
     private readonly string outDirectory;
     private readonly Lazy<IReadOnlyList<int[]>> pretrainDocuments;
+    private readonly EvaluationResultCache results;
+    private readonly Lazy<string> baseKey;
 
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
@@ -73,7 +75,12 @@ internal sealed partial class PreparedLab : IDisposable
         this.conventions = conventions;
         evaluator = new SuiteEvaluator(conventions);
         pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
+        results = new EvaluationResultCache(Path.Combine(options.CacheDirectory, EvaluationResultCache.FolderName));
+        baseKey = new(() => ModelFolder.ContentHash(baseFolder));
     }
+
+    /// <summary>Suites read from the result cache and suites scored, over this lab's checkpoints.</summary>
+    public (int Hits, int Misses) ResultCacheCounts => results.Counts;
 
     public string BaseFolder { get; }
 
@@ -325,10 +332,14 @@ internal sealed partial class PreparedLab : IDisposable
     private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model)
     {
         var evaluations = new List<SuiteEvaluation>();
+        // Scoring the same weights on the same suite the same way again is read from the cache (EvaluationResultCache).
+        var modelKey = EvaluationResultCache.CheckpointKey(saved.Directory, baseKey.Value);
+        var setupKey = $"{conventions}|batch={spec.Eval.BatchSize}";
         for (var i = 0; i < suites.Count; i++)
         {
             Report(new EvaluationProgress(run, saved.Step, i, suites.Count, suites[i].Name));
-            evaluations.Add(evaluator.Evaluate(lm, suites[i], baseLm));
+            var suite = suites[i];
+            evaluations.Add(results.GetOrEvaluate(modelKey, suite, setupKey, () => evaluator.Evaluate(lm, suite, baseLm)));
         }
         Report(new EvaluationProgress(run, saved.Step, suites.Count, suites.Count, null));
         ItemResultsFile.Write(saved.Directory, evaluations, prompts);

@@ -15,7 +15,7 @@ namespace ForgetLab.Lab.Tests.Jobs;
 /// </summary>
 public class RecipeJobTests
 {
-    private static readonly string Spec = TinySpecs.Grid("tiny-job", steps: 6, every: 3);
+    internal static readonly string Spec = TinySpecs.Grid("tiny-job", steps: 6, every: 3);
 
     internal static string SmallWorld() => SmallWorlds.Write(countries: 24, elements: 6);
 
