@@ -14,11 +14,12 @@ namespace ForgetLab.Lab.Evaluation;
 /// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
 /// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
 /// shares a forward either)</param>
-/// <param name="shareContexts">false: the choices of a multiple-choice item are scored as whole sequences, each with
-/// its context, rather than from one forward of the shared context (what <c>forgetlab bench eval</c> compares sharing
-/// against)</param>
+/// <param name="shareContexts">true: the choices of a multiple-choice item with a context of at least
+/// <see cref="SharedContextMinTokens"/> tokens are scored from one forward of that context. Off by default: on this
+/// project's CPU runs it measured 0.7–0.9× the whole-sequence batches (docs/benchmarks.md), since the cache holds no
+/// padding, so only contexts of equal length share a batch and the forwards get many and small</param>
 public sealed class TorchLanguageModel(
-    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = true) : ILanguageModel
+    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = false) : ILanguageModel
 {
     private readonly LmEvalTokenization encoding = new(tokenizer, options);
 
@@ -174,9 +175,8 @@ public sealed class TorchLanguageModel(
     /// one forward per (context, continuation), up to float rounding. Fills those results; returns the rest.
     /// </summary>
     /// <summary>
-    /// The shortest context worth sharing. Below it the whole sequences are cheap, and fewer, larger forwards (every
-    /// choice of 16 items in one batch of 64) beat the shared path's one forward per context length: measured 0.7× on
-    /// the built-in suites' ~10-token contexts (docs/benchmarks.md); few-shot contexts of hundreds of tokens gain.
+    /// The shortest context shared when sharing is on. Below it the whole sequences are cheap, and fewer, larger forwards
+    /// (every choice of 16 items in one batch of 64) beat the shared path's one forward per context length.
     /// </summary>
     internal int SharedContextMinTokens { get; init; } = 32;
 

@@ -78,7 +78,7 @@ public class KvCacheTests
         ];
 
         // Every context shared however short (the default shares from 32 tokens; this model has 16 positions).
-        var sharing = new TorchLanguageModel(model, tokenizer, batchSize: 8) { SharedContextMinTokens = 1 };
+        var sharing = new TorchLanguageModel(model, tokenizer, batchSize: 8, shareContexts: true) { SharedContextMinTokens = 1 };
         var shared = sharing.LoglikelihoodTokens(pairs);
         Assert.Equal(2, sharing.SharedContextBatches);   // the two items of 3-token contexts in one batch, the 5-token one in another
         var plain = new TorchLanguageModel(model, tokenizer, batchSize: 8, kvCache: false).LoglikelihoodTokens(pairs);
