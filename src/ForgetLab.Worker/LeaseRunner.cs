@@ -77,6 +77,8 @@ public sealed class LeaseRunner(
             var files = Core.Specs.SpecFiles.ForPlatform(options.SpecBaseDirectory);
             var model = await _delivery.Retry("downloading the registered model",
                 c => new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, c), cancel);
+            var evaluated = await _delivery.Retry("downloading the registered model to evaluate",
+                c => new RegisteredModels(grains, store, workDirectory, logger).PrepareEvaluated(grant.TenantId, grant.Work.SpecText, files, grant.Work.Recipe.Name, c), cancel);
 
             if (await Report("the job's start", r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
@@ -94,6 +96,7 @@ public sealed class LeaseRunner(
             args.Add("--platform-paths");
             if (files.Directory is { } specDirectory) args.AddRange(["--spec-dir", specDirectory]);
             if (model is not null) args.AddRange(["--model-dir", model]);
+            if (evaluated is not null) args.AddRange(["--evaluated-dir", evaluated]);
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
             if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace ForgetLab.Worker;
 
 /// <summary>
-/// Brings the registered model a spec's <c>base.model_ref</c> names onto this machine: from the
+/// Brings the registered model a spec's <c>base.model_ref</c> (or an evaluation-only run's <c>evaluate</c> entry) names onto this machine: from the
 /// tenant's <see cref="IModelRegistryGrain"/> to <c>{work}/models/{tenant}/{name}-{files hash}/</c>: every
 /// file the registry recorded (config, weights or shards and their index, tokenizer files), each
 /// checked against its recorded length and SHA-256, and the whole folder checked again as the server
@@ -29,8 +29,29 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
         {
             return null; // the job reports what is wrong with the spec
         }
+        return await Fetch(tenantId, name, "base.model_ref", cancel);
+    }
+
+    /// <summary>The folder of the registered model an evaluation-only spec's entry <paramref name="runName"/> names, or null when it names a folder (or none).</summary>
+    public async Task<string?> PrepareEvaluated(string tenantId, string specText, SpecFiles files, string runName, CancellationToken cancel)
+    {
+        string name;
+        try
+        {
+            if (SpecLoader.ParseUnder(specText, "spec.yaml", files).Evaluate.FirstOrDefault(e => e.Name == runName)?.ModelRef is not { } named) return null;
+            name = named;
+        }
+        catch (SpecValidationException)
+        {
+            return null; // the job reports what is wrong with the spec
+        }
+        return await Fetch(tenantId, name, "evaluate.model_ref", cancel);
+    }
+
+    private async Task<string> Fetch(string tenantId, string name, string field, CancellationToken cancel)
+    {
         var model = await grains.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(tenantId)).Find(name)
-            ?? throw new InvalidOperationException($"base.model_ref: no model '{name}' in tenant '{tenantId}''s registry");
+            ?? throw new InvalidOperationException($"{field}: no model '{name}' in tenant '{tenantId}''s registry");
         var folder = Path.Combine(workDirectory, "models", tenantId, $"{name}-{FilesHash(model)[..12]}");
         if (Directory.Exists(folder)) return folder;
 

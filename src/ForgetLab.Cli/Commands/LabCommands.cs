@@ -21,6 +21,8 @@ internal static class LabCommands
         run.SetAction(parse => Exit.Guard(() =>
         {
             var spec = SpecLoader.LoadFile(parse.GetValue(runSpec)!);
+            if (spec.IsEvaluationOnly)
+                throw new SpecUsageException($"{parse.GetValue(runSpec)}: the spec lists models to evaluate (evaluate) and trains nothing; run it with `forgetlab lab eval`");
             if (spec.Base.ModelRef is { } modelRef)
                 throw new SpecUsageException($"{parse.GetValue(runSpec)}: base.model_ref '{modelRef}' names a model of the platform's registry; submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)");
             var output = parse.GetValue(outDir) ?? Path.Combine("out", spec.Name);
@@ -65,7 +67,34 @@ internal static class LabCommands
             return 0;
         }));
 
-        return new Command("lab", "run forgetting experiments on this machine") { run, pretrain, Job(threads), Export() };
+        return new Command("lab", "run forgetting experiments on this machine") { run, Eval(threads), pretrain, Job(threads), Export() };
+    }
+
+    /// <summary>
+    /// <c>lab eval SPEC [--out DIR]</c>: an evaluation-only spec (<c>evaluate:</c> model folders, checkpoints, PEFT adapters trained
+    /// elsewhere) scored against its base and reported as <c>lab run</c> reports its runs; nothing is trained.
+    /// </summary>
+    private static Command Eval(Option<int?> threads)
+    {
+        var specFile = new Argument<string>("spec") { Description = "an evaluation-only spec (YAML): a base and evaluate: [{ name, path }]" };
+        var outDir = new Option<string?>("--out") { Description = "output folder (default: out/<spec name>)" };
+        var eval = new Command("eval", "evaluate models trained elsewhere (model folders, checkpoints, PEFT adapters) against their base on every suite, report") { specFile, outDir, threads };
+        eval.SetAction(parse => Exit.Guard(() =>
+        {
+            var spec = SpecLoader.LoadFile(parse.GetValue(specFile)!);
+            if (!spec.IsEvaluationOnly)
+                throw new SpecUsageException($"{parse.GetValue(specFile)}: the spec has no evaluate list; `forgetlab lab run` trains its grid");
+            if (spec.Base.ModelRef is { } modelRef)
+                throw new SpecUsageException($"{parse.GetValue(specFile)}: base.model_ref '{modelRef}' names a model of the platform's registry; submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)");
+            var output = parse.GetValue(outDir) ?? Path.Combine("out", spec.Name);
+            var result = LabProgressDisplay.Run(progress =>
+                new LabEvaluator(new LabRunnerOptions { Threads = parse.GetValue(threads), Progress = progress }).Evaluate(spec, output));
+            ReportTable.Write(result.Report);
+            AnsiConsole.MarkupLineInterpolated($"[grey]base {result.BaseFolder}[/]");
+            AnsiConsole.MarkupLineInterpolated($"report: [bold]{Path.Combine(output, "report.json")}[/], {Path.Combine(output, "report.md")}; per-item results under {output}/");
+            return 0;
+        }));
+        return eval;
     }
 
     /// <summary>The probes as a table: a row per probed step, a column per suite.</summary>
@@ -118,18 +147,19 @@ internal static class LabCommands
     private static Command Job(Option<int?> threads)
     {
         var spec = new Argument<string>("spec") { Description = "experiment spec (YAML)" };
-        var runName = new Option<string>("--run") { Description = "the run of the grid to train", Required = true };
+        var runName = new Option<string>("--run") { Description = "the run of the grid to train, or the evaluate entry to score", Required = true };
         var outDir = new Option<string>("--out") { Description = "output folder (runs/<name>/step-N/ checkpoints, run-report.json)", Required = true };
         var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
         var evaluateResumed = new Option<bool>("--evaluate-resumed") { Description = "score the --resume checkpoint before training on (it was saved but never evaluated)" };
         var earlierReports = new Option<string?>("--earlier-reports") { Description = "a folder of step-N.json checkpoint reports that earlier jobs of this run made, carried into this run's report (with --resume)" };
         var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
         var modelDir = new Option<string?>("--model-dir") { Description = "the folder of the registered model the spec's base.model_ref names (the worker downloads it)" };
+        var evaluatedDir = new Option<string?>("--evaluated-dir") { Description = "the folder of the registered model the run's evaluate entry names by model_ref (the worker downloads it)" };
         var platformPaths = new Option<bool>("--platform-paths") { Description = "the spec is a tenant's: it may name files only inside --spec-dir (none without it), as on the server" };
         var specDir = new Option<string?>("--spec-dir") { Description = "the operator's spec directory (with --platform-paths)" };
         var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, platformPaths, specDir };
+            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, evaluatedDir, platformPaths, specDir };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -158,8 +188,12 @@ internal static class LabCommands
                 var labSpec = parse.GetValue(platformPaths)
                     ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.ForPlatform(parse.GetValue(specDir)))
                     : SpecLoader.LoadFile(specPath);
-                new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
-                    parse.GetValue(earlierReports));
+                if (labSpec.IsEvaluationOnly)
+                    // Nothing to resume: a lease that was lost evaluates the model again.
+                    new EvaluationJob(options with { EvaluatedModelDirectory = parse.GetValue(evaluatedDir) }) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!);
+                else
+                    new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
+                        parse.GetValue(earlierReports));
                 return 0;
             }
             catch (Exception e)

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace ForgetLab.Cli.Commands;
 
-/// <summary>Progress bars for a lab run: one for pre-training, one for the baseline, one per run (training, then evaluation).</summary>
+/// <summary>Progress bars for a lab run or evaluation: one for pre-training, one for loading the base, one for the baseline, one per run (training, then evaluation).</summary>
 internal static class LabProgressDisplay
 {
     /// <summary>A bar's position: which part of the run (<c>pretrain</c>, <c>baseline</c>, <c>train</c>, <c>evaluate</c>, <c>report</c>), its task, done of total.</summary>
@@ -41,6 +41,7 @@ internal static class LabProgressDisplay
         Bar? bar = e switch
         {
             PreparationProgress { Phase: PreparationPhase.Pretrain } p => new("pretrain", "pretrain", p.Step, p.TotalSteps, p.Detail),
+            PreparationProgress { Phase: PreparationPhase.LoadBase } p => new("load", "base", p.Step, p.TotalSteps, p.Detail),
             PreparationProgress p => new("baseline", "baseline", p.Step, p.TotalSteps, p.Detail),
             TrainingProgress t => new("train", t.Run, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"),
             EvaluationProgress v => new("evaluate", v.Run, v.Done, v.Total, v.Suite is null ? $"step {v.Step}" : $"step {v.Step}: {v.Suite}"),

@@ -2,10 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace ForgetLab.Core.Jobs;
 
-/// <summary>The preparation a job does before it trains: pre-training the base (once per spec hash), scoring the base on every suite.</summary>
+/// <summary>
+/// The preparation a job does before it trains: pre-training the base (once per spec hash), scoring the base on every suite,
+/// and each time the base's weights are read from disk (<c>load_base</c>: once per run that trains, once for all the models an evaluation-only spec puts on it).
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PreparationPhase>))]
 public enum PreparationPhase
 {
     [JsonStringEnumMemberName("pretrain")] Pretrain,
     [JsonStringEnumMemberName("baseline")] Baseline,
+    [JsonStringEnumMemberName("load_base")] LoadBase,
 }

@@ -18,6 +18,7 @@ public static class GridExpansion
     /// <summary>How many runs <see cref="Expand"/> would return, without building them.</summary>
     public static long Count(LabSpec spec)
     {
+        if (spec.IsEvaluationOnly) return 0;
         if (spec.Variants.Count > 0)
         {
             var total = Variants(spec).Sum(v => (decimal)Count(v.Spec));
@@ -36,8 +37,10 @@ public static class GridExpansion
         }
     }
 
+    /// <summary>The runs to train; none for an evaluation-only spec (its runs are <see cref="LabSpec.Evaluate"/>'s entries).</summary>
     public static IReadOnlyList<RunRecipe> Expand(LabSpec spec)
     {
+        if (spec.IsEvaluationOnly) return [];
         if (spec.Variants.Count > 0)
             return Unique(spec, [.. Variants(spec).SelectMany(v => Expand(v.Spec).Select(r => r with { Name = v.Name + "-" + r.Name }))]);
 

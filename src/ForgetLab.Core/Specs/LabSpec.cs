@@ -36,6 +36,15 @@ public sealed record LabSpec
 
     public EvalSpec Eval { get; init; } = new();
 
+    /// <summary>
+    /// Models trained elsewhere to evaluate against the base instead of a grid to train (<c>evaluate:</c>);
+    /// empty for a spec that trains. Names are unique; a spec has either this or a grid/variants, never both.
+    /// </summary>
+    public IReadOnlyList<EvaluateEntry> Evaluate { get; init; } = [];
+
+    /// <summary>True when the spec only evaluates models it is given (<see cref="Evaluate"/>) and trains nothing.</summary>
+    public bool IsEvaluationOnly => Evaluate.Count > 0;
+
     /// <summary>What each run needs of a device (memory); nothing declared by default.</summary>
     public ResourcesSpec Resources { get; init; } = new();
 }

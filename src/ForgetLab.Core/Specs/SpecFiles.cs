@@ -50,8 +50,11 @@ public sealed record SpecFiles
             : (null, $"{what} '{typed}' not found in the spec directory, or not a regular, non-empty file");
     }
 
-    /// <summary>A model folder with a config.json: its full path, or why it is refused.</summary>
-    public (string? Full, string? Error) Folder(string typed)
+    /// <summary>
+    /// A model folder with a config.json (or, with <paramref name="needsConfig"/> false, any folder: a checkpoint or
+    /// adapter folder to evaluate, whose kind the lab tells): its full path, or why it is refused.
+    /// </summary>
+    public (string? Full, string? Error) Folder(string typed, bool needsConfig = true)
     {
         if (Refusal(typed, "a model folder path", "register the model (POST /api/v1/models) and name it with base.model_ref") is { } refused)
             return (null, refused);
@@ -59,6 +62,7 @@ public sealed record SpecFiles
         if (Rule == SpecFileRule.Local)
         {
             if (!System.IO.Directory.Exists(full)) return (null, $"model folder '{typed}' not found");
+            if (!needsConfig) return (full, null);
             return System.IO.File.Exists(Path.Combine(full, "config.json")) ? (full, null) : (null, $"model folder '{typed}' has no config.json");
         }
         var (real, error) = Confine(typed, full);
@@ -70,6 +74,7 @@ public sealed record SpecFiles
             if (!IsInside(RealPath(entry)))
                 return (null, $"model folder '{typed}' holds '{Path.GetFileName(entry)}', a link that leads outside the spec directory");
         }
+        if (!needsConfig) return (real, null);
         var config = Path.Combine(real, "config.json");
         return System.IO.File.Exists(config) && new FileInfo(config).Length > 0 ? (real, null) : (null, $"model folder '{typed}' has no config.json");
     }

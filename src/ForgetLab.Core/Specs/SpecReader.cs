@@ -13,7 +13,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
 
-    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval", "resources"];
+    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval", "resources", "evaluate"];
     private static readonly string[] BaseFields = ["world", "path", "model_ref", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] WorldBaseFields = ["world", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_kv_head", "n_embd", "n_ctx", "dropout"];
@@ -27,6 +27,10 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] MethodFields = ["type", "name", "lr"];
     private static readonly string[] EarlyStoppingFields = ["suite", "max_drop_points", "max_severity"];
     private static readonly string[] VariantFields = ["name", "method", "train"];
+    private static readonly string[] EvaluateFields = ["name", "path", "model_ref"];
+
+    /// <summary>Fields that say how to train: an evaluation-only spec (<c>evaluate</c>) trains nothing, so it refuses them.</summary>
+    private static readonly string[] TrainingFields = ["train", "grid", "variants"];
 
     private static readonly NumberRange ReplayRange = NumberRange.Between(0, ReplaySpec.MaxRatio);
     private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
@@ -68,15 +72,16 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             : (spec.Has("variants") ? null : [], []);
         var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e, suites) : null : new EvalSpec();
         var resources = spec.Has("resources") ? spec.Mapping("resources") is { } r ? ReadResources(r) : null : new ResourcesSpec();
+        var evaluate = spec.Has("evaluate") ? ReadEvaluate(spec) : [];
 
         if (errors.Count > before || name is null || seed is null || baseModel is null || target is null
-            || suites is null || train is null || grid is null || variants is null || eval is null || resources is null)
+            || suites is null || train is null || grid is null || variants is null || eval is null || resources is null || evaluate is null)
             return null;
 
         var lab = new LabSpec
         {
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
-            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources,
+            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources, Evaluate = evaluate,
         };
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
         CheckDataTargetSuites(lab, spec);
@@ -574,6 +579,51 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         return (errors.Count > before ? null : variants, lines);
     }
 
+    /// <summary>
+    /// <c>evaluate: [{ name, path | model_ref }]</c>: models trained elsewhere, each reported as a run against the base.
+    /// Names are unique; a path must be an existing folder (what kind of folder is the lab's to tell when it loads it).
+    /// A spec that evaluates trains nothing, so <c>train</c>, <c>grid</c> and <c>variants</c> are refused beside it.
+    /// </summary>
+    private List<EvaluateEntry>? ReadEvaluate(YamlFields spec)
+    {
+        var before = errors.Count;
+        foreach (var field in TrainingFields.Where(spec.Has))
+            spec.Error(field, "cannot be combined with 'evaluate': an evaluation-only spec trains nothing (give either evaluate or a grid to train)");
+        if (spec.List("evaluate") is not { } nodes) return null;
+        var entries = new List<EvaluateEntry>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (YamlFields.Open(nodes[i], $"evaluate[{i}]", errors) is not { } e) continue;
+            var eBefore = errors.Count;
+            e.AllowOnly(EvaluateFields);
+            var name = e.Require("name") ? Name(e, "name") : null;
+            if (name is not null && !names.TryAdd(name, i))
+                e.Error("name", $"same name as evaluate[{names[name]}] ('{name}')");
+            string? path = null, modelRef = null;
+            if (e.Has("path") && e.Has("model_ref"))
+                e.Error("model_ref", "give either 'path' (a folder) or 'model_ref' (a registered model), not both");
+            else if (e.Has("path"))
+                path = EvaluatedFolder(e);
+            else if (e.Has("model_ref"))
+                modelRef = Name(e, "model_ref");
+            else
+                errors.Add(e.Line, e.PathOf("path"), "required field is missing (a model folder, a checkpoint or a PEFT adapter folder; or 'model_ref' to a registered model)");
+            if (errors.Count > eBefore || name is null) continue;
+            entries.Add(new EvaluateEntry { Name = name, Path = path, ModelRef = modelRef, Line = e.Line });
+        }
+
+        return errors.Count > before ? null : entries;
+    }
+
+    private string? EvaluatedFolder(YamlFields e)
+    {
+        if (e.String("path") is not { } typed) return null;
+        var (full, error) = files.Folder(typed, needsConfig: false);
+        if (error is not null) e.Error("path", error);
+        return full;
+    }
+
     /// <summary><c>resources: { memory_gb }</c>: what each run needs of a device.</summary>
     private ResourcesSpec? ReadResources(YamlFields r)
     {
@@ -694,6 +744,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>
     private void CheckRuns(LabSpec lab, YamlFields spec, List<int> methodLines)
     {
+        if (lab.IsEvaluationOnly) return;
         var count = GridExpansion.Count(lab);
         if (count > GridExpansion.MaxRuns)
         {

@@ -17,8 +17,9 @@ namespace ForgetLab.Grains.Experiments;
 
 /// <summary>
 /// An experiment: validates a submitted spec with <see cref="SpecLoader.Parse"/>, expands its grid
-/// with <see cref="GridExpansion.Expand"/> into run grains and queues them in the pool. An invalid
-/// spec is answered with every error and leaves nothing behind.
+/// with <see cref="GridExpansion.Expand"/> (or, for an evaluation-only spec, takes its <c>evaluate</c>
+/// entries) into run grains and queues them in the pool. An invalid spec is answered with every error
+/// and leaves nothing behind.
 /// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", GrainStorage.Name)] IPersistentState<ExperimentGrainState> experiment,
@@ -61,10 +62,15 @@ public sealed class ExperimentGrain(
         if (spec.Base.ModelRef is { } modelRef && (registered = await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(modelRef)) is null)
             return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
 
-        IReadOnlyList<RunRecipe> recipes;
+        // An evaluation-only spec's models of the registry must be the tenant's own, as its base must.
+        foreach (var (entry, i) in spec.Evaluate.Select((e, i) => (e, i)))
+            if (entry.ModelRef is { } evaluated && await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(evaluated) is null)
+                return Replies.Invalid<ExperimentView>($"evaluate[{i}].model_ref", $"no model '{evaluated}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
+
+        IReadOnlyList<RunRecipeInfo> recipes;
         try
         {
-            recipes = GridExpansion.Expand(spec);
+            recipes = Recipes(spec);
         }
         catch (InvalidOperationException e)
         {
@@ -73,7 +79,8 @@ public sealed class ExperimentGrain(
 
         // Every run becomes a grain key: a name that cannot be one is refused before anything is stored.
         if (recipes.FirstOrDefault(r => !GrainKeys.IsRunId(r.Name)) is { } unkeyable)
-            return Replies.Invalid<ExperimentView>("grid", $"run name {InputLimits.Quote(unkeyable.Name)} is longer than {GrainKeys.MaxRunIdChars} characters; give the methods or variants shorter names");
+            return Replies.Invalid<ExperimentView>(spec.IsEvaluationOnly ? "evaluate" : "grid",
+                $"run name {InputLimits.Quote(unkeyable.Name)} is longer than {GrainKeys.MaxRunIdChars} characters; give the {(spec.IsEvaluationOnly ? "entries" : "methods or variants")} shorter names");
 
         await Save(new ExperimentGrainState
         {
@@ -195,10 +202,11 @@ public sealed class ExperimentGrain(
     {
         var submission = Current.Submission!;
         var baseShape = BaseShape(spec);
-        var setups = GridExpansion.Expand(spec).Select(recipe => RunMemories.For(spec, recipe, baseShape)).Select(pair => new RunSetup(
+        var grid = GridExpansion.Expand(spec).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var setups = Recipes(spec).Select(recipe => (Recipe: recipe, Memory: MemoryOf(spec, recipe, grid, baseShape))).Select(pair => new RunSetup(
             TenantId,
             ExperimentId,
-            new RunRecipeInfo(pair.Recipe.Name, pair.Recipe.Method.Label, pair.Recipe.Lr, pair.Recipe.Steps, pair.Recipe.Seed),
+            pair.Recipe,
             submission.SpecText,
             submission.Priority,
             submission.DeviceKind,
@@ -218,6 +226,26 @@ public sealed class ExperimentGrain(
             .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
         await Save(Current with { Scheduled = true });
     }
+
+    /// <summary>
+    /// The runs of a spec: its grid's recipes, or, for an evaluation-only spec, one run per <c>evaluate</c> entry, which trains
+    /// nothing (method <c>evaluate</c>, 0 steps) and is scored once, as step 0, by the worker's job.
+    /// </summary>
+    private static IReadOnlyList<RunRecipeInfo> Recipes(LabSpec spec) => spec.IsEvaluationOnly
+        ? [.. spec.Evaluate.Select(e => new RunRecipeInfo(e.Name, EvaluatedMethod, 0, 0, spec.Seed))]
+        : [.. GridExpansion.Expand(spec).Select(r => new RunRecipeInfo(r.Name, r.Method.Label, r.Lr, r.Steps, r.Seed))];
+
+    /// <summary>The method label of a run that evaluates a model trained elsewhere.</summary>
+    public const string EvaluatedMethod = "evaluate";
+
+    /// <summary>
+    /// A run's memory at submission: a grid recipe's estimate (fine-tuning, evaluation, pre-training phases), an
+    /// evaluation-only run's the evaluation of its model on the base's shape.
+    /// </summary>
+    private static RunMemory MemoryOf(LabSpec spec, RunRecipeInfo recipe, IReadOnlyDictionary<string, RunRecipe> grid, (BaseModelShape? Shape, string? Why) baseShape) =>
+        recipe.Method == EvaluatedMethod
+            ? RunMemories.ForEvaluation(spec, baseShape)
+            : RunMemories.For(spec, grid[recipe.Name], baseShape).Memory;
 
     /// <summary>
     /// The base's shape for the runs' memory estimates: a world base's from its spec, a registered model's from what the

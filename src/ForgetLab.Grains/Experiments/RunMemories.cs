@@ -19,6 +19,20 @@ internal static class RunMemories
         return (recipe, new RunMemory(estimate.Bytes, declared, estimate.Describe()));
     }
 
+    /// <summary>
+    /// An evaluation-only run's memory: its model scored at <c>eval.batch_size</c> on the base's shape, float32 (an adapter's
+    /// few weights beside the base's are not counted).
+    /// </summary>
+    public static RunMemory ForEvaluation(LabSpec spec, (BaseModelShape? Shape, string? Why) baseShape)
+    {
+        var declared = spec.Resources.MemoryBytes;
+        if (baseShape.Shape is not { } shape) return new RunMemory(null, declared, $"no estimate: {baseShape.Why}");
+        var estimate = MemoryEstimate.ForEvaluation(shape.Shape, spec.Eval.BatchSize, shape.ContextLength);
+        var describe = $"{RunMemoryEstimate.Size(estimate.TotalBytes)} at evaluation ({shape.ContextLength} tokens a row): weights {RunMemoryEstimate.Size(estimate.WeightBytes)}, " +
+            $"activations {RunMemoryEstimate.Size(estimate.ActivationBytes)}, runtime {RunMemoryEstimate.Size(estimate.RuntimeBytes)}";
+        return new RunMemory(estimate.TotalBytes, declared, describe);
+    }
+
     /// <summary>A registered model's shape from what the registry recorded; null for a record from before the shape was kept.</summary>
     public static BaseModelShape? ShapeOf(ModelArchitecture a)
     {

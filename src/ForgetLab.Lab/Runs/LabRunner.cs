@@ -47,7 +47,7 @@ public sealed class LabRunner(LabRunnerOptions options)
 /// results under <c>baseline/</c>). <see cref="RunRecipe"/> fine-tunes and evaluates one recipe;
 /// the lab runner and the worker's <see cref="RecipeJob"/> both go through it.
 /// </summary>
-internal sealed class PreparedLab : IDisposable
+internal sealed partial class PreparedLab : IDisposable
 {
     private readonly EvaluationConventions conventions;
     private readonly SuiteEvaluator evaluator;
@@ -92,17 +92,24 @@ internal sealed class PreparedLab : IDisposable
     /// <summary>The bounds of every data file the spec named (the report's <c>data</c>).</summary>
     public IReadOnlyList<DataFileReport> DataBounds => data.Bounds;
 
-    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory)
+    /// <param name="inspect">
+    /// Called with the base's config before anything is evaluated or written, and before the base is pre-trained when its config
+    /// is known without it (an evaluation-only spec checks its models there: <see cref="PreparedLab.KnownBaseConfig"/>).
+    /// </param>
+    public static PreparedLab Prepare(LabSpec spec, LabRunnerOptions options, string outDirectory, Action<Core.Models.IModelConfig>? inspect = null)
     {
         Training.TensorAllocator.ReturnFreedMemory();   // RSS then tracks the live tensors, as the memory estimate counts them
         if (options.Threads is { } threads) set_num_threads(threads);
         var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
         // The user's files are read and checked before a base is pre-trained or loaded: bad data stops here.
         PreparedData.Check(spec);
+        var known = inspect is null ? null : KnownBaseConfig(spec, world, options);
+        if (known is not null) inspect!(known);
         var (baseFolder, tokenizer, pretrain) = ResolveBase(spec, world, options);
+        if (inspect is not null && known is null) inspect(ModelFolder.ReadConfig(baseFolder));
         var target = spec.Target.Data is null ? world.Target(SpecMapping.TargetName(spec.Target.Task), spec.Target.Count, spec.Seed) : null;
 
-        var baseModel = ModelFolder.Load(baseFolder);
+        var baseModel = LoadBase(baseFolder, options);
         try
         {
             var data = PreparedData.Load(spec, tokenizer, baseModel.Config.MaxPositions);
@@ -205,7 +212,7 @@ internal sealed class PreparedLab : IDisposable
         try
         {
             random.manual_seed(recipe.Seed);
-            using var model = ModelFolder.Load(BaseFolder);
+            using var model = LoadBase(BaseFolder, options);
             var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
             var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.

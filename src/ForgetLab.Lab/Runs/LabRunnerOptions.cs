@@ -25,6 +25,9 @@ public sealed record LabRunnerOptions
     /// <summary>The folder of the registered model a spec's <c>base.model_ref</c> names, downloaded by the worker; null outside the platform.</summary>
     public string? ModelDirectory { get; init; }
 
+    /// <summary>The folder of the registered model a job's one <c>evaluate</c> entry names by <c>model_ref</c>, downloaded by the worker; null outside the platform.</summary>
+    public string? EvaluatedModelDirectory { get; init; }
+
     /// <summary>Shares the base's baseline with the platform (a worker's job); null keeps it in the model cache only.</summary>
     public IBaselineExchange? Baselines { get; init; }
 

@@ -18,6 +18,7 @@ public class JobProtocolTests
     [
         new PreparationProgress(PreparationPhase.Pretrain, 120, 400, "loss 2.345 · 9,000 tok/s"),
         new PreparationProgress(PreparationPhase.Baseline, 1, 3, "capitals_recall"),
+        new PreparationProgress(PreparationPhase.LoadBase, 1, 1, "/models/base"),
         new BaselineLookup("0123456789abcdef", true, "/cache/0123456789abcdef", [Suite, Suite with { Suite = "target" }]),
         new BaselineReady("0123456789abcdef", false, Suite, BaselineSource.Evaluated, "/cache/baselines/capitals_recall@1.json"),
         new TrainingStarted("full-lr1e-3", 3, 6, "/out/runs/full-lr1e-3"),

@@ -69,6 +69,23 @@ public class ExampleSpecTests
     }
 
     [Fact]
+    public void TheEvaluationWalkthroughTrainsItsAdaptersOnTheQuickstartBaseAndEvaluatesThemOnIt()
+    {
+        var quickstart = SpecHash.ForBase(SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml")));
+        var train = SpecLoader.LoadFile(RepoPaths.Example(Path.Combine("evaluate", "train-adapters.yaml")));
+        // evaluate.yaml names the adapters the walkthrough copies out of that run: read here with empty folders in their place.
+        var text = File.ReadAllText(RepoPaths.Example(Path.Combine("evaluate", "evaluate.yaml")));
+        var dir = Directory.CreateTempSubdirectory("forgetlab-eval-example-").FullName;
+        foreach (var name in new[] { "lora-r4-attn", "lora-r8-all", "lora-r8-all-merged" }) Directory.CreateDirectory(Path.Combine(dir, name));
+        var evaluate = SpecLoader.Parse(text.Replace("../../out/evaluate/", dir + "/", StringComparison.Ordinal), "evaluate.yaml", null);
+
+        Assert.Equal(quickstart, SpecHash.ForBase(train));
+        Assert.Equal(quickstart, SpecHash.ForBase(evaluate));
+        Assert.Equal(["lora-r4-attn", "lora-r8-all", "lora-r8-all-merged"], evaluate.Evaluate.Select(e => e.Name));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void ErrorsNameTheSpecFileAsTheUserTypedIt()
     {
         var dir = Directory.CreateTempSubdirectory("forgetlab-spec-").FullName;
