@@ -13,4 +13,7 @@ public sealed record CheckpointReport(
 {
     /// <summary>Relative parameter drift ‖θ−θ₀‖/‖θ₀‖ per layer group (embeddings, h.0, …, ln_f); null when not measured.</summary>
     public IReadOnlyDictionary<string, double>? Drift { get; init; }
+
+    /// <summary>Reward, KL, entropy and length of a reward-fine-tuned run (<c>train.rl</c>); null for supervised runs.</summary>
+    public RlMeasurement? Rl { get; init; }
 }
