@@ -72,9 +72,10 @@ public sealed class RlTrainer(
     public TrainingOutcome Run(string? runDirectory, string? resumeFrom = null)
     {
         Check();
+        // Before seeding: building a model draws from torch's generator, and the run's draws must not depend on it.
+        if (rl.NeedsReference) reference = LoadFrozenReference();
         random.manual_seed(settings.Seed);
         using var optimizer = optim.AdamW(trainable, lr: settings.Lr, weight_decay: settings.WeightDecay);
-        if (rl.NeedsReference) reference = LoadFrozenReference();
         try
         {
             return Train(optimizer, runDirectory, resumeFrom);
