@@ -17,7 +17,7 @@ public static class ReportsApi
         var connectionString = builder.Configuration.GetConnectionString(SiloHosting.StorageConnectionName) ?? "UseDevelopmentStorage=true";
         var container = builder.Configuration["ForgetLab:Checkpoints:Container"] ?? "checkpoints";
         var blobs = new BlobServiceClient(connectionString).GetBlobContainerClient(container);
-        builder.Services.AddSingleton(new RunReportStore(blobs));
+        builder.Services.AddSingleton(sp => new RunReportStore(blobs, sp.GetRequiredService<ILogger<RunReportStore>>()));
         builder.Services.AddSingleton(new CheckpointStore(blobs));
         builder.Services.AddSingleton<ItemChangeReader>();
         return builder;

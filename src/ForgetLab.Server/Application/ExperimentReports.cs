@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Core.Reports;
 using ForgetLab.Server.Reports;
@@ -9,21 +11,25 @@ namespace ForgetLab.Server.Application;
 /// <see cref="ReportAssembly"/>, so <c>forgetlab report</c> shows the table <c>forgetlab lab run</c>
 /// shows. The base's scores are those every run was compared against.
 /// </summary>
-public sealed class ExperimentReports(RunReportStore store, Experiments experiments)
+public sealed class ExperimentReports(RunReportStore store, Experiments experiments, IGrainFactory grains)
 {
-    private const int ConcurrentReads = 16;
-
+    /// <summary>The report of the experiment's runs that have one, listing the runs and their states first.</summary>
     public async Task<ForgettingReport> Assemble(ExperimentView experiment, CancellationToken cancel)
     {
-        // One blob per run: read them concurrently (bounded), so a 500-run experiment is not 500 round trips in a row.
-        var read = new RunReport?[experiment.RunIds.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, read.Length), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentReads, CancellationToken = cancel },
-            async (i, token) => read[i] = await store.Read(experiment.TenantId, experiment.ExperimentId, experiment.RunIds[i], token));
-        var runs = read.OfType<RunReport>().ToList();
+        // Only called for an experiment its caller may see: the platform lists the runs on that tenant's behalf.
+        var caller = new Caller(experiment.TenantId, TenantRole.Viewer, "report");
+        var runs = await grains.GetGrain<IExperimentGrain>(GrainKeys.Experiment(experiment.TenantId, experiment.ExperimentId)).ListRuns(caller);
+        return await Assemble(experiment, runs.Status == ReplyStatus.Ok ? runs.Value : [], cancel);
+    }
+
+    /// <summary>The report of <paramref name="runs"/> (the experiment's, as just listed) that have one.</summary>
+    public async Task<ForgettingReport> Assemble(ExperimentView experiment, ImmutableArray<RunSummary> runs, CancellationToken cancel)
+    {
+        var reports = await store.ReadAll(experiment.TenantId, experiment.ExperimentId, runs.IsDefault ? [] : runs, cancel);
 
         var spec = experiments.SpecOf(experiment);
         var baseModel = new BaseModelReport(
-            ReportAssembly.BaseModelName(spec), ReportAssembly.PlatformBaseModelHash(spec, experiment.TenantId), ReportAssembly.BaseSuitesOf(runs));
-        return ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, baseModel, runs);
+            ReportAssembly.BaseModelName(spec), ReportAssembly.PlatformBaseModelHash(spec, experiment.TenantId), ReportAssembly.BaseSuitesOf(reports));
+        return ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, baseModel, reports);
     }
 }

@@ -65,8 +65,9 @@ public sealed class GrainDashboardData(
         var view = await experiments.Get(caller, experimentId);
         if (view.Status != ReplyStatus.Ok) return null;
         var runs = await experiments.OnExperiment(caller, experimentId, e => e.ListRuns(caller));
-        var report = await reports.Assemble(view.Value!, cancel);
-        return new ExperimentData(view.Value!, runs.Status == ReplyStatus.Ok ? runs.Value : [], report);
+        var listed = runs.Status == ReplyStatus.Ok ? runs.Value : [];
+        var report = await reports.Assemble(view.Value!, listed, cancel);
+        return new ExperimentData(view.Value!, listed, report);
     }
 
     public async Task<RunData?> Run(ClaimsPrincipal user, string experimentId, string runId, CancellationToken cancel)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
@@ -15,14 +14,12 @@ namespace ForgetLab.Server.Observability;
 /// Reads the pool, each tenant's recent experiments and their ended runs' reports every
 /// <see cref="MetricsOptions.SampleSeconds"/> and publishes them as a <see cref="PlatformSnapshot"/>
 /// for the gauges, so a scrape never waits on a grain. Run reports of ended runs do not change and
-/// are cached. With several server replicas each samples the same grains: dashboards aggregate
+/// are cached by <see cref="RunReportStore"/>, whose experiment summary these reads keep up to date. With several server replicas each samples the same grains: dashboards aggregate
 /// these gauges with <c>max</c>, not <c>sum</c>.
 /// </summary>
 public sealed partial class PlatformSampler(
     IGrainFactory grains, RunReportStore reports, IOptions<MetricsOptions> options, ILogger<PlatformSampler> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, RunReport?> _endedReports = new(StringComparer.Ordinal);
-
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         PlatformMetrics.StorageKnown();
@@ -64,7 +61,6 @@ public sealed partial class PlatformSampler(
 
         var runs = new List<RunStateCount>();
         var deltas = new List<WorstDelta>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tenant in pool.Tenants.Select(t => t.TenantId).Where(GrainKeys.IsTenantId))
         {
             // The platform reads on the tenant's behalf: a viewer of that tenant sees what the gauges need.
@@ -79,22 +75,13 @@ public sealed partial class PlatformSampler(
                 var summaries = await experiment.ListRuns(caller);
                 if (summaries.Status != ReplyStatus.Ok || summaries.Value.IsDefault) continue;
 
-                var ended = new List<RunReport>();
-                foreach (var run in summaries.Value)
-                {
-                    counts[run.State]++;
-                    if (run.State is not (RunState.Completed or RunState.StoppedEarly)) continue;
-                    var key = GrainKeys.Run(tenant, experimentId, run.RunId);
-                    seen.Add(key);
-                    if (await EndedReport(tenant, experimentId, run.RunId, key, cancel) is { } report) ended.Add(report);
-                }
-                deltas.AddRange(WorstPerCategory(tenant, experimentId, ended));
+                foreach (var run in summaries.Value) counts[run.State]++;
+                var finished = summaries.Value.Where(r => r.State is RunState.Completed or RunState.StoppedEarly).ToList();
+                deltas.AddRange(WorstPerCategory(tenant, experimentId, await EndedReports(tenant, experimentId, finished, cancel)));
             }
             runs.AddRange(counts.Select(c => new RunStateCount(tenant, c.Key.ToString(), c.Value)));
         }
 
-        // Forget reports of runs no longer among the recent experiments, so the cache stays bounded too.
-        foreach (var key in _endedReports.Keys.Where(k => !seen.Contains(k))) _endedReports.TryRemove(key, out _);
         return new PlatformSnapshot(DateTimeOffset.UtcNow, tenants, workers, runs, deltas);
     }
 
@@ -110,27 +97,27 @@ public sealed partial class PlatformSampler(
             .OrderBy(g => g.Key)
             .Select(g => new WorstDelta(tenant, experimentId, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(g.Key.ToString()), g.Min(s => s.DeltaPoints)));
 
-    private async Task<RunReport?> EndedReport(string tenant, string experiment, string run, string key, CancellationToken cancel)
+    /// <summary>
+    /// The finished runs' reports, through the store's cache and the experiment's summary, which this read keeps up
+    /// to date as runs end (a report not uploaded yet is left out and asked for again next sample).
+    /// </summary>
+    private async Task<IReadOnlyList<RunReport>> EndedReports(string tenant, string experiment, IReadOnlyList<RunSummary> runs, CancellationToken cancel)
     {
-        if (_endedReports.TryGetValue(key, out var cached) && cached is not null) return cached;
         try
         {
-            // Null while the worker has not uploaded it yet: not cached, asked again next sample.
-            var report = await reports.Read(tenant, experiment, run, cancel);
-            if (report is not null) _endedReports[key] = report;
-            return report;
+            return await reports.ReadAll(tenant, experiment, runs, cancel);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             PlatformMetrics.SampleFailed("read_run_report");
-            LogReportFailed(key, e);
-            return null;
+            LogReportFailed($"{tenant}/{experiment}", e);
+            return [];
         }
     }
 
     [LoggerMessage(LogLevel.Warning, "Metrics: could not sample the platform's state")]
     private partial void LogSampleFailed(Exception e);
 
-    [LoggerMessage(LogLevel.Warning, "Metrics: could not read the report of run {Run}")]
-    private partial void LogReportFailed(string run, Exception e);
+    [LoggerMessage(LogLevel.Warning, "Metrics: could not read the run reports of experiment {Experiment}")]
+    private partial void LogReportFailed(string experiment, Exception e);
 }
