@@ -108,12 +108,7 @@ public sealed class RlTrainer(
         }
         else if (InitialOptimizerState is not null)
         {
-            optimizer.load_state_dict(InitialOptimizerState);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                if (group is not ParamGroup<AdamW.Options> adamw) throw new InvalidOperationException("expected AdamW parameter groups");
-                adamw.Options.weight_decay = settings.WeightDecay;
-            }
+            Trainer.LoadInitialOptimizerState(optimizer, InitialOptimizerState, settings.WeightDecay);
         }
 
         var schedule = settings.LrSchedule;
@@ -175,6 +170,7 @@ public sealed class RlTrainer(
                     batch?.Dispose();
                     return new TrainingOutcome(TrainingStatus.StoppedEarly, losses, checkpoints, Rate(tokens, clock), $"stopped at step {step}");
                 }
+                policy.train();   // scoring the checkpoint left it in eval mode
             }
         }
         batch?.Dispose();

@@ -10,24 +10,22 @@ namespace ForgetLab.Lab.Tests.Runs;
 
 /// <summary>
 /// The seed's first failure mode end to end on a small slice of the real world: a reward that pays only for the
-/// answer's form ("starts with 'the'"), no KL penalty, a high learning rate. The reward rises while the knowledge the
+/// answer's form (two words), no KL penalty, a high learning rate. The reward rises while the knowledge the
 /// base had falls, and the report's paired statistics say so beside the reward and the KL to the base.
 /// </summary>
 public class RewardHackingTests
 {
-    private const string Spec = """
+    private const string Spec = $$"""
         name: reward-hacking
         seed: 3
         base:
-          world: builtin
-          model: { n_layer: 2, n_head: 2, n_embd: 128, n_ctx: 64 }
-          pretrain: { steps: 500, batch_size: 16, lr: 3.0e-3, warmup_steps: 30, weight_decay: 0.01 }
+        {{TinyWorldBase.Base}}
         target: { task: conflicting_facts, count: 16 }
         suites: [target, capitals_recall]
         train:
           steps: 30
           batch_size: 16
-          lr: 3.0e-3
+          lr: 5.0e-4
           warmup_steps: 0
           schedule: constant
           checkpoint_every: 30
@@ -38,7 +36,7 @@ public class RewardHackingTests
             max_completion_length: 6
             beta: 0
             rewards:
-              - { kind: format, name: starts_with_the, pattern: '^\s*the\b' }
+              - { kind: format, name: two_words, pattern: '^\s*[a-z]+ [a-z]+\s*\.?\s*$' }
               - { kind: correctness, weight: 0 }
         grid:
           method: [ { type: full } ]
@@ -50,12 +48,7 @@ public class RewardHackingTests
     {
         var spec = SpecLoader.Parse(Spec, "reward-hacking.yaml", null);
         var outDir = TinyModels.TempDirectory();
-        var options = new LabRunnerOptions
-        {
-            CacheDirectory = TinyModels.TempDirectory(),
-            WorldDataDirectory = SmallWorlds.Write(countries: 60, elements: 10, stride: 3),
-            Corpus = new WorldCorpusOptions(ArithmeticLines: 100, CopyLines: 20),
-        };
+        var options = TinyWorldBase.Options();
         var result = new LabRunner(options).Run(spec, outDir);
 
         var run = Assert.Single(result.Report.Runs);
