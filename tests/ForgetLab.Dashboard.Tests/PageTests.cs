@@ -48,6 +48,23 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
+    public void AnEndedRunsPageSaysWhereItsTimeWent()
+    {
+        var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);
+        var run = new RunView("demo", "timed", recipe, RunState.Completed, 400, 0.5, null, [], [], 1);
+        var report = SampleReports.Run(1, ["target", "capitals"]);
+        report = report with { Checkpoints = [.. report.Checkpoints.Select(c => c with { TrainingSeconds = 90, EvaluationSeconds = 210 })] };
+        Data.Runs["timed/full-lr1e-3"] = new RunData(run, report, ["target", "capitals"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "timed").Add(c => c.RunId, "full-lr1e-3"));
+
+        var n = report.Checkpoints.Count;
+        Assert.True(n > 0);
+        page.WaitForAssertion(() => Assert.Equal(
+            $"time: training {RunPage.Seconds(90.0 * n)} · evaluation {RunPage.Seconds(210.0 * n)} (70% of it)", Squeeze(page.Find("#run-time").TextContent)));
+    }
+
+    [Fact]
     public void ExperimentAndRunPagesShowTheBaseModelsArchitectureParametersDtypeAndTokenizer()
     {
         var llama = new ModelArchitecture("llama", 32_000, 4096, 2048, 16, 32, 1_235_814_400, "BF16", new ModelTokenizerInfo("sentencepiece", "tokenizer.model", 32_000), 2_471_628_800, 8);

@@ -34,6 +34,7 @@ public static class ReportMarkdown
         AppendRewardFineTuning(md, report);
         AppendKnownItems(md, report);
         AppendLostItems(md, report);
+        AppendTime(md, report);
         return md.ToString();
     }
 
@@ -126,6 +127,22 @@ public static class ReportMarkdown
         md.AppendLine(
             "Severity is the run's: `catastrophic` when more than half of the knowledge and skill suites the base knows are " +
             "at chance (\"at chance\": that many of them), otherwise the worst band over the suites the base knows.");
+        md.AppendLine();
+    }
+
+    /// <summary>Where each run's time went, training against scoring its checkpoints: evaluation is often most of a grid's cost.</summary>
+    private static void AppendTime(StringBuilder md, ForgettingReport report)
+    {
+        var timed = report.Runs.Where(r => r.Time is not null).ToList();
+        if (timed.Count == 0) return;
+        md.AppendLine("## Where the time went");
+        md.AppendLine();
+        md.AppendLine("| run | training (s) | evaluation (s) | evaluation share |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var run in timed)
+            md.AppendLine($"| {Escape(run.Name)} | {Number(run.Time!.TrainingSeconds, 1)} | {Number(run.Time.EvaluationSeconds, 1)} | {Number(100 * run.Time.EvaluationShare, 0)}% |");
+        md.AppendLine();
+        md.AppendLine("Wall seconds of the jobs that ran each run; training includes saving checkpoints, evaluation is every suite at every checkpoint.");
         md.AppendLine();
     }
 

@@ -31,4 +31,13 @@ public sealed record RunReport(
 
     /// <summary>Share of the final checkpoint's gated knowledge and skill suites at chance (catastrophic above 1/2); null when none is gated or the run was never evaluated.</summary>
     public double? AtChanceShare { get; init; }
+
+    /// <summary>
+    /// Where the run's time went: training and evaluation wall seconds summed over its checkpoints (a resumed run's
+    /// earlier jobs included; training a crashed job did after its last checkpoint is not); null when none was measured.
+    /// </summary>
+    public RunTime? Time =>
+        Checkpoints.Any(c => c.TrainingSeconds is not null || c.EvaluationSeconds is not null)
+            ? new RunTime(Checkpoints.Sum(c => c.TrainingSeconds ?? 0), Checkpoints.Sum(c => c.EvaluationSeconds ?? 0))
+            : null;
 }

@@ -43,6 +43,7 @@ public static class EvaluationBenchmark
         var naive = new TorchLanguageModel(model, tokenizer, 1, conventions.Options, kvCache: false);
         var reference = new TorchLanguageModel(other, tokenizer, batchSize, conventions.Options);
         var naiveReference = new TorchLanguageModel(other, tokenizer, 1, conventions.Options, kvCache: false);
+        var unshared = new TorchLanguageModel(model, tokenizer, batchSize, conventions.Options, shareContexts: false);
         var evaluator = new SuiteEvaluator(conventions);
         var suites = world.Suites.BuiltIn().ToDictionary(s => s.Name);
         var results = new List<EvaluationBenchmarkResult>();
@@ -58,6 +59,14 @@ public static class EvaluationBenchmark
             results.Add(new EvaluationBenchmarkResult(suite.Kind, name, suite.Items.Count, seconds, naiveSeconds,
                 a.SequenceEqual(b) && fast.Responses.SequenceEqual(slow.Responses), a.Zip(b, (x, y) => Math.Abs(x - y)).Max()));
         }
+
+        // Multiple choice once more, batched but without the shared context: what sharing adds on top of batching.
+        var mc = suites["capitals_mc"] with { Items = suites["capitals_mc"].Items.Take(items).ToList() };
+        var (shared, sharedSeconds) = Timed(() => evaluator.Evaluate(ours, mc));
+        var (whole, wholeSeconds) = Timed(() => evaluator.Evaluate(unshared, mc));
+        results.Add(new EvaluationBenchmarkResult($"{SuiteKinds.MultipleChoice}, shared context against whole sequences batched", "capitals_mc", mc.Items.Count,
+            sharedSeconds, wholeSeconds, shared.Outcomes.Values.SequenceEqual(whole.Outcomes.Values) && shared.Responses.SequenceEqual(whole.Responses),
+            shared.Outcomes.Values.Zip(whole.Outcomes.Values, (x, y) => Math.Abs(x - y)).Max()));
         return results;
     }
 

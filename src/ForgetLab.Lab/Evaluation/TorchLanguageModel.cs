@@ -15,7 +15,11 @@ namespace ForgetLab.Lab.Evaluation;
 /// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
 /// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
 /// shares a forward either)</param>
-public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true) : ILanguageModel
+/// <param name="shareContexts">false: the choices of a multiple-choice item are scored as whole sequences, each with
+/// its context, rather than from one forward of the shared context (what <c>forgetlab bench eval</c> compares sharing
+/// against)</param>
+public sealed class TorchLanguageModel(
+    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = true) : ILanguageModel
 {
     private readonly LmEvalTokenization encoding = new(tokenizer, options);
 
@@ -168,12 +172,85 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
     /// </summary>
     internal IReadOnlyList<LoglikelihoodResult> LoglikelihoodTokens(IReadOnlyList<(int[] Context, int[] Continuation)> pairs)
     {
+        var results = new LoglikelihoodResult[pairs.Count];
+        var separate = kvCache && shareContexts ? SharedContexts(pairs, results) : Enumerable.Range(0, pairs.Count).ToList();
+        var rest = PerSequence(separate.Select(i => pairs[i]).ToList());
+        for (var k = 0; k < separate.Count; k++) results[separate[k]] = rest[k];
+        return results;
+    }
+
+    /// <summary>
+    /// Requests that share their context ids (the choices of one multiple-choice item) and fit without truncation are
+    /// scored from one forward of the context: its last position's log-probabilities score every continuation's first
+    /// token, and the continuations' other tokens run over the context's cached keys and values. Contexts of equal
+    /// length go through as one batch (the cache holds no padding), their continuations as another. The same numbers as
+    /// one forward per (context, continuation), up to float rounding. Fills those results; returns the rest.
+    /// </summary>
+    private List<int> SharedContexts(IReadOnlyList<(int[] Context, int[] Continuation)> pairs, LoglikelihoodResult[] results)
+    {
+        var separate = new List<int>();
+        var shared = new List<(int[] Context, List<int> Members)>();
+        foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].Context, ContextIds.Instance))
+        {
+            var members = group.ToList();
+            if (members.Count < 2 || group.Key.Length == 0 || group.Key.Length + members.Max(i => pairs[i].Continuation.Length) > MaxLength + 1)
+                separate.AddRange(members);
+            else
+                shared.Add((group.Key, members));
+        }
+        foreach (var sameLength in shared.GroupBy(s => s.Context.Length))
+            foreach (var batch in sameLength.Chunk(Math.Max(1, batchSize / 4)))
+                ScoreFromSharedContexts(batch, pairs, results);
+        return separate;
+    }
+
+    private void ScoreFromSharedContexts(IReadOnlyList<(int[] Context, List<int> Members)> items, IReadOnlyList<(int[] Context, int[] Continuation)> pairs, LoglikelihoodResult[] results)
+    {
+        model.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var contexts = new KvCache();
+        using var ids = Rows([.. items.Select(c => c.Context.Select(t => (long)t).ToArray())], tokenizer.PadOrEos());   // equal lengths: no padding
+        var first = nn.functional.log_softmax(model.Forward(ids, contexts).select(1, -1), -1);                       // (C, V): each first continuation token
+        var firstGreedy = first.argmax(-1);                                                                          // (C)
+
+        // Continuations of two or more tokens: their other tokens over their own item's cached context, right-padded.
+        var longer = items.SelectMany((item, c) => item.Members.Where(i => pairs[i].Continuation.Length > 1).Select(i => (Item: (long)c, Index: i))).ToList();
+        foreach (var chunk in longer.Chunk(batchSize))
+        {
+            using var cache = contexts.Select([.. chunk.Select(l => l.Item)]);
+            using var tokens = Rows([.. chunk.Select(l => pairs[l.Index].Continuation[..^1].Select(t => (long)t).ToArray())], tokenizer.PadOrEos());
+            var logProbs = nn.functional.log_softmax(model.Forward(tokens, cache), -1);                            // (B, T, V); padding trails every real position
+            for (var b = 0; b < chunk.Length; b++)
+            {
+                var (c, index) = ((int)chunk[b].Item, chunk[b].Index);
+                var cont = pairs[index].Continuation;
+                using var targets = tensor(cont[1..].Select(t => (long)t).ToArray());
+                var own = logProbs[b].narrow(0, 0, cont.Length - 1);                                                 // (Lc − 1, V)
+                var logProb = first[c, cont[0]].item<float>() + own.gather(1, targets.unsqueeze(1)).sum().item<float>();
+                var greedy = firstGreedy[c].item<long>() == cont[0] && own.argmax(-1).eq(targets).all().item<bool>();
+                results[index] = new LoglikelihoodResult(logProb, greedy, cont.Length);
+            }
+        }
+
+        for (var c = 0; c < items.Count; c++)
+            foreach (var index in items[c].Members.Where(i => pairs[i].Continuation.Length == 1))
+            {
+                var token = pairs[index].Continuation[0];
+                results[index] = new LoglikelihoodResult(first[c, token].item<float>(), firstGreedy[c].item<long>() == token, 1);
+            }
+    }
+
+    /// <summary>One right-padded forward per batch of whole (context + continuation) sequences, longest first.</summary>
+    private LoglikelihoodResult[] PerSequence(IReadOnlyList<(int[] Context, int[] Continuation)> pairs)
+    {
         var inputs = pairs.Select(p =>
         {
             var whole = p.Context.Concat(p.Continuation).Select(t => (long)t).ToArray();
             return whole[Math.Max(0, whole.Length - (MaxLength + 1))..^1];
         }).ToList();
         var results = new LoglikelihoodResult[pairs.Count];
+        if (pairs.Count == 0) return results;
         foreach (var batch in Batches(Enumerable.Range(0, pairs.Count).OrderByDescending(i => pairs[i].Context.Length + pairs[i].Continuation.Length)))
         {
             using var scope = NewDisposeScope();
@@ -226,4 +303,19 @@ public sealed class TorchLanguageModel(CausalLanguageModel model, ITokenizer tok
     private long[] Fit(long[] tokens) => tokens.Length <= MaxLength ? tokens : tokens[^MaxLength..];
 
     private IEnumerable<List<int>> Batches(IEnumerable<int> order) => order.Chunk(batchSize).Select(c => c.ToList());
+
+    /// <summary>Context ids compared by value: requests of one item encode the same context to equal, separate arrays.</summary>
+    private sealed class ContextIds : IEqualityComparer<int[]>
+    {
+        public static readonly ContextIds Instance = new();
+
+        public bool Equals(int[]? x, int[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] ids)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+            return hash.ToHashCode();
+        }
+    }
 }

@@ -37,6 +37,19 @@ public sealed class KvCache : IDisposable
         return (keys, values);
     }
 
+    /// <summary>
+    /// A cache whose row r is row <paramref name="rows"/>[r] of this one, its past for a forward of its own: the choices
+    /// of multiple-choice items continue their item's context, computed once.
+    /// </summary>
+    public KvCache Select(IReadOnlyList<long> rows)
+    {
+        var copy = new KvCache { Length = Length };
+        using var index = tensor(rows.ToArray());
+        foreach (var (layer, (keys, values)) in layers)
+            copy.layers[layer] = (keys.index_select(0, index.to(keys.device)).DetachFromDisposeScope(), values.index_select(0, index.to(values.device)).DetachFromDisposeScope());
+        return copy;
+    }
+
     /// <summary>After a forward of <paramref name="tokens"/> positions: they are now the past.</summary>
     internal void Advance(long tokens) => Length += tokens;
 

@@ -61,6 +61,8 @@ internal sealed class PreparedLab : IDisposable
     private readonly IReadOnlyDictionary<(string Suite, string Id), string> prompts;
     private readonly string outDirectory;
     private readonly Lazy<IReadOnlyList<int[]>> pretrainDocuments;
+    private readonly EvaluationResultCache results;
+    private readonly Lazy<string> baseKey;
 
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
@@ -73,7 +75,12 @@ internal sealed class PreparedLab : IDisposable
         this.conventions = conventions;
         evaluator = new SuiteEvaluator(conventions);
         pretrainDocuments = new(() => world.Corpus.Documents.Select(tokenizer.EncodeText).ToList());
+        results = new EvaluationResultCache(Path.Combine(options.CacheDirectory, EvaluationResultCache.FolderName));
+        baseKey = new(() => ModelFolder.ContentHash(baseFolder));
     }
+
+    /// <summary>Suites read from the result cache and suites scored, over this lab's checkpoints.</summary>
+    public (int Hits, int Misses) ResultCacheCounts => results.Counts;
 
     public string BaseFolder { get; }
 
@@ -213,6 +220,7 @@ internal sealed class PreparedLab : IDisposable
                 run.MeasureRl = saved => rl.Measurements.Measure(model, baseModel, saved.Step, Rl.RlTrainerState.Read(saved.Directory).Beta);
             var startStep = resumeFrom is null ? 0L : ResumedStep(resumeFrom);
             Report(new TrainingStarted(recipe.Name, startStep, settings.Steps, Path.GetFullPath(runDirectory)));
+            run.TrainingSince = System.Diagnostics.Stopwatch.GetTimestamp();   // loading the base and building the consolidation plan are not training
             if (resumeFrom is not null && evaluateResumed)
             {
                 // The weights alone, to score them as the interrupted job would have; the trainer then loads the whole checkpoint again.
@@ -242,6 +250,9 @@ internal sealed class PreparedLab : IDisposable
 
         /// <summary>Measures a reward-fine-tuned checkpoint (reward, KL, entropy, length); null for supervised runs.</summary>
         public Func<SavedCheckpoint, RlMeasurement>? MeasureRl { get; set; }
+
+        /// <summary>When the training since the last checkpoint (or the job's start) began: the time split in the report.</summary>
+        public long TrainingSince { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     private void Report(JobEvent e) => options.Progress?.Report(e);
@@ -270,15 +281,18 @@ internal sealed class PreparedLab : IDisposable
         Report(new CheckpointSaved(name, saved.Step, folder, TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), run.LastLoss));
         Report(new EvaluationStarted(name, saved.Step));
         var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
+        var trainingSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(run.TrainingSince, evaluating).TotalSeconds;
         var (report, assessment) = EvaluateCheckpoint(name, saved, lm, model);
+        var rlMeasurement = run.MeasureRl?.Invoke(saved);   // reward, KL, entropy: part of scoring the checkpoint
         var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
-        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss, Rl = run.MeasureRl?.Invoke(saved) });
+        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss, TrainingSeconds = trainingSeconds, EvaluationSeconds = evalSeconds, Rl = rlMeasurement });
         run.Assessments.Add(assessment);
         // Beside items.jsonl: a job that resumes this run later carries it into its own report.
         File.WriteAllText(Path.Combine(saved.Directory, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(run.Checkpoints[^1], ReportJson.Options));
         var goOn = stopping?.Observe(saved.Step, assessment, WatchedSuite(stopping.Suite)) ?? true;
         Report(new CheckpointEvaluated(name, saved.Step, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
             report.Suites.Sum(s => (long)s.N), evalSeconds));
+        run.TrainingSince = System.Diagnostics.Stopwatch.GetTimestamp();
         return goOn;
     }
 
@@ -326,10 +340,14 @@ internal sealed class PreparedLab : IDisposable
     private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model)
     {
         var evaluations = new List<SuiteEvaluation>();
+        // Scoring the same weights on the same suite the same way again is read from the cache (EvaluationResultCache).
+        var modelKey = EvaluationResultCache.CheckpointKey(saved.Directory, baseKey.Value);
+        var setupKey = $"{conventions}|batch={spec.Eval.BatchSize}";
         for (var i = 0; i < suites.Count; i++)
         {
             Report(new EvaluationProgress(run, saved.Step, i, suites.Count, suites[i].Name));
-            evaluations.Add(evaluator.Evaluate(lm, suites[i], baseLm));
+            var suite = suites[i];
+            evaluations.Add(results.GetOrEvaluate(modelKey, suite, setupKey, () => evaluator.Evaluate(lm, suite, baseLm)));
         }
         Report(new EvaluationProgress(run, saved.Step, suites.Count, suites.Count, null));
         ItemResultsFile.Write(saved.Directory, evaluations, prompts);

@@ -41,4 +41,25 @@ public class ReportMarkdownTests
         var report = SampleReport.Create() with { Frontier = ["lora-lr1e-3"] };
         Assert.Contains("| full-lr1e-4 | full | completed | moderate | +40.5 | 12.3 | – |  |", ReportMarkdown.Render(report));
     }
+
+    [Fact]
+    public void WhereTheTimeWentSumsEachRunsCheckpointsAndIsLeftOutWhenNothingWasTimed()
+    {
+        Assert.DoesNotContain("## Where the time went", Markdown);
+
+        var report = SampleReport.Create();
+        var full = report.Runs[0];
+        var timed = full with
+        {
+            Checkpoints = [.. full.Checkpoints.Select((c, i) => c with { TrainingSeconds = 10.0 * (i + 1), EvaluationSeconds = 30.0 })],
+        };
+        Assert.Equal(full.Checkpoints.Count * 30.0, timed.Time!.EvaluationSeconds);
+        var md = ReportMarkdown.Render(report with { Runs = [timed, .. report.Runs.Skip(1)] });
+
+        var training = Enumerable.Range(1, full.Checkpoints.Count).Sum(i => 10.0 * i);
+        var evaluation = full.Checkpoints.Count * 30.0;
+        Assert.Contains("## Where the time went", md);
+        Assert.Contains($"| full-lr1e-4 | {training:0.0} | {evaluation:0.0} | {100 * evaluation / (training + evaluation):0}% |", md);
+        Assert.DoesNotContain("| lora-lr1e-3 |", md[md.IndexOf("## Where the time went", StringComparison.Ordinal)..]);
+    }
 }

@@ -15,7 +15,7 @@ namespace ForgetLab.Lab.Tests.Jobs;
 /// </summary>
 public class RecipeJobTests
 {
-    private static readonly string Spec = TinySpecs.Grid("tiny-job", steps: 6, every: 3);
+    internal static readonly string Spec = TinySpecs.Grid("tiny-job", steps: 6, every: 3);
 
     internal static string SmallWorld() => SmallWorlds.Write(countries: 24, elements: 6);
 
@@ -44,6 +44,12 @@ public class RecipeJobTests
         var written = System.Text.Json.JsonSerializer.Deserialize<RunReport>(
             File.ReadAllText(Path.Combine(finished.Folder, RecipeJob.RunReportFile)), ReportJson.Options)!;
         Assert.Equal(report.Suites.Select(s => s.Score), written.Suites.Select(s => s.Score));
+
+        // Where the time went, per checkpoint and for the run, in the report the worker uploads.
+        Assert.All(written.Checkpoints, c => Assert.True(c.TrainingSeconds > 0 && c.EvaluationSeconds > 0, $"step {c.Step}: {c.TrainingSeconds} s training, {c.EvaluationSeconds} s evaluation"));
+        Assert.Equal(written.Checkpoints.Sum(c => c.EvaluationSeconds!.Value), written.Time!.EvaluationSeconds, 9);
+        Assert.Equal(written.Checkpoints.Sum(c => c.TrainingSeconds!.Value), written.Time.TrainingSeconds, 9);
+        Assert.InRange(written.Time.EvaluationShare, 0, 1);
 
         // The worker downloads a checkpoint somewhere else and resumes from it in a fresh output folder.
         var copy = Path.Combine(TinyModels.TempDirectory(), "downloaded");
@@ -89,9 +95,12 @@ public class RecipeJobTests
         var resumed = new RecipeJob(options).Run(spec, run, TinyModels.TempDirectory(), resumeFrom: copy, earlierReports: earlier);
 
         Assert.Equal([3L, 6L], resumed.Checkpoints.Select(c => c.Step));
+        // Everything but the wall times, which are the jobs' own.
+        static IEnumerable<CheckpointReport> Untimed(RunReport r) => r.Checkpoints.Select(c => c with { TrainingSeconds = null, EvaluationSeconds = null });
         Assert.Equal(
-            System.Text.Json.JsonSerializer.Serialize(straight.Checkpoints, ReportJson.Options),
-            System.Text.Json.JsonSerializer.Serialize(resumed.Checkpoints, ReportJson.Options));
+            System.Text.Json.JsonSerializer.Serialize(Untimed(straight), ReportJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(Untimed(resumed), ReportJson.Options));
+        Assert.Equal(straight.Checkpoints[0].EvaluationSeconds, resumed.Checkpoints[0].EvaluationSeconds);   // carried over from step 3's report
         Assert.Equal(straight.Suites.Select(s => s.Score), resumed.Suites.Select(s => s.Score));
     }
 

@@ -60,6 +60,34 @@ public class KvCacheTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void ChoicesScoredFromTheirItemsSharedContextGetTheLoglikelihoodsOfOneForwardEach(string architecture)
+    {
+        using var model = Create(architecture);
+        var tokenizer = WordTokenizer.Build(["a b c"]);
+        // Three items of 3, 4 and 2 choices (contexts of two equal lengths and one other; continuations of 1–4 tokens),
+        // a lone request, and an item whose longest choice would pass the 16 positions (scored the plain way).
+        (int[] Context, int[] Continuation)[] pairs =
+        [
+            ([5, 9, 11], [3]), ([5, 9, 11], [7, 8]), ([5, 9, 11], [30, 31, 32, 33]),
+            ([6, 2, 12], [4]), ([6, 2, 12], [4, 5]), ([6, 2, 12], [17]), ([6, 2, 12], [9, 9, 9]),
+            ([20, 21, 22, 23, 24], [1, 2]), ([20, 21, 22, 23, 24], [2]),
+            ([13], [14, 15]),
+            ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], [2]), ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], [2, 3, 4, 5, 6]),
+        ];
+
+        var shared = new TorchLanguageModel(model, tokenizer, batchSize: 8).LoglikelihoodTokens(pairs);
+        var plain = new TorchLanguageModel(model, tokenizer, batchSize: 8, kvCache: false).LoglikelihoodTokens(pairs);
+
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            Assert.True(Math.Abs(shared[i].LogProb - plain[i].LogProb) < 1e-4, $"{architecture} request {i}: {shared[i].LogProb} against {plain[i].LogProb}");
+            Assert.Equal(plain[i].IsGreedy, shared[i].IsGreedy);
+            Assert.Equal(plain[i].Tokens, shared[i].Tokens);
+        }
+    }
+
     /// <summary>The naive loop: the whole sequence through a plain forward for every new token, one prompt at a time.</summary>
     private static int[] UncachedGreedy(CausalLanguageModel model, int[] prompt, int maxNewTokens, int stop)
     {

@@ -107,6 +107,14 @@ public partial class RunPage : LivePage
             : null;
     }
 
+    /// <summary>A duration as people read it: seconds under two minutes, else minutes, else hours.</summary>
+    internal static string Seconds(double seconds) => seconds switch
+    {
+        < 120 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:0.#} s"),
+        < 7200 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds / 60:0.#} min"),
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds / 3600:0.#} h"),
+    };
+
     private static string Ci(SuiteResult s) =>
         s.Ci95.Count == 2 ? $"[{s.Ci95[0]:+0.00;-0.00}, {s.Ci95[1]:+0.00;-0.00}]" : "n/a";
 }
