@@ -57,15 +57,16 @@ internal static class BenchCommands
         });
         var items = new Option<int>("--items") { Description = "items per suite", DefaultValueFactory = _ => 64 };
         var evalThreads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: torch's choice)" };
+        var evalArchitecture = new Option<string>("--architecture") { Description = "gpt2 (the reference model) or llama (the world's Llama base shape)", DefaultValueFactory = _ => "gpt2" };
         var eval = new Command("eval", "evaluation items/s per scoring kind on the built-in suites, ours against a naive scorer (one forward per request, no cache), and how far their per-item outcomes differ, as Markdown")
         {
-            items, evalThreads,
+            items, evalThreads, evalArchitecture,
         };
         eval.SetAction(parse =>
         {
             Console.WriteLine("| kind | suite | items | ours items/s | naive items/s | speed-up | outcomes identical | max \\|Δ outcome\\| |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var r in EvaluationBenchmark.Run(parse.GetValue(items), threads: parse.GetValue(evalThreads)))
+            foreach (var r in EvaluationBenchmark.Run(parse.GetValue(items), threads: parse.GetValue(evalThreads), architecture: parse.GetValue(evalArchitecture)!))
                 Console.WriteLine($"| {r.Kind} | {r.Suite} | {r.Items} | {r.ItemsPerSecond:F1} | {r.NaiveItemsPerSecond:F1} | {r.Speedup:F1}× | {(r.SameOutcomes ? "yes" : "no")} | {r.MaxDifference:0.0e0} |");
             return 0;
         });

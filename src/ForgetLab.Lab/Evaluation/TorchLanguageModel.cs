@@ -15,11 +15,12 @@ namespace ForgetLab.Lab.Evaluation;
 /// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
 /// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
 /// shares a forward either)</param>
-/// <param name="shareContexts">false: the choices of a multiple-choice item are scored as whole sequences, each with
-/// its context, rather than from one forward of the shared context (what <c>forgetlab bench eval</c> compares sharing
-/// against)</param>
+/// <param name="shareContexts">true: the choices of a multiple-choice item with a context of at least
+/// <see cref="SharedContextMinTokens"/> tokens are scored from one forward of that context. Off by default: on this
+/// project's CPU runs it measured 0.7–0.9× the whole-sequence batches (docs/benchmarks.md), since the cache holds no
+/// padding, so only contexts of equal length share a batch and the forwards get many and small</param>
 public sealed class TorchLanguageModel(
-    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = true) : ILanguageModel
+    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = false) : ILanguageModel
 {
     private readonly LmEvalTokenization encoding = new(tokenizer, options);
 
@@ -186,6 +187,15 @@ public sealed class TorchLanguageModel(
     /// length go through as one batch (the cache holds no padding), their continuations as another. The same numbers as
     /// one forward per (context, continuation), up to float rounding. Fills those results; returns the rest.
     /// </summary>
+    /// <summary>
+    /// The shortest context shared when sharing is on. Below it the whole sequences are cheap, and fewer, larger forwards
+    /// (every choice of 16 items in one batch of 64) beat the shared path's one forward per context length.
+    /// </summary>
+    internal int SharedContextMinTokens { get; init; } = 32;
+
+    /// <summary>How many context batches were scored through the shared path (for tests that must know it ran).</summary>
+    internal int SharedContextBatches { get; private set; }
+
     private List<int> SharedContexts(IReadOnlyList<(int[] Context, int[] Continuation)> pairs, LoglikelihoodResult[] results)
     {
         var separate = new List<int>();
@@ -193,7 +203,7 @@ public sealed class TorchLanguageModel(
         foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].Context, ContextIds.Instance))
         {
             var members = group.ToList();
-            if (members.Count < 2 || group.Key.Length == 0 || group.Key.Length + members.Max(i => pairs[i].Continuation.Length) > MaxLength + 1)
+            if (members.Count < 2 || group.Key.Length < SharedContextMinTokens || group.Key.Length + members.Max(i => pairs[i].Continuation.Length) > MaxLength + 1)
                 separate.AddRange(members);
             else
                 shared.Add((group.Key, members));
@@ -206,6 +216,7 @@ public sealed class TorchLanguageModel(
 
     private void ScoreFromSharedContexts(IReadOnlyList<(int[] Context, List<int> Members)> items, IReadOnlyList<(int[] Context, int[] Continuation)> pairs, LoglikelihoodResult[] results)
     {
+        SharedContextBatches++;
         model.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();

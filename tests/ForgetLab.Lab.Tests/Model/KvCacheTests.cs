@@ -77,7 +77,10 @@ public class KvCacheTests
             ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], [2]), ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], [2, 3, 4, 5, 6]),
         ];
 
-        var shared = new TorchLanguageModel(model, tokenizer, batchSize: 8).LoglikelihoodTokens(pairs);
+        // Every context shared however short (the default shares from 32 tokens; this model has 16 positions).
+        var sharing = new TorchLanguageModel(model, tokenizer, batchSize: 8, shareContexts: true) { SharedContextMinTokens = 1 };
+        var shared = sharing.LoglikelihoodTokens(pairs);
+        Assert.Equal(2, sharing.SharedContextBatches);   // the two items of 3-token contexts in one batch, the 5-token one in another
         var plain = new TorchLanguageModel(model, tokenizer, batchSize: 8, kvCache: false).LoglikelihoodTokens(pairs);
 
         for (var i = 0; i < pairs.Length; i++)
