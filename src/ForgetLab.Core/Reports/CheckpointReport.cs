@@ -22,4 +22,7 @@ public sealed record CheckpointReport(
 
     /// <summary>Wall seconds scoring this checkpoint on every suite; null in reports written before it was measured.</summary>
     public double? EvaluationSeconds { get; init; }
+
+    /// <summary>Reward, KL, entropy and length of a reward-fine-tuned run (<c>train.rl</c>); null for supervised runs.</summary>
+    public RlMeasurement? Rl { get; init; }
 }

@@ -32,6 +32,7 @@ public static class ReportMarkdown
         AppendNotKnown(md, report);
         AppendSeedGroups(md, report);
         AppendSuites(md, report);
+        AppendRewardFineTuning(md, report);
         AppendKnownItems(md, report);
         AppendLostItems(md, report);
         AppendTime(md, report);
@@ -225,6 +226,40 @@ public static class ReportMarkdown
 
     private static string MeanCell(double mean, IReadOnlyList<double>? ci) =>
         ci is null ? Signed(mean, 1) : $"{Signed(mean, 1)} [{Number(ci[0], 1)}, {Number(ci[1], 1)}]";
+
+    /// <summary>
+    /// Reward fine-tuned runs, checkpoint by checkpoint: the reward on train and held-out prompts (and each component),
+    /// KL to the base on the target prompts and on general text, entropy and length — beside the suites above, so a
+    /// reward that rises while knowledge falls reads in one report.
+    /// </summary>
+    private static void AppendRewardFineTuning(StringBuilder md, ForgettingReport report)
+    {
+        var runs = report.Runs.Where(r => r.Checkpoints.Any(c => c.Rl is not null)).ToList();
+        if (runs.Count == 0) return;
+        md.AppendLine("## Reward fine-tuning");
+        md.AppendLine();
+        md.AppendLine("| run | step | reward (train) | reward (held-out) | components (train) | KL target (nats/token) | KL general | entropy | length | β |");
+        md.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var run in runs)
+        {
+            foreach (var c in run.Checkpoints.Where(c => c.Rl is not null))
+            {
+                var rl = c.Rl!;
+                var components = rl.TrainReward is { } tr ? string.Join(", ", tr.Components.Select(kv => $"{Escape(kv.Key)} {Number(kv.Value, 2)}")) : "–";
+                md.AppendLine(
+                    $"| {Escape(run.Name)} | {c.Step} | {Reward(rl.TrainReward)} | {Reward(rl.HeldOutReward)} | {components} | " +
+                    $"{Number(rl.KlTargetPrompts, 3)} | {Number(rl.KlGeneralText, 3)} | {Number(rl.Entropy, 3)} | {Number(rl.ResponseLength, 1)} | {Number(rl.Beta, 4)} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine(
+            "KL is KL(policy ‖ base), exact over the vocabulary, on the policy's own completions to the target prompts and on " +
+            "pre-training text; it is measured whatever the run's β, so a run without a KL penalty still shows its drift.");
+        md.AppendLine();
+    }
+
+    private static string Reward(RewardMeasurement? reward) => reward is null ? "–" : Number(reward.Mean, 3);
 
     private static void AppendSuites(StringBuilder md, ForgettingReport report)
     {

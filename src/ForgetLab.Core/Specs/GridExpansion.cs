@@ -95,7 +95,7 @@ public static class GridExpansion
     {
         var suffix = "";
         if (train.Replay is { Ratio: > 0 } replay) suffix += "-replay" + replay.Ratio.ToString("0.####", CultureInfo.InvariantCulture);
-        return suffix + string.Concat(train.Regularizers().Select(r => r.NameSuffix));
+        return suffix + string.Concat(train.Regularizers().Select(r => r.NameSuffix)) + (train.Rl?.NameSuffix ?? "");
     }
 
     /// <summary>Short scientific form used in names: 0.0001 → "1e-4", 0.00025 → "2.5e-4".</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ForgetLab.Core.Specs.Rl;
 using YamlDotNet.RepresentationModel;
 
 namespace ForgetLab.Core.Specs;
@@ -20,7 +21,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] TokenizerFields = ["kind", "vocab_size", "path"];
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
-        [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing"];
+        [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing", "rl"];
     private static readonly string[] TargetDataFields = ["data", "eval_split", "eval_data", "chat_template", "completion_only_loss", "assistant_only_loss", "too_long"];
     private static readonly string[] TargetFields = ["task", "count", .. TargetDataFields];
     private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta"];
@@ -252,6 +253,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var optimizerState = t.Enum("optimizer_state", d.OptimizerState, SpecNames.OptimizerStates);
         var computeDtype = t.Enum("compute_dtype", d.ComputeDtype, SpecNames.ComputeDtypes);
         var checkpointing = t.Bool("gradient_checkpointing", d.GradientCheckpointing);
+        var rl = t.Mapping("rl") is { } rm ? new RlSpecReader(errors).Read(rm, batch, every) : t.Has("rl") ? null : d.Rl;
+        if (rl is not null && replay is { Ratio: > 0 })
+            t.Error(t.Has("replay") ? "replay" : "rl", "replay mixes pre-training rows into supervised batches; with train.rl use rl.ptx (the pre-training mix)");
         if (errors.Count > before) return (null, warmup);
         return (new TrainSpec
         {
@@ -259,6 +263,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             Schedule = schedule!.Value, WeightDecay = decay!.Value, GradClip = clip!.Value, CheckpointEvery = every!.Value,
             Replay = replay, Ewc = ewc, L2Sp = l2sp, Distill = distill, EarlyStopping = stopping,
             OptimizerState = optimizerState!.Value, ComputeDtype = computeDtype!.Value, GradientCheckpointing = checkpointing!.Value,
+            Rl = rl,
         }, warmup);
     }
 
@@ -689,6 +694,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private void CheckDataTargetSuites(LabSpec lab, YamlFields spec)
     {
         if (lab.Target.Data is not { } data) return;
+        // Reward fine-tuning draws its prompts and their reference answers from a built-in task's pairs for now.
+        if (lab.Train.Rl is not null || lab.Variants.Any(v => v.Train.Rl is not null))
+            errors.Add(spec.KeyLine("target"), "target.data", "train.rl takes its prompts from a built-in target.task; reward fine-tuning on a data file is not supported yet");
         for (var i = 0; i < lab.Suites.Count; i++)
         {
             var name = lab.Suites[i].IsBuiltIn ? lab.Suites[i].Name : null;

@@ -1,3 +1,5 @@
+using ForgetLab.Core.Specs.Rl;
+
 namespace ForgetLab.Core.Specs;
 
 /// <summary>
@@ -65,4 +67,7 @@ public sealed record TrainSpec
     /// (<c>train.gradient_checkpointing</c>): less memory for about one more forward of time, same gradients. Default false.
     /// </summary>
     public bool GradientCheckpointing { get; init; }
+
+    /// <summary>Reward fine-tuning (<c>train.rl</c>: GRPO, RLOO, REINFORCE, DPO) instead of supervised fine-tuning; null is supervised.</summary>
+    public RlSpec? Rl { get; init; }
 }

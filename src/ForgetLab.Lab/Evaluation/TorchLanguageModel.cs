@@ -1,5 +1,6 @@
 using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Rl;
 using ForgetLab.Lab.Tokenization;
 using static TorchSharp.torch;
 
@@ -75,7 +76,18 @@ public sealed class TorchLanguageModel(
     /// one batch through a <see cref="KvCache"/>: the prompt once, then one position per step.
     /// </summary>
     /// <param name="stopIds">the ids a row ends at; default <see cref="StopIds"/></param>
-    public IReadOnlyList<int[]> GreedyTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, Func<int[], bool>? stopped = null, IReadOnlyCollection<int>? stopIds = null)
+    public IReadOnlyList<int[]> GreedyTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, Func<int[], bool>? stopped = null, IReadOnlyCollection<int>? stopIds = null) =>
+        ContinueTokens(prompts, maxNewTokens, null, stopped, stopIds);
+
+    /// <summary>
+    /// Sampled continuations (transformers' <c>generate(do_sample=True)</c> with temperature and top-p, <see cref="TokenSampler"/>),
+    /// through the same cached loop as <see cref="GreedyTokens"/>: rows end at their first stop id or after
+    /// <paramref name="maxNewTokens"/>. The draws come from the sampler's own seeded state, so a run that saves it resumes exactly.
+    /// </summary>
+    public IReadOnlyList<int[]> SampledTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, TokenSampler sampler, IReadOnlyCollection<int>? stopIds = null) =>
+        ContinueTokens(prompts, maxNewTokens, sampler, null, stopIds);
+
+    private IReadOnlyList<int[]> ContinueTokens(IReadOnlyList<int[]> prompts, int maxNewTokens, TokenSampler? sampler, Func<int[], bool>? stopped, IReadOnlyCollection<int>? stopIds)
     {
         var stops = (stopIds ?? StopIds).ToHashSet();
         var outputs = new int[prompts.Count][];
@@ -87,7 +99,7 @@ public sealed class TorchLanguageModel(
         }
         model.eval();
         using var _ = no_grad();
-        if (!kvCache)
+        if (!kvCache && sampler is null)
         {
             for (var i = 0; i < prompts.Count; i++) outputs[i] = Uncached(prompts[i], maxNewTokens, stopped, stops);
             return outputs;
@@ -102,7 +114,8 @@ public sealed class TorchLanguageModel(
             var input = Rows(batch.Select(i => prompts[i].Select(t => (long)t).ToArray()).ToList(), 0);   // (B, T)
             for (var step = 0; step < maxNewTokens; step++)
             {
-                var next = model.Forward(input, cache)[.., -1, ..].argmax(-1);                              // (B)
+                var last = model.Forward(input, cache)[.., -1, ..];                                          // (B, V)
+                var next = sampler is null ? last.argmax(-1) : tensor(sampler.Choose(last)).to(last.device); // (B)
                 var values = next.data<long>().ToArray();
                 for (var b = 0; b < batch.Length; b++)
                 {

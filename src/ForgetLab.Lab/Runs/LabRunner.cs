@@ -219,6 +219,8 @@ internal sealed partial class PreparedLab : IDisposable
             using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.RequireEos(), recipe.Seed, data.CorporaFor(recipe.Train));
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize, conventions.Options);
             bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
+            // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
+
             var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
             {
                 ExtraLoss = plan.ExtraLoss,
@@ -226,6 +228,12 @@ internal sealed partial class PreparedLab : IDisposable
                 Progress = new InlineProgress<TrainProgress>(t => Stepped(run, t)),
                 OnCheckpoint = Checkpointed,
             };
+            // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
+            var rl = recipe.Train.Rl is { } rlSpec
+                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, target ?? throw new InvalidOperationException("train.rl needs a built-in target.task (the spec reader refuses it with target.data)"), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed)
+                : null;
+            if (rl is not null)
+                run.MeasureRl = saved => rl.Measurements.Measure(model, baseModel, saved.Step, Rl.RlTrainerState.Read(saved.Directory).Beta);
             var startStep = resumeFrom is null ? 0L : ResumedStep(resumeFrom);
             Report(new TrainingStarted(recipe.Name, startStep, settings.Steps, Path.GetFullPath(runDirectory)));
             run.TrainingSince = System.Diagnostics.Stopwatch.GetTimestamp();   // loading the base and building the consolidation plan are not training
@@ -237,7 +245,10 @@ internal sealed partial class PreparedLab : IDisposable
                 Checkpointed(new SavedCheckpoint((int)startStep, resumeFrom));
             }
             if (resumeFrom is not null) plan.ResumeAt((int)startStep);
-            return Conclude(run, trainer.Run(runDirectory, resumeFrom), plan.EarlyStopping, runDirectory);
+            if (rl is null) return Conclude(run, trainer.Run(runDirectory, resumeFrom), plan.EarlyStopping, runDirectory);
+            var outcome = rl.Trainer.Run(runDirectory, resumeFrom);
+            File.WriteAllText(Path.Combine(runDirectory, "rl_log.json"), JsonSerializer.Serialize(rl.Trainer.Log));
+            return Conclude(run, outcome, plan.EarlyStopping, runDirectory);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -252,6 +263,9 @@ internal sealed partial class PreparedLab : IDisposable
         public List<CheckpointReport> Checkpoints { get; set; } = [];
         public List<CheckpointAssessment> Assessments { get; } = [];
         public double? LastLoss { get; set; }
+
+        /// <summary>Measures a reward-fine-tuned checkpoint (reward, KL, entropy, length); null for supervised runs.</summary>
+        public Func<SavedCheckpoint, RlMeasurement>? MeasureRl { get; set; }
 
         /// <summary>When the training since the last checkpoint (or the job's start) began: the time split in the report.</summary>
         public long TrainingSince { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -287,8 +301,9 @@ internal sealed partial class PreparedLab : IDisposable
         var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
         var trainingSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(run.TrainingSince, evaluating).TotalSeconds;
         var (report, assessment) = EvaluateCheckpoint(name, saved, lm, model);
+        var rlMeasurement = run.MeasureRl?.Invoke(saved);   // reward, KL, entropy: part of scoring the checkpoint
         var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
-        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss, TrainingSeconds = trainingSeconds, EvaluationSeconds = evalSeconds });
+        run.Checkpoints.Add(report with { TrainLoss = run.LastLoss, TrainingSeconds = trainingSeconds, EvaluationSeconds = evalSeconds, Rl = rlMeasurement });
         run.Assessments.Add(assessment);
         // Beside items.jsonl: a job that resumes this run later carries it into its own report.
         File.WriteAllText(Path.Combine(saved.Directory, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(run.Checkpoints[^1], ReportJson.Options));
@@ -396,6 +411,7 @@ internal sealed partial class PreparedLab : IDisposable
         foreach (var (key, value) in t.Regularizers().SelectMany(r => r.Hyperparameters())) h[key] = value;
         if (t.EarlyStopping is { } stop)
             h["early_stopping"] = $"{stop.Suite} " + (stop.MaxDropPoints is { } points ? $"drop<{points.ToString(CultureInfo.InvariantCulture)}" : $"severity<={stop.MaxSeverity}".ToLowerInvariant());
+        if (t.Rl is { } rl) foreach (var (key, value) in rl.Hyperparameters()) h[key] = value;
         if (t.OptimizerState == OptimizerState.Pretrain) h["optimizer_state"] = "pretrain";
         if (t.ComputeDtype != ComputeDtype.Float32) h["compute_dtype"] = SpecNames.Of(t.ComputeDtype);
         return h;

@@ -56,13 +56,7 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
         }
         else if (InitialOptimizerState is not null)
         {
-            optimizer.load_state_dict(InitialOptimizerState);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                // Loading restores the pre-training options too; the fine-tuning run's weight decay wins.
-                if (group is not ParamGroup<AdamW.Options> adamw) throw new InvalidOperationException("expected AdamW parameter groups");
-                adamw.Options.weight_decay = settings.WeightDecay;
-            }
+            LoadInitialOptimizerState(optimizer, InitialOptimizerState, settings.WeightDecay);
         }
 
         model.train();
@@ -118,6 +112,18 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
         }
         if (FinalOptimizerState is not null) optimizer.save_state_dict(FinalOptimizerState);
         return new TrainingOutcome(TrainingStatus.Completed, losses, checkpoints, Rate(tokens, clock));
+    }
+
+    /// <summary>Starts AdamW from a saved state (<c>optimizer_state: pretrain</c>), keeping the run's own weight decay.</summary>
+    internal static void LoadInitialOptimizerState(OptimizerHelper optimizer, string path, double weightDecay)
+    {
+        optimizer.load_state_dict(path);
+        foreach (var group in optimizer.ParamGroups)
+        {
+            // Loading restores the pre-training options too; the fine-tuning run's weight decay wins.
+            if (group is not ParamGroup<AdamW.Options> adamw) throw new InvalidOperationException("expected AdamW parameter groups");
+            adamw.Options.weight_decay = weightDecay;
+        }
     }
 
     private static double Rate(long tokens, Stopwatch clock) => tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);

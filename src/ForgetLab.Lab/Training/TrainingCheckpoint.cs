@@ -32,7 +32,8 @@ public static class TrainingCheckpoint
 
     public static string FolderName(int step) => CheckpointFolder.FolderName(step);
 
-    public static void Save(string directory, CausalLanguageModel model, IPeftMethod? peft, OptimizerHelper optimizer, TrainerState state)
+    /// <param name="extra">Writes a trainer's own further state files into the folder before the manifest covers them (the RL trainer's sampling state and reference).</param>
+    public static void Save(string directory, CausalLanguageModel model, IPeftMethod? peft, OptimizerHelper optimizer, TrainerState state, Action<string>? extra = null)
     {
         var tmp = directory + ".partial";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
@@ -42,6 +43,7 @@ public static class TrainingCheckpoint
         optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
         Safetensors.SaveStateDict(Path.Combine(tmp, RngFile), new Dictionary<string, Tensor> { ["torch_rng"] = random.get_rng_state() });
         File.WriteAllText(Path.Combine(tmp, StateFile), JsonSerializer.Serialize(state, Json));
+        extra?.Invoke(tmp);
         CheckpointFolder.WriteManifest(tmp);
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         Directory.Move(tmp, directory);

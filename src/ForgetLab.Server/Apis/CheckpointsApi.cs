@@ -49,7 +49,7 @@ public static class CheckpointsApi
         if (report is null) return ReplyResults.NotFound($"report of run '{runId}' (the run has not ended)");
         var checkpoint = report.Checkpoints.FirstOrDefault(c => c.Step == step);
         if (checkpoint is null) return ReplyResults.NotFound($"report of checkpoint at step {step} of run '{runId}'");
-        return TypedResults.Ok(new CheckpointReportView(view.ExperimentId, view.Recipe.Name, checkpoint.Step, checkpoint.TrainLoss, checkpoint.Suites, checkpoint.Drift));
+        return TypedResults.Ok(new CheckpointReportView(view.ExperimentId, view.Recipe.Name, checkpoint.Step, checkpoint.TrainLoss, checkpoint.Suites, checkpoint.Drift) { Rl = checkpoint.Rl });
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ItemChange>>, ProblemHttpResult>> GetItemChanges(
@@ -95,4 +95,8 @@ public sealed record CheckpointView(
 
 /// <summary>One checkpoint's suites against the base, from the run's report.</summary>
 public sealed record CheckpointReportView(
-    string ExperimentId, string RunId, long Step, double? TrainLoss, IReadOnlyList<SuiteResult> Suites, IReadOnlyDictionary<string, double>? Drift);
+    string ExperimentId, string RunId, long Step, double? TrainLoss, IReadOnlyList<SuiteResult> Suites, IReadOnlyDictionary<string, double>? Drift)
+{
+    /// <summary>Reward, KL to the base, entropy and length of a reward-fine-tuned run's checkpoint; null for supervised runs.</summary>
+    public RlMeasurement? Rl { get; init; }
+}

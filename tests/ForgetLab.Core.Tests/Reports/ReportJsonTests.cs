@@ -17,7 +17,7 @@ public class ReportJsonTests
         var run = Root.GetProperty("runs")[0];
         AssertFields(run, "name", "method", "status", "hyperparameters", "severity", "target_gain_points",
             "forgetting_points", "pareto_optimal", "suites", "checkpoints", "reason", "at_chance_share", "time");
-        AssertFields(run.GetProperty("checkpoints")[0], "step", "train_loss", "suites", "drift", "training_seconds", "evaluation_seconds");
+        AssertFields(run.GetProperty("checkpoints")[0], "step", "train_loss", "suites", "drift", "training_seconds", "evaluation_seconds", "rl");
         AssertFields(run.GetProperty("suites")[0], "suite", "version", "category", "metric", "kind", "base", "score",
             "delta_points", "relative_change", "ci95", "p_value", "p_holm", "severity", "retention", "n", "lost", "gained",
             "base_competence", "known_item_retention", "known_item_retention_ci95", "higher_is_better");

@@ -50,6 +50,15 @@ public sealed class DataTargetSpecTests : IDisposable
     }
 
     [Fact]
+    public void RewardFineTuningOnADataFileIsRefusedAtTheTarget()
+    {
+        var yaml = SpecText.With("  checkpoint_every: 10\n", "  checkpoint_every: 10\n  batch_size: 8\n  rl: { algorithm: grpo, num_generations: 4, rewards: [{ kind: correctness }] }\n");
+        var errors = SpecText.Errors(yaml.Replace(TargetBlock, "target:\n  data: tickets.jsonl\n  eval_split: 0.1\n", StringComparison.Ordinal), dir);
+
+        Assert.Contains(errors, e => e.Contains("target.data: train.rl takes its prompts from a built-in target.task", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AWholeNumberIsACountOfHeldOutExamples() =>
         Assert.Equal(new EvalSplit(null, 20), SpecText.Parse(Target("  data: tickets.jsonl\n  eval_split: 20\n"), dir).Target.Data!.EvalSplit);
 

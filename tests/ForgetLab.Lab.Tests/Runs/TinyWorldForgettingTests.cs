@@ -14,13 +14,11 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// </summary>
 public class TinyWorldForgettingTests
 {
-    private const string Spec = """
+    private const string Spec = $$"""
         name: tiny-world
         seed: 3
         base:
-          world: builtin
-          model: { n_layer: 2, n_head: 2, n_embd: 128, n_ctx: 64 }
-          pretrain: { steps: 500, batch_size: 16, lr: 3.0e-3, warmup_steps: 30, weight_decay: 0.01 }
+        {{TinyWorldBase.Base}}
         target: { task: conflicting_facts, count: 16 }
         suites: [target, overwritten, capitals_recall, capitals_mc]
         train: { steps: 40, batch_size: 16, warmup_steps: 4, checkpoint_every: 20 }
@@ -30,19 +28,12 @@ public class TinyWorldForgettingTests
         eval: { max_items: 0 }
         """;
 
-    private static string TinyWorldData() => SmallWorlds.Write(countries: 60, elements: 10, stride: 3);
-
     [Fact]
     public void FineTuningOnConflictingFactsLearnsTheTargetAndCausesAModerateOrWorseKnowledgeDrop()
     {
         var spec = SpecLoader.Parse(Spec, "tiny.yaml", null);
         var outDir = TinyModels.TempDirectory();
-        var options = new LabRunnerOptions
-        {
-            CacheDirectory = TinyModels.TempDirectory(),
-            WorldDataDirectory = TinyWorldData(),
-            Corpus = new WorldCorpusOptions(ArithmeticLines: 100, CopyLines: 20),
-        };
+        var options = TinyWorldBase.Options();
         var result = new LabRunner(options).Run(spec, outDir);
 
         var recallAtBase = result.Report.Base.Suites.Single(s => s.Suite == "capitals_recall").Score;
