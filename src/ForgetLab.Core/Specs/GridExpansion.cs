@@ -1,10 +1,11 @@
 using System.Globalization;
+using ForgetLab.Core.Specs.Rl;
 
 namespace ForgetLab.Core.Specs;
 
 /// <summary>
 /// Turns a spec's grid into its runs, in a fixed order (method, then replay, EWC λ, L2-SP α,
-/// distillation β, lr, steps, seed), each with a readable unique name such as
+/// distillation β, RL β, RL pre-training mix, lr, steps, seed), each with a readable unique name such as
 /// <c>full-lr1e-4-steps100-seed1</c> or <c>lora-r8-lr1e-3-steps100-seed1-replay0.25-ewc1e2</c>.
 /// A consolidation appears in the name only when it is on for the run. A spec with variants expands
 /// each variant in turn (its train settings, its method if it has one) and prefixes its runs' names
@@ -118,8 +119,22 @@ public static class GridExpansion
         var ewcs = g.EwcLambda?.Select(l => l > 0 ? (t.Ewc ?? new EwcSpec()) with { Lambda = l } : null).ToList() ?? [t.Ewc];
         var l2sps = g.L2SpAlpha?.Select(a => a > 0 ? new L2SpSpec { Alpha = a } : null).ToList() ?? [t.L2Sp];
         var distills = g.DistillBeta?.Select(b => b > 0 ? (t.Distill ?? new DistillSpec()) with { Beta = b } : null).ToList() ?? [t.Distill];
-        return [.. from r in replays from e in ewcs from l in l2sps from d in distills
-                   select t with { Replay = r, Ewc = e, L2Sp = l, Distill = d }];
+        var rls = RlCombinations(t.Rl, g);
+        return [.. from r in replays from e in ewcs from l in l2sps from d in distills from rl in rls
+                   select t with { Replay = r, Ewc = e, L2Sp = l, Distill = d, Rl = rl }];
+    }
+
+    /// <summary>
+    /// β × pre-training mix, in that order. The reader refuses these axes without <c>train.rl</c>; a ptx value of 0
+    /// turns the mix off, a positive one sets its coefficient (keeping its corpus).
+    /// </summary>
+    private static List<RlSpec?> RlCombinations(RlSpec? rl, GridSpec g)
+    {
+        if (rl is null) return [null];
+        var betas = g.RlBeta ?? [rl.Beta];
+        IReadOnlyList<PtxSpec?> ptxs = g.RlPtxCoef?.Select(c => c > 0 ? (rl.Ptx ?? new PtxSpec()) with { Coef = c } : null).ToList()
+            ?? [rl.Ptx];
+        return [.. from b in betas from p in ptxs select rl with { Beta = b, Ptx = p }];
     }
 
     private static ReplaySpec? NullIfOff(ReplaySpec? replay) => replay is { Ratio: > 0 } ? replay : null;

@@ -6,6 +6,8 @@ namespace ForgetLab.Core.Specs;
 /// single value from <see cref="TrainSpec"/> (lr, steps) or <see cref="LabSpec.Seed"/>.
 /// The consolidation axes (replay ratio, EWC λ, L2-SP α, distillation β) override the matching
 /// <see cref="TrainSpec"/> record per run; a value of 0 turns that consolidation off for the run.
+/// The reward fine-tuning axes (<c>rl_beta</c>, <c>rl_ptx_coef</c>) override <c>train.rl</c>'s β and
+/// pre-training mix per run, and need every run to train with <c>train.rl</c>.
 /// </summary>
 public sealed record GridSpec
 {
@@ -32,4 +34,10 @@ public sealed record GridSpec
 
     /// <summary>Distillation weights β (≥ 0); null means train.distill.</summary>
     public IReadOnlyList<double>? DistillBeta { get; init; }
+
+    /// <summary>KL coefficients β (≥ 0; 0 loads no reference model); null means train.rl.beta.</summary>
+    public IReadOnlyList<double>? RlBeta { get; init; }
+
+    /// <summary>Pre-training mix coefficients (PPO-ptx γ, ≥ 0; 0 turns the mix off); null means train.rl.ptx.</summary>
+    public IReadOnlyList<double>? RlPtxCoef { get; init; }
 }

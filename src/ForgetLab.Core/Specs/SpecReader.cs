@@ -24,7 +24,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing", "rl"];
     private static readonly string[] TargetDataFields = ["data", "eval_split", "eval_data", "chat_template", "completion_only_loss", "assistant_only_loss", "too_long"];
     private static readonly string[] TargetFields = ["task", "count", .. TargetDataFields];
-    private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta"];
+    private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta", "rl_beta", "rl_ptx_coef"];
     private static readonly string[] MethodFields = ["type", "name", "lr"];
     private static readonly string[] EarlyStoppingFields = ["suite", "max_drop_points", "max_severity"];
     private static readonly string[] VariantFields = ["name", "method", "train"];
@@ -35,6 +35,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
 
     private static readonly NumberRange ReplayRange = NumberRange.Between(0, ReplaySpec.MaxRatio);
     private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
+    private static readonly NumberRange RlBetaRange = new(0, true, double.MaxValue, true, "must be at least 0 (0 loads no reference model)");
     private static readonly string[] ResourcesFields = ["memory_gb"];
     private static readonly NumberRange MemoryGb = new(0, false, ResourcesSpec.MaxMemoryGb, true, $"must be greater than 0 and at most {ResourcesSpec.MaxMemoryGb:0} (GiB per device)");
     private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples", "base_gate"];
@@ -87,6 +88,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
         CheckDataTargetSuites(lab, spec);
         CheckOptimizerState(lab, spec, variantLines);
+        CheckRlAxes(lab, spec);
         CheckRuns(lab, spec, methodLines);
         return errors.Count > before ? null : lab;
     }
@@ -493,12 +495,14 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var ewc = Axis(g, "ewc_lambda", (node, path) => YamlValues.Double(node, path, errors, Strength));
         var l2sp = Axis(g, "l2sp_alpha", (node, path) => YamlValues.Double(node, path, errors, Strength));
         var distill = Axis(g, "distill_beta", (node, path) => YamlValues.Double(node, path, errors, Strength));
+        var rlBeta = Axis(g, "rl_beta", (node, path) => YamlValues.Double(node, path, errors, RlBetaRange));
+        var rlPtx = Axis(g, "rl_ptx_coef", (node, path) => YamlValues.Double(node, path, errors, Strength));
 
         if (errors.Count > before || methods is null) return (null, methodLines);
         return (new GridSpec
         {
             Methods = methods, Lr = lrs, Steps = steps, Seeds = seeds,
-            Replay = replay, EwcLambda = ewc, L2SpAlpha = l2sp, DistillBeta = distill,
+            Replay = replay, EwcLambda = ewc, L2SpAlpha = l2sp, DistillBeta = distill, RlBeta = rlBeta, RlPtxCoef = rlPtx,
         }, methodLines);
     }
 
@@ -705,6 +709,50 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
                     "'target' with target.data needs held-out examples: give target.eval_split (a fraction or a count) or target.eval_data (a second file)");
             else if (name == "overwritten")
                 errors.Add(spec.KeyLine("suites"), $"suites[{i}]", "'overwritten' exists for target.task conflicting_facts; a data target changes no built-in facts");
+        }
+    }
+
+    /// <summary>
+    /// The reward fine-tuning axes replace a setting of <c>train.rl</c>, so every run must train with it; and a β
+    /// from the axis must suit the rest of the record, as <c>train.rl.beta</c> itself would have to.
+    /// </summary>
+    private void CheckRlAxes(LabSpec lab, YamlFields spec)
+    {
+        if (spec.Mapping("grid") is not { } grid) return;
+        foreach (var (axis, values) in new[] { ("rl_beta", lab.Grid.RlBeta), ("rl_ptx_coef", lab.Grid.RlPtxCoef) })
+        {
+            if (values is null) continue;
+            var records = lab.Variants.Count == 0
+                ? [(Where: "train.rl", Rl: lab.Train.Rl)]
+                : lab.Variants.Select((v, i) => (Where: $"variants[{i}] ('{v.Name}')", v.Train.Rl)).ToList();
+            if (records.FirstOrDefault(r => r.Rl is null) is { Where: not null } supervised)
+            {
+                grid.Error(axis, lab.Variants.Count == 0
+                    ? "needs train.rl: the axis sets a reward fine-tuning option, and these runs are supervised"
+                    : $"needs train.rl in every variant: {supervised.Where} is supervised (give the reward fine-tuning runs their own spec, or sweep them with variants)");
+                continue;
+            }
+
+            if (axis != "rl_beta") continue;
+            var nodes = grid.List(axis)!;
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (values[i] > 0) continue;
+                var path = $"{grid.PathOf(axis)}[{i}]";
+                foreach (var (where, rl) in records)
+                {
+                    var problem = rl!.Algorithm == Rl.RlAlgorithm.Dpo
+                        ? "dpo needs beta greater than 0: at 0 its loss is the constant log 2 and gives no gradient"
+                        : rl.AdaptiveKl is not null
+                            ? "0 cannot be used with adaptive_kl: the controller scales beta and cannot move it from 0"
+                            : rl.SyncRefModel
+                                ? "0 cannot be used with sync_ref_model: with beta 0 no reference model is loaded"
+                                : null;
+                    if (problem is null) continue;
+                    errors.Add(nodes[i], path, $"{problem} ({where})");
+                    break;
+                }
+            }
         }
     }
 

@@ -88,8 +88,9 @@ public sealed record RlSpec
     /// <summary>True when the run needs a frozen reference model: a KL term, or DPO (whose loss is relative to it).</summary>
     public bool NeedsReference => Algorithm == RlAlgorithm.Dpo || Beta > 0;
 
-    /// <summary>The run name's part: "-grpo", "-rloo-b0.05", …</summary>
-    public string NameSuffix => "-" + RlNames.Of(Algorithm) + (Beta > 0 ? "-b" + GridExpansion.FormatNumber(Beta) : "");
+    /// <summary>The run name's part: "-grpo", "-rloo-b5e-2", "-grpo-b1e-2-ptx1e0", …</summary>
+    public string NameSuffix => "-" + RlNames.Of(Algorithm) + (Beta > 0 ? "-b" + GridExpansion.FormatNumber(Beta) : "")
+        + (Ptx is { } p ? "-ptx" + GridExpansion.FormatNumber(p.Coef) : "");
 
     /// <summary>Its settings as a run report lists them.</summary>
     public IEnumerable<KeyValuePair<string, string>> Hyperparameters()
