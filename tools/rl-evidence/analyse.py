@@ -1,0 +1,475 @@
+#!/usr/bin/env python3
+"""The evidence section of docs/rl.md, computed from the lab's own outputs of the three reward fine-tuning examples.
+
+Reads docs/runs/{reward-hacking,rl-vs-sft,update-strategy}/report.json, or their seed*/report.json when an example was
+run one seed per process (and each run's rl_log.json beside it), writes
+the figures to docs/plots/rl-*.svg and the tables and numeric sentences to docs/runs/rl-evidence.md, which docs/rl.md
+includes between its evidence markers. Nothing here is typed by hand: rerun it after rerunning an example.
+
+    python3 tools/rl-evidence/analyse.py            # from the repository root
+
+Statistics (stdlib only): means over seeds with Student-t 95% intervals; paired (same seed) differences for
+repairs; Spearman's rank correlation (average ranks for ties) with a percentile bootstrap over runs (10,000
+resamples, seeded); RL against SFT at matched target accuracy by the SFT checkpoint nearest in target accuracy.
+"""
+import json
+import math
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Optional arguments (to try it on a scratch folder): RUNS_DIR PLOTS_DIR.
+RUNS = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "runs"
+PLOTS = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "plots"
+KNOWLEDGE = "capitals_recall"
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+# ---------------------------------------------------------------- reading
+
+def load(example):
+    """The example's report, or the union of its per-seed reports (seed1/, seed2/, … when it was run one seed a process)."""
+    folder = RUNS / example
+    parts = [folder] if (folder / "report.json").exists() else sorted(p for p in folder.glob("seed*") if (p / "report.json").exists())
+    if not parts:
+        return None
+    report = None
+    for part in parts:
+        one = json.loads((part / "report.json").read_text(encoding="utf-8"))
+        for run in one["runs"]:
+            log = part / "runs" / run["name"] / "rl_log.json"
+            run["rl_log"] = json.loads(log.read_text(encoding="utf-8")) if log.exists() else None
+        if report is None:
+            report = one
+        else:
+            report["runs"].extend(one["runs"])
+    return report
+
+
+def suite(checkpoint_or_run, name):
+    return next((s for s in checkpoint_or_run["suites"] if s["suite"] == name), None)
+
+
+def kl_suite(checkpoint):
+    return next((s for s in checkpoint["suites"] if s["suite"].startswith("kl_target_")), None)
+
+
+def drop(checkpoint):
+    """Knowledge drop in points (positive = forgotten), capitals recall."""
+    return -suite(checkpoint, KNOWLEDGE)["delta_points"]
+
+
+def last(run):
+    return run["checkpoints"][-1]
+
+
+def hp(run, key, default=None):
+    return run["hyperparameters"].get(key, default)
+
+
+# ---------------------------------------------------------------- statistics
+
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
+def ci(xs):
+    """Mean and the half-width of its Student-t 95% interval (None for one value)."""
+    m = mean(xs)
+    if len(xs) < 2:
+        return m, None
+    sd = math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1))
+    return m, T95.get(len(xs) - 1, 1.96) * sd / math.sqrt(len(xs))
+
+
+def ranks(xs):
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    r = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            r[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return r
+
+
+def pearson(xs, ys):
+    mx, my = mean(xs), mean(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return float("nan") if sxx == 0 or syy == 0 else sxy / math.sqrt(sxx * syy)
+
+
+def spearman(xs, ys):
+    return pearson(ranks(xs), ranks(ys))
+
+
+def spearman_ci(xs, ys, resamples=10000, seed=14):
+    rnd = random.Random(seed)
+    n = len(xs)
+    values = []
+    for _ in range(resamples):
+        idx = [rnd.randrange(n) for _ in range(n)]
+        r = spearman([xs[i] for i in idx], [ys[i] for i in idx])
+        if not math.isnan(r):
+            values.append(r)
+    values.sort()
+    return values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1], len(values)
+
+
+def fmt(m, h, digits=1):
+    return f"{m:.{digits}f}" if h is None else f"{m:.{digits}f} ± {h:.{digits}f}"
+
+
+# ---------------------------------------------------------------- SVG (the manner of src/ForgetLab.Core/Plots/SvgChart.cs)
+
+def svg_chart(title, xlabel, ylabel, series, notes=(), logx=False, width=820, height=480):
+    """series: [{name, points: [(x, y, yerr|None, label|None)], line, color, dashed}]"""
+    left, right, top, bottom = 70, 270, 40, 56
+    pts = [(p[0], p[1] - (p[2] or 0)) for s in series for p in s["points"]] + \
+          [(p[0], p[1] + (p[2] or 0)) for s in series for p in s["points"]]
+    pts = [p for p in pts if not logx or p[0] > 0]
+    xs = [p[0] for p in pts] or [0, 1]
+    ys = [p[1] for p in pts] or [0, 1]
+
+    def span(lo, hi, log):
+        if log:
+            lo, hi = math.log10(lo), math.log10(hi)
+        if hi == lo:
+            hi, lo = hi + 0.5, lo - 0.5
+        pad = (hi - lo) * 0.06
+        return lo - pad, hi + pad
+
+    x0, x1 = span(min(xs), max(xs), logx)
+    y0, y1 = span(min(ys), max(ys), False)
+
+    def px(x):
+        v = math.log10(x) if logx else x
+        return left + (v - x0) / (x1 - x0) * (width - left - right)
+
+    def py(y):
+        return height - bottom - (y - y0) / (y1 - y0) * (height - top - bottom)
+
+    def ticks(lo, hi, log):
+        if log:
+            return [10 ** e for e in range(math.floor(lo), math.ceil(hi) + 1) if lo <= e <= hi]
+        raw = (hi - lo) / 6
+        mag = 10 ** math.floor(math.log10(raw))
+        step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+        t = math.ceil(lo / step) * step
+        out = []
+        while t <= hi + 1e-12:
+            out.append(round(t, 10))
+            t += step
+        return out
+
+    def esc(s):
+        return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def tick_text(t):
+        return f"{t:g}"
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{esc(title)}</text>']
+    pr, pb = width - right, height - bottom
+    for t in ticks(x0, x1, logx):
+        x = px(t)
+        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{pb}" stroke="#e5e5e5"/>')
+        out.append(f'<text x="{x:.1f}" y="{pb + 16}" text-anchor="middle">{tick_text(t)}</text>')
+    for t in ticks(y0, y1, False):
+        y = py(t)
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{pr}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick_text(t)}</text>')
+    out.append(f'<rect x="{left}" y="{top}" width="{pr - left}" height="{pb - top}" fill="none" stroke="#333"/>')
+    out.append(f'<text x="{(left + pr) / 2}" y="{height - 14}" text-anchor="middle">{esc(xlabel)}</text>')
+    out.append(f'<text transform="translate(18 {(top + pb) / 2}) rotate(-90)" text-anchor="middle">{esc(ylabel)}</text>')
+    for i, s in enumerate(series):
+        color = s.get("color") or PALETTE[i % len(PALETTE)]
+        p = [q for q in s["points"] if not logx or q[0] > 0]
+        if s.get("line") and len(p) > 1:
+            d = " ".join(f"{px(q[0]):.1f},{py(q[1]):.1f}" for q in p)
+            dash = ' stroke-dasharray="5 4"' if s.get("dashed") else ""
+            out.append(f'<polyline points="{d}" fill="none" stroke="{color}" stroke-width="1.5"{dash}/>')
+        for q in p:
+            x, y = px(q[0]), py(q[1])
+            if q[2]:
+                out.append(f'<line x1="{x:.1f}" y1="{py(q[1] - q[2]):.1f}" x2="{x:.1f}" y2="{py(q[1] + q[2]):.1f}" stroke="{color}"/>')
+            if s.get("markers", True):
+                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>')
+            if len(q) > 3 and q[3]:
+                out.append(f'<text x="{x + 6:.1f}" y="{y - 6:.1f}" font-size="10" fill="{color}">{esc(q[3])}</text>')
+    ly = top + 6
+    for i, s in enumerate(series):
+        if s.get("legend") is False:
+            continue
+        color = s.get("color") or PALETTE[i % len(PALETTE)]
+        out.append(f'<circle cx="{pr + 18}" cy="{ly + 4}" r="4" fill="{color}"/>')
+        out.append(f'<text x="{pr + 28}" y="{ly + 8}">{esc(s["name"])}</text>')
+        ly += 18
+    for line in notes:
+        ly += 4
+        out.append(f'<text x="{pr + 12}" y="{ly + 8}" font-size="11" fill="#333">{esc(line)}</text>')
+        ly += 14
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def write_plot(name, svg):
+    PLOTS.mkdir(parents=True, exist_ok=True)
+    (PLOTS / name).write_text(svg, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the examples
+
+def base_reward(report):
+    """The base policy's reward: every run's first sampled batch is drawn before any update."""
+    firsts = [r["rl_log"][0]["reward"] for r in report["runs"] if r.get("rl_log")]
+    return mean(firsts), len(firsts)
+
+
+def reward_hacking(report, md):
+    b, n_first = base_reward(report)
+    cells = {}
+    for run in report["runs"]:
+        key = (float(hp(run, "rl_beta")), float(hp(run, "rl_ptx_coef", "0")))
+        cells.setdefault(key, []).append(run)
+    keys = sorted(cells)
+    seeds = sorted({int(hp(r, "seed")) for r in report["runs"]})
+    base_recall = suite(last(report["runs"][0]), KNOWLEDGE)["base"]
+    md.append(f"Base: capitals recall {base_recall:.1f}% (of {suite(last(report['runs'][0]), KNOWLEDGE)['n']} countries never prompted); "
+              f"the format reward of the base's own samples {b:.3f} (mean of the first sampled batch of all {n_first} runs, 16 completions each). "
+              f"Seeds {', '.join(map(str, seeds))}; cells are mean ± t 95% half-width over seeds.\n")
+    md.append("| β | ptx | reward (train) | reward (held-out) | correctness | capitals recall Δ (pts) | knowledge drop at step 10 | KL target (π‖base) | KL general | KL(base‖π) target prompts | severity (per seed) |")
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    summary = {}
+    for key in keys:
+        runs = sorted(cells[key], key=lambda r: int(hp(r, "seed")))
+        rl = [last(r)["rl"] for r in runs]
+        tr = ci([x["train_reward"]["mean"] for x in rl])
+        ho = ci([x["held_out_reward"]["mean"] for x in rl])
+        corr = ci([x["held_out_reward"]["components"].get("correctness", 0) for x in rl])
+        d = ci([-drop(last(r)) for r in runs])
+        mid = ci([-drop(r["checkpoints"][0]) for r in runs])
+        klt = ci([x["kl_target_prompts"] for x in rl])
+        klg = ci([x["kl_general_text"] for x in rl])
+        kls = ci([kl_suite(last(r))["score"] for r in runs])
+        sev = ", ".join(r["severity"] for r in runs)
+        summary[key] = {"runs": runs, "gain": [x["train_reward"]["mean"] - b for x in rl], "drop": [drop(last(r)) for r in runs]}
+        md.append(f"| {key[0]:g} | {key[1]:g} | {fmt(*tr, 3)} | {fmt(*ho, 3)} | {fmt(*corr, 3)} | {fmt(*d)} | {fmt(*mid)} | {fmt(*klt, 3)} | {fmt(*klg, 3)} | {fmt(*kls, 3)} | {sev} |")
+    md.append("")
+    md.append("Repairs against β 0 without the mix, paired by seed: knowledge repaired (points of the drop avoided) and reward given up "
+              "(train reward lost), and the points repaired per 0.1 of reward given up (ratio of the means; ∞ when no reward was given up).\n")
+    md.append("| repair | knowledge repaired (pts) | reward given up | pts repaired per 0.1 reward given up | reward gain kept |")
+    md.append("|---|---:|---:|---:|---:|")
+    ref = summary[(0.0, 0.0)]
+    repairs = {}
+    for key in keys:
+        if key == (0.0, 0.0):
+            continue
+        s = summary[key]
+        by_seed_ref = {int(hp(r, "seed")): (g, dd) for r, g, dd in zip(ref["runs"], ref["gain"], ref["drop"])}
+        rep, lost, kept = [], [], []
+        for r, g, dd in zip(s["runs"], s["gain"], s["drop"]):
+            g0, d0 = by_seed_ref[int(hp(r, "seed"))]
+            rep.append(d0 - dd)
+            lost.append(g0 - g)
+            kept.append(g / g0 if g0 else float("nan"))
+        mr, ml = mean(rep), mean(lost)
+        ratio = "∞" if ml <= 0 else f"{mr / ml * 0.1:.1f}"
+        repairs[key] = (ci(rep), ci(lost), ratio, ci(kept))
+        label = (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
+        md.append(f"| {label} | {fmt(*ci(rep))} | {fmt(*ci(lost), 3)} | {ratio} | {fmt(*ci(kept), 2)} |")
+    md.append("")
+
+    # Figures: the front (reward gain vs knowledge drop), and the trajectory of reward and recall over steps.
+    series = []
+    for i, key in enumerate(keys):
+        s = summary[key]
+        g, gh = ci(s["gain"])
+        dd, dh = ci(s["drop"])
+        series.append({"name": f"β {key[0]:g}, ptx {key[1]:g}", "points": [(g, dd, dh, None)], "color": PALETTE[i]})
+        series.append({"name": "", "legend": False, "points": [(x, y, None, None) for x, y in zip(s["gain"], s["drop"])],
+                       "color": PALETTE[i], "markers": True})
+    write_plot("rl-reward-hacking-front.svg", svg_chart(
+        "reward-hacking: reward gained against knowledge lost", "format reward gain (train, over the base's samples)",
+        "capitals recall drop (points)", series, notes=["big dot: mean of 3 seeds (t 95%)", "small: each seed", "lower right is better"]))
+
+    series = []
+    for i, key in enumerate(keys):
+        runs = summary[key]["runs"]
+        steps = [0] + [c["step"] for c in runs[0]["checkpoints"]]
+        recall = [base_recall] + [mean([suite(r["checkpoints"][j], KNOWLEDGE)["score"] for r in runs]) for j in range(len(steps) - 1)]
+        series.append({"name": f"recall, β {key[0]:g}, ptx {key[1]:g}", "points": [(x, y, None, None) for x, y in zip(steps, recall)], "line": True, "color": PALETTE[i]})
+        reward = [b * 100] + [mean([r["checkpoints"][j]["rl"]["held_out_reward"]["mean"] for r in runs]) * 100 for j in range(len(steps) - 1)]
+        series.append({"name": "", "legend": False, "points": [(x, y, None, None) for x, y in zip(steps, reward)], "line": True, "dashed": True, "color": PALETTE[i]})
+    write_plot("rl-reward-hacking-steps.svg", svg_chart(
+        "reward-hacking: held-out reward rises as held-out correctness falls", "step", "percent",
+        series, notes=["solid: capitals recall (%)", "dashed: format reward on held-out", "prompts (x100)", "mean of 3 seeds"]))
+    return summary, repairs, b
+
+
+def rl_vs_sft(report, md):
+    runs = report["runs"]
+    sft = {int(hp(r, "seed")): r for r in runs if r["name"].startswith("sft-")}
+    rl = {int(hp(r, "seed")): r for r in runs if r["name"].startswith("rl-")}
+    base_target = suite(last(runs[0]), "target")["base"]
+    md.append(f"Base: target accuracy {base_target:.1f}% (the continents can be guessed; the invented capitals cannot), capitals recall "
+              f"{suite(last(runs[0]), KNOWLEDGE)['base']:.1f}%.\n")
+    md.append("| seed | RL step | RL target (%) | RL recall Δ (pts) | RL KL(base‖π) target | matched SFT step | SFT target (%) | SFT recall Δ (pts) | SFT KL(base‖π) target | SFT final (step, target %, recall Δ) |")
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    pairs = []
+    for seed in sorted(rl):
+        if seed not in sft:
+            continue
+        s = sft[seed]
+        for c in rl[seed]["checkpoints"]:
+            acc = suite(c, "target")["score"]
+            m = min(s["checkpoints"], key=lambda k: (abs(suite(k, "target")["score"] - acc), k["step"]))
+            f = last(s)
+            pairs.append((seed, c, m))
+            md.append(f"| {seed} | {c['step']} | {acc:.1f} | {-drop(c):+.1f} | {kl_suite(c)['score']:.3f} | {m['step']} | {suite(m, 'target')['score']:.1f} | "
+                      f"{-drop(m):+.1f} | {kl_suite(m)['score']:.3f} | {f['step']}, {suite(f, 'target')['score']:.1f}, {-drop(f):+.1f} |")
+    md.append("")
+    final = [(seed, c, m) for seed, c, m in pairs if c["step"] == last(rl[seed])["step"]]
+    diff = [drop(m) - drop(c) for _, c, m in final]
+    gap = [suite(c, "target")["score"] - suite(m, "target")["score"] for _, c, m in final]
+    result = {"forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
+              "rl_target": ci([suite(last(rl[s]), "target")["score"] for s in sorted(rl)]),
+              "sft_target": ci([suite(last(sft[s]), "target")["score"] for s in sorted(sft)]),
+              "rl_drop": ci([drop(last(rl[s])) for s in sorted(rl)]), "sft_drop": ci([drop(last(sft[s])) for s in sorted(sft)])}
+    if diff:
+        md.append(f"At RL's last checkpoint against the SFT checkpoint nearest in target accuracy (same seed): SFT's recall drop minus RL's "
+                  f"{fmt(*result['forgets_less_by'])} points (positive: RL forgets less), with RL's target accuracy minus SFT's {fmt(*result['accuracy_gap'])} points.\n")
+
+    series = []
+    for i, seed in enumerate(sorted(sft)):
+        pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in sft[seed]["checkpoints"]]
+        series.append({"name": f"SFT seed {seed}", "points": pts, "line": True, "color": PALETTE[0], "legend": i == 0})
+    for i, seed in enumerate(sorted(rl)):
+        pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in rl[seed]["checkpoints"]]
+        series.append({"name": f"RL (GRPO) seed {seed}", "points": pts, "line": True, "color": PALETTE[1], "dashed": True, "legend": i == 0})
+    write_plot("rl-vs-sft.svg", svg_chart("rl-vs-sft: target accuracy against knowledge lost, every checkpoint",
+                                          "target accuracy (%)", "capitals recall drop (points)", series,
+                                          notes=["labels: step (seed 1)", "lines start at the base"]))
+    return result
+
+
+def correlation(reports, md):
+    """Spearman's ρ of KL(base‖model) on the target prompts against the knowledge drop, every run's last checkpoint."""
+    xs, ys, kinds = [], [], []
+    for name, report in reports:
+        for run in report["runs"]:
+            c = last(run)
+            k = kl_suite(c)
+            if k is None:
+                continue
+            xs.append(k["score"])
+            ys.append(drop(c))
+            kinds.append(f"{name} {'RL' if c.get('rl') else 'SFT'}")
+    rho = spearman(xs, ys)
+    lo, hi, used = spearman_ci(xs, ys)
+    md.append(f"Spearman ρ of KL(base‖model) on the target prompts against the capitals recall drop, over the last checkpoints of all {len(xs)} runs "
+              f"of reward-hacking and rl-vs-sft: **ρ = {rho:.2f}**, 95% bootstrap interval [{lo:.2f}, {hi:.2f}] ({used} resamples over runs, seeded).\n")
+    sub = {}
+    for x, y, k in zip(xs, ys, kinds):
+        sub.setdefault(k, ([], []))
+        sub[k][0].append(x)
+        sub[k][1].append(y)
+    md.append("| runs | n | ρ | 95% bootstrap |")
+    md.append("|---|---:|---:|---|")
+    md.append(f"| all | {len(xs)} | {rho:.2f} | [{lo:.2f}, {hi:.2f}] |")
+    for k, (a, b) in sorted(sub.items()):
+        if len(a) >= 4:
+            r = spearman(a, b)
+            l2, h2, _ = spearman_ci(a, b)
+            md.append(f"| {k} | {len(a)} | {r:.2f} | [{l2:.2f}, {h2:.2f}] |")
+        else:
+            md.append(f"| {k} | {len(a)} | – | too few |")
+    md.append("")
+    # The same with the RL measurement's own KL (π‖base, exact, on sampled completions), RL runs only.
+    rx, ry = [], []
+    for name, report in reports:
+        for run in report["runs"]:
+            c = last(run)
+            if c.get("rl"):
+                rx.append(c["rl"]["kl_target_prompts"])
+                ry.append(drop(c))
+    if len(rx) >= 4:
+        r = spearman(rx, ry)
+        l2, h2, _ = spearman_ci(rx, ry)
+        md.append(f"With the RL measurement's own KL(π‖base) on the policy's completions (RL runs only, n = {len(rx)}): ρ = {r:.2f} [{l2:.2f}, {h2:.2f}].\n")
+    series = []
+    for i, k in enumerate(sorted(sub)):
+        a, b = sub[k]
+        series.append({"name": k, "points": [(x, y, None, None) for x, y in zip(a, b)], "color": PALETTE[i]})
+    write_plot("rl-kl-vs-forgetting.svg", svg_chart(f"KL on the target prompts against forgetting: Spearman rho {rho:.2f} [{lo:.2f}, {hi:.2f}]",
+                                                    "KL(base || model) on the target prompts (nats/token, log)", "capitals recall drop (points)",
+                                                    series, logx=True, notes=[f"n = {len(xs)} runs, last checkpoints"]))
+    return rho, (lo, hi), len(xs)
+
+
+def update_strategy(report, md):
+    variants = {}
+    for run in report["runs"]:
+        variants.setdefault(run["name"].split("-full-")[0], []).append(run)
+    order = [v for v in ["sane", "lr-x10", "epochs-x5", "optimizer-carried", "beta-small"] if v in variants]
+    sane = {int(hp(r, "seed")): r for r in variants.get("sane", [])}
+    md.append("| variant | what changed | steps | reward (train) | target (%) | capitals recall Δ (pts) | drop beyond sane (pts, paired) | KL target (π‖base) | severity (per seed) |")
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    what = {"sane": "lr 1e-4, 20 steps, fresh AdamW, β 0.04", "lr-x10": "lr 1e-3", "epochs-x5": "100 steps",
+            "optimizer-carried": "AdamW moments from pre-training", "beta-small": "β 0.004"}
+    result = {}
+    for v in order:
+        runs = sorted(variants[v], key=lambda r: int(hp(r, "seed")))
+        rl = [last(r)["rl"] for r in runs]
+        extra = [drop(last(r)) - drop(last(sane[int(hp(r, "seed"))])) for r in runs if int(hp(r, "seed")) in sane]
+        result[v] = {"drop": ci([drop(last(r)) for r in runs]), "extra": ci(extra) if v != "sane" else None,
+                     "severity": [r["severity"] for r in runs]}
+        md.append(f"| {v} | {what.get(v, '')} | {last(runs[0])['step']} | {fmt(*ci([x['train_reward']['mean'] for x in rl]), 3)} | "
+                  f"{fmt(*ci([suite(last(r), 'target')['score'] for r in runs]))} | {fmt(*ci([-drop(last(r)) for r in runs]))} | "
+                  f"{'–' if v == 'sane' else fmt(*ci(extra))} | {fmt(*ci([x['kl_target_prompts'] for x in rl]), 3)} | {', '.join(r['severity'] for r in runs)} |")
+    md.append("")
+    series = []
+    for i, v in enumerate(order):
+        runs = variants[v]
+        m, h = ci([drop(last(r)) for r in runs])
+        series.append({"name": v, "points": [(i + 1, m, h, None)], "color": PALETTE[i]})
+        series.append({"name": "", "legend": False, "points": [(i + 1 + 0.08 * (j - 1), drop(last(r)), None, None) for j, r in enumerate(runs)], "color": PALETTE[i]})
+    write_plot("rl-update-strategy.svg", svg_chart("update-strategy: knowledge lost per change, against the sane baseline",
+                                                   "variant (1 = sane)", "capitals recall drop (points)", series,
+                                                   notes=["big dot: mean of 3 seeds (t 95%)", "small: each seed"]))
+    return result
+
+
+def main():
+    md = ["<!-- Written by tools/rl-evidence/analyse.py from docs/runs/*/report.json: do not edit by hand. -->", ""]
+    rh = load("reward-hacking")
+    rs = load("rl-vs-sft")
+    us = load("update-strategy")
+    if rh:
+        md.append("### reward-hacking: the tables\n")
+        reward_hacking(rh, md)
+    if rs:
+        md.append("### rl-vs-sft: the tables\n")
+        rl_vs_sft(rs, md)
+    pooled = [(n, r) for n, r in (("reward-hacking", rh), ("rl-vs-sft", rs)) if r]
+    if pooled:
+        md.append("### KL on the target prompts against forgetting\n")
+        correlation(pooled, md)
+    if us:
+        md.append("### update-strategy: the tables\n")
+        update_strategy(us, md)
+    (RUNS / "rl-evidence.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
