@@ -121,6 +121,8 @@ def spearman_ci(xs, ys, resamples=10000, seed=14):
         if not math.isnan(r):
             values.append(r)
     values.sort()
+    if not values:
+        return float("nan"), float("nan"), 0
     return values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1], len(values)
 
 
@@ -232,7 +234,7 @@ def write_plot(name, svg):
 def base_reward(report):
     """The base policy's reward: every run's first sampled batch is drawn before any update."""
     firsts = [r["rl_log"][0]["reward"] for r in report["runs"] if r.get("rl_log")]
-    return mean(firsts), len(firsts)
+    return (mean(firsts), len(firsts)) if firsts else (float("nan"), 0)
 
 
 def reward_hacking(report, md):
@@ -260,10 +262,10 @@ def reward_hacking(report, md):
         mid = ci([-drop(r["checkpoints"][0]) for r in runs])
         klt = ci([x["kl_target_prompts"] for x in rl])
         klg = ci([x["kl_general_text"] for x in rl])
-        kls = ci([kl_suite(last(r))["score"] for r in runs])
+        kls = ci([kl_suite(last(r))["score"] for r in runs]) if all(kl_suite(last(r)) for r in runs) else None
         sev = ", ".join(r["severity"] for r in runs)
         summary[key] = {"runs": runs, "gain": [x["train_reward"]["mean"] - b for x in rl], "drop": [drop(last(r)) for r in runs]}
-        md.append(f"| {key[0]:g} | {key[1]:g} | {fmt(*tr, 3)} | {fmt(*ho, 3)} | {fmt(*corr, 3)} | {fmt(*d)} | {fmt(*mid)} | {fmt(*klt, 3)} | {fmt(*klg, 3)} | {fmt(*kls, 3)} | {sev} |")
+        md.append(f"| {key[0]:g} | {key[1]:g} | {fmt(*tr, 3)} | {fmt(*ho, 3)} | {fmt(*corr, 3)} | {fmt(*d)} | {fmt(*mid)} | {fmt(*klt, 3)} | {fmt(*klg, 3)} | {fmt(*kls, 3) if kls else '–'} | {sev} |")
     md.append("")
     md.append("Repairs against β 0 without the mix, paired by seed: knowledge repaired (points of the drop avoided) and reward given up "
               "(train reward lost), and the points repaired per 0.1 of reward given up (ratio of the means; ∞ when no reward was given up).\n")
@@ -374,6 +376,9 @@ def correlation(reports, md):
             xs.append(k["score"])
             ys.append(drop(c))
             kinds.append(f"{name} {'RL' if c.get('rl') else 'SFT'}")
+    if len(xs) < 4:
+        md.append(f"Too few runs with a KL-on-target suite ({len(xs)}) for a rank correlation.\n")
+        return None
     rho = spearman(xs, ys)
     lo, hi, used = spearman_ci(xs, ys)
     md.append(f"Spearman ρ of KL(base‖model) on the target prompts against the capitals recall drop, over the last checkpoints of all {len(xs)} runs "
@@ -467,8 +472,16 @@ def main():
     if us:
         md.append("### update-strategy: the tables\n")
         update_strategy(us, md)
-    (RUNS / "rl-evidence.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    print("\n".join(md))
+    text = "\n".join(md) + "\n"
+    (RUNS / "rl-evidence.md").write_text(text, encoding="utf-8")
+    # docs/rl.md carries the same tables between its markers, so the page and the numbers never disagree.
+    doc = ROOT / "docs" / "rl.md"
+    begin, end = "<!-- rl-evidence:begin -->", "<!-- rl-evidence:end -->"
+    page = doc.read_text(encoding="utf-8")
+    if len(sys.argv) == 1 and begin in page and end in page:
+        head, rest = page.split(begin, 1)
+        doc.write_text(head + begin + "\n" + text + end + rest.split(end, 1)[1], encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":
