@@ -16,6 +16,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -30,15 +31,39 @@ PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 
 # ---------------------------------------------------------------- reading
 
+def runs_from_checkpoints(part):
+    """A slice whose process was stopped before it wrote report.json: its finished runs, from the lab's per-checkpoint
+    reports (runs/NAME/step-N/checkpoint-report.json, the same records report.json lists), named by run name."""
+    runs = []
+    for folder in sorted((part / "runs").glob("*")):
+        name = folder.name
+        fields = dict(re.findall(r"(?:^|-)(lr|steps|seed|b|ptx)([0-9.]+(?:e-?[0-9]+)?)(?=-|$)", name))
+        steps = int(fields.get("steps", "0"))
+        checkpoints = sorted((json.loads(f.read_text(encoding="utf-8")) for f in folder.glob("step-*/checkpoint-report.json")), key=lambda c: c["step"])
+        if not checkpoints or checkpoints[-1]["step"] != steps:
+            continue
+        final = next(x for x in checkpoints[-1]["suites"] if x["suite"] == KNOWLEDGE)
+        runs.append({
+            "name": name, "status": "completed", "checkpoints": checkpoints, "suites": checkpoints[-1]["suites"],
+            "severity": (final["severity"] or "none") + " (suite)",
+            "hyperparameters": {"seed": fields.get("seed"), "lr": fields.get("lr"), "steps": fields.get("steps"),
+                                "rl_beta": fields.get("b", "0"), "rl_ptx_coef": fields.get("ptx", "0")},
+            "from_checkpoints": True,
+        })
+    return runs
+
+
 def load(example):
-    """The example's report, or the union of its per-seed reports (seed1/, seed2/, … when it was run one seed a process)."""
+    """The example's report, or the union of its slices' reports (seed1/, seed1-beta0/, … when it was run as several
+    processes); a slice stopped before its report was written contributes its finished runs' checkpoint reports."""
     folder = RUNS / example
-    parts = [folder] if (folder / "report.json").exists() else sorted(p for p in folder.glob("seed*") if (p / "report.json").exists())
-    if not parts:
-        return None
+    parts = [folder] if (folder / "report.json").exists() else sorted(p for p in folder.glob("seed*") if p.is_dir())
     report = None
     for part in parts:
-        one = json.loads((part / "report.json").read_text(encoding="utf-8"))
+        if (part / "report.json").exists():
+            one = json.loads((part / "report.json").read_text(encoding="utf-8"))
+        else:
+            one = {"spec_name": example, "runs": runs_from_checkpoints(part)}
         for run in one["runs"]:
             log = part / "runs" / run["name"] / "rl_log.json"
             run["rl_log"] = json.loads(log.read_text(encoding="utf-8")) if log.exists() else None
@@ -46,7 +71,7 @@ def load(example):
             report = one
         else:
             report["runs"].extend(one["runs"])
-    return report
+    return report if report and report["runs"] else None
 
 
 def suite(checkpoint_or_run, name):
@@ -249,7 +274,7 @@ def reward_hacking(report, md):
     md.append(f"Base: capitals recall {base_recall:.1f}% (of {suite(last(report['runs'][0]), KNOWLEDGE)['n']} countries never prompted); "
               f"the format reward of the base's own samples {b:.3f} (mean of the first sampled batch of all {n_first} runs, 16 completions each). "
               f"Seeds {', '.join(map(str, seeds))}; cells are mean ± t 95% half-width over seeds.\n")
-    md.append("| β | ptx | reward (train) | reward (held-out) | correctness | capitals recall Δ (pts) | knowledge drop at step 10 | KL target (π‖base) | KL general | KL(base‖π) target prompts | severity (per seed) |")
+    md.append("| β | ptx | reward (train) | reward (held-out) | correctness | capitals recall Δ (pts) | recall Δ at step 10 (pts) | KL target (π‖base) | KL general | KL(base‖π) target prompts | severity (per seed) |")
     md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     summary = {}
     for key in keys:
@@ -285,10 +310,21 @@ def reward_hacking(report, md):
             lost.append(g0 - g)
             kept.append(g / g0 if g0 else float("nan"))
         mr, ml = mean(rep), mean(lost)
-        ratio = "∞" if ml <= 0 else f"{mr / ml * 0.1:.1f}"
+        ratio = "∞ (no reward given up)" if ml <= 0 else f"{mr / ml * 0.1:.1f}"
         repairs[key] = (ci(rep), ci(lost), ratio, ci(kept))
         label = (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
         md.append(f"| {label} | {fmt(*ci(rep))} | {fmt(*ci(lost), 3)} | {ratio} | {fmt(*ci(kept), 2)} |")
+    md.append("")
+    r0 = summary[(0.0, 0.0)]
+    held = [last(r)["rl"]["held_out_reward"]["mean"] for r in r0["runs"]]
+    sev0 = [r["severity"] for r in r0["runs"]]
+    md.append(f"- β 0, no mix: capitals recall {fmt(*ci([suite(last(r), KNOWLEDGE)['score'] for r in r0['runs']]))}% after {last(r0['runs'][0])['step']} steps "
+              f"(base {base_recall:.1f}%), drop {fmt(*ci(r0['drop']))} points, severity {', '.join(sev0)}; "
+              f"held-out format reward {b:.3f} → {fmt(*ci(held), 3)}.")
+    best_kl = max((k for k in repairs if k[1] == 0), key=lambda k: k[0], default=None)
+    for key, (rep, lost, ratio, kept) in repairs.items():
+        label = (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
+        md.append(f"- {label}: repaired {fmt(*rep)} points of the drop, gave up {fmt(*lost, 3)} of reward gain ({ratio} points per 0.1).")
     md.append("")
 
     # Figures: the front (reward gain vs knowledge drop), and the trajectory of reward and recall over steps.
@@ -323,6 +359,9 @@ def rl_vs_sft(report, md):
     sft = {int(hp(r, "seed")): r for r in runs if r["name"].startswith("sft-")}
     rl = {int(hp(r, "seed")): r for r in runs if r["name"].startswith("rl-")}
     base_target = suite(last(runs[0]), "target")["base"]
+    if not rl or not sft:
+        md.append(f"Finished runs: {', '.join(r['name'] for r in runs)}; no RL/SFT pair to compare yet.\n")
+        return None
     md.append(f"Base: target accuracy {base_target:.1f}% (the continents can be guessed; the invented capitals cannot), capitals recall "
               f"{suite(last(runs[0]), KNOWLEDGE)['base']:.1f}%.\n")
     md.append("| seed | RL step | RL target (%) | RL recall Δ (pts) | RL KL(base‖π) target | matched SFT step | SFT target (%) | SFT recall Δ (pts) | SFT KL(base‖π) target | SFT final (step, target %, recall Δ) |")
