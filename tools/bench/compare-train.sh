@@ -69,7 +69,7 @@ if [[ -z "${CLI_DLL:-}" ]]; then
 fi
 
 cpu="$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
-echo "machine : ${cpu}, $(nproc) cores, Debian $(cat /etc/debian_version)"
+echo "machine : ${cpu}, $(nproc --all) cores, Debian $(cat /etc/debian_version)"
 echo "ours    : TorchSharp 0.107.0 + libtorch-cpu-linux-x64 2.10.0, .NET $(dotnet --version), --threads ${threads}"
 echo "twin    : PyTorch ${torch_version} (Debian python3-torch), $($py --version 2>&1), OpenBLAS ($(basename "$(readlink -f "$blas_dir/libopenblas.so.0")")), ${gflops} GFLOP/s on a 1024^2 fp32 matmul, ${threads} threads"
 echo "workload: GPT vocab 512, d 256, 4 layers, 4 heads, context 128, batch 16, 5 warm-up + ${steps} timed steps; full and LoRA r=8; dtypes ${dtypes} (bfloat16: autocast on both sides)"
