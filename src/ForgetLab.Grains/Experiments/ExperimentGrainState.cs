@@ -28,4 +28,10 @@ public sealed record ExperimentGrainState
 
     /// <summary>What the runs' base model is: the registered model's record at submission, or as the first worker to prepare the base read it.</summary>
     [Id(8)] public ModelArchitecture? Base { get; init; }
+
+    /// <summary>
+    /// The summaries of runs that have ended, as last listed. An ended run is terminal (its lifecycle has no move
+    /// out), so its summary can no longer change, and listing the runs after a restart need not activate its grain.
+    /// </summary>
+    [Id(9)] public ImmutableArray<RunSummary> EndedRuns { get; init; } = [];
 }
