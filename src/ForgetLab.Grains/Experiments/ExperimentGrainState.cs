@@ -28,4 +28,13 @@ public sealed record ExperimentGrainState
 
     /// <summary>What the runs' base model is: the registered model's record at submission, or as the first worker to prepare the base read it.</summary>
     [Id(8)] public ModelArchitecture? Base { get; init; }
+
+    /// <summary>The spec's search (<c>search:</c>), fixed at submission; null when every run trains to its end.</summary>
+    [Id(9)] public ExperimentSearch? Search { get; init; }
+
+    /// <summary>The search's decided rungs, in step order.</summary>
+    [Id(10)] public ImmutableArray<RungDecision> Rungs { get; init; } = [];
+
+    /// <summary>The highest rung whose stops were all applied (runs stopped, leases released); a later call repeats the rest.</summary>
+    [Id(11)] public long AppliedThrough { get; init; }
 }

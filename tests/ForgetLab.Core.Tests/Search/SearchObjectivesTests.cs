@@ -1,3 +1,4 @@
+using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Search;
 
 namespace ForgetLab.Core.Tests.Search;
@@ -36,4 +37,27 @@ public class SearchObjectivesTests
     [Fact]
     public void AnIntervalWhoseLowIsAboveItsHighIsRefused() =>
         Assert.Throws<ArgumentException>(() => SearchObjectives.Point("r", [new("t", ObjectiveRole.TargetGain, 1, 5, 2)]));
+}
+
+public class JobSuiteScoreObjectiveTests
+{
+    [Fact]
+    public void AScoreWrittenBeforeObjectivesWereCarriedEntersNoObjective()
+    {
+        var read = JobProtocol.Read("""{"event":"checkpoint_evaluated","v":1,"run":"r","step":6,"folder":"/f","scores":[{"suite":"target","score":12.5,"delta_points":-1}],"eval_items":2,"eval_seconds":0.1}""");
+        var score = Assert.Single(Assert.IsType<CheckpointEvaluated>(read.Event).Scores);
+        Assert.Null(score.ToObjective());
+    }
+
+    [Fact]
+    public void ATargetScoreCarriesItsIntervalIntoTheTargetGainObjective() =>
+        Assert.Equal(new ObjectiveSuite("target", ObjectiveRole.TargetGain, 10, 2, 18),
+            new JobSuiteScore("target", 15, 10, JobSuiteScore.TargetGain, [2, 18]).ToObjective());
+
+    [Fact]
+    public void AnUnknownObjectiveOrAMalformedIntervalEntersNone()
+    {
+        Assert.Null(new JobSuiteScore("target", 15, 10, "speed", [2, 18]).ToObjective());
+        Assert.Null(new JobSuiteScore("target", 15, 10, JobSuiteScore.TargetGain, [2]).ToObjective());
+    }
 }
