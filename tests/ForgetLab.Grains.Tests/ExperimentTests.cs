@@ -134,6 +134,27 @@ public sealed class ExperimentTests(GrainsCluster cluster)
         Assert.DoesNotContain(await board.List(), e => e.TenantId == tenant);
     }
 
+    [Fact]
+    public async Task ListingAnExperimentWhoseRunsEndedWakesNoneOfTheirGrains()
+    {
+        var tenant = Callers.NewTenant("exp");
+        var experiment = Experiment(tenant, "ended");
+        await experiment.Submit(Callers.Member(tenant), new ExperimentSubmission(Specs.Valid("ended", runs: 3)));
+        await experiment.Cancel(Callers.Member(tenant), "done with it");
+        var before = (await experiment.ListRuns(Callers.Viewer(tenant))).Value;
+
+        // As after a server start: nothing active, the run grains' state only in storage.
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        var after = await experiment.ListRuns(Callers.Viewer(tenant));
+
+        Assert.Equal(ReplyStatus.Ok, after.Status);
+        Assert.Equal(before, after.Value);
+        Assert.All(after.Value, r => Assert.Equal(RunState.Cancelled, r.State));
+        var active = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(null, null, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(active, g => g.GrainId.Key.ToString()!.StartsWith($"{tenant}/ended/", StringComparison.Ordinal) && g.GrainType.Contains("RunGrain", StringComparison.Ordinal));
+        Assert.Equal(ReplyStatus.NotFound, (await experiment.ListRuns(Callers.Viewer(Callers.NewTenant("other")))).Status);
+    }
+
     private IExperimentGrain Experiment(string tenant, string name) =>
         cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, name));
 }

@@ -69,7 +69,7 @@ if [[ -z "${CLI_DLL:-}" ]]; then
 fi
 
 cpu="$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
-echo "machine : ${cpu}, $(nproc) cores, Debian $(cat /etc/debian_version)"
+echo "machine : ${cpu}, $(nproc --all) cores, Debian $(cat /etc/debian_version)"
 echo "ours    : TorchSharp 0.107.0 + libtorch-cpu-linux-x64 2.10.0, .NET $(dotnet --version), --threads ${threads}"
 echo "twin    : PyTorch ${torch_version} (Debian python3-torch), $($py --version 2>&1), OpenBLAS ($(basename "$(readlink -f "$blas_dir/libopenblas.so.0")")), ${gflops} GFLOP/s on a 1024^2 fp32 matmul, ${threads} threads"
 echo "workload: GPT vocab 512, d 256, 4 layers, 4 heads, context 128, batch 16, 5 warm-up + ${steps} timed steps; full and LoRA r=8; dtypes ${dtypes} (bfloat16: autocast on both sides)"
@@ -93,31 +93,5 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # --- 4. medians and ratios ---------------------------------------------------------------------
-"$py" - "$results" <<'PY'
-import statistics, sys
-runs, opt = {}, {}
-for line in open(sys.argv[1]):
-    r, side, method, dtype, tps, ms = line.split()
-    runs.setdefault((side, method, dtype), {})[int(r)] = float(tps)
-    opt.setdefault((side, method, dtype), []).append(float(ms))
-dtypes = sorted({k[2] for k in runs}, key=lambda d: d != "float32")
-med = lambda k: statistics.median(runs[k].values())
-print("| method | dtype | ForgetLab tokens/s (median) | PyTorch tokens/s (median) | ForgetLab/PyTorch | per-round ratios | ForgetLab optimizer ms/step | PyTorch optimizer ms/step |")
-print("|---|---|---:|---:|---:|---|---:|---:|")
-for method in ("full", "lora-r8"):
-    for dtype in dtypes:
-        o, t = runs[("forgetlab", method, dtype)], runs[("pytorch", method, dtype)]
-        paired = ", ".join(f"{o[r] / t[r]:.2f}" for r in sorted(o) if r in t)
-        print(f"| {method} | {dtype} | {med(('forgetlab', method, dtype)):,.0f} | {med(('pytorch', method, dtype)):,.0f} | "
-              f"**{med(('forgetlab', method, dtype)) / med(('pytorch', method, dtype)):.2f}** | {paired} | "
-              f"{statistics.median(opt[('forgetlab', method, dtype)]):.2f} | {statistics.median(opt[('pytorch', method, dtype)]):.2f} |")
-if "bfloat16" in dtypes and "float32" in dtypes:
-    print()
-    print("| method | side | bfloat16/float32 (medians) | per-round |")
-    print("|---|---|---:|---|")
-    for method in ("full", "lora-r8"):
-        for side in ("forgetlab", "pytorch"):
-            b, f = runs[(side, method, "bfloat16")], runs[(side, method, "float32")]
-            print(f"| {method} | {side} | {statistics.median(b.values()) / statistics.median(f.values()):.2f} | "
-                  + ", ".join(f"{b[r] / f[r]:.2f}" for r in sorted(b) if r in f) + " |")
-PY
+# The same table comes from the round lines of an interrupted run's log: tools/bench/train_table.py LOG.
+"$py" tools/bench/train_table.py "$results"

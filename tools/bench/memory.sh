@@ -12,7 +12,7 @@ cd "$root"
 threads="${THREADS:-2}"
 cli_dll="${CLI_DLL:-src/ForgetLab.Cli/bin/Release/net10.0/forgetlab.dll}"
 if [[ -z "${CLI_DLL:-}" ]]; then dotnet build src/ForgetLab.Cli -c Release -nologo -v q >/dev/null; fi
-echo "machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(nproc) cores, Debian $(cat /etc/debian_version); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(nproc --all) cores, Debian $(cat /etc/debian_version); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 lines="$(mktemp)"; trap 'rm -f "$lines"' EXIT
 run() { dotnet "$cli_dll" bench memory --threads "$threads" "$@" | tee -a "$lines"; }
 for model in gpt2-reference llama-small; do

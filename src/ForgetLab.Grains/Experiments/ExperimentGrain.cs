@@ -11,6 +11,7 @@ using ForgetLab.Core.Scheduling;
 using ForgetLab.Core.Specs;
 using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
+using ForgetLab.Grains.Runs;
 using Microsoft.Extensions.Options;
 
 namespace ForgetLab.Grains.Experiments;
@@ -99,17 +100,37 @@ public sealed partial class ExperimentGrain(
     public Task<Reply<ExperimentView>> Get(Caller caller) =>
         Task.FromResult(Visible(caller) ? Replies.Ok(View()) : NotFound());
 
+    /// <remarks>
+    /// Runs that have ended are listed from <see cref="ExperimentGrainState.EndedRuns"/>; only the others' grains are
+    /// asked (and activated). The first view of a 500-run experiment after a server start otherwise spent 0.4–0.6 s
+    /// activating 500 run grains from storage (docs/dashboard.md). Runs found ended here are added to it; if that write
+    /// fails the list is still answered, and the next listing tries again.
+    /// </remarks>
     public async Task<Reply<ImmutableArray<RunSummary>>> ListRuns(Caller caller)
     {
         if (!Visible(caller)) return Replies.NotFound<ImmutableArray<RunSummary>>($"experiment '{ExperimentId}'");
 
-        var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(caller)));
-        var summaries = views
-            .Zip(Current.RunIds)
-            .Select(pair => pair.First.Value is { } run
-                ? new RunSummary(pair.Second, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes }
-                : new RunSummary(pair.Second, RunState.Pending, 0, 0));
-        return Replies.Ok<ImmutableArray<RunSummary>>([.. summaries]);
+        var ended = Current.EndedRuns.ToDictionary(r => r.RunId, StringComparer.Ordinal);
+        var asked = Current.RunIds.Where(id => !ended.ContainsKey(id)).ToList();
+        var views = await Task.WhenAll(asked.Select(id => Run(id).Get(caller)));
+        var listed = asked.Zip(views).ToDictionary(pair => pair.First, pair => pair.Second.Value is { } run
+            ? new RunSummary(pair.First, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes }
+            : new RunSummary(pair.First, RunState.Pending, 0, 0), StringComparer.Ordinal);
+
+        var nowEnded = listed.Values.Where(s => RunLifecycle.HasEnded(s.State)).ToList();
+        if (nowEnded.Count > 0)
+        {
+            try
+            {
+                await Save(Current with { EndedRuns = [.. Current.EndedRuns, .. nowEnded] });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Only a shortcut: storage refusing it must not refuse the list.
+            }
+        }
+
+        return Replies.Ok<ImmutableArray<RunSummary>>([.. Current.RunIds.Select(id => ended.TryGetValue(id, out var kept) ? kept : listed[id])]);
     }
 
     public async Task<Reply<ExperimentView>> Cancel(Caller caller, string reason)

@@ -29,12 +29,18 @@ public sealed record ExperimentGrainState
     /// <summary>What the runs' base model is: the registered model's record at submission, or as the first worker to prepare the base read it.</summary>
     [Id(8)] public ModelArchitecture? Base { get; init; }
 
+    /// <summary>
+    /// The summaries of runs that have ended, as last listed. An ended run is terminal (its lifecycle has no move
+    /// out), so its summary can no longer change, and listing the runs after a restart need not activate its grain.
+    /// </summary>
+    [Id(9)] public ImmutableArray<RunSummary> EndedRuns { get; init; } = [];
+
     /// <summary>The spec's search (<c>search:</c>), fixed at submission; null when every run trains to its end.</summary>
-    [Id(9)] public ExperimentSearch? Search { get; init; }
+    [Id(10)] public ExperimentSearch? Search { get; init; }
 
     /// <summary>The search's decided rungs, in step order.</summary>
-    [Id(10)] public ImmutableArray<RungDecision> Rungs { get; init; } = [];
+    [Id(11)] public ImmutableArray<RungDecision> Rungs { get; init; } = [];
 
     /// <summary>The highest rung whose stops were all applied (runs stopped, leases released); a later call repeats the rest.</summary>
-    [Id(11)] public long AppliedThrough { get; init; }
+    [Id(12)] public long AppliedThrough { get; init; }
 }
