@@ -7,6 +7,7 @@ var root = new RootCommand("ForgetLab: measure what fine-tuning teaches and what
     LabCommands.Create(),
     BenchCommands.Create(),
     PlotCommands.Create(),
+    SearchCommands.Create(),
 };
 var model = new Command("model", "one Hugging Face model folder: what it is, lm-eval log-likelihoods, greedy generation");
 model.Subcommands.Add(ModelInfoCommand.Create());

@@ -28,6 +28,7 @@ public sealed class LeaseRunner(
     private readonly string _deviceKind = grant.DeviceIds.Any(d => d.StartsWith("cuda:", StringComparison.Ordinal)) ? "cuda" : "cpu";
     private readonly BaselineShare _baselines = new(grant, grains, store, logger);
     private readonly ReportDelivery _delivery = new(backoff, logger, grant.LeaseId);
+    private readonly SearchNotice _search = new(grant, grains, logger);
     private JobProcess? _job;
     private string? _directory;
     private long _lastProgressStep;
@@ -192,8 +193,13 @@ public sealed class LeaseRunner(
                 await Upload($"the results of step {step}",
                     c => store.UploadItems(grant.RunKey, step, evaluated.Folder, c),
                     c => store.HasItems(grant.RunKey, step, c), cancel);
-                var scores = evaluated.Scores.Select(s => new SuiteScore(s.Suite, s.Score)).ToImmutableArray();
-                return await Report($"evaluation of step {step}", r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel);
+                var scores = evaluated.Scores.Select(s => new SuiteScore(s.Suite, s.Score)
+                {
+                    Objective = s.ToObjective() is { } o ? new SuiteObjective(s.Objective!, o.DeltaPoints, o.Ci95Low, o.Ci95High) : null,
+                }).ToImmutableArray();
+                if (!await Report($"evaluation of step {step}", r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel)) return false;
+                await _search.Evaluated(step);
+                return true;
 
             case BaselineLookup lookup:
                 // The job waits for this answer; a failed look-up answers "none", so the job evaluates the base itself.

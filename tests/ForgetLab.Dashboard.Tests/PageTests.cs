@@ -118,6 +118,25 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
+    public void ARunWithAForecastShowsItsForecastForgettingWithTheInterval()
+    {
+        var forecast = new ForecastView(400, 12.34, 4.06, 20.55, 3, "forgetting = a + b·ln(step)");
+        var run = new RunView("demo", "f", new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1), RunState.Running, 150, 0.5, null, [], [], 1) { Forecast = forecast };
+        Data.Runs["f/full-lr1e-3"] = new RunData(run, null, ["target"]);
+        var plain = new RunView("demo", "f", new RunRecipeInfo("lora", "lora", 1e-3, 400, 1), RunState.Running, 50, 0.5, null, [], [], 1);
+        Data.Runs["f/lora"] = new RunData(plain, null, ["target"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "f").Add(c => c.RunId, "full-lr1e-3"));
+        var without = Render<RunPage>(p => p.Add(c => c.ExperimentId, "f").Add(c => c.RunId, "lora"));
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "forecast forgetting at step 400: 12.3 points [4.1, 20.6] (95% prediction interval from 3 checkpoints, linear in log-steps)",
+            Squeeze(page.Find("#run-forecast").TextContent)));
+        without.WaitForAssertion(() => Assert.NotEmpty(without.FindAll("#run-progress")));
+        Assert.Empty(without.FindAll("#run-forecast"));
+    }
+
+    [Fact]
     public void ADeclaredMemoryIsShownAsWhatPlacementUsesBesideTheEstimate()
     {
         var memory = new RunMemory(2L << 30, 4L << 30, "2.0 GiB at evaluation (128 tokens a row): weights 12.7 MiB, gradients 12.7 MiB, optimizer 25.4 MiB, activations 1.8 GiB, runtime 180.0 MiB");

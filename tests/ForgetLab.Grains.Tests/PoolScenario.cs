@@ -28,9 +28,10 @@ internal sealed class PoolScenario(PoolCluster cluster) : IAsyncDisposable
     }
 
     public async Task<ExperimentView> Submit(
-        string tenant, string name, int runs, int devicesPerRun = 1, string priorityClass = "normal", double? memoryGb = null, string model = Specs.SmallModel)
+        string tenant, string name, int runs, int devicesPerRun = 1, string priorityClass = "normal", double? memoryGb = null, string model = Specs.SmallModel,
+        string extra = "")
     {
-        var spec = Specs.Valid(name, runs, model) + (memoryGb is { } gb ? $"\nresources:\n  memory_gb: {gb.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" : "");
+        var spec = Specs.Valid(name, runs, model) + extra + (memoryGb is { } gb ? $"\nresources:\n  memory_gb: {gb.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n" : "");
         var reply = await cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, name))
             .Submit(Callers.Member(tenant), new ExperimentSubmission(spec, DeviceKind: "cuda", DevicesPerRun: devicesPerRun, PriorityClass: priorityClass));
         Assert.Equal(ReplyStatus.Ok, reply.Status);

@@ -19,4 +19,7 @@ public sealed record ExperimentView(
     /// registered model, else once the first worker has prepared the base; null before.
     /// </summary>
     [Id(8)] public Models.ModelArchitecture? Base { get; init; }
+
+    /// <summary>The search's decisions so far, one per decided rung in step order; empty without a search.</summary>
+    [Id(9)] public ImmutableArray<RungDecision> Rungs { get; init; } = [];
 }

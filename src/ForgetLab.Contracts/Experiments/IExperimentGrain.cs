@@ -41,6 +41,14 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("NoteBaseModel")]
     Task NoteBaseModel(Models.ModelArchitecture baseModel);
 
+    /// <summary>
+    /// A run's checkpoint at <paramref name="step"/> was evaluated. For an experiment with a search, every rung up to the
+    /// step at which every live run has now evaluated its checkpoint is decided: the dominated runs are stopped early and
+    /// their leases released. Returns the runs stopped by this call. Harmless to repeat. Platform-internal (workers).
+    /// </summary>
+    [Alias("CheckpointEvaluated")]
+    Task<ImmutableArray<string>> CheckpointEvaluated(string runId, long step);
+
     /// <summary>The base model's baseline table the experiment's runs are compared against; not found until a worker has noted it.</summary>
     [Alias("GetBaseline")]
     Task<Reply<BaselineView>> GetBaseline(Caller caller);

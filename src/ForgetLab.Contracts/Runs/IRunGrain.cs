@@ -33,6 +33,13 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("ReturnToQueue")]
     Task<RequeueResult> ReturnToQueue(string leaseId, string reason);
 
+    /// <summary>
+    /// Queued | Leased | Running | Evaluating → StoppedEarly by the platform (the experiment's search), with the reason in the
+    /// log. The worker hears it on its next report (stop requested); the caller releases the lease. Repeating it is harmless.
+    /// </summary>
+    [Alias("StopEarly")]
+    Task<EarlyStop> StopEarly(string reason);
+
     [Alias("Started")]
     Task<ReportAck> Started(RunStarted report);
 

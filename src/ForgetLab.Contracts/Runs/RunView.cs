@@ -27,4 +27,10 @@ public sealed record RunView(
     /// "needs 9.3 GiB; the largest cuda device has 8.0 GiB (worker w1 cuda:0)"); null otherwise. Read from the pool.
     /// </summary>
     [Id(12)] public string? Waiting { get; init; }
+
+    /// <summary>
+    /// Forgetting forecast at the run's last step from its evaluated checkpoints (at least three after step 0, each with its
+    /// objectives reported); null before that.
+    /// </summary>
+    [Id(14)] public ForecastView? Forecast { get; init; }
 }

@@ -47,4 +47,7 @@ public sealed record LabSpec
 
     /// <summary>What each run needs of a device (memory); nothing declared by default.</summary>
     public ResourcesSpec Resources { get; init; } = new();
+
+    /// <summary>The forgetting-aware search that stops dominated runs at its rungs (<c>search:</c>); null trains every run to its end.</summary>
+    public SearchSpec? Search { get; init; }
 }

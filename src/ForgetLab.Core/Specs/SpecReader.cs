@@ -14,7 +14,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
 
-    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval", "resources", "evaluate"];
+    private static readonly string[] SpecFields = ["name", "description", "seed", "base", "target", "suites", "train", "grid", "variants", "eval", "resources", "evaluate", "search"];
     private static readonly string[] BaseFields = ["world", "path", "model_ref", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] WorldBaseFields = ["world", "architecture", "tokenizer", "model", "pretrain"];
     private static readonly string[] ModelFields = ["n_layer", "n_head", "n_kv_head", "n_embd", "n_ctx", "dropout"];
@@ -37,6 +37,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly NumberRange Strength = new(0, true, double.MaxValue, true, "must be at least 0 (0 turns it off for the run)");
     private static readonly NumberRange RlBetaRange = new(0, true, double.MaxValue, true, "must be at least 0 (0 loads no reference model)");
     private static readonly string[] ResourcesFields = ["memory_gb"];
+    private static readonly string[] SearchFields = ["kind", "rungs", "keep"];
     private static readonly NumberRange MemoryGb = new(0, false, ResourcesSpec.MaxMemoryGb, true, $"must be greater than 0 and at most {ResourcesSpec.MaxMemoryGb:0} (GiB per device)");
     private static readonly string[] EvalFields = ["max_items", "batch_size", "bootstrap_resamples", "base_gate"];
     private static readonly string[] BaseGateFields = ["alpha", "min_known_items", "suites"];
@@ -75,21 +76,23 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var eval = spec.Has("eval") ? spec.Mapping("eval") is { } e ? ReadEval(e, suites) : null : new EvalSpec();
         var resources = spec.Has("resources") ? spec.Mapping("resources") is { } r ? ReadResources(r) : null : new ResourcesSpec();
         var evaluate = spec.Has("evaluate") ? ReadEvaluate(spec) : [];
+        var search = spec.Has("search") ? spec.Mapping("search") is { } se ? ReadSearch(se) : null : null;
 
         if (errors.Count > before || name is null || seed is null || baseModel is null || target is null
-            || suites is null || train is null || grid is null || variants is null || eval is null || resources is null || evaluate is null)
+            || suites is null || train is null || grid is null || variants is null || eval is null || resources is null || evaluate is null || (spec.Has("search") && search is null))
             return null;
 
         var lab = new LabSpec
         {
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
-            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources, Evaluate = evaluate,
+            Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources, Evaluate = evaluate, Search = search,
         };
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
         CheckDataTargetSuites(lab, spec);
         CheckOptimizerState(lab, spec, variantLines);
         CheckRlAxes(lab, spec);
         CheckRuns(lab, spec, methodLines);
+        CheckSearch(lab, spec);
         return errors.Count > before ? null : lab;
     }
 
@@ -642,6 +645,29 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         return errors.Count > before ? null : new ResourcesSpec { MemoryGb = memory };
     }
 
+    /// <summary><c>search: { kind: halving, rungs: [steps...], keep: N }</c>; the rungs are checked against every run in <see cref="CheckSearch"/>.</summary>
+    private SearchSpec? ReadSearch(YamlFields s)
+    {
+        var before = errors.Count;
+        s.AllowOnly(SearchFields);
+        var kind = s.Require("kind") ? s.String("kind") : null;
+        if (kind is not null && kind != SearchSpec.Halving) s.Error("kind", YamlValues.UnknownValue(kind, [SearchSpec.Halving]));
+        var rungs = new List<int>();
+        if (s.Require("rungs") && s.List("rungs") is { } nodes)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                if (YamlValues.Int(nodes[i], $"{s.PathOf("rungs")}[{i}]", errors, 1, MaxSteps) is not { } rung) continue;
+                if (rungs.Count > 0 && rung <= rungs[^1])
+                    errors.Add(nodes[i], $"{s.PathOf("rungs")}[{i}]", $"must be greater than the rung before it ({rungs[^1]}); rungs are strictly ascending steps");
+                rungs.Add(rung);
+            }
+        }
+
+        var keep = s.Int("keep", 1, 1, GridExpansion.MaxRuns);
+        return errors.Count > before || keep is null ? null : new SearchSpec { Kind = kind!, Rungs = rungs, Keep = keep.Value };
+    }
+
     private EvalSpec? ReadEval(YamlFields e, IReadOnlyList<SuiteRef>? suites)
     {
         var before = errors.Count;
@@ -798,6 +824,35 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     }
 
     /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>
+    /// <summary>
+    /// A search's rungs must be checkpoint steps of every run (a multiple of its <c>checkpoint_every</c>) and below its last
+    /// step, where stopping still saves something; an evaluation-only spec trains nothing to search over.
+    /// </summary>
+    private void CheckSearch(LabSpec lab, YamlFields spec)
+    {
+        if (lab.Search is not { } search || spec.Mapping("search") is not { } fields) return;
+        if (lab.IsEvaluationOnly)
+        {
+            spec.Error("search", "an evaluation-only spec ('evaluate') trains nothing to search over");
+            return;
+        }
+
+        if (GridExpansion.Count(lab) > GridExpansion.MaxRuns) return;
+        var runs = GridExpansion.Expand(lab);
+        if (search.Keep >= runs.Count)
+            fields.Error("keep", $"must be less than the grid's {runs.Count} runs, or the search can never stop one");
+        for (var i = 0; i < search.Rungs.Count; i++)
+        {
+            var rung = search.Rungs[i];
+            var path = $"{fields.PathOf("rungs")}[{i}]";
+            var line = fields.KeyLine("rungs");
+            if (runs.FirstOrDefault(r => rung >= r.Steps) is { } shorter)
+                errors.Add(line, path, $"step {rung} is not below the last step ({shorter.Steps}) of run '{shorter.Name}'; a rung must come before a run ends (train.steps)");
+            else if (runs.FirstOrDefault(r => rung % r.Train.CheckpointEvery != 0) is { } offGrid)
+                errors.Add(line, path, $"step {rung} is not a checkpoint step of run '{offGrid.Name}' (train.checkpoint_every: {offGrid.Train.CheckpointEvery})");
+        }
+    }
+
     private void CheckRuns(LabSpec lab, YamlFields spec, List<int> methodLines)
     {
         if (lab.IsEvaluationOnly) return;

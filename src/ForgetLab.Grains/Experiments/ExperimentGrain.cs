@@ -22,7 +22,7 @@ namespace ForgetLab.Grains.Experiments;
 /// entries) into run grains and queues them in the pool. An invalid spec is answered with every error
 /// and leaves nothing behind.
 /// </summary>
-public sealed class ExperimentGrain(
+public sealed partial class ExperimentGrain(
     [PersistentState("experiment", GrainStorage.Name)] IPersistentState<ExperimentGrainState> experiment,
     PlatformClock clock,
     IOptions<ExperimentOptions> options) : Grain, IExperimentGrain
@@ -90,6 +90,7 @@ public sealed class ExperimentGrain(
             SubmittedAt = clock.UtcNow,
             Base = registered?.Architecture,
             RunIds = [.. recipes.Select(r => r.Name)],
+            Search = spec.Search is { } search ? new ExperimentSearch([.. search.Rungs.Select(r => (long)r)], search.Keep) : null,
         });
         await Directory().Register(ExperimentId);
         await Schedule(spec);
@@ -302,5 +303,5 @@ public sealed class ExperimentGrain(
 
     private ExperimentView View() => new(
         TenantId, ExperimentId, Current.Description, Current.SubmittedAt, Current.RunIds, Current.Cancelled, Current.Published,
-        Current.Submission!.SpecText) { Base = Current.Base };
+        Current.Submission!.SpecText) { Base = Current.Base, Rungs = Current.Rungs };
 }

@@ -34,4 +34,13 @@ public sealed record ExperimentGrainState
     /// out), so its summary can no longer change, and listing the runs after a restart need not activate its grain.
     /// </summary>
     [Id(9)] public ImmutableArray<RunSummary> EndedRuns { get; init; } = [];
+
+    /// <summary>The spec's search (<c>search:</c>), fixed at submission; null when every run trains to its end.</summary>
+    [Id(10)] public ExperimentSearch? Search { get; init; }
+
+    /// <summary>The search's decided rungs, in step order.</summary>
+    [Id(11)] public ImmutableArray<RungDecision> Rungs { get; init; } = [];
+
+    /// <summary>The highest rung whose stops were all applied (runs stopped, leases released); a later call repeats the rest.</summary>
+    [Id(12)] public long AppliedThrough { get; init; }
 }

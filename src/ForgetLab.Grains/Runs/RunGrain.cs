@@ -103,6 +103,27 @@ public sealed class RunGrain(
         return new RequeueResult(Entry(), null);
     }
 
+    public async Task<EarlyStop> StopEarly(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!Exists) return new EarlyStop(false, RunState.Pending, null, $"run '{Key}' does not exist");
+        if (Current.State == RunState.StoppedEarly)
+        {
+            // A repeat: the lease it was held under is handed back again, which the pool answers harmlessly.
+            var last = Current.Transitions.LastOrDefault(t => t.To == RunState.StoppedEarly);
+            return last?.Reason == reason
+                ? new EarlyStop(true, last.From, RunLifecycle.IsHeld(last.From) ? Current.Lease : null, null)
+                : new EarlyStop(false, RunState.StoppedEarly, null, $"the run already stopped early: {last?.Reason}");
+        }
+
+        if (!RunLifecycle.Allows(Current.State, RunState.StoppedEarly))
+            return new EarlyStop(false, Current.State, null, RunLifecycle.Refusal(Current.State, RunState.StoppedEarly));
+
+        var from = Current.State;
+        await Move(RunState.StoppedEarly, reason, s => s with { EvaluatingStep = null });
+        return new EarlyStop(true, from, RunLifecycle.IsHeld(from) ? Current.Lease : null, null);
+    }
+
     public async Task<ReportAck> Started(RunStarted report)
     {
         if (Refused(report.LeaseId) is { } refused) return refused;
@@ -179,6 +200,10 @@ public sealed class RunGrain(
                 ? $"the run is evaluating the checkpoint at step {Current.EvaluatingStep}, not {report.Step}"
                 : RunLifecycle.Refusal(Current.State, RunState.Running) + " (evaluation results come while Evaluating)");
         }
+
+        // Objectives feed the experiment's search and the run's forecast: a malformed one is refused here, never computed on.
+        if (!report.Scores.IsDefault && report.Scores.FirstOrDefault(s => s.Objective is { } o && !RunForecasts.IsWellFormed(o)) is { } bad)
+            return Reject($"suite '{bad.Suite}': its objective must be target_gain or forgetting with a finite delta and a 95% interval whose low is not above its high");
 
         var scored = checkpoint with { Scores = report.Scores.IsDefault ? [] : report.Scores, EvaluatedAt = clock.UtcNow };
         await Move(
@@ -273,7 +298,7 @@ public sealed class RunGrain(
     {
         var s = Current;
         return new RunView(s.Setup!.TenantId, s.Setup.ExperimentId, s.Setup.Recipe, s.State, s.LastStep, s.LastTrainLoss, s.Lease,
-            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], Memory = s.Setup.Memory };
+            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], Memory = s.Setup.Memory, Forecast = RunForecasts.Of(s.Setup.Recipe, s.Checkpoints) };
     }
 
     private static bool IsSha256(string? text) =>

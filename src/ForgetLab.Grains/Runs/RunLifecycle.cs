@@ -12,8 +12,9 @@ public static class RunLifecycle
     private static readonly Dictionary<RunState, RunState[]> Moves = new()
     {
         [RunState.Pending] = [RunState.Queued, RunState.Cancelled],
-        [RunState.Queued] = [RunState.Leased, RunState.Cancelled],
-        [RunState.Leased] = [RunState.Running, RunState.Queued, RunState.Failed, RunState.Cancelled],
+        // A queued or leased run may end StoppedEarly too: the experiment's search stops it wherever it is.
+        [RunState.Queued] = [RunState.Leased, RunState.Cancelled, RunState.StoppedEarly],
+        [RunState.Leased] = [RunState.Running, RunState.Queued, RunState.Failed, RunState.Cancelled, RunState.StoppedEarly],
         [RunState.Running] = [RunState.Evaluating, RunState.Queued, RunState.Completed, RunState.StoppedEarly, RunState.Failed, RunState.Cancelled],
         [RunState.Evaluating] = [RunState.Running, RunState.Queued, RunState.Completed, RunState.StoppedEarly, RunState.Failed, RunState.Cancelled],
         [RunState.Completed] = [],

@@ -308,7 +308,7 @@ internal sealed partial class PreparedLab : IDisposable
         // Beside items.jsonl: a job that resumes this run later carries it into its own report.
         File.WriteAllText(Path.Combine(saved.Directory, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(run.Checkpoints[^1], ReportJson.Options));
         var goOn = stopping?.Observe(saved.Step, assessment, WatchedSuite(stopping.Suite)) ?? true;
-        Report(new CheckpointEvaluated(name, saved.Step, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
+        Report(new CheckpointEvaluated(name, saved.Step, folder, [.. report.Suites.Select(JobSuiteScore.Of)],
             report.Suites.Sum(s => (long)s.N), evalSeconds));
         run.TrainingSince = System.Diagnostics.Stopwatch.GetTimestamp();
         return goOn;

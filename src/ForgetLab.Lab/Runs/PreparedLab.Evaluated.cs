@@ -61,7 +61,7 @@ internal sealed partial class PreparedLab
             var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
             var report = scored with { TrainingSeconds = 0, EvaluationSeconds = evalSeconds };   // nothing was trained here
             File.WriteAllText(Path.Combine(folder, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(report, ReportJson.Options));
-            Report(new CheckpointEvaluated(name, 0, folder, [.. report.Suites.Select(s => new JobSuiteScore(s.Suite, s.Score, s.DeltaPoints))],
+            Report(new CheckpointEvaluated(name, 0, folder, [.. report.Suites.Select(JobSuiteScore.Of)],
                 report.Suites.Sum(s => (long)s.N), evalSeconds));
             return new RunReport(name, evaluated.Method, RunStatus.Completed, hyperparameters, assessment.RunSeverity, assessment.TargetGainPoints,
                 assessment.ForgettingPoints, ParetoOptimal: false, assessment.Suites, [report]) { AtChanceShare = assessment.AtChanceShare };

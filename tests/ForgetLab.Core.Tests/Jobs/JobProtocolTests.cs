@@ -26,7 +26,7 @@ public class JobProtocolTests
         new CheckpointSaved("full-lr1e-3", 6, "/out/runs/full-lr1e-3/step-6", new string('a', 64), 1.5),
         new EvaluationStarted("full-lr1e-3", 6),
         new EvaluationProgress("full-lr1e-3", 6, 1, 3, "target"),
-        new CheckpointEvaluated("full-lr1e-3", 6, "/out/runs/full-lr1e-3/step-6", [new JobSuiteScore("target", 12.5, -1)], 24, 0.5),
+        new CheckpointEvaluated("full-lr1e-3", 6, "/out/runs/full-lr1e-3/step-6", [new JobSuiteScore("target", 12.5, -1, JobSuiteScore.TargetGain, [-9.5, 7.5]), new JobSuiteScore("text", 3.5, 0.1)], 24, 0.5),
         new RunFinished("full-lr1e-3", RunStatus.StoppedEarly, 6, "early stopping: capitals_recall crossed its threshold at step 6; kept step 3", "/out/runs/full-lr1e-3"),
         new JobFailed("full-lr1e-3", "spec 'tiny' has no run 'full-lr1e-3'"),
         new ReportWritten("/out/report.json"),

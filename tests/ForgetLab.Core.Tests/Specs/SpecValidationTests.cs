@@ -44,7 +44,7 @@ public class SpecValidationTests
         { "      rank: 4", "      rnak: 4",
             "spec.yaml:29 grid.method[1].rnak: unknown field 'rnak', did you mean 'rank'? (expected one of: type, name, lr, rank, alpha, dropout, target_modules, use_rslora)" },
         { "seed: 1\n", "colour: 1\n",
-            "spec.yaml:2 colour: unknown field 'colour' (expected one of: name, description, seed, base, target, suites, train, grid, variants, eval, resources, evaluate)" },
+            "spec.yaml:2 colour: unknown field 'colour' (expected one of: name, description, seed, base, target, suites, train, grid, variants, eval, resources, evaluate, search)" },
         { "{ type: full }", "{ type: full, rank: 4 }",
             "spec.yaml:27 grid.method[0].rank: applies only to type 'lora'" },
         // Wrong types.

@@ -115,6 +115,9 @@ public partial class RunPage : LivePage
         _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds / 3600:0.#} h"),
     };
 
+    /// <summary>Points to one decimal, as the report prints forgetting.</summary>
+    internal static string Points(double points) => points.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Ci(SuiteResult s) =>
         s.Ci95.Count == 2 ? $"[{s.Ci95[0]:+0.00;-0.00}, {s.Ci95[1]:+0.00;-0.00}]" : "n/a";
 }

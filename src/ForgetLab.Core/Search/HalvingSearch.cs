@@ -1,0 +1,53 @@
+namespace ForgetLab.Core.Search;
+
+/// <summary>
+/// Successive halving on two objectives: at a rung, the runs another run dominates on (target gain, forgetting) are
+/// stopped, but only where the difference is significant, so noise never kills a run. A pure function of the runs'
+/// points; the experiment grain and the lab both call it.
+/// </summary>
+public static class HalvingSearch
+{
+    /// <summary>
+    /// Run a dominates run b when a is at least as good on both estimates (gain ≥, forgetting ≤) and significantly better
+    /// on at least one: its interval lies wholly on the better side of b's (gain: a.low &gt; b.high; forgetting:
+    /// a.high &lt; b.low). That is the difference's interval [a.low − b.high, a.high − b.low] excluding 0, which is
+    /// conservative (two 95% intervals that do not overlap differ at well below 5%). Since a is nowhere worse in its
+    /// estimates, it is never significantly worse on either objective. Identical points dominate nothing.
+    /// </summary>
+    public static bool Dominates(RungPoint a, RungPoint b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.TargetGain.Estimate < b.TargetGain.Estimate || a.Forgetting.Estimate > b.Forgetting.Estimate) return false;
+        var moreGain = a.TargetGain.Low > b.TargetGain.High;
+        var lessForgetting = a.Forgetting.High < b.Forgetting.Low;
+        return moreGain || lessForgetting;
+    }
+
+    /// <summary>
+    /// The runs to stop at the rung <paramref name="step"/>, in input order, each with every run that dominates it. At
+    /// least <paramref name="keep"/> runs go on: when stopping every dominated run would leave fewer, the dominated runs
+    /// with the fewest dominators (then the larger gain minus forgetting, then input order) are spared. Cost: O(n²).
+    /// </summary>
+    public static IReadOnlyList<Domination> Dominated(long step, IReadOnlyList<RungPoint> live, int keep)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        if (live.GroupBy(p => p.Run, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Run '{twice.Key}' appears more than once at step {step}.", nameof(live));
+
+        var dominated = live
+            .Select((point, index) => (Point: point, Index: index, By: live.Where(other => Dominates(other, point)).Select(o => o.Run).ToList()))
+            .Where(d => d.By.Count > 0)
+            .ToList();
+        var spare = Math.Max(0, keep - (live.Count - dominated.Count));
+        var spared = dominated
+            .OrderBy(d => d.By.Count)
+            .ThenByDescending(d => d.Point.TargetGain.Estimate - d.Point.Forgetting.Estimate)
+            .ThenBy(d => d.Index)
+            .Take(spare)
+            .Select(d => d.Index)
+            .ToHashSet();
+        return [.. dominated.Where(d => !spared.Contains(d.Index)).Select(d => new Domination(d.Point.Run, step, d.By))];
+    }
+}

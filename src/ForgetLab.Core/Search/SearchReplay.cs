@@ -1,0 +1,52 @@
+using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Reports;
+
+namespace ForgetLab.Core.Search;
+
+/// <summary>
+/// What a search would have done on a grid that ran to the end: at each rung, the runs the search stops given their recorded
+/// checkpoints there, the run-steps that saves, and whether the Pareto front of the runs left equals the full grid's. Exact,
+/// not a model, because the runs of a grid train independently: stopping one changes nothing in the others. Also checks the
+/// forgetting forecast of every run with at least four checkpoints: fitted on all but its last, against its last.
+/// </summary>
+public static class SearchReplay
+{
+    public static SearchReplayResult Replay(ForgettingReport report, IReadOnlyList<long> rungs, int keep)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(rungs);
+        var runs = report.Runs.Where(r => r.Checkpoints.Count > 0).ToList();
+        var stopped = new List<Domination>();
+        var stoppedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var rung in rungs.Order())
+        {
+            // Live at the rung: not stopped before, and with a checkpoint there (a run that ended before it is not live).
+            var live = runs.Where(r => !stoppedAt.ContainsKey(r.Name) && r.Checkpoints.Any(c => c.Step == rung) && FinalStep(r) > rung).ToList();
+            if (live.Count <= keep) continue;
+            var points = live.Select(r => SearchObjectives.Point(r.Name, SearchObjectives.SuitesOf(r.Checkpoints.First(c => c.Step == rung).Suites))).ToList();
+            foreach (var d in HalvingSearch.Dominated(rung, points, keep))
+            {
+                stopped.Add(d);
+                stoppedAt[d.Run] = rung;
+            }
+        }
+
+        var fullSteps = runs.Sum(FinalStep);
+        var searchedSteps = runs.Sum(r => stoppedAt.TryGetValue(r.Name, out var at) ? at : FinalStep(r));
+        var fullFront = ParetoFront.Compute([.. runs.Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints))]);
+        var searchedFront = ParetoFront.Compute([.. runs.Where(r => !stoppedAt.ContainsKey(r.Name)).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints))]);
+        return new SearchReplayResult(stopped, fullSteps, searchedSteps, fullFront, searchedFront, [.. runs.Select(Forecast).OfType<ForecastCheck>()]);
+    }
+
+    private static long FinalStep(RunReport run) => run.Checkpoints[^1].Step;
+
+    private static double ForgettingAt(RunReport run, CheckpointReport checkpoint) =>
+        SearchObjectives.Point(run.Name, SearchObjectives.SuitesOf(checkpoint.Suites)).Forgetting.Estimate;
+
+    private static ForecastCheck? Forecast(RunReport run)
+    {
+        if (run.Checkpoints.Count < ForgettingForecast.MinCheckpoints + 1) return null;
+        var fitted = run.Checkpoints.Take(run.Checkpoints.Count - 1).Select(c => (c.Step, ForgettingAt(run, c))).ToList();
+        return ForgettingForecast.Fit(fitted, FinalStep(run)) is { } f ? new ForecastCheck(run.Name, f, ForgettingAt(run, run.Checkpoints[^1])) : null;
+    }
+}

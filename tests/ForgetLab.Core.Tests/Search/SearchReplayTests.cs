@@ -1,0 +1,69 @@
+using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Reports;
+using ForgetLab.Core.Search;
+
+namespace ForgetLab.Core.Tests.Search;
+
+public class SearchReplayTests
+{
+    private static SuiteResult Suite(string name, SuiteCategory category, double delta, double low, double high) =>
+        new(name, "1", category, "exact_match", OutcomeKind.Binary, 50, 50 + delta, delta, null, [low, high], 0.01, 0.01, null, null, 200, [], [])
+        {
+            BaseCompetence = category == SuiteCategory.Target ? null : new BaseCompetence(true, 190, 190, 0.001, 0.05, 20),
+        };
+
+    private static CheckpointReport Checkpoint(long step, double gain, double drop) =>
+        new(step, 1.0, [Suite("target", SuiteCategory.Target, gain, gain - 8, gain + 8), Suite("capitals", SuiteCategory.Knowledge, -drop, -drop - 5, -drop + 5)]);
+
+    private static RunReport Run(string name, params CheckpointReport[] checkpoints)
+    {
+        var last = checkpoints[^1];
+        return new RunReport(name, "full", RunStatus.Completed, new Dictionary<string, string>(), Severity.Mild,
+            last.Suites[0].DeltaPoints, -last.Suites[1].DeltaPoints, false, last.Suites, checkpoints);
+    }
+
+    private static ForgettingReport Report(params RunReport[] runs) =>
+        new("grid", DateTimeOffset.UnixEpoch, new BaseModelReport("base", "hash", []), runs, []);
+
+    [Fact]
+    public void ARunDominatedAtTheRungIsCountedStoppedThereAndTheFrontOfTheRestIsCompared()
+    {
+        var report = Report(
+            Run("strong", Checkpoint(25, 40, 5), Checkpoint(50, 50, 8)),
+            Run("weak", Checkpoint(25, 5, 30), Checkpoint(50, 10, 40)));
+
+        var result = SearchReplay.Replay(report, [25], keep: 1);
+
+        Assert.Equal("dominated at step 25 by strong", Assert.Single(result.Stopped).Reason);
+        Assert.Equal((100L, 75L), (result.FullRunSteps, result.SearchedRunSteps));
+        Assert.Equal(0.25, result.SavedShare, 12);
+        Assert.True(result.SameFront);
+    }
+
+    [Fact]
+    public void StoppingARunThatWouldHaveReachedTheFrontIsReportedAsADifferentFront()
+    {
+        // "late" looks dominated at step 25 but ends with the least forgetting of all.
+        var report = Report(
+            Run("early", Checkpoint(25, 40, 5), Checkpoint(50, 50, 20)),
+            Run("late", Checkpoint(25, 5, 30), Checkpoint(50, 20, 2)));
+
+        var result = SearchReplay.Replay(report, [25], keep: 1);
+
+        Assert.False(result.SameFront);
+        Assert.Equal(["early", "late"], result.FullFront);
+        Assert.Equal(["early"], result.SearchedFront);
+    }
+
+    [Fact]
+    public void TheForecastIsCheckedOnEveryRunWithFourCheckpointsAgainstItsLast()
+    {
+        var run = Run("r", Checkpoint(25, 10, 5), Checkpoint(50, 12, 8), Checkpoint(75, 13, 10), Checkpoint(100, 14, 11));
+
+        var check = Assert.Single(SearchReplay.Replay(Report(run), [25], keep: 1).Forecasts);
+
+        Assert.Equal(3, check.Forecast.Checkpoints);
+        Assert.Equal(100, check.Forecast.AtStep);
+        Assert.Equal(11, check.Actual);
+    }
+}
