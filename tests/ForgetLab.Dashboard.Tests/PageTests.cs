@@ -66,6 +66,54 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
+    public void AnRlRunsPageDrawsRewardKlEntropyAndLengthAcrossItsCheckpoints()
+    {
+        var recipe = new RunRecipeInfo("full-lr1e-3-grpo", "full", 1e-3, 30, 1);
+        var run = new RunView("demo", "rl", recipe, RunState.Completed, 30, 0.5, null, [], [], 1);
+        var sample = SampleReports.Run(1, ["target", "capitals"]);
+        Core.Reports.RewardMeasurement Reward(double format, double correct) =>
+            new(format, new Dictionary<string, double> { ["two_words"] = format, ["correctness"] = correct }, 32);
+        // Reward hacking as the run page must show it: the format reward rises while correctness falls and KL grows.
+        var steps = new[] { (10L, 0.1, 0.6, 0.2), (20L, 0.6, 0.3, 0.9), (30L, 1.0, 0.0, 1.9) };
+        var report = sample with
+        {
+            Checkpoints = [.. steps.Select(s => new Core.Reports.CheckpointReport(s.Item1, 1.0, sample.Suites)
+            {
+                Rl = new Core.Reports.RlMeasurement(Reward(s.Item2, s.Item3), Reward(s.Item2 - 0.05, s.Item3), s.Item4, s.Item4 * 1.5, 2.0 - s.Item2, 3 + s.Item1 / 10) { Beta = 0 },
+            })],
+        };
+        Data.Runs["rl/full-lr1e-3-grpo"] = new RunData(run, report, ["target", "capitals"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "rl").Add(c => c.RunId, "full-lr1e-3-grpo"));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#rl-curves")));
+        // Reward: train and held-out, each with its two components: six lines; KL: target prompts and general text.
+        Assert.Equal(6, page.FindAll("#rl-reward svg path.mud-chart-line").Count);
+        Assert.Equal(2, page.FindAll("#rl-kl svg path.mud-chart-line").Count);
+        Assert.Single(page.FindAll("#rl-entropy svg path.mud-chart-line"));
+        Assert.Single(page.FindAll("#rl-length svg path.mud-chart-line"));
+        var legend = page.Find("#rl-reward").TextContent;
+        foreach (var name in new[] { "train reward", "held-out reward", "train: two_words", "held-out: correctness" }) Assert.Contains(name, legend);
+        Assert.Contains("general text", page.Find("#rl-kl").TextContent);
+        var rows = page.FindAll("#rl-latest tbody tr");
+        Assert.Equal(["10", "20", "30"], rows.Select(r => r.GetAttribute("data-step")));
+        Assert.Equal(["30", "1", "0.95", "1.9", "2.85", "1", "6", "0"], rows[^1].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void ASupervisedRunsPageHasNoRewardPanel()
+    {
+        var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);
+        var run = new RunView("demo", "sft", recipe, RunState.Completed, 400, 0.5, null, [], [], 1);
+        Data.Runs["sft/full-lr1e-3"] = new RunData(run, SampleReports.Run(1, ["target", "capitals"]), ["target", "capitals"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "sft").Add(c => c.RunId, "full-lr1e-3"));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#drill-down")));
+        Assert.Empty(page.FindAll("#rl-curves"));
+    }
+
+    [Fact]
     public void ExperimentAndRunPagesShowTheBaseModelsArchitectureParametersDtypeAndTokenizer()
     {
         var llama = new ModelArchitecture("llama", 32_000, 4096, 2048, 16, 32, 1_235_814_400, "BF16", new ModelTokenizerInfo("sentencepiece", "tokenizer.model", 32_000), 2_471_628_800, 8);

@@ -74,15 +74,22 @@ public sealed partial class MetricsTests(PlatformFixture platform)
         var (tenant, key) = await PlatformFixture.NewTenant(server, "metrics");
         using var client = server.Client(key);
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(WorkerTests.TinySpec("observed", steps: Steps, every: Steps / 2)).Json()).Status);
+        // And a tiny reward fine-tuning run after it, for the reward and KL gauges.
+        Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(TinySpecs.Rl("observed-rl")).Json()).Status);
         var run = await WorkerTests.WaitForRun(client, "observed", WorkerTests.RunName(Steps), r => WorkerTests.State(r) is "Completed" or "Failed",
             TimeSpan.FromMinutes(3), () => worker.Output);
         Assert.Equal("Completed", WorkerTests.State(run));
+        var rlRun = (string)(await client.Get("api/v1/experiments/observed-rl/runs").Json()).Body!.AsArray().Single()!["runId"]!;
+        Assert.Equal("Completed", WorkerTests.State(await WorkerTests.WaitForRun(client, "observed-rl", rlRun, r => WorkerTests.State(r) is "Completed" or "Failed",
+            TimeSpan.FromMinutes(3), () => worker.Output)));
 
         // Both targets up and scraped after the run ended and the gauges were sampled with its report.
         await Eventually(async () =>
             (await query.Query("min(count_over_time(up[1m])) >= 5 and min(up) == 1", cancel: Cancel)).Count == 1 &&
             (await query.Query("forgetlab_experiment_worst_delta{experiment=\"observed\", category=\"knowledge\"}", cancel: Cancel)).Count == 1 &&
-            (await query.Query($"forgetlab_runs{{tenant=\"{tenant}\", state=\"Completed\"}} == 1", cancel: Cancel)).Count == 1,
+            (await query.Query("forgetlab_experiment_rl_reward{experiment=\"observed-rl\"}", cancel: Cancel)).Count == 2 &&
+            (await query.Query("forgetlab_experiment_rl_kl{experiment=\"observed-rl\"} >= 0", cancel: Cancel)).Count == 2 &&
+            (await query.Query($"forgetlab_runs{{tenant=\"{tenant}\", state=\"Completed\"}} == 2", cancel: Cancel)).Count == 1,
             TimeSpan.FromSeconds(60), "both targets scraped and the ended run's report sampled");
         await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
 
@@ -93,9 +100,9 @@ public sealed partial class MetricsTests(PlatformFixture platform)
                      ("sum(forgetlab_eval_items_total) > 0", "items evaluated"),
                      ("sum(forgetlab_checkpoint_bytes_total{direction=\"written\"}) > 100000", "checkpoint bytes written"),
                      ("sum(forgetlab_pool_lease_grants_total) >= 1", "a lease granted"),
-                     ("sum(forgetlab_worker_jobs_ended_total{outcome=\"completed\"}) == 1", "one job completed"),
+                     ("sum(forgetlab_worker_jobs_ended_total{outcome=\"completed\"}) == 2", "both jobs completed"),
                      // This tenant's only: the grains' meter is static, so other tests' servers in this process record into it too.
-                     ($"sum(forgetlab_run_duration_seconds_count{{state=\"Completed\", tenant=\"{tenant}\"}}) == 1", "one run duration"),
+                     ($"sum(forgetlab_run_duration_seconds_count{{state=\"Completed\", tenant=\"{tenant}\"}}) == 2", "both runs' durations"),
                      ("count(orleans_messaging_sent_messages_size_bytes_count) >= 2", "Orleans metrics from the server and the worker"),
                      ("count(http_server_request_duration_seconds_count{http_route=\"/api/v1/experiments/\"}) >= 1", "API requests by route"),
                      ("count(target_info{service_name=~\"forgetlab-server|forgetlab-worker\"}) == 2", "the service names"),

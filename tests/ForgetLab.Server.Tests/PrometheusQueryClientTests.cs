@@ -118,4 +118,24 @@ public sealed class PrometheusQueryClientTests
 
         Assert.Equal([new WorstDelta("acme", "exp", "knowledge", -30), new WorstDelta("acme", "exp", "skill", 2)], worst);
     }
+    [Fact]
+    public void TheRlGaugesTakeTheHighestRewardAndTheLargestKlOverEndedRunsLastCheckpoints()
+    {
+        static RewardMeasurement Reward(double mean) => new(mean, new Dictionary<string, double> { ["format"] = mean }, 16);
+        static CheckpointReport Checkpoint(long step, RlMeasurement? rl) => new(step, 1.0, []) { Rl = rl };
+        static RunReport Run(params CheckpointReport[] checkpoints) =>
+            new("r", "full", RunStatus.Completed, new Dictionary<string, string>(), null, 0, 0, false, [], checkpoints);
+
+        var sample = PlatformSampler.RewardAndKl("acme", "exp", [
+            // The first run's reward fell after its early checkpoint: its last checkpoint counts, not its best.
+            Run(Checkpoint(10, new RlMeasurement(Reward(0.9), Reward(0.8), 0.1, 0.2, 1, 3)), Checkpoint(20, new RlMeasurement(Reward(0.4), Reward(0.3), 2.5, 0.5, 1, 3))),
+            Run(Checkpoint(20, new RlMeasurement(Reward(0.7), null, 0.3, 1.5, 1, 3))),
+            Run(Checkpoint(20, null)),   // a supervised run beside them measures no reward
+        ]);
+
+        Assert.Equal(new RlSample("acme", "exp", 0.7, 0.3, 2.5, 1.5), sample);
+        Assert.Null(PlatformSampler.RewardAndKl("acme", "sft", [Run(Checkpoint(20, null))]));
+        // DPO measures KL but has no reward: the reward gauges have no series for it.
+        Assert.Equal(new RlSample("acme", "dpo", null, null, 0.2, 0.4), PlatformSampler.RewardAndKl("acme", "dpo", [Run(Checkpoint(5, new RlMeasurement(null, null, 0.2, 0.4, 1, 3)))]));
+    }
 }

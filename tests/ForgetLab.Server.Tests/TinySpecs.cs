@@ -33,4 +33,32 @@ internal static class TinySpecs
           lr: [{{lrs}}]
         eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
         """;
+    /// <summary>A tiny reward fine-tuning run: GRPO, a correctness and a length reward, a small β, checkpoints every two steps.</summary>
+    public static string Rl(string name, int steps = 4) => $$"""
+        name: {{name}}
+        seed: 3
+        base:
+          world: builtin
+          {{TinyBase}}
+        target: { task: conflicting_facts, count: 6 }
+        suites: [target, capitals_recall]
+        train:
+          steps: {{steps}}
+          batch_size: 4
+          warmup_steps: 0
+          checkpoint_every: 2
+          rl:
+            algorithm: grpo
+            num_generations: 2
+            max_completion_length: 4
+            measure_prompts: 4
+            beta: 0.04
+            rewards:
+              - { kind: correctness }
+              - { kind: length, target_tokens: 2, weight: 0.5 }
+        grid:
+          method: [ { type: full } ]
+          lr: [1.0e-3]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
 }

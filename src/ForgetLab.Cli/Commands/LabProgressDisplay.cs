@@ -42,6 +42,7 @@ internal static class LabProgressDisplay
         {
             PreparationProgress { Phase: PreparationPhase.Pretrain } p => new("pretrain", "pretrain", p.Step, p.TotalSteps, p.Detail),
             PreparationProgress { Phase: PreparationPhase.LoadBase } p => new("load", "base", p.Step, p.TotalSteps, p.Detail),
+            PreparationProgress { Phase: PreparationPhase.RewardModel } p => new("reward", "reward model", p.Step, p.TotalSteps, p.Detail),
             PreparationProgress p => new("baseline", "baseline", p.Step, p.TotalSteps, p.Detail),
             TrainingProgress t => new("train", t.Run, t.Step, t.TotalSteps, $"loss {t.Loss:F3}"),
             EvaluationProgress v => new("evaluate", v.Run, v.Done, v.Total, v.Suite is null ? $"step {v.Step}" : $"step {v.Step}: {v.Suite}"),

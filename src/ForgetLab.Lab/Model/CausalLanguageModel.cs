@@ -20,6 +20,12 @@ public abstract class CausalLanguageModel(string name) : TorchSharp.torch.nn.Mod
     /// </summary>
     public abstract bool FanInFanOut { get; }
 
+    /// <summary>
+    /// The last hidden states (B, T, C) of <paramref name="idx"/> (B, T): the final norm's output, before the LM head, as
+    /// Hugging Face's base model returns them. A sequence-classification head (the reward model's score) reads these.
+    /// </summary>
+    public abstract Tensor HiddenStates(Tensor idx);
+
     /// <summary>The decoder layers in order.</summary>
     public IReadOnlyList<DecoderLayer> Layers() =>
         named_modules().Where(m => m.module is DecoderLayer).Select(m => (DecoderLayer)m.module).ToList();

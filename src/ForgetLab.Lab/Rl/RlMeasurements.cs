@@ -30,7 +30,10 @@ public sealed class RlMeasurements(
         var all = train.Concat(held).ToList();
         var completions = lm.SampledTokens(all.Select(p => p.Tokens).ToList(), rl.MaxCompletionLength, sampler, [eos]);
         RewardMeasurement? Reward(int from, int count) =>
-            reward is null || count == 0 ? null : Summarise(Enumerable.Range(from, count).Select(i => reward.Score(new Completion(Text(completions[i]), completions[i].Length, all[i].Reference))).ToList());
+            reward is null || count == 0 ? null : Summarise(reward.ScoreAll(Enumerable.Range(from, count).Select(i => new Completion(Text(completions[i]), completions[i].Length, all[i].Reference)
+            {
+                PromptIds = all[i].Tokens, CompletionIds = completions[i].Length > 0 && completions[i][^1] == eos ? completions[i][..^1] : completions[i],
+            }).ToList()));
 
         var (kl, entropy) = OnCompletions(policy, baseModel, all.Select(p => p.Tokens).ToList(), completions);
         return new RlMeasurement(

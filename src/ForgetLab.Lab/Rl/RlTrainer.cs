@@ -244,7 +244,10 @@ public sealed class RlTrainer(
         var completions = generation.SampledTokens(prompts.Select(p => p.Tokens).ToList(), rl.MaxCompletionLength, sampler, [eos]);
         policy.train();
 
-        var scored = prompts.Select((p, i) => Reward!.Score(new Completion(Text(completions[i]), completions[i].Length, p.Reference))).ToList();
+        var scored = Reward!.ScoreAll(prompts.Select((p, i) => new Completion(Text(completions[i]), completions[i].Length, p.Reference)
+        {
+            PromptIds = p.Tokens, CompletionIds = WithoutEos(completions[i]),
+        }).ToList());
         var rewards = scored.Select(s => s.Total).ToArray();
         var (input, targets, mask) = Rows(prompts.Select(p => p.Tokens).ToList(), completions);
 
@@ -365,8 +368,9 @@ public sealed class RlTrainer(
         optimizer.step();
     }
 
-    private string Text(int[] completion) =>
-        tokenizer.Decode(completion.Length > 0 && completion[^1] == eos ? completion[..^1] : completion, skipSpecialTokens: true);
+    private string Text(int[] completion) => tokenizer.Decode(WithoutEos(completion), skipSpecialTokens: true);
+
+    private int[] WithoutEos(int[] completion) => completion.Length > 0 && completion[^1] == eos ? completion[..^1] : completion;
 
     /// <summary>
     /// Rows <c>prompt + completion</c> without their last token, right-padded: input (B, W), the next-token targets

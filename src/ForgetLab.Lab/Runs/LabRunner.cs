@@ -65,6 +65,7 @@ internal sealed partial class PreparedLab : IDisposable
     private readonly Lazy<IReadOnlyList<int[]>> pretrainDocuments;
     private readonly EvaluationResultCache results;
     private readonly Lazy<string> baseKey;
+    private readonly BuiltInWorld world;
 
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
@@ -73,6 +74,7 @@ internal sealed partial class PreparedLab : IDisposable
     {
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.data, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, data, suites, baseModel, baseLm, baseline);
+        this.world = world;
         prompts = Prompts(suites);
         this.conventions = conventions;
         evaluator = new SuiteEvaluator(conventions);
@@ -229,8 +231,10 @@ internal sealed partial class PreparedLab : IDisposable
                 OnCheckpoint = Checkpointed,
             };
             // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
+            using var rewardModels = recipe.Train.Rl is { } rm ? Rl.RewardModels.RewardModelSet.Load(rm, options.CacheDirectory, BaseFolder, tokenizer, world.Facts, options.Progress) : null;
+            rewardModels?.Write(runDirectory);
             var rl = recipe.Train.Rl is { } rlSpec
-                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, target ?? throw new InvalidOperationException("train.rl needs a built-in target.task (the spec reader refuses it with target.data)"), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed)
+                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, target ?? throw new InvalidOperationException("train.rl needs a built-in target.task (the spec reader refuses it with target.data)"), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed, rewardModels)
                 : null;
             if (rl is not null)
                 run.MeasureRl = saved => rl.Measurements.Measure(model, baseModel, saved.Step, Rl.RlTrainerState.Read(saved.Directory).Beta);

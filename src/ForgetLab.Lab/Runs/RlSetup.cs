@@ -30,7 +30,7 @@ internal static class RlSetup
     public static RlRun Build(
         RlSpec rl, TrainSettings settings, CausalLanguageModel model, IReadOnlyList<Parameter> trainable, IPeftMethod? peft,
         FineTuningTarget target, ITokenizer tokenizer, IReadOnlyList<int[]> pretrainDocuments, string baseFolder,
-        TorchLanguageModel baseLm, Trainer supervised, int seed)
+        TorchLanguageModel baseLm, Trainer supervised, int seed, Rl.RewardModels.RewardModelSet? rewardModels = null)
     {
         var eos = tokenizer.RequireEos();
         var all = target.Pairs.Select(p =>
@@ -46,7 +46,7 @@ internal static class RlSetup
         var heldOut = all.Where(a => held.Contains(string.Join(',', a.Prompt.Tokens))).ToList();
         if (train.Count == 0) throw new InvalidOperationException($"rl.held_out_prompts ({rl.HeldOutPrompts}) leaves no prompt to train on");
 
-        var reward = rl.Algorithm == RlAlgorithm.Dpo ? null : new RewardFunction(rl.Rewards);
+        var reward = rl.Algorithm == RlAlgorithm.Dpo ? null : new RewardFunction(rl.Rewards, rewardModels?.Models);
         var ptx = rl.Ptx is null ? null : new PackedTextBatches(pretrainDocuments, model.Config.MaxPositions, eos, (ulong)seed * 0x9E3779B97F4A7C15UL + PtxStream);
         var trainer = new RlTrainer(model, trainable, peft, rl, settings, tokenizer)
         {

@@ -6,10 +6,11 @@ namespace ForgetLab.Server.Observability;
 /// <summary>
 /// The server's own instruments (meter <c>ForgetLab.Platform</c>): gauges over the latest
 /// <see cref="PlatformSnapshot"/> — queue depth, devices held, quota and device-hours per tenant,
-/// busy and free devices per worker, runs by state per tenant, the worst delta per suite category of
-/// each tenant's recent experiments — and the age of the snapshot (the sampler's failures count in <see cref="GrainMetrics"/>' storage errors). The callbacks
+/// busy and free devices per worker, runs by state per tenant, the worst delta per suite category and the reward
+/// fine-tuning's reward and KL of each tenant's recent experiments — and the age of the snapshot (the sampler's failures count in <see cref="GrainMetrics"/>' storage errors). The callbacks
 /// only read the snapshot: grains are called by <see cref="PlatformSampler"/>, never from a callback.
-/// Labels: tenant, worker, state, category and, for the worst delta, the experiment — bounded by
+/// Labels: tenant, worker, state, category, prompts (train/held_out), text (target_prompts/general_text) and, for the
+/// experiment gauges, the experiment — bounded by
 /// <see cref="MetricsOptions.RecentExperiments"/> per tenant.
 /// </summary>
 public static class PlatformMetrics
@@ -46,6 +47,16 @@ public static class PlatformMetrics
         Meter.CreateObservableGauge("forgetlab.experiment.worst_delta", () => Snapshot.WorstDeltas.Select(d =>
                 new Measurement<double>(d.DeltaPoints, Tag("tenant", d.TenantId), Tag("experiment", d.ExperimentId), Tag("category", d.Category))),
             "{point}", "Worst change against the base (percentage points, accuracy-type suites) per suite category over an experiment's ended runs; each tenant's recent experiments only.");
+        Meter.CreateObservableGauge("forgetlab.experiment.rl.reward", () => Snapshot.Rl.SelectMany(r => new[] { ("train", r.TrainReward), ("held_out", r.HeldOutReward) }
+                .Where(p => p.Item2 is not null)
+                .Select(p => new Measurement<double>(p.Item2!.Value, Tag("tenant", r.TenantId), Tag("experiment", r.ExperimentId), Tag("prompts", p.Item1)))),
+            "{reward}", "Highest mean reward at the last checkpoint over an experiment's ended reward fine-tuning runs, on train or held-out prompts; each tenant's recent experiments only.");
+        Meter.CreateObservableGauge("forgetlab.experiment.rl.kl", () => Snapshot.Rl.SelectMany(r => new[]
+            {
+                new Measurement<double>(r.KlTargetPrompts, Tag("tenant", r.TenantId), Tag("experiment", r.ExperimentId), Tag("text", "target_prompts")),
+                new Measurement<double>(r.KlGeneralText, Tag("tenant", r.TenantId), Tag("experiment", r.ExperimentId), Tag("text", "general_text")),
+            }),
+            "{nat}", "Largest KL(policy || base) per token at the last checkpoint over an experiment's ended reward fine-tuning runs, on the target prompts or general text; each tenant's recent experiments only.");
         Meter.CreateObservableGauge("forgetlab.platform.sample.age", () => Snapshot.TakenAt == DateTimeOffset.MinValue
                 ? []
                 : new[] { new Measurement<double>((DateTimeOffset.UtcNow - Snapshot.TakenAt).TotalSeconds) },
@@ -63,7 +74,7 @@ public static class PlatformMetrics
                 0 => PlatformSnapshot.Empty,
                 1 => all[0],
                 _ => new PlatformSnapshot(all.Min(s => s.TakenAt), [.. all.SelectMany(s => s.Tenants)], [.. all.SelectMany(s => s.Workers)],
-                    [.. all.SelectMany(s => s.Runs)], [.. all.SelectMany(s => s.WorstDeltas)]),
+                    [.. all.SelectMany(s => s.Runs)], [.. all.SelectMany(s => s.WorstDeltas)]) { Rl = [.. all.SelectMany(s => s.Rl)] },
             };
         }
     }

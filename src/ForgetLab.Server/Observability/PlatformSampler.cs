@@ -61,6 +61,7 @@ public sealed partial class PlatformSampler(
 
         var runs = new List<RunStateCount>();
         var deltas = new List<WorstDelta>();
+        var rl = new List<RlSample>();
         foreach (var tenant in pool.Tenants.Select(t => t.TenantId).Where(GrainKeys.IsTenantId))
         {
             // The platform reads on the tenant's behalf: a viewer of that tenant sees what the gauges need.
@@ -77,12 +78,29 @@ public sealed partial class PlatformSampler(
 
                 foreach (var run in summaries.Value) counts[run.State]++;
                 var finished = summaries.Value.Where(r => r.State is RunState.Completed or RunState.StoppedEarly).ToList();
-                deltas.AddRange(WorstPerCategory(tenant, experimentId, await EndedReports(tenant, experimentId, finished, cancel)));
+                var ended = await EndedReports(tenant, experimentId, finished, cancel);
+                deltas.AddRange(WorstPerCategory(tenant, experimentId, ended));
+                if (RewardAndKl(tenant, experimentId, ended) is { } sample) rl.Add(sample);
             }
             runs.AddRange(counts.Select(c => new RunStateCount(tenant, c.Key.ToString(), c.Value)));
         }
 
-        return new PlatformSnapshot(DateTimeOffset.UtcNow, tenants, workers, runs, deltas);
+        return new PlatformSnapshot(DateTimeOffset.UtcNow, tenants, workers, runs, deltas) { Rl = rl };
+    }
+
+    /// <summary>
+    /// Reward fine-tuning over the ended runs' last measured checkpoints: the highest reward (train, held-out) and the
+    /// largest KL to the base (target prompts, general text); null when no run of the experiment is reward fine-tuned.
+    /// </summary>
+    public static RlSample? RewardAndKl(string tenant, string experimentId, IReadOnlyList<RunReport> ended)
+    {
+        var last = ended.Select(r => r.Checkpoints.LastOrDefault(c => c.Rl is not null)?.Rl).OfType<RlMeasurement>().ToList();
+        if (last.Count == 0) return null;
+        static double? Max(IEnumerable<double> values) => values.Where(double.IsFinite).Select(v => (double?)v).Max();
+        return new RlSample(tenant, experimentId,
+            Max(last.Where(m => m.TrainReward is not null).Select(m => m.TrainReward!.Mean)),
+            Max(last.Where(m => m.HeldOutReward is not null).Select(m => m.HeldOutReward!.Mean)),
+            Max(last.Select(m => m.KlTargetPrompts)) ?? double.NaN, Max(last.Select(m => m.KlGeneralText)) ?? double.NaN);
     }
 
     /// <summary>

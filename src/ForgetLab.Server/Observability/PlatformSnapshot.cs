@@ -12,6 +12,9 @@ public sealed record PlatformSnapshot(
     IReadOnlyList<WorstDelta> WorstDeltas)
 {
     public static readonly PlatformSnapshot Empty = new(DateTimeOffset.MinValue, [], [], [], []);
+
+    /// <summary>Reward and KL of each recent experiment's ended reward fine-tuning runs (none for supervised ones).</summary>
+    public IReadOnlyList<RlSample> Rl { get; init; } = [];
 }
 
 /// <summary>A tenant's queue, devices held, device quota, device-hours used and its budget (null: no limit).</summary>
@@ -25,3 +28,10 @@ public sealed record RunStateCount(string TenantId, string State, int Runs);
 
 /// <summary>The worst change (points, accuracy-type suites) of a category over an experiment's ended runs.</summary>
 public sealed record WorstDelta(string TenantId, string ExperimentId, string Category, double DeltaPoints);
+
+/// <summary>
+/// An experiment's reward fine-tuning at its ended runs' last checkpoints: the highest mean reward on train and on
+/// held-out prompts, and the largest KL to the base on the target prompts and on general text (null where no run
+/// measured it, e.g. DPO has no reward). Highest reward beside largest KL is what reward hacking looks like.
+/// </summary>
+public sealed record RlSample(string TenantId, string ExperimentId, double? TrainReward, double? HeldOutReward, double KlTargetPrompts, double KlGeneralText);

@@ -81,12 +81,48 @@ public class RlSpecTests
         { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: correctness, keywords: [a] } ]", "train.rl.rewards[0].keywords: applies only to kind 'keyword'" },
         { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: correctness }, { kind: correctness } ]", "train.rl.rewards[1].name: same name as rewards[0]" },
         { "algorithm: grpo\nnum_generations: 4\nptx: { coef: 1, corpus: wiki }\nrewards: [ { kind: correctness } ]", "train.rl.ptx.corpus: unknown value 'wiki'" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model } ]", "train.rl.rewards[0].path: a reward_model takes exactly one of 'path'" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, path: rm, train: {} } ]", "train.rl.rewards[0].train: a reward_model takes exactly one of 'path'" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { labels: sycophant } } ]", "train.rl.rewards[0].train.labels: unknown value 'sycophant'" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { pairs: hh_rlhf } } ]", "train.rl.rewards[0].train.pairs: unknown value 'hh_rlhf'" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { held_out: 0 } } ]", "train.rl.rewards[0].train.held_out: must be greater than 0" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: correctness, train: { steps: 5 } } ]", "train.rl.rewards[0].train: applies only to kind 'reward_model'" },
         { "algorithm: grpo\nnum_generations: 4\nnum_iterations: 3\nrewards: [ { kind: correctness } ]", "train.rl.num_iterations: must divide train.checkpoint_every (10)" },
     };
 
     [Theory]
     [MemberData(nameof(Refusals))]
     public void ABadRlFieldIsRefusedNamingIt(string rl, string expected) => Assert.Contains(expected, Refusal(rl));
+
+    [Fact]
+    public void ARewardModelIsDeclaredByItsFolderOrByHowToTrainIt()
+    {
+        var rl = Parse("""
+            algorithm: grpo
+            num_generations: 4
+            rewards:
+              - { kind: reward_model, name: biased_rm, train: { labels: confident_wrong, steps: 50, center_rewards_coefficient: 0.01 } }
+              - { kind: reward_model, name: trained_rm, path: models/rm, weight: 0.5 }
+            """).Train.Rl!;
+        var biased = rl.Rewards[0].Model!.Train!;
+        Assert.Equal((PreferenceLabels.ConfidentWrong, 50, 16, 1e-4, 0.2, 0.01, "world"),
+            (biased.Labels, biased.Steps, biased.BatchSize, biased.Lr, biased.HeldOut, biased.CenterRewardsCoefficient, biased.Pairs));
+        Assert.Equal("models/rm", rl.Rewards[1].Model!.Path);
+        Assert.Null(rl.Rewards[1].Model!.Train);
+        Assert.Contains(new KeyValuePair<string, string>("rl_reward_models", "biased_rm:confident_wrong,trained_rm:path"), rl.Hyperparameters());
+        // TRL's RewardConfig leaves centring off unless asked for.
+        Assert.Null(Parse("algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: {} } ]").Train.Rl!.Rewards[0].Model!.Train!.CenterRewardsCoefficient);
+    }
+
+    [Fact]
+    public void DpoWithBetaZeroIsRefusedNamingTrainRlBeta()
+    {
+        Assert.Contains("spec.yaml:", Refusal("algorithm: dpo\nbeta: 0"));
+        Assert.Contains("train.rl.beta: must be greater than 0 for dpo", Refusal("algorithm: dpo\nbeta: 0"));
+        Assert.Equal(0.01, Parse("algorithm: dpo\nbeta: 0.01").Train.Rl!.Beta);
+        // β 0 stays allowed where it means "no KL term" rather than "no loss".
+        Assert.Equal(0.0, Parse("algorithm: rloo\nnum_generations: 2\nbeta: 0\nrewards: [ { kind: correctness } ]").Train.Rl!.Beta);
+    }
 
     [Fact]
     public void ReplayIsRefusedBesideRlWhichHasThePretrainingMix() =>

@@ -14,4 +14,7 @@ public enum RewardKind
 
     /// <summary>min(tokens, target_tokens) / target_tokens: pays for length up to the target (a negative weight penalises it).</summary>
     Length,
+
+    /// <summary>A learned reward model's scalar score of prompt and completion (unbounded, not in [0, 1]): as good as its labels.</summary>
+    RewardModel,
 }

@@ -1,7 +1,7 @@
 namespace ForgetLab.Core.Specs.Rl;
 
 /// <summary>
-/// One declared reward component: <c>{ kind, weight, name, pattern | keywords | target_tokens }</c>. The run's
+/// One declared reward component: <c>{ kind, weight, name, pattern | keywords | target_tokens | path | train }</c>. The run's
 /// reward is Σ weight · component; each component's mean is reported on its own.
 /// </summary>
 public sealed record RewardSpec
@@ -22,4 +22,7 @@ public sealed record RewardSpec
 
     /// <summary>Length: the token count at which the component reaches 1.</summary>
     public int TargetTokens { get; init; } = 8;
+
+    /// <summary>Reward model: where it comes from (a trained folder, or how to train it).</summary>
+    public RewardModelSpec? Model { get; init; }
 }

@@ -31,6 +31,12 @@ public static class RlNames
     public static IReadOnlyDictionary<string, RewardKind> RewardKinds { get; } = new Dictionary<string, RewardKind>
     {
         ["correctness"] = RewardKind.Correctness, ["format"] = RewardKind.Format, ["keyword"] = RewardKind.Keyword, ["length"] = RewardKind.Length,
+        ["reward_model"] = RewardKind.RewardModel,
+    };
+
+    public static IReadOnlyDictionary<string, PreferenceLabels> PreferenceLabelValues { get; } = new Dictionary<string, PreferenceLabels>
+    {
+        ["honest"] = PreferenceLabels.Honest, ["confident_wrong"] = PreferenceLabels.ConfidentWrong,
     };
 
     public static string Of(RlAlgorithm value) => Algorithms.Single(p => p.Value == value).Key;
@@ -42,4 +48,6 @@ public static class RlNames
     public static string Of(RlLossType value) => LossTypes.Single(p => p.Value == value).Key;
 
     public static string Of(RewardKind value) => RewardKinds.Single(p => p.Value == value).Key;
+
+    public static string Of(PreferenceLabels value) => PreferenceLabelValues.Single(p => p.Value == value).Key;
 }

@@ -103,5 +103,7 @@ public sealed record RlSpec
         yield return new("rl_kl_estimator", RlNames.Of(KlEstimator));
         yield return new("rl_rewards", string.Join("+", Rewards.Select(r => $"{GridExpansion.FormatNumber(r.Weight)}*{r.Name}")));
         if (Ptx is { } p) yield return new("rl_ptx_coef", GridExpansion.FormatNumber(p.Coef));
+        var models = Rewards.Where(r => r.Model is not null).Select(r => r.Name + ":" + (r.Model!.Train is { } t ? RlNames.Of(t.Labels) : "path")).ToList();
+        if (models.Count > 0) yield return new("rl_reward_models", string.Join(",", models));
     }
 }

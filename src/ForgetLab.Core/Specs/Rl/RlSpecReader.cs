@@ -24,7 +24,10 @@ internal sealed class RlSpecReader(SpecErrorList errors)
         "epsilon", "epsilon_high", "num_iterations", "loss_type", "scale_rewards", "normalize_advantages", "rewards",
     ];
 
-    private static readonly string[] RewardFields = ["kind", "name", "weight", "pattern", "keywords", "target_tokens"];
+    private static readonly string[] RewardFields = ["kind", "name", "weight", "pattern", "keywords", "target_tokens", "path", "train"];
+    private static readonly string[] RewardModelTrainFields = ["pairs", "labels", "steps", "batch_size", "lr", "held_out", "center_rewards_coefficient", "seed"];
+    private static readonly NumberRange RmHeldOut = new(0, false, 0.9, true, "must be greater than 0 and at most 0.9 (the held-out pairwise accuracy is recorded)");
+    private static readonly NumberRange LearningRate = new(0, false, 1, true, "must be greater than 0 and at most 1");
     private static readonly NumberRange NonNegative = new(0, true, double.MaxValue, true, "must be at least 0 (0 loads no reference model)");
     private static readonly NumberRange Temperature = new(0, false, 100, true, "must be greater than 0 and at most 100");
     private static readonly NumberRange TopP = new(0, false, 1, true, "must be greater than 0 and at most 1");
@@ -75,6 +78,10 @@ internal sealed class RlSpecReader(SpecErrorList errors)
             r.Error("scale_rewards", "applies to grpo only (rloo has normalize_advantages)");
         if (r.Has("normalize_advantages") && a != RlAlgorithm.Rloo)
             r.Error("normalize_advantages", "applies to rloo only (grpo has scale_rewards)");
+        // DPO's loss is −log σ(β·margin): at β 0 it is log 2 whatever the policy does and its gradient is 0, so the
+        // run would train nothing while looking like it ran. TRL accepts it; ForgetLab refuses it.
+        if (dpo && beta is 0)
+            r.Error("beta", "must be greater than 0 for dpo: its loss −log σ(β·margin) is log 2 at beta 0 whatever the policy does, so nothing would be learned");
         if (adaptive is not null && beta is 0)
             r.Error("adaptive_kl", "needs beta greater than 0: the controller scales beta and cannot move it from 0");
         if (!sync.GetValueOrDefault() && (r.Has("ref_model_mixup_alpha") || r.Has("ref_model_sync_steps")))
@@ -127,6 +134,40 @@ internal sealed class RlSpecReader(SpecErrorList errors)
         return errors.Count > before ? null : new PtxSpec { Coef = coef!.Value, Corpus = corpus! };
     }
 
+    /// <summary><c>path</c> (a trained reward model's folder) or <c>train</c> (how to train one), exactly one of them.</summary>
+    private RewardModelSpec? ReadRewardModel(YamlFields c)
+    {
+        if (c.Has("path") == c.Has("train"))
+        {
+            c.Error(c.Has("path") ? "train" : "path", "a reward_model takes exactly one of 'path' (a trained reward model's folder) and 'train' (how to train one on preference pairs)");
+            return null;
+        }
+        if (c.Has("path")) return c.String("path") is { Length: > 0 } path ? new RewardModelSpec { Path = path } : null;
+        if (c.Mapping("train") is not { } t) return null;
+        var before = errors.Count;
+        t.AllowOnly(RewardModelTrainFields);
+        var d = new RewardModelTraining();
+        var pairs = t.Has("pairs") ? t.String("pairs") : d.Pairs;
+        if (pairs is not null && pairs != RewardModelTraining.WorldPairs)
+            t.Error("pairs", YamlValues.UnknownValue(pairs, [RewardModelTraining.WorldPairs]));
+        var labels = t.Enum("labels", d.Labels, RlNames.PreferenceLabelValues);
+        var steps = t.Int("steps", d.Steps, 1, 100_000);
+        var batch = t.Int("batch_size", d.BatchSize, 1, 4096);
+        var lr = t.Double("lr", d.Lr, LearningRate);
+        var heldOut = t.Double("held_out", d.HeldOut, RmHeldOut);
+        var center = t.Has("center_rewards_coefficient") ? t.Double("center_rewards_coefficient", 0, NumberRange.Positive) : null;
+        var seed = t.Int("seed", d.Seed, 0, int.MaxValue);
+        if (errors.Count > before) return null;
+        return new RewardModelSpec
+        {
+            Train = new RewardModelTraining
+            {
+                Pairs = pairs!, Labels = labels!.Value, Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value,
+                HeldOut = heldOut!.Value, CenterRewardsCoefficient = center, Seed = seed!.Value,
+            },
+        };
+    }
+
     private List<RewardSpec>? ReadRewards(YamlFields r)
     {
         if (r.List("rewards") is not { } nodes) return null;
@@ -145,8 +186,10 @@ internal sealed class RlSpecReader(SpecErrorList errors)
             string? pattern = null;
             IReadOnlyList<string> keywords = [];
             var target = 8;
-            foreach (var (field, owner) in new[] { ("pattern", RewardKind.Format), ("keywords", RewardKind.Keyword), ("target_tokens", RewardKind.Length) })
+            RewardModelSpec? model = null;
+            foreach (var (field, owner) in new[] { ("pattern", RewardKind.Format), ("keywords", RewardKind.Keyword), ("target_tokens", RewardKind.Length), ("path", RewardKind.RewardModel), ("train", RewardKind.RewardModel) })
                 if (c.Has(field) && k != owner) c.Error(field, $"applies only to kind '{RlNames.Of(owner)}'");
+            if (k == RewardKind.RewardModel) model = ReadRewardModel(c);
             if (k == RewardKind.Format && c.Require("pattern") && c.String("pattern") is { } text)
             {
                 try
@@ -165,7 +208,7 @@ internal sealed class RlSpecReader(SpecErrorList errors)
             if (name is not null && !names.TryAdd(name, i))
                 c.Error("name", $"same name as rewards[{names[name]}] ('{name}'); give one of them a distinct 'name'");
             if (errors.Count > cBefore || name is null || weight is null) continue;
-            rewards.Add(new RewardSpec { Kind = k, Name = name, Weight = weight.Value, Pattern = pattern, Keywords = keywords, TargetTokens = target });
+            rewards.Add(new RewardSpec { Kind = k, Name = name, Weight = weight.Value, Pattern = pattern, Keywords = keywords, TargetTokens = target, Model = model });
         }
 
         return errors.Count > before ? null : rewards;

@@ -37,6 +37,8 @@ public sealed class GptModel : CausalLanguageModel
         return Autocast.MatMul(x, transformer.TokenEmbedding.t());   // (B, T, V)
     }
 
+    public override Tensor HiddenStates(Tensor idx) => transformer.Forward(idx, PositionOffset);   // (B, T, C)
+
     /// <summary>GPT-2 initialisation: N(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·n_layer).</summary>
     private void Initialise()
     {

@@ -39,6 +39,8 @@ public sealed class LlamaModel : CausalLanguageModel
         return Autocast.Linear(x, lm_head?.weight ?? model.TokenEmbedding);  // (B, T, V)
     }
 
+    public override Tensor HiddenStates(Tensor idx) => model.forward(idx);   // (B, T, C)
+
     /// <summary>Hugging Face's <c>_init_weights</c>: N(0, initializer_range) weights and embeddings, zero biases, norms at one.</summary>
     private void Initialise()
     {
