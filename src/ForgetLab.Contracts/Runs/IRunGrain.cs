@@ -33,6 +33,13 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("ReturnToQueue")]
     Task<RequeueResult> ReturnToQueue(string leaseId, string reason);
 
+    /// <summary>
+    /// Leased | Running | Evaluating → Queued because the pool preempted the lease; the preemption is recorded on the run and it
+    /// resumes from its latest checkpoint. Repeating it for the same lease is harmless.
+    /// </summary>
+    [Alias("Preempted")]
+    Task<RequeueResult> Preempted(string leaseId, RunPreemption preemption);
+
     [Alias("Started")]
     Task<ReportAck> Started(RunStarted report);
 

@@ -27,4 +27,7 @@ public sealed record RunView(
     /// "needs 9.3 GiB; the largest cuda device has 8.0 GiB (worker w1 cuda:0)"); null otherwise. Read from the pool.
     /// </summary>
     [Id(12)] public string? Waiting { get; init; }
+
+    /// <summary>Every time the run was preempted, oldest first, with why and how it ended.</summary>
+    [Id(13)] public ImmutableArray<RunPreemption> Preemptions { get; init; } = [];
 }

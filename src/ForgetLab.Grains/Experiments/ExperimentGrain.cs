@@ -106,7 +106,7 @@ public sealed class ExperimentGrain(
         var summaries = views
             .Zip(Current.RunIds)
             .Select(pair => pair.First.Value is { } run
-                ? new RunSummary(pair.Second, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes }
+                ? new RunSummary(pair.Second, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes, Preemptions = run.Preemptions.Length }
                 : new RunSummary(pair.Second, RunState.Pending, 0, 0));
         return Replies.Ok<ImmutableArray<RunSummary>>([.. summaries]);
     }
