@@ -227,6 +227,9 @@ internal sealed partial class PreparedLab : IDisposable
                 InitialOptimizerState = recipe.Train.OptimizerState == OptimizerState.Pretrain ? PretrainOptimizerState() : null,
                 Progress = new InlineProgress<TrainProgress>(t => Stepped(run, t)),
                 OnCheckpoint = Checkpointed,
+                CheckpointRequested = options.CheckpointRequested,
+                OnPreemptionCheckpoint = saved => Report(new PreemptionCheckpointSaved(recipe.Name, saved.Step, Path.GetFullPath(saved.Directory),
+                    TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), run.LastLoss)),
             };
             // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
             var rl = recipe.Train.Rl is { } rlSpec
