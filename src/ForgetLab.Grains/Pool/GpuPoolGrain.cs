@@ -20,7 +20,7 @@ namespace ForgetLab.Grains.Pool;
 /// the start of every call and by a reminder, so a silent pool still notices lost workers. A lease
 /// outlives a server restart or a storage outage (<see cref="LeaseExpiry"/>): it expires only once
 /// the pool has listened for a whole TTL without hearing its worker.
-/// Preemption is cooperative (<see cref="PreemptionPolicy.Plan"/>, after placement found no room): the victim's lease is
+/// Preemption is cooperative (<see cref="PreemptionPolicy.Plan"/>, on enqueue, after placement found no room, and on the reminder): the victim's lease is
 /// marked, its worker hears "checkpoint now" in its heartbeat answer, and the lease ends only when the worker reports the
 /// checkpoint uploaded and verified (<see cref="Preempted"/>) or at the grace deadline, when the run falls back to its last
 /// checkpoint. The worker is held for the run the preemption made room for until that run is placed.
@@ -151,7 +151,11 @@ public sealed class GpuPoolGrain(
             if (known.Add(entry.RunKey)) added.Add(entry with { QueuedAt = clock.UtcNow });
         }
 
-        if (added.Count > 0) await Save(Current with { Queue = Current.Queue.AddRange(added) });
+        if (added.Count == 0) return;
+        await Save(Current with { Queue = Current.Queue.AddRange(added) });
+        // A busy pool gets no lease requests (workers ask only with free devices): a higher-class or reclaiming run preempts from here,
+        // and the sweep's reminder tries again for runs a plan could not serve yet.
+        if (await PlanPreemptions()) await EnsureSweepReminder();
     }
 
     public async Task Dequeue(ImmutableArray<string> runKeys)
@@ -272,7 +276,9 @@ public sealed class GpuPoolGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == SweepReminder) await SweepExpiredLeases();
+        if (reminderName != SweepReminder) return;
+        await SweepExpiredLeases();
+        await PlanPreemptions();
     }
 
     /// <summary>
