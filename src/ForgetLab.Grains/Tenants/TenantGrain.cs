@@ -137,7 +137,8 @@ public sealed class TenantGrain(
         if (settings.MaxConcurrentDevices < 0)
             errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be ≥ 0, got {settings.MaxConcurrentDevices}"));
         // Above the tenant's own cap a guarantee could never be used, only lent; refused rather than silently clipped.
-        if (settings.GuaranteedDevices < 0 || settings.GuaranteedDevices > settings.MaxConcurrentDevices)
+        // Checked against the cap only when the cap itself is valid, so one bad field gets one error.
+        if (settings.GuaranteedDevices < 0 || settings.MaxConcurrentDevices >= 0 && settings.GuaranteedDevices > settings.MaxConcurrentDevices)
             errors.Add(new FieldError(0, "guaranteedDevices", $"must be between 0 and maxConcurrentDevices ({settings.MaxConcurrentDevices}), got {settings.GuaranteedDevices}"));
         if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0 || budget > InputLimits.MaxDeviceHoursBudget))
             errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a number between 0 and {InputLimits.MaxDeviceHoursBudget:0} (or absent for no limit), got {budget}"));
