@@ -121,31 +121,7 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
         foreach (var step in steps)
         {
             var folder = Path.Combine(downloadRoot, CheckpointFolder.FolderName(step));
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.CreateDirectory(folder);
-            await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: Prefix(runKey, step), cancellationToken: cancel))
-            {
-                var file = blob.Name[Prefix(runKey, step).Length..];
-                if (file.Contains('/')) continue;
-                try
-                {
-                    await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, file), cancel);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    WorkerMetrics.StorageFailed("download");
-                    throw;
-                }
-                WorkerMetrics.CheckpointRead(new FileInfo(Path.Combine(folder, file)).Length);
-            }
-
-            var problem = CheckpointFolder.Verify(folder);
-            if (problem is null && step == latest.Step)
-            {
-                var sha = CheckpointFolder.Sha256(Path.Combine(folder, CheckpointFolder.ManifestFile));
-                if (!string.Equals(sha, latest.Sha256, StringComparison.OrdinalIgnoreCase))
-                    problem = $"manifest SHA-256 {sha} is not the {latest.Sha256} the run recorded";
-            }
+            var problem = await DownloadAndVerify(runKey, step, step == latest.Step ? latest.Sha256 : null, folder, cancel);
 
             if (problem is null)
             {
@@ -159,5 +135,52 @@ public sealed class CheckpointStore(BlobContainerClient container, ILogger<Check
 
         logger.LogWarning("No intact checkpoint of {Run} up to step {Step}; starting from scratch", runKey, latest.Step);
         return null;
+    }
+
+    /// <summary>
+    /// Reads an uploaded checkpoint back from storage into a scratch folder (deleted after) and checks every file against its manifest and the
+    /// manifest against <paramref name="sha256"/>: what a preempted run's lease waits for. Null when intact, else the problem.
+    /// </summary>
+    public async Task<string?> VerifyUploaded(string runKey, long step, string sha256, string scratchFolder, CancellationToken cancel)
+    {
+        try
+        {
+            return await DownloadAndVerify(runKey, step, sha256, scratchFolder, cancel);
+        }
+        finally
+        {
+            if (Directory.Exists(scratchFolder)) Directory.Delete(scratchFolder, recursive: true);
+        }
+    }
+
+    /// <summary>Downloads one checkpoint's files into <paramref name="folder"/> and verifies them (and the manifest's hash when given); null when intact.</summary>
+    private async Task<string?> DownloadAndVerify(string runKey, long step, string? sha256, string folder, CancellationToken cancel)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix: Prefix(runKey, step), cancellationToken: cancel))
+        {
+            var file = blob.Name[Prefix(runKey, step).Length..];
+            if (file.Contains('/')) continue;
+            try
+            {
+                await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, file), cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                WorkerMetrics.StorageFailed("download");
+                throw;
+            }
+            WorkerMetrics.CheckpointRead(new FileInfo(Path.Combine(folder, file)).Length);
+        }
+
+        var problem = CheckpointFolder.Verify(folder);
+        if (problem is null && sha256 is not null)
+        {
+            var sha = CheckpointFolder.Sha256(Path.Combine(folder, CheckpointFolder.ManifestFile));
+            if (!string.Equals(sha, sha256, StringComparison.OrdinalIgnoreCase))
+                problem = $"manifest SHA-256 {sha} is not the {sha256} the run recorded";
+        }
+        return problem;
     }
 }

@@ -21,16 +21,18 @@ namespace ForgetLab.Worker;
 /// </summary>
 public sealed class LeaseRunner(
     LeaseGrant grant, IGrainFactory grains, CheckpointStore store, WorkerOptions options, string cliDll, string workDirectory, int threadsPerSlot,
-    ReconnectBackoff backoff, ILogger logger)
+    ReconnectBackoff backoff, ILogger logger, string workerId)
 {
     private readonly IRunGrain _run = grains.GetGrain<IRunGrain>(grant.RunKey);
+    private readonly IGpuPoolGrain _pool = grains.GetGrain<IGpuPoolGrain>(Contracts.Common.GrainKeys.Pool);
+    private readonly string _directory = Path.Combine(workDirectory, string.Concat(grant.LeaseId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')));
+    private int _checkpointAsked;
     private readonly CancellationTokenSource _lost = new();
     private readonly string _deviceKind = grant.DeviceIds.Any(d => d.StartsWith("cuda:", StringComparison.Ordinal)) ? "cuda" : "cpu";
     private readonly BaselineShare _baselines = new(grant, grains, store, logger);
     private readonly ReportDelivery _delivery = new(backoff, logger, grant.LeaseId);
     private readonly SearchNotice _search = new(grant, grains, logger);
     private JobProcess? _job;
-    private string? _directory;
     private long _lastProgressStep;
     private DateTimeOffset _lastProgressAt = DateTimeOffset.MinValue;
 
@@ -53,6 +55,21 @@ public sealed class LeaseRunner(
         _job?.Kill();
     }
 
+    /// <summary>The file whose presence asks the job for a checkpoint now (<c>lab job --checkpoint-signal</c>).</summary>
+    private string CheckpointSignal => Path.Combine(_directory, "checkpoint-now");
+
+    /// <summary>
+    /// The pool preempts the lease: the job is asked to checkpoint after its current training step. Once that checkpoint is uploaded,
+    /// read back and verified, the pool is told and the job stops. Asking again is harmless.
+    /// </summary>
+    public void CheckpointNow()
+    {
+        if (Interlocked.Exchange(ref _checkpointAsked, 1) == 1) return;
+        logger.LogInformation("Lease {Lease}: run {Run} is preempted; asking the job to checkpoint now", grant.LeaseId, grant.RunKey);
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(CheckpointSignal, "");
+    }
+
     private void Stopped(LeaseStop why, string reason)
     {
         if (Stop is not null) return;
@@ -63,8 +80,7 @@ public sealed class LeaseRunner(
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _lost.Token);
         var cancel = linked.Token;
-        var dir = Path.Combine(workDirectory, string.Concat(grant.LeaseId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')));
-        _directory = dir;
+        var dir = _directory;
         try
         {
             Directory.CreateDirectory(dir);
@@ -88,13 +104,15 @@ public sealed class LeaseRunner(
             {
                 args.AddRange(["--resume", resume]);
                 // The job before this one saved the checkpoint but was stopped before scoring it.
-                if (grant.Work.ResumeFrom is { EvaluatedAt: null } latest && CheckpointFolder.StepOf(resume) == latest.Step)
+                // A checkpoint saved for a preemption is off the schedule: trained on from, never scored.
+                if (grant.Work.ResumeFrom is { EvaluatedAt: null, ForPreemption: false } latest && CheckpointFolder.StepOf(resume) == latest.Step)
                     args.Add("--evaluate-resumed");
                 if (earlier is not null) args.AddRange(["--earlier-reports", earlier]);
             }
             if (options.WorldDataDirectory is { Length: > 0 } world) args.AddRange(["--world-data", world]);
             // A tenant's spec: the job applies the platform's file rule again (defence in depth).
             args.Add("--platform-paths");
+            args.AddRange(["--checkpoint-signal", CheckpointSignal]);
             if (files.Directory is { } specDirectory) args.AddRange(["--spec-dir", specDirectory]);
             if (model is not null) args.AddRange(["--model-dir", model]);
             if (evaluated is not null) args.AddRange(["--evaluated-dir", evaluated]);
@@ -157,7 +175,7 @@ public sealed class LeaseRunner(
             try
             {
                 // The job's log and spec stay; its outputs are in Blob storage.
-                foreach (var sub in new[] { "out", "resume", "earlier", "baselines" })
+                foreach (var sub in new[] { "out", "resume", "earlier", "baselines", "verify" })
                     if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
             }
             catch (IOException)
@@ -184,7 +202,13 @@ public sealed class LeaseRunner(
                 await Upload($"the checkpoint at step {step}",
                     c => store.UploadCheckpoint(grant.RunKey, step, saved.Folder, c),
                     c => store.HasCheckpoint(grant.RunKey, step, c), cancel);
-                return await Report($"checkpoint at step {step}", r => r.CheckpointSaved(new Contracts.Runs.CheckpointSaved(grant.LeaseId, step, location, saved.Sha256)), cancel);
+                if (!await Report($"checkpoint at step {step}", r => r.CheckpointSaved(new Contracts.Runs.CheckpointSaved(grant.LeaseId, step, location, saved.Sha256)), cancel))
+                    return false;
+                await TellPoolCheckpointed();
+                return true;
+
+            case PreemptionCheckpointSaved { Step: var step } saved:
+                return await Preempted(step, saved, cancel);
 
             case Core.Jobs.EvaluationStarted { Step: var step }:
                 return await Report($"evaluation of step {step} started", r => r.EvaluationStarted(new Contracts.Runs.EvaluationStarted(grant.LeaseId, step)), cancel);
@@ -206,7 +230,7 @@ public sealed class LeaseRunner(
                 string? recorded = null;
                 try
                 {
-                    recorded = await _baselines.Lookup(lookup, _directory!, cancel);
+                    recorded = await _baselines.Lookup(lookup, _directory, cancel);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
@@ -245,6 +269,51 @@ public sealed class LeaseRunner(
             default:
                 // Preparation and the start of training: the run grain hears of them through Started and Progress.
                 return true;
+        }
+    }
+
+    /// <summary>
+    /// The job checkpointed for the preemption: upload, read back and verify the checkpoint, record it on the run (unscored), and tell the pool,
+    /// which ends the lease and queues the run to resume from it. Always false: the job stops here. Should verification fail, the pool is not
+    /// told, and its grace deadline falls back to the run's last checkpoint.
+    /// </summary>
+    private async Task<bool> Preempted(long step, PreemptionCheckpointSaved saved, CancellationToken cancel)
+    {
+        if (step > _lastProgressStep)
+            await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, saved.Loss)), cancel, coalesces: true);
+        var location = store.Location(grant.RunKey, step);
+        await Upload($"the preemption checkpoint at step {step}",
+            c => store.UploadCheckpoint(grant.RunKey, step, saved.Folder, c),
+            c => store.HasCheckpoint(grant.RunKey, step, c), cancel);
+        var problem = await _delivery.Retry($"verifying the preemption checkpoint at step {step}",
+            c => store.VerifyUploaded(grant.RunKey, step, saved.Sha256, Path.Combine(_directory, "verify"), c), cancel);
+        if (problem is not null)
+        {
+            logger.LogWarning("Lease {Lease}: the preemption checkpoint at step {Step} did not verify ({Problem}); the pool falls back to the last one", grant.LeaseId, step, problem);
+            Stopped(LeaseStop.Preempted, $"preempted; the checkpoint at step {step} did not verify: {problem}");
+            return false;
+        }
+
+        var recorded = await Report($"preemption checkpoint at step {step}",
+            r => r.CheckpointSaved(new Contracts.Runs.CheckpointSaved(grant.LeaseId, step, location, saved.Sha256) { ForPreemption = true }), cancel);
+        var ended = recorded && await _delivery.Retry("telling the pool the run is checkpointed", _ => _pool.Preempted(workerId, grant.LeaseId, step), cancel);
+        Stopped(LeaseStop.Preempted, ended
+            ? $"preempted; checkpointed at step {step}, verified"
+            : $"preempted; the checkpoint at step {step} came after the pool's grace (or the lease ended)");
+        logger.LogInformation("Lease {Lease}: run {Run} {Why}", grant.LeaseId, grant.RunKey, StoppedBecause);
+        return false;
+    }
+
+    /// <summary>The pool prefers victims whose latest checkpoint is recent; a failure here costs only that preference.</summary>
+    private async Task TellPoolCheckpointed()
+    {
+        try
+        {
+            await _pool.CheckpointUploaded(workerId, grant.LeaseId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "Lease {Lease}: could not tell the pool of the checkpoint", grant.LeaseId);
         }
     }
 

@@ -14,4 +14,7 @@ public enum LeaseStop
 
     /// <summary>The worker shuts down; the lease is left to expire, and another worker resumes the run.</summary>
     WorkerShutdown,
+
+    /// <summary>The pool preempted the lease: the job checkpointed (or its grace ran out) and the pool ended the lease; it is not released.</summary>
+    Preempted,
 }

@@ -78,6 +78,8 @@ public sealed class WorkerService(
                             await ReturnLostRun(pool, entry.Runner.Grant);
                         }
                     if (ack.Renewed.Any(id => !_running.ContainsKey(id))) await GiveBackLeasesNotRunHere(pool);
+                    foreach (var preempted in ack.Checkpoint.IsDefault ? [] : ack.Checkpoint)
+                        if (_running.TryGetValue(preempted, out var entry)) entry.Runner.CheckpointNow();
                 }
 
                 var busy = _running.Values.SelectMany(r => r.Runner.Grant.DeviceIds).ToHashSet();
@@ -87,7 +89,7 @@ public sealed class WorkerService(
                     {
                         _logger.LogInformation("Lease {Lease}: run {Run} on {Devices} (resume from {Resume})", grant.LeaseId, grant.RunKey,
                             string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
-                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, backoff, loggers.CreateLogger<LeaseRunner>());
+                        var runner = new LeaseRunner(grant, cluster, store, Options, cli, work, threadsPerSlot, backoff, loggers.CreateLogger<LeaseRunner>(), WorkerId);
                         _running[grant.LeaseId] = (runner, Task.Run(() => runner.RunAsync(stop), CancellationToken.None));
                         WorkerMetrics.LeaseStarted();
                     }
@@ -160,8 +162,8 @@ public sealed class WorkerService(
 
     private async Task Finish(IGpuPoolGrain pool, string leaseId, LeaseRunner runner)
     {
-        // A job that ended on its own, or whose run was cancelled, frees its devices now; a lost lease is gone already, and a
-        // lease left at shutdown or refused by its run expires, so that the pool, not this worker, decides who resumes the run.
+        // A job that ended on its own, or whose run was cancelled, frees its devices now; a lost or preempted lease is gone already (the pool
+        // ended it), and a lease left at shutdown or refused by its run expires, so that the pool, not this worker, decides who resumes the run.
         if (runner.Stop is null or LeaseStop.RunCancelled)
             await pool.ReleaseLease(WorkerId, leaseId);
         _running.TryRemove(leaseId, out _);

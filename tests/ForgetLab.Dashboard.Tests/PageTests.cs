@@ -49,6 +49,31 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
+    public void RunPageListsEachPreemptionWithItsReasonOutcomeAndWhereItResumes()
+    {
+        var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        var run = new RunView("demo", "p", recipe, RunState.Queued, 120, 0.5, null, [], [], 2)
+        {
+            Preemptions =
+            [
+                new RunPreemption(at, "higher_class", "preempted for another tenant's run of a higher class than low", "", "checkpointed", 120, at.AddSeconds(-20)),
+                new RunPreemption(at.AddHours(1), "reclaim_guarantee", "preempted: another tenant reclaims", "", "grace_timeout", null, at.AddMinutes(50)),
+            ],
+        };
+        Data.Runs["p/full-lr1e-3"] = new RunData(run, null, ["target"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "p").Add(c => c.RunId, "full-lr1e-3"));
+
+        var rows = page.FindAll("#run-preemptions tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("higher_class", rows[0]);
+        Assert.Contains("step 120", rows[0]);
+        Assert.Contains("grace_timeout", rows[1]);
+        Assert.Contains("scratch", rows[1]);
+    }
+
+    [Fact]
     public void AnEndedRunsPageSaysWhereItsTimeWent()
     {
         var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);

@@ -32,4 +32,34 @@ public sealed class PoolPageTests : DashboardTestContext
         Assert.All(page.FindAll("#pool-worker-table tbody tr"), r => Assert.Contains("free, held for t/e/pair", r.TextContent));
         Assert.Equal(["40.0 GiB", "40.0 GiB"], page.FindAll("#pool-worker-table tbody tr").Select(r => r.Children[3].TextContent.Trim()));
     }
+
+    [Fact]
+    public void TheClassesBorrowedDevicesAndPreemptionsOfThePoolAreShown()
+    {
+        var asked = Queued.AddMinutes(5);
+        Data.PoolSnapshot = new PoolSnapshot(
+            [new WorkerRegistration("w1", [new WorkerDevice("cuda:0", "cuda", 40L << 30)])],
+            [new LeaseStatus("w1/7", "lender/e/r", "lender", "w1", ["cuda:0"], Queued, asked.AddMinutes(2)) { PriorityClass = "low", LastCheckpointAt = asked }],
+            [
+                new TenantAllocation("lender", 1, 4, null, 3, 0.5, 0) { GuaranteedDevices = 1 },
+                new TenantAllocation("owner", 1, 4, null, 0, 0, 1) { GuaranteedDevices = 2 },
+            ],
+            1)
+        {
+            Preempting = [new PreemptionStatus("w1/7", "lender/e/r", "lender", "w1", "owner/e/mine", "owner", "reclaim_guarantee", "reclaims", asked, asked.AddMinutes(10), null, null)],
+            Preempted = [new PreemptionStatus("w1/5", "lender/e/old", "lender", "w1", "urgent/e/x", "urgent", "higher_class", "class high over low", Queued, Queued.AddMinutes(10), "checkpointed", Queued.AddMinutes(1))],
+        };
+
+        var page = Render<PoolPage>();
+
+        var tenants = page.FindAll("#pool-tenants tbody tr").ToDictionary(r => r.Children[0].TextContent, r => r.Children[4].TextContent);
+        Assert.Equal("2", tenants["lender"]);
+        Assert.Equal("0", tenants["owner"]);
+        Assert.Contains("low", page.Find("#pool-leases tbody tr").TextContent);
+        var preemptions = page.FindAll("#pool-preemptions tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(2, preemptions.Count);
+        Assert.Contains("reclaim_guarantee", preemptions[0]);
+        Assert.Contains("checkpointing", preemptions[0]);
+        Assert.Contains("checkpointed at 09:31:00", preemptions[1]);
+    }
 }

@@ -84,3 +84,12 @@ public sealed class PoolCollection : ICollectionFixture<PoolCluster>
 {
     public const string Name = "pool";
 }
+
+/// <summary>Cluster for preemption: its own pool, so no other test's runs or workers take part in a preemption plan.</summary>
+public sealed class PreemptionCluster : ClusterFixture;
+
+[CollectionDefinition(Name)]
+public sealed class PreemptionCollection : ICollectionFixture<PreemptionCluster>
+{
+    public const string Name = "preemption";
+}

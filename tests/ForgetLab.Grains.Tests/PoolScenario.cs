@@ -12,17 +12,18 @@ namespace ForgetLab.Grains.Tests;
 /// collection, so disposing the scenario cancels its experiments (taking their runs off the
 /// queue) and releases its workers' leases.
 /// </summary>
-internal sealed class PoolScenario(PoolCluster cluster) : IAsyncDisposable
+internal sealed class PoolScenario(ClusterFixture cluster) : IAsyncDisposable
 {
     private readonly List<(string Tenant, string Experiment)> _experiments = [];
     private readonly List<string> _workers = [];
 
     public IGpuPoolGrain Pool => cluster.Client.GetGrain<IGpuPoolGrain>(GrainKeys.Pool);
 
-    public async Task<string> Tenant(string prefix, double weight, int maxDevices = int.MaxValue, double? deviceHours = null)
+    public async Task<string> Tenant(string prefix, double weight, int maxDevices = int.MaxValue, double? deviceHours = null, int guaranteedDevices = 0)
     {
         var id = Callers.NewTenant(prefix);
-        var reply = await cluster.Client.GetGrain<ITenantGrain>(id).Configure(Callers.Platform, new TenantSettings(prefix, weight, maxDevices, deviceHours));
+        var reply = await cluster.Client.GetGrain<ITenantGrain>(id)
+            .Configure(Callers.Platform, new TenantSettings(prefix, weight, maxDevices, deviceHours) { GuaranteedDevices = guaranteedDevices });
         Assert.Equal(ReplyStatus.Ok, reply.Status);
         return id;
     }

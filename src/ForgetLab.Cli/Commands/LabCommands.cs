@@ -3,6 +3,7 @@ using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Jobs;
 using ForgetLab.Lab.Runs;
+using ForgetLab.Lab.Training;
 using ForgetLab.Lab.World;
 using Spectre.Console;
 
@@ -158,8 +159,12 @@ internal static class LabCommands
         var platformPaths = new Option<bool>("--platform-paths") { Description = "the spec is a tenant's: it may name files only inside --spec-dir (none without it), as on the server" };
         var specDir = new Option<string?>("--spec-dir") { Description = "the operator's spec directory (with --platform-paths)" };
         var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
+        var checkpointSignal = new Option<string?>("--checkpoint-signal")
+        {
+            Description = "a file the host creates to ask for a checkpoint now (preemption): the job saves one after the current training step, reports it (preemption_checkpoint_saved) and exits 0",
+        };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, evaluatedDir, platformPaths, specDir };
+            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, evaluatedDir, platformPaths, specDir, checkpointSignal };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -183,6 +188,8 @@ internal static class LabCommands
                 {
                     Threads = parse.GetValue(threads), WorldDataDirectory = data, ModelDirectory = parse.GetValue(modelDir),
                     Baselines = parse.GetValue(exchange) ? new JobBaselineExchange(Emit, Console.In) : null,
+                    // One stat per training step: cheap beside the step itself.
+                    CheckpointRequested = parse.GetValue(checkpointSignal) is { Length: > 0 } signal ? () => File.Exists(signal) : null,
                 };
                 var specPath = parse.GetValue(spec)!;
                 var labSpec = parse.GetValue(platformPaths)
@@ -194,6 +201,11 @@ internal static class LabCommands
                 else
                     new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
                         parse.GetValue(earlierReports));
+                return 0;
+            }
+            catch (TrainingPreempted)
+            {
+                // Its checkpoint is reported (preemption_checkpoint_saved); the run goes on from it elsewhere.
                 return 0;
             }
             catch (Exception e)

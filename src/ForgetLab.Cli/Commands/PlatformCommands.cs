@@ -107,14 +107,56 @@ internal static class PlatformCommands
         var usage = new Command("usage", "your tenant's use of the pool against its quota: devices now, device-hours spent");
         usage.SetAction(parse => Guard(async client => UsageTable.Write(await client.Get<TenantUsage>("usage"), Console.Out)));
 
-        return [submit, runs, watch, cancel, report, compare, usage, ModelCommands.Create(Guard)];
+        return [submit, runs, watch, cancel, report, compare, usage, Tenant(), ModelCommands.Create(Guard)];
+    }
+
+    /// <summary>
+    /// <c>tenant set ID [--weight W] [--max-devices N] [--guaranteed-devices G] [--device-hours H] [--name TEXT]</c> (platform admin key): the
+    /// options given change, the others keep the tenant's current values (a new tenant gets the API's defaults).
+    /// </summary>
+    private static Command Tenant()
+    {
+        var id = new Argument<string>("tenant") { Description = "tenant id" };
+        var name = new Option<string?>("--name") { Description = "display name" };
+        var weight = new Option<double?>("--weight") { Description = "fair-share weight (> 0)" };
+        var maxDevices = new Option<int?>("--max-devices") { Description = "devices the tenant may hold at once" };
+        var guaranteed = new Option<int?>("--guaranteed-devices")
+        {
+            Description = "devices the tenant is guaranteed (≤ --max-devices): lent to others while it is idle, reclaimed by preemption when its work comes",
+        };
+        var hours = new Option<double?>("--device-hours") { Description = "device-hours budget (default: no limit)" };
+        var set = new Command("set", "create a tenant or change its weight, quotas and guaranteed devices (platform admin)") { id, name, weight, maxDevices, guaranteed, hours };
+        set.SetAction(parse => Guard(async client =>
+        {
+            var tenantId = parse.GetValue(id)!;
+            TenantSettings? current = null;
+            try
+            {
+                current = (await client.Get<TenantView>($"tenants/{Uri.EscapeDataString(tenantId)}")).Settings;
+            }
+            catch (PlatformException e) when (e.Status == HttpStatusCode.NotFound)
+            {
+            }
+            var view = await client.Put<TenantView>($"tenants/{Uri.EscapeDataString(tenantId)}", new
+            {
+                displayName = parse.GetValue(name) ?? current?.DisplayName,
+                weight = parse.GetValue(weight) ?? current?.Weight,
+                maxConcurrentDevices = parse.GetValue(maxDevices) ?? current?.MaxConcurrentDevices,
+                guaranteedDevices = parse.GetValue(guaranteed) ?? current?.GuaranteedDevices,
+                deviceHoursBudget = parse.GetValue(hours) ?? current?.DeviceHoursBudget,
+            });
+            var s = view.Settings;
+            AnsiConsole.MarkupLineInterpolated(
+                $"tenant [bold]{view.TenantId}[/]: weight {s.Weight}, at most {s.MaxConcurrentDevices} devices, {s.GuaranteedDevices} guaranteed, {(s.DeviceHoursBudget is { } b ? $"{b} device-hours" : "no device-hour limit")}");
+        }));
+        return new Command("tenant", "tenant settings (platform admin)") { set };
     }
 
     private static bool IsEnded(RunState state) => state is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.StoppedEarly;
 
     private static Table RunsTable(IEnumerable<RunSummary> runs)
     {
-        var table = new Table().AddColumns("run", "state", "step", "checkpoints", "memory", "waiting");
+        var table = new Table().AddColumns("run", "state", "step", "checkpoints", "preempted", "memory", "waiting");
         foreach (var r in runs)
         {
             var state = r.State.ToString();
@@ -125,7 +167,7 @@ internal static class PlatformCommands
                 RunState.Running or RunState.Evaluating or RunState.Leased => $"[yellow]{state}[/]",
                 _ => state,
             };
-            table.AddRow(Markup.Escape(r.RunId), coloured, $"{r.LastStep}", $"{r.Checkpoints}",
+            table.AddRow(Markup.Escape(r.RunId), coloured, $"{r.LastStep}", $"{r.Checkpoints}", r.Preemptions == 0 ? "" : $"{r.Preemptions}",
                 r.MemoryBytes is { } bytes ? ForgetLab.Core.Models.RunMemoryEstimate.Size(bytes) : "", Markup.Escape(r.Waiting ?? ""));
         }
         return table;

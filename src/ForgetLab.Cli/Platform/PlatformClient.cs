@@ -46,6 +46,9 @@ internal sealed class PlatformClient(HttpClient http)
     public Task<T> Post<T>(string path, object? body = null) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
 
+    public Task<T> Put<T>(string path, object body) =>
+        Send<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) });
+
     public Task<T> PostYaml<T>(string path, string yaml) =>
         Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(yaml, Encoding.UTF8, "text/yaml") });
 

@@ -15,4 +15,7 @@ public sealed record RunSummary(
 
     /// <summary>While queued, why no registered worker could ever take it (<see cref="RunView.Waiting"/>).</summary>
     [Id(5)] public string? Waiting { get; init; }
+
+    /// <summary>Times the run was preempted (<see cref="RunView.Preemptions"/>).</summary>
+    [Id(6)] public int Preemptions { get; init; }
 }

@@ -35,9 +35,24 @@ public interface IGpuPoolGrain : IGrainWithStringKey
     [Alias("Dequeue")]
     Task Dequeue(ImmutableArray<string> runKeys);
 
-    /// <summary>Sets a tenant's weight and quotas (from the tenant grain); a null budget means no limit. Tenants never set have weight 1 and no limits.</summary>
+    /// <summary>
+    /// Sets a tenant's weight, quotas and guaranteed devices (from the tenant grain); a null budget means no limit. Tenants never
+    /// set have weight 1, no limits and no guarantee.
+    /// </summary>
     [Alias("SetTenantShare")]
-    Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget);
+    Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget, int guaranteedDevices);
+
+    /// <summary>A checkpoint of the lease's run was uploaded (the victim choice prefers runs that lose the least work); harmless when repeated.</summary>
+    [Alias("CheckpointUploaded")]
+    Task CheckpointUploaded(string workerId, string leaseId);
+
+    /// <summary>
+    /// The worker checkpointed a run it was told to preempt (<see cref="HeartbeatAck.Checkpoint"/>), uploaded and verified the checkpoint
+    /// at <paramref name="step"/>: the lease ends and the run goes back to the queue to resume from it. False when the lease is not being
+    /// preempted (its grace ran out first, or it ended): the worker then just stops the job.
+    /// </summary>
+    [Alias("Preempted")]
+    Task<bool> Preempted(string workerId, string leaseId, long step);
 
     /// <summary>Ends every lease past its expiry and sends its run back to the queue; answers the run keys re-queued.</summary>
     [Alias("SweepExpiredLeases")]

@@ -12,4 +12,10 @@ public sealed record PoolSnapshot(
 {
     /// <summary>Queued runs, oldest first, with why one fits no registered worker and which worker is held for it.</summary>
     [Id(4)] public ImmutableArray<QueuedRunStatus> Queued { get; init; } = [];
+
+    /// <summary>Preemptions asked for and not yet ended: the victim is checkpointing.</summary>
+    [Id(5)] public ImmutableArray<PreemptionStatus> Preempting { get; init; } = [];
+
+    /// <summary>The latest ended preemptions, newest first (at most <see cref="PreemptionStatus.HistoryLength"/>).</summary>
+    [Id(6)] public ImmutableArray<PreemptionStatus> Preempted { get; init; } = [];
 }

@@ -9,4 +9,11 @@ public sealed record TenantAllocation(
     [property: Id(3)] double? DeviceHoursBudget,
     [property: Id(4)] int DevicesHeld,
     [property: Id(5)] double DeviceHoursUsed,
-    [property: Id(6)] int RunsQueued);
+    [property: Id(6)] int RunsQueued)
+{
+    /// <summary>Devices it is guaranteed (lent to others while it has no work).</summary>
+    [Id(7)] public int GuaranteedDevices { get; init; }
+
+    /// <summary>Devices it holds beyond its guarantee: borrowed, and open to reclaim by a tenant below its own guarantee.</summary>
+    public int Borrowed => Math.Max(0, DevicesHeld - GuaranteedDevices);
+}

@@ -14,4 +14,8 @@ public sealed record CheckpointRecord(
     [property: Id(2)] string Sha256,
     [property: Id(3)] DateTimeOffset SavedAt,
     [property: Id(4)] ImmutableArray<SuiteScore> Scores,
-    [property: Id(5)] DateTimeOffset? EvaluatedAt);
+    [property: Id(5)] DateTimeOffset? EvaluatedAt)
+{
+    /// <summary>Saved off the checkpoint schedule for a preemption: a resumed job trains on from it and does not score it.</summary>
+    [Id(6)] public bool ForPreemption { get; init; }
+}

@@ -39,6 +39,11 @@ public interface IRunGrain : IGrainWithStringKey
     /// </summary>
     [Alias("StopEarly")]
     Task<EarlyStop> StopEarly(string reason);
+    /// Leased | Running | Evaluating → Queued because the pool preempted the lease; the preemption is recorded on the run and it
+    /// resumes from its latest checkpoint. Repeating it for the same lease is harmless.
+    /// </summary>
+    [Alias("Preempted")]
+    Task<RequeueResult> Preempted(string leaseId, RunPreemption preemption);
 
     [Alias("Started")]
     Task<ReportAck> Started(RunStarted report);

@@ -13,4 +13,8 @@ public sealed record QueueEntry(
     [property: Id(4)] int DevicesNeeded,
     [property: Id(5)] string DeviceKind,
     [property: Id(6)] string PriorityClass = "normal",
-    [property: Id(7)] long? MemoryBytes = null);
+    [property: Id(7)] long? MemoryBytes = null)
+{
+    /// <summary>When the pool put it on its queue this time (a re-queued run's wait starts again); null until then.</summary>
+    [Id(8)] public DateTimeOffset? QueuedAt { get; init; }
+}

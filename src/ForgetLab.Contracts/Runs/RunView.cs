@@ -33,4 +33,6 @@ public sealed record RunView(
     /// objectives reported); null before that.
     /// </summary>
     [Id(14)] public ForecastView? Forecast { get; init; }
+    /// <summary>Every time the run was preempted, oldest first, with why and how it ended.</summary>
+    [Id(13)] public ImmutableArray<RunPreemption> Preemptions { get; init; } = [];
 }

@@ -22,7 +22,11 @@ public sealed record CheckpointSaved(
     [property: Id(0)] string LeaseId,
     [property: Id(1)] long Step,
     [property: Id(2)] string BlobLocation,
-    [property: Id(3)] string Sha256);
+    [property: Id(3)] string Sha256)
+{
+    /// <summary>Saved off the checkpoint schedule because the run is preempted: resumed from, never evaluated.</summary>
+    [Id(4)] public bool ForPreemption { get; init; }
+}
 
 /// <summary>Evaluation of the checkpoint at <see cref="Step"/> began (Running → Evaluating).</summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.EvaluationStarted")]

@@ -10,4 +10,11 @@ public sealed record TenantSettings(
     [property: Id(0)] string DisplayName,
     [property: Id(1)] double Weight,
     [property: Id(2)] int MaxConcurrentDevices,
-    [property: Id(3)] double? DeviceHoursBudget);
+    [property: Id(3)] double? DeviceHoursBudget)
+{
+    /// <summary>
+    /// Devices the tenant is guaranteed (≥ 0, at most <see cref="MaxConcurrentDevices"/>). While it has no work they are lent to
+    /// other tenants; when its work comes it reclaims them by preempting borrowers (checkpoint first).
+    /// </summary>
+    [Id(4)] public int GuaranteedDevices { get; init; }
+}

@@ -15,6 +15,7 @@ namespace ForgetLab.Core.Jobs;
 [JsonDerivedType(typeof(TrainingStarted), "started")]
 [JsonDerivedType(typeof(TrainingProgress), "progress")]
 [JsonDerivedType(typeof(CheckpointSaved), "checkpoint_saved")]
+[JsonDerivedType(typeof(PreemptionCheckpointSaved), "preemption_checkpoint_saved")]
 [JsonDerivedType(typeof(EvaluationStarted), "evaluation_started")]
 [JsonDerivedType(typeof(EvaluationProgress), "evaluation_progress")]
 [JsonDerivedType(typeof(CheckpointEvaluated), "checkpoint_evaluated")]

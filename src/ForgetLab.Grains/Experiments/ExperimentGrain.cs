@@ -114,7 +114,7 @@ public sealed partial class ExperimentGrain(
         var asked = Current.RunIds.Where(id => !ended.ContainsKey(id)).ToList();
         var views = await Task.WhenAll(asked.Select(id => Run(id).Get(caller)));
         var listed = asked.Zip(views).ToDictionary(pair => pair.First, pair => pair.Second.Value is { } run
-            ? new RunSummary(pair.First, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes }
+            ? new RunSummary(pair.First, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes, Preemptions = run.Preemptions.Length }
             : new RunSummary(pair.First, RunState.Pending, 0, 0), StringComparer.Ordinal);
 
         var nowEnded = listed.Values.Where(s => RunLifecycle.HasEnded(s.State)).ToList();

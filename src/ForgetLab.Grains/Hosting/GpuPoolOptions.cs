@@ -14,4 +14,19 @@ public sealed class GpuPoolOptions
 
     /// <summary>Workers held for gang runs at once; each one held is a worker that takes no new small runs while it drains.</summary>
     public int MaxGangReservations { get; set; } = 4;
+
+    /// <summary>
+    /// How long a preempted run's worker has to checkpoint, upload and verify before its lease ends anyway and the run falls back to its
+    /// last checkpoint. Covers an evaluation under way (the job checkpoints between training steps).
+    /// </summary>
+    public TimeSpan PreemptionGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A run preempted this many times within <see cref="PreemptionWindow"/> is not preempted again (no preemption loops).</summary>
+    public int PreemptionProtectAfter { get; set; } = 3;
+
+    /// <summary>The window <see cref="PreemptionProtectAfter"/> counts over.</summary>
+    public TimeSpan PreemptionWindow { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Preemption plans made per lease request, so one decision does not stop half the pool.</summary>
+    public int MaxPreemptionPlans { get; set; } = 4;
 }

@@ -23,6 +23,18 @@ public static class GrainMetrics
     private static readonly Counter<long> LeaseExpiries = Meter.CreateCounter<long>(
         "forgetlab.pool.lease.expiries", "{lease}", "Leases that expired without heartbeats (their runs went back to the queue), by worker.");
 
+    private static readonly Counter<long> Preemptions = Meter.CreateCounter<long>(
+        "forgetlab.pool.preemptions", "{preemption}",
+        "Preemptions ended, by the victim's tenant, reason (higher_class, reclaim_guarantee) and outcome (checkpointed, grace_timeout, lease_ended).");
+
+    private static readonly Counter<long> Protections = Meter.CreateCounter<long>(
+        "forgetlab.pool.preemption.protections", "{run}",
+        "Runs that reached the preemption limit within the window and are protected from more (a preemption loop stopped), by tenant.");
+
+    private static readonly Histogram<double> QueueWait = Meter.CreateHistogram(
+        "forgetlab.pool.queue.wait", "s", "From a run's entry on the queue (first or again, after a preemption or a lost lease) to its lease, by priority class.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 21600, 86400] });
+
     private static readonly Counter<long> RunTransitions = Meter.CreateCounter<long>(
         "forgetlab.run.transitions", "{transition}", "Run state transitions, by tenant and the state entered.");
 
@@ -41,7 +53,21 @@ public static class GrainMetrics
     {
         LeaseGrants.Add(0, new KeyValuePair<string, object?>("tenant", tenantId));
         foreach (var state in Enum.GetValues<RunState>()) RunTransitions.Add(0, Tenant(tenantId), State(state));
+        foreach (var reason in new[] { PreemptionOutcomes.HigherClass, PreemptionOutcomes.ReclaimGuarantee })
+            foreach (var outcome in new[] { PreemptionOutcomes.Checkpointed, PreemptionOutcomes.GraceTimeout, PreemptionOutcomes.LeaseEnded })
+                Preemptions.Add(0, Tenant(tenantId), new("reason", reason), new("outcome", outcome));
+        Protections.Add(0, Tenant(tenantId));
     }
+
+    /// <summary>A preemption ended; reason and outcome are the fixed names of <see cref="PreemptionOutcomes"/>.</summary>
+    public static void Preemption(string tenantId, string reason, string outcome) =>
+        Preemptions.Add(1, Tenant(tenantId), new("reason", reason), new("outcome", outcome));
+
+    public static void RunProtected(string tenantId) => Protections.Add(1, Tenant(tenantId));
+
+    /// <summary>A run waited this long on the queue before its lease; the class label is one of the three class names.</summary>
+    public static void QueueWaited(string priorityClass, TimeSpan waited) =>
+        QueueWait.Record(Math.Max(0, waited.TotalSeconds), new KeyValuePair<string, object?>("class", priorityClass));
 
     public static void LeaseGranted(string tenantId) => LeaseGrants.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Models;
@@ -19,6 +20,10 @@ namespace ForgetLab.Grains.Pool;
 /// the start of every call and by a reminder, so a silent pool still notices lost workers. A lease
 /// outlives a server restart or a storage outage (<see cref="LeaseExpiry"/>): it expires only once
 /// the pool has listened for a whole TTL without hearing its worker.
+/// Preemption is cooperative (<see cref="PreemptionPolicy.Plan"/>, on enqueue, after placement found no room, and on the reminder): the victim's lease is
+/// marked, its worker hears "checkpoint now" in its heartbeat answer, and the lease ends only when the worker reports the
+/// checkpoint uploaded and verified (<see cref="Preempted"/>) or at the grace deadline, when the run falls back to its last
+/// checkpoint. The worker is held for the run the preemption made room for until that run is placed.
 /// The pool calls run grains; run grains never call the pool (no call cycles).
 /// </summary>
 public sealed class GpuPoolGrain(
@@ -71,7 +76,10 @@ public sealed class GpuPoolGrain(
         await Save(WithWorker(Current with { Leases = [.. leases] }, worker with { LastSeen = now }));
 
         var lost = (leaseIds.IsDefault ? [] : leaseIds).Where(id => !held.Any(l => l.LeaseId == id));
-        return new HeartbeatAck(true, [.. held.Select(l => l.LeaseId).Order(StringComparer.Ordinal)], [.. lost], expiresAt);
+        return new HeartbeatAck(true, [.. held.Select(l => l.LeaseId).Order(StringComparer.Ordinal)], [.. lost], expiresAt)
+        {
+            Checkpoint = [.. Current.Preempting.Where(p => p.WorkerId == workerId).Select(p => p.LeaseId).Order(StringComparer.Ordinal)],
+        };
     }
 
     public async Task<ImmutableArray<LeaseGrant>> RequestLeases(string workerId)
@@ -100,7 +108,7 @@ public sealed class GpuPoolGrain(
             if (!refused) break;
         }
 
-        if (grants.Count > 0) await EnsureSweepReminder();
+        if (await PlanPreemptions() || grants.Count > 0) await EnsureSweepReminder();
         return grants.ToImmutable();
     }
 
@@ -113,7 +121,23 @@ public sealed class GpuPoolGrain(
         var returned = await GrainFactory.GetGrain<IRunGrain>(lease.Entry.RunKey)
             .ReturnToQueue(leaseId, $"worker '{workerId}' released lease '{leaseId}'");
         var ended = End(Current, lease, clock.UtcNow);
-        await Save(returned.Entry is { } entry ? Queued(ended, entry) : ended);
+        await Save(returned.Entry is { } entry ? Queued(ended, entry, clock.UtcNow) : ended);
+        return true;
+    }
+
+    public async Task CheckpointUploaded(string workerId, string leaseId)
+    {
+        if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return;
+        var now = clock.UtcNow;
+        await Save(Current with { Leases = Current.Leases.Replace(lease, lease with { LastCheckpointAt = now }) });
+    }
+
+    public async Task<bool> Preempted(string workerId, string leaseId, long step)
+    {
+        await SweepExpiredLeases();
+        if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return false;
+        if (Current.Preempting.FirstOrDefault(p => p.LeaseId == leaseId) is not { } preemption) return false;
+        await Save(await EndPreempted(Current, lease, preemption, PreemptionOutcomes.Checkpointed, step, clock.UtcNow));
         return true;
     }
 
@@ -124,26 +148,34 @@ public sealed class GpuPoolGrain(
         foreach (var entry in entries)
         {
             ValidateEntry(entry);
-            if (known.Add(entry.RunKey)) added.Add(entry);
+            if (known.Add(entry.RunKey)) added.Add(entry with { QueuedAt = clock.UtcNow });
         }
 
-        if (added.Count > 0) await Save(Current with { Queue = Current.Queue.AddRange(added) });
+        if (added.Count == 0) return;
+        await Save(Current with { Queue = Current.Queue.AddRange(added) });
+        // A busy pool gets no lease requests (workers ask only with free devices): a higher-class or reclaiming run preempts from here,
+        // and the sweep's reminder tries again for runs a plan could not serve yet.
+        if (await PlanPreemptions()) await EnsureSweepReminder();
     }
 
     public async Task Dequeue(ImmutableArray<string> runKeys)
     {
         var removed = runKeys.ToHashSet(StringComparer.Ordinal);
         var queue = Current.Queue.RemoveAll(e => removed.Contains(e.RunKey));
-        if (queue.Length != Current.Queue.Length) await Save(Current with { Queue = queue });
+        var holds = Current.PreemptionHolds.RemoveAll(h => removed.Contains(h.RunKey));
+        if (queue.Length != Current.Queue.Length || holds.Length != Current.PreemptionHolds.Length)
+            await Save(Current with { Queue = queue, PreemptionHolds = holds });
     }
 
-    public async Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget)
+    public async Task SetTenantShare(string tenantId, double weight, int maxConcurrentDevices, double? deviceHoursBudget, int guaranteedDevices)
     {
+        if (guaranteedDevices < 0 || guaranteedDevices > maxConcurrentDevices)
+            throw new ArgumentException($"Tenant '{tenantId}': guaranteedDevices must be between 0 and maxConcurrentDevices ({maxConcurrentDevices}), got {guaranteedDevices}.", nameof(guaranteedDevices));
         if (!(weight > 0) || !double.IsFinite(weight)) throw new ArgumentException($"Tenant '{tenantId}': weight must be a finite number > 0, got {weight}.", nameof(weight));
         if (maxConcurrentDevices < 0) throw new ArgumentException($"Tenant '{tenantId}': maxConcurrentDevices must be ≥ 0, got {maxConcurrentDevices}.", nameof(maxConcurrentDevices));
 
         var used = Account(tenantId).DeviceHoursUsed;
-        await Save(WithAccount(Current, new TenantAccount(tenantId, weight, maxConcurrentDevices, deviceHoursBudget, used)));
+        await Save(WithAccount(Current, new TenantAccount(tenantId, weight, maxConcurrentDevices, deviceHoursBudget, used) { GuaranteedDevices = guaranteedDevices }));
         GrainMetrics.TenantKnown(tenantId);
     }
 
@@ -158,10 +190,23 @@ public sealed class GpuPoolGrain(
         var expired = Current.Leases
             .Where(l => LeaseExpiry.HasExpired(l.ExpiresAt, now, _listeningSince, _heard.TryGetValue(l.WorkerId, out var heard) ? heard : null, LeaseTtl))
             .OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
-        if (expired.Count == 0) return [];
+        var overdue = Current.Preempting.Where(p => p.Deadline <= now && !expired.Any(l => l.LeaseId == p.LeaseId)).ToList();
+        if (expired.Count == 0 && overdue.Count == 0) return [];
 
         var requeued = ImmutableArray.CreateBuilder<string>();
         var next = Current;
+        foreach (var preemption in overdue)
+        {
+            // No verified checkpoint within the grace: the lease ends anyway and the run falls back to its last checkpoint.
+            // The worker hears the lease is lost in its next heartbeat and stops the job.
+            if (next.Leases.FirstOrDefault(l => l.LeaseId == preemption.LeaseId) is { } lease)
+            {
+                next = await EndPreempted(next, lease, preemption, PreemptionOutcomes.GraceTimeout, null, now);
+                requeued.Add(lease.Entry.RunKey);
+            }
+            else next = next with { Preempting = next.Preempting.Remove(preemption) };
+        }
+
         foreach (var lease in expired)
         {
             // The run is told first: should the pool fail before saving, the next sweep repeats
@@ -174,7 +219,7 @@ public sealed class GpuPoolGrain(
             GrainMetrics.LeaseExpired(lease.WorkerId);
             if (result.Entry is { } entry)
             {
-                next = Queued(next, entry);
+                next = Queued(next, entry, now);
                 requeued.Add(entry.RunKey);
             }
         }
@@ -196,7 +241,10 @@ public sealed class GpuPoolGrain(
         var tenants = tenantIds.Select(id => Allocation(id, now));
         var leases = Current.Leases
             .OrderBy(l => l.LeaseId, StringComparer.Ordinal)
-            .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt));
+            .Select(l => new LeaseStatus(l.LeaseId, l.Entry.RunKey, l.Entry.TenantId, l.WorkerId, l.DeviceIds, l.GrantedAt, l.ExpiresAt)
+            {
+                PriorityClass = l.Entry.PriorityClass, LastCheckpointAt = l.LastCheckpointAt,
+            });
         var queued = Statuses(Current.Queue.OrderBy(e => e.EnqueuedAt).ThenBy(e => e.RunKey, StringComparer.Ordinal));
         return Task.FromResult(new PoolSnapshot(
             [.. Current.Workers.Select(w => w.Registration).OrderBy(w => w.WorkerId, StringComparer.Ordinal)],
@@ -205,6 +253,8 @@ public sealed class GpuPoolGrain(
             Current.Queue.Length)
         {
             Queued = [.. queued],
+            Preempting = [.. Current.Preempting.OrderBy(p => p.AskedAt).ThenBy(p => p.LeaseId, StringComparer.Ordinal)],
+            Preempted = [.. Current.Preempted.Take(PreemptionStatus.HistoryLength)],
         });
     }
 
@@ -226,7 +276,9 @@ public sealed class GpuPoolGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == SweepReminder) await SweepExpiredLeases();
+        if (reminderName != SweepReminder) return;
+        await SweepExpiredLeases();
+        await PlanPreemptions();
     }
 
     /// <summary>
@@ -260,7 +312,10 @@ public sealed class GpuPoolGrain(
         var held = reservations.Select(r => new PoolReservation(r.WorkerId, r.RunId)).ToImmutableArray();
         if (!held.SequenceEqual(Current.Reservations)) await Save(Current with { Reservations = held });
 
-        var decision = FairSharePolicy.Decide(shares, queue, free, allocations, reservations);
+        // A worker a preemption freed is held for the run it was freed for, before any gang reservation of it.
+        var holds = Current.PreemptionHolds.Where(h => queued.ContainsKey(h.RunKey)).Select(h => new GangReservation(h.WorkerId, h.RunKey)).ToList();
+        var decision = FairSharePolicy.Decide(shares, queue, free, allocations,
+            [.. holds, .. reservations.Where(r => !holds.Any(h => h.WorkerId == r.WorkerId || h.RunId == r.RunId))]);
         if (decision.Placements.Count == 0) return [];
 
         var leases = new List<PoolLease>();
@@ -277,14 +332,14 @@ public sealed class GpuPoolGrain(
             Queue = Current.Queue.RemoveAll(e => placed.Contains(e.RunKey)),
             Leases = Current.Leases.AddRange(leases),
             NextLease = number,
+            PreemptionHolds = Current.PreemptionHolds.RemoveAll(h => placed.Contains(h.RunKey) || !queued.ContainsKey(h.RunKey)),
         });
+        foreach (var lease in leases) GrainMetrics.QueueWaited(lease.Entry.PriorityClass, now - (lease.Entry.QueuedAt ?? lease.Entry.EnqueuedAt));
         return leases;
     }
 
     private static QueuedRun ToQueuedRun(QueueEntry e) => new(
-        e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind,
-        PriorityClasses.TryParse(e.PriorityClass, out var priorityClass) ? priorityClass : PriorityClass.Normal,
-        e.MemoryBytes);
+        e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind, ClassOf(e), e.MemoryBytes);
 
     /// <summary>
     /// Registered workers' devices by kind and memory, with how many are not leased; only workers heard from
@@ -313,7 +368,7 @@ public sealed class GpuPoolGrain(
         catch (Exception) when (LeaseOf(lease.LeaseId) is not null)
         {
             // Unreachable run: give its devices back and keep it queued for a later request.
-            await Save(Queued(Current with { Leases = Current.Leases.Remove(lease) }, lease.Entry));
+            await Save(Queued(Current with { Leases = Current.Leases.Remove(lease) }, lease.Entry, clock.UtcNow));
             return null;
         }
 
@@ -326,14 +381,138 @@ public sealed class GpuPoolGrain(
         return new LeaseGrant(lease.LeaseId, lease.Entry.RunKey, lease.Entry.TenantId, lease.DeviceIds, lease.ExpiresAt, acceptance.Work);
     }
 
-    /// <summary>Removes a lease and charges its device-hours to its tenant.</summary>
+    /// <summary>
+    /// Removes a lease and charges its device-hours to its tenant. A preemption of it still under way ends as
+    /// "lease_ended" (the run finished, or its worker was lost), and the worker stays held for the run it was for.
+    /// </summary>
     private static GpuPoolState End(GpuPoolState state, PoolLease lease, DateTimeOffset now)
     {
         var tenantId = lease.Entry.TenantId;
         var account = state.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
         var ended = state with { Leases = state.Leases.RemoveAll(l => l.LeaseId == lease.LeaseId) };
+        if (ended.Preempting.FirstOrDefault(p => p.LeaseId == lease.LeaseId) is { } preemption)
+        {
+            ended = Concluded(ended, preemption, PreemptionOutcomes.LeaseEnded, now);
+            GrainMetrics.Preemption(preemption.TenantId, preemption.Reason, PreemptionOutcomes.LeaseEnded);
+        }
         return WithAccount(ended, account with { DeviceHoursUsed = account.DeviceHoursUsed + lease.DeviceHours(now) });
     }
+
+    /// <summary>
+    /// Ends a preempted lease: the run records the preemption and answers its queue entry (the run is told first, as in the sweep, so a
+    /// failure before the save repeats harmlessly), the lease ends, the run is queued again and the worker is held for the run it made room for.
+    /// </summary>
+    private async Task<GpuPoolState> EndPreempted(GpuPoolState state, PoolLease lease, PreemptionStatus preemption, string outcome, long? step, DateTimeOffset now)
+    {
+        var record = new RunPreemption(now, preemption.Reason, ForVictim(preemption, lease.Entry), SameTenant(preemption) ? preemption.ForRunKey : "",
+            outcome, step, preemption.AskedAt);
+        var returned = await GrainFactory.GetGrain<IRunGrain>(lease.Entry.RunKey).Preempted(lease.LeaseId, record);
+        // The ended entry is recorded first, so End finds no preemption under way and counts it once, with this outcome.
+        var next = End(Concluded(state, preemption, outcome, now), lease, now);
+        GrainMetrics.Preemption(preemption.TenantId, preemption.Reason, outcome);
+        var window = now - options.Value.PreemptionWindow;
+        if (next.Preempted.Count(p => p.RunKey == lease.Entry.RunKey && p.Outcome != PreemptionOutcomes.LeaseEnded && p.AskedAt > window)
+            == options.Value.PreemptionProtectAfter)
+        {
+            GrainMetrics.RunProtected(lease.Entry.TenantId);
+        }
+        return returned.Entry is { } entry ? Queued(next, entry, now) : next;
+    }
+
+    /// <summary>Moves a preemption from under way to the history (newest first; kept while within a day or among the latest), holding its worker.</summary>
+    private static GpuPoolState Concluded(GpuPoolState state, PreemptionStatus preemption, string outcome, DateTimeOffset now)
+    {
+        var ended = preemption with { Outcome = outcome, EndedAt = now };
+        var history = state.Preempted.Insert(0, ended);
+        // Bounded: every entry of the last day counts for protection windows up to a day; the cap keeps a storm from growing the state.
+        history = [.. history.Where((p, i) => i < PreemptionStatus.HistoryLength || p.AskedAt > now - TimeSpan.FromDays(1)).Take(10 * PreemptionStatus.HistoryLength)];
+        var hold = new PoolReservation(preemption.WorkerId, preemption.ForRunKey);
+        return state with
+        {
+            Preempting = state.Preempting.RemoveAll(p => p.LeaseId == preemption.LeaseId),
+            Preempted = history,
+            PreemptionHolds = state.PreemptionHolds.Any(h => h.WorkerId == hold.WorkerId || h.RunKey == hold.RunKey) ? state.PreemptionHolds : state.PreemptionHolds.Add(hold),
+        };
+    }
+
+    /// <summary>
+    /// Asks <see cref="PreemptionPolicy.Plan"/> for room for queued runs that fit on no free device, and marks each victim's lease: its worker
+    /// is told to checkpoint, with a grace deadline. Workers already freeing devices for a run are held out of the plan, as are their runs.
+    /// True when it marked any.
+    /// </summary>
+    private async Task<bool> PlanPreemptions()
+    {
+        if (Current.Queue.IsEmpty || Current.Leases.IsEmpty) return false;
+        var now = clock.UtcNow;
+        var preempting = Current.Preempting.Select(p => p.LeaseId).ToHashSet(StringComparer.Ordinal);
+        var devices = Current.Workers.SelectMany(w => w.Registration.Devices.IsDefault ? [] : w.Registration.Devices.Select(d => (w.Registration.WorkerId, Device: d)))
+            .ToDictionary(x => (x.WorkerId, x.Device.DeviceId), x => x.Device);
+        var running = Current.Leases
+            .Where(l => !preempting.Contains(l.LeaseId) && devices.ContainsKey((l.WorkerId, l.DeviceIds[0])))
+            .Select(l =>
+            {
+                var device = devices[(l.WorkerId, l.DeviceIds[0])];
+                return new RunningRun(l.Entry.RunKey, l.Entry.TenantId, ClassOf(l.Entry), l.WorkerId, device.Kind, l.DeviceIds.Length,
+                    l.LastCheckpointAt ?? l.GrantedAt, PreemptedAt(l.Entry.RunKey), device.MemoryBytes);
+            })
+            .ToList();
+        if (running.Count == 0) return false;
+
+        var allocations = Current.Leases.GroupBy(l => l.Entry.TenantId, StringComparer.Ordinal)
+            .Select(g => new Allocation(g.Key, g.Sum(l => l.DeviceIds.Length))).ToList();
+        var shares = Current.Queue.Select(e => e.TenantId).Concat(allocations.Select(a => a.TenantId)).Distinct(StringComparer.Ordinal)
+            .Select(id => Share(Account(id), now)).ToList();
+        // Workers being freed (or freed and held) for a run are not planned on again, nor are the runs they are for.
+        var held = Current.Preempting.Select(p => new GangReservation(p.WorkerId, p.ForRunKey))
+            .Concat(Current.PreemptionHolds.Select(h => new GangReservation(h.WorkerId, h.RunKey)))
+            .Concat(Current.Reservations.Select(r => new GangReservation(r.WorkerId, r.RunKey)))
+            .ToList();
+        var rules = new PreemptionRules(options.Value.PreemptionProtectAfter, options.Value.PreemptionWindow, options.Value.MaxPreemptionPlans);
+        var plans = PreemptionPolicy.Plan(shares, RunQueue.From(Current.Queue.Select(ToQueuedRun)), allocations,
+            WorkerView(liveSince: now - 2 * LeaseTtl), running, held, now, rules);
+        if (plans.Count == 0) return false;
+
+        var marked = ImmutableArray.CreateBuilder<PreemptionStatus>();
+        foreach (var plan in plans)
+        {
+            foreach (var victim in plan.Victims)
+            {
+                var lease = Current.Leases.First(l => l.Entry.RunKey == victim.RunId && !preempting.Contains(l.LeaseId));
+                marked.Add(new PreemptionStatus(lease.LeaseId, victim.RunId, victim.TenantId, lease.WorkerId, plan.RunId, plan.TenantId,
+                    ReasonName(victim.Reason), victim.Explanation, now, now + options.Value.PreemptionGrace, null, null));
+            }
+        }
+
+        await Save(Current with { Preempting = Current.Preempting.AddRange(marked) });
+        return true;
+    }
+
+    private static bool SameTenant(PreemptionStatus preemption) => preemption.TenantId == preemption.ForTenantId;
+
+    /// <summary>
+    /// The reason as the victim's tenant reads it on its run: another tenant's run is never named (its existence is not the victim's
+    /// to know), only its class or that a guarantee is reclaimed.
+    /// </summary>
+    private static string ForVictim(PreemptionStatus preemption, QueueEntry victim)
+    {
+        var by = SameTenant(preemption) ? $"run '{GrainKeys.LeafOf(preemption.ForRunKey)}' of this tenant" : "another tenant's run";
+        return preemption.Reason == PreemptionOutcomes.HigherClass
+            ? $"preempted for {by} of a higher class than {victim.PriorityClass}"
+            : $"preempted: {(SameTenant(preemption) ? "this tenant" : "another tenant")} holds fewer than its guaranteed devices and reclaims devices lent to this tenant";
+    }
+
+    /// <summary>When the run was preempted before (lease ended by the preemption), for loop protection.</summary>
+    private IReadOnlyList<DateTimeOffset> PreemptedAt(string runKey) =>
+        [.. Current.Preempted.Where(p => p.RunKey == runKey && p.Outcome != PreemptionOutcomes.LeaseEnded).Select(p => p.AskedAt)];
+
+    private static PriorityClass ClassOf(QueueEntry e) =>
+        PriorityClasses.TryParse(e.PriorityClass, out var priorityClass) ? priorityClass : PriorityClass.Normal;
+
+    private static string ReasonName(PreemptionReason reason) => reason switch
+    {
+        PreemptionReason.HigherClass => PreemptionOutcomes.HigherClass,
+        _ => PreemptionOutcomes.ReclaimGuarantee,
+    };
 
     private static GpuPoolState WithWorker(GpuPoolState state, PoolWorker worker) => state with
     {
@@ -346,8 +525,8 @@ public sealed class GpuPoolGrain(
     };
 
     /// <summary>Puts a run on the queue unless it is there already.</summary>
-    private static GpuPoolState Queued(GpuPoolState state, QueueEntry entry) =>
-        state.Queue.Any(e => e.RunKey == entry.RunKey) ? state : state with { Queue = state.Queue.Add(entry) };
+    private static GpuPoolState Queued(GpuPoolState state, QueueEntry entry, DateTimeOffset now) =>
+        state.Queue.Any(e => e.RunKey == entry.RunKey) ? state : state with { Queue = state.Queue.Add(entry with { QueuedAt = now }) };
 
     /// <summary>A heartbeat (what renews leases) was heard, whether or not storage takes its renewal.</summary>
     private void Heard(string workerId)
@@ -369,7 +548,10 @@ public sealed class GpuPoolGrain(
             tenantId, account.Weight, account.MaxConcurrentDevices, account.DeviceHoursBudget,
             Current.Leases.Where(l => l.Entry.TenantId == tenantId).Sum(l => l.DeviceIds.Length),
             DeviceHoursUsed(account, now),
-            Current.Queue.Count(e => e.TenantId == tenantId));
+            Current.Queue.Count(e => e.TenantId == tenantId))
+        {
+            GuaranteedDevices = account.GuaranteedDevices,
+        };
     }
 
     /// <summary>Hours of ended leases plus those of live leases so far.</summary>
@@ -379,7 +561,7 @@ public sealed class GpuPoolGrain(
     private TenantShare Share(TenantAccount account, DateTimeOffset now) => new(
         account.TenantId,
         account.Weight,
-        new TenantQuota(account.MaxConcurrentDevices, account.DeviceHoursBudget ?? double.PositiveInfinity, DeviceHoursUsed(account, now)));
+        new TenantQuota(account.MaxConcurrentDevices, account.DeviceHoursBudget ?? double.PositiveInfinity, DeviceHoursUsed(account, now), account.GuaranteedDevices));
 
     private async Task EnsureSweepReminder()
     {

@@ -29,6 +29,18 @@ public sealed record GpuPoolState
 
     /// <summary>Workers held for long-waiting multi-device runs (gang reservation), one per worker.</summary>
     [Id(5)] public ImmutableArray<PoolReservation> Reservations { get; init; } = [];
+
+    /// <summary>Leases being preempted: told to checkpoint, ended on the checkpoint or at the grace deadline.</summary>
+    [Id(6)] public ImmutableArray<PreemptionStatus> Preempting { get; init; } = [];
+
+    /// <summary>
+    /// Workers held for the runs preemptions make room for, one per worker, until the run is placed or leaves the queue
+    /// (apart from <see cref="Reservations"/>, which the gang rule recomputes on every request).
+    /// </summary>
+    [Id(7)] public ImmutableArray<PoolReservation> PreemptionHolds { get; init; } = [];
+
+    /// <summary>Ended preemptions, newest first, at most <see cref="PreemptionStatus.HistoryLength"/>, and every one within the protection window.</summary>
+    [Id(8)] public ImmutableArray<PreemptionStatus> Preempted { get; init; } = [];
 }
 
 /// <summary>A worker held for a queued run: nothing else is placed on it until the run is, or leaves the queue.</summary>
@@ -53,6 +65,9 @@ public sealed record PoolLease(
     [property: Id(4)] DateTimeOffset GrantedAt,
     [property: Id(5)] DateTimeOffset ExpiresAt)
 {
+    /// <summary>When the worker last uploaded a checkpoint of the run under this lease; null when none yet.</summary>
+    [Id(6)] public DateTimeOffset? LastCheckpointAt { get; init; }
+
     /// <summary>Device-hours the lease has used up to <paramref name="until"/> (never past its expiry).</summary>
     public double DeviceHours(DateTimeOffset until)
     {
@@ -70,6 +85,9 @@ public sealed record TenantAccount(
     [property: Id(3)] double? DeviceHoursBudget,
     [property: Id(4)] double DeviceHoursUsed)
 {
+    /// <summary>Devices the tenant is guaranteed; 0 when never set.</summary>
+    [Id(5)] public int GuaranteedDevices { get; init; }
+
     /// <summary>What a tenant the pool was never told about gets: weight 1, no limits.</summary>
     public static TenantAccount Default(string tenantId) => new(tenantId, 1, int.MaxValue, null, 0);
 }

@@ -124,6 +124,29 @@ public sealed class RunGrain(
         return new EarlyStop(true, from, RunLifecycle.IsHeld(from) ? Current.Lease : null, null);
     }
 
+    public async Task<RequeueResult> Preempted(string leaseId, RunPreemption preemption)
+    {
+        ArgumentNullException.ThrowIfNull(preemption);
+        if (!Exists) return new RequeueResult(null, $"run '{Key}' does not exist");
+        if (Current.State == RunState.Queued && Current.LostLeaseId == leaseId) return new RequeueResult(Entry(), null);
+        if (!RunLifecycle.IsHeld(Current.State)) return new RequeueResult(null, RunLifecycle.Refusal(Current.State, RunState.Queued));
+        if (Current.Lease?.LeaseId != leaseId)
+        {
+            return new RequeueResult(null, $"the run is held under lease '{Current.Lease?.LeaseId}', not '{leaseId}'");
+        }
+
+        // A grace timeout falls back to the latest checkpoint the run recorded; the pool does not know it.
+        if (preemption.Outcome != PreemptionOutcomes.Checkpointed) preemption = preemption with { CheckpointStep = Current.Checkpoints.IsEmpty ? null : Current.Checkpoints[^1].Step };
+        var how = preemption.Outcome == PreemptionOutcomes.Checkpointed
+            ? $"checkpointed at step {preemption.CheckpointStep}; resumes from it"
+            : $"no checkpoint within the grace period; resumes {(preemption.CheckpointStep is { } step ? $"from the checkpoint at step {step}" : "from scratch")}";
+        await Move(RunState.Queued, $"{preemption.Explanation}; {how}", s => s with
+        {
+            Lease = null, LostLeaseId = leaseId, EvaluatingStep = null, Preemptions = s.Preemptions.Add(preemption),
+        });
+        return new RequeueResult(Entry(), null);
+    }
+
     public async Task<ReportAck> Started(RunStarted report)
     {
         if (Refused(report.LeaseId) is { } refused) return refused;
@@ -168,7 +191,10 @@ public sealed class RunGrain(
                 : Reject($"step {report.Step} already has a checkpoint with hash {known.Sha256} at '{known.BlobLocation}'");
         }
 
-        var checkpoint = new CheckpointRecord(report.Step, report.BlobLocation, report.Sha256.ToLowerInvariant(), clock.UtcNow, [], null);
+        var checkpoint = new CheckpointRecord(report.Step, report.BlobLocation, report.Sha256.ToLowerInvariant(), clock.UtcNow, [], null)
+        {
+            ForPreemption = report.ForPreemption,
+        };
         await Save(Current with
         {
             Checkpoints = [.. Current.Checkpoints.Add(checkpoint).OrderBy(c => c.Step)],
@@ -298,7 +324,7 @@ public sealed class RunGrain(
     {
         var s = Current;
         return new RunView(s.Setup!.TenantId, s.Setup.ExperimentId, s.Setup.Recipe, s.State, s.LastStep, s.LastTrainLoss, s.Lease,
-            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], Memory = s.Setup.Memory, Forecast = RunForecasts.Of(s.Setup.Recipe, s.Checkpoints) };
+            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], Memory = s.Setup.Memory, Forecast = RunForecasts.Of(s.Setup.Recipe, s.Checkpoints), Preemptions = s.Preemptions };
     }
 
     private static bool IsSha256(string? text) =>

@@ -38,4 +38,7 @@ public sealed record RunGrainState
 
     /// <summary>The reported losses, bounded (<see cref="Runs.LossHistory"/>), for the loss curve while the run trains.</summary>
     [Id(12)] public LossHistory? LossHistory { get; init; }
+
+    /// <summary>Every preemption of the run, oldest first.</summary>
+    [Id(13)] public ImmutableArray<RunPreemption> Preemptions { get; init; } = [];
 }

@@ -35,7 +35,7 @@ public sealed class TenantGrain(
 
         await Save(Current with { Settings = settings });
         await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
-            .SetTenantShare(TenantId, settings.Weight, settings.MaxConcurrentDevices, settings.DeviceHoursBudget);
+            .SetTenantShare(TenantId, settings.Weight, settings.MaxConcurrentDevices, settings.DeviceHoursBudget, settings.GuaranteedDevices);
         return Replies.Ok(View(caller));
     }
 
@@ -136,6 +136,10 @@ public sealed class TenantGrain(
         // No upper bound: a quota larger than the pool only means the pool decides.
         if (settings.MaxConcurrentDevices < 0)
             errors.Add(new FieldError(0, "maxConcurrentDevices", $"must be ≥ 0, got {settings.MaxConcurrentDevices}"));
+        // Above the tenant's own cap a guarantee could never be used, only lent; refused rather than silently clipped.
+        // Checked against the cap only when the cap itself is valid, so one bad field gets one error.
+        if (settings.GuaranteedDevices < 0 || settings.MaxConcurrentDevices >= 0 && settings.GuaranteedDevices > settings.MaxConcurrentDevices)
+            errors.Add(new FieldError(0, "guaranteedDevices", $"must be between 0 and maxConcurrentDevices ({settings.MaxConcurrentDevices}), got {settings.GuaranteedDevices}"));
         if (settings.DeviceHoursBudget is { } budget && (!double.IsFinite(budget) || budget < 0 || budget > InputLimits.MaxDeviceHoursBudget))
             errors.Add(new FieldError(0, "deviceHoursBudget", $"must be a number between 0 and {InputLimits.MaxDeviceHoursBudget:0} (or absent for no limit), got {budget}"));
         return errors.ToImmutable();

@@ -229,6 +229,9 @@ internal sealed partial class PreparedLab : IDisposable
                 InitialOptimizerState = recipe.Train.OptimizerState == OptimizerState.Pretrain ? PretrainOptimizerState() : null,
                 Progress = new InlineProgress<TrainProgress>(t => Stepped(run, t)),
                 OnCheckpoint = Checkpointed,
+                CheckpointRequested = options.CheckpointRequested,
+                OnPreemptionCheckpoint = saved => Report(new PreemptionCheckpointSaved(recipe.Name, saved.Step, Path.GetFullPath(saved.Directory),
+                    TrainingCheckpoint.Sha256(Path.Combine(saved.Directory, TrainingCheckpoint.ManifestFile)), run.LastLoss)),
             };
             // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
             using var rewardModels = recipe.Train.Rl is { } rm ? Rl.RewardModels.RewardModelSet.Load(rm, options.CacheDirectory, BaseFolder, tokenizer, world.Facts, options.Progress) : null;

@@ -28,6 +28,9 @@ public sealed record LabRunnerOptions
     /// <summary>The folder of the registered model a job's one <c>evaluate</c> entry names by <c>model_ref</c>, downloaded by the worker; null outside the platform.</summary>
     public string? EvaluatedModelDirectory { get; init; }
 
+    /// <summary>True when the worker asks for a checkpoint now (its run is preempted); null outside the platform. See <see cref="Training.Trainer.CheckpointRequested"/>.</summary>
+    public Func<bool>? CheckpointRequested { get; init; }
+
     /// <summary>Shares the base's baseline with the platform (a worker's job); null keeps it in the model cache only.</summary>
     public IBaselineExchange? Baselines { get; init; }
 

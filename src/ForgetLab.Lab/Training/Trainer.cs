@@ -34,6 +34,16 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
     /// </summary>
     public string? InitialOptimizerState { get; init; }
 
+    /// <summary>
+    /// Asked after every step: true when the host wants a checkpoint now (the run is preempted). The trainer then saves one at that step
+    /// (unless the schedule just did), hands it to <see cref="OnPreemptionCheckpoint"/> unscored and throws <see cref="TrainingPreempted"/>.
+    /// Not asked at the last step, which ends the run anyway.
+    /// </summary>
+    public Func<bool>? CheckpointRequested { get; init; }
+
+    /// <summary>Hears the checkpoint saved for a preemption, before training stops.</summary>
+    public Action<SavedCheckpoint>? OnPreemptionCheckpoint { get; init; }
+
     /// <summary>Where to save the optimizer's state after the last step of a completed run (pre-training keeps it).</summary>
     public string? FinalOptimizerState { get; init; }
 
@@ -108,6 +118,15 @@ public sealed class Trainer(CausalLanguageModel model, IReadOnlyList<Parameter> 
                 if (OnCheckpoint is not null && !OnCheckpoint(saved) && step < settings.Steps)
                     return new TrainingOutcome(TrainingStatus.StoppedEarly, losses, checkpoints, Rate(tokens, clock), $"stopped at step {step}");
                 model.train();
+            }
+
+            if (step < settings.Steps && runDirectory is not null && CheckpointRequested?.Invoke() == true)
+            {
+                // The same state a scheduled checkpoint holds (weights, optimizer, sampler, losses), so the resumed run trains on exactly.
+                var dir = Path.Combine(runDirectory, TrainingCheckpoint.FolderName(step));
+                if (!due) TrainingCheckpoint.Save(dir, model, peft, optimizer, new TrainerState(step, data.SamplerState, losses, settings));
+                OnPreemptionCheckpoint?.Invoke(new SavedCheckpoint(step, dir));
+                throw new TrainingPreempted(step);
             }
         }
         if (FinalOptimizerState is not null) optimizer.save_state_dict(FinalOptimizerState);

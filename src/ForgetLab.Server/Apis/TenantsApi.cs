@@ -38,7 +38,10 @@ public static class TenantsApi
         // Not a grain key at all: refused here as the tenant grain words it (it checks again, with the other fields).
         if (!GrainKeys.IsTenantId(tenantId))
             return ReplyResults.Invalid("tenantId", $"must be {GrainKeys.TenantRule}");
-        var settings = new TenantSettings(request.DisplayName ?? tenantId, request.Weight ?? 1.0, request.MaxConcurrentDevices ?? 1, request.DeviceHoursBudget);
+        var settings = new TenantSettings(request.DisplayName ?? tenantId, request.Weight ?? 1.0, request.MaxConcurrentDevices ?? 1, request.DeviceHoursBudget)
+        {
+            GuaranteedDevices = request.GuaranteedDevices ?? 0,
+        };
         var reply = await services.Grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenantId)).Configure(services.Caller, settings);
         return reply.ToHttp();
     }
@@ -77,8 +80,8 @@ public static class TenantsApi
             : Task.FromResult(Replies.NotFound<T>($"tenant {InputLimits.Quote(tenantId)}"));
 }
 
-/// <summary>Body of <c>PUT /api/v1/tenants/{tenantId}</c>; absent fields take defaults (weight 1, one device, no hours limit).</summary>
-public sealed record TenantSettingsRequest(string? DisplayName, double? Weight, int? MaxConcurrentDevices, double? DeviceHoursBudget);
+/// <summary>Body of <c>PUT /api/v1/tenants/{tenantId}</c>; absent fields take defaults (weight 1, one device, no hours limit, no guarantee).</summary>
+public sealed record TenantSettingsRequest(string? DisplayName, double? Weight, int? MaxConcurrentDevices, double? DeviceHoursBudget, int? GuaranteedDevices = null);
 
 /// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/keys</c>; the role defaults to Member.</summary>
 public sealed record ApiKeyRequest(string? Label, TenantRole? Role);

@@ -19,5 +19,7 @@ public static class PoolCharts
         new("Leases granted and expired (per 5 min)",
             "label_replace(sum(increase(forgetlab_pool_lease_grants_total[5m])), \"leases\", \"granted\", \"\", \"\")" +
             " or label_replace(sum(increase(forgetlab_pool_lease_expiries_total[5m])), \"leases\", \"expired\", \"\", \"\")", "leases"),
+        new("Preemptions by outcome (per hour)", "sum by (outcome) (increase(forgetlab_pool_preemptions_total[1h]))", "preemptions"),
+        new("Mean queue wait by class", "sum by (class) (forgetlab_pool_queue_wait_seconds_sum) / sum by (class) (forgetlab_pool_queue_wait_seconds_count)", "s"),
     ];
 }

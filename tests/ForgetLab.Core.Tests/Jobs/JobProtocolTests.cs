@@ -24,6 +24,7 @@ public class JobProtocolTests
         new TrainingStarted("full-lr1e-3", 3, 6, "/out/runs/full-lr1e-3"),
         new TrainingProgress("full-lr1e-3", 4, 6, double.NaN, 512, 0.25),
         new CheckpointSaved("full-lr1e-3", 6, "/out/runs/full-lr1e-3/step-6", new string('a', 64), 1.5),
+        new PreemptionCheckpointSaved("full-lr1e-3", 5, "/out/runs/full-lr1e-3/step-5", new string('b', 64), 1.6),
         new EvaluationStarted("full-lr1e-3", 6),
         new EvaluationProgress("full-lr1e-3", 6, 1, 3, "target"),
         new CheckpointEvaluated("full-lr1e-3", 6, "/out/runs/full-lr1e-3/step-6", [new JobSuiteScore("target", 12.5, -1, JobSuiteScore.TargetGain, [-9.5, 7.5]), new JobSuiteScore("text", 3.5, 0.1)], 24, 0.5),

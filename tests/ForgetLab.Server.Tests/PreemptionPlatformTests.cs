@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// Checkpoint-then-preempt end to end: real Azurite, a real server and two real worker processes. A high-class run preempts a
+/// low-class one; the low run's job checkpoints on request, its worker uploads and verifies the checkpoint, the run goes back to
+/// the queue, resumes on the other worker and ends with the same checkpoints and scores as an uninterrupted run.
+/// </summary>
+public sealed class PreemptionPlatformTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task AHighClassRunPreemptsALowOneWhichCheckpointsResumesElsewhereAndEndsWithTheScoresOfAnUninterruptedRun()
+    {
+        var cluster = $"preempt-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey,
+            "--ForgetLab:Pool:LeaseTtl", "00:00:20", "--ForgetLab:Pool:PreemptionGrace", "00:05:00");
+        var (_, key) = await PlatformFixture.NewTenant(server, "preempt");
+        using var client = server.Client(key);
+        var world = WorkerTests.SmallWorld();
+        var cache = Directory.CreateTempSubdirectory("forgetlab-cache-").FullName;
+        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "400" };
+        var run = WorkerTests.RunName(8);
+
+        await using var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w1", slow);
+        Assert.True((await client.PostJson("api/v1/experiments", new { spec = WorkerTests.TinySpec("victim", steps: 8, every: 2), priorityClass = "low" })).IsSuccessStatusCode);
+        await WorkerTests.WaitForRun(client, "victim", run, r => r["checkpoints"]!.AsArray().Any(c => (long)c!["step"]! == 2), TimeSpan.FromMinutes(3), () => first.Output);
+
+        Assert.True((await client.PostJson("api/v1/experiments", new { spec = WorkerTests.TinySpec("urgent", steps: 2, every: 2), priorityClass = "high" })).IsSuccessStatusCode);
+        var preempted = await WorkerTests.WaitForRun(client, "victim", run, r => r["preemptions"]!.AsArray().Count > 0, TimeSpan.FromMinutes(2), () => first.Output);
+        var preemption = preempted["preemptions"]![0]!;
+        Assert.Equal(("higher_class", "checkpointed"), ((string)preemption["reason"]!, (string)preemption["outcome"]!));
+        var step = (long)preemption["checkpointStep"]!;
+        Assert.Contains(preempted["checkpoints"]!.AsArray(), c => (long)c!["step"]! == step);
+        Assert.Contains($"checkpointed at step {step}, verified", first.Output);
+
+        // The freed worker takes the high-class run; the preempted one resumes on a second worker.
+        var urgent = await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2), r => WorkerTests.State(r) is "Running" or "Evaluating" or "Completed" or "Failed",
+            TimeSpan.FromMinutes(2), () => first.Output);
+        Assert.Contains(cluster + "-w1", urgent["transitions"]!.ToJsonString());
+        await using var second = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w2", slow);
+        var resumed = await WorkerTests.WaitForRun(client, "victim", run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
+        Assert.Equal("Completed", WorkerTests.State(resumed));
+        Assert.Contains($"Resuming {resumed["tenantId"]}/victim/{run} from the checkpoint at step {step}", second.Output);
+        Assert.Equal("Completed", WorkerTests.State(await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2),
+            r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(2), () => first.Output)));
+
+        Assert.True((await client.PostJson("api/v1/experiments", new { spec = WorkerTests.TinySpec("straight", steps: 8, every: 2), priorityClass = "low" })).IsSuccessStatusCode);
+        var straight = await WorkerTests.WaitForRun(client, "straight", run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
+        Assert.Equal("Completed", WorkerTests.State(straight));
+
+        // The checkpoint saved for the preemption is off the schedule and never scored; every scheduled one is the same weights,
+        // optimizer and sampler state as the uninterrupted run's, and the final scores are equal.
+        static List<JsonNode> Scheduled(JsonNode r) => [.. r["checkpoints"]!.AsArray().Select(c => c!).Where(c => !(bool)c["forPreemption"]!)];
+        var a = Scheduled(resumed);
+        var b = Scheduled(straight);
+        Assert.Equal([2L, 4L, 6L, 8L], a.Select(c => (long)c["step"]!));
+        Assert.Equal(b.Select(c => (string)c["sha256"]!), a.Select(c => (string)c["sha256"]!));
+        Assert.Equal(b[^1]["scores"]!.ToJsonString(), a[^1]["scores"]!.ToJsonString());
+        Assert.All(resumed["checkpoints"]!.AsArray().Where(c => (bool)c!["forPreemption"]! && (long)c["step"]! % 2 == 1), c => Assert.Null(c!["evaluatedAt"]));
+
+        var (_, list) = await client.Get("api/v1/experiments/victim/runs").Json();
+        Assert.Equal(1, (int)list!.AsArray().Single()!["preemptions"]!);
+    }
+}
