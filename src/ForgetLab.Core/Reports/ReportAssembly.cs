@@ -37,11 +37,14 @@ public static class ReportAssembly
 
     /// <summary>
     /// The base's hash as the platform reports it: the base spec's hash, or for a registered model
-    /// "{tenant}/{name}", since a registered name means the same files only within its tenant (the
+    /// "{tenant}/{name}" (and a base pre-trained on a registered data set "{tenant}/{hash}"), since a registered name means the same files only within its tenant (the
     /// board groups experiments by this hash).
     /// </summary>
     public static string PlatformBaseModelHash(LabSpec spec, string tenantId) =>
-        spec.Base.ModelRef is { } modelRef ? $"{tenantId}/{modelRef}" : SpecHash.ForBase(spec);
+        spec.Base.ModelRef is { } modelRef ? $"{tenantId}/{modelRef}"
+        // A base pre-trained on a registered data set: its name means those bytes only within the tenant.
+        : spec.Base.Pretrain.Corpus?.Ref is not null ? $"{tenantId}/{SpecHash.ForBase(spec)}"
+        : SpecHash.ForBase(spec);
 
     /// <summary>
     /// The base's score on each suite, as the runs were compared against it: from the first run that

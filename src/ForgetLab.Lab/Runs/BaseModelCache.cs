@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Models;
 using ForgetLab.Core.Specs;

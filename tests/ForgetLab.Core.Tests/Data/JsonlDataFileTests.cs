@@ -1,7 +1,7 @@
 using System.Text;
-using ForgetLab.Lab.Data;
+using ForgetLab.Core.Data;
 
-namespace ForgetLab.Lab.Tests.Data;
+namespace ForgetLab.Core.Tests.Data;
 
 /// <summary>
 /// A data file is read in one of its three shapes, and anything else is refused with the file, the line and the
