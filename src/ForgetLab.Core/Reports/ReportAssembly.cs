@@ -24,6 +24,17 @@ public static class ReportAssembly
     }
 
     /// <summary>
+    /// The report with the data bounds its runs' jobs recorded (<see cref="RunReport.Data"/>) gathered into
+    /// <see cref="ForgettingReport.Data"/>, one entry per role, file and hash in the runs' order, as the lab's report lists
+    /// them; the runs are left without them.
+    /// </summary>
+    public static ForgettingReport WithRunData(ForgettingReport report)
+    {
+        var data = report.Runs.SelectMany(r => r.Data ?? []).DistinctBy(d => (d.Role, d.File, d.Sha256)).ToList();
+        return report with { Runs = [.. report.Runs.Select(r => r with { Data = null })], Data = data };
+    }
+
+    /// <summary>
     /// The base model's name in a report: "{world}-{architecture}-{layers}x{width}" for a base pre-trained on a
     /// built-in world, with "-{tokenizer}{vocab_size}" after it for a trained tokenizer (so the default base
     /// keeps "builtin-gpt2-4x256"), else the registered model's name or the folder it was loaded from.
