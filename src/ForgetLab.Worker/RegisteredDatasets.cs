@@ -34,7 +34,7 @@ public sealed class RegisteredDatasets(IGrainFactory grains, CheckpointStore sto
     private async Task<string> Fetch(string tenantId, string name, CancellationToken cancel)
     {
         var dataset = await grains.GetGrain<IDatasetRegistryGrain>(GrainKeys.Tenant(tenantId)).Find(name)
-            ?? throw new InvalidOperationException($"data_ref: no data set '{name}' in tenant '{tenantId}''s registry (deleted after the experiment was submitted?)");
+            ?? throw new InvalidDataException($"data_ref: no data set '{name}' in tenant '{tenantId}''s registry (deleted after the experiment was submitted?)");
         var folder = Path.Combine(workDirectory, "datasets", tenantId, $"{name}-{dataset.FilesHash[..12]}");
         if (Directory.Exists(folder)) return folder;
 
