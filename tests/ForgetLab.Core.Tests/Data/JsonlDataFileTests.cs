@@ -103,7 +103,7 @@ public class JsonlDataFileTests
     [Fact]
     public void AMissingFileIsNamed()
     {
-        var e = Assert.Throws<DataFileException>(() => JsonlDataFile.Read(Path.Combine(TinyModels.TempDirectory(), "nope.jsonl"), "nope.jsonl"));
+        var e = Assert.Throws<DataFileException>(() => JsonlDataFile.Read(Path.Combine(Directory.CreateTempSubdirectory("forgetlab-jsonl-").FullName, "nope.jsonl"), "nope.jsonl"));
         Assert.StartsWith("nope.jsonl: cannot be read", e.Message);
     }
 
