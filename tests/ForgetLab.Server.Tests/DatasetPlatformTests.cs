@@ -12,6 +12,9 @@ namespace ForgetLab.Server.Tests;
 /// </summary>
 public sealed class DatasetPlatformTests(PlatformFixture platform)
 {
+    /// <summary>The one run of <see cref="Spec"/>: replay names itself in the run's name.</summary>
+    private const string RunName = "full-lr1e-3-steps4-seed3-replay0.5";
+
     private static string Spec(string name, string dataset) => TinySpecs.Grid(name, steps: 4, every: 2, suites: "target, capitals_recall")
         .Replace("target: { task: conflicting_facts, count: 6 }",
             $"target: {{ data: {{ data_ref: {dataset}, file: train.jsonl }}, eval_split: 2 }}", StringComparison.Ordinal)
@@ -38,7 +41,7 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
         await using var worker = await WorkerProcess.StartAsync(
             platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Spec("on-tickets", "tickets"))).StatusCode);
-        var run = await WorkerTests.WaitForRun(client, "on-tickets", WorkerTests.RunName(4), r => WorkerTests.State(r) is "Completed" or "Failed",
+        var run = await WorkerTests.WaitForRun(client, "on-tickets", RunName, r => WorkerTests.State(r) is "Completed" or "Failed",
             TimeSpan.FromMinutes(3), () => worker.Output);
 
         Assert.True(WorkerTests.State(run) == "Completed", $"{run.ToJsonString()}\n{worker.Output}");
@@ -57,7 +60,7 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
         Assert.Contains("data_ref:tickets/train.jsonl", markdown.Body);
 
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Spec("on-tampered", "tampered"))).StatusCode);
-        var failed = await WorkerTests.WaitForRun(client, "on-tampered", WorkerTests.RunName(4), r => WorkerTests.State(r) is "Completed" or "Failed",
+        var failed = await WorkerTests.WaitForRun(client, "on-tampered", RunName, r => WorkerTests.State(r) is "Completed" or "Failed",
             TimeSpan.FromMinutes(2), () => worker.Output);
         Assert.Equal("Failed", WorkerTests.State(failed));
         Assert.Contains("data set 'tampered': train.jsonl has", failed["transitions"]!.AsArray()[^1]!["reason"]!.ToString());

@@ -31,14 +31,16 @@ internal static class Datasets
     }
 
     /// <summary>A zip of the given entries (name → bytes), in order.</summary>
-    public static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
+    public static byte[] Zip(params (string Name, byte[] Bytes)[] entries) => Zip(CompressionLevel.Optimal, entries);
+
+    public static byte[] Zip(CompressionLevel level, params (string Name, byte[] Bytes)[] entries)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var (name, bytes) in entries)
             {
-                using var stream = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+                using var stream = zip.CreateEntry(name, level).Open();
                 stream.Write(bytes);
             }
         }

@@ -106,8 +106,8 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
             "zip-in-zip" => client.PostZip("bad", Datasets.Zip(("inner.zip", Datasets.Zip(Datasets.Entry("train.jsonl", good))))),
             "not-jsonl" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("notes.txt", "hello"))),
             "bad-in-zip" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("eval.jsonl", "[1, 2]\n"))),
-            // 16 MiB of one repeated line deflates to ~16 KB: refused on the bytes decompressed, long before the file's size limit.
-            _ => client.PostZip("bad", Datasets.Zip(("big.jsonl", [.. Enumerable.Repeat("""{"text": "aaaaaaaaaaaaaaaa"}""" + "\n", 16 << 20 >> 5).SelectMany(Encoding.UTF8.GetBytes)]))),
+            // 16 lines of 1 MiB of one letter deflate about 1,000x: refused on the bytes decompressed, long before the file's size limit.
+            _ => client.PostZip("bad", Datasets.Zip(System.IO.Compression.CompressionLevel.SmallestSize, ("big.jsonl", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\": \"" + new string('a', 1 << 20) + "\"}\n", 16)))))),
         };
 
         var (status, problem) = await sending.Json();
