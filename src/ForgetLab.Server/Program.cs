@@ -26,6 +26,7 @@ public static class Program
         builder.AddForgetLabApplication();
         builder.AddForgetLabMetrics();
         builder.AddForgetLabModels();
+        builder.AddForgetLabDatasets();
         builder.AddForgetLabDashboard();
 
         var app = builder.Build();
@@ -41,6 +42,7 @@ public static class Program
         app.MapReportsApi();
         app.MapBaselinesApi();
         app.MapModelsApi();
+        app.MapDatasetsApi();
         app.MapCheckpointsApi();
         app.MapCompareApi();
         app.MapBoardApi();

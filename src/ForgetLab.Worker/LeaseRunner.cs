@@ -97,6 +97,9 @@ public sealed class LeaseRunner(
             var evaluated = await _delivery.Retry("downloading the registered model to evaluate",
                 c => new RegisteredModels(grains, store, workDirectory, logger).PrepareEvaluated(grant.TenantId, grant.Work.SpecText, files, grant.Work.Recipe.Name, c), cancel);
 
+            var datasets = await _delivery.Retry("downloading the registered data sets",
+                c => new RegisteredDatasets(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, c), cancel);
+
             if (await Report("the job's start", r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
 
             var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out"), "--baseline-exchange" };
@@ -116,6 +119,7 @@ public sealed class LeaseRunner(
             if (files.Directory is { } specDirectory) args.AddRange(["--spec-dir", specDirectory]);
             if (model is not null) args.AddRange(["--model-dir", model]);
             if (evaluated is not null) args.AddRange(["--evaluated-dir", evaluated]);
+            foreach (var (name, folder) in datasets) args.AddRange(["--dataset", $"{name}={folder}"]);
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
             if (cuda.Count > 0) env["CUDA_VISIBLE_DEVICES"] = string.Join(",", cuda);

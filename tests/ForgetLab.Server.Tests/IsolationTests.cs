@@ -29,6 +29,8 @@ public sealed class IsolationTests(PlatformFixture platform)
         { "POST", $"api/v1/experiments/{Experiment}/unpublish" },
         { "GET", $"api/v1/experiments/{Experiment}/baseline" },
         { "GET", "api/v1/models/secret-model" },
+        { "GET", "api/v1/datasets/secret-data" },
+        { "DELETE", "api/v1/datasets/secret-data" },
         { "GET", "api/v1/tenants/{owner}" },
         { "GET", "api/v1/tenants/{owner}/usage" },
         { "POST", "api/v1/tenants/{owner}/keys" },
@@ -177,6 +179,7 @@ public sealed class IsolationTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid(Experiment))).StatusCode);
         var model = await client.PostAsync("api/v1/models?name=secret-model", ModelFolders.ZipContent(ModelFolders.Zip()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, model.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonl("secret-data", "secret.jsonl", Datasets.PromptCompletion(4))).StatusCode);
         return (owner, key, key.Split('_')[2]);
     }
 
@@ -196,6 +199,30 @@ public sealed class IsolationTests(PlatformFixture platform)
         var keys = tenant.Body!["apiKeys"]!.AsArray();
         Assert.False((bool)keys.Single(k => (string)k!["keyId"]! == ownerKey.Split('_')[2])!["revoked"]!);
         Assert.DoesNotContain(keys, k => (string)k!["label"]! == "stolen");
+        var dataset = await client.Get("api/v1/datasets/secret-data").Json();
+        Assert.Equal(HttpStatusCode.OK, dataset.Status);
+        Assert.Equal(4, (int)dataset.Body!["files"]![0]!["examples"]!);
+    }
+
+    [Fact]
+    public async Task AnotherTenantSeesNoDataSetsAndCannotTrainOnOnesByName()
+    {
+        var (owner, ownerKey, _) = await OwnerWithExperiment();
+        var (other, otherKey) = await platform.NewTenant("other");
+        using var client = platform.Server.Client(otherKey);
+
+        var list = await client.Get("api/v1/datasets").Json();
+        var (refStatus, refused) = await client.SubmitYaml(Datasets.SpecOn("borrowed-data", "{ data_ref: secret-data }")).Json();
+        var (ownStatus, own) = await client.PostJsonl("secret-data", "mine.jsonl", Datasets.Text(2)).Json();
+
+        Assert.Empty(list.Body!.AsArray());
+        Assert.Equal(HttpStatusCode.BadRequest, refStatus); // named like a data set that does not exist
+        Assert.Equal("line 8: no data set 'secret-data' in this tenant's registry (GET /api/v1/datasets, forgetlab datasets list)",
+            (string)refused!["errors"]!["target.data.data_ref"]![0]!);
+        Assert.Empty((await client.Get("api/v1/experiments").Json()).Body!.AsArray());
+        Assert.Equal(HttpStatusCode.Created, ownStatus); // the same name in another tenant is that tenant's own
+        Assert.Contains($"checkpoints/{other}/datasets/secret-data/", (string)own!["blobPrefix"]!);
+        await AssertUntouched(ownerKey, owner);
     }
 
     private static Task<HttpResponseMessage> Send(HttpClient client, string method, string path) => method switch

@@ -1,3 +1,4 @@
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Specs;
 using Spectre.Console;
 
@@ -26,7 +27,7 @@ internal static class Exit
             Console.Error.WriteLine(e.Message);
             return BadInput;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or SpecUsageException or Lab.Data.DataFileException or Lab.Evaluated.EvaluateRefusedException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or SpecUsageException or DataFileException or Lab.Evaluated.EvaluateRefusedException)
         {
             Console.Error.WriteLine(e.Message);
             return BadInput;

@@ -158,13 +158,14 @@ internal static class LabCommands
         var evaluatedDir = new Option<string?>("--evaluated-dir") { Description = "the folder of the registered model the run's evaluate entry names by model_ref (the worker downloads it)" };
         var platformPaths = new Option<bool>("--platform-paths") { Description = "the spec is a tenant's: it may name files only inside --spec-dir (none without it), as on the server" };
         var specDir = new Option<string?>("--spec-dir") { Description = "the operator's spec directory (with --platform-paths)" };
+        var datasets = new Option<string[]>("--dataset") { Description = "NAME=FOLDER: where the registered data set a spec's data_ref names is (the worker downloads and verifies it); repeatable", AllowMultipleArgumentsPerToken = false };
         var exchange = new Option<bool>("--baseline-exchange") { Description = "ask the host for the platform's recorded baselines (baseline_lookup event, answered on stdin) and report each one used" };
         var checkpointSignal = new Option<string?>("--checkpoint-signal")
         {
             Description = "a file the host creates to ask for a checkpoint now (preemption): the job saves one after the current training step, reports it (preemption_checkpoint_saved) and exits 0",
         };
         var job = new Command("job", "train and evaluate one run of the grid, printing events as JSON lines (the worker's child-process protocol)")
-            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, evaluatedDir, platformPaths, specDir, checkpointSignal };
+            { spec, runName, outDir, resume, evaluateResumed, earlierReports, worldData, threads, exchange, modelDir, evaluatedDir, platformPaths, specDir, checkpointSignal, datasets };
         job.SetAction(parse =>
         {
             var stdout = Console.Out;
@@ -192,9 +193,12 @@ internal static class LabCommands
                     CheckpointRequested = parse.GetValue(checkpointSignal) is { Length: > 0 } signal ? () => File.Exists(signal) : null,
                 };
                 var specPath = parse.GetValue(spec)!;
+                var folders = DatasetFolders(parse.GetValue(datasets) ?? []);
                 var labSpec = parse.GetValue(platformPaths)
-                    ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.ForPlatform(parse.GetValue(specDir)))
-                    : SpecLoader.LoadFile(specPath);
+                    ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.ForPlatform(parse.GetValue(specDir)) with { DatasetFolders = folders })
+                    : folders.Count > 0
+                        ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.Local(Path.GetDirectoryName(Path.GetFullPath(specPath))!) with { DatasetFolders = folders })
+                        : SpecLoader.LoadFile(specPath);
                 if (labSpec.IsEvaluationOnly)
                     // Nothing to resume: a lease that was lost evaluates the model again.
                     new EvaluationJob(options with { EvaluatedModelDirectory = parse.GetValue(evaluatedDir) }) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!);
@@ -216,6 +220,19 @@ internal static class LabCommands
             }
         });
         return job;
+    }
+
+    /// <summary>The <c>--dataset NAME=FOLDER</c> options as a map.</summary>
+    private static Dictionary<string, string> DatasetFolders(IEnumerable<string> values)
+    {
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var at = value.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0) throw new ArgumentException($"--dataset {value}: expected NAME=FOLDER");
+            folders[value[..at]] = value[(at + 1)..];
+        }
+        return folders;
     }
 
     /// <summary>

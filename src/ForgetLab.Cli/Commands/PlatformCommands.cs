@@ -107,7 +107,7 @@ internal static class PlatformCommands
         var usage = new Command("usage", "your tenant's use of the pool against its quota: devices now, device-hours spent");
         usage.SetAction(parse => Guard(async client => UsageTable.Write(await client.Get<TenantUsage>("usage"), Console.Out)));
 
-        return [submit, runs, watch, cancel, report, compare, usage, Tenant(), ModelCommands.Create(Guard)];
+        return [submit, runs, watch, cancel, report, compare, usage, Tenant(), ModelCommands.Create(Guard), DatasetCommands.Create(Guard)];
     }
 
     /// <summary>

@@ -59,6 +59,17 @@ internal sealed class PlatformClient(HttpClient http)
         return Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
     }
 
+    /// <summary>Posts a file as it is on disk (streamed, not read into memory), as <paramref name="contentType"/>.</summary>
+    public async Task<T> PostFile<T>(string path, string file, string contentType)
+    {
+        await using var stream = File.OpenRead(file);
+        var content = new StreamContent(stream);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return await Send<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+    }
+
+    public Task<T> Delete<T>(string path) => Send<T>(new HttpRequestMessage(HttpMethod.Delete, path));
+
     private async Task<T> Send<T>(HttpRequestMessage request)
     {
         using var response = await http.SendAsync(request);

@@ -24,6 +24,17 @@ public static class ReportAssembly
     }
 
     /// <summary>
+    /// The report with the data bounds its runs' jobs recorded (<see cref="RunReport.Data"/>) gathered into
+    /// <see cref="ForgettingReport.Data"/>, one entry per role, file and hash in the runs' order, as the lab's report lists
+    /// them; the runs are left without them.
+    /// </summary>
+    public static ForgettingReport WithRunData(ForgettingReport report)
+    {
+        var data = report.Runs.SelectMany(r => r.Data ?? []).DistinctBy(d => (d.Role, d.File, d.Sha256)).ToList();
+        return report with { Runs = [.. report.Runs.Select(r => r with { Data = null })], Data = data };
+    }
+
+    /// <summary>
     /// The base model's name in a report: "{world}-{architecture}-{layers}x{width}" for a base pre-trained on a
     /// built-in world, with "-{tokenizer}{vocab_size}" after it for a trained tokenizer (so the default base
     /// keeps "builtin-gpt2-4x256"), else the registered model's name or the folder it was loaded from.
@@ -37,11 +48,14 @@ public static class ReportAssembly
 
     /// <summary>
     /// The base's hash as the platform reports it: the base spec's hash, or for a registered model
-    /// "{tenant}/{name}", since a registered name means the same files only within its tenant (the
+    /// "{tenant}/{name}" (and a base pre-trained on a registered data set "{tenant}/{hash}"), since a registered name means the same files only within its tenant (the
     /// board groups experiments by this hash).
     /// </summary>
     public static string PlatformBaseModelHash(LabSpec spec, string tenantId) =>
-        spec.Base.ModelRef is { } modelRef ? $"{tenantId}/{modelRef}" : SpecHash.ForBase(spec);
+        spec.Base.ModelRef is { } modelRef ? $"{tenantId}/{modelRef}"
+        // A base pre-trained on a registered data set: its name means those bytes only within the tenant.
+        : spec.Base.Pretrain.Corpus?.Ref is not null ? $"{tenantId}/{SpecHash.ForBase(spec)}"
+        : SpecHash.ForBase(spec);
 
     /// <summary>
     /// The base's score on each suite, as the runs were compared against it: from the first run that

@@ -26,6 +26,14 @@ public sealed record RunReport(
     IReadOnlyList<SuiteResult> Suites,
     IReadOnlyList<CheckpointReport> Checkpoints)
 {
+    /// <summary>
+    /// The data files this run used, with their bounds, as a worker's job writes them into <c>run-report.json</c>; the
+    /// platform gathers them into the report's <see cref="ForgettingReport.Data"/> (<see cref="ReportAssembly.WithRunData"/>),
+    /// so a report's runs never carry them. Null (not written) in the lab's report.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DataFileReport>? Data { get; init; }
+
     /// <summary>Why the run ended as it did when that was not plain completion (divergence, early stop, failure).</summary>
     public string? Reason { get; init; }
 

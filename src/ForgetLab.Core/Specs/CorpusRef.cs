@@ -11,4 +11,7 @@ public sealed record CorpusRef(string Path, string FullPath)
 {
     /// <summary>SHA-256 of the file's bytes when the spec was read, for a pre-training corpus (it enters the base's <see cref="SpecHash"/>); null otherwise.</summary>
     public string? Sha256 { get; init; }
+
+    /// <summary>The registered data set it comes from (<c>{ data_ref: NAME }</c>), or null for a path.</summary>
+    public DataRef? Ref { get; init; }
 }

@@ -42,6 +42,12 @@ public sealed record LabSpec
     /// </summary>
     public IReadOnlyList<EvaluateEntry> Evaluate { get; init; } = [];
 
+    /// <summary>
+    /// Every data file the spec names from the platform's data set registry (<c>{ data_ref: NAME }</c>), in spec order:
+    /// the platform checks each against the tenant's registry at submission, and a worker brings each to its machine.
+    /// </summary>
+    public IReadOnlyList<DataRef> DataRefs { get; init; } = [];
+
     /// <summary>True when the spec only evaluates models it is given (<see cref="Evaluate"/>) and trains nothing.</summary>
     public bool IsEvaluationOnly => Evaluate.Count > 0;
 

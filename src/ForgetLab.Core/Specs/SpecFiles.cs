@@ -18,6 +18,13 @@ public sealed record SpecFiles
 
     public SpecFileRule Rule { get; }
 
+    /// <summary>
+    /// Where the registered data sets a spec names with <c>data_ref</c> are on this machine (name → folder of its JSONL
+    /// files), as a worker's job is given them. Null: in the stand-alone lab a <c>data_ref</c> is refused; on the platform
+    /// it is accepted unread (the server checks the name against the tenant's registry, the worker brings the files).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? DatasetFolders { get; init; }
+
     /// <summary>Where relative paths resolve (the spec's folder, or the operator's directory); null for <see cref="None"/>.</summary>
     public string? Directory { get; }
 
@@ -48,6 +55,30 @@ public sealed record SpecFiles
         return System.IO.File.Exists(real) && new FileInfo(real).Length > 0
             ? (real, null)
             : (null, $"{what} '{typed}' not found in the spec directory, or not a regular, non-empty file");
+    }
+
+    /// <summary>
+    /// The file of a registered data set a spec names (<c>{ data_ref: NAME, file: F }</c>; <paramref name="file"/> null: its one
+    /// file): its full path; null with no error where it is named but not read here (the platform's server); or why not.
+    /// </summary>
+    public (string? Full, string? Error) Dataset(string name, string? file)
+    {
+        if (DatasetFolders is null)
+            return Rule == SpecFileRule.Local
+                ? (null, "names a data set of the platform's registry (forgetlab datasets upload); the stand-alone lab reads files: give the file's path")
+                : (null, null);
+        if (!DatasetFolders.TryGetValue(name, out var folder))
+            return (null, $"data set '{name}' was not brought to this machine");
+        var held = System.IO.Directory.GetFiles(folder, "*.jsonl").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        return DatasetFile(name, file, held) is { } problem ? (null, problem) : (Path.Combine(folder, file ?? held[0]), null);
+    }
+
+    /// <summary>Why <paramref name="file"/> of data set <paramref name="name"/> holding <paramref name="held"/> cannot be named, or null (one rule for the server's registry and the worker's folder).</summary>
+    public static string? DatasetFile(string name, string? file, IReadOnlyList<string> held)
+    {
+        if (file is null)
+            return held.Count == 1 ? null : $"data set '{name}' holds {held.Count} files ({string.Join(", ", held.Take(8))}{(held.Count > 8 ? ", …" : "")}): name one with 'file'";
+        return held.Contains(file) ? null : $"data set '{name}' has no file '{file}' (it holds {string.Join(", ", held.Take(8))}{(held.Count > 8 ? ", …" : "")})";
     }
 
     /// <summary>

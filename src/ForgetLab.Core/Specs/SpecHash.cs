@@ -71,6 +71,8 @@ public static class SpecHash
                 json.WriteNumber("grad_clip", p.GradClip);
                 // The corpus's bytes, not its path, are what the weights depend on.
                 if (p.Corpus is { Sha256: { } corpus }) json.WriteString("corpus_sha256", corpus);
+                // Unresolved (the server names a registered data set it does not read): its name within the tenant.
+                else if (p.Corpus is { Ref: { } named }) json.WriteString("corpus_data_ref", named.Typed);
                 json.WriteEndObject();
             }
 

@@ -11,6 +11,8 @@ namespace ForgetLab.Core.Specs;
 /// </summary>
 internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
 {
+    private readonly List<DataRef> _dataRefs = [];
+
     private const int MaxSteps = 1_000_000;
     private const int MaxBatch = 4096;
 
@@ -22,6 +24,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private static readonly string[] PretrainFields = ["steps", "batch_size", "lr", "warmup_steps", "schedule", "weight_decay", "grad_clip"];
     private static readonly string[] TrainFields =
         [.. PretrainFields, "checkpoint_every", "replay", "ewc", "l2sp", "distill", "early_stopping", "optimizer_state", "compute_dtype", "gradient_checkpointing", "rl"];
+    private static readonly string[] DataRefFields = ["data_ref", "file"];
     private static readonly string[] TargetDataFields = ["data", "eval_split", "eval_data", "chat_template", "completion_only_loss", "assistant_only_loss", "too_long"];
     private static readonly string[] TargetFields = ["task", "count", .. TargetDataFields];
     private static readonly string[] GridFields = ["method", "lr", "steps", "seed", "replay", "ewc_lambda", "l2sp_alpha", "distill_beta", "rl_beta", "rl_ptx_coef"];
@@ -86,6 +89,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         {
             Name = name, Description = description, Seed = seed.Value, Base = baseModel, Target = target,
             Suites = suites, Train = train, Grid = grid, Variants = variants, Eval = eval, Resources = resources, Evaluate = evaluate, Search = search,
+            DataRefs = [.. _dataRefs],
         };
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
         CheckDataTargetSuites(lab, spec);
@@ -223,6 +227,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     /// <summary>A file a base is built from, with the hash of its bytes (and of <paramref name="companion"/> when it exists), so a changed file is a different base.</summary>
     private static CorpusRef? WithHash(YamlFields p, string key, CorpusRef file, string? companion = null)
     {
+        if (file.FullPath.Length == 0) return file; // a registered data set the server names but does not read: hashed where it is brought
         try
         {
             using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
@@ -316,8 +321,8 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private CorpusRef? Corpus(YamlFields fields)
     {
         if (!fields.Has("corpus")) return null;
-        var (typed, full) = DataFile(fields, "corpus", "corpus file");
-        return typed is null ? null : new CorpusRef(typed, full!);
+        var (typed, full, named) = DataFileOrRef(fields, "corpus", "corpus file");
+        return typed is null ? null : new CorpusRef(typed, full!) { Ref = named };
     }
 
     private EarlyStoppingSpec? ReadEarlyStopping(YamlFields e, IReadOnlyList<SuiteRef>? suites)
@@ -380,9 +385,9 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private TargetDataSpec? ReadTargetData(YamlFields t)
     {
         var before = errors.Count;
-        var (path, full) = DataFile(t, "data", "data file");
+        var (path, full, _) = DataFileOrRef(t, "data", "data file");
         var split = t.Has("eval_split") ? ReadEvalSplit(t) : null;
-        var (evalPath, evalFull) = t.Has("eval_data") ? DataFile(t, "eval_data", "data file") : (null, null);
+        var (evalPath, evalFull, _) = t.Has("eval_data") ? DataFileOrRef(t, "eval_data", "data file") : (null, null, null);
         if (t.Has("eval_split") && t.Has("eval_data"))
             t.Error("eval_data", "give either eval_split or eval_data, not both");
         var (template, templateFull) = t.Has("chat_template") ? DataFile(t, "chat_template", "chat template file") : (null, null);
@@ -413,6 +418,40 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             return new EvalSplit(fraction, null);
         t.Error("eval_split", $"{Rule}, got {(t.Value("eval_split") is { } v ? YamlValues.Describe(v) : "nothing")}");
         return null;
+    }
+
+    /// <summary>
+    /// A data file a field names by path, or from the tenant's data set registry (<c>{ data_ref: NAME, file: F }</c>): as written
+    /// (<c>data_ref:NAME/F</c>), its full path (empty on the server, which names registered data sets without reading them), and
+    /// the reference; or an error at the field.
+    /// </summary>
+    private (string? Typed, string? Full, DataRef? Ref) DataFileOrRef(YamlFields fields, string key, string what)
+    {
+        if (fields.Value(key) is not YamlMappingNode)
+        {
+            var (typed, full) = DataFile(fields, key, what);
+            return (typed, full, null);
+        }
+        if (fields.Mapping(key) is not { } m) return (null, null, null);
+        m.AllowOnly(DataRefFields);
+        if (!m.Require("data_ref")) return (null, null, null);
+        var name = Name(m, "data_ref");
+        var file = m.Has("file") ? m.String("file") : null;
+        if (file is not null && !DataRef.IsFileName(file))
+        {
+            m.Error("file", "must be the plain name of one of the data set's .jsonl files (letters, digits, '.', '_', '-'; no folder)");
+            return (null, null, null);
+        }
+        if (name is null) return (null, null, null);
+        var named = new DataRef(fields.PathOf(key), m.KeyLine("data_ref"), name, file);
+        var (resolved, error) = files.Dataset(name, file);
+        if (error is not null)
+        {
+            m.Error("data_ref", error);
+            return (null, null, null);
+        }
+        _dataRefs.Add(named);
+        return (named.Typed, resolved ?? "", named);
     }
 
     /// <summary>A file a data field names: as written and its full path, or an error at the field.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ForgetLab.Contracts.Baselines;
 using ForgetLab.Contracts.Board;
 using ForgetLab.Contracts.Common;
+using ForgetLab.Contracts.Datasets;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
@@ -67,6 +68,9 @@ public sealed partial class ExperimentGrain(
         foreach (var (entry, i) in spec.Evaluate.Select((e, i) => (e, i)))
             if (entry.ModelRef is { } evaluated && await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(evaluated) is null)
                 return Replies.Invalid<ExperimentView>($"evaluate[{i}].model_ref", $"no model '{evaluated}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
+
+        // Every data set the spec names must be one of the tenant's own, holding the file named: another tenant's is as missing.
+        if (await DataRefProblems(spec) is { IsEmpty: false } dataProblems) return Replies.Invalid<ExperimentView>(dataProblems);
 
         IReadOnlyList<RunRecipeInfo> recipes;
         try
@@ -289,6 +293,32 @@ public sealed partial class ExperimentGrain(
         {
             return (null, $"the base's config.json could not be read: {e.Message}");
         }
+    }
+
+    /// <summary>Each <c>data_ref</c> of the spec that names no data set of this tenant's registry, or a file it does not hold, at its field and line.</summary>
+    private async Task<ImmutableArray<FieldError>> DataRefProblems(LabSpec spec)
+    {
+        if (spec.DataRefs.Count == 0) return [];
+        var registry = GrainFactory.GetGrain<IDatasetRegistryGrain>(GrainKeys.Tenant(TenantId));
+        var problems = ImmutableArray.CreateBuilder<FieldError>();
+        foreach (var named in spec.DataRefs)
+        {
+            var found = await registry.Find(named.Name);
+            var problem = found is null
+                ? $"no data set '{named.Name}' in this tenant's registry (GET /api/v1/datasets, forgetlab datasets list)"
+                : SpecFiles.DatasetFile(named.Name, named.File, [.. found.Files.Select(f => f.Name)])
+                  ?? CorpusShapeProblem(named, found);
+            if (problem is not null) problems.Add(new FieldError(named.Line, $"{named.Field}.data_ref", problem));
+        }
+        return problems.ToImmutable();
+    }
+
+    /// <summary>A corpus holds <c>{"text"}</c> lines: a registered file of another shape is refused here, not at the worker.</summary>
+    private static string? CorpusShapeProblem(DataRef named, DatasetRecord found)
+    {
+        if (!named.Field.EndsWith(".corpus", StringComparison.Ordinal)) return null;
+        var file = found.Files.First(f => f.Name == (named.File ?? found.Files[0].Name));
+        return file.Shape == "text" ? null : $"a corpus holds {{\"text\"}} lines; {file.Name} of data set '{named.Name}' holds {file.Shape} lines";
     }
 
     private IExperimentDirectoryGrain Directory() => GrainFactory.GetGrain<IExperimentDirectoryGrain>(GrainKeys.Tenant(TenantId));

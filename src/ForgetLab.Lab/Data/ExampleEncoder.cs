@@ -1,4 +1,5 @@
 using ForgetLab.Core.ChatTemplates;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Suites;
 using ForgetLab.Lab.Tokenization;

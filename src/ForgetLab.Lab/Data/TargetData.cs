@@ -1,4 +1,5 @@
 using ForgetLab.Core.ChatTemplates;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Core.Tokenizers;

@@ -27,7 +27,7 @@ public sealed class EvaluationJob(LabRunnerOptions options)
         RunReport report;
         IReadOnlyList<Evaluated.EvaluatedModel> models = [];
         using (var lab = PreparedLab.Prepare(spec, relay, outDirectory, baseConfig => models = LabEvaluator.Inspect([entry], baseConfig, relay)))
-            report = lab.EvaluateModel(models.Single());
+            report = lab.EvaluateModel(models.Single()) with { Data = lab.DataBounds.Count > 0 ? lab.DataBounds : null };
 
         var runDirectory = Path.Combine(outDirectory, "runs", entry.Name);
         Directory.CreateDirectory(runDirectory);

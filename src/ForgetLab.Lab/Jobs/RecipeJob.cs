@@ -37,7 +37,7 @@ public sealed class RecipeJob(LabRunnerOptions options)
         var relay = options with { Progress = new InlineProgress<JobEvent>(Forward) };
         RunReport report;
         using (var lab = PreparedLab.Prepare(spec, relay, outDirectory))
-            report = lab.RunRecipe(recipe, resumeFrom, evaluateResumed);
+            report = lab.RunRecipe(recipe, resumeFrom, evaluateResumed) with { Data = lab.DataBounds.Count > 0 ? lab.DataBounds : null };
         if (resumeFrom is not null && earlierReports is not null) report = WithEarlier(report, earlierReports, CheckpointFolder.StepOf(resumeFrom));
 
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);

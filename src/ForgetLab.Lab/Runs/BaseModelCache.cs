@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Models;
 using ForgetLab.Core.Specs;
@@ -88,7 +89,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
     /// <summary>What a base pre-trains on: the user's <c>base.pretrain.corpus</c> ({"text"} lines), else the world's documents.</summary>
     public static IReadOnlyList<string> PretrainTexts(LabSpec spec, BuiltInWorld world) =>
         spec.Base.Pretrain.Corpus is { } corpus
-            ? [.. Data.JsonlDataFile.Read(corpus.FullPath, corpus.Path, only: Data.DataShape.Text).Examples.Cast<Data.TextExample>().Select(t => t.Text)]
+            ? [.. JsonlDataFile.Read(corpus.FullPath, corpus.Path, only: DataShape.Text).Examples.Cast<TextExample>().Select(t => t.Text)]
             : world.Corpus.Documents;
 
     private void Pretrain(LabSpec spec, BuiltInWorld world, string hash, string folder)

@@ -30,6 +30,6 @@ public sealed class ExperimentReports(RunReportStore store, Experiments experime
         var spec = experiments.SpecOf(experiment);
         var baseModel = new BaseModelReport(
             ReportAssembly.BaseModelName(spec), ReportAssembly.PlatformBaseModelHash(spec, experiment.TenantId), ReportAssembly.BaseSuitesOf(reports));
-        return ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, baseModel, reports);
+        return ReportAssembly.WithRunData(ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, baseModel, reports));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using ForgetLab.Core.ChatTemplates;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Data;
 using ForgetLab.Lab.Tests.Model;

@@ -1,3 +1,4 @@
+using ForgetLab.Core.Data;
 using ForgetLab.Lab.Data;
 using ForgetLab.Lab.Suites;
 using ForgetLab.Lab.Tokenization;

@@ -1,3 +1,4 @@
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Data;

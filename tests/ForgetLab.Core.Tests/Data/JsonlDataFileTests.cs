@@ -1,7 +1,7 @@
 using System.Text;
-using ForgetLab.Lab.Data;
+using ForgetLab.Core.Data;
 
-namespace ForgetLab.Lab.Tests.Data;
+namespace ForgetLab.Core.Tests.Data;
 
 /// <summary>
 /// A data file is read in one of its three shapes, and anything else is refused with the file, the line and the
@@ -103,7 +103,54 @@ public class JsonlDataFileTests
     [Fact]
     public void AMissingFileIsNamed()
     {
-        var e = Assert.Throws<DataFileException>(() => JsonlDataFile.Read(Path.Combine(TinyModels.TempDirectory(), "nope.jsonl"), "nope.jsonl"));
+        var e = Assert.Throws<DataFileException>(() => JsonlDataFile.Read(Path.Combine(Directory.CreateTempSubdirectory("forgetlab-jsonl-").FullName, "nope.jsonl"), "nope.jsonl"));
         Assert.StartsWith("nope.jsonl: cannot be read", e.Message);
+    }
+
+    public static TheoryData<string> StreamedFiles => new()
+    {
+        string.Concat(Enumerable.Range(0, 40).Select(i => $"{{\"text\": \"line {i} of many\"}}\n")),
+        "\uFEFF{\"prompt\": \"a\", \"completion\": \"b\"}\r\n\r\n{\"prompt\": \"c\", \"completion\": \"d\"}",
+        "{\"text\": \"a\"}\n{\"text\": \"b\"}\n{\"prompt\": \"c\", \"completion\": \"d\"}\n",
+        string.Concat(Enumerable.Range(0, 30).Select(i => "{\"text\": \"ok\"}\n")) + "{\"text\": 3}\n",
+        "\n\n  \n",
+        "{\"text\": \"a\"}\n[1]\n",
+        "x",
+    };
+
+    /// <summary>The platform checks uploads as a stream, keeping no example: it must accept and refuse exactly what reading the file does, at the same line.</summary>
+    [Theory]
+    [MemberData(nameof(StreamedFiles))]
+    public void CheckingAStreamAcceptsAndRefusesWhatReadingTheFileDoes(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        string Outcome(Func<(DataShape, int)> read)
+        {
+            try
+            {
+                var (shape, count) = read();
+                return $"{shape} {count}";
+            }
+            catch (DataFileException e)
+            {
+                return e.Message;
+            }
+        }
+
+        var parsed = Outcome(() => JsonlDataFile.Parse(bytes, "tickets.jsonl") is var f ? (f.Shape, f.Examples.Count) : default);
+        // A 48-byte line limit makes the stream's buffer wrap and grow many times over these lines.
+        var streamed = Outcome(() => JsonlDataFile.Check(new MemoryStream(bytes), "tickets.jsonl", maxLineBytes: 48));
+
+        Assert.Equal(parsed, streamed);
+    }
+
+    [Fact]
+    public void AStreamedLineLongerThanTheLimitIsRefusedAtItsLine()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"text\": \"short\"}\n{\"text\": \"" + new string('a', 100) + "\"}\n");
+
+        var refusal = Assert.Throws<DataFileException>(() => JsonlDataFile.Check(new MemoryStream(bytes), "tickets.jsonl", maxLineBytes: 48));
+
+        Assert.Equal("tickets.jsonl:2: the line is longer than 48 bytes, the most a line may hold on the platform", refusal.Message);
     }
 }

@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Data;
+namespace ForgetLab.Core.Data;
 
 /// <summary>The three shapes of a fine-tuning JSONL line, as TRL's dataset formats name them.</summary>
 public enum DataShape

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ForgetLab.Core.ChatTemplates;
 
-namespace ForgetLab.Lab.Data;
+namespace ForgetLab.Core.Data;
 
 /// <summary>
 /// A data file read whole and checked line by line: strict UTF-8, one JSON object per line, one shape per file
@@ -44,43 +44,103 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
     public static JsonlDataFile Parse(byte[] bytes, string name, DataShape? only = null)
     {
         var examples = new List<DataExample>();
-        DataShape? shape = null;
-        var firstLine = 0;
+        var lines = new LineChecker(name, only);
         var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        var line = 0;
         while (start <= bytes.Length)
         {
-            line++;
             var end = Array.IndexOf(bytes, (byte)'\n', start);
             if (end < 0) end = bytes.Length;
-            var length = end - start;
-            if (length > 0 && bytes[end - 1] == (byte)'\r') length--;
-            var text = Decode(bytes, start, length, name, line);
+            if (lines.Take(bytes.AsSpan(start, end - start)) is { } example) examples.Add(example);
             start = end + 1;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-
-            var example = ParseLine(text, name, line, out var lineShape);
-            if (only is { } required && lineShape != required)
-                throw new DataFileException(name, line, "",
-                    $"a corpus holds {{\"text\"}} lines; this is a {DataShapes.Name(lineShape)} line");
-            if (shape is null) (shape, firstLine) = (lineShape, line);
-            else if (shape != lineShape)
-                throw new DataFileException(name, line, "",
-                    $"a {DataShapes.Name(lineShape)} line in a file whose first example (line {firstLine}) is {DataShapes.Name(shape.Value)}: one shape per file");
-            if (examples.Count == MaxExamples)
-                throw new DataFileException(name, line, "", $"more than {MaxExamples} examples");
-            examples.Add(example);
         }
-
-        if (shape is null) throw new DataFileException(name, 0, "", "no examples: the set is empty");
-        return new JsonlDataFile(name, Convert.ToHexStringLower(SHA256.HashData(bytes)), shape.Value, examples);
+        var shape = lines.Finish();
+        return new JsonlDataFile(name, Convert.ToHexStringLower(SHA256.HashData(bytes)), shape, examples);
     }
 
-    private static string Decode(byte[] bytes, int start, int length, string name, int line)
+    /// <summary>
+    /// Checks a file as <see cref="Read"/> does while it streams, keeping no example: one line at a time, each at most
+    /// <paramref name="maxLineBytes"/> (the platform checks uploads this way, so a data set's size never becomes memory).
+    /// Answers the file's shape and examples, or throws the first problem as a <see cref="DataFileException"/>.
+    /// </summary>
+    public static (DataShape Shape, int Examples) Check(Stream source, string name, int maxLineBytes, DataShape? only = null)
+    {
+        var lines = new LineChecker(name, only);
+        var buffer = new byte[Math.Min(maxLineBytes + 1, 1 << 16)];
+        int filled = 0, scanned = 0;
+        var first = true;
+        while (true)
+        {
+            var read = source.Read(buffer, filled, buffer.Length - filled);
+            filled += read;
+            var start = 0;
+            if (first && filled >= 3 || read == 0 && first)
+            {
+                if (buffer.AsSpan(0, filled).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) start = scanned = 3;
+                first = false;
+            }
+            if (first) continue;
+            int end;
+            while ((end = Array.IndexOf(buffer, (byte)'\n', scanned, filled - scanned)) >= 0)
+            {
+                lines.Take(buffer.AsSpan(start, end - start));
+                start = scanned = end + 1;
+            }
+            if (read == 0)
+            {
+                lines.Take(buffer.AsSpan(start, filled - start));
+                return (lines.Finish(), lines.Count);
+            }
+            // Keep the unfinished line at the front; grow the buffer only up to one line's limit.
+            Array.Copy(buffer, start, buffer, 0, filled - start);
+            filled -= start;
+            scanned = filled;
+            if (filled > maxLineBytes)
+                throw new DataFileException(name, lines.Line + 1, "", $"the line is longer than {maxLineBytes} bytes, the most a line may hold on the platform");
+            if (filled == buffer.Length) Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxLineBytes + 1));
+        }
+    }
+
+    /// <summary>The rules every line is held to, one line after another, with the file's shape and count so far.</summary>
+    private sealed class LineChecker(string name, DataShape? only)
+    {
+        private DataShape? _shape;
+        private int _firstLine;
+
+        /// <summary>Lines seen so far (blank ones included).</summary>
+        public int Line { get; private set; }
+
+        public int Count { get; private set; }
+
+        /// <summary>The line's example, or null for a blank line.</summary>
+        public DataExample? Take(ReadOnlySpan<byte> bytes)
+        {
+            Line++;
+            var length = bytes.Length > 0 && bytes[^1] == (byte)'\r' ? bytes.Length - 1 : bytes.Length;
+            var text = Decode(bytes[..length], name, Line);
+            if (string.IsNullOrWhiteSpace(text)) return null;
+
+            var example = ParseLine(text, name, Line, out var lineShape);
+            if (only is { } required && lineShape != required)
+                throw new DataFileException(name, Line, "",
+                    $"a corpus holds {{\"text\"}} lines; this is a {DataShapes.Name(lineShape)} line");
+            if (_shape is null) (_shape, _firstLine) = (lineShape, Line);
+            else if (_shape != lineShape)
+                throw new DataFileException(name, Line, "",
+                    $"a {DataShapes.Name(lineShape)} line in a file whose first example (line {_firstLine}) is {DataShapes.Name(_shape.Value)}: one shape per file");
+            if (Count == MaxExamples)
+                throw new DataFileException(name, Line, "", $"more than {MaxExamples} examples");
+            Count++;
+            return example;
+        }
+
+        public DataShape Finish() => _shape ?? throw new DataFileException(name, 0, "", "no examples: the set is empty");
+    }
+
+    private static string Decode(ReadOnlySpan<byte> bytes, string name, int line)
     {
         try
         {
-            return StrictUtf8.GetString(bytes, start, length);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {

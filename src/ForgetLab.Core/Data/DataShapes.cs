@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Data;
+namespace ForgetLab.Core.Data;
 
 /// <summary>The names the report and the errors use for a <see cref="DataShape"/>.</summary>
 public static class DataShapes

@@ -1,4 +1,4 @@
-namespace ForgetLab.Lab.Data;
+namespace ForgetLab.Core.Data;
 
 /// <summary>
 /// A data file the lab refuses: it names the file (as the spec wrote it), the 1-based line (0: the whole file) and

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.IO.Compression;
+using ForgetLab.Cli.Platform;
+using ForgetLab.Contracts.Datasets;
+
+namespace ForgetLab.Cli.Commands;
+
+/// <summary>
+/// <c>forgetlab datasets upload PATH --name N | list | show N | delete N</c>: the tenant's data sets, which specs name with
+/// <c>{ data_ref: N, file: F }</c> where a data file goes. The server checks every line as the lab does.
+/// </summary>
+internal static class DatasetCommands
+{
+    public static Command Create(Func<Func<PlatformClient, Task>, int> guard)
+    {
+        var path = new Argument<string>("path") { Description = "a JSONL file, a zip of JSONL files, or a folder whose *.jsonl files are zipped and uploaded" };
+        var uploadName = new Option<string>("--name") { Description = "the name specs use in data_ref", Required = true };
+        var upload = new Command("upload", "register a data set (the server checks every line as the lab does; a refusal names file, line and field)") { path, uploadName };
+        upload.SetAction(parse => guard(async client =>
+        {
+            var source = parse.GetValue(path)!;
+            var name = Uri.EscapeDataString(parse.GetValue(uploadName)!);
+            DatasetRecord dataset;
+            if (Directory.Exists(source))
+            {
+                var zip = Path.Combine(Path.GetTempPath(), $"forgetlab-dataset-{Guid.NewGuid():N}.zip");
+                try
+                {
+                    Zip(source, zip);
+                    dataset = await client.PostFile<DatasetRecord>($"datasets?name={name}", zip, "application/zip");
+                }
+                finally
+                {
+                    File.Delete(zip);
+                }
+            }
+            else if (File.Exists(source))
+                dataset = source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                    ? await client.PostFile<DatasetRecord>($"datasets?name={name}", source, "application/zip")
+                    : await client.PostFile<DatasetRecord>($"datasets?name={name}&file={Uri.EscapeDataString(Path.GetFileName(source))}", source, "application/x-ndjson");
+            else throw new FileNotFoundException($"{source}: no such file or folder", source);
+            Console.WriteLine($"registered {dataset.Name}: {Describe(dataset)}; use it with {{ data_ref: {dataset.Name}{(dataset.Files.Length == 1 ? "" : ", file: " + dataset.Files[0].Name)} }}");
+        }));
+
+        var list = new Command("list", "the tenant's data sets");
+        list.SetAction(_ => guard(async client =>
+        {
+            var datasets = await client.Get<List<DatasetRecord>>("datasets");
+            if (datasets.Count == 0) Console.WriteLine("no data sets registered (forgetlab datasets upload PATH --name N)");
+            foreach (var d in datasets) Console.WriteLine($"{d.Name,-24} {Describe(d)}  {d.RegisteredAt:u}");
+        }));
+
+        var showName = new Argument<string>("name") { Description = "a data set of your tenant" };
+        var show = new Command("show", "one data set: each file's shape, examples, bytes and SHA-256") { showName };
+        show.SetAction(parse => guard(async client =>
+        {
+            var d = await client.Get<DatasetRecord>($"datasets/{Uri.EscapeDataString(parse.GetValue(showName)!)}");
+            Console.WriteLine($"{d.Name}: registered {d.RegisteredAt:u}, stored at {d.BlobPrefix}");
+            foreach (var f in d.Files) Console.WriteLine($"  {f.Name,-32} {f.Shape,-18} {f.Examples,10:N0} examples {f.Bytes,14:N0} bytes  sha256 {f.Sha256}");
+        }));
+
+        var deleteName = new Argument<string>("name") { Description = "a data set of your tenant" };
+        var delete = new Command("delete", "delete a data set and its files (the name is never reused)") { deleteName };
+        delete.SetAction(parse => guard(async client =>
+        {
+            var d = await client.Delete<DatasetRecord>($"datasets/{Uri.EscapeDataString(parse.GetValue(deleteName)!)}");
+            Console.WriteLine($"deleted {d.Name} ({d.Files.Length} files)");
+        }));
+
+        return new Command("datasets", "your tenant's data sets: upload a JSONL file, a zip or a folder; list, show, delete") { upload, list, show, delete };
+    }
+
+    private static string Describe(DatasetRecord d) =>
+        $"{d.Files.Length} file{(d.Files.Length == 1 ? "" : "s")} ({string.Join(", ", d.Files.Select(f => $"{f.Name}: {f.Shape}, {f.Examples:N0} examples"))})";
+
+    /// <summary>The folder's *.jsonl files in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
+    private static void Zip(string directory, string zipPath)
+    {
+        using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
+        foreach (var file in Directory.GetFiles(directory, "*.jsonl").Order(StringComparer.Ordinal))
+            zip.CreateEntryFromFile(file, Path.GetFileName(file), CompressionLevel.Fastest);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ForgetLab.Contracts.Common;
+using ForgetLab.Core.Data;
+using ForgetLab.Core.Specs;
+using ForgetLab.Server.Models;
+
+namespace ForgetLab.Server.Datasets;
+
+/// <summary>
+/// The JSONL files of a data set upload — the spooled body itself, or the <c>.jsonl</c> entries of a zip (at its root or
+/// in one folder) — each decompressed to a temporary file counted as it expands, hashed (SHA-256) and checked line by
+/// line as the lab checks a data file (<see cref="JsonlDataFile.Check"/>), so a refusal names the same file, line and
+/// field. A zip is refused whole for an entry that is absolute, climbs out with '..', sits in a nested folder, is itself
+/// a zip, or is not a JSONL file; its directory is bounded before it is read (<see cref="ZipDirectory"/>).
+/// </summary>
+public sealed class DatasetUpload : IAsyncDisposable
+{
+    private readonly List<CheckedDataFile> _files = [];
+
+    public IReadOnlyList<CheckedDataFile> Files => _files;
+
+    /// <summary>
+    /// Reads <paramref name="body"/> (the spooled upload, positioned at its start): a zip when it starts as one, else one
+    /// JSONL file named <paramref name="jsonlName"/>. Answers the checked files, or every problem that stopped it.
+    /// </summary>
+    public static async Task<(DatasetUpload? Upload, ImmutableArray<FieldError> Errors)> Read(
+        FileStream body, string? jsonlName, DatasetLimits limits, CancellationToken cancel)
+    {
+        var upload = new DatasetUpload();
+        try
+        {
+            var errors = IsZip(body)
+                ? await upload.ReadZip(body, limits, cancel)
+                : await upload.ReadJsonl(body, jsonlName ?? "data.jsonl", limits, cancel);
+            if (errors.IsEmpty) return (upload, []);
+            await upload.DisposeAsync();
+            return (null, errors);
+        }
+        catch
+        {
+            await upload.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var file in _files) await file.Content.DisposeAsync();
+        _files.Clear();
+    }
+
+    private static bool IsZip(FileStream body)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        var read = body.Read(magic);
+        body.Position = 0;
+        return read == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] is 3 or 5 && magic[3] is 4 or 6;
+    }
+
+    private async Task<ImmutableArray<FieldError>> ReadJsonl(FileStream body, string name, DatasetLimits limits, CancellationToken cancel)
+    {
+        if (!DataRef.IsFileName(name))
+            return [new FieldError(0, "file", $"'{SafetensorsHeaderShorten(name)}' is not a data file name: a plain name ending in .jsonl (letters, digits, '.', '_', '-')")];
+        if (body.Length > limits.MaxFileBytes)
+            return [new FieldError(0, name, $"is {body.Length} bytes, more than the {limits.MaxFileBytes} a data file may hold")];
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, cancel));
+        body.Position = 0;
+        return Check(name, body, body.Length, sha, limits) is { } problem ? [problem] : [];
+    }
+
+    private async Task<ImmutableArray<FieldError>> ReadZip(FileStream zip, DatasetLimits limits, CancellationToken cancel)
+    {
+        try
+        {
+            if (ZipDirectory.Problem(zip, limits.Zip) is { } problem) return [problem];
+            using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+            var entries = archive.Entries.Where(e => !e.FullName.Replace('\\', '/').EndsWith('/')).ToList();
+            string? folder = null;
+            foreach (var entry in archive.Entries)
+            {
+                var name = entry.FullName.Replace('\\', '/');
+                if (ModelZipReader.NameProblem(entry.FullName) is { } bad) return [Entry(entry, bad)];
+                if (name.EndsWith('/')) continue;
+                var parts = name.Split('/');
+                if (parts.Length > 2) return [Entry(entry, "is in a nested folder: zip the JSONL files at the zip's root or inside one folder")];
+                var leaf = parts[^1];
+                if (leaf.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return [Entry(entry, "is a zip inside the zip: zip the JSONL files themselves")];
+                if (!DataRef.IsFileName(leaf)) return [Entry(entry, "is not a data file: a data set holds .jsonl files with plain names (letters, digits, '.', '_', '-')")];
+                var inFolder = parts.Length == 2 ? parts[0] : "";
+                if (folder is not null && folder != inFolder) return [Entry(entry, $"is in another folder than '{(folder.Length == 0 ? "(the root)" : folder)}': zip one folder of JSONL files")];
+                folder = inFolder;
+            }
+            if (entries.Count == 0) return [new FieldError(0, "", "the zip holds no .jsonl file")];
+            long expanded = 0;
+            foreach (var entry in entries)
+            {
+                var leaf = entry.FullName.Replace('\\', '/').Split('/')[^1];
+                if (_files.Any(f => f.Name == leaf)) return [new FieldError(0, leaf, "the zip holds this file twice")];
+                if (entry.Length > limits.MaxFileBytes)
+                    return [new FieldError(0, leaf, $"is {entry.Length} bytes, more than the {limits.MaxFileBytes} a data file may hold")];
+                var (spool, length, sha, error) = await Expand(entry, leaf, Math.Min(entry.CompressedLength, zip.Length), expanded, limits, cancel);
+                if (error is not null) return [error];
+                expanded += length;
+                if (Check(leaf, spool!, length, sha!, limits) is { } bad) return [bad];
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            return [new FieldError(0, "", $"not a zip file, or a corrupt one: {e.Message}")];
+        }
+        catch (NotSupportedException e)
+        {
+            return [new FieldError(0, "", $"a zip entry uses what the server cannot read: {e.Message}")];
+        }
+        catch (EndOfStreamException)
+        {
+            return [new FieldError(0, "", "not a zip file: it ends inside a record")];
+        }
+        return [];
+    }
+
+    /// <summary>Decompresses an entry into a temporary file, hashing it and counting the bytes really decompressed against the limits.</summary>
+    private static async Task<(FileStream? Spool, long Length, string? Sha256, FieldError? Error)> Expand(
+        ZipArchiveEntry entry, string leaf, long packed, long expandedBefore, DatasetLimits limits, CancellationToken cancel)
+    {
+        var spool = TemporaryFile();
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using var source = entry.Open();
+            var buffer = new byte[1 << 16];
+            long length = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancel)) > 0)
+            {
+                length += read;
+                FieldError? error = length > limits.MaxFileBytes ? new(0, leaf, $"expands to more than {limits.MaxFileBytes} bytes, the most a data file may hold")
+                    : expandedBefore + length > limits.MaxExpandedBytes ? new(0, "", $"the data files expand to more than {limits.MaxExpandedBytes} bytes in all")
+                    : length > limits.RatioGraceBytes && length > Math.Max(packed, 1) * limits.MaxExpansionRatio
+                        ? new(0, leaf, $"expands to more than {limits.MaxExpansionRatio} times its {packed} compressed bytes: a zip bomb, or not a data file")
+                    : null;
+                if (error is not null)
+                {
+                    await spool.DisposeAsync();
+                    return (null, 0, null, error);
+                }
+                sha.AppendData(buffer, 0, read);
+                await spool.WriteAsync(buffer.AsMemory(0, read), cancel);
+            }
+            spool.Position = 0;
+            return (spool, length, Convert.ToHexStringLower(sha.GetHashAndReset()), null);
+        }
+        catch
+        {
+            await spool.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Checks one file as the lab would read it; on success it joins <see cref="Files"/> (and is disposed with them), else its problem at file, line and field.</summary>
+    private FieldError? Check(string name, FileStream content, long length, string sha, DatasetLimits limits)
+    {
+        try
+        {
+            var (shape, examples) = JsonlDataFile.Check(content, name, limits.MaxLineBytes);
+            content.Position = 0;
+            _files.Add(new CheckedDataFile(name, content, length, sha, shape, examples));
+            return null;
+        }
+        catch (DataFileException e)
+        {
+            content.Dispose();
+            return new FieldError(e.Line, e.Field.Length == 0 ? e.File : $"{e.File}.{e.Field}", e.Reason);
+        }
+    }
+
+    private static FieldError Entry(ZipArchiveEntry entry, string why) =>
+        new(0, "", $"zip entry '{SafetensorsHeaderShorten(entry.FullName)}' {why}");
+
+    private static string SafetensorsHeaderShorten(string value) => Core.Models.SafetensorsHeader.Shorten(value);
+
+    private static FileStream TemporaryFile() =>
+        new(Path.Combine(Path.GetTempPath(), $"forgetlab-dataset-{Guid.NewGuid():N}.jsonl"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+}

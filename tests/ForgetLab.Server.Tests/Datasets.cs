@@ -1,0 +1,56 @@
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>Data set uploads the tests send: JSONL bodies, zips of them, and specs that name them by data_ref.</summary>
+internal static class Datasets
+{
+    /// <summary>Prompt/completion lines in the built-in world's words (so the word tokenizer knows them).</summary>
+    public static string PromptCompletion(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
+        $$"""{"prompt": "the capital of france is", "completion": " {{(i % 2 == 0 ? "paris" : "lima")}}"}""" + "\n"));
+
+    public static string Text(int count) => string.Concat(Enumerable.Range(0, count).Select(_ => """{"text": "the capital of peru is lima ."}""" + "\n"));
+
+    public static Task<HttpResponseMessage> PostJsonl(this HttpClient client, string name, string file, string jsonl) =>
+        client.PostJsonl(name, file, Encoding.UTF8.GetBytes(jsonl));
+
+    public static Task<HttpResponseMessage> PostJsonl(this HttpClient client, string name, string file, byte[] jsonl)
+    {
+        var content = new ByteArrayContent(jsonl);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        return client.Post($"api/v1/datasets?name={name}&file={file}", content);
+    }
+
+    public static Task<HttpResponseMessage> PostZip(this HttpClient client, string name, byte[] zip)
+    {
+        var content = new ByteArrayContent(zip);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        return client.Post($"api/v1/datasets?name={name}", content);
+    }
+
+    /// <summary>A zip of the given entries (name → bytes), in order.</summary>
+    public static byte[] Zip(params (string Name, byte[] Bytes)[] entries) => Zip(CompressionLevel.Optimal, entries);
+
+    public static byte[] Zip(CompressionLevel level, params (string Name, byte[] Bytes)[] entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in entries)
+            {
+                using var stream = zip.CreateEntry(name, level).Open();
+                stream.Write(bytes);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    public static (string, byte[]) Entry(string name, string text) => (name, Encoding.UTF8.GetBytes(text));
+
+    /// <summary><see cref="Specs.Valid"/> with its target trained on a registered data set's file, held-out by a count.</summary>
+    public static string SpecOn(string name, string dataRef) =>
+        Specs.Valid(name).Replace("  task: conflicting_facts\n  count: 10\n", $"  data: {dataRef}\n  eval_split: 2\n", StringComparison.Ordinal)
+            .Replace("suites: [target, capitals_recall]", "suites: [target, capitals_recall]", StringComparison.Ordinal);
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ForgetLab.Server.Datasets;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ForgetLab.Server.Tests;
+
+/// <summary>
+/// The data set registry over HTTP: a JSONL file or a zip of them is checked line by line as the lab checks a data file,
+/// stored in Blob storage under the tenant with its SHA-256, listed, read and deleted; specs name it by data_ref, checked
+/// against the tenant's registry at submission. A bad upload is a 400 naming file, line and field, and stores nothing.
+/// </summary>
+public sealed class DatasetsApiTests(PlatformFixture platform)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AJsonlFileIsCheckedHashedStoredUnderTheTenantListedShownAndDeleted()
+    {
+        var (tenant, key) = await platform.NewTenant("data");
+        using var client = platform.Server.Client(key);
+        var jsonl = Datasets.PromptCompletion(6);
+
+        var (status, dataset) = await client.PostJsonl("tickets", "train.jsonl", jsonl).Json();
+        var (againStatus, _) = await client.PostJsonl("tickets", "train.jsonl", jsonl).Json();
+        var (otherStatus, conflict) = await client.PostJsonl("tickets", "train.jsonl", Datasets.PromptCompletion(7)).Json();
+        var (listStatus, list) = await client.Get("api/v1/datasets").Json();
+        var (getStatus, got) = await client.Get("api/v1/datasets/tickets").Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(HttpStatusCode.Created, againStatus); // the same bytes again are harmless
+        Assert.Equal(HttpStatusCode.Conflict, otherStatus);
+        Assert.Contains("registered with other files", (string)conflict!["detail"]!);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (listStatus, getStatus));
+        Assert.Equal(["tickets"], list!.AsArray().Select(d => (string)d!["name"]!));
+        Assert.Equal(dataset!.ToJsonString(), got!.ToJsonString());
+        var file = dataset["files"]!.AsArray().Single()!;
+        Assert.Equal(("train.jsonl", "prompt_completion", 6), ((string)file["name"]!, (string)file["shape"]!, (int)file["examples"]!));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(jsonl))), (string)file["sha256"]!);
+        Assert.Matches($"^checkpoints/{tenant}/datasets/tickets/[0-9a-f]{{16}}/$", (string)dataset["blobPrefix"]!);
+        var store = platform.Server.Services.GetRequiredService<DatasetStore>();
+        Assert.Single(await store.Blobs(tenant, Cancel));
+
+        var (deleteStatus, _) = await client.Delete("api/v1/datasets/tickets").Json();
+        var (goneStatus, _) = await client.Get("api/v1/datasets/tickets").Json();
+        var (reuseStatus, reuse) = await client.PostJsonl("tickets", "train.jsonl", jsonl).Json();
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NotFound), (deleteStatus, goneStatus));
+        Assert.Empty(await store.Blobs(tenant, Cancel));
+        Assert.Equal(HttpStatusCode.Conflict, reuseStatus); // a deleted name never comes to mean other bytes
+        Assert.Contains("names are never reused", (string)reuse!["detail"]!);
+    }
+
+    [Fact]
+    public async Task AZipOfJsonlFilesInOneFolderIsOneDataSetOfSeveralFiles()
+    {
+        var (_, key) = await platform.NewTenant("zip");
+        using var client = platform.Server.Client(key);
+        var zip = Datasets.Zip(Datasets.Entry("mine/train.jsonl", Datasets.PromptCompletion(4)), Datasets.Entry("mine/general.jsonl", Datasets.Text(3)));
+
+        var (status, dataset) = await client.PostZip("mixed", zip).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal([("general.jsonl", "text", 3), ("train.jsonl", "prompt_completion", 4)],
+            dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!, (int)f["examples"]!)));
+    }
+
+    public static TheoryData<string, string, string> BadUploads => new()
+    {
+        { "missing-field", "bad.jsonl.completion", "line 2: required field is missing" },
+        { "not-json", "bad.jsonl", "line 1: not valid JSON" },
+        { "wrong-type", "bad.jsonl.messages[0].content", "line 1: expected a string, found the number 3" },
+        { "two-shapes", "bad.jsonl", "line 2: a text line in a file whose first example (line 1) is prompt_completion: one shape per file" },
+        { "empty-set", "bad.jsonl", "no examples: the set is empty" },
+        { "bad-utf8", "bad.jsonl", "line 1: not valid UTF-8 at byte" },
+        { "bad-name", "file", "is not a data file name" },
+        { "traversal", "(document)", "climbs out of the folder with '..'" },
+        { "absolute", "(document)", "is an absolute path" },
+        { "nested", "(document)", "is in a nested folder" },
+        { "zip-in-zip", "(document)", "is a zip inside the zip" },
+        { "not-jsonl", "(document)", "is not a data file" },
+        { "bad-in-zip", "eval.jsonl", "line 1: expected a JSON object, found an array" },
+        { "bomb", "big.jsonl", "times its" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadUploads))]
+    public async Task ABadUploadIsA400NamingFileLineAndFieldAndNothingIsStored(string bad, string path, string message)
+    {
+        var (tenant, key) = await platform.NewTenant("baddata");
+        using var client = platform.Server.Client(key);
+        var good = Datasets.PromptCompletion(2);
+        var sending = bad switch
+        {
+            "missing-field" => client.PostJsonl("bad", "bad.jsonl", """{"prompt": "a", "completion": "b"}""" + "\n" + """{"prompt": "a"}""" + "\n"),
+            "not-json" => client.PostJsonl("bad", "bad.jsonl", "{prompt: 1\n"),
+            "wrong-type" => client.PostJsonl("bad", "bad.jsonl", """{"messages": [{"role": "user", "content": 3}]}""" + "\n"),
+            "two-shapes" => client.PostJsonl("bad", "bad.jsonl", """{"prompt": "a", "completion": "b"}""" + "\n" + """{"text": "c"}""" + "\n"),
+            "empty-set" => client.PostJsonl("bad", "bad.jsonl", "\n\n"),
+            "bad-utf8" => client.PostJsonl("bad", "bad.jsonl", [.. "{\"text\": \""u8, 0xff, 0xfe, .. "\"}\n"u8]),
+            "bad-name" => client.PostJsonl("bad", "..%2Fescape.jsonl", good),
+            "traversal" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("../escape.jsonl", good))),
+            "absolute" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("/etc/escape.jsonl", good))),
+            "nested" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("a/b/train.jsonl", good))),
+            "zip-in-zip" => client.PostZip("bad", Datasets.Zip(("inner.zip", Datasets.Zip(Datasets.Entry("train.jsonl", good))))),
+            "not-jsonl" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("notes.txt", "hello"))),
+            "bad-in-zip" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("eval.jsonl", "[1, 2]\n"))),
+            // 16 lines of 1 MiB of one letter deflate about 1,000x: refused on the bytes decompressed, long before the file's size limit.
+            _ => client.PostZip("bad", Datasets.Zip(System.IO.Compression.CompressionLevel.SmallestSize, ("big.jsonl", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\": \"" + new string('a', 1 << 20) + "\"}\n", 16)))))),
+        };
+
+        var (status, problem) = await sending.Json();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var messages = problem!["errors"]![path]!.AsArray().Select(m => (string)m!).ToList();
+        Assert.Contains(messages, m => m.Contains(message, StringComparison.Ordinal));
+        Assert.Empty((await client.Get("api/v1/datasets").Json()).Body!.AsArray());
+        Assert.Empty(await platform.Server.Services.GetRequiredService<DatasetStore>().Blobs(tenant, Cancel));
+    }
+
+    [Fact]
+    public async Task ASpecNamingADataSetIsCheckedAgainstTheTenantsRegistryAtSubmission()
+    {
+        var (_, key) = await platform.NewTenant("refs");
+        using var client = platform.Server.Client(key);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostZip("mine",
+            Datasets.Zip(Datasets.Entry("train.jsonl", Datasets.PromptCompletion(6)), Datasets.Entry("general.jsonl", Datasets.Text(3))))).StatusCode);
+
+        var (okStatus, ok) = await client.SubmitYaml(Datasets.SpecOn("on-mine", "{ data_ref: mine, file: train.jsonl }")).Json();
+        var (missingStatus, missing) = await client.SubmitYaml(Datasets.SpecOn("on-nothing", "{ data_ref: nothing }")).Json();
+        var (whichStatus, which) = await client.SubmitYaml(Datasets.SpecOn("on-which", "{ data_ref: mine }")).Json();
+        var (noFileStatus, noFile) = await client.SubmitYaml(Datasets.SpecOn("on-nofile", "{ data_ref: mine, file: other.jsonl }")).Json();
+        var (corpusStatus, corpus) = await client.SubmitYaml(Datasets.SpecOn("on-corpus", "{ data_ref: mine, file: train.jsonl }")
+            .Replace("  schedule: cosine\n", "  schedule: cosine\n  replay: { ratio: 0.25, corpus: { data_ref: mine, file: train.jsonl } }\n", StringComparison.Ordinal)).Json();
+
+        Assert.Equal(HttpStatusCode.Created, okStatus);
+        Assert.Equal(2, ok!["runIds"]!.AsArray().Count);
+        Assert.Equal(HttpStatusCode.BadRequest, missingStatus);
+        Assert.Contains("no data set 'nothing' in this tenant's registry", (string)missing!["errors"]!["target.data.data_ref"]![0]!);
+        Assert.Equal(HttpStatusCode.BadRequest, whichStatus);
+        Assert.Contains("holds 2 files (general.jsonl, train.jsonl): name one with 'file'", (string)which!["errors"]!["target.data.data_ref"]![0]!);
+        Assert.Equal(HttpStatusCode.BadRequest, noFileStatus);
+        Assert.Contains("has no file 'other.jsonl'", (string)noFile!["errors"]!["target.data.data_ref"]![0]!);
+        Assert.Equal(HttpStatusCode.BadRequest, corpusStatus);
+        Assert.Contains("a corpus holds {\"text\"} lines", (string)corpus!["errors"]!["train.replay.corpus.data_ref"]![0]!);
+        var experiments = (await client.Get("api/v1/experiments").Json()).Body!.AsArray();
+        Assert.Equal(["on-mine"], experiments.Select(e => (string)e!["experimentId"]!));
+    }
+}
