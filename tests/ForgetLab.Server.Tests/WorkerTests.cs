@@ -21,8 +21,15 @@ public sealed class WorkerTests(PlatformFixture platform)
     /// <summary>24 countries and 6 elements of the built-in world: a base pre-trains on it in about a second.</summary>
     internal static string SmallWorld() => TestWorlds.Small();
 
+    /// <summary>
+    /// Polls a run until <paramref name="done"/> holds. <paramref name="timeout"/> is the budget on an idle
+    /// machine; it is stretched by the machine's load (load average per core, between 1× and 5×), because on a
+    /// shared machine at load 60 the same job runs many times slower, and a fixed wait then fails a correct run.
+    /// A wrong run still fails, only later.
+    /// </summary>
     internal static async Task<JsonNode> WaitForRun(HttpClient client, string experiment, string run, Func<JsonNode, bool> done, TimeSpan timeout, Func<string> diagnostics)
     {
+        timeout *= LoadStretch();
         var deadline = DateTime.UtcNow + timeout;
         JsonNode? last = null;
         while (DateTime.UtcNow < deadline)
@@ -36,6 +43,19 @@ public sealed class WorkerTests(PlatformFixture platform)
             await Task.Delay(250, TestContext.Current.CancellationToken);
         }
         throw new TimeoutException($"run {experiment}/{run} did not get there in {timeout}; last seen:\n{last?.ToJsonString()}\n\nworker output:\n{diagnostics()}");
+    }
+
+    private static double LoadStretch()
+    {
+        try
+        {
+            var perCore = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / Environment.ProcessorCount;
+            return Math.Clamp(perCore, 1.0, 5.0);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return 1.0;
+        }
     }
 
     private static bool Running(int pid)
