@@ -42,7 +42,7 @@ public sealed class ConsolidationPlan : IDisposable
     /// <param name="train">The run's resolved settings (<c>RunRecipe.Train</c>).</param>
     /// <param name="model">The model to fine-tune, after <c>MethodSetup.Apply</c>.</param>
     /// <param name="trainable">The parameters <c>MethodSetup.Apply</c> returned.</param>
-    /// <param name="fineTuning">The run's own batches (e.g. <see cref="PromptCompletionBatches"/>).</param>
+    /// <param name="fineTuning">The run's own batches (e.g. <see cref="MaskedExampleBatches"/>).</param>
     /// <param name="pretrainingDocuments">The base's pre-training documents as token ids (replay, Fisher and distillation text).</param>
     /// <param name="separatorId">End-of-text id used to pack documents (the tokenizer's EOS).</param>
     /// <param name="seed">The run's seed; every stream derives its own from it.</param>

@@ -275,11 +275,11 @@ internal sealed partial class PreparedLab : IDisposable
 
     private IBatchSource FineTuningBatches(RunRecipe recipe)
     {
-        if (data.Target is { } own) return new MaskedExampleBatches(own.Training, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
-        var target = this.target!;
-        // The completion follows the prompt after one space (PromptCompletion.Text), split as lm-eval splits a pair.
-        var examples = target.Pairs.Select(p => tokenizer.EncodePair(p.Prompt, " " + p.Completion)).Select(e => new TokenizedExample(e.Context, e.Continuation)).ToList();
-        return new PromptCompletionBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
+        // A built-in task's completion follows the prompt after one space (PromptCompletion.Text), split as lm-eval splits a pair.
+        var examples = data.Target is { } own
+            ? own.Training
+            : target!.Pairs.Select(p => tokenizer.EncodePair(p.Prompt, " " + p.Completion)).Select(e => MaskedExample.OfCompletion(e.Context, e.Continuation)).ToList();
+        return new MaskedExampleBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
     }
 
     private static long ResumedStep(string resumeFrom) =>

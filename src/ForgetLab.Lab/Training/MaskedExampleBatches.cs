@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace ForgetLab.Lab.Training;
 
 /// <summary>
-/// Fine-tuning batches of the user's data: examples drawn with replacement, each row <c>[eos] ids</c> right-padded,
-/// as <see cref="PromptCompletionBatches"/> builds them; position i predicts id i, and only ids marked in the
-/// example's loss mask carry loss.
+/// Fine-tuning batches: examples drawn with replacement, each row <c>[eos] ids</c> right-padded; position i
+/// predicts id i, and only ids marked in the example's loss mask carry loss. The built-in tasks' pairs come as
+/// <see cref="MaskedExample.OfCompletion"/>, the user's data with the mask its format gives (TRL's masks).
 /// </summary>
 public sealed class MaskedExampleBatches(IReadOnlyList<MaskedExample> examples, int separatorId, int padId, ulong seed) : IBatchSource
 {

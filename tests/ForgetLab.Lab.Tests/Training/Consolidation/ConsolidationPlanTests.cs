@@ -7,10 +7,10 @@ namespace ForgetLab.Lab.Tests.Training.Consolidation;
 
 public class ConsolidationPlanTests
 {
-    private static readonly IReadOnlyList<TokenizedExample> Examples =
-        Enumerable.Range(0, 5).Select(i => new TokenizedExample([35 + i, 36], [37, 38 + i % 2])).ToList();
+    private static readonly IReadOnlyList<MaskedExample> Examples =
+        Enumerable.Range(0, 5).Select(i => MaskedExample.OfCompletion([35 + i, 36], [37, 38 + i % 2])).ToList();
 
-    private static PromptCompletionBatches FineTuning() => new(Examples, 0, 1, 1);
+    private static MaskedExampleBatches FineTuning() => new(Examples, 0, 1, 1);
 
     [Fact]
     public void NothingIsAddedWhenNoConsolidationIsOn()

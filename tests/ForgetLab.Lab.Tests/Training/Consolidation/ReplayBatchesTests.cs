@@ -7,11 +7,11 @@ namespace ForgetLab.Lab.Tests.Training.Consolidation;
 public class ReplayBatchesTests
 {
     // Fine-tuning examples use tokens 35..39; the pre-training documents 2..31, so a row tells its source.
-    private static readonly IReadOnlyList<TokenizedExample> Examples =
-        Enumerable.Range(0, 5).Select(i => new TokenizedExample([35 + i, 36], [37, 38 + i % 2])).ToList();
+    private static readonly IReadOnlyList<MaskedExample> Examples =
+        Enumerable.Range(0, 5).Select(i => MaskedExample.OfCompletion([35 + i, 36], [37, 38 + i % 2])).ToList();
 
     private static ReplayBatches Batches(double ratio, ulong seed = 11) => new(
-        new PromptCompletionBatches(Examples, 0, 1, 1),
+        new MaskedExampleBatches(Examples, 0, 1, 1),
         new PackedTextBatches(TinyModels.Documents(), TinyModels.Config.NPositions, 0, 2),
         ratio, seed);
 
