@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Data;
 using ForgetLab.Lab.Runs;
