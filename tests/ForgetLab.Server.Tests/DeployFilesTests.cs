@@ -23,7 +23,7 @@ public sealed class DeployFilesTests
 
         var rules = await Run(promtool, ["check", "rules", RepoPaths.File("infra", "prometheus", "rules.yml")]);
         Assert.True(rules.ExitCode == 0, rules.Output);
-        Assert.Contains("6 rules found", rules.Output);
+        Assert.Contains("8 rules found", rules.Output);
     }
 
     [Fact]
