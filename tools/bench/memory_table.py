@@ -18,3 +18,14 @@ if steps:
     for r in steps:
         a, b, c = (float(r.get(f"rss_at_{s}_mb", "nan")) for s in (10, 100, 1000))
         print(f"| {r['model']} | {r['malloc']} | {r['batch']} × {r['seq']} | {a:.1f} | {b:.1f} | {c:.1f} | {c - b:+.1f} |")
+    # Where the RSS is at each sampled step (present when the CLI printed the breakdown): anonymous against file-backed pages,
+    # and of the anonymous, the .NET GC's committed heap and glibc malloc's live and free bytes.
+    parts = [r for r in steps if any(k.startswith("anon_at_") for k in r)]
+    if parts:
+        print()
+        print("| model | malloc | step | RSS MiB | anonymous MiB | file-backed MiB | .NET GC committed MiB | malloc in use MiB | malloc free in arenas MiB |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in parts:
+            for s in sorted(int(k[len("rss_at_"):-len("_mb")]) for k in r if k.startswith("rss_at_")):
+                v = [float(r[f"{k}_at_{s}_mb"]) for k in ("rss", "anon", "file", "gc", "malloc_used", "malloc_free")]
+                print(f"| {r['model']} | {r['malloc']} | {s:,} | " + " | ".join(f"{x:.1f}" for x in v) + " |")

@@ -109,7 +109,8 @@ internal static class BenchCommands
                 + $"runtime_mb={Mb(r.RuntimeBytes)} peak_mb={Mb(r.PeakBytes)} peak_above_runtime_mb={Mb(r.PeakBytes - r.RuntimeBytes)} "
                 + $"estimate_mb={Mb(e.TotalBytes)} estimate_above_runtime_mb={Mb(e.TotalBytes - e.RuntimeBytes)} "
                 + $"weights_mb={Mb(e.WeightBytes)} copies_mb={Mb(e.ComputeCopyBytes)} grads_mb={Mb(e.GradientBytes)} optimizer_mb={Mb(e.OptimizerBytes)} activations_mb={Mb(e.ActivationBytes)}"
-                + string.Concat(r.ResidentAtSteps.Select(s => $" rss_at_{s.Step}_mb={Mb(s.Bytes)}")));
+                + string.Concat(r.ResidentAtSteps.Select(s => $" rss_at_{s.Step}_mb={Mb(s.ResidentBytes)} anon_at_{s.Step}_mb={Mb(s.AnonymousBytes)} file_at_{s.Step}_mb={Mb(s.FileBytes)}"
+                    + $" gc_at_{s.Step}_mb={Mb(s.ManagedCommittedBytes)} malloc_used_at_{s.Step}_mb={Mb(s.MallocInUseBytes)} malloc_free_at_{s.Step}_mb={Mb(s.MallocFreeBytes)}")));
             return 0;
         });
         return command;

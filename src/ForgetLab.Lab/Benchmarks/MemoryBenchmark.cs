@@ -10,7 +10,7 @@ namespace ForgetLab.Lab.Benchmarks;
 /// <summary>One phase of a run measured in its own process: resident memory before the model, the phase's peak, RSS at chosen steps, and Core's estimate.</summary>
 public sealed record MemoryBenchmarkResult(
     string Model, string Phase, string Method, string Dtype, bool Checkpointing, int BatchSize, int SequenceLength, long Parameters,
-    long RuntimeBytes, long PeakBytes, IReadOnlyList<(int Step, long Bytes)> ResidentAtSteps, MemoryEstimate Estimate);
+    long RuntimeBytes, long PeakBytes, IReadOnlyList<MemorySample> ResidentAtSteps, MemoryEstimate Estimate);
 
 /// <summary>
 /// Peak resident memory of training (AdamW, as <see cref="Training.Trainer"/> steps) or evaluation (no_grad
@@ -60,7 +60,7 @@ public static class MemoryBenchmark
             batchSize, lm.Config.MaxPositions, shape.Parameters, runtime, peak, samples, estimate);
     }
 
-    private static (long Trainable, List<(int, long)> Samples) Phase(
+    private static (long Trainable, List<MemorySample> Samples) Phase(
         CausalLanguageModel lm, bool training, bool lora, ComputeDtype dtype, bool checkpointing, int steps, int batchSize, IReadOnlyCollection<int> sampleSteps)
     {
         var vocab = lm.Config.VocabSize;
@@ -68,7 +68,7 @@ public static class MemoryBenchmark
         IReadOnlyList<TorchSharp.Modules.Parameter> trainable = lora
             ? new Peft.LoraSettings(8, 16, 0, ["all-linear"]).Apply(lm)
             : lm.parameters().ToList();
-        var samples = new List<(int, long)>();
+        var samples = new List<MemorySample>();
         var compute = Autocast.Of(dtype);
         if (training)
         {
@@ -92,7 +92,7 @@ public static class MemoryBenchmark
                     nn.utils.clip_grad_norm_(trainable, 1.0);
                     optimizer.step();
                 }
-                if (sampleSteps.Contains(step)) samples.Add((step, ProcessMemory.ResidentBytes()));
+                if (sampleSteps.Contains(step)) samples.Add(MemorySample.Now(step));
             }
         }
         else
@@ -104,7 +104,7 @@ public static class MemoryBenchmark
                 using (NewDisposeScope())
                 using (Autocast.Enter(compute))
                     nn.functional.log_softmax(lm.forward(randint(0, vocab, [batchSize, length])), -1).sum().item<float>();
-                if (sampleSteps.Contains(step)) samples.Add((step, ProcessMemory.ResidentBytes()));
+                if (sampleSteps.Contains(step)) samples.Add(MemorySample.Now(step));
             }
         }
         return (trainable.Sum(p => p.numel()), samples);
