@@ -315,6 +315,41 @@ def reward_hacking(report, md):
         label = (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
         md.append(f"| {label} | {fmt(*ci(rep))} | {fmt(*ci(lost), 3)} | {ratio} | {fmt(*ci(kept), 2)} |")
     md.append("")
+    # The levers combined as well as apart: the mix's repair at each β, and each β's repair with and without the mix,
+    # every difference paired by seed between two cells that differ in that one lever.
+    betas = sorted({k[0] for k in keys})
+    both = [bb for bb in betas if (bb, 0.0) in summary and (bb, 1.0) in summary]
+    combined = {}
+    if len(both) > 1:
+        md.append("One lever on top of the other, paired by seed: the mix's repair at each β (cell β + ptx 1 against cell β), and β's repair "
+                  "with the mix off and on (cell β against cell β 0 with the same mix).\n")
+        md.append("| lever | added to | knowledge repaired (pts) | reward given up | pts repaired per 0.1 reward given up |")
+        md.append("|---|---|---:|---:|---:|")
+
+        def paired(a, b):
+            sa, sb = summary[a], summary[b]
+            by_seed = {int(hp(r, "seed")): (g, dd) for r, g, dd in zip(sa["runs"], sa["gain"], sa["drop"])}
+            rep, lost = [], []
+            for r, g, dd in zip(sb["runs"], sb["gain"], sb["drop"]):
+                if int(hp(r, "seed")) in by_seed:
+                    g0, d0 = by_seed[int(hp(r, "seed"))]
+                    rep.append(d0 - dd)
+                    lost.append(g0 - g)
+            ml = mean(lost)
+            return ci(rep), ci(lost), ("∞ (no reward given up)" if ml <= 0 else f"{mean(rep) / ml * 0.1:.1f}")
+
+        for bb in both:
+            rep, lost, ratio = paired((bb, 0.0), (bb, 1.0))
+            combined[("ptx", bb)] = (rep, lost, ratio)
+            md.append(f"| ptx 1 | β {bb:g} | {fmt(*rep)} | {fmt(*lost, 3)} | {ratio} |")
+        for mix in (0.0, 1.0):
+            for bb in both:
+                if bb == 0.0 or (0.0, mix) not in summary:
+                    continue
+                rep, lost, ratio = paired((0.0, mix), (bb, mix))
+                combined[("beta", bb, mix)] = (rep, lost, ratio)
+                md.append(f"| β {bb:g} | {'ptx 1' if mix else 'no mix'} | {fmt(*rep)} | {fmt(*lost, 3)} | {ratio} |")
+        md.append("")
     r0 = summary[(0.0, 0.0)]
     held = [last(r)["rl"]["held_out_reward"]["mean"] for r in r0["runs"]]
     sev0 = [r["severity"] for r in r0["runs"]]
@@ -351,7 +386,7 @@ def reward_hacking(report, md):
     write_plot("rl-reward-hacking-steps.svg", svg_chart(
         "reward-hacking: held-out reward rises as held-out correctness falls", "step", "percent",
         series, notes=["solid: capitals recall (%)", "dashed: format reward on held-out", "prompts (x100)", "mean of 3 seeds"]))
-    return summary, repairs, b
+    return summary, repairs, b, combined
 
 
 def rl_vs_sft(report, md):
@@ -401,6 +436,38 @@ def rl_vs_sft(report, md):
                                           "target accuracy (%)", "capitals recall drop (points)", series,
                                           notes=["labels: step (seed 1)", "lines start at the base"]))
     return result
+
+
+def pilot(example, md):
+    """The settings search for rl-vs-sft's RL arm (tools/rl-evidence/rl-vs-sft-pilot*.yaml), and the choice its rule makes:
+    the highest target accuracy at the last checkpoint; within two items of it, the cheaper variant (fewer completions
+    per prompt, then the lower rate). Capitals recall is shown but the rule never reads it."""
+    report = load(example)
+    if not report:
+        return None
+    runs = sorted(report["runs"], key=lambda r: r["name"])
+    target = suite(last(runs[0]), "target")
+    n = target["n"]
+    md.append(f"Pilot `{example}` (seed 1; target base accuracy {target['base']:.1f}% of {n} items):\n")
+    md.append("| variant | lr | completions per prompt | target (%) at each checkpoint | steps with any reward | held-out reward (last) | KL target (π‖base, last) | capitals recall Δ (last, not used) |")
+    md.append("|---|---:|---:|---|---:|---:|---:|---:|")
+    rows = []
+    for r in runs:
+        variant = r["name"].split("-full-")[0]
+        log = r.get("rl_log") or []
+        gens = int(re.search(r"-g(\d+)$", variant).group(1)) if re.search(r"-g(\d+)$", variant) else 0
+        lr = float(hp(r, "lr"))
+        acc = [(c["step"], suite(c, "target")["score"]) for c in r["checkpoints"]]
+        rewarded = f"{sum(1 for x in log if x['reward'] > 0)}/{len(log)}" if log else "–"
+        rows.append((variant, lr, gens, acc[-1][1]))
+        md.append(f"| {variant} | {lr:g} | {gens} | {', '.join(f'{a:.1f} (step {s})' for s, a in acc)} | {rewarded} | "
+                  f"{last(r)['rl']['held_out_reward']['mean']:.3f} | {last(r)['rl']['kl_target_prompts']:.3f} | {-drop(last(r)):+.1f} |")
+    best = max(a for _, _, _, a in rows)
+    near = [row for row in rows if row[3] >= best - 2 * 100 / n]
+    choice = min(near, key=lambda row: (row[2], row[1]))
+    md.append("")
+    md.append(f"The rule picks **{choice[0]}** (target {choice[3]:.1f}% against the base's {target['base']:.1f}%).\n")
+    return {"choice": choice, "base": target["base"], "n": n}
 
 
 def correlation(reports, md):
@@ -501,6 +568,11 @@ def main():
     if rh:
         md.append("### reward-hacking: the tables\n")
         reward_hacking(rh, md)
+    pilots = [x for x in ("rl-vs-sft-pilot", "rl-vs-sft-pilot-reverse") if (RUNS / x).exists()]
+    if pilots:
+        md.append("### rl-vs-sft: choosing the RL arm's settings\n")
+        for x in pilots:
+            pilot(x, md)
     if rs:
         md.append("### rl-vs-sft: the tables\n")
         rl_vs_sft(rs, md)
