@@ -2,7 +2,8 @@
 """The evidence section of docs/rl.md, computed from the lab's own outputs of the three reward fine-tuning examples.
 
 Reads docs/runs/{reward-hacking,rl-vs-sft,update-strategy}/report.json, or their seed*/report.json when an example was
-run one seed per process (and each run's rl_log.json beside it), writes
+run one slice per process (tools/rl-evidence/slice.py; each run's rl_log.json beside it), and the rl-vs-sft pilots
+(docs/runs/rl-vs-sft-pilot*/, the settings search for the RL arm, with the choice its pre-declared rule makes), writes
 the figures to docs/plots/rl-*.svg and the tables and numeric sentences to docs/runs/rl-evidence.md, which docs/rl.md
 includes between its evidence markers. Nothing here is typed by hand: rerun it after rerunning an example.
 
@@ -10,7 +11,8 @@ includes between its evidence markers. Nothing here is typed by hand: rerun it a
 
 Statistics (stdlib only): means over seeds with Student-t 95% intervals; paired (same seed) differences for
 repairs; Spearman's rank correlation (average ranks for ties) with a percentile bootstrap over runs (10,000
-resamples, seeded); RL against SFT at matched target accuracy by the SFT checkpoint nearest in target accuracy.
+resamples, seeded); RL against SFT at matched target accuracy by the SFT checkpoint nearest in target accuracy. The
+verdicts are written from the same numbers by stated rules (a difference counts when its interval excludes 0).
 """
 import json
 import math
@@ -373,7 +375,7 @@ def reward_hacking(report, md):
                        "color": PALETTE[i], "markers": True})
     write_plot("rl-reward-hacking-front.svg", svg_chart(
         "reward-hacking: reward gained against knowledge lost", "format reward gain (train, over the base's samples)",
-        "capitals recall drop (points)", series, notes=["big dot: mean of 3 seeds (t 95%)", "small: each seed", "lower right is better"]))
+        "capitals recall drop (points)", series, notes=["big dot: mean over seeds (t 95%)", "small: each seed", "lower right is better"]))
 
     series = []
     for i, key in enumerate(keys):
@@ -385,7 +387,7 @@ def reward_hacking(report, md):
         series.append({"name": "", "legend": False, "points": [(x, y, None, None) for x, y in zip(steps, reward)], "line": True, "dashed": True, "color": PALETTE[i]})
     write_plot("rl-reward-hacking-steps.svg", svg_chart(
         "reward-hacking: held-out reward rises as held-out correctness falls", "step", "percent",
-        series, notes=["solid: capitals recall (%)", "dashed: format reward on held-out", "prompts (x100)", "mean of 3 seeds"]))
+        series, notes=["solid: capitals recall (%)", "dashed: format reward on held-out", "prompts (x100)", "mean over seeds"]))
     return summary, repairs, b, combined
 
 
@@ -417,7 +419,7 @@ def rl_vs_sft(report, md):
     final = [(seed, c, m) for seed, c, m in pairs if c["step"] == last(rl[seed])["step"]]
     diff = [drop(m) - drop(c) for _, c, m in final]
     gap = [suite(c, "target")["score"] - suite(m, "target")["score"] for _, c, m in final]
-    result = {"forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
+    result = {"n": len(diff), "forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
               "rl_target": ci([suite(last(rl[s]), "target")["score"] for s in sorted(rl)]),
               "sft_target": ci([suite(last(sft[s]), "target")["score"] for s in sorted(sft)]),
               "rl_drop": ci([drop(last(rl[s])) for s in sorted(rl)]), "sft_drop": ci([drop(last(sft[s])) for s in sorted(sft)])}
@@ -538,8 +540,11 @@ def update_strategy(report, md):
         variants.setdefault(run["name"].split("-full-")[0], []).append(run)
     order = [v for v in ["sane", "lr-x10", "epochs-x5", "optimizer-carried", "beta-small"] if v in variants]
     sane = {int(hp(r, "seed")): r for r in variants.get("sane", [])}
-    md.append("| variant | what changed | steps | reward (train) | target (%) | capitals recall Δ (pts) | drop beyond sane (pts, paired) | KL target (π‖base) | severity (per seed) |")
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    first = last(report["runs"][0])
+    md.append(f"Base: target accuracy {suite(first, 'target')['base']:.1f}% (of {suite(first, 'target')['n']}), capitals recall "
+              f"{suite(first, KNOWLEDGE)['base']:.1f}%. Cells are mean ± t 95% half-width over the seeds listed.\n")
+    md.append("| variant | what changed | seeds | steps | reward (train) | target (%) | capitals recall Δ (pts) | drop beyond sane (pts, paired) | KL target (π‖base) | severity (per seed) |")
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
     what = {"sane": "lr 1e-4, 20 steps, fresh AdamW, β 0.04", "lr-x10": "lr 1e-3", "epochs-x5": "100 steps",
             "optimizer-carried": "AdamW moments from pre-training", "beta-small": "β 0.004"}
     result = {}
@@ -547,11 +552,11 @@ def update_strategy(report, md):
         runs = sorted(variants[v], key=lambda r: int(hp(r, "seed")))
         rl = [last(r)["rl"] for r in runs]
         extra = [drop(last(r)) - drop(last(sane[int(hp(r, "seed"))])) for r in runs if int(hp(r, "seed")) in sane]
-        result[v] = {"drop": ci([drop(last(r)) for r in runs]), "extra": ci(extra) if v != "sane" else None,
+        result[v] = {"drop": ci([drop(last(r)) for r in runs]), "extra": ci(extra) if v != "sane" and extra else None,
                      "severity": [r["severity"] for r in runs]}
-        md.append(f"| {v} | {what.get(v, '')} | {last(runs[0])['step']} | {fmt(*ci([x['train_reward']['mean'] for x in rl]), 3)} | "
+        md.append(f"| {v} | {what.get(v, '')} | {', '.join(str(hp(r, 'seed')) for r in runs)} | {last(runs[0])['step']} | {fmt(*ci([x['train_reward']['mean'] for x in rl]), 3)} | "
                   f"{fmt(*ci([suite(last(r), 'target')['score'] for r in runs]))} | {fmt(*ci([-drop(last(r)) for r in runs]))} | "
-                  f"{'–' if v == 'sane' else fmt(*ci(extra))} | {fmt(*ci([x['kl_target_prompts'] for x in rl]), 3)} | {', '.join(r['severity'] for r in runs)} |")
+                  f"{fmt(*result[v]['extra']) if result[v]['extra'] else '–'} | {fmt(*ci([x['kl_target_prompts'] for x in rl]), 3)} | {', '.join(r['severity'] for r in runs)} |")
     md.append("")
     series = []
     for i, v in enumerate(order):
@@ -561,8 +566,94 @@ def update_strategy(report, md):
         series.append({"name": "", "legend": False, "points": [(i + 1 + 0.08 * (j - 1), drop(last(r)), None, None) for j, r in enumerate(runs)], "color": PALETTE[i]})
     write_plot("rl-update-strategy.svg", svg_chart("update-strategy: knowledge lost per change, against the sane baseline",
                                                    "variant (1 = sane)", "capitals recall drop (points)", series,
-                                                   notes=["big dot: mean of 3 seeds (t 95%)", "small: each seed"]))
+                                                   notes=["big dot: mean over seeds (t 95%)", "small: each seed"]))
     return result
+
+
+def excludes_zero(m, h):
+    return h is not None and abs(m) > h
+
+
+def lever_label(key):
+    return (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
+
+
+def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
+    """The verdicts, each decided by a stated rule from the numbers above (a difference counts when its t 95% interval
+    over seeds excludes 0), so no verdict is typed by hand either."""
+    md.append("### Verdicts\n")
+    md.append("Each verdict follows a stated rule from the tables above: a difference counts only when its t 95% interval over "
+              "seeds excludes 0.\n")
+    if rh:
+        summary, repairs, b, combined = rh
+        r0 = summary[(0.0, 0.0)]
+        d = ci(r0["drop"])
+        sev = [r["severity"].split(" ")[0] for r in r0["runs"]]
+        collapsed = excludes_zero(*d) and all(x in ("severe", "at_chance") for x in sev)
+        md.append(f"1. *Does knowledge collapse when β is 0?* **{'Yes' if collapsed else 'No'}** (rule: the drop's interval excludes 0 and every seed "
+                  f"is labelled severe or at chance): capitals recall on countries never prompted fell {fmt(*d)} points in "
+                  f"{last(r0['runs'][0])['step']} steps; labels {', '.join(sev)}.")
+        held = ci([last(r)["rl"]["held_out_reward"]["mean"] - b for r in r0["runs"]])
+        hacked = excludes_zero(*held) and held[0] > 0 and collapsed
+        md.append(f"2. *Does the reward rise while held-out correctness falls?* **{'Yes' if hacked else 'No'}** (rule: the held-out reward's rise and the "
+                  f"recall drop both exclude 0): at β 0 the format reward on held-out prompts rose {fmt(*held, 3)} over the base's samples "
+                  f"({b:.3f}) while capitals recall fell as in 1; the correctness component (paid 0) stayed "
+                  f"{fmt(*ci([last(r)['rl']['held_out_reward']['components'].get('correctness', 0) for r in r0['runs']]), 3)}.")
+        alone = {k: v for k, v in repairs.items() if k[0] == 0 or k[1] == 0}
+        sig = [lever_label(k) for k, v in repairs.items() if excludes_zero(*v[0]) and v[0][0] > 0]
+
+        def per(v):
+            return float("inf") if v[2].startswith("∞") else float(v[2])
+        mix = repairs.get((0.0, 1.0))
+        kls = {k: v for k, v in alone.items() if k[1] == 0}
+        line = "3. *KL or the pre-training mix: which repairs more of the drop per unit of reward given up?* "
+        if mix and kls:
+            best_kl = max(kls, key=lambda k: per(kls[k]))
+            direction = per(mix) > per(kls[best_kl])
+            line += (f"**{'The mix' if direction else 'KL'}, per unit of reward** (InstructGPT's direction {'holds' if direction else 'does not hold'} "
+                     f"on that measure): ptx 1 alone repaired {fmt(*mix[0])} points for {fmt(*mix[1], 3)} of reward ({mix[2]} points per 0.1); "
+                     f"the best β alone, {lever_label(best_kl)}, {fmt(*kls[best_kl][0])} for {fmt(*kls[best_kl][1], 3)} ({kls[best_kl][2]} per 0.1). ")
+            if not excludes_zero(*mix[1]):
+                line += ("The mix's per-unit figure divides by a reward loss whose interval includes 0, so it is fragile: what is firm is "
+                         f"only which repairs' intervals exclude 0. ")
+            line += (f"Repairs whose interval excludes 0: {', '.join(sig) if sig else 'none'}. ")
+            mixed = [(bb, v) for (lever, *rest), v in combined.items() if lever == "ptx" for bb in [rest[0]] if bb > 0]
+            if mixed:
+                line += "Combined: the mix on top of " + "; on top of ".join(
+                    f"β {bb:g} repaired a further {fmt(*v[0])} points ({'interval excludes 0' if excludes_zero(*v[0]) else 'interval includes 0'})"
+                    for bb, v in mixed) + "."
+        md.append(line)
+    learned = [x for x in pilots if x and x.get("learned")]
+    if rs is not None:
+        res = rs
+        line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
+        if pilots and not learned:
+            line += (f"**Not testable as asked here**: no GRPO setting tried raised the target more than two items above the base "
+                     f"(best {max(x['best'] for x in pilots if x):.1f}% against {pilots[0]['base']:.1f}%), because the right answers are almost never "
+                     f"sampled, so almost every group's rewards are equal and its advantages 0. ")
+        if res and res.get("forgets_less_by"):
+            m, h = res["forgets_less_by"]
+            word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
+            line += (f"At the accuracy RL did reach, SFT's recall drop minus RL's was {fmt(m, h)} points over {res['n']} seed{'s' if res['n'] != 1 else ''} "
+                     f"(RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}): **{word}**; the published direction "
+                     f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced') } here.")
+        md.append(line)
+    if corr:
+        rho, (lo, hi), n = corr
+        word = "strong" if lo > 0.5 else ("positive" if lo > 0 else "not established (the interval includes 0)")
+        md.append(f"5. *How well does KL on the target prompts predict forgetting?* Spearman ρ = {rho:.2f} [{lo:.2f}, {hi:.2f}] over {n} runs of "
+                  f"both examples: **{word}**.")
+    if us:
+        parts = []
+        for v, r in us.items():
+            if v == "sane" or r["extra"] is None:
+                continue
+            m, h = r["extra"]
+            word = ("more forgetting than sane" if m > 0 else "less forgetting than sane") if excludes_zero(m, h) else "not distinguishable from sane"
+            parts.append(f"{v}: {fmt(m, h)} points beyond sane, **{word}** (labels {', '.join(r['severity'])})")
+        if "sane" in us:
+            md.append(f"6. *Update strategy* (sane: drop {fmt(*us['sane']['drop'])} points, labels {', '.join(us['sane']['severity'])}): " + "; ".join(parts) + ".")
+    md.append("")
 
 
 def main():
@@ -570,26 +661,29 @@ def main():
     rh = load("reward-hacking")
     rs = load("rl-vs-sft")
     us = load("update-strategy")
+    rh_result = rs_result = corr = us_result = None
+    pilot_results = []
     if rh:
         md.append("### reward-hacking: the tables\n")
-        reward_hacking(rh, md)
+        rh_result = reward_hacking(rh, md)
     pilots = [x for x in ("rl-vs-sft-pilot", "rl-vs-sft-pilot-reverse") if (RUNS / x).exists()]
     if pilots:
         md.append("### rl-vs-sft: choosing the RL arm's settings\n")
         spec_rl = [("rl-vs-sft: lr1e-4-g8 (the spec), 40 steps, seed 1", r) for r in (rs or {"runs": []})["runs"]
                    if r["name"].startswith("rl-") and int(hp(r, "seed")) == 1]
         for x in pilots:
-            pilot(x, md, spec_rl if x == "rl-vs-sft-pilot" else ())
+            pilot_results.append(pilot(x, md, spec_rl if x == "rl-vs-sft-pilot" else ()))
     if rs:
         md.append("### rl-vs-sft: the tables\n")
-        rl_vs_sft(rs, md)
+        rs_result = rl_vs_sft(rs, md)
     pooled = [(n, r) for n, r in (("reward-hacking", rh), ("rl-vs-sft", rs)) if r]
     if pooled:
         md.append("### KL on the target prompts against forgetting\n")
-        correlation(pooled, md)
+        corr = correlation(pooled, md)
     if us:
         md.append("### update-strategy: the tables\n")
-        update_strategy(us, md)
+        us_result = update_strategy(us, md)
+    verdicts(md, rh_result, rs_result if rs else None, pilot_results, corr, us_result)
     text = "\n".join(md) + "\n"
     (RUNS / "rl-evidence.md").write_text(text, encoding="utf-8")
     # docs/rl.md carries the same tables between its markers, so the page and the numbers never disagree.
