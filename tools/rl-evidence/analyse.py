@@ -560,7 +560,8 @@ def update_strategy(report, md):
         rl = [last(r)["rl"] for r in runs]
         extra = [drop(last(r)) - drop(last(sane[int(hp(r, "seed"))])) for r in runs if int(hp(r, "seed")) in sane]
         result[v] = {"drop": ci([drop(last(r)) for r in runs]), "extra": ci(extra) if v != "sane" and extra else None,
-                     "severity": [r["severity"] for r in runs]}
+                     "severity": [r["severity"] for r in runs], "target": ci([suite(last(r), "target")["score"] for r in runs]),
+                     "target_base": suite(last(runs[0]), "target")["base"], "reward": ci([x["train_reward"]["mean"] for x in rl])}
         md.append(f"| {v} | {what.get(v, '')} | {', '.join(str(hp(r, 'seed')) for r in runs)} | {last(runs[0])['step']} | {fmt(*ci([x['train_reward']['mean'] for x in rl]), 3)} | "
                   f"{fmt(*ci([suite(last(r), 'target')['score'] for r in runs]))} | {fmt(*ci([-drop(last(r)) for r in runs]))} | "
                   f"{fmt(*result[v]['extra']) if result[v]['extra'] else '–'} | {fmt(*ci([x['kl_target_prompts'] for x in rl]), 3)} | {', '.join(r['severity'] for r in runs)} |")
@@ -664,7 +665,11 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
             word = ("more forgetting than sane" if m > 0 else "less forgetting than sane") if excludes_zero(m, h) else "not distinguishable from sane"
             parts.append(f"{v}: {fmt(m, h)} points beyond sane, **{word}** (labels {', '.join(r['severity'])})")
         if "sane" in us:
-            md.append(f"6. *Update strategy* (sane: drop {fmt(*us['sane']['drop'])} points, labels {', '.join(us['sane']['severity'])}): " + "; ".join(parts) + ".")
+            sane = us["sane"]
+            md.append(f"6. *Update strategy* (sane: drop {fmt(*sane['drop'])} points, labels {', '.join(sane['severity'])}; its target "
+                      f"{fmt(*sane['target'])}% against the base's {sane['target_base']:.1f}%, train reward {fmt(*sane['reward'], 3)}"
+                      f"{' — it learned nothing, so every change is measured against a run that did not learn the target' if not excludes_zero(sane['target'][0] - sane['target_base'], sane['target'][1]) else ''}): "
+                      + "; ".join(parts) + ".")
     md.append("")
 
 
