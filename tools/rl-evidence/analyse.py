@@ -419,7 +419,7 @@ def rl_vs_sft(report, md):
     final = [(seed, c, m) for seed, c, m in pairs if c["step"] == last(rl[seed])["step"]]
     diff = [drop(m) - drop(c) for _, c, m in final]
     gap = [suite(c, "target")["score"] - suite(m, "target")["score"] for _, c, m in final]
-    result = {"n": len(diff), "forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
+    result = {"n": len(diff), "rl_less": sum(1 for x in diff if x > 0), "forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
               "rl_target": ci([suite(last(rl[s]), "target")["score"] for s in sorted(rl)]),
               "sft_target": ci([suite(last(sft[s]), "target")["score"] for s in sorted(sft)]),
               "rl_drop": ci([drop(last(rl[s])) for s in sorted(rl)]), "sft_drop": ci([drop(last(sft[s])) for s in sorted(sft)])}
@@ -643,7 +643,7 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
             m, h = res["forgets_less_by"]
             word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
             line += (f"At the accuracy RL did reach, SFT's recall drop minus RL's was {fmt(m, h)} points over {res['n']} seed{'s' if res['n'] != 1 else ''} "
-                     f"(RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}): **{word}**; the published direction "
+                     f"(RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}; RL forgot less in {res['rl_less']} of {res['n']} seeds): **{word}**; the published direction "
                      f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced') } here.")
         md.append(line)
     if corr:
@@ -662,7 +662,7 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
             if v == "sane" or r["extra"] is None:
                 continue
             m, h = r["extra"]
-            word = ("more forgetting than sane" if m > 0 else "less forgetting than sane") if excludes_zero(m, h) else "not distinguishable from sane"
+            word = ("more forgetting than sane" if m > 0 else "less forgetting than sane") if excludes_zero(m, h) else f"not shown to differ from sane at {len(r['severity'])} seeds"
             parts.append(f"{v}: {fmt(m, h)} points beyond sane, **{word}** (labels {', '.join(r['severity'])})")
         if "sane" in us:
             sane = us["sane"]
