@@ -232,7 +232,7 @@ def svg_chart(title, xlabel, ylabel, series, notes=(), logx=False, width=820, he
             if q[2]:
                 out.append(f'<line x1="{x:.1f}" y1="{py(q[1] - q[2]):.1f}" x2="{x:.1f}" y2="{py(q[1] + q[2]):.1f}" stroke="{color}"/>')
             if s.get("markers", True):
-                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>')
+                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s.get("r", 4)}" fill="{color}"/>')
             if len(q) > 3 and q[3]:
                 out.append(f'<text x="{x + 6:.1f}" y="{y - 6:.1f}" font-size="10" fill="{color}">{esc(q[3])}</text>')
     ly = top + 6
@@ -370,9 +370,9 @@ def reward_hacking(report, md):
         s = summary[key]
         g, gh = ci(s["gain"])
         dd, dh = ci(s["drop"])
-        series.append({"name": f"β {key[0]:g}, ptx {key[1]:g}", "points": [(g, dd, dh, None)], "color": PALETTE[i]})
+        series.append({"name": f"β {key[0]:g}, ptx {key[1]:g}", "points": [(g, dd, dh, None)], "color": PALETTE[i], "r": 6})
         series.append({"name": "", "legend": False, "points": [(x, y, None, None) for x, y in zip(s["gain"], s["drop"])],
-                       "color": PALETTE[i], "markers": True})
+                       "color": PALETTE[i], "markers": True, "r": 2.5})
     write_plot("rl-reward-hacking-front.svg", svg_chart(
         "reward-hacking: reward gained against knowledge lost", "format reward gain (train, over the base's samples)",
         "capitals recall drop (points)", series, notes=["big dot: mean over seeds (t 95%)", "small: each seed", "lower right is better"]))
@@ -570,8 +570,9 @@ def update_strategy(report, md):
     for i, v in enumerate(order):
         runs = variants[v]
         m, h = ci([drop(last(r)) for r in runs])
-        series.append({"name": v, "points": [(i + 1, m, h, None)], "color": PALETTE[i]})
-        series.append({"name": "", "legend": False, "points": [(i + 1 + 0.08 * (j - 1), drop(last(r)), None, None) for j, r in enumerate(runs)], "color": PALETTE[i]})
+        series.append({"name": v, "points": [(i + 1, m, h, None)], "color": PALETTE[i], "r": 6})
+        series.append({"name": "", "legend": False, "points": [(i + 1 + 0.08 * (j - 1), drop(last(r)), None, None) for j, r in enumerate(runs)],
+                       "color": PALETTE[i], "r": 2.5})
     write_plot("rl-update-strategy.svg", svg_chart("update-strategy: knowledge lost per change, against the sane baseline",
                                                    "variant (1 = sane)", "capitals recall drop (points)", series,
                                                    notes=["big dot: mean over seeds (t 95%)", "small: each seed"]))
