@@ -430,10 +430,10 @@ def rl_vs_sft(report, md):
     series = []
     for i, seed in enumerate(sorted(sft)):
         pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in sft[seed]["checkpoints"]]
-        series.append({"name": f"SFT seed {seed}", "points": pts, "line": True, "color": PALETTE[0], "legend": i == 0})
+        series.append({"name": "SFT (a line per seed)", "points": pts, "line": True, "color": PALETTE[0], "legend": i == 0})
     for i, seed in enumerate(sorted(rl)):
         pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in rl[seed]["checkpoints"]]
-        series.append({"name": f"RL (GRPO) seed {seed}", "points": pts, "line": True, "color": PALETTE[1], "dashed": True, "legend": i == 0})
+        series.append({"name": "RL, GRPO (a line per seed)", "points": pts, "line": True, "color": PALETTE[1], "dashed": True, "legend": i == 0})
     write_plot("rl-vs-sft.svg", svg_chart("rl-vs-sft: target accuracy against knowledge lost, every checkpoint",
                                           "target accuracy (%)", "capitals recall drop (points)", series,
                                           notes=["labels: step (seed 1)", "lines start at the base"]))
