@@ -20,7 +20,7 @@ public static class PreemptionPolicy
     /// device-hours at risk, then free the fewest devices, then lowest id.
     /// Cost: the common case, where no head could preempt anyone (no running run of a lower class on
     /// devices that suit it, no other tenant lending devices to reclaim), is O(tenants) plus one pass over
-    /// the running runs, and it looks at no worker; only heads that could preempt and fit on no free
+    /// the running runs' classes, and it looks at no worker; only heads that could preempt and fit on no free
     /// device cost O(workers + the running runs of the workers looked at) each.
     /// </summary>
     public static IReadOnlyList<PreemptionPlan> Plan(
@@ -188,30 +188,55 @@ public static class PreemptionPolicy
     }
 
     /// <summary>
-    /// The lowest class of an unprotected running run per kind and memory of its devices: a head of a class
-    /// no higher than that of every group that suits it has no victim for its class anywhere. One pass, no
-    /// allocation per run: it is the whole cost of a call in which no one can preempt.
+    /// The lowest class of an unprotected running run, over the whole pool and per kind and memory of its
+    /// devices: a head of a class no higher than that of every group that suits it has no victim for its
+    /// class anywhere. The pool-wide class comes from one pass that reads only each run's class (and stops at
+    /// the first unprotected low run); the groups are built only for a head of a higher class than that.
     /// </summary>
     private sealed class RunningGroups
     {
-        private Group[] _groups = new Group[2];
+        private const int None = (int)PriorityClass.High + 1;
+        private readonly IReadOnlyList<RunningRun> _running;
+        private readonly DateTimeOffset _now;
+        private readonly PreemptionRules _rules;
+        private readonly int _lowest = None;
+        private Group[]? _groups;
         private int _count;
 
         public RunningGroups(IReadOnlyList<RunningRun> running, DateTimeOffset now, PreemptionRules rules)
         {
+            _running = running;
+            _now = now;
+            _rules = rules;
             if (running is List<RunningRun> list)
             {
-                foreach (var run in CollectionsMarshal.AsSpan(list)) Add(run, now, rules);
+                foreach (var run in CollectionsMarshal.AsSpan(list))
+                {
+                    if ((int)run.Class >= _lowest || Protected(run, now, rules)) continue;
+                    _lowest = (int)run.Class;
+                    if (_lowest == (int)PriorityClass.Low) break;
+                }
             }
             else
             {
-                for (var i = 0; i < running.Count; i++) Add(running[i], now, rules);
+                for (var i = 0; i < running.Count && _lowest > (int)PriorityClass.Low; i++)
+                {
+                    var run = running[i];
+                    if ((int)run.Class < _lowest && !Protected(run, now, rules)) _lowest = (int)run.Class;
+                }
             }
         }
 
         /// <summary>True when a running run of a lower class than <paramref name="head"/> holds devices of a kind and memory that suit it.</summary>
         public bool HasBelow(QueuedRun head)
         {
+            if ((int)head.Class <= _lowest) return false;
+            if (_groups is null)
+            {
+                _groups = new Group[2];
+                for (var i = 0; i < _running.Count; i++) Add(_running[i]);
+            }
+
             for (var i = 0; i < _count; i++)
             {
                 ref var group = ref _groups[i];
@@ -225,21 +250,21 @@ public static class PreemptionPolicy
             return false;
         }
 
-        private void Add(RunningRun run, DateTimeOffset now, PreemptionRules rules)
+        private void Add(RunningRun run)
         {
             for (var i = 0; i < _count; i++)
             {
-                ref var group = ref _groups[i];
+                ref var group = ref _groups![i];
                 if (group.MemoryBytes == run.MemoryBytes && string.Equals(group.Kind, run.Kind, StringComparison.Ordinal))
                 {
                     // Protection is asked only of a run that would lower the group's class: most runs never are.
-                    if (run.Class < group.Lowest && !Protected(run, now, rules)) group.Lowest = run.Class;
+                    if (run.Class < group.Lowest && !Protected(run, _now, _rules)) group.Lowest = run.Class;
                     return;
                 }
             }
 
-            if (Protected(run, now, rules)) return;
-            if (_count == _groups.Length) Array.Resize(ref _groups, 2 * _count);
+            if (Protected(run, _now, _rules)) return;
+            if (_count == _groups!.Length) Array.Resize(ref _groups, 2 * _count);
             _groups[_count++] = new Group { Kind = run.Kind, MemoryBytes = run.MemoryBytes, Lowest = run.Class };
         }
 
