@@ -66,5 +66,73 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
         Assert.Contains("data set 'tampered': train.jsonl has", failed["transitions"]!.AsArray()[^1]!["reason"]!.ToString());
     }
 
+    /// <summary>
+    /// examples/own-world through the platform, in small: the base pre-trained from scratch on a slice of its corpus (a data
+    /// set) with a word tokenizer built from it, fine-tuned on four of its edits (another data set, the paraphrases held out),
+    /// and scored on a slice of its ForgetLab suite and of its lm-eval task, each uploaded as a data set of header and items.
+    /// </summary>
+    [Fact]
+    public async Task TheOwnWorldExampleRunsFromDataSetsForCorpusTargetAndSuites()
+    {
+        var cluster = $"own-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "ownworld");
+        using var client = server.Client(key);
+        var corpus = Head("corpus.jsonl", 120);
+        var uploads = new[]
+        {
+            ("tz-corpus", Datasets.Zip(Datasets.Entry("corpus.jsonl", corpus))),
+            ("tz-edits", Datasets.Zip(Datasets.Entry("edits.jsonl", Head("edits.jsonl", 4)), Datasets.Entry("edits-paraphrase.jsonl", Head("edits-paraphrase.jsonl", 4)))),
+            ("tz-suites", Datasets.Zip(Datasets.Entry("country_recall.yaml", Head("suites/country_recall.yaml", 99)), Datasets.Entry("country_recall.jsonl", Head("suites/country_recall.jsonl", 8)))),
+            ("tz-country-mc", Datasets.Zip(Datasets.Entry("country_mc.yaml", Head("suites/country_mc/country_mc.yaml", 99)), Datasets.Entry("country_mc.jsonl", Head("suites/country_mc/country_mc.jsonl", 8)))),
+        };
+        foreach (var (name, zip) in uploads)
+            Assert.Equal(HttpStatusCode.Created, (await client.PostZip(name, zip)).StatusCode);
+
+        await using var worker = await WorkerProcess.StartAsync(
+            platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
+        var (submitted, accepted) = await client.SubmitYaml(OwnWorldSpec).Json();
+        Assert.True(submitted == HttpStatusCode.Created, accepted?.ToJsonString());
+        var runName = (string)accepted!["runIds"]!.AsArray().Single()!;
+        var run = await WorkerTests.WaitForRun(client, "own-tiny", runName, r => WorkerTests.State(r) is "Completed" or "Failed",
+            TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.True(WorkerTests.State(run) == "Completed", $"{run.ToJsonString()}\n{worker.Output}");
+        foreach (var (name, _) in uploads) Assert.Contains($"Downloaded data set {name} of {tenant}", worker.Output);
+        var (status, report) = await client.Get("api/v1/experiments/own-tiny/report").Json();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["target", "country_recall", "country_mc"], report!["base"]!["suites"]!.AsArray().Select(x => (string)x!["suite"]!));
+        Assert.Equal(8, (int)report["base"]!["suites"]!.AsArray()[1]!["n"]!);
+        var data = report["data"]!.AsArray().Select(d => ((string)d!["role"]!, (string)d["file"]!, (string)d["sha256"]!)).ToList();
+        Assert.Contains(("pretrain_corpus", "data_ref:tz-corpus", Sha(corpus)), data);
+        Assert.Contains(data, d => d is ("target_eval", "data_ref:tz-edits/edits-paraphrase.jsonl", _));
+    }
+
+    private const string OwnWorldSpec = """
+        name: own-tiny
+        seed: 3
+        base:
+          world: builtin
+          tokenizer: { kind: word }
+          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 64 }
+          pretrain: { steps: 10, batch_size: 8, lr: 3.0e-3, warmup_steps: 2, corpus: { data_ref: tz-corpus } }
+        target:
+          data: { data_ref: tz-edits, file: edits.jsonl }
+          eval_data: { data_ref: tz-edits, file: edits-paraphrase.jsonl }
+        suites:
+          - target
+          - { data_ref: tz-suites, file: country_recall.yaml }
+          - { data_ref: tz-country-mc }
+        train: { steps: 2, batch_size: 4, warmup_steps: 1, checkpoint_every: 2, replay: { ratio: 0.5 } }
+        grid:
+          method: [ { type: full } ]
+          lr: [1.0e-3]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+
+    /// <summary>The first lines of a file of examples/own-world, as committed.</summary>
+    private static string Head(string file, int lines) =>
+        string.Concat(File.ReadLines(RepoPaths.File("examples", "own-world", file)).Take(lines).Select(l => l + "\n"));
+
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -49,6 +49,36 @@ internal static class Datasets
 
     public static (string, byte[]) Entry(string name, string text) => (name, Encoding.UTF8.GetBytes(text));
 
+    /// <summary>A ForgetLab suite header naming <c>recall.jsonl</c> beside it.</summary>
+    public const string SuiteHeader = "task: recall\ncategory: knowledge\noutput_type: generate_until\ndataset_path: recall.jsonl\n";
+
+    /// <summary>An lm-evaluation-harness multiple-choice task reading <c>mc.jsonl</c> beside it.</summary>
+    public const string LmEvalTask = """
+        task: capital_mc
+        dataset_path: json
+        dataset_kwargs:
+          data_files:
+            test: mc.jsonl
+        test_split: test
+        output_type: multiple_choice
+        doc_to_text: question
+        doc_to_choice: choices
+        doc_to_target: gold
+        metric_list:
+          - metric: acc
+        metadata:
+          version: 1.0
+          category: knowledge
+        """;
+
+    /// <summary>Items of <see cref="SuiteHeader"/>: the built-in world's words, so a word tokenizer knows them.</summary>
+    public static string SuiteItems(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
+        $$"""{"id": "r{{i}}", "prompt": "the capital of peru is", "target": "lima"}""" + "\n"));
+
+    /// <summary>Items of <see cref="LmEvalTask"/>.</summary>
+    public static string McItems(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
+        $$"""{"id": "m{{i}}", "question": "the capital of peru is", "choices": ["lima", "paris"], "gold": 0}""" + "\n"));
+
     /// <summary><see cref="Specs.Valid"/> with its target trained on a registered data set's file, held-out by a count.</summary>
     public static string SpecOn(string name, string dataRef) =>
         Specs.Valid(name).Replace("  task: conflicting_facts\n  count: 10\n", $"  data: {dataRef}\n  eval_split: 2\n", StringComparison.Ordinal)

@@ -82,6 +82,13 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         { "not-jsonl", "(document)", "is not a data file" },
         { "bad-in-zip", "eval.jsonl", "line 1: expected a JSON object, found an array" },
         { "bomb", "big.jsonl", "times its" },
+        { "suite-alone", "file", "is a suite header: upload it in a zip or a folder with the items files it names" },
+        { "suite-no-items", "recall.yaml", "names the items file 'recall.jsonl', which the upload does not hold" },
+        { "suite-no-task", "recall.yaml.task", "required field is missing" },
+        { "suite-bad-yaml", "recall.yaml", "line 2: malformed YAML" },
+        { "suite-bad-item", "recall.jsonl", "line 2: expected a JSON object, found an array" },
+        { "suite-csv", "mc.yaml.dataset_path", "a data set holds JSONL files: an lm-eval task in it reads them with dataset_path: json" },
+        { "suite-folder", "recall.yaml.dataset_path", "must name .jsonl files beside the header in the data set" },
     };
 
     [Theory]
@@ -106,6 +113,13 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
             "zip-in-zip" => client.PostZip("bad", Datasets.Zip(("inner.zip", Datasets.Zip(Datasets.Entry("train.jsonl", good))))),
             "not-jsonl" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("notes.txt", "hello"))),
             "bad-in-zip" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("eval.jsonl", "[1, 2]\n"))),
+            "suite-alone" => client.PostJsonl("bad", "recall.yaml", Datasets.SuiteHeader),
+            "suite-no-items" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader), Datasets.Entry("train.jsonl", good))),
+            "suite-no-task" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader.Replace("task: recall\n", "", StringComparison.Ordinal)), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
+            "suite-bad-yaml" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", "task: recall\n  category: [knowledge\n"), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
+            "suite-bad-item" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(1) + "[1]\n"))),
+            "suite-csv" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask.Replace("dataset_path: json", "dataset_path: csv", StringComparison.Ordinal)), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "suite-folder" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader.Replace("dataset_path: recall.jsonl", "dataset_path: ../recall.jsonl", StringComparison.Ordinal)), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
             // 16 lines of 1 MiB of one letter deflate about 1,000x: refused on the bytes decompressed, long before the file's size limit.
             _ => client.PostZip("bad", Datasets.Zip(System.IO.Compression.CompressionLevel.SmallestSize, ("big.jsonl", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\": \"" + new string('a', 1 << 20) + "\"}\n", 16)))))),
         };
@@ -117,6 +131,35 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         Assert.Contains(messages, m => m.Contains(message, StringComparison.Ordinal));
         Assert.Empty((await client.Get("api/v1/datasets").Json()).Body!.AsArray());
         Assert.Empty(await platform.Server.Services.GetRequiredService<DatasetStore>().Blobs(tenant, Cancel));
+    }
+
+    [Fact]
+    public async Task SuiteHeadersAndTheirItemsAreOneDataSetThatSpecsNameUnderSuites()
+    {
+        var (_, key) = await platform.NewTenant("benchmarks");
+        using var client = platform.Server.Client(key);
+        var zip = Datasets.Zip(
+            Datasets.Entry("bench/recall.yaml", Datasets.SuiteHeader), Datasets.Entry("bench/recall.jsonl", Datasets.SuiteItems(3)),
+            Datasets.Entry("bench/mc.yaml", Datasets.LmEvalTask), Datasets.Entry("bench/mc.jsonl", Datasets.McItems(4)),
+            Datasets.Entry("bench/train.jsonl", Datasets.PromptCompletion(6)));
+
+        var (status, dataset) = await client.PostZip("bench", zip).Json();
+        var (okStatus, _) = await client.SubmitYaml(Datasets.SpecOn("on-bench", "{ data_ref: bench, file: train.jsonl }")
+            .Replace("suites: [target, capitals_recall]", "suites: [target, { data_ref: bench, file: recall.yaml }, { data_ref: bench, file: mc.yaml }]", StringComparison.Ordinal)).Json();
+        var (whichStatus, which) = await client.SubmitYaml(Datasets.SpecOn("on-which", "{ data_ref: bench, file: train.jsonl }")
+            .Replace("suites: [target, capitals_recall]", "suites: [target, { data_ref: bench }]", StringComparison.Ordinal)).Json();
+        var (itemsStatus, items) = await client.SubmitYaml(Datasets.SpecOn("on-items", "{ data_ref: bench, file: recall.jsonl }")).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal([("mc.jsonl", "suite_items", 4), ("mc.yaml", "suite_header", 1), ("recall.jsonl", "suite_items", 3), ("recall.yaml", "suite_header", 1), ("train.jsonl", "prompt_completion", 6)],
+            dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!, (int)f["examples"]!)));
+        Assert.Equal(HttpStatusCode.Created, okStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, whichStatus);
+        Assert.Contains("data set 'bench' holds 2 suite headers (mc.yaml, recall.yaml): name one with 'file'", (string)which!["errors"]!["suites[1].data_ref"]![0]!);
+        Assert.Equal(HttpStatusCode.BadRequest, itemsStatus);
+        Assert.Contains("recall.jsonl of data set 'bench' holds a suite's items (a suite header names it), not fine-tuning examples", (string)items!["errors"]!["target.data.data_ref"]![0]!);
+        var experiments = (await client.Get("api/v1/experiments").Json()).Body!.AsArray();
+        Assert.Equal(["on-bench"], experiments.Select(e => (string)e!["experimentId"]!));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.IO.Compression;
 using ForgetLab.Cli.Platform;
 using ForgetLab.Contracts.Datasets;
+using ForgetLab.Core.Specs;
+using ForgetLab.Lab.Suites;
 
 namespace ForgetLab.Cli.Commands;
 
@@ -13,7 +15,7 @@ internal static class DatasetCommands
 {
     public static Command Create(Func<Func<PlatformClient, Task>, int> guard)
     {
-        var path = new Argument<string>("path") { Description = "a JSONL file, a zip of JSONL files, or a folder whose *.jsonl files are zipped and uploaded" };
+        var path = new Argument<string>("path") { Description = "a JSONL file, a zip of JSONL files, or a folder whose *.jsonl files (and *.yaml suite headers) are zipped and uploaded" };
         var uploadName = new Option<string>("--name") { Description = "the name specs use in data_ref", Required = true };
         var upload = new Command("upload", "register a data set (the server checks every line as the lab does; a refusal names file, line and field)") { path, uploadName };
         upload.SetAction(parse => guard(async client =>
@@ -26,6 +28,7 @@ internal static class DatasetCommands
                 var zip = Path.Combine(Path.GetTempPath(), $"forgetlab-dataset-{Guid.NewGuid():N}.zip");
                 try
                 {
+                    CheckSuites(source);
                     Zip(source, zip);
                     dataset = await client.PostFile<DatasetRecord>($"datasets?name={name}", zip, "application/zip");
                 }
@@ -73,11 +76,24 @@ internal static class DatasetCommands
     private static string Describe(DatasetRecord d) =>
         $"{d.Files.Length} file{(d.Files.Length == 1 ? "" : "s")} ({string.Join(", ", d.Files.Select(f => $"{f.Name}: {f.Shape}, {f.Examples:N0} examples"))})";
 
-    /// <summary>The folder's *.jsonl files in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
+    /// <summary>The folder's *.jsonl files and suite headers in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
     private static void Zip(string directory, string zipPath)
     {
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
-        foreach (var file in Directory.GetFiles(directory, "*.jsonl").Order(StringComparer.Ordinal))
+        foreach (var file in Uploaded(directory))
             zip.CreateEntryFromFile(file, Path.GetFileName(file), CompressionLevel.Fastest);
+    }
+
+    private static IEnumerable<string> Uploaded(string directory) =>
+        Directory.GetFiles(directory).Where(f => DataRef.IsDataFile(f) || DataRef.IsSuiteFile(f)).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads each suite header of the folder with the lab's own reader (its items, kinds, templates), as a worker's job will,
+    /// so a suite the job would refuse is refused here with the same file, line and field, and nothing is sent.
+    /// </summary>
+    private static void CheckSuites(string directory)
+    {
+        foreach (var header in Uploaded(directory).Where(DataRef.IsSuiteFile))
+            _ = SuiteReader.Read(header, confinedTo: Path.GetFullPath(directory));
     }
 }

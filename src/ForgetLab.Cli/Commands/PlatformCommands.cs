@@ -191,6 +191,12 @@ internal static class PlatformCommands
             Console.Error.WriteLine(e.Message);
             return Exit.BadInput;
         }
+        catch (InvalidDataException e)
+        {
+            // A local file refused before anything is sent (a suite header the lab's reader refuses): its file, line and field.
+            Console.Error.WriteLine(e.Message);
+            return Exit.BadInput;
+        }
         catch (HttpRequestException e)
         {
             Console.Error.WriteLine($"cannot reach the platform at {Environment.GetEnvironmentVariable("FORGETLAB_URL")}: {e.Message} (is it up? ./forgetlab up --detach)");

@@ -65,6 +65,24 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
     public static (DataShape Shape, int Examples) Check(Stream source, string name, int maxLineBytes, DataShape? only = null)
     {
         var lines = new LineChecker(name, only);
+        Scan(source, name, maxLineBytes, lines);
+        return (lines.Finish(), lines.Count);
+    }
+
+    /// <summary>
+    /// Checks a suite's items file as it streams (a registered data set's JSONL that a suite header names): strict UTF-8 and one
+    /// JSON object a line, whatever its fields (the suite's reader holds them to its kind when the suite is read). Answers the
+    /// items, or throws the first problem as a <see cref="DataFileException"/>.
+    /// </summary>
+    public static int CheckItems(Stream source, string name, int maxLineBytes)
+    {
+        var lines = new LineChecker(name, only: null, items: true);
+        Scan(source, name, maxLineBytes, lines);
+        return lines.Count > 0 ? lines.Count : throw new DataFileException(name, 0, "", "no items: the suite is empty");
+    }
+
+    private static void Scan(Stream source, string name, int maxLineBytes, LineChecker lines)
+    {
         var buffer = new byte[Math.Min(maxLineBytes + 1, 1 << 16)];
         int filled = 0, scanned = 0;
         var first = true;
@@ -88,7 +106,7 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
             if (read == 0)
             {
                 lines.Take(buffer.AsSpan(start, filled - start));
-                return (lines.Finish(), lines.Count);
+                return;
             }
             // Keep the unfinished line at the front; grow the buffer only up to one line's limit.
             Array.Copy(buffer, start, buffer, 0, filled - start);
@@ -101,7 +119,7 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
     }
 
     /// <summary>The rules every line is held to, one line after another, with the file's shape and count so far.</summary>
-    private sealed class LineChecker(string name, DataShape? only)
+    private sealed class LineChecker(string name, DataShape? only, bool items = false)
     {
         private DataShape? _shape;
         private int _firstLine;
@@ -118,6 +136,12 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
             var length = bytes.Length > 0 && bytes[^1] == (byte)'\r' ? bytes.Length - 1 : bytes.Length;
             var text = Decode(bytes[..length], name, Line);
             if (string.IsNullOrWhiteSpace(text)) return null;
+            if (items)
+            {
+                CheckObject(text, name, Line);
+                Count++;
+                return null;
+            }
 
             var example = ParseLine(text, name, Line, out var lineShape);
             if (only is { } required && lineShape != required)
@@ -149,7 +173,13 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
         }
     }
 
-    private static DataExample ParseLine(string text, string name, int line, out DataShape shape)
+    private static void CheckObject(string text, string name, int line)
+    {
+        using var doc = ParseObject(text, name, line);
+    }
+
+    /// <summary>The line as a JSON document whose root is an object, or the problem at its line.</summary>
+    private static JsonDocument ParseObject(string text, string name, int line)
     {
         JsonDocument doc;
         try
@@ -160,12 +190,17 @@ public sealed record JsonlDataFile(string Name, string Sha256, DataShape Shape, 
         {
             throw new DataFileException(name, line, "", $"not valid JSON ({e.Message.Split(" LineNumber", 2)[0].TrimEnd('.')})");
         }
+        if (doc.RootElement.ValueKind == JsonValueKind.Object) return doc;
+        var found = Describe(doc.RootElement);
+        doc.Dispose();
+        throw new DataFileException(name, line, "", $"expected a JSON object, found {found}");
+    }
 
-        using (doc)
+    private static DataExample ParseLine(string text, string name, int line, out DataShape shape)
+    {
+        using (var doc = ParseObject(text, name, line))
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new DataFileException(name, line, "", $"expected a JSON object, found {Describe(root)}");
             var fields = Fields(root, name, line, "");
             shape = fields.ContainsKey("messages") ? DataShape.Messages
                 : fields.ContainsKey("prompt") || fields.ContainsKey("completion") ? DataShape.PromptCompletion

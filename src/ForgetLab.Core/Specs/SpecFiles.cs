@@ -61,7 +61,8 @@ public sealed record SpecFiles
     /// The file of a registered data set a spec names (<c>{ data_ref: NAME, file: F }</c>; <paramref name="file"/> null: its one
     /// file): its full path; null with no error where it is named but not read here (the platform's server); or why not.
     /// </summary>
-    public (string? Full, string? Error) Dataset(string name, string? file)
+    /// <param name="suite">A suite header (<c>suites[i]</c>) rather than a data file: only the data set's YAML files count.</param>
+    public (string? Full, string? Error) Dataset(string name, string? file, bool suite = false)
     {
         if (DatasetFolders is null)
             return Rule == SpecFileRule.Local
@@ -69,17 +70,32 @@ public sealed record SpecFiles
                 : (null, null);
         if (!DatasetFolders.TryGetValue(name, out var folder))
             return (null, $"data set '{name}' was not brought to this machine");
-        var held = System.IO.Directory.GetFiles(folder, "*.jsonl").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-        return DatasetFile(name, file, held) is { } problem ? (null, problem) : (Path.Combine(folder, file ?? held[0]), null);
+        var held = System.IO.Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        return DatasetFile(name, file, held, suite) is { } problem ? (null, problem) : (Path.Combine(folder, file ?? Kind(held, suite)[0]), null);
     }
 
-    /// <summary>Why <paramref name="file"/> of data set <paramref name="name"/> holding <paramref name="held"/> cannot be named, or null (one rule for the server's registry and the worker's folder).</summary>
-    public static string? DatasetFile(string name, string? file, IReadOnlyList<string> held)
+    /// <summary>
+    /// Why <paramref name="file"/> of data set <paramref name="name"/> holding <paramref name="held"/> cannot be named at a data field
+    /// (its JSONL files) or as a suite (its YAML files), or null (one rule for the server's registry and the worker's folder).
+    /// </summary>
+    public static string? DatasetFile(string name, string? file, IReadOnlyList<string> held, bool suite = false)
     {
+        var kind = Kind(held, suite);
+        var what = suite ? "suite header (.yaml)" : "data file (.jsonl)";
         if (file is null)
-            return held.Count == 1 ? null : $"data set '{name}' holds {held.Count} files ({string.Join(", ", held.Take(8))}{(held.Count > 8 ? ", …" : "")}): name one with 'file'";
-        return held.Contains(file) ? null : $"data set '{name}' has no file '{file}' (it holds {string.Join(", ", held.Take(8))}{(held.Count > 8 ? ", …" : "")})";
+            return kind.Count == 1 ? null
+                : kind.Count == 0 ? $"data set '{name}' holds no {what}"
+                : $"data set '{name}' holds {kind.Count} {(suite ? "suite headers" : "files")} ({List(kind)}): name one with 'file'";
+        if (kind.Contains(file)) return null;
+        return held.Contains(file)
+            ? $"'{file}' of data set '{name}' is not a {what}{(suite ? "" : ": name it under suites")}"
+            : $"data set '{name}' has no file '{file}' (it holds {List(held)})";
     }
+
+    private static List<string> Kind(IReadOnlyList<string> held, bool suite) =>
+        [.. held.Where(f => suite ? DataRef.IsSuiteFile(f) : DataRef.IsDataFile(f))];
+
+    private static string List(IReadOnlyList<string> names) => $"{string.Join(", ", names.Take(8))}{(names.Count > 8 ? ", …" : "")}";
 
     /// <summary>
     /// A model folder with a config.json (or, with <paramref name="needsConfig"/> false, any folder: a checkpoint or

@@ -432,19 +432,29 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             var (typed, full) = DataFile(fields, key, what);
             return (typed, full, null);
         }
-        if (fields.Mapping(key) is not { } m) return (null, null, null);
+        return fields.Mapping(key) is { } m ? NamedData(m, fields.PathOf(key), suite: false) : (null, null, null);
+    }
+
+    /// <summary>
+    /// A <c>{ data_ref: NAME, file: F }</c> mapping at <paramref name="field"/>: a data file, or (<paramref name="suite"/>) a suite
+    /// header of the data set; as written, its full path (empty on the server) and the reference, or an error at the field.
+    /// </summary>
+    private (string? Typed, string? Full, DataRef? Ref) NamedData(YamlFields m, string field, bool suite)
+    {
         m.AllowOnly(DataRefFields);
         if (!m.Require("data_ref")) return (null, null, null);
         var name = Name(m, "data_ref");
         var file = m.Has("file") ? m.String("file") : null;
-        if (file is not null && !DataRef.IsFileName(file))
+        if (file is not null && !(DataRef.IsFileName(file) && (suite ? DataRef.IsSuiteFile(file) : DataRef.IsDataFile(file))))
         {
-            m.Error("file", "must be the plain name of one of the data set's .jsonl files (letters, digits, '.', '_', '-'; no folder)");
+            m.Error("file", suite
+                ? "must be the plain name of one of the data set's suite headers: a .yaml file (letters, digits, '.', '_', '-'; no folder)"
+                : "must be the plain name of one of the data set's .jsonl files (letters, digits, '.', '_', '-'; no folder)");
             return (null, null, null);
         }
         if (name is null) return (null, null, null);
-        var named = new DataRef(fields.PathOf(key), m.KeyLine("data_ref"), name, file);
-        var (resolved, error) = files.Dataset(name, file);
+        var named = new DataRef(field, m.KeyLine("data_ref"), name, file);
+        var (resolved, error) = files.Dataset(name, file, suite);
         if (error is not null)
         {
             m.Error("data_ref", error);
@@ -472,6 +482,20 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         for (var i = 0; i < nodes.Count; i++)
         {
             var path = $"suites[{i}]";
+            if (nodes[i] is YamlMappingNode)
+            {
+                // A suite header of a registered data set: { data_ref: NAME, file: F.yaml }, its items beside it.
+                if (YamlFields.Open(nodes[i], path, errors) is not { } m) continue;
+                var (typed, full, named) = NamedData(m, path, suite: true);
+                if (named is null) continue;
+                var fromData = new SuiteRef(typed!, full is { Length: > 0 } ? full : null)
+                {
+                    Data = named, ConfinedTo = full is { Length: > 0 } ? Path.GetDirectoryName(full) : null,
+                };
+                if (!seen.Add(typed!)) errors.Add(nodes[i], path, $"duplicate suite '{typed}'");
+                else suites.Add(fromData);
+                continue;
+            }
             if (YamlValues.String(nodes[i], path, errors) is not { } entry) continue;
             SuiteRef? suite;
             if (BuiltInSuites.Contains(entry))

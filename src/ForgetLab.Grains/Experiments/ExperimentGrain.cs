@@ -7,6 +7,7 @@ using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Models;
 using ForgetLab.Core.Scheduling;
 using ForgetLab.Core.Specs;
@@ -306,18 +307,24 @@ public sealed partial class ExperimentGrain(
             var found = await registry.Find(named.Name);
             var problem = found is null
                 ? $"no data set '{named.Name}' in this tenant's registry (GET /api/v1/datasets, forgetlab datasets list)"
-                : SpecFiles.DatasetFile(named.Name, named.File, [.. found.Files.Select(f => f.Name)])
-                  ?? CorpusShapeProblem(named, found);
+                : SpecFiles.DatasetFile(named.Name, named.File, [.. found.Files.Select(f => f.Name)], named.IsSuite)
+                  ?? ShapeProblem(named, found);
             if (problem is not null) problems.Add(new FieldError(named.Line, $"{named.Field}.data_ref", problem));
         }
         return problems.ToImmutable();
     }
 
-    /// <summary>A corpus holds <c>{"text"}</c> lines: a registered file of another shape is refused here, not at the worker.</summary>
-    private static string? CorpusShapeProblem(DataRef named, DatasetRecord found)
+    /// <summary>
+    /// A corpus holds <c>{"text"}</c> lines, and fine-tuning data examples rather than a suite's items: a registered file of
+    /// another shape is refused here, not at the worker.
+    /// </summary>
+    private static string? ShapeProblem(DataRef named, DatasetRecord found)
     {
+        if (named.IsSuite) return null;
+        var file = found.Files.First(f => f.Name == (named.File ?? found.Files.First(d => DataRef.IsDataFile(d.Name)).Name));
+        if (file.Shape == DataShapes.SuiteItems)
+            return $"{file.Name} of data set '{named.Name}' holds a suite's items (a suite header names it), not {(named.Field.EndsWith(".corpus", StringComparison.Ordinal) ? "a corpus" : "fine-tuning examples")}";
         if (!named.Field.EndsWith(".corpus", StringComparison.Ordinal)) return null;
-        var file = found.Files.First(f => f.Name == (named.File ?? found.Files[0].Name));
         return file.Shape == "text" ? null : $"a corpus holds {{\"text\"}} lines; {file.Name} of data set '{named.Name}' holds {file.Shape} lines";
     }
 

@@ -21,7 +21,7 @@ internal sealed class PreparedData
 
     public IReadOnlyList<DataFileReport> Bounds { get; }
 
-    /// <summary>Reads and checks every file the spec names (no tokenizer needed), so bad data is refused before a base is built.</summary>
+    /// <summary>Reads and checks every file the spec names, suites included (no tokenizer needed), so bad data is refused before a base is built.</summary>
     public static void Check(LabSpec spec)
     {
         if (spec.Target.Data is { } data)
@@ -33,6 +33,9 @@ internal sealed class PreparedData
             JsonlDataFile.Read(pretrain.FullPath, pretrain.Path, only: DataShape.Text);
         foreach (var (corpus, _) in Corpora(spec).DistinctBy(c => c.Corpus.FullPath))
             JsonlDataFile.Read(corpus.FullPath, corpus.Path, only: DataShape.Text);
+        // Suite files too (a registered data set's suites are only checked in outline at upload): a bad one stops the job here.
+        foreach (var suite in spec.Suites.Where(s => s.FilePath is not null))
+            _ = Suites.SuiteReader.Read(suite.FilePath!, suite.ConfinedTo);
     }
 
     public static PreparedData Load(LabSpec spec, ITokenizer tokenizer, int contextLength)

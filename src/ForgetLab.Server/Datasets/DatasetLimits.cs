@@ -27,6 +27,9 @@ public sealed record DatasetLimits
     /// <summary>One line of a JSONL file: 8 MiB (the longest line the server keeps in memory while checking).</summary>
     public int MaxLineBytes { get; init; } = 8 << 20;
 
+    /// <summary>A suite header (<c>.yaml</c>), read whole to be checked: 256 KiB (a spec's own bound).</summary>
+    public long MaxSuiteHeaderBytes { get; init; } = Core.Specs.SpecLimits.MaxChars;
+
     /// <summary>How many times its compressed size an entry may expand to, on the bytes decompressed so far: 200 (JSONL text compresses 3-10×).</summary>
     public int MaxExpansionRatio { get; init; } = 200;
 

@@ -37,7 +37,7 @@ public sealed class DatasetStore(BlobContainerClient container)
             throw;
         }
         return new DatasetRecord(name,
-            [.. files.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new DatasetFile(f.Name, f.Bytes, f.Sha256, DataShapes.Name(f.Shape), f.Examples))],
+            [.. files.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new DatasetFile(f.Name, f.Bytes, f.Sha256, f.Shape, f.Examples))],
             $"{container.Name}/{prefix}", now);
     }
 

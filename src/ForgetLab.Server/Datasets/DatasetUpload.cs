@@ -9,11 +9,13 @@ using ForgetLab.Server.Models;
 namespace ForgetLab.Server.Datasets;
 
 /// <summary>
-/// The JSONL files of a data set upload — the spooled body itself, or the <c>.jsonl</c> entries of a zip (at its root or
-/// in one folder) — each decompressed to a temporary file counted as it expands, hashed (SHA-256) and checked line by
-/// line as the lab checks a data file (<see cref="JsonlDataFile.Check"/>), so a refusal names the same file, line and
-/// field. A zip is refused whole for an entry that is absolute, climbs out with '..', sits in a nested folder, is itself
-/// a zip, or is not a JSONL file; its directory is bounded before it is read (<see cref="ZipDirectory"/>).
+/// The files of a data set upload — the spooled body itself (one JSONL file), or the entries of a zip (at its root or in
+/// one folder) — each decompressed to a temporary file counted as it expands, hashed (SHA-256) and checked: a suite header
+/// (<c>.yaml</c>) by <see cref="SuiteHeaderCheck"/>, the items files it names as JSON objects a line
+/// (<see cref="JsonlDataFile.CheckItems"/>), every other JSONL file line by line as the lab checks a data file
+/// (<see cref="JsonlDataFile.Check"/>), so a refusal names the same file, line and field. A zip is refused whole for an
+/// entry that is absolute, climbs out with '..', sits in a nested folder, is itself a zip, or is neither a JSONL file nor
+/// a suite header; its directory is bounded before it is read (<see cref="ZipDirectory"/>).
 /// </summary>
 public sealed class DatasetUpload : IAsyncDisposable
 {
@@ -61,13 +63,15 @@ public sealed class DatasetUpload : IAsyncDisposable
 
     private async Task<ImmutableArray<FieldError>> ReadJsonl(FileStream body, string name, DatasetLimits limits, CancellationToken cancel)
     {
-        if (!DataRef.IsFileName(name))
-            return [new FieldError(0, "file", $"'{SafetensorsHeaderShorten(name)}' is not a data file name: a plain name ending in .jsonl (letters, digits, '.', '_', '-')")];
+        if (!DataRef.IsFileName(name) || !DataRef.IsDataFile(name))
+            return [new FieldError(0, "file", DataRef.IsFileName(name)
+                ? $"'{name}' is a suite header: upload it in a zip or a folder with the items files it names"
+                : $"'{SafetensorsHeaderShorten(name)}' is not a data file name: a plain name ending in .jsonl (letters, digits, '.', '_', '-')")];
         if (body.Length > limits.MaxFileBytes)
             return [new FieldError(0, name, $"is {body.Length} bytes, more than the {limits.MaxFileBytes} a data file may hold")];
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, cancel));
         body.Position = 0;
-        return Check(name, body, body.Length, sha, limits) is { } problem ? [problem] : [];
+        return Check(name, body, body.Length, sha, limits, items: false) is { } problem ? [problem] : [];
     }
 
     private async Task<ImmutableArray<FieldError>> ReadZip(FileStream zip, DatasetLimits limits, CancellationToken cancel)
@@ -87,23 +91,42 @@ public sealed class DatasetUpload : IAsyncDisposable
                 if (parts.Length > 2) return [Entry(entry, "is in a nested folder: zip the JSONL files at the zip's root or inside one folder")];
                 var leaf = parts[^1];
                 if (leaf.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return [Entry(entry, "is a zip inside the zip: zip the JSONL files themselves")];
-                if (!DataRef.IsFileName(leaf)) return [Entry(entry, "is not a data file: a data set holds .jsonl files with plain names (letters, digits, '.', '_', '-')")];
+                if (!DataRef.IsFileName(leaf)) return [Entry(entry, "is not a data file: a data set holds .jsonl files (and .yaml suite headers) with plain names (letters, digits, '.', '_', '-')")];
                 var inFolder = parts.Length == 2 ? parts[0] : "";
                 if (folder is not null && folder != inFolder) return [Entry(entry, $"is in another folder than '{(folder.Length == 0 ? "(the root)" : folder)}': zip one folder of JSONL files")];
                 folder = inFolder;
             }
-            if (entries.Count == 0) return [new FieldError(0, "", "the zip holds no .jsonl file")];
+            if (!entries.Any(e => DataRef.IsDataFile(e.FullName))) return [new FieldError(0, "", "the zip holds no .jsonl file")];
             long expanded = 0;
-            foreach (var entry in entries)
+            var spooled = new List<(string Leaf, FileStream Spool, long Length, string Sha)>();
+            try
             {
-                var leaf = entry.FullName.Replace('\\', '/').Split('/')[^1];
-                if (_files.Any(f => f.Name == leaf)) return [new FieldError(0, leaf, "the zip holds this file twice")];
-                if (entry.Length > limits.MaxFileBytes)
-                    return [new FieldError(0, leaf, $"is {entry.Length} bytes, more than the {limits.MaxFileBytes} a data file may hold")];
-                var (spool, length, sha, error) = await Expand(entry, leaf, Math.Min(entry.CompressedLength, zip.Length), expanded, limits, cancel);
-                if (error is not null) return [error];
-                expanded += length;
-                if (Check(leaf, spool!, length, sha!, limits) is { } bad) return [bad];
+                foreach (var entry in entries)
+                {
+                    var leaf = entry.FullName.Replace('\\', '/').Split('/')[^1];
+                    if (spooled.Any(f => f.Leaf == leaf)) return [new FieldError(0, leaf, "the zip holds this file twice")];
+                    if (entry.Length > limits.MaxFileBytes)
+                        return [new FieldError(0, leaf, $"is {entry.Length} bytes, more than the {limits.MaxFileBytes} a data file may hold")];
+                    var (spool, length, sha, error) = await Expand(entry, leaf, Math.Min(entry.CompressedLength, zip.Length), expanded, limits, cancel);
+                    if (error is not null) return [error];
+                    expanded += length;
+                    spooled.Add((leaf, spool!, length, sha!));
+                }
+                // Suite headers first: they say which JSONL files are a suite's items rather than fine-tuning data.
+                var items = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (leaf, spool, length, sha) in spooled.Where(f => DataRef.IsSuiteFile(f.Leaf)))
+                {
+                    if (Header(leaf, spool, length, sha, spooled.Select(f => f.Leaf).ToHashSet(StringComparer.Ordinal), limits, items) is { } bad) return [bad];
+                }
+                foreach (var (leaf, spool, length, sha) in spooled.Where(f => DataRef.IsDataFile(f.Leaf)))
+                {
+                    if (Check(leaf, spool, length, sha, limits, items.Contains(leaf)) is { } bad) return [bad];
+                }
+            }
+            finally
+            {
+                // What did not join Files (refused, or not reached) goes now.
+                foreach (var f in spooled.Where(f => !_files.Any(c => ReferenceEquals(c.Content, f.Spool)))) await f.Spool.DisposeAsync();
             }
         }
         catch (InvalidDataException e)
@@ -159,12 +182,17 @@ public sealed class DatasetUpload : IAsyncDisposable
         }
     }
 
-    /// <summary>Checks one file as the lab would read it; on success it joins <see cref="Files"/> (and is disposed with them), else its problem at file, line and field.</summary>
-    private FieldError? Check(string name, FileStream content, long length, string sha, DatasetLimits limits)
+    /// <summary>
+    /// Checks one JSONL file as the lab would read it (<paramref name="items"/>: as a suite's items, one JSON object a line); on
+    /// success it joins <see cref="Files"/> (and is disposed with them), else its problem at file, line and field.
+    /// </summary>
+    private FieldError? Check(string name, FileStream content, long length, string sha, DatasetLimits limits, bool items)
     {
         try
         {
-            var (shape, examples) = JsonlDataFile.Check(content, name, limits.MaxLineBytes);
+            var (shape, examples) = items
+                ? (DataShapes.SuiteItems, JsonlDataFile.CheckItems(content, name, limits.MaxLineBytes))
+                : Shaped(JsonlDataFile.Check(content, name, limits.MaxLineBytes));
             content.Position = 0;
             _files.Add(new CheckedDataFile(name, content, length, sha, shape, examples));
             return null;
@@ -172,9 +200,36 @@ public sealed class DatasetUpload : IAsyncDisposable
         catch (DataFileException e)
         {
             content.Dispose();
-            return new FieldError(e.Line, e.Field.Length == 0 ? e.File : $"{e.File}.{e.Field}", e.Reason);
+            return Refusal(e);
         }
     }
+
+    /// <summary>A suite header: checked by <see cref="SuiteHeaderCheck"/>, each items file it names held by the upload and added to <paramref name="items"/>.</summary>
+    private FieldError? Header(string name, FileStream content, long length, string sha, IReadOnlySet<string> held, DatasetLimits limits, HashSet<string> items)
+    {
+        try
+        {
+            if (length > limits.MaxSuiteHeaderBytes)
+                return new FieldError(0, name, $"is {length} bytes, more than the {limits.MaxSuiteHeaderBytes} a suite header may hold");
+            var bytes = new byte[length];
+            content.ReadExactly(bytes);
+            content.Position = 0;
+            var named = SuiteHeaderCheck.ItemsFiles(bytes, name);
+            if (named.FirstOrDefault(f => !held.Contains(f)) is { } missing)
+                return new FieldError(0, name, $"names the items file '{missing}', which the upload does not hold: put it beside the header");
+            items.UnionWith(named);
+            _files.Add(new CheckedDataFile(name, content, length, sha, DataShapes.SuiteHeader, 1));
+            return null;
+        }
+        catch (DataFileException e)
+        {
+            return Refusal(e);
+        }
+    }
+
+    private static (string, int) Shaped((DataShape Shape, int Examples) checkedFile) => (DataShapes.Name(checkedFile.Shape), checkedFile.Examples);
+
+    private static FieldError Refusal(DataFileException e) => new(e.Line, e.Field.Length == 0 ? e.File : $"{e.File}.{e.Field}", e.Reason);
 
     private static FieldError Entry(ZipArchiveEntry entry, string why) =>
         new(0, "", $"zip entry '{SafetensorsHeaderShorten(entry.FullName)}' {why}");

@@ -63,6 +63,42 @@ public sealed class DataRefSpecTests : IDisposable
         Assert.Contains(errors, e => e.Contains("target.data.data_ref: names a data set of the platform's registry (forgetlab datasets upload); the stand-alone lab reads files: give the file's path", StringComparison.Ordinal));
     }
 
+    private static string SuitesSpec(string entry) => SpecText.With("suites: [target, capitals_recall]", $"suites: [target, {entry}]");
+
+    [Fact]
+    public void ASuiteFromADataSetIsNamedUnreadOnTheServerAndReadFromTheWorkersFolderByTheJob()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "bench"));
+        File.WriteAllText(Path.Combine(dir, "bench", "recall.yaml"), "task: recall\ncategory: knowledge\noutput_type: generate_until\ndataset_path: recall.jsonl\n");
+        File.WriteAllText(Path.Combine(dir, "bench", "recall.jsonl"), "{\"id\": \"a\", \"prompt\": \"p\", \"target\": \"t\"}\n");
+        var job = SpecFiles.None with { DatasetFolders = new Dictionary<string, string> { ["bench"] = Path.Combine(dir, "bench") } };
+
+        var onServer = Parse(SuitesSpec("{ data_ref: bench, file: recall.yaml }"), SpecFiles.None);
+        var inJob = Parse(SuitesSpec("{ data_ref: bench }"), job);
+        var items = Errors(SuitesSpec("{ data_ref: bench, file: recall.jsonl }"), SpecFiles.None);
+        var inLab = Errors(SuitesSpec("{ data_ref: bench, file: recall.yaml }"), SpecFiles.Local(dir));
+
+        var named = onServer.Suites[1];
+        Assert.Equal(("data_ref:bench/recall.yaml", null, false), (named.Name, named.FilePath, named.IsBuiltIn));
+        Assert.Equal(("suites[1]", "bench", "recall.yaml"), (onServer.DataRefs.Single().Field, onServer.DataRefs.Single().Name, onServer.DataRefs.Single().File));
+        Assert.Equal((Path.Combine(dir, "bench", "recall.yaml"), Path.Combine(dir, "bench")), (inJob.Suites[1].FilePath, inJob.Suites[1].ConfinedTo));
+        Assert.Contains(items, e => e.Contains("suites[1].file: must be the plain name of one of the data set's suite headers: a .yaml file", StringComparison.Ordinal));
+        Assert.Contains(inLab, e => e.Contains("suites[1].data_ref: names a data set of the platform's registry", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ADataFieldNamingASuiteHeaderOfADataSetIsRefusedAndToldWhereItGoes()
+    {
+        File.WriteAllText(Path.Combine(dir, "support", "recall.yaml"), "task: recall\n");
+        var job = SpecFiles.None with { DatasetFolders = new Dictionary<string, string> { ["support"] = Path.Combine(dir, "support") } };
+
+        var asFile = Errors(Spec("{ data_ref: support, file: recall.yaml }"), job);
+
+        Assert.Contains(asFile, e => e.Contains("target.data.file: must be the plain name of one of the data set's .jsonl files", StringComparison.Ordinal));
+        Assert.Equal("'recall.yaml' of data set 'support' is not a data file (.jsonl): name it under suites",
+            SpecFiles.DatasetFile("support", "recall.yaml", ["general.jsonl", "recall.yaml"]));
+    }
+
     [Theory]
     [InlineData("{ data_ref: support, file: ../etc/passwd.jsonl }", "target.data.file")]
     [InlineData("{ data_ref: support, file: sub/train.jsonl }", "target.data.file")]
