@@ -32,7 +32,7 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         Assert.Equal(("higher_class", "checkpointed"), ((string)preemption["reason"]!, (string)preemption["outcome"]!));
         var step = (long)preemption["checkpointStep"]!;
         Assert.Contains(preempted["checkpoints"]!.AsArray(), c => (long)c!["step"]! == step);
-        Assert.Contains($"checkpointed at step {step}, verified", first.Output);
+        await WorkerTests.WaitForOutput(() => first.Output, $"checkpointed at step {step}, verified", TimeSpan.FromSeconds(30));
 
         // The freed worker takes the high-class run; the preempted one resumes on a second worker.
         var urgent = await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2), r => WorkerTests.State(r) is "Running" or "Evaluating" or "Completed" or "Failed",
