@@ -5,8 +5,9 @@ using ForgetLab.Bench.Scheduler.Simulation;
 
 // Scheduler benchmark: decisions per second and fairness of FairSharePolicy at platform scale, and a
 // discrete-event simulation of today's policy against the new one on the same traces.
-// Usage: dotnet run -c Release --project bench/ForgetLab.Bench.Scheduler [-- [throughput|simulate] [--seed N] [--days D] [--plot FILE]]
-var mode = args.FirstOrDefault(a => a is "throughput" or "simulate") ?? "all";
+// Usage: dotnet run -c Release --project bench/ForgetLab.Bench.Scheduler [-- [throughput|decisions|simulate] [--seed N] [--days D] [--plot FILE]]
+// "decisions" is the new policy's single-device decisions alone (gang reservation, placement and preemption).
+var mode = args.FirstOrDefault(a => a is "throughput" or "decisions" or "simulate") ?? "all";
 var seed = Option("--seed") is { } s ? int.Parse(s) : 42;
 var plot = Option("--plot");
 var days = Option("--days") is { } d ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : 7;
@@ -23,6 +24,14 @@ if (mode is "all" or "throughput")
     foreach (var mix in RunMix.All)
     {
         new SchedulerSimulation(mix, seed).Report(Console.Out);
+    }
+}
+
+if (mode is "all" or "throughput" or "decisions")
+{
+    foreach (var mix in RunMix.All)
+    {
+        new NewPolicyThroughput(mix, seed).Report(Console.Out);
     }
 }
 

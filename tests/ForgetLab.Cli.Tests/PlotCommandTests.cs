@@ -35,6 +35,18 @@ public class PlotCommandTests
     }
 
     [Fact]
+    public void SearchReplayReadsItsReportAsPlotDoesAndNamesAFileThatIsNotOne()
+    {
+        var dir = CliProcess.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "grid.json"), "[1, 2");
+
+        var result = CliProcess.Run(dir, "search", "replay", "grid.json", "--rungs", "25");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("grid.json: not a forgetting report", result.Stderr);
+    }
+
+    [Fact]
     public void SomethingOtherThanAReportExitsWithCode2()
     {
         var dir = CliProcess.TempDirectory();

@@ -2,7 +2,8 @@
 """The evidence section of docs/rl.md, computed from the lab's own outputs of the three reward fine-tuning examples.
 
 Reads docs/runs/{reward-hacking,rl-vs-sft,update-strategy}/report.json, or their seed*/report.json when an example was
-run one seed per process (and each run's rl_log.json beside it), writes
+run one slice per process (tools/rl-evidence/slice.py; each run's rl_log.json beside it), and the rl-vs-sft pilots
+(docs/runs/rl-vs-sft-pilot*/, the settings search for the RL arm, with the choice its pre-declared rule makes), writes
 the figures to docs/plots/rl-*.svg and the tables and numeric sentences to docs/runs/rl-evidence.md, which docs/rl.md
 includes between its evidence markers. Nothing here is typed by hand: rerun it after rerunning an example.
 
@@ -10,7 +11,8 @@ includes between its evidence markers. Nothing here is typed by hand: rerun it a
 
 Statistics (stdlib only): means over seeds with Student-t 95% intervals; paired (same seed) differences for
 repairs; Spearman's rank correlation (average ranks for ties) with a percentile bootstrap over runs (10,000
-resamples, seeded); RL against SFT at matched target accuracy by the SFT checkpoint nearest in target accuracy.
+resamples, seeded); RL against SFT at matched target accuracy by the SFT checkpoint nearest in target accuracy. The
+verdicts are written from the same numbers by stated rules (a difference counts when its interval excludes 0).
 """
 import json
 import math
@@ -230,7 +232,7 @@ def svg_chart(title, xlabel, ylabel, series, notes=(), logx=False, width=820, he
             if q[2]:
                 out.append(f'<line x1="{x:.1f}" y1="{py(q[1] - q[2]):.1f}" x2="{x:.1f}" y2="{py(q[1] + q[2]):.1f}" stroke="{color}"/>')
             if s.get("markers", True):
-                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>')
+                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s.get("r", 4)}" fill="{color}"/>')
             if len(q) > 3 and q[3]:
                 out.append(f'<text x="{x + 6:.1f}" y="{y - 6:.1f}" font-size="10" fill="{color}">{esc(q[3])}</text>')
     ly = top + 6
@@ -315,6 +317,41 @@ def reward_hacking(report, md):
         label = (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
         md.append(f"| {label} | {fmt(*ci(rep))} | {fmt(*ci(lost), 3)} | {ratio} | {fmt(*ci(kept), 2)} |")
     md.append("")
+    # The levers combined as well as apart: the mix's repair at each β, and each β's repair with and without the mix,
+    # every difference paired by seed between two cells that differ in that one lever.
+    betas = sorted({k[0] for k in keys})
+    both = [bb for bb in betas if (bb, 0.0) in summary and (bb, 1.0) in summary]
+    combined = {}
+    if len(both) > 1:
+        md.append("One lever on top of the other, paired by seed: the mix's repair at each β (cell β + ptx 1 against cell β), and β's repair "
+                  "with the mix off and on (cell β against cell β 0 with the same mix).\n")
+        md.append("| lever | added to | knowledge repaired (pts) | reward given up | pts repaired per 0.1 reward given up |")
+        md.append("|---|---|---:|---:|---:|")
+
+        def paired(a, b):
+            sa, sb = summary[a], summary[b]
+            by_seed = {int(hp(r, "seed")): (g, dd) for r, g, dd in zip(sa["runs"], sa["gain"], sa["drop"])}
+            rep, lost = [], []
+            for r, g, dd in zip(sb["runs"], sb["gain"], sb["drop"]):
+                if int(hp(r, "seed")) in by_seed:
+                    g0, d0 = by_seed[int(hp(r, "seed"))]
+                    rep.append(d0 - dd)
+                    lost.append(g0 - g)
+            ml = mean(lost)
+            return ci(rep), ci(lost), ("∞ (no reward given up)" if ml <= 0 else f"{mean(rep) / ml * 0.1:.1f}")
+
+        for bb in both:
+            rep, lost, ratio = paired((bb, 0.0), (bb, 1.0))
+            combined[("ptx", bb)] = (rep, lost, ratio)
+            md.append(f"| ptx 1 | β {bb:g} | {fmt(*rep)} | {fmt(*lost, 3)} | {ratio} |")
+        for mix in (0.0, 1.0):
+            for bb in both:
+                if bb == 0.0 or (0.0, mix) not in summary:
+                    continue
+                rep, lost, ratio = paired((0.0, mix), (bb, mix))
+                combined[("beta", bb, mix)] = (rep, lost, ratio)
+                md.append(f"| β {bb:g} | {'ptx 1' if mix else 'no mix'} | {fmt(*rep)} | {fmt(*lost, 3)} | {ratio} |")
+        md.append("")
     r0 = summary[(0.0, 0.0)]
     held = [last(r)["rl"]["held_out_reward"]["mean"] for r in r0["runs"]]
     sev0 = [r["severity"] for r in r0["runs"]]
@@ -333,12 +370,12 @@ def reward_hacking(report, md):
         s = summary[key]
         g, gh = ci(s["gain"])
         dd, dh = ci(s["drop"])
-        series.append({"name": f"β {key[0]:g}, ptx {key[1]:g}", "points": [(g, dd, dh, None)], "color": PALETTE[i]})
+        series.append({"name": f"β {key[0]:g}, ptx {key[1]:g}", "points": [(g, dd, dh, None)], "color": PALETTE[i], "r": 6})
         series.append({"name": "", "legend": False, "points": [(x, y, None, None) for x, y in zip(s["gain"], s["drop"])],
-                       "color": PALETTE[i], "markers": True})
+                       "color": PALETTE[i], "markers": True, "r": 2.5})
     write_plot("rl-reward-hacking-front.svg", svg_chart(
         "reward-hacking: reward gained against knowledge lost", "format reward gain (train, over the base's samples)",
-        "capitals recall drop (points)", series, notes=["big dot: mean of 3 seeds (t 95%)", "small: each seed", "lower right is better"]))
+        "capitals recall drop (points)", series, notes=["big dot: mean over seeds (t 95%)", "small: each seed", "lower right is better"]))
 
     series = []
     for i, key in enumerate(keys):
@@ -350,8 +387,8 @@ def reward_hacking(report, md):
         series.append({"name": "", "legend": False, "points": [(x, y, None, None) for x, y in zip(steps, reward)], "line": True, "dashed": True, "color": PALETTE[i]})
     write_plot("rl-reward-hacking-steps.svg", svg_chart(
         "reward-hacking: held-out reward rises as held-out correctness falls", "step", "percent",
-        series, notes=["solid: capitals recall (%)", "dashed: format reward on held-out", "prompts (x100)", "mean of 3 seeds"]))
-    return summary, repairs, b
+        series, notes=["solid: capitals recall (%)", "dashed: format reward on held-out", "prompts (x100)", "mean over seeds"]))
+    return summary, repairs, b, combined
 
 
 def rl_vs_sft(report, md):
@@ -382,7 +419,7 @@ def rl_vs_sft(report, md):
     final = [(seed, c, m) for seed, c, m in pairs if c["step"] == last(rl[seed])["step"]]
     diff = [drop(m) - drop(c) for _, c, m in final]
     gap = [suite(c, "target")["score"] - suite(m, "target")["score"] for _, c, m in final]
-    result = {"forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
+    result = {"n": len(diff), "rl_less": sum(1 for x in diff if x > 0), "forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
               "rl_target": ci([suite(last(rl[s]), "target")["score"] for s in sorted(rl)]),
               "sft_target": ci([suite(last(sft[s]), "target")["score"] for s in sorted(sft)]),
               "rl_drop": ci([drop(last(rl[s])) for s in sorted(rl)]), "sft_drop": ci([drop(last(sft[s])) for s in sorted(sft)])}
@@ -393,14 +430,51 @@ def rl_vs_sft(report, md):
     series = []
     for i, seed in enumerate(sorted(sft)):
         pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in sft[seed]["checkpoints"]]
-        series.append({"name": f"SFT seed {seed}", "points": pts, "line": True, "color": PALETTE[0], "legend": i == 0})
+        series.append({"name": "SFT (a line per seed)", "points": pts, "line": True, "color": PALETTE[0], "legend": i == 0})
     for i, seed in enumerate(sorted(rl)):
         pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in rl[seed]["checkpoints"]]
-        series.append({"name": f"RL (GRPO) seed {seed}", "points": pts, "line": True, "color": PALETTE[1], "dashed": True, "legend": i == 0})
+        series.append({"name": "RL, GRPO (a line per seed)", "points": pts, "line": True, "color": PALETTE[1], "dashed": True, "legend": i == 0})
     write_plot("rl-vs-sft.svg", svg_chart("rl-vs-sft: target accuracy against knowledge lost, every checkpoint",
                                           "target accuracy (%)", "capitals recall drop (points)", series,
                                           notes=["labels: step (seed 1)", "lines start at the base"]))
     return result
+
+
+def pilot(example, md, extra=()):
+    """The settings search for rl-vs-sft's RL arm (tools/rl-evidence/rl-vs-sft-pilot*.yaml), and the choice its rule makes:
+    the highest target accuracy at the last checkpoint; within two items of it, the cheaper variant (fewer completions
+    per prompt, then the lower rate). Capitals recall is shown but the rule never reads it."""
+    report = load(example)
+    if not report:
+        return None
+    # extra: (label, run) pairs from elsewhere scored by the same rule (rl-vs-sft's own RL arm, the spec's setting).
+    runs = [(r["name"].split("-full-")[0], r) for r in sorted(report["runs"], key=lambda r: r["name"])] + list(extra)
+    target = suite(last(runs[0][1]), "target")
+    n = target["n"]
+    md.append(f"Pilot `{example}` (seed 1; target base accuracy {target['base']:.1f}% of {n} items):\n")
+    md.append("| variant | lr | completions per prompt | target (%) at each checkpoint | steps with any reward | held-out reward (last) | KL target (π‖base, last) | capitals recall Δ (last, not used) |")
+    md.append("|---|---:|---:|---|---:|---:|---:|---:|")
+    rows = []
+    for variant, r in runs:
+        log = r.get("rl_log") or []
+        gens = int(re.search(r"-g(\d+)", variant).group(1)) if re.search(r"-g(\d+)", variant) else 0
+        lr = float(hp(r, "lr"))
+        acc = [(c["step"], suite(c, "target")["score"]) for c in r["checkpoints"]]
+        rewarded = f"{sum(1 for x in log if x['reward'] > 0)}/{len(log)}" if log else "–"
+        rows.append((variant, lr, gens, acc[-1][1]))
+        md.append(f"| {variant} | {lr:g} | {gens} | {', '.join(f'{a:.1f} (step {s})' for s, a in acc)} | {rewarded} | "
+                  f"{last(r)['rl']['held_out_reward']['mean']:.3f} | {last(r)['rl']['kl_target_prompts']:.3f} | {-drop(last(r)):+.1f} |")
+    best = max(a for _, _, _, a in rows)
+    near = [row for row in rows if row[3] >= best - 2 * 100 / n]
+    choice = min(near, key=lambda row: (row[2], row[1]))
+    md.append("")
+    learned = best > target["base"] + 2 * 100 / n
+    if learned:
+        md.append(f"The rule picks **{choice[0]}** (target {choice[3]:.1f}% against the base's {target['base']:.1f}%).\n")
+    else:
+        md.append(f"No variant ended more than two items above the base ({target['base']:.1f}%; best {best:.1f}%): none of these settings makes "
+                  f"GRPO learn this target. By the rule's tie-break the cheapest, **{choice[0]}**, stands.\n")
+    return {"choice": choice, "base": target["base"], "n": n, "learned": learned, "best": best}
 
 
 def correlation(reports, md):
@@ -430,10 +504,17 @@ def correlation(reports, md):
     md.append("| runs | n | ρ | 95% bootstrap |")
     md.append("|---|---:|---:|---|")
     md.append(f"| all | {len(xs)} | {rho:.2f} | [{lo:.2f}, {hi:.2f}] |")
-    for k, (a, b) in sorted(sub.items()):
+    groups = {}
+    by_example = {}
+    for x, y, k in zip(xs, ys, kinds):
+        by_example.setdefault(k.split(" ")[0], ([], []))
+        by_example[k.split(" ")[0]][0].append(x)
+        by_example[k.split(" ")[0]][1].append(y)
+    for k, (a, b) in sorted(sub.items()) + [(f"{e} (RL and SFT)", v) for e, v in sorted(by_example.items()) if len({kk for kk in sub if kk.startswith(e + " ")}) > 1]:
         if len(a) >= 4:
             r = spearman(a, b)
             l2, h2, _ = spearman_ci(a, b)
+            groups[k] = (r, l2, h2, len(a))
             md.append(f"| {k} | {len(a)} | {r:.2f} | [{l2:.2f}, {h2:.2f}] |")
         else:
             md.append(f"| {k} | {len(a)} | – | too few |")
@@ -457,7 +538,7 @@ def correlation(reports, md):
     write_plot("rl-kl-vs-forgetting.svg", svg_chart(f"KL on the target prompts against forgetting: Spearman rho {rho:.2f} [{lo:.2f}, {hi:.2f}]",
                                                     "KL(base || model) on the target prompts (nats/token, log)", "capitals recall drop (points)",
                                                     series, logx=True, notes=[f"n = {len(xs)} runs, last checkpoints"]))
-    return rho, (lo, hi), len(xs)
+    return rho, (lo, hi), len(xs), groups
 
 
 def update_strategy(report, md):
@@ -466,8 +547,11 @@ def update_strategy(report, md):
         variants.setdefault(run["name"].split("-full-")[0], []).append(run)
     order = [v for v in ["sane", "lr-x10", "epochs-x5", "optimizer-carried", "beta-small"] if v in variants]
     sane = {int(hp(r, "seed")): r for r in variants.get("sane", [])}
-    md.append("| variant | what changed | steps | reward (train) | target (%) | capitals recall Δ (pts) | drop beyond sane (pts, paired) | KL target (π‖base) | severity (per seed) |")
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    first = last(report["runs"][0])
+    md.append(f"Base: target accuracy {suite(first, 'target')['base']:.1f}% (of {suite(first, 'target')['n']}), capitals recall "
+              f"{suite(first, KNOWLEDGE)['base']:.1f}%. Cells are mean ± t 95% half-width over the seeds listed.\n")
+    md.append("| variant | what changed | seeds | steps | reward (train) | target (%) | capitals recall Δ (pts) | drop beyond sane (pts, paired) | KL target (π‖base) | severity (per seed) |")
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
     what = {"sane": "lr 1e-4, 20 steps, fresh AdamW, β 0.04", "lr-x10": "lr 1e-3", "epochs-x5": "100 steps",
             "optimizer-carried": "AdamW moments from pre-training", "beta-small": "β 0.004"}
     result = {}
@@ -475,22 +559,119 @@ def update_strategy(report, md):
         runs = sorted(variants[v], key=lambda r: int(hp(r, "seed")))
         rl = [last(r)["rl"] for r in runs]
         extra = [drop(last(r)) - drop(last(sane[int(hp(r, "seed"))])) for r in runs if int(hp(r, "seed")) in sane]
-        result[v] = {"drop": ci([drop(last(r)) for r in runs]), "extra": ci(extra) if v != "sane" else None,
-                     "severity": [r["severity"] for r in runs]}
-        md.append(f"| {v} | {what.get(v, '')} | {last(runs[0])['step']} | {fmt(*ci([x['train_reward']['mean'] for x in rl]), 3)} | "
+        result[v] = {"drop": ci([drop(last(r)) for r in runs]), "extra": ci(extra) if v != "sane" and extra else None,
+                     "severity": [r["severity"] for r in runs], "target": ci([suite(last(r), "target")["score"] for r in runs]),
+                     "target_base": suite(last(runs[0]), "target")["base"], "reward": ci([x["train_reward"]["mean"] for x in rl])}
+        md.append(f"| {v} | {what.get(v, '')} | {', '.join(str(hp(r, 'seed')) for r in runs)} | {last(runs[0])['step']} | {fmt(*ci([x['train_reward']['mean'] for x in rl]), 3)} | "
                   f"{fmt(*ci([suite(last(r), 'target')['score'] for r in runs]))} | {fmt(*ci([-drop(last(r)) for r in runs]))} | "
-                  f"{'–' if v == 'sane' else fmt(*ci(extra))} | {fmt(*ci([x['kl_target_prompts'] for x in rl]), 3)} | {', '.join(r['severity'] for r in runs)} |")
+                  f"{fmt(*result[v]['extra']) if result[v]['extra'] else '–'} | {fmt(*ci([x['kl_target_prompts'] for x in rl]), 3)} | {', '.join(r['severity'] for r in runs)} |")
     md.append("")
     series = []
     for i, v in enumerate(order):
         runs = variants[v]
         m, h = ci([drop(last(r)) for r in runs])
-        series.append({"name": v, "points": [(i + 1, m, h, None)], "color": PALETTE[i]})
-        series.append({"name": "", "legend": False, "points": [(i + 1 + 0.08 * (j - 1), drop(last(r)), None, None) for j, r in enumerate(runs)], "color": PALETTE[i]})
+        series.append({"name": v, "points": [(i + 1, m, h, None)], "color": PALETTE[i], "r": 6})
+        series.append({"name": "", "legend": False, "points": [(i + 1 + 0.08 * (j - 1), drop(last(r)), None, None) for j, r in enumerate(runs)],
+                       "color": PALETTE[i], "r": 2.5})
     write_plot("rl-update-strategy.svg", svg_chart("update-strategy: knowledge lost per change, against the sane baseline",
                                                    "variant (1 = sane)", "capitals recall drop (points)", series,
-                                                   notes=["big dot: mean of 3 seeds (t 95%)", "small: each seed"]))
+                                                   notes=["big dot: mean over seeds (t 95%)", "small: each seed"]))
     return result
+
+
+def excludes_zero(m, h):
+    return h is not None and abs(m) > h
+
+
+def lever_label(key):
+    return (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
+
+
+def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
+    """The verdicts, each decided by a stated rule from the numbers above (a difference counts when its t 95% interval
+    over seeds excludes 0), so no verdict is typed by hand either."""
+    md.append("### Verdicts\n")
+    md.append("Each verdict follows a stated rule from the tables above: a difference counts only when its t 95% interval over "
+              "seeds excludes 0.\n")
+    if rh:
+        summary, repairs, b, combined = rh
+        r0 = summary[(0.0, 0.0)]
+        d = ci(r0["drop"])
+        sev = [r["severity"].split(" ")[0] for r in r0["runs"]]
+        collapsed = excludes_zero(*d) and all(x in ("severe", "at_chance") for x in sev)
+        md.append(f"1. *Does knowledge collapse when β is 0?* **{'Yes' if collapsed else 'No'}** (rule: the drop's interval excludes 0 and every seed "
+                  f"is labelled severe or at chance): capitals recall on countries never prompted fell {fmt(*d)} points in "
+                  f"{last(r0['runs'][0])['step']} steps; labels {', '.join(sev)}.")
+        held = ci([last(r)["rl"]["held_out_reward"]["mean"] - b for r in r0["runs"]])
+        hacked = excludes_zero(*held) and held[0] > 0 and collapsed
+        md.append(f"2. *Does the reward rise while held-out correctness falls?* **{'Yes' if hacked else 'No'}** (rule: the held-out reward's rise and the "
+                  f"recall drop both exclude 0): at β 0 the format reward on held-out prompts rose {fmt(*held, 3)} over the base's samples "
+                  f"({b:.3f}) while capitals recall fell as in 1; the correctness component (paid 0) stayed "
+                  f"{fmt(*ci([last(r)['rl']['held_out_reward']['components'].get('correctness', 0) for r in r0['runs']]), 3)}.")
+        alone = {k: v for k, v in repairs.items() if k[0] == 0 or k[1] == 0}
+        sig = [lever_label(k) for k, v in repairs.items() if excludes_zero(*v[0]) and v[0][0] > 0]
+
+        def per(v):
+            return float("inf") if v[2].startswith("∞") else float(v[2])
+        mix = repairs.get((0.0, 1.0))
+        kls = {k: v for k, v in alone.items() if k[1] == 0}
+        line = "3. *KL or the pre-training mix: which repairs more of the drop per unit of reward given up?* "
+        if mix and kls:
+            best_kl = max(kls, key=lambda k: per(kls[k]))
+            direction = per(mix) > per(kls[best_kl])
+            line += (f"**{'The mix' if direction else 'KL'}, per unit of reward** (InstructGPT's direction {'holds' if direction else 'does not hold'} "
+                     f"on that measure): ptx 1 alone repaired {fmt(*mix[0])} points for {fmt(*mix[1], 3)} of reward ({mix[2]} points per 0.1); "
+                     f"the best β alone, {lever_label(best_kl)}, {fmt(*kls[best_kl][0])} for {fmt(*kls[best_kl][1], 3)} ({kls[best_kl][2]} per 0.1). ")
+            if not excludes_zero(*mix[1]):
+                line += ("The mix's per-unit figure divides by a reward loss whose interval includes 0, so it is fragile: what is firm is "
+                         f"only which repairs' intervals exclude 0. ")
+            line += (f"Repairs whose interval excludes 0: {', '.join(sig) if sig else 'none'}. ")
+            mixed = [(bb, v) for (lever, *rest), v in combined.items() if lever == "ptx" for bb in [rest[0]] if bb > 0]
+            if mixed:
+                line += "Combined: the mix on top of " + "; on top of ".join(
+                    f"β {bb:g} repaired a further {fmt(*v[0])} points ({'interval excludes 0' if excludes_zero(*v[0]) else 'interval includes 0'})"
+                    for bb, v in mixed) + "."
+        md.append(line)
+    learned = [x for x in pilots if x and x.get("learned")]
+    if rs is not None:
+        res = rs
+        line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
+        if pilots and not learned:
+            line += (f"**Not testable as asked here**: no GRPO setting tried raised the target more than two items above the base "
+                     f"(best {max(x['best'] for x in pilots if x):.1f}% against {pilots[0]['base']:.1f}%), because the right answers are almost never "
+                     f"sampled, so almost every group's rewards are equal and its advantages 0. ")
+        if res and res.get("forgets_less_by"):
+            m, h = res["forgets_less_by"]
+            word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
+            line += (f"At the accuracy RL did reach, SFT's recall drop minus RL's was {fmt(m, h)} points over {res['n']} seed{'s' if res['n'] != 1 else ''} "
+                     f"(RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}; RL forgot less in {res['rl_less']} of {res['n']} seeds): **{word}**; the published direction "
+                     f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced') } here.")
+        md.append(line)
+    if corr:
+        rho, (lo, hi), n, groups = corr
+
+        def strength(lo):
+            return "strong" if lo > 0.5 else ("positive" if lo > 0 else "not established (the interval includes 0)")
+        md.append(f"5. *How well does KL on the target prompts predict forgetting?* Across all {n} runs of both examples, Spearman ρ = "
+                  f"{rho:.2f} [{lo:.2f}, {hi:.2f}]: **{strength(lo)}** (rule: the bootstrap interval's lower end above 0.5 is strong, above 0 "
+                  f"positive). Within one example: " + "; ".join(f"{k}, n = {g[3]}: ρ = {g[0]:.2f} [{g[1]:.2f}, {g[2]:.2f}], {strength(g[1])}"
+                                                             for k, g in groups.items()) +
+                  ". On the two targets the same KL goes with very different drops (the tables above), which the pooled rank correlation mixes.")
+    if us:
+        parts = []
+        for v, r in us.items():
+            if v == "sane" or r["extra"] is None:
+                continue
+            m, h = r["extra"]
+            word = ("more forgetting than sane" if m > 0 else "less forgetting than sane") if excludes_zero(m, h) else f"not shown to differ from sane at {len(r['severity'])} seeds"
+            parts.append(f"{v}: {fmt(m, h)} points beyond sane, **{word}** (labels {', '.join(r['severity'])})")
+        if "sane" in us:
+            sane = us["sane"]
+            md.append(f"6. *Update strategy* (sane: drop {fmt(*sane['drop'])} points, labels {', '.join(sane['severity'])}; its target "
+                      f"{fmt(*sane['target'])}% against the base's {sane['target_base']:.1f}%, train reward {fmt(*sane['reward'], 3)}"
+                      f"{' — it learned nothing, so every change is measured against a run that did not learn the target' if not excludes_zero(sane['target'][0] - sane['target_base'], sane['target'][1]) else ''}): "
+                      + "; ".join(parts) + ".")
+    md.append("")
 
 
 def main():
@@ -498,19 +679,29 @@ def main():
     rh = load("reward-hacking")
     rs = load("rl-vs-sft")
     us = load("update-strategy")
+    rh_result = rs_result = corr = us_result = None
+    pilot_results = []
     if rh:
         md.append("### reward-hacking: the tables\n")
-        reward_hacking(rh, md)
+        rh_result = reward_hacking(rh, md)
+    pilots = [x for x in ("rl-vs-sft-pilot", "rl-vs-sft-pilot-reverse") if (RUNS / x).exists()]
+    if pilots:
+        md.append("### rl-vs-sft: choosing the RL arm's settings\n")
+        spec_rl = [("rl-vs-sft: lr1e-4-g8 (the spec), 40 steps, seed 1", r) for r in (rs or {"runs": []})["runs"]
+                   if r["name"].startswith("rl-") and int(hp(r, "seed")) == 1]
+        for x in pilots:
+            pilot_results.append(pilot(x, md, spec_rl if x == "rl-vs-sft-pilot" else ()))
     if rs:
         md.append("### rl-vs-sft: the tables\n")
-        rl_vs_sft(rs, md)
+        rs_result = rl_vs_sft(rs, md)
     pooled = [(n, r) for n, r in (("reward-hacking", rh), ("rl-vs-sft", rs)) if r]
     if pooled:
         md.append("### KL on the target prompts against forgetting\n")
-        correlation(pooled, md)
+        corr = correlation(pooled, md)
     if us:
         md.append("### update-strategy: the tables\n")
-        update_strategy(us, md)
+        us_result = update_strategy(us, md)
+    verdicts(md, rh_result, rs_result if rs else None, pilot_results, corr, us_result)
     text = "\n".join(md) + "\n"
     (RUNS / "rl-evidence.md").write_text(text, encoding="utf-8")
     # docs/rl.md carries the same tables between its markers, so the page and the numbers never disagree.

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ForgetLab.Core.Plots;
 using ForgetLab.Core.Reports;
 
@@ -22,15 +21,7 @@ internal static class PlotCommands
         plot.SetAction(parse => Exit.Guard(() =>
         {
             var path = parse.GetValue(report)!;
-            ForgettingReport parsed;
-            try
-            {
-                parsed = ReportJson.Deserialize(File.ReadAllText(path));
-            }
-            catch (JsonException e)
-            {
-                throw new SpecUsageException($"{path}: not a forgetting report ({e.Message})");
-            }
+            var parsed = ReportFile.Read(path);
 
             var folder = parse.GetValue(outDir)!;
             Directory.CreateDirectory(folder);

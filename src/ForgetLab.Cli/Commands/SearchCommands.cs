@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Search;
 
@@ -21,15 +20,7 @@ internal static class SearchCommands
         replay.SetAction(parse => Exit.Guard(() =>
         {
             var path = parse.GetValue(report)!;
-            ForgettingReport parsed;
-            try
-            {
-                parsed = ReportJson.Deserialize(File.ReadAllText(path));
-            }
-            catch (JsonException e)
-            {
-                throw new SpecUsageException($"{path}: not a forgetting report ({e.Message})");
-            }
+            var parsed = ReportFile.Read(path);
 
             var steps = new List<long>();
             foreach (var text in parse.GetValue(rungs)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ForgetLab.Core.Scheduling;
 
 /// <summary>
@@ -15,8 +17,11 @@ public static class PreemptionPolicy
     /// Up to <see cref="PreemptionRules.MaxPlans"/> plans. Candidates are each tenant's first queued run
     /// (class, priority, age), in order of class, then tenants below their guarantee, then the fair-share
     /// load; each takes the worker (not reserved, suiting it, large enough) whose victims put the fewest
-    /// device-hours at risk, then free the fewest devices, then lowest id. Cost: O(tenants · (log tenants
-    /// + workers)) plus the running runs of the workers looked at.
+    /// device-hours at risk, then free the fewest devices, then lowest id.
+    /// Cost: the common case, where no head could preempt anyone (no running run of a lower class on
+    /// devices that suit it, no other tenant lending devices to reclaim), is O(tenants) plus one pass over
+    /// the running runs' classes, and it looks at no worker; only heads that could preempt and fit on no free
+    /// device cost O(workers + the running runs of the workers looked at) each.
     /// </summary>
     public static IReadOnlyList<PreemptionPlan> Plan(
         IReadOnlyList<TenantShare> tenants,
@@ -40,25 +45,44 @@ public static class PreemptionPolicy
         var held = allocations.ToDictionary(a => a.TenantId, a => a.Devices, StringComparer.Ordinal);
         var reservedWorkers = reservations.Select(r => r.WorkerId).ToHashSet(StringComparer.Ordinal);
         var reservedRuns = reservations.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-        var runningByWorker = running.GroupBy(r => r.WorkerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var lent = new Dictionary<string, int>(StringComparer.Ordinal); // borrowed devices still open to reclaim, per tenant
-        foreach (var share in tenants) lent[share.TenantId] = share.Quota.Borrowed(held.GetValueOrDefault(share.TenantId));
-        var chosen = new HashSet<string>(StringComparer.Ordinal);
-
-        var candidates = new List<(QueuedRun Run, TenantShare Share, bool Reclaims)>();
-        foreach (var tenantId in queue.Tenants)
+        string? lender = null; // a tenant lending devices; lenders counts them, so a reclaim needs another one when it is the claimant
+        var lenders = 0;
+        foreach (var share in tenants)
         {
-            var head = queue.Head(tenantId)!;
-            if (reservedRuns.Contains(head.RunId)) continue;
+            if (share.Quota.Borrowed(held.GetValueOrDefault(share.TenantId)) > 0)
+            {
+                lender = share.TenantId;
+                lenders++;
+            }
+        }
+
+        // Heads that could preempt no one are dropped before any worker is looked at: these cheap necessary
+        // conditions only ever shrink as plans are made (victims chosen, lent devices taken, workers held),
+        // so a dropped head would have found no victims on any worker, and the plans are the same.
+        RunningGroups? lowest = null;
+        FreeGroups? free = null;
+        var candidates = new List<(QueuedRun Run, TenantShare Share, bool Reclaims)>();
+        foreach (var (tenantId, runs) in queue.ByTenant) // the queue's cached array: walking its sorted dictionary costs more than the rest
+        {
+            var head = runs.Head!;
+            if (reservedRuns.Count > 0 && reservedRuns.Contains(head.RunId)) continue;
             var share = shares.GetValueOrDefault(tenantId)
                 ?? throw new ArgumentException($"Queued runs belong to tenant '{tenantId}', which is not in tenants.", nameof(queue));
             var allocated = held.GetValueOrDefault(tenantId);
             if (share.Quota.DeviceHoursExhausted || allocated + head.DevicesNeeded > share.Quota.MaxConcurrentDevices) continue;
             var reclaims = allocated + head.DevicesNeeded <= share.Quota.GuaranteedDevices;
             if (head.Class == PriorityClass.Low && !reclaims) continue;
-            if (workers.Any(w => !reservedWorkers.Contains(w.WorkerId) && w.Suits(head) && w.Free >= head.DevicesNeeded)) continue;
+            var mayReclaim = reclaims && (lenders > 1 || lenders == 1 && lender != tenantId);
+            if (!mayReclaim && !(lowest ??= new RunningGroups(running, now, rules)).HasBelow(head)) continue;
+            if ((free ??= new FreeGroups(workers, reservedWorkers)).Fits(head)) continue;
             candidates.Add((head, share, reclaims));
         }
+
+        if (candidates.Count == 0) return [];
+        var lent = new Dictionary<string, int>(StringComparer.Ordinal); // borrowed devices still open to reclaim, per tenant
+        foreach (var share in tenants) lent[share.TenantId] = share.Quota.Borrowed(held.GetValueOrDefault(share.TenantId));
+        var runningByWorker = running.GroupBy(r => r.WorkerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
 
         candidates.Sort((a, b) =>
         {
@@ -161,6 +185,131 @@ public static class PreemptionPolicy
         }
 
         return need <= 0 ? taken : null;
+    }
+
+    /// <summary>
+    /// The lowest class of an unprotected running run, over the whole pool and per kind and memory of its
+    /// devices: a head of a class no higher than that of every group that suits it has no victim for its
+    /// class anywhere. The pool-wide class comes from one pass that reads only each run's class (and stops at
+    /// the first unprotected low run); the groups are built only for a head of a higher class than that.
+    /// </summary>
+    private sealed class RunningGroups
+    {
+        private const int None = (int)PriorityClass.High + 1;
+        private readonly IReadOnlyList<RunningRun> _running;
+        private readonly DateTimeOffset _now;
+        private readonly PreemptionRules _rules;
+        private readonly int _lowest = None;
+        private Group[]? _groups;
+        private int _count;
+
+        public RunningGroups(IReadOnlyList<RunningRun> running, DateTimeOffset now, PreemptionRules rules)
+        {
+            _running = running;
+            _now = now;
+            _rules = rules;
+            if (running is List<RunningRun> list)
+            {
+                foreach (var run in CollectionsMarshal.AsSpan(list))
+                {
+                    if ((int)run.Class >= _lowest || Protected(run, now, rules)) continue;
+                    _lowest = (int)run.Class;
+                    if (_lowest == (int)PriorityClass.Low) break;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < running.Count && _lowest > (int)PriorityClass.Low; i++)
+                {
+                    var run = running[i];
+                    if ((int)run.Class < _lowest && !Protected(run, now, rules)) _lowest = (int)run.Class;
+                }
+            }
+        }
+
+        /// <summary>True when a running run of a lower class than <paramref name="head"/> holds devices of a kind and memory that suit it.</summary>
+        public bool HasBelow(QueuedRun head)
+        {
+            if ((int)head.Class <= _lowest) return false;
+            if (_groups is null)
+            {
+                _groups = new Group[2];
+                for (var i = 0; i < _running.Count; i++) Add(_running[i]);
+            }
+
+            for (var i = 0; i < _count; i++)
+            {
+                ref var group = ref _groups[i];
+                if (group.Lowest < head.Class && (head.DeviceKind == DeviceKind.Any || head.DeviceKind == group.Kind)
+                    && FreeDeviceIndex.MemoryFits(group.MemoryBytes, head.MemoryBytes))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void Add(RunningRun run)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                ref var group = ref _groups![i];
+                if (group.MemoryBytes == run.MemoryBytes && string.Equals(group.Kind, run.Kind, StringComparison.Ordinal))
+                {
+                    // Protection is asked only of a run that would lower the group's class: most runs never are.
+                    if (run.Class < group.Lowest && !Protected(run, _now, _rules)) group.Lowest = run.Class;
+                    return;
+                }
+            }
+
+            if (Protected(run, _now, _rules)) return;
+            if (_count == _groups!.Length) Array.Resize(ref _groups, 2 * _count);
+            _groups[_count++] = new Group { Kind = run.Kind, MemoryBytes = run.MemoryBytes, Lowest = run.Class };
+        }
+
+        // Protects counts preemptions in the window, so a run preempted fewer than ProtectAfter times is never protected.
+        private static bool Protected(RunningRun run, DateTimeOffset now, PreemptionRules rules) =>
+            run.PreemptedAt.Count >= rules.ProtectAfter && rules.Protects(run, now);
+
+        private struct Group
+        {
+            public string Kind;
+            public long? MemoryBytes;
+            public PriorityClass Lowest;
+        }
+    }
+
+    /// <summary>The most free devices on one unreserved worker per kind and memory: a head that fits none of those fits on no free worker.</summary>
+    private sealed class FreeGroups
+    {
+        private readonly List<(string Kind, long? MemoryBytes, int MostFree)> _groups = [];
+
+        public FreeGroups(IReadOnlyList<WorkerDevices> workers, HashSet<string> reserved)
+        {
+            foreach (var worker in workers)
+            {
+                if (reserved.Count > 0 && reserved.Contains(worker.WorkerId)) continue;
+                var i = 0;
+                while (i < _groups.Count && !(_groups[i].MemoryBytes == worker.MemoryBytes && string.Equals(_groups[i].Kind, worker.Kind, StringComparison.Ordinal))) i++;
+                if (i == _groups.Count) _groups.Add((worker.Kind, worker.MemoryBytes, worker.Free));
+                else if (worker.Free > _groups[i].MostFree) _groups[i] = _groups[i] with { MostFree = worker.Free };
+            }
+        }
+
+        /// <summary>Same as: some unreserved worker suits <paramref name="head"/> and has its devices free.</summary>
+        public bool Fits(QueuedRun head)
+        {
+            foreach (var (kind, memory, mostFree) in _groups)
+            {
+                if (mostFree >= head.DevicesNeeded && (head.DeviceKind == DeviceKind.Any || head.DeviceKind == kind) && FreeDeviceIndex.MemoryFits(memory, head.MemoryBytes))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static string Explain(RunningRun victim, PreemptionReason reason, QueuedRun run, TenantShare share, int allocated) => reason switch

@@ -49,6 +49,8 @@ public static class SpecHash
                     json.WriteString("kind", SpecNames.Of(baseModel.Tokenizer.Kind));
                     if (baseModel.Tokenizer.File is { Sha256: { } tokenizer }) json.WriteString("sha256", tokenizer);
                     else json.WriteNumber("vocab_size", baseModel.Tokenizer.VocabSize);
+                    // Documents framed as tokenizer(text) frames them, then EOS (DocumentFraming); bases trained EOS first lack this key.
+                    json.WriteString("documents", "special_tokens");
                     json.WriteEndObject();
                 }
                 var m = baseModel.Model;

@@ -36,7 +36,7 @@ public static class EvaluationBenchmark
         if (threads is { } t) set_num_threads(t);
         var world = BuiltInWorld.Load();
         var tokenizer = world.BuildTokenizer();
-        var conventions = EvaluationConventions.LabDocuments(tokenizer);
+        var conventions = EvaluationConventions.For(tokenizer);
         IModelConfig config = architecture switch
         {
             "gpt2" => new GptConfig { VocabSize = tokenizer.VocabSize, NPositions = 128, NEmbd = 256, NLayer = 4, NHead = 4 },

@@ -45,8 +45,8 @@ public sealed class SuiteEvaluator(int maxNewTokens = 12, string description = "
     /// <summary>
     /// A suite read from an lm-eval task file is scored on the task's own requests and metric (few-shot contexts,
     /// its target_delimiter, exact_match options and filters, acc_norm); its contexts already hold the task's
-    /// <c>description</c>. The base's convention (<paramref name="description"/>: EOS for the lab's own bases, which
-    /// saw every document after EOS, as lm-eval would give them a BOS) still goes before each context.
+    /// <c>description</c>. The base's convention (<paramref name="description"/>: EOS for a word-level base, which
+    /// saw every document after EOS, as lm-eval would give it a BOS; nothing for a Hugging Face tokenizer) still goes before each context.
     /// </summary>
     private SuiteEvaluation EvaluateLmEvalTask(ILanguageModel model, SuiteDefinition suite)
     {

@@ -106,7 +106,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         TorchSharp.torch.random.manual_seed(spec.Seed);
         using var model = ModelArchitectures.Create(config);
         var documents = texts.Select(tokenizer.EncodeText).ToList();
-        var data = new PackedTextBatches(documents, m.NCtx, tokenizer.RequireEos(), (ulong)spec.Seed);
+        var data = new PackedTextBatches(documents, m.NCtx, DocumentFraming.For(tokenizer), (ulong)spec.Seed);
         var settings = new TrainSettings(p.Steps, p.BatchSize, p.Lr, p.WarmupSteps, SpecMapping.Schedule(p.Schedule), p.WeightDecay, p.GradClip, CheckpointEvery: 0, spec.Seed);
         var reporter = progress is null ? null : new InlineProgress<TrainProgress>(t =>
             progress.Report(new PreparationProgress(PreparationPhase.Pretrain, t.Step, t.TotalSteps, $"loss {t.Loss:F3} · {t.TokensPerSecond:N0} tok/s")));

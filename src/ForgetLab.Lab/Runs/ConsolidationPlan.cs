@@ -44,12 +44,12 @@ public sealed class ConsolidationPlan : IDisposable
     /// <param name="trainable">The parameters <c>MethodSetup.Apply</c> returned.</param>
     /// <param name="fineTuning">The run's own batches (e.g. <see cref="MaskedExampleBatches"/>).</param>
     /// <param name="pretrainingDocuments">The base's pre-training documents as token ids (replay, Fisher and distillation text).</param>
-    /// <param name="separatorId">End-of-text id used to pack documents (the tokenizer's EOS).</param>
+    /// <param name="framing">The tokens around each packed document, as the base was pre-trained (<see cref="DocumentFraming.For"/>).</param>
     /// <param name="seed">The run's seed; every stream derives its own from it.</param>
     /// <param name="corpora">The user's own text for replay, EWC's Fisher or distillation (<c>train.*.corpus</c>); null or a null entry: <paramref name="pretrainingDocuments"/>.</param>
     public static ConsolidationPlan Build(
         TrainSpec train, CausalLanguageModel model, IReadOnlyList<Parameter> trainable, IBatchSource fineTuning,
-        IReadOnlyList<int[]> pretrainingDocuments, int separatorId, int seed, ConsolidationCorpora? corpora = null)
+        IReadOnlyList<int[]> pretrainingDocuments, DocumentFraming framing, int seed, ConsolidationCorpora? corpora = null)
     {
         var contextLength = model.Config.MaxPositions;
         // Streams: 1 replay, 2 the Fisher, 3 distillation (RegularizerContext.General).
@@ -60,7 +60,7 @@ public sealed class ConsolidationPlan : IDisposable
             3 => corpora?.Distill,
             _ => null,
         } ?? pretrainingDocuments;
-        PackedTextBatches General(ulong stream) => new(Documents(stream), contextLength, separatorId, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
+        PackedTextBatches General(ulong stream) => new(Documents(stream), contextLength, framing, (ulong)seed * 0x9E3779B97F4A7C15UL + stream);
 
         var replay = train.Replay is { Ratio: > 0 } r
             ? new ReplayBatches(fineTuning, General(1), r.Ratio, (ulong)seed)

@@ -117,7 +117,7 @@ internal sealed partial class PreparedLab : IDisposable
             var data = PreparedData.Load(spec, tokenizer, baseModel.Config.MaxPositions);
             var suites = SuiteSelection.Resolve(spec, world, target, data.Target?.HeldOut);
             Directory.CreateDirectory(outDirectory);
-            var conventions = ConventionsFor(spec, tokenizer);
+            var conventions = ConventionsFor(tokenizer);
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize, conventions.Options);
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
@@ -139,12 +139,10 @@ internal sealed partial class PreparedLab : IDisposable
     public void Dispose() => baseModel.Dispose();
 
     /// <summary>
-    /// How suites become lm-eval requests for this base (<see cref="EvaluationConventions"/>): the lab's own bases
-    /// (pre-trained here, or a word-level folder, which only ForgetLab writes) saw every document after EOS, so their
-    /// contexts start with it; any other Hugging Face folder is scored with lm-eval's defaults, as lm-eval scores it.
+    /// How suites become lm-eval requests for this base: by its tokenizer alone (<see cref="EvaluationConventions.For"/>),
+    /// so a base the lab pre-trained scores the same here as its folder does when registered or loaded by path.
     /// </summary>
-    private static EvaluationConventions ConventionsFor(LabSpec spec, ITokenizer tokenizer) =>
-        spec.Base.IsPretrained || tokenizer is WordTokenizer ? EvaluationConventions.LabDocuments(tokenizer) : EvaluationConventions.LmEval;
+    private static EvaluationConventions ConventionsFor(ITokenizer tokenizer) => EvaluationConventions.For(tokenizer);
 
     private static (string Folder, ITokenizer Tokenizer, PretrainSummary Summary) ResolveBase(LabSpec spec, BuiltInWorld world, LabRunnerOptions options)
     {
@@ -218,7 +216,7 @@ internal sealed partial class PreparedLab : IDisposable
             var (trainable, peft) = MethodSetup.Apply(model, recipe.Method);
             var fineTuning = FineTuningBatches(recipe);
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
-            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, tokenizer.RequireEos(), recipe.Seed, data.CorporaFor(recipe.Train));
+            using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, DocumentFraming.For(tokenizer), recipe.Seed, data.CorporaFor(recipe.Train));
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize, conventions.Options);
             bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
             // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
@@ -286,7 +284,7 @@ internal sealed partial class PreparedLab : IDisposable
         var examples = data.Target is { } own
             ? own.Training
             : target!.Pairs.Select(p => tokenizer.EncodePair(p.Prompt, " " + p.Completion)).Select(e => MaskedExample.OfCompletion(e.Context, e.Continuation)).ToList();
-        return new MaskedExampleBatches(examples, tokenizer.RequireEos(), tokenizer.PadOrEos(), (ulong)recipe.Seed);
+        return new MaskedExampleBatches(examples, DocumentFraming.For(tokenizer).StartId, tokenizer.PadOrEos(), (ulong)recipe.Seed);
     }
 
     private static long ResumedStep(string resumeFrom) =>

@@ -7,11 +7,11 @@ namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// Scores a <see cref="PretrainProbe"/>'s suites on the model being pre-trained, with the conventions the lab scores
-/// its own bases with (<see cref="EvaluationConventions.LabDocuments"/>), so the probe at the last step is the baseline.
+/// its bases with (<see cref="EvaluationConventions.For"/>), so the probe at the last step is the baseline.
 /// </summary>
 internal sealed class ProbeScoring(PretrainProbe probe, CausalLanguageModel model, ITokenizer tokenizer, int batchSize)
 {
-    private readonly EvaluationConventions conventions = EvaluationConventions.LabDocuments(tokenizer);
+    private readonly EvaluationConventions conventions = EvaluationConventions.For(tokenizer);
 
     public IEnumerable<PretrainProbeScore> At(int step)
     {

@@ -33,10 +33,12 @@ internal static class RlSetup
         TorchLanguageModel baseLm, Trainer supervised, int seed, Rl.RewardModels.RewardModelSet? rewardModels = null)
     {
         var eos = tokenizer.RequireEos();
+        // Prompts start as the base's documents start (DocumentFraming: EOS for word-level, BOS for Llama's SentencePiece).
+        var start = DocumentFraming.For(tokenizer).StartId;
         var all = target.Pairs.Select(p =>
         {
             var (context, continuation) = tokenizer.EncodePair(p.Prompt, " " + p.Completion);
-            return (Prompt: new RlPrompt([eos, .. context], p.Completion), Completion: continuation);
+            return (Prompt: new RlPrompt([start, .. context], p.Completion), Completion: continuation);
         }).ToList();
         var distinct = all.Select(a => a.Prompt.Tokens).DistinctBy(t => string.Join(',', t)).ToList();
         var order = WorldRandom.For(seed, "rl-held-out").Shuffled(distinct);
@@ -47,7 +49,7 @@ internal static class RlSetup
         if (train.Count == 0) throw new InvalidOperationException($"rl.held_out_prompts ({rl.HeldOutPrompts}) leaves no prompt to train on");
 
         var reward = rl.Algorithm == RlAlgorithm.Dpo ? null : new RewardFunction(rl.Rewards, rewardModels?.Models);
-        var ptx = rl.Ptx is null ? null : new PackedTextBatches(pretrainDocuments, model.Config.MaxPositions, eos, (ulong)seed * 0x9E3779B97F4A7C15UL + PtxStream);
+        var ptx = rl.Ptx is null ? null : new PackedTextBatches(pretrainDocuments, model.Config.MaxPositions, DocumentFraming.For(tokenizer), (ulong)seed * 0x9E3779B97F4A7C15UL + PtxStream);
         var trainer = new RlTrainer(model, trainable, peft, rl, settings, tokenizer)
         {
             Prompts = train.Select(t => t.Prompt).ToList(),

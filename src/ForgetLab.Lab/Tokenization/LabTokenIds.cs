@@ -3,8 +3,9 @@ using ForgetLab.Core.Tokenizers;
 namespace ForgetLab.Lab.Tokenization;
 
 /// <summary>
-/// How the lab uses any tokenizer: text is encoded without the post-processor's tokens, because the lab places
-/// EOS between documents and before every prompt itself; padding falls back to EOS for tokenizers that have no
+/// How the lab uses any tokenizer: text is encoded without the post-processor's tokens, because the lab frames
+/// documents and prompts itself (<see cref="Training.DocumentFraming"/>: EOS first for the word-level tokenizer,
+/// BOS first and EOS last as <c>tokenizer_config.json</c> says for a Hugging Face one); padding falls back to EOS for tokenizers that have no
 /// PAD (GPT-2's and Llama's files define none), which is harmless because padded positions are never scored.
 /// </summary>
 public static class LabTokenIds

@@ -24,6 +24,18 @@ public class SpecHashTests
         Assert.Equal(PinnedHash, SpecHash.ForBase(Spec));
     }
 
+    [Fact]
+    public void ASubwordBaseIsHashedWithItsDocumentFramingSoABaseTrainedEosFirstIsNotReused()
+    {
+        // The lab pre-trains Hugging Face tokenizers' bases BOS first since issue 12's one scoring rule; their cache entries must differ.
+        var sentencePiece = SpecText.Parse(SpecText.With("  world: builtin\n", "  world: builtin\n  architecture: llama\n  tokenizer: { kind: sentencepiece, vocab_size: 1000 }\n"));
+
+        Assert.Contains("""
+            "tokenizer":{"kind":"sentencepiece","vocab_size":1000,"documents":"special_tokens"}
+            """, SpecHash.CanonicalBaseJson(sentencePiece.Base, sentencePiece.Seed), StringComparison.Ordinal);
+        Assert.DoesNotContain("documents", SpecHash.CanonicalBaseJson(Spec.Base, Spec.Seed), StringComparison.Ordinal);
+    }
+
     // The model cache is keyed by this value: changing it orphans every cached base.
     private const string PinnedHash = "3fad97a009a8b2eb";
 

@@ -92,6 +92,26 @@ public class LlamaWorldBaseTests(LlamaWorldBaseTests.SharedCache shared) : IClas
     }
 
     [Fact]
+    public void ALabPretrainedSentencePieceBaseScoresExactlyAsItsFolderDoesAsBasePath()
+    {
+        // One rule (issue 12): the lab scores its own SentencePiece base as lm-eval scores that Hugging Face folder, BOS first.
+        var options = Options();
+        var own = Spec.Replace("KIND", "sentencepiece", StringComparison.Ordinal)
+            .Replace("suites: [target, capitals_recall, capitals_mc]", "suites: [capitals_recall, capitals_mc, text_perplexity]", StringComparison.Ordinal)
+            .Replace("    - { type: lora, rank: 2, alpha: 4, target_modules: all-linear }\n    - { type: adapter, bottleneck: 4 }\n", "", StringComparison.Ordinal);
+        var inLab = new LabRunner(options).Run(SpecLoader.Parse(own, "own.yaml", null), TinyModels.TempDirectory());
+        var byPath = SpecLoader.Parse(own.Replace(
+            "  world: builtin\n  architecture: llama\n  tokenizer: { kind: sentencepiece, vocab_size: 400 }\n  model: { n_layer: 1, n_head: 2, n_kv_head: 1, n_embd: 32, n_ctx: 32 }\n  pretrain: { steps: 3, batch_size: 4, lr: 3.0e-3, warmup_steps: 1 }\n",
+            $"  path: {inLab.BaseFolder}\n", StringComparison.Ordinal), "path.yaml", null);
+        Assert.NotNull(byPath.Base.Path);
+
+        var registered = new LabRunner(options).Run(byPath, TinyModels.TempDirectory());
+
+        Assert.Equal(3, inLab.Report.Base.Suites.Count);
+        Assert.Equal(inLab.Report.Base.Suites.Select(s => (s.Suite, s.Score)), registered.Report.Base.Suites.Select(s => (s.Suite, s.Score)));
+    }
+
+    [Fact]
     public void FineTunedCheckpointsExportAsModelFoldersThatLoadBackBitIdenticallyAndServeAsABase()
     {
         var options = Options();

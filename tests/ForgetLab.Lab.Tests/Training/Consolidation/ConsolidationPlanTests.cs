@@ -18,7 +18,7 @@ public class ConsolidationPlanTests
         using var model = TinyModels.Create();
         var data = FineTuning();
 
-        using var plan = ConsolidationPlan.Build(new TrainSpec(), model, model.parameters().ToList(), data, TinyModels.Documents(), 0, 1);
+        using var plan = ConsolidationPlan.Build(new TrainSpec(), model, model.parameters().ToList(), data, TinyModels.Documents(), DocumentFraming.SeparatorFirst(0), 1);
 
         Assert.Same(data, plan.Data);
         Assert.Null(plan.ExtraLoss);
@@ -40,7 +40,7 @@ public class ConsolidationPlanTests
         };
         var trainable = model.parameters().ToList();
 
-        using var plan = ConsolidationPlan.Build(train, model, trainable, FineTuning(), TinyModels.Documents(), 0, 1);
+        using var plan = ConsolidationPlan.Build(train, model, trainable, FineTuning(), TinyModels.Documents(), DocumentFraming.SeparatorFirst(0), 1);
 
         Assert.IsType<ReplayBatches>(plan.Data);
         Assert.NotNull(plan.Ewc);
@@ -60,7 +60,7 @@ public class ConsolidationPlanTests
         var train = new TrainSpec { BatchSize = 4, Replay = new ReplaySpec { Ratio = 0.5 } };
         IReadOnlyList<int[]> corpus = [[30, 31, 32, 33, 34]];   // ids the world's documents (2..31 counting runs) mostly lack
 
-        using var plan = ConsolidationPlan.Build(train, model, model.parameters().ToList(), FineTuning(), TinyModels.Documents(), 0, 1,
+        using var plan = ConsolidationPlan.Build(train, model, model.parameters().ToList(), FineTuning(), TinyModels.Documents(), DocumentFraming.SeparatorFirst(0), 1,
             new ConsolidationCorpora(corpus, null, null));
 
         var (input, _, _) = plan.Data.Next(4);
