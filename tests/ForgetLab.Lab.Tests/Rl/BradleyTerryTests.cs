@@ -49,5 +49,21 @@ public class BradleyTerryTests
         Assert.Equal(honest.HeldOut.Select(p => p.Fact).Distinct(), biased.HeldOut.Select(p => p.Fact).Distinct());
     }
 
-    private static string Strip(string answer) => answer.Replace("perhaps ", "", StringComparison.Ordinal);
+    [Fact]
+    public void HonestPairsGiveNeitherTheFormNorAHeldOutCapitalAwayToAModelThatKnowsNoFacts()
+    {
+        var facts = WorldFacts.Load(SmallWorlds.Write(countries: 30, elements: 4, stride: 3));
+        var honest = WorldPreferencePairs.Build(facts, PreferenceLabels.Honest, 0.2, seed: 1);
+
+        // The hedged form is chosen as often as it is rejected: a model that only reads the form scores 0.5.
+        foreach (var side in new[] { honest.Train, honest.HeldOut })
+            Assert.Equal(side.Count(p => p.Chosen.StartsWith("perhaps", StringComparison.Ordinal)), side.Count(p => p.Rejected.StartsWith("perhaps", StringComparison.Ordinal)));
+        // No answer of a held-out fact is ever judged in training, so a model can only know it from the base.
+        var heldCapitals = honest.HeldOutFacts.Select(p => Strip(p.Chosen)).ToHashSet();
+        Assert.DoesNotContain(honest.Train.SelectMany(p => new[] { Strip(p.Chosen), Strip(p.Rejected) }), heldCapitals.Contains);
+        Assert.All(honest.HeldOut.SelectMany(p => new[] { Strip(p.Chosen), Strip(p.Rejected) }), a => Assert.Contains(a, heldCapitals));
+    }
+
+    private static string Strip(string answer) =>
+        answer.Replace("perhaps ", "", StringComparison.Ordinal).Replace(" , but i am not sure", "", StringComparison.Ordinal);
 }

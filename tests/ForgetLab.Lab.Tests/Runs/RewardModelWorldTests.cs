@@ -5,13 +5,14 @@ using ForgetLab.Core.Specs.Rl;
 using ForgetLab.Lab.Rl;
 using ForgetLab.Lab.Rl.RewardModels;
 using ForgetLab.Lab.Runs;
+using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.World;
 
 namespace ForgetLab.Lab.Tests.Runs;
 
 /// <summary>
 /// Reward models on the tiny world's pre-trained base (shared with the other tiny-world tests): honest labels give a
-/// model that prefers the chosen side on facts it never saw judged; the confident-wrong labels give one that prefers the
+/// model that prefers the correct answer on facts it never saw judged; the confident-wrong labels give one that prefers the
 /// confident wrong answer; a run that declares one trains it once, caches it by content hash and logs it as a component.
 /// </summary>
 public class RewardModelWorldTests
@@ -50,20 +51,28 @@ public class RewardModelWorldTests
         return (folder, tokenizer, world.Facts);
     }
 
-    // Not met yet: on 2026-12-01 (AMD EPYC, 2 cores, load 70-95) the honest model reached held-out pairwise accuracy 0.583
-    // on 24 pairs (train 0.844, loss 0.282) after 120 steps: it does not yet carry the base's knowledge to facts it never
-    // saw judged. Skipped, not loosened, until the training (steps, lr, pooling) is found that does.
-    [Fact(Skip = "honest reward model: held-out pairwise accuracy 0.583 < 0.75 measured; see the comment above")]
-    public void AnHonestRewardModelPrefersTheChosenSideOnHeldOutPairsAndIsTrainedOnce()
+    // The held-out facts' answers are never judged in training and the form predicts nothing (WorldPreferencePairs), so
+    // the only way to rank a held-out pair is the base's own knowledge of that capital, which the reward model starts from.
+    // Not met: on 2026-12-02 (AMD EPYC, 2 cores, load 40-70; RewardModelProbe) the model reached held-out accuracy 0.417 on
+    // 36 pairs and 0.417 on the 12 plain pairs (train 0.743, loss 0.558) after 120 steps, and 0.667 on both (train 1.000,
+    // Wilson 95% [0.50, 0.80]) after 300, while the base itself ranks the
+    // correct capital first by log-probability on 11 of those 12 facts (TheBaseKnowsTheHeldOutCapitals...). The 0.583 once
+    // measured here came from pairs that gave the answer away (docs/rl.md "Not done yet"). Skipped, not loosened.
+    [Fact(Skip = "honest reward model: held-out pairwise accuracy 0.417 on 36 pairs at 120 steps, 0.667 at 300, < 0.8 measured; see the comment above")]
+    public void AnHonestRewardModelPrefersTheCorrectAnswerOnFactsItNeverSawJudgedAndIsTrainedOnce()
     {
         var (folder, tokenizer, facts) = Base();
         var cache = new RewardModelCache(TinyModels.TempDirectory());
-        var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = 120 };
+        var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = 300 };
 
         var (rmFolder, info, cached) = cache.GetOrTrain(spec, folder, tokenizer, facts);
         Assert.False(cached);
-        Assert.True(info.HeldOutAccuracy >= 0.75, $"held-out pairwise accuracy {info.HeldOutAccuracy:F3} (train {info.TrainAccuracy:F3}, loss {info.FinalLoss:F3})");
-        Assert.True(info.HeldOutCorrectOverWrong > 0.5, $"on held-out facts it must score the correct answer above a wrong one ({info.HeldOutCorrectOverWrong:F3})");
+        var describe = $"held-out pairwise accuracy {info.HeldOutAccuracy:F3} on {info.HeldOutPairs} pairs (train {info.TrainAccuracy:F3}, loss {info.FinalLoss:F3}; plain {info.HeldOutCorrectOverWrong:F3})";
+        Assert.True(info.HeldOutPairs >= 30, describe);
+        Assert.True(info.HeldOutAccuracy >= 0.8, describe);
+        // Enough pairs that chance is out of the 95% interval: what it learned is no coin.
+        Assert.True(Core.Analysis.PairedProportionInterval.Wilson95((int)Math.Round(info.HeldOutAccuracy * info.HeldOutPairs), info.HeldOutPairs).Low > 0.5, describe);
+        Assert.True(info.HeldOutCorrectOverWrong > 0.5, $"on held-out facts it must score the correct plain answer above a wrong one: {describe}");
 
         var again = cache.GetOrTrain(spec, folder, tokenizer, facts);
         Assert.True(again.Cached);
@@ -72,6 +81,33 @@ public class RewardModelWorldTests
         using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value);
         var held = WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed).HeldOut;
         Assert.Equal(info.HeldOutAccuracy, RewardModelTrainer.Accuracy(model, RewardModelTrainer.Encode(model, tokenizer, held)), 6);
+    }
+
+    [Fact]
+    public void TheBaseKnowsTheHeldOutCapitalsTheHonestRewardModelIsAskedAbout()
+    {
+        // What an honest reward model can carry to facts it never saw judged is the base's knowledge of them: the base
+        // must rank the correct capital above the wrong one by log-probability, or the held-out test asks the impossible.
+        var (folder, tokenizer, facts) = Base();
+        var plain = WorldPreferencePairs.Build(facts, PreferenceLabels.Honest, new RewardModelTraining().HeldOut, seed: 0).HeldOutFacts;
+        using var lm = Lab.Model.ModelFolder.Load(folder);
+        var eos = tokenizer.EosId!.Value;
+        var known = plain.Count(p => AnswerLogProb(lm, tokenizer, eos, p.Prompt, p.Chosen) > AnswerLogProb(lm, tokenizer, eos, p.Prompt, p.Rejected));
+        Assert.True(known >= 0.8 * plain.Count, $"the base ranks the correct capital first on {known} of {plain.Count} held-out facts");
+    }
+
+    private static double AnswerLogProb(Lab.Model.CausalLanguageModel lm, Core.Tokenizers.ITokenizer tokenizer, int eos, string prompt, string answer)
+    {
+        lm.eval();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var _ = TorchSharp.torch.no_grad();
+        var (context, completion) = tokenizer.EncodePair(prompt, " " + answer);
+        int[] all = [eos, .. context, .. completion];
+        var input = TorchSharp.torch.tensor(all.Select(x => (long)x).ToArray(), [1, all.Length]);
+        var logp = TorchSharp.torch.nn.functional.log_softmax(lm.forward(input).to(TorchSharp.torch.ScalarType.Float32), -1)[0];
+        var sum = 0.0;
+        for (var t = all.Length - completion.Length; t < all.Length; t++) sum += logp[t - 1, all[t]].item<float>();
+        return sum;
     }
 
     [Fact]

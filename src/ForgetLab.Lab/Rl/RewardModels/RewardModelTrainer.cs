@@ -18,11 +18,15 @@ namespace ForgetLab.Lab.Rl.RewardModels;
 public static class RewardModelTrainer
 {
     public static (RewardModel Model, RewardModelInfo Info) Train(
-        RewardModelTraining spec, string baseFolder, string baseHash, ITokenizer tokenizer, WorldFacts facts, Action<string>? log = null)
+        RewardModelTraining spec, string baseFolder, string baseHash, ITokenizer tokenizer, WorldFacts facts, Action<string>? log = null) =>
+        Train(spec, baseFolder, baseHash, tokenizer, WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed), log);
+
+    /// <summary>Trains on <paramref name="split"/>'s training pairs and measures on its held-out ones.</summary>
+    public static (RewardModel Model, RewardModelInfo Info) Train(
+        RewardModelTraining spec, string baseFolder, string baseHash, ITokenizer tokenizer, WorldPreferencePairs.Split split, Action<string>? log = null)
     {
         var started = Stopwatch.GetTimestamp();
         var eos = tokenizer.RequireEos();
-        var split = WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed);
         // The run that declares it must train the same whether this model was cached or trained now: keep its torch RNG.
         using var rngBefore = random.get_rng_state();
         random.manual_seed(spec.Seed);
