@@ -10,7 +10,7 @@ namespace ForgetLab.Server.Tests;
 public sealed class PreemptionPlatformTests(PlatformFixture platform)
 {
     [Fact]
-    public async Task AHighClassRunPreemptsALowOneWhichCheckpointsResumesElsewhereAndEndsWithTheScoresOfAnUninterruptedRun()
+    public async Task AHighClassRunPreemptsALowOneWhichCheckpointsResumesAndEndsWithTheScoresOfAnUninterruptedRun()
     {
         var cluster = $"preempt-{Guid.NewGuid():N}"[..20];
         await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey,
@@ -32,16 +32,20 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         Assert.Equal(("higher_class", "checkpointed"), ((string)preemption["reason"]!, (string)preemption["outcome"]!));
         var step = (long)preemption["checkpointStep"]!;
         Assert.Contains(preempted["checkpoints"]!.AsArray(), c => (long)c!["step"]! == step);
-        await WorkerTests.WaitForOutput(() => first.Output, $"checkpointed at step {step}, verified", TimeSpan.FromSeconds(30));
+        // The pool's record is what counts: "checkpointed" means the worker uploaded, read back and verified the checkpoint and the
+        // pool ended the lease on it. The worker's own log line is not asserted: the heartbeat that sees the lease ended can reach
+        // the worker before the preemption call returns, and then the worker logs the lease as lost instead.
+        Assert.Contains("asking the job to checkpoint now", first.Output);
 
-        // The freed worker takes the high-class run; the preempted one resumes on a second worker.
+        // The freed worker takes the high-class run; the preempted one resumes on whichever worker is free first: the second one,
+        // or the first once the two-step high-class run has ended (on an idle machine that can come before the second registers).
         var urgent = await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2), r => WorkerTests.State(r) is "Running" or "Evaluating" or "Completed" or "Failed",
             TimeSpan.FromMinutes(2), () => first.Output);
         Assert.Contains(cluster + "-w1", urgent["transitions"]!.ToJsonString());
         await using var second = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w2", slow);
         var resumed = await WorkerTests.WaitForRun(client, "victim", run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
         Assert.Equal("Completed", WorkerTests.State(resumed));
-        Assert.Contains($"Resuming {resumed["tenantId"]}/victim/{run} from the checkpoint at step {step}", second.Output);
+        Assert.Contains($"Resuming {resumed["tenantId"]}/victim/{run} from the checkpoint at step {step}", first.Output + second.Output);
         Assert.Equal("Completed", WorkerTests.State(await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2),
             r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(2), () => first.Output)));
 

@@ -45,22 +45,6 @@ public sealed class WorkerTests(PlatformFixture platform)
         throw new TimeoutException($"run {experiment}/{run} did not get there in {timeout}; last seen:\n{last?.ToJsonString()}\n\nworker output:\n{diagnostics()}");
     }
 
-    /// <summary>
-    /// Waits until a process's output contains <paramref name="text"/>. A worker may report a state to the
-    /// server before it logs the line that goes with it, so a test that reads the log the moment the API shows
-    /// the state can race the log write.
-    /// </summary>
-    internal static async Task WaitForOutput(Func<string> output, string text, TimeSpan timeout)
-    {
-        timeout *= LoadStretch();
-        var deadline = DateTime.UtcNow + timeout;
-        while (!output().Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"output did not contain \"{text}\" within {timeout}:\n{output()}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
-
     private static double LoadStretch()
     {
         try
