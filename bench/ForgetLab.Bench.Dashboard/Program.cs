@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bunit;
+using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using ForgetLab.Dashboard.Pages.Experiments;
 using ForgetLab.Dashboard.Tests;
@@ -36,6 +37,8 @@ for (var round = 0; round < Warmup + Rounds; round++)
     context.JSInterop.Mode = JSRuntimeMode.Loose;
     context.Services.AddMudServices();
     context.Services.AddSingleton<IDashboardData>(data);
+    context.Services.AddSingleton(new PrerenderHandoff(TimeProvider.System));
+    context.AddBunitPersistentComponentState();
     context.AddAuthorization().SetAuthorized("demo-member");
     context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
 

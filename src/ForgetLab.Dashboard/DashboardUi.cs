@@ -1,7 +1,9 @@
 using ForgetLab.Dashboard.Layout;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using ForgetLab.Dashboard.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace ForgetLab.Dashboard;
@@ -14,6 +16,8 @@ public static class DashboardUi
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PrerenderHandoff>();
         return services;
     }
 

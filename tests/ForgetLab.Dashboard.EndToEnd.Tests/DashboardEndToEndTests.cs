@@ -10,7 +10,8 @@ namespace ForgetLab.Dashboard.EndToEnd.Tests;
 /// <summary>
 /// A tenant signs in, submits the quickstart from the Submit page (shrunk so it trains in about a
 /// minute on the small world), watches it finish without reloading, sees the heatmap and the
-/// frontier and a run's drill-down; a second tenant opening the same experiment gets the 404 page.
+/// frontier (in the server's HTML, before the circuit starts, and filtered through the circuit after) and a run's
+/// drill-down; a second tenant opening the same experiment gets the 404 page.
 /// Screenshots of each step are saved under screenshots/ in the test output and attached.
 /// </summary>
 public sealed class DashboardEndToEndTests
@@ -63,6 +64,19 @@ public sealed class DashboardEndToEndTests
             Assert.Equal(2 * 9, await page.Locator("#heatmap td[data-suite]").CountAsync());
             Assert.True(await page.Locator("#frontier circle[fill='#2e7d32']").CountAsync() >= 1);
             await Shot(page, "05-experiment-report");
+
+            // The first screen is in the server's HTML, before any circuit: the grid's page, its heatmap and the frontier.
+            var html = await (await page.APIRequest.GetAsync(new Uri(server.Address, "/experiments/quickstart").ToString())).TextAsync();
+            Assert.Contains("data-interactive=\"false\"", html);
+            Assert.Equal(2 * 9, Regex.Count(html, "<td [^>]*data-suite="));
+            Assert.Equal(2, Regex.Count(html, "<tr class=\"mud-table-row"));
+            // Loaded afresh, the circuit takes the page over and then filters the grid and its heatmap itself.
+            await page.ReloadAsync();
+            await page.WaitForSelectorAsync("#experiment-header[data-interactive='true']");
+            Assert.Equal(2 * 9, await page.Locator("#heatmap td[data-suite]").CountAsync());
+            await page.Locator("#runs-filter").Locator("xpath=descendant-or-self::input").First.FillAsync("lr1e-3");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#heatmap td[data-suite]').length === 9");
+            Assert.Contains("lr1e-3", await page.InnerTextAsync("#heatmap tbody th a"));
 
             await page.Locator("#heatmap th a").First.ClickAsync();
             await page.WaitForSelectorAsync("#drill-down");

@@ -1,3 +1,5 @@
+using Bunit.TestDoubles;
+using ForgetLab.Dashboard.Components;
 using ForgetLab.Dashboard.Data;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -13,6 +15,8 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddMudServices();
         Services.AddSingleton<IDashboardData>(Data);
         Services.AddSingleton<IPoolMetrics>(PoolMetrics);
+        Services.AddSingleton(new PrerenderHandoff(TimeProvider.System));
+        PageState = AddBunitPersistentComponentState();
         AddAuthorization().SetAuthorized("demo-member");
         // Static: pages load once and start no refresh timer, so tests see exactly one load.
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
@@ -21,4 +25,7 @@ public abstract class DashboardTestContext : BunitContext
     protected FakeDashboardData Data { get; } = new();
 
     protected FakePoolMetrics PoolMetrics { get; } = new();
+
+    /// <summary>What a prerender persists for the circuit that follows it (<c>TriggerOnPersisting</c> plays the prerender's end).</summary>
+    protected BunitPersistentComponentState PageState { get; }
 }

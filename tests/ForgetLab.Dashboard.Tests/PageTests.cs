@@ -29,6 +29,40 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
+    public void ThePrerenderedExperimentPageHoldsTheGridsFirstPageItsHeatmapAndTheWholeRunCountWithoutTheGridAskingForAPage()
+    {
+        Data.Experiments["big"] = SampleReports.Experiment("big", runs: 500, suites: 10);
+
+        var page = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "big"));
+
+        // A prerender has no after-render in which the grid could ask for its page: all of it is in the first render.
+        Assert.Equal("false", page.Find("#experiment-header").GetAttribute("data-interactive"));
+        Assert.Equal(25, page.FindAll("#runs-grid tbody tr.mud-table-row").Count);
+        Assert.Equal(25 * 10, page.FindAll("#heatmap td[data-suite]").Count);
+        Assert.Contains("of 500", page.Find("#runs-grid .mud-table-pagination").TextContent);
+        var gridRuns = page.FindAll("#runs-grid tbody tr.mud-table-row td:first-child").Select(td => td.TextContent.Trim()).ToList();
+        var heatmapRuns = page.FindAll("#heatmap tbody th a").Select(a => a.TextContent.Trim()).ToList();
+        Assert.Equal(gridRuns, heatmapRuns);
+    }
+
+    [Fact]
+    public void TheCircuitTakesThePrerendersDataOverInsteadOfLoadingItAgainAndThenPagesTheGridItself()
+    {
+        Data.Experiments["big"] = SampleReports.Experiment("big", runs: 500, suites: 10);
+        var prerendered = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "big"));
+        var heatmap = prerendered.Find("#heatmap").OuterHtml;
+        PageState.TriggerOnPersisting();
+
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var live = Render<ExperimentPage>(p => p.Add(c => c.ExperimentId, "big"));
+
+        live.WaitForAssertion(() => Assert.Equal(25, live.FindAll("#runs-grid tbody tr.mud-table-row").Count));
+        Assert.Equal("true", live.Find("#experiment-header").GetAttribute("data-interactive"));
+        Assert.Equal(heatmap, live.Find("#heatmap").OuterHtml);
+        Assert.Equal(1, Data.ExperimentCalls);
+    }
+
+    [Fact]
     public void RunPageDrawsTheLossCurveFromTheRunsLossHistoryWhileItTrains()
     {
         var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);
