@@ -34,7 +34,7 @@ public sealed class GptModel : CausalLanguageModel
     public override Tensor forward(Tensor idx)
     {
         var x = transformer.Forward(idx, PositionOffset);  // (B, T, C)
-        return Autocast.MatMul(x, transformer.TokenEmbedding.t());   // (B, T, V)
+        return Autocast.Float32(Autocast.MatMul(x, transformer.TokenEmbedding.t()));   // (B, T, V), float32 for the loss
     }
 
     public override Tensor HiddenStates(Tensor idx) => transformer.Forward(idx, PositionOffset);   // (B, T, C)

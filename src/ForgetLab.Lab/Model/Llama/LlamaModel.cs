@@ -36,7 +36,7 @@ public sealed class LlamaModel : CausalLanguageModel
     public override Tensor forward(Tensor idx)
     {
         var x = model.forward(idx);                                          // (B, T, C)
-        return Autocast.Linear(x, lm_head?.weight ?? model.TokenEmbedding);  // (B, T, V)
+        return Autocast.Float32(Autocast.Linear(x, lm_head?.weight ?? model.TokenEmbedding));  // (B, T, V), float32 for the loss
     }
 
     public override Tensor HiddenStates(Tensor idx) => model.forward(idx);   // (B, T, C)
