@@ -254,9 +254,10 @@ public sealed class TorchLanguageModel(
 
     /// <summary>
     /// One right-padded forward per batch of whole (context + continuation) sequences, longest first. Only the positions
-    /// that predict a continuation token go through log-softmax (row by row the same numbers as over every position), and
-    /// a batch's log-probabilities and greedy flags come back in one copy each: a handful of tensor ops per batch rather
-    /// than per request, which at a few tokens per request cost more than their share of the forward.
+    /// that predict a continuation token go through the LM head and log-softmax (lm-eval takes those rows of the full
+    /// logits: the same numbers up to the matrix product's rounding), and a batch's log-probabilities and greedy flags
+    /// come back in one copy each: a handful of tensor ops per batch rather than per request. With a few tokens per
+    /// request the head over every position (vocabulary × width per token) and the per-request ops were most of the time.
     /// </summary>
     private LoglikelihoodResult[] PerSequence(IReadOnlyList<(int[] Context, int[] Continuation)> pairs)
     {
@@ -287,10 +288,11 @@ public sealed class TorchLanguageModel(
                 }
             }
             using var ids = Rows(rows, tokenizer.PadOrEos());
-            var logits = model.forward(ids);                                           // (B, T, V)
+            var hidden = model.HiddenStates(ids);                                      // (B, T, C)
             using var index = tensor(positions.ToArray());
             using var target = tensor(targets.ToArray());
-            var logProbs = nn.functional.log_softmax(logits.reshape(-1, logits.shape[^1]).index_select(0, index), -1);   // (N, V)
+            var logits = model.Logits(hidden.reshape(-1, hidden.shape[^1]).index_select(0, index));                   // (N, V)
+            var logProbs = nn.functional.log_softmax(logits, -1);                                                      // (N, V)
             var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1).data<float>().ToArray();                  // (N)
             var hits = logProbs.argmax(-1).eq(target).data<bool>().ToArray();                                          // (N)
             var k = 0;
