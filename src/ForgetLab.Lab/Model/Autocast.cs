@@ -11,7 +11,7 @@ namespace ForgetLab.Lab.Model;
 /// attention on a projection's q/k/v) runs on the bfloat16 tensor, so no cast back and forth sits between two matrix
 /// products. Ops on no list keep their inputs' dtype, and mixed inputs promote: the residual stream stays float32
 /// (float32 + bfloat16 is float32), so the norms read float32. The logits go back to float32 (<see cref="Float32"/>):
-/// every consumer of them (cross-entropy, log-softmax, KL) is on autocast's float32 list. Master weights, gradients
+/// cross-entropy, their main consumer, is on autocast's float32 list, and the log-softmax of RL and scoring reads them too. Master weights, gradients
 /// and optimizer state never leave float32: the casts are ordinary autograd ops, so a weight's gradient comes back
 /// float32. The state is per thread, as autocast's is; it is read during forward only (and restored for a
 /// checkpointed layer's recompute).
@@ -64,8 +64,8 @@ public static class Autocast
             : nn.functional.scaled_dot_product_attention(Lower(q), Lower(k), Lower(v), attn_mask: mask, p: p, is_casual: isCausal);
 
     /// <summary>
-    /// <paramref name="x"/> as float32 for an op on autocast's float32 list (the loss and log-softmax read the logits),
-    /// which casts its lower-precision inputs up; itself when it is float32 already.
+    /// <paramref name="x"/> as float32, as autocast casts the input of an op on its float32 list (cross-entropy reads the
+    /// logits); itself when it is float32 already or autocast is off.
     /// </summary>
     public static Tensor Float32(Tensor x) =>
         x.is_floating_point() && x.dtype != ScalarType.Float32 && current is not null ? x.to(ScalarType.Float32) : x;
