@@ -8,6 +8,7 @@ base reads them as it read pre-training. Facts come from the world's data files;
 
 - sums: "a + b =" -> "a+b ." with addends drawn as the world draws them (Skills.NextAddends: 2 or 3 digits, even odds).
   The base was pre-trained on such sums (all but a hashed eighth), digit by digit, and gets 1.5% of the held-out ones.
+- sums2: the same with both addends of 2 digits (the easier half of the world's sums).
 - element_numbers: "q : what is the atomic number of X ? a :" -> "N ." for the world's 118 elements (pre-trained facts).
 """
 import json
@@ -41,6 +42,13 @@ def main():
             seen.add((a, b))
             sums.append((f"{a} + {b} =", f"{a + b} ."))
     write("target_sums", sums)
+    seen, sums2 = set(), []
+    while len(sums2) < 240:
+        a, b = rnd.randrange(10, 100), rnd.randrange(10, 100)
+        if (a, b) not in seen:
+            seen.add((a, b))
+            sums2.append((f"{a} + {b} =", f"{a + b} ."))
+    write("target_sums2", sums2)
     elements = json.loads((DATA / "elements.json").read_text(encoding="utf-8"))
     write("target_element_numbers", [(f"q : what is the atomic number of {e['name']} ? a :", f"{e['number']} .") for e in elements])
 
