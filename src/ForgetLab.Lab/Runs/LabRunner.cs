@@ -235,7 +235,7 @@ internal sealed partial class PreparedLab : IDisposable
             using var rewardModels = recipe.Train.Rl is { } rm ? Rl.RewardModels.RewardModelSet.Load(rm, options.CacheDirectory, BaseFolder, tokenizer, world.Facts, options.Progress) : null;
             rewardModels?.Write(runDirectory);
             var rl = recipe.Train.Rl is { } rlSpec
-                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, target ?? throw new InvalidOperationException("train.rl needs a built-in target.task (the spec reader refuses it with target.data)"), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed, rewardModels)
+                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, RlPairs(), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed, rewardModels)
                 : null;
             if (rl is not null)
                 run.MeasureRl = saved => rl.Measurements.Measure(model, baseModel, saved.Step, Rl.RlTrainerState.Read(saved.Directory).Beta);
@@ -277,6 +277,11 @@ internal sealed partial class PreparedLab : IDisposable
     }
 
     private void Report(JobEvent e) => options.Progress?.Report(e);
+
+    /// <summary>What reward fine-tuning samples from: a built-in task's pairs (the completion after one space, as <see cref="FineTuningBatches"/> splits them) or a data file's prompt/completion lines.</summary>
+    private IReadOnlyList<PromptCompletion> RlPairs() => data.Target is { } own
+        ? own.Pairs
+        : [.. target!.Pairs.Select(p => p with { Completion = " " + p.Completion })];
 
     private IBatchSource FineTuningBatches(RunRecipe recipe)
     {
