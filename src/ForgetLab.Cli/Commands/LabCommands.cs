@@ -200,14 +200,14 @@ internal static class LabCommands
                         ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.Local(Path.GetDirectoryName(Path.GetFullPath(specPath))!) with { DatasetFolders = folders })
                         : SpecLoader.LoadFile(specPath);
                 if (labSpec.IsEvaluationOnly)
-                    // Nothing to resume: a lease that was lost evaluates the model again.
+                    // Nothing to resume: a lease that was lost or preempted evaluates the model again, reading the suites already scored from the result cache.
                     new EvaluationJob(options with { EvaluatedModelDirectory = parse.GetValue(evaluatedDir) }) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!);
                 else
                     new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
                         parse.GetValue(earlierReports));
                 return 0;
             }
-            catch (TrainingPreempted)
+            catch (Exception e) when (e is TrainingPreempted or EvaluationPreempted)
             {
                 // Its checkpoint is reported (preemption_checkpoint_saved); the run goes on from it elsewhere.
                 return 0;

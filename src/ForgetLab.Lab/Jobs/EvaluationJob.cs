@@ -12,7 +12,9 @@ namespace ForgetLab.Lab.Jobs;
 /// against the base, score it (step 0, nothing trained) and write its report to <c>runs/{name}/run-report.json</c>.
 /// The events are those of a trained run's one checkpoint — saved, evaluation started, evaluated, finished — so the
 /// worker uploads and reports it as it does any run's. A resumed lease simply evaluates again: the folder it writes is
-/// the same, so the run grain hears the same checkpoint.
+/// the same, so the run grain hears the same checkpoint, and the suites a preempted job scored are read from the result cache.
+/// Asked for a checkpoint now, the job stops before its next suite (<see cref="EvaluationPreempted"/>), reporting that folder as the
+/// preemption checkpoint.
 /// </summary>
 public sealed class EvaluationJob(LabRunnerOptions options)
 {
