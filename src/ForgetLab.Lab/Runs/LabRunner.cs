@@ -365,7 +365,9 @@ internal sealed partial class PreparedLab : IDisposable
         return path;
     }
 
-    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model)
+    /// <param name="stopBetweenSuites">Asked before each suite after the first: true stops the scoring (<see cref="Jobs.EvaluationPreempted"/>), the suites scored so far kept in the result cache.</param>
+    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(
+        string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model, Func<bool>? stopBetweenSuites = null)
     {
         var evaluations = new List<SuiteEvaluation>();
         // Scoring the same weights on the same suite the same way again is read from the cache (EvaluationResultCache).
@@ -373,6 +375,7 @@ internal sealed partial class PreparedLab : IDisposable
         var setupKey = $"{conventions}|batch={spec.Eval.BatchSize}";
         for (var i = 0; i < suites.Count; i++)
         {
+            if (i > 0 && stopBetweenSuites?.Invoke() == true) throw new Jobs.EvaluationPreempted(i, suites.Count);
             Report(new EvaluationProgress(run, saved.Step, i, suites.Count, suites[i].Name));
             var suite = suites[i];
             evaluations.Add(results.GetOrEvaluate(modelKey, suite, setupKey, () => evaluator.Evaluate(lm, suite, baseLm)));

@@ -65,6 +65,8 @@ internal static class RlSetup
             OnCheckpoint = supervised.OnCheckpoint,
             Progress = supervised.Progress,
             InitialOptimizerState = supervised.InitialOptimizerState,
+            CheckpointRequested = supervised.CheckpointRequested,
+            OnPreemptionCheckpoint = supervised.OnPreemptionCheckpoint,
         };
         var general = WorldRandom.For(seed, "rl-general-text").Shuffled(pretrainDocuments.ToList()).Take(GeneralTextDocuments).ToList();
         var measurements = new RlMeasurements(rl, tokenizer, reward, train.Select(t => t.Prompt).DistinctBy(p => string.Join(',', p.Tokens)).ToList(),
