@@ -18,8 +18,10 @@ public sealed class HalvingSearchPlatformTests(PlatformFixture platform)
         await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
         var (_, key) = await PlatformFixture.NewTenant(server, "halving");
         using var client = server.Client(key);
+        // Slow steps, so both runs are still live when each scores its rung checkpoint: a run that has already ended is not compared.
+        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "500" };
         await using var worker = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(),
-            Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w", extraArgs: ["--devices", "cpu:2"]);
+            Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w", slow, extraArgs: ["--devices", "cpu:2"]);
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(TinySpecs.Halving("search")).Json()).Status);
 
         var runs = new List<JsonNode>();

@@ -41,7 +41,7 @@ internal static class TinySpecs
     /// </summary>
     public static string Halving(string name, bool search = true) =>
         Grid(name, steps: 12, every: 4, suites: "target", lrs: "1.0e-2, 1.0e-3")
-        + (search ? "search: { kind: halving, rungs: [4], keep: 1 }\n" : "");
+        + (search ? "\nsearch: { kind: halving, rungs: [4], keep: 1 }\n" : "");
 
     /// <summary>The runs of <see cref="Halving"/>.</summary>
     public static readonly string[] HalvingRuns = ["full-lr1e-2-steps12-seed3", "full-lr1e-3-steps12-seed3"];
