@@ -18,6 +18,9 @@ namespace ForgetLab.Worker;
 /// through a <see cref="ReportDelivery"/>: while the server or storage is unreachable the job trains on, its
 /// events wait in a bounded <see cref="JobEventBuffer"/>, and they are delivered (and the delivered ones
 /// replayed) once the platform answers again. An unreachable platform never kills the job nor fails the run.
+/// The lead run of an evaluation-only experiment brings its members (Core's <see cref="EvaluationGroup"/>): they join this
+/// lease, the one job loads the base once and evaluates every entry, and each entry's events go to its own run. A member
+/// that says stop (cancelled) is left out from then on; only the lead's stop ends the job.
 /// </summary>
 public sealed class LeaseRunner(
     LeaseGrant grant, IGrainFactory grains, CheckpointStore store, WorkerOptions options, string cliDll, string workDirectory, int threadsPerSlot,
@@ -34,6 +37,10 @@ public sealed class LeaseRunner(
     private readonly SearchNotice _search = new(grant, grains, logger);
     private JobProcess? _job;
     private long _lastProgressStep;
+    // The evaluation group's members that joined this lease: run name → run key; and the runs the job has not finished yet.
+    private readonly Dictionary<string, string> _members = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dropped = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unfinished = new(StringComparer.Ordinal);
     private DateTimeOffset _lastProgressAt = DateTimeOffset.MinValue;
 
     public LeaseGrant Grant => grant;
@@ -94,15 +101,22 @@ public sealed class LeaseRunner(
             var files = Core.Specs.SpecFiles.ForPlatform(options.SpecBaseDirectory);
             var model = await _delivery.Retry("downloading the registered model",
                 c => new RegisteredModels(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, c), cancel);
-            var evaluated = await _delivery.Retry("downloading the registered model to evaluate",
-                c => new RegisteredModels(grains, store, workDirectory, logger).PrepareEvaluated(grant.TenantId, grant.Work.SpecText, files, grant.Work.Recipe.Name, c), cancel);
+            await JoinMembers(files, cancel);
+            var evaluated = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var run in _unfinished.Order(StringComparer.Ordinal))
+                if (await _delivery.Retry("downloading the registered model to evaluate",
+                        c => new RegisteredModels(grains, store, workDirectory, logger).PrepareEvaluated(grant.TenantId, grant.Work.SpecText, files, run, c), cancel) is { } folder)
+                    evaluated[run] = folder;
 
             var datasets = await _delivery.Retry("downloading the registered data sets",
                 c => new RegisteredDatasets(grains, store, workDirectory, logger).Prepare(grant.TenantId, grant.Work.SpecText, files, c), cancel);
 
             if (await Report("the job's start", r => r.Started(new RunStarted(grant.LeaseId)), cancel) is false) return;
+            foreach (var member in _members.Keys)
+                await Report("the job's start", r => r.Started(new RunStarted(grant.LeaseId)), cancel, run: member);
 
             var args = new List<string> { "lab", "job", spec, "--run", grant.Work.Recipe.Name, "--out", Path.Combine(dir, "out"), "--baseline-exchange" };
+            foreach (var member in _members.Keys.Where(m => !_dropped.Contains(m))) args.AddRange(["--run", member]);
             if (resume is not null)
             {
                 args.AddRange(["--resume", resume]);
@@ -118,7 +132,7 @@ public sealed class LeaseRunner(
             args.AddRange(["--checkpoint-signal", CheckpointSignal]);
             if (files.Directory is { } specDirectory) args.AddRange(["--spec-dir", specDirectory]);
             if (model is not null) args.AddRange(["--model-dir", model]);
-            if (evaluated is not null) args.AddRange(["--evaluated-dir", evaluated]);
+            foreach (var (run, folder) in evaluated) args.AddRange(["--evaluated-dir", $"{run}={folder}"]);
             foreach (var (name, folder) in datasets) args.AddRange(["--dataset", $"{name}={folder}"]);
             var env = new Dictionary<string, string> { ["FORGETLAB_JOB_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var cuda = grant.DeviceIds.Where(d => d.StartsWith("cuda:", StringComparison.Ordinal)).Select(d => d["cuda:".Length..]).ToList();
@@ -139,7 +153,8 @@ public sealed class LeaseRunner(
                     job.Kill();
                     break;
                 }
-                if (e is Core.Jobs.RunFinished or JobFailed)
+                if (e is Core.Jobs.RunFinished { Run: var done }) _unfinished.Remove(done);
+                if (e is JobFailed || (e is Core.Jobs.RunFinished && _unfinished.Count == 0))
                 {
                     ended = true;
                     break;
@@ -152,8 +167,9 @@ public sealed class LeaseRunner(
             {
                 // A line that was not a valid event may well have been the end the worker never heard.
                 var why = job.ProtocolError ?? job.LastError;
-                await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId,
-                    $"the job process exited with code {code} without finishing{(why is { } err ? ": " + err : "")}")), cancel);
+                foreach (var run in _unfinished.ToList())
+                    await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId,
+                        $"the job process exited with code {code} without finishing{(why is { } err ? ": " + err : "")}")), cancel, run: run);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -166,7 +182,8 @@ public sealed class LeaseRunner(
             try
             {
                 if (Stop is null && !shutdown.IsCancellationRequested)
-                    await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId, $"the worker could not run the job: {e.Message}")), cancel);
+                    foreach (var run in _unfinished.Count > 0 ? _unfinished.ToList() : [grant.Work.Recipe.Name])
+                        await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId, $"the worker could not run the job: {e.Message}")), cancel, run: run);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -200,13 +217,15 @@ public sealed class LeaseRunner(
                 return await Report($"progress at step {p.Step}", r => r.Progress(new ProgressReport(grant.LeaseId, p.Step, p.Loss)), cancel, coalesces: true);
 
             case Core.Jobs.CheckpointSaved { Step: var step } saved:
+                if (_dropped.Contains(saved.Run)) return true;
                 if (step > _lastProgressStep && !await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, saved.Loss)), cancel, coalesces: true)) return false;
                 _lastProgressStep = Math.Max(_lastProgressStep, step);
-                var location = store.Location(grant.RunKey, step);
+                var runKey = KeyOf(saved.Run);
+                var location = store.Location(runKey, step);
                 await Upload($"the checkpoint at step {step}",
-                    c => store.UploadCheckpoint(grant.RunKey, step, saved.Folder, c),
-                    c => store.HasCheckpoint(grant.RunKey, step, c), cancel);
-                if (!await Report($"checkpoint at step {step}", r => r.CheckpointSaved(new Contracts.Runs.CheckpointSaved(grant.LeaseId, step, location, saved.Sha256)), cancel))
+                    c => store.UploadCheckpoint(runKey, step, saved.Folder, c),
+                    c => store.HasCheckpoint(runKey, step, c), cancel);
+                if (!await Report($"checkpoint at step {step}", r => r.CheckpointSaved(new Contracts.Runs.CheckpointSaved(grant.LeaseId, step, location, saved.Sha256)), cancel, run: saved.Run))
                     return false;
                 await TellPoolCheckpointed();
                 return true;
@@ -214,19 +233,22 @@ public sealed class LeaseRunner(
             case PreemptionCheckpointSaved { Step: var step } saved:
                 return await Preempted(step, saved, cancel);
 
-            case Core.Jobs.EvaluationStarted { Step: var step }:
-                return await Report($"evaluation of step {step} started", r => r.EvaluationStarted(new Contracts.Runs.EvaluationStarted(grant.LeaseId, step)), cancel);
+            case Core.Jobs.EvaluationStarted { Step: var step } started:
+                if (_dropped.Contains(started.Run)) return true;
+                return await Report($"evaluation of step {step} started", r => r.EvaluationStarted(new Contracts.Runs.EvaluationStarted(grant.LeaseId, step)), cancel, run: started.Run);
 
             case CheckpointEvaluated { Step: var step } evaluated:
+                if (_dropped.Contains(evaluated.Run)) return true;
+                var itemsKey = KeyOf(evaluated.Run);
                 await Upload($"the results of step {step}",
-                    c => store.UploadItems(grant.RunKey, step, evaluated.Folder, c),
-                    c => store.HasItems(grant.RunKey, step, c), cancel);
+                    c => store.UploadItems(itemsKey, step, evaluated.Folder, c),
+                    c => store.HasItems(itemsKey, step, c), cancel);
                 var scores = evaluated.Scores.Select(s => new SuiteScore(s.Suite, s.Score)
                 {
                     Objective = s.ToObjective() is { } o ? new SuiteObjective(s.Objective!, o.DeltaPoints, o.Ci95Low, o.Ci95High) : null,
                 }).ToImmutableArray();
-                if (!await Report($"evaluation of step {step}", r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel)) return false;
-                await _search.Evaluated(step);
+                if (!await Report($"evaluation of step {step}", r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel, run: evaluated.Run)) return false;
+                if (!_members.ContainsKey(evaluated.Run)) await _search.Evaluated(step);
                 return true;
 
             case BaselineLookup lookup:
@@ -255,20 +277,31 @@ public sealed class LeaseRunner(
                 return true;
 
             case Core.Jobs.RunFinished finished:
+                if (_dropped.Contains(finished.Run)) return true;
                 var reportFile = Path.Combine(finished.Folder, CheckpointFolder.RunReportFile);
                 if (File.Exists(reportFile))
-                    await Upload("the run's report", c => store.UploadFile($"{grant.RunKey}/{CheckpointFolder.RunReportFile}", reportFile, c), null, cancel);
+                    await Upload("the run's report", c => store.UploadFile($"{KeyOf(finished.Run)}/{CheckpointFolder.RunReportFile}", reportFile, c), null, cancel);
                 var final = finished.Step ?? _lastProgressStep;
+                var run = finished.Run;
                 return finished.Status switch
                 {
-                    RunStatus.Completed => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, false, $"completed at step {final}")), cancel),
-                    RunStatus.StoppedEarly => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, true, finished.Reason ?? $"stopped early at step {final}")), cancel),
-                    RunStatus.Diverged => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, $"diverged: {finished.Reason}")), cancel),
-                    _ => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, finished.Reason ?? "the job failed")), cancel),
+                    RunStatus.Completed => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, false, $"completed at step {final}")), cancel, run: run),
+                    RunStatus.StoppedEarly => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, true, finished.Reason ?? $"stopped early at step {final}")), cancel, run: run),
+                    RunStatus.Diverged => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, $"diverged: {finished.Reason}")), cancel, run: run),
+                    _ => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, finished.Reason ?? "the job failed")), cancel, run: run),
                 };
 
             case JobFailed failed:
-                return await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, failed.Reason)), cancel);
+                // A job that failed before it finished its runs fails each of them (an evaluation job names none: its base failed).
+                var failedRuns = _unfinished.Count > 0 ? _unfinished.ToList() : [grant.Work.Recipe.Name];
+                var heard = true;
+                foreach (var each in failedRuns)
+                    heard &= await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, failed.Reason)), cancel, run: each);
+                return heard;
+
+            case PreparationProgress { Phase: PreparationPhase.LoadBase } loaded:
+                logger.LogInformation("Lease {Lease}: the job loaded the base from {Folder} for {Runs} run(s)", grant.LeaseId, loaded.Detail, 1 + _members.Count);
+                return true;
 
             default:
                 // Preparation and the start of training: the run grain hears of them through Started and Progress.
@@ -350,9 +383,67 @@ public sealed class LeaseRunner(
         _ => "failed",
     };
 
-    /// <summary>Sends a report in order, through outages (see <see cref="ReportDelivery"/>); false when the run said stop.</summary>
-    private Task<bool> Report(string what, Func<IRunGrain, Task<ReportAck>> send, CancellationToken cancel, bool coalesces = false) =>
-        _delivery.Deliver(new ReportStep(what, async _ => Heard(await send(_run))) { Coalesces = coalesces }, cancel);
+    /// <summary>
+    /// Sends a report in order, through outages (see <see cref="ReportDelivery"/>), to <paramref name="run"/> (the leased run when
+    /// null, or an evaluation group's member); false when the leased run said stop. A member that says stop is dropped instead.
+    /// </summary>
+    private Task<bool> Report(string what, Func<IRunGrain, Task<ReportAck>> send, CancellationToken cancel, bool coalesces = false, string? run = null)
+    {
+        if (run is not null && _members.TryGetValue(run, out var memberKey))
+            return _delivery.Deliver(new ReportStep($"{what} ({run})", async _ => HeardMember(run, await send(grains.GetGrain<IRunGrain>(memberKey)))) { Coalesces = coalesces }, cancel);
+        return _delivery.Deliver(new ReportStep(what, async _ => Heard(await send(_run))) { Coalesces = coalesces }, cancel);
+    }
+
+    /// <summary>The run key of a run the job names: a member's, or the leased run's.</summary>
+    private string KeyOf(string? run) => run is not null && _members.TryGetValue(run, out var key) ? key : grant.RunKey;
+
+    /// <summary>
+    /// The lead of an evaluation-only experiment brings its members (Core's <see cref="EvaluationGroup"/>): each still to be evaluated
+    /// joins this lease; one that ended already (an earlier job of the lead evaluated it) is left out.
+    /// </summary>
+    private async Task JoinMembers(Core.Specs.SpecFiles files, CancellationToken cancel)
+    {
+        _unfinished.Add(grant.Work.Recipe.Name);
+        Core.Specs.LabSpec spec;
+        try
+        {
+            spec = Core.Specs.SpecLoader.ParseUnder(grant.Work.SpecText, "spec.yaml", files);
+        }
+        catch (Core.Specs.SpecValidationException)
+        {
+            return; // the job reports what is wrong with the spec
+        }
+        if (EvaluationGroup.LeadOf(spec) != grant.Work.Recipe.Name) return;
+        var (tenant, experiment) = (Contracts.Common.GrainKeys.TenantOf(grant.RunKey), Contracts.Common.GrainKeys.LeafOf(Contracts.Common.GrainKeys.ExperimentOf(grant.RunKey)));
+        var lease = new LeaseInfo(grant.LeaseId, workerId, grant.DeviceIds);
+        foreach (var member in EvaluationGroup.MembersOf(spec))
+        {
+            var key = Contracts.Common.GrainKeys.Run(tenant, experiment, member);
+            var joined = await _delivery.Retry($"run {member} joining the evaluation job", _ => grains.GetGrain<IRunGrain>(key).JoinLease(lease, grant.Work.Recipe.Name), cancel);
+            if (!joined.Accepted)
+            {
+                logger.LogInformation("Lease {Lease}: run {Run} does not join the evaluation job ({Why})", grant.LeaseId, key, joined.Error);
+                continue;
+            }
+            _members[member] = key;
+            _unfinished.Add(member);
+        }
+        logger.LogInformation("Lease {Lease}: one evaluation job for {Runs} run(s) on one base: {Names}", grant.LeaseId, _unfinished.Count,
+            string.Join(", ", new[] { grant.Work.Recipe.Name }.Concat(_members.Keys)));
+    }
+
+    /// <summary>A member's answer: a stop leaves that member out of the rest of the job, which goes on for the others.</summary>
+    private bool HeardMember(string run, ReportAck ack)
+    {
+        if (ack.Outcome == ReportOutcome.Rejected)
+            logger.LogWarning("Lease {Lease}: run {Run} rejected a report: {Error}", grant.LeaseId, _members[run], ack.Error);
+        if (ack.StopRequested && _dropped.Add(run))
+        {
+            _unfinished.Remove(run);
+            logger.LogInformation("Lease {Lease}: run {Run} says stop ({Why}); the job goes on without it", grant.LeaseId, _members[run], ack.Error ?? $"the run is {ack.State}");
+        }
+        return true;
+    }
 
     /// <summary>An upload in order with the reports; after an outage only what storage no longer has is uploaded again.</summary>
     private Task Upload(string what, Func<CancellationToken, Task> upload, Func<CancellationToken, Task<bool>>? stored, CancellationToken cancel)

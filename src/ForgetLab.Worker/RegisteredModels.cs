@@ -95,7 +95,14 @@ public sealed class RegisteredModels(IGrainFactory grains, CheckpointStore store
             if (stream.Length != file.Bytes || sha != file.Sha256)
                 throw new InvalidDataException($"model '{model.Name}': {file.Name} has {stream.Length} bytes and SHA-256 {sha}, the registry recorded {file.Bytes} and {file.Sha256}");
         }
-        if (ModelFolderCheck.CheckDirectory(staging).Problems is [var first, ..])
+        if (model.Adapter is { } adapter)
+        {
+            // An adapter is checked against its base's recorded shape, as the server checked it at upload.
+            var shape = model.Architecture.Shape() ?? throw new InvalidDataException($"adapter '{model.Name}': its base's shape was not recorded");
+            if (PeftAdapterCheck.CheckDirectory(staging, shape, adapter.BaseModel).Problems is [var problem, ..])
+                throw new InvalidDataException($"adapter '{model.Name}': the downloaded folder is not an adapter the lab evaluates: {problem}");
+        }
+        else if (ModelFolderCheck.CheckDirectory(staging).Problems is [var first, ..])
             throw new InvalidDataException($"model '{model.Name}': the downloaded folder is not a model the lab loads: {first}");
     }
 

@@ -43,6 +43,34 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
     }
 
     [Fact]
+    public async Task AMemberRunJoinsItsLeadsLeaseAndRejoinsTheLeadsNextLeaseAfterTheFirstWasLost()
+    {
+        var (run, tenant) = await NewRun();
+        var first = new LeaseInfo("w1/7", "w1", ["cpu:0"]);
+        var second = new LeaseInfo("w2/8", "w2", ["cpu:0"]);
+        await run.Enqueue("submitted; evaluated in run 'lead''s job");
+
+        Assert.True((await run.JoinLease(first, "lead")).Accepted);
+        Assert.True((await run.JoinLease(first, "lead")).Accepted); // a repeat is harmless
+        Assert.Equal(ReportOutcome.Applied, (await run.Started(new RunStarted("w1/7"))).Outcome);
+        // The lead's first lease was lost mid-job: its next lease brings this run again, and the old lease is no longer heard.
+        Assert.True((await run.JoinLease(second, "lead")).Accepted);
+        Assert.Equal(ReportOutcome.Rejected, (await run.Progress(new ProgressReport("w1/7", 1, 1.0))).Outcome);
+        Assert.Equal(ReportOutcome.Applied, (await run.Started(new RunStarted("w2/8"))).Outcome);
+        Assert.Equal(ReportOutcome.Applied, (await run.Finished(new RunFinished("w2/8", 0, false, "completed at step 0"))).Outcome);
+        var ended = await run.JoinLease(new LeaseInfo("w3/9", "w3", ["cpu:0"]), "lead");
+
+        Assert.False(ended.Accepted);
+        Assert.Contains("the run has ended", ended.Error);
+        var view = (await run.Get(Callers.Viewer(tenant))).Value!;
+        Assert.Equal([RunState.Queued, RunState.Leased, RunState.Running, RunState.Queued, RunState.Leased, RunState.Running, RunState.Completed],
+            view.Transitions.Select(t => t.To));
+        Assert.Contains("joins lease 'w1/7' of run 'lead'", view.Transitions[1].Reason);
+        Assert.Contains("run 'lead''s lease 'w1/7' was lost", view.Transitions[3].Reason);
+        Assert.Equal("w2/8", view.Lease!.LeaseId);
+    }
+
+    [Fact]
     public async Task IllegalTransitionsAreRefusedWithTheReasonAndChangeNothing()
     {
         var (run, tenant) = await NewRun();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using ForgetLab.Core.Tests.Models;
 
 namespace ForgetLab.Server.Tests;
 
@@ -29,6 +30,7 @@ public sealed class IsolationTests(PlatformFixture platform)
         { "POST", $"api/v1/experiments/{Experiment}/unpublish" },
         { "GET", $"api/v1/experiments/{Experiment}/baseline" },
         { "GET", "api/v1/models/secret-model" },
+        { "GET", "api/v1/models/secret-adapter" },
         { "GET", "api/v1/datasets/secret-data" },
         { "DELETE", "api/v1/datasets/secret-data" },
         { "GET", "api/v1/tenants/{owner}" },
@@ -179,6 +181,11 @@ public sealed class IsolationTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Specs.Valid(Experiment))).StatusCode);
         var model = await client.PostAsync("api/v1/models?name=secret-model", ModelFolders.ZipContent(ModelFolders.Zip()), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, model.StatusCode);
+        var llama = await client.PostAsync("api/v1/models?name=secret-llama", ModelFolders.ZipContent(HostileUploads.Zip(TinyHfFolders.Llama(wordVocab: true).Select(f => (f.Key, f.Value)), null)), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, llama.StatusCode);
+        var adapter = await client.PostAsync("api/v1/models?name=secret-adapter&base=secret-llama",
+            ModelFolders.ZipContent(HostileUploads.Zip(TinyLoraAdapters.Lora(2, "self_attn.q_proj").Select(f => (f.Key, f.Value)), null)), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, adapter.StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PostJsonl("secret-data", "secret.jsonl", Datasets.PromptCompletion(4))).StatusCode);
         return (owner, key, key.Split('_')[2]);
     }

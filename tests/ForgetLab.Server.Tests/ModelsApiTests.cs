@@ -144,6 +144,79 @@ public sealed class ModelsApiTests(PlatformFixture platform)
         Assert.Empty((await client.Get("api/v1/models").Json()).Body!.AsArray());
     }
 
+    private static byte[] ZipOf(IReadOnlyDictionary<string, byte[]> files, string? folder = null) => HostileUploads.Zip(files.Select(f => (f.Key, f.Value)), folder);
+
+    [Fact]
+    public async Task APeftAdapterIsRegisteredOnItsBaseWithItsLoraSettingsAndTheBasesArchitecture()
+    {
+        var (tenant, key) = await platform.NewTenant("adapters");
+        using var client = platform.Server.Client(key);
+        var (_, baseModel) = await Upload(client, "tiny-llama", ZipOf(TinyHfFolders.Llama(wordVocab: true))).Json();
+
+        var (status, adapter) = await client.PostAsync("api/v1/models?name=lora-qv&base=tiny-llama",
+            ModelFolders.ZipContent(ZipOf(TinyLoraAdapters.Lora(4, "self_attn.q_proj", "self_attn.v_proj"), folder: "my-adapter")), Cancel).Json();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("lora-form"), "name" }, { new StringContent("tiny-llama"), "base" },
+            { ModelFolders.ZipContent(ZipOf(TinyLoraAdapters.Lora(2, "mlp.down_proj"))), "file", "adapter.zip" },
+        };
+        var (formStatus, fromForm) = await client.PostAsync("api/v1/models", form, Cancel).Json();
+        var (listStatus, list) = await client.Get("api/v1/models").Json();
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.OK), (status, formStatus, listStatus));
+        var info = adapter!["adapter"]!;
+        Assert.Equal(("tiny-llama", "LORA", 4, 256.0, false), ((string)info["baseModel"]!, (string)info["peftType"]!, (int)info["rank"]!, (double)info["alpha"]!, (bool)info["useRsLora"]!));
+        Assert.Equal(["q_proj", "v_proj"], info["targetModules"]!.AsArray().Select(m => (string)m!));
+        Assert.Equal((2, 4L * 8 + 8 * 4 + 4 * 8 + 4 * 4), ((int)info["adaptedProjections"]!, (long)info["parameters"]!));
+        Assert.True((bool)adapter["isAdapter"]!);
+        Assert.Equal(baseModel!["architecture"]!.ToJsonString(), adapter["architecture"]!.ToJsonString());
+        Assert.Matches($"^checkpoints/{tenant}/models/lora-qv/[0-9a-f]{{16}}/$", (string)adapter["blobPrefix"]!);
+        Assert.All(adapter["files"]!.AsArray(), f => Assert.Equal(64, ((string)f!["sha256"]!).Length));
+        Assert.Equal((1, "tiny-llama"), ((int)fromForm!["adapter"]!["adaptedProjections"]!, (string)fromForm["adapter"]!["baseModel"]!));
+        Assert.Equal(["lora-form", "lora-qv", "tiny-llama"], list!.AsArray().Select(m => (string)m!["name"]!));
+    }
+
+    public static TheoryData<string, string, string> BrokenAdapters => new()
+    {
+        { "no base", "base", "an adapter goes on a registered base" },
+        { "an unknown base", "base", "no model 'nope' in this tenant's registry" },
+        { "an adapter as base", "base", "'lora-q' is an adapter (on 'tiny-llama'); an adapter goes on a base model" },
+        { "ia3", "adapter_config.json.peft_type", "\"IA3\" is not supported" },
+        { "modules to save", "adapter_config.json.modules_to_save", "is not supported" },
+        { "a target the base lacks", "adapter_config.json.target_modules[0]", "'c_attn' matches no layer of 'tiny-llama'" },
+        { "another rank", "adapter_model.safetensors[base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight]", "has shape [2, 8], but with r = 4" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenAdapters))]
+    public async Task ABrokenAdapterIsA400NamingTheFileAndFieldAndNothingIsRegistered(string broken, string path, string message)
+    {
+        var (_, key) = await platform.NewTenant("broken-adapter");
+        using var client = platform.Server.Client(key);
+        Assert.Equal(HttpStatusCode.Created, (await Upload(client, "tiny-llama", ZipOf(TinyHfFolders.Llama(wordVocab: true)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("api/v1/models?name=lora-q&base=tiny-llama", ModelFolders.ZipContent(ZipOf(TinyLoraAdapters.Lora(4, "self_attn.q_proj"))), Cancel)).StatusCode);
+        var config = TinyLoraAdapters.Config(4, 8, "q_proj");
+        var (rank, baseName) = (4, "tiny-llama");
+        switch (broken)
+        {
+            case "no base": config["base_model_name_or_path"] = "meta-llama/Llama-3.2-1B"; baseName = ""; break;
+            case "an unknown base": baseName = "nope"; break;
+            case "an adapter as base": baseName = "lora-q"; break;
+            case "ia3": config["peft_type"] = "IA3"; break;
+            case "modules to save": config["modules_to_save"] = new JsonArray("lm_head"); break;
+            case "a target the base lacks": config["target_modules"] = new JsonArray("c_attn"); break;
+            case "another rank": rank = 2; break;
+        }
+        var files = TinyLoraAdapters.Files(config, rank, "self_attn.q_proj");
+        if (broken == "another rank") files["adapter_config.json"] = System.Text.Encoding.UTF8.GetBytes(TinyLoraAdapters.Config(4, 8, "q_proj").ToJsonString());
+
+        var (status, problem) = await client.PostAsync($"api/v1/models?name=broken{(baseName.Length > 0 ? "&base=" + baseName : "")}", ModelFolders.ZipContent(ZipOf(files)), Cancel).Json();
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{broken}: {status} {problem}");
+        Assert.Contains(problem!["errors"]![path]!.AsArray(), m => ((string)m!).Contains(message, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.Get("api/v1/models/broken")).StatusCode);
+    }
+
     [Fact]
     public async Task NamesRolesAndOtherTenantsAreCheckedAndSpecsNameOnlyRegisteredModels()
     {

@@ -148,14 +148,22 @@ internal static class LabCommands
     private static Command Job(Option<int?> threads)
     {
         var spec = new Argument<string>("spec") { Description = "experiment spec (YAML)" };
-        var runName = new Option<string>("--run") { Description = "the run of the grid to train, or the evaluate entry to score", Required = true };
+        var runName = new Option<string[]>("--run")
+        {
+            Description = "the run of the grid to train, or the evaluate entry to score; repeated, several entries of an evaluation-only spec scored on one base loaded once",
+            Required = true, AllowMultipleArgumentsPerToken = false,
+        };
         var outDir = new Option<string>("--out") { Description = "output folder (runs/<name>/step-N/ checkpoints, run-report.json)", Required = true };
         var resume = new Option<string?>("--resume") { Description = "a checkpoint folder (step-N) of this run to resume from exactly" };
         var evaluateResumed = new Option<bool>("--evaluate-resumed") { Description = "score the --resume checkpoint before training on (it was saved but never evaluated)" };
         var earlierReports = new Option<string?>("--earlier-reports") { Description = "a folder of step-N.json checkpoint reports that earlier jobs of this run made, carried into this run's report (with --resume)" };
         var worldData = new Option<string?>("--world-data") { Description = "another folder of world facts (tests use small worlds); default: $FORGETLAB_WORLD_DATA, else the built-in world" };
         var modelDir = new Option<string?>("--model-dir") { Description = "the folder of the registered model the spec's base.model_ref names (the worker downloads it)" };
-        var evaluatedDir = new Option<string?>("--evaluated-dir") { Description = "the folder of the registered model the run's evaluate entry names by model_ref (the worker downloads it)" };
+        var evaluatedDir = new Option<string[]>("--evaluated-dir")
+        {
+            Description = "NAME=FOLDER: the folder of the registered model (or adapter) the evaluate entry NAME names by model_ref (the worker downloads it); a plain FOLDER is the one --run's; repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var platformPaths = new Option<bool>("--platform-paths") { Description = "the spec is a tenant's: it may name files only inside --spec-dir (none without it), as on the server" };
         var specDir = new Option<string?>("--spec-dir") { Description = "the operator's spec directory (with --platform-paths)" };
         var datasets = new Option<string[]>("--dataset") { Description = "NAME=FOLDER: where the registered data set a spec's data_ref names is (the worker downloads and verifies it); repeatable", AllowMultipleArgumentsPerToken = false };
@@ -199,11 +207,15 @@ internal static class LabCommands
                     : folders.Count > 0
                         ? SpecLoader.ParseUnder(File.ReadAllText(specPath), specPath, SpecFiles.Local(Path.GetDirectoryName(Path.GetFullPath(specPath))!) with { DatasetFolders = folders })
                         : SpecLoader.LoadFile(specPath);
+                var runs = parse.GetValue(runName)!;
                 if (labSpec.IsEvaluationOnly)
-                    // Nothing to resume: a lease that was lost evaluates the model again.
-                    new EvaluationJob(options with { EvaluatedModelDirectory = parse.GetValue(evaluatedDir) }) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!);
+                    // Nothing to resume: a lease that was lost evaluates the models again.
+                    new EvaluationJob(options with { EvaluatedModelDirectories = EvaluatedFolders(parse.GetValue(evaluatedDir) ?? [], runs) }) { Events = Emit }
+                        .Run(labSpec, runs, parse.GetValue(outDir)!);
+                else if (runs.Length != 1)
+                    throw new ArgumentException($"--run names {runs.Length} runs; a grid's job trains one (only an evaluation-only spec's entries share a job)");
                 else
-                    new RecipeJob(options) { Events = Emit }.Run(labSpec, parse.GetValue(runName)!, parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
+                    new RecipeJob(options) { Events = Emit }.Run(labSpec, runs[0], parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(evaluateResumed),
                         parse.GetValue(earlierReports));
                 return 0;
             }
@@ -215,11 +227,26 @@ internal static class LabCommands
             catch (Exception e)
             {
                 Console.Error.WriteLine(e);
-                Emit(new JobFailed(parse.GetValue(runName), e.Message));
+                var runs = parse.GetValue(runName) ?? [];
+                Emit(new JobFailed(runs.Length == 1 ? runs[0] : null, e.Message));
                 return Exit.Failure;
             }
         });
         return job;
+    }
+
+    /// <summary>The <c>--evaluated-dir NAME=FOLDER</c> options as a map; a plain FOLDER belongs to the job's one run.</summary>
+    private static Dictionary<string, string> EvaluatedFolders(IEnumerable<string> values, IReadOnlyList<string> runs)
+    {
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var at = value.IndexOf('=', StringComparison.Ordinal);
+            if (at > 0 && runs.Contains(value[..at])) folders[value[..at]] = value[(at + 1)..];
+            else if (runs.Count == 1) folders[runs[0]] = value;
+            else throw new ArgumentException($"--evaluated-dir {value}: expected NAME=FOLDER, NAME one of the --run entries ({string.Join(", ", runs)})");
+        }
+        return folders;
     }
 
     /// <summary>The <c>--dataset NAME=FOLDER</c> options as a map.</summary>

@@ -40,4 +40,14 @@ public sealed record ModelArchitecture(
             new ModelTokenizerInfo(s.Tokenizer.Kind, s.Tokenizer.File, s.Tokenizer.VocabSize), s.WeightBytes, s.KeyValueHeads,
             s.Shape.IntermediateSize, s.Shape.HeadDim, s.Shape.TiedHead, s.Shape.AttentionBias, s.Shape.MlpBias);
     }
+
+    /// <summary>The decoder's shape (Core's <c>ModelShape</c>) from what was recorded; null for a record from before the shape was kept.</summary>
+    public Core.Models.ModelShape? Shape()
+    {
+        if (IntermediateSize <= 0 || HeadDim <= 0) return null;
+        return ModelType == "gpt2"
+            ? Core.Models.ModelShape.Gpt2(VocabSize, NPositions, NEmbd, NLayer, NHead, IntermediateSize)
+            : Core.Models.ModelShape.Llama(ModelType, VocabSize, NEmbd, IntermediateSize, NLayer, NHead,
+                KeyValueHeads > 0 ? KeyValueHeads : NHead, HeadDim, TiedHead, AttentionBias, MlpBias);
+    }
 }

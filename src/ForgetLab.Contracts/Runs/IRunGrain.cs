@@ -29,6 +29,14 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("MarkLeased")]
     Task<LeaseAcceptance> MarkLeased(LeaseInfo lease, string reason);
 
+    /// <summary>
+    /// An evaluation-only experiment's member run joins its lead's lease (one evaluation job per base, Core's <c>EvaluationGroup</c>):
+    /// Queued → Leased under <paramref name="lease"/>. Held under another (lost) lease of the lead, it is queued again first and then
+    /// joins. Repeating it for the same lease is harmless; an ended run answers not accepted, and is not evaluated again.
+    /// </summary>
+    [Alias("JoinLease")]
+    Task<LeaseAcceptance> JoinLease(LeaseInfo lease, string leadRun);
+
     /// <summary>Leased | Running | Evaluating → Queued when the lease is lost (expired, preempted); the run resumes from its latest checkpoint.</summary>
     [Alias("ReturnToQueue")]
     Task<RequeueResult> ReturnToQueue(string leaseId, string reason);

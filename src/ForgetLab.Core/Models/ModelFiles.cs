@@ -28,9 +28,9 @@ public static class ModelFiles
     /// <summary>A safetensors file of the folder (the single weights file or a shard the index names).</summary>
     public static bool IsSafetensors(string name) => name.EndsWith(".safetensors", StringComparison.Ordinal);
 
-    /// <summary>Whether a file at a folder's top level belongs to the model (weights, config, tokenizer); anything else travels nowhere.</summary>
+    /// <summary>Whether a file at a folder's top level belongs to the model (weights, config, tokenizer, or a PEFT adapter's two files); anything else travels nowhere.</summary>
     public static bool IsModelFile(string name) =>
-        name is ConfigFile or WeightsIndexFile or VocabFile || IsSafetensors(name) || TokenizerFiles.Contains(name);
+        name is ConfigFile or WeightsIndexFile or VocabFile or PeftAdapterCheck.ConfigFile || IsSafetensors(name) || TokenizerFiles.Contains(name);
 
     /// <summary>
     /// The model files of a folder, config.json last: a copy that stores them in this order is whole once

@@ -8,6 +8,7 @@ using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Core.Data;
+using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Models;
 using ForgetLab.Core.Scheduling;
 using ForgetLab.Core.Specs;
@@ -62,13 +63,23 @@ public sealed partial class ExperimentGrain(
         var (spec, errors) = Parse(submission);
         if (spec is null) return Replies.Invalid<ExperimentView>(errors);
         ModelRecord? registered = null;
-        if (spec.Base.ModelRef is { } modelRef && (registered = await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(modelRef)) is null)
+        var models = GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId));
+        if (spec.Base.ModelRef is { } modelRef && (registered = await models.Find(modelRef)) is null)
             return Replies.Invalid<ExperimentView>("base.model_ref", $"no model '{modelRef}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
+        if (registered?.Adapter is { } baseAdapter)
+            return Replies.Invalid<ExperimentView>("base.model_ref",
+                $"'{registered.Name}' is a PEFT adapter (on '{baseAdapter.BaseModel}'), not a base: name it under evaluate with base.model_ref: {baseAdapter.BaseModel}");
 
-        // An evaluation-only spec's models of the registry must be the tenant's own, as its base must.
+        // An evaluation-only spec's models of the registry must be the tenant's own, as its base must; an adapter must be on this base.
         foreach (var (entry, i) in spec.Evaluate.Select((e, i) => (e, i)))
-            if (entry.ModelRef is { } evaluated && await GrainFactory.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(TenantId)).Find(evaluated) is null)
+        {
+            if (entry.ModelRef is not { } evaluated) continue;
+            if (await models.Find(evaluated) is not { } found)
                 return Replies.Invalid<ExperimentView>($"evaluate[{i}].model_ref", $"no model '{evaluated}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
+            if (found.Adapter is { } adapter && adapter.BaseModel != spec.Base.ModelRef)
+                return Replies.Invalid<ExperimentView>($"evaluate[{i}].model_ref",
+                    $"adapter '{evaluated}' was registered on base '{adapter.BaseModel}', but this spec's base is {(spec.Base.ModelRef is { } b ? $"'{b}'" : "not a registered model")}: evaluate it with base.model_ref: {adapter.BaseModel}");
+        }
 
         // Every data set the spec names must be one of the tenant's own, holding the file named: another tenant's is as missing.
         if (await DataRefProblems(spec) is { IsEmpty: false } dataProblems) return Replies.Invalid<ExperimentView>(dataProblems);
@@ -241,16 +252,22 @@ public sealed partial class ExperimentGrain(
             submission.PriorityClass,
             pair.Memory.PlacementBytes,
             pair.Memory));
+        // An evaluation-only spec is one job on its one base (EvaluationGroup): every entry's run is queued, but only the lead's
+        // goes to the pool; the worker that leases it evaluates the others in the same job, under the same lease.
+        var lead = EvaluationGroup.LeadOf(spec);
         var results = await Task.WhenAll(setups.Select(async setup =>
         {
             var run = Run(setup.Recipe.Name);
             var created = await run.Create(setup);
             if (created.Status != ReplyStatus.Ok) throw new InvalidOperationException($"Run '{setup.Recipe.Name}': {created.Error}");
-            return await run.Enqueue($"submitted with experiment '{ExperimentId}'");
+            var reason = lead is null || lead == setup.Recipe.Name
+                ? $"submitted with experiment '{ExperimentId}'"
+                : $"submitted with experiment '{ExperimentId}'; evaluated in run '{lead}''s job (one evaluation job per base)";
+            return (Setup: setup, Queued: await run.Enqueue(reason));
         }));
 
         await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
-            .Enqueue([.. results.Where(r => r.Entry is not null).Select(r => r.Entry!)]);
+            .Enqueue([.. results.Where(r => r.Queued.Entry is not null && (lead is null || r.Setup.Recipe.Name == lead)).Select(r => r.Queued.Entry!)]);
         await Save(Current with { Scheduled = true });
     }
 

@@ -34,13 +34,5 @@ internal static class RunMemories
     }
 
     /// <summary>A registered model's shape from what the registry recorded; null for a record from before the shape was kept.</summary>
-    public static BaseModelShape? ShapeOf(ModelArchitecture a)
-    {
-        if (a.IntermediateSize <= 0 || a.HeadDim <= 0) return null;
-        var shape = a.ModelType == "gpt2"
-            ? ModelShape.Gpt2(a.VocabSize, a.NPositions, a.NEmbd, a.NLayer, a.NHead, a.IntermediateSize)
-            : ModelShape.Llama(a.ModelType, a.VocabSize, a.NEmbd, a.IntermediateSize, a.NLayer, a.NHead,
-                a.KeyValueHeads > 0 ? a.KeyValueHeads : a.NHead, a.HeadDim, a.TiedHead, a.AttentionBias, a.MlpBias);
-        return new BaseModelShape(shape, a.NPositions);
-    }
+    public static BaseModelShape? ShapeOf(ModelArchitecture a) => a.Shape() is { } shape ? new BaseModelShape(shape, a.NPositions) : null;
 }

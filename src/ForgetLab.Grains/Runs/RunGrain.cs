@@ -85,6 +85,26 @@ public sealed class RunGrain(
         return new LeaseAcceptance(true, Work(), null);
     }
 
+    public async Task<LeaseAcceptance> JoinLease(LeaseInfo lease, string leadRun)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (!Exists) return new LeaseAcceptance(false, null, $"run '{Key}' does not exist");
+        if (RunLifecycle.IsHeld(Current.State) && Current.Lease?.LeaseId == lease.LeaseId) return new LeaseAcceptance(true, Work(), null);
+        if (RunLifecycle.HasEnded(Current.State)) return new LeaseAcceptance(false, null, RunLifecycle.Refusal(Current.State, RunState.Leased));
+        if (Current.State == RunState.Pending)
+            await Move(RunState.Queued, $"queued to join run '{leadRun}''s evaluation job", s => s with { FirstQueuedAt = s.FirstQueuedAt ?? clock.UtcNow });
+        else if (RunLifecycle.IsHeld(Current.State))
+        {
+            // The lead's earlier lease was lost (its worker died, or it was preempted): this run goes with the lead's new one.
+            var lost = Current.Lease?.LeaseId;
+            await Move(RunState.Queued, $"run '{leadRun}''s lease '{lost}' was lost; evaluated again in its new job", s => s with { Lease = null, LostLeaseId = lost, EvaluatingStep = null });
+        }
+
+        await Move(RunState.Leased, $"joins lease '{lease.LeaseId}' of run '{leadRun}' on worker '{lease.WorkerId}' (one evaluation job per base)",
+            s => s with { Lease = lease, Attempts = s.Attempts + 1, LostLeaseId = null });
+        return new LeaseAcceptance(true, Work(), null);
+    }
+
     public async Task<RequeueResult> ReturnToQueue(string leaseId, string reason)
     {
         if (!Exists) return new RequeueResult(null, $"run '{Key}' does not exist");

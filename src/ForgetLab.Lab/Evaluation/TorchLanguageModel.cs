@@ -252,7 +252,13 @@ public sealed class TorchLanguageModel(
             }
     }
 
-    /// <summary>One right-padded forward per batch of whole (context + continuation) sequences, longest first.</summary>
+    /// <summary>
+    /// One right-padded forward per batch of whole (context + continuation) sequences, longest first. Only the positions
+    /// that predict a continuation token go through the LM head and log-softmax (lm-eval takes those rows of the full
+    /// logits: the same numbers up to the matrix product's rounding), and a batch's log-probabilities and greedy flags
+    /// come back in one copy each: a handful of tensor ops per batch rather than per request. With a few tokens per
+    /// request the head over every position (vocabulary × width per token) and the per-request ops were most of the time.
+    /// </summary>
     private LoglikelihoodResult[] PerSequence(IReadOnlyList<(int[] Context, int[] Continuation)> pairs)
     {
         var inputs = pairs.Select(p =>
@@ -262,21 +268,44 @@ public sealed class TorchLanguageModel(
         }).ToList();
         var results = new LoglikelihoodResult[pairs.Count];
         if (pairs.Count == 0) return results;
+        model.eval();
+        using var _ = no_grad();
         foreach (var batch in Batches(Enumerable.Range(0, pairs.Count).OrderByDescending(i => pairs[i].Context.Length + pairs[i].Continuation.Length)))
         {
             using var scope = NewDisposeScope();
             var rows = batch.Select(i => inputs[i]).ToList();
-            var logProbs = ForwardLogProbs(rows);                                     // (B, T, V)
-            var predicted = logProbs.argmax(-1);                                       // (B, T)
+            var width = rows.Max(r => r.Length);
+            var positions = new List<long>();                                          // flat (b · T + t) of the logits predicting each continuation token
+            var targets = new List<long>();
             for (var b = 0; b < batch.Count; b++)
             {
-                var cont = pairs[batch[b]].Continuation.Select(t => (long)t).ToArray();
-                var inputLength = rows[b].Length;
-                using var positions = arange(inputLength - cont.Length, inputLength, dtype: ScalarType.Int64); // the logits predicting the continuation
-                using var targets = tensor(cont);
-                var picked = logProbs[b].index_select(0, positions).gather(1, targets.unsqueeze(1)).squeeze(1);
-                var greedy = predicted[b].index_select(0, positions).eq(targets).all().item<bool>();
-                results[batch[b]] = new LoglikelihoodResult(picked.sum().item<float>(), greedy, cont.Length);
+                var cont = pairs[batch[b]].Continuation;
+                var first = (long)b * width + rows[b].Length - cont.Length;
+                for (var j = 0; j < cont.Length; j++)
+                {
+                    positions.Add(first + j);
+                    targets.Add(cont[j]);
+                }
+            }
+            using var ids = Rows(rows, tokenizer.PadOrEos());
+            var hidden = model.HiddenStates(ids);                                      // (B, T, C)
+            using var index = tensor(positions.ToArray());
+            using var target = tensor(targets.ToArray());
+            var logits = model.Logits(hidden.reshape(-1, hidden.shape[^1]).index_select(0, index));                   // (N, V)
+            var logProbs = nn.functional.log_softmax(logits, -1);                                                      // (N, V)
+            var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1).data<float>().ToArray();                  // (N)
+            var hits = logProbs.argmax(-1).eq(target).data<bool>().ToArray();                                          // (N)
+            var k = 0;
+            for (var b = 0; b < batch.Count; b++)
+            {
+                var length = pairs[batch[b]].Continuation.Length;
+                var (sum, greedy) = (0.0, true);
+                for (var j = 0; j < length; j++, k++)
+                {
+                    sum += picked[k];
+                    greedy &= hits[k];
+                }
+                results[batch[b]] = new LoglikelihoodResult(sum, greedy, length);
             }
         }
         return results;

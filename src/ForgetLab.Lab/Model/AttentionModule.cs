@@ -50,9 +50,7 @@ public abstract class AttentionModule : TorchSharp.torch.nn.Module<Tensor, Tenso
         if (past == 0 || t == 1)
             return Autocast.ScaledDotProductAttention(q, k, v, dropout, isCausal: past == 0);             // (B, nh, T, hs)
         using var mask = ones(t, past + t, dtype: ScalarType.Bool, device: q.device).tril(past);     // (T, past + T)
-        // Under the compute dtype's autocast policy, as the causal call is.
-        var y = nn.functional.scaled_dot_product_attention(Autocast.Lower(q), Autocast.Lower(k), Autocast.Lower(v), attn_mask: mask, p: dropout);
-        return y.to(q.dtype);                                                                          // (B, nh, T, hs)
+        return Autocast.ScaledDotProductAttention(q, k, v, dropout, isCausal: false, mask);          // (B, nh, T, hs)
     }
 
     /// <param name="q">queries (B, nh, T, hs), as the attention scored them</param>

@@ -26,6 +26,12 @@ public abstract class CausalLanguageModel(string name) : TorchSharp.torch.nn.Mod
     /// </summary>
     public abstract Tensor HiddenStates(Tensor idx);
 
+    /// <summary>
+    /// The LM head on hidden states (..., C) → logits (..., V), float32 as <c>forward</c>'s are (<c>forward</c> is this on
+    /// <see cref="HiddenStates"/>). Scoring applies it only at the positions that predict a scored token.
+    /// </summary>
+    public abstract Tensor Logits(Tensor hidden);
+
     /// <summary>The decoder layers in order.</summary>
     public IReadOnlyList<DecoderLayer> Layers() =>
         named_modules().Where(m => m.module is DecoderLayer).Select(m => (DecoderLayer)m.module).ToList();

@@ -50,7 +50,7 @@ public abstract class Projection : nn.Module<Tensor, Tensor>
         var flat = x.reshape(-1, InFeatures);                 // (N, in)
         var input = flat;
         foreach (var hook in hooks) input = hook.Input(input);
-        var y = Project(input, Weight, Bias);                 // (N, out), x's dtype (Autocast computes in its own)
+        var y = Project(input, Weight, Bias);                 // (N, out), in autocast's compute dtype when it is on
         foreach (var hook in hooks) y = hook.Output(flat, y);
         return y.view(shape);
     }

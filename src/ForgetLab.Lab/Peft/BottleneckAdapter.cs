@@ -1,3 +1,4 @@
+using ForgetLab.Lab.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,5 +26,7 @@ public sealed class BottleneckAdapter : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor h) => h + up.forward(down.forward(h).gelu()); // (B, T, C)
+    // Through Autocast as the projections are: under it, h is the sublayer's bfloat16 output.
+    public override Tensor forward(Tensor h) =>
+        h + Autocast.Linear(Autocast.Linear(h, down.weight!, down.bias).gelu(), up.weight!, up.bias);   // (B, T, C)
 }

@@ -91,9 +91,10 @@ public sealed record LoraSettings(int Rank, double Alpha, double Dropout, IReadO
             return branch;
         }
 
-        // One fused addmm rather than matmul, scale and add.
+        // One fused addmm rather than matmul, scale and add; under autocast both products run in its compute dtype,
+        // as PEFT's lora_A/lora_B (nn.Linear) do under torch.autocast.
         public Tensor Output(Tensor x, Tensor y) =>
-            y.addmm(A.forward(dropout is null ? x : dropout.forward(x)), B.weight!.t(), 1f, (float)Scaling);
+            Autocast.AddMM(y, Autocast.Linear(dropout is null ? x : dropout.forward(x), A.weight!), B.weight!.t(), 1f, (float)Scaling);
 
         public Tensor Weight(Projection layer, Tensor weight, bool differentiable)
         {

@@ -44,8 +44,9 @@ public sealed record PrefixSettings(int NumVirtualTokens) : PeftSettings
 
         public Tensor Attend(Tensor q, Tensor y)
         {
-            var scores = q.matmul(key.transpose(-2, -1)).div(Math.Sqrt(q.shape[^1]));  // (B, nh, T, P)
-            var fromPrefix = scores.softmax(-1).matmul(value);                           // (B, nh, T, hs)
+            // Matrix products through Autocast: under it, q is the projection's bfloat16 output and the prefix is float32.
+            var scores = Autocast.MatMul(q, key.transpose(-2, -1)).div(Math.Sqrt(q.shape[^1]));  // (B, nh, T, P)
+            var fromPrefix = Autocast.MatMul(scores.softmax(-1), value);                           // (B, nh, T, hs)
             return y + gate.view(1, gate.shape[0], 1, 1) * fromPrefix;
         }
     }

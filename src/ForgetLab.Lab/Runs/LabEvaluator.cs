@@ -31,7 +31,7 @@ public sealed class LabEvaluator(LabRunnerOptions options)
 
     /// <summary>
     /// Every entry as a model that fits the base of <paramref name="baseConfig"/>, or every problem of every entry. A
-    /// <c>model_ref</c> entry is the folder the worker downloaded (<see cref="LabRunnerOptions.EvaluatedModelDirectory"/>).
+    /// <c>model_ref</c> entry is the folder the worker downloaded (<see cref="LabRunnerOptions.EvaluatedModelDirectories"/>).
     /// </summary>
     internal static IReadOnlyList<EvaluatedModel> Inspect(IReadOnlyList<EvaluateEntry> entries, IModelConfig baseConfig, LabRunnerOptions options)
     {
@@ -40,7 +40,7 @@ public sealed class LabEvaluator(LabRunnerOptions options)
         foreach (var (entry, i) in entries.Select((e, i) => (e, i)))
         {
             var where = $"evaluate[{i}] ({entry.Name})";
-            var folder = entry.Path ?? options.EvaluatedModelDirectory;
+            var folder = entry.Path ?? options.EvaluatedModelDirectories.GetValueOrDefault(entry.Name);
             if (folder is null)
             {
                 problems.Add($"{where}.model_ref: '{entry.ModelRef}' names a model of the platform's registry; submit the spec with `forgetlab submit` (the stand-alone lab takes path)");

@@ -25,8 +25,11 @@ public sealed record LabRunnerOptions
     /// <summary>The folder of the registered model a spec's <c>base.model_ref</c> names, downloaded by the worker; null outside the platform.</summary>
     public string? ModelDirectory { get; init; }
 
-    /// <summary>The folder of the registered model a job's one <c>evaluate</c> entry names by <c>model_ref</c>, downloaded by the worker; null outside the platform.</summary>
-    public string? EvaluatedModelDirectory { get; init; }
+    /// <summary>
+    /// The folders of the registered models (or adapters) a job's <c>evaluate</c> entries name by <c>model_ref</c>, by entry name, downloaded by
+    /// the worker; empty outside the platform.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EvaluatedModelDirectories { get; init; } = new Dictionary<string, string>();
 
     /// <summary>True when the worker asks for a checkpoint now (its run is preempted); null outside the platform. See <see cref="Training.Trainer.CheckpointRequested"/>.</summary>
     public Func<bool>? CheckpointRequested { get; init; }

@@ -3,11 +3,13 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Models;
+using ForgetLab.Core.Models;
 using ForgetLab.Server.Application;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Models;
 using ForgetLab.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace ForgetLab.Server.Apis;
 
@@ -15,7 +17,9 @@ namespace ForgetLab.Server.Apis;
 /// The caller's tenant's model registry: list, read, and register a base model — uploaded as a zip
 /// of a Hugging Face-layout folder (config.json, model.safetensors or a sharded index with its shards,
 /// tokenizer.json or tokenizer.model with tokenizer_config.json and generation_config.json, or vocab.json), or the base of one
-/// of the tenant's experiments. Specs name a registered model with <c>base: { model_ref: NAME }</c>.
+/// of the tenant's experiments — or a PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) with
+/// <c>base=BASE</c>, checked against that registered base. Specs name a registered model with <c>base: { model_ref: NAME }</c>,
+/// and an adapter (or a model) to evaluate against the base with <c>evaluate: [{ name, model_ref: NAME }]</c>.
 /// </summary>
 public static class ModelsApi
 {
@@ -38,7 +42,8 @@ public static class ModelsApi
         api.MapGet("/{name}", Get);
         api.MapPost("/", Register)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
-            .WithDescription("`application/zip` body with `?name=N`, `multipart/form-data` with `name` and a zip `file`, or JSON `{name, experiment}` for an experiment's base.");
+            .WithDescription("`application/zip` body with `?name=N`, `multipart/form-data` with `name` and a zip `file`, or JSON `{name, experiment}` for an experiment's base. " +
+                "A zip of a PEFT LoRA adapter folder also names its registered base: `?base=B` or the form's `base` field.");
         return app;
     }
 
@@ -49,7 +54,7 @@ public static class ModelsApi
         (await Registry(services).Get(services.Caller, name)).ToHttp();
 
     public static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> Register(
-        HttpRequest request, string? name, [AsParameters] ApiServices services, Experiments experiments, ModelStore store, UploadLimits limits, CancellationToken cancel)
+        HttpRequest request, string? name, [FromQuery(Name = "base")] string? baseModel, [AsParameters] ApiServices services, Experiments experiments, ModelStore store, UploadLimits limits, CancellationToken cancel)
     {
         var caller = services.Caller;
         if (!TenantAccessAllowsMember(caller)) return ReplyResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", "this needs the member role");
@@ -96,6 +101,8 @@ public static class ModelsApi
             {
                 var errors = await ModelZipReader.Read(upload.Zip, files, limits, cancel);
                 if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
+                if (PeftAdapterCheck.IsAdapter(files.Files.Keys))
+                    return await CheckAndRegisterAdapter(services, name!, upload.Base ?? baseModel, files, location, limits, cancel);
                 return await CheckAndRegister(services, name!, files, location, "upload", limits, cancel);
             }
         }
@@ -105,9 +112,52 @@ public static class ModelsApi
     private static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> CheckAndRegister(
         ApiServices services, string name, StagedModelFiles files, string location, string source, UploadLimits limits, CancellationToken cancel)
     {
-        var caller = services.Caller;
         var (architecture, hashed, errors) = ModelUploadCheck.Check(files.Files, limits);
         if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
+        return await Store(services, name, files, new ModelRecord(name, architecture!, hashed, location, source, DateTimeOffset.UtcNow), cancel);
+    }
+
+    /// <summary>
+    /// A PEFT adapter: its base is one of the tenant's registered models (named by <c>base</c>, or by the adapter's own
+    /// <c>base_model_name_or_path</c> when that is a registered name), and the adapter must fit it. Another tenant's base is as missing.
+    /// </summary>
+    private static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> CheckAndRegisterAdapter(
+        ApiServices services, string name, string? baseName, StagedModelFiles files, string location, UploadLimits limits, CancellationToken cancel)
+    {
+        var registry = Registry(services);
+        baseName ??= files.Files.TryGetValue(PeftAdapterCheck.ConfigFile, out var config) ? NamedBase(config.Head) : null;
+        if (string.IsNullOrWhiteSpace(baseName))
+            return ReplyResults.Invalid("base", $"an adapter goes on a registered base: name it with base=NAME (its {PeftAdapterCheck.ConfigFile}'s base_model_name_or_path is no registered model)");
+        if (await registry.Get(services.Caller, baseName) is not { Status: ReplyStatus.Ok, Value: { } baseModel })
+            return ReplyResults.Invalid("base", $"no model '{SafetensorsHeader.Shorten(baseName)}' in this tenant's registry (GET /api/v1/models, forgetlab models list)");
+        if (baseModel.IsAdapter)
+            return ReplyResults.Invalid("base", $"'{baseName}' is an adapter (on '{baseModel.Adapter!.BaseModel}'); an adapter goes on a base model");
+        var (adapter, hashed, errors) = ModelUploadCheck.CheckAdapter(files.Files, baseModel, limits);
+        if (!errors.IsEmpty) return ReplyResults.Invalid(errors);
+        // The base's architecture, so the adapter's evaluation is placed by its base's memory.
+        return await Store(services, name, files, new ModelRecord(name, baseModel.Architecture, hashed, location, "upload", DateTimeOffset.UtcNow, adapter), cancel);
+    }
+
+    /// <summary>The adapter config's <c>base_model_name_or_path</c> when it could be a registered model's name.</summary>
+    private static string? NamedBase(ReadOnlyMemory<byte> config)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(config, new JsonDocumentOptions { MaxDepth = 32 });
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("base_model_name_or_path", out var v)
+                && v.ValueKind == JsonValueKind.String && Grains.Models.ModelRegistryGrain.IsModelName(v.GetString()) ? v.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null; // the adapter's check says what is wrong with it
+        }
+    }
+
+    private static async Task<Results<Created<ModelRecord>, ProblemHttpResult>> Store(
+        ApiServices services, string name, StagedModelFiles files, ModelRecord record, CancellationToken cancel)
+    {
+        var caller = services.Caller;
+        var (hashed, location) = (record.Files, record.BlobPrefix);
 
         // A taken name is refused before anything is committed; the same files again are harmless.
         var registry = Registry(services);
@@ -118,7 +168,7 @@ public static class ModelsApi
                 : ReplyResults.Problem(StatusCodes.Status409Conflict, "Conflict", $"model '{name}' is registered with other files; register these under a new name");
         }
         await files.Commit(cancel);
-        var reply = await registry.Register(caller, new ModelRecord(name, architecture!, hashed, location, source, DateTimeOffset.UtcNow));
+        var reply = await registry.Register(caller, record);
         if (reply.Status != ReplyStatus.Ok || reply.Value!.BlobPrefix != location) await files.Discard(CancellationToken.None); // another upload won the name
         if (reply.Status != ReplyStatus.Ok) return reply.Failure();
         return TypedResults.Created($"{ApiConventions.Prefix}/models/{name}", reply.Value!);

@@ -15,10 +15,11 @@ public sealed class ModelUploadBody : IAsyncDisposable
 {
     private const int MaxNameBytes = 256;
 
-    private ModelUploadBody(FileStream? zip, string? name)
+    private ModelUploadBody(FileStream? zip, string? name, string? baseModel = null)
     {
         Zip = zip;
         Name = name;
+        Base = baseModel;
     }
 
     /// <summary>The spooled zip, positioned at its start; null when the form had no file.</summary>
@@ -26,6 +27,9 @@ public sealed class ModelUploadBody : IAsyncDisposable
 
     /// <summary>The form's <c>name</c> field, when it has one.</summary>
     public string? Name { get; }
+
+    /// <summary>The form's <c>base</c> field (the registered base a PEFT adapter goes on), when it has one.</summary>
+    public string? Base { get; }
 
     public static async Task<(ModelUploadBody? Body, FieldError? Error)> Read(HttpRequest request, UploadLimits limits, CancellationToken cancel)
     {
@@ -43,6 +47,7 @@ public sealed class ModelUploadBody : IAsyncDisposable
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = limits.MaxUploadBytes };
         FileStream? file = null;
         string? name = null;
+        string? baseModel = null;
         try
         {
             while (await reader.ReadNextSectionAsync(cancel) is { } section)
@@ -55,12 +60,13 @@ public sealed class ModelUploadBody : IAsyncDisposable
                     if (error is not null) return (null, error);
                     file = spooled;
                 }
-                else if (HeaderUtilities.RemoveQuotes(disposition.Name).Value == "name")
+                else if (HeaderUtilities.RemoveQuotes(disposition.Name).Value is "name" or "base" && HeaderUtilities.RemoveQuotes(disposition.Name).Value is { } field)
                 {
                     var buffer = new byte[MaxNameBytes + 1];
                     var read = await section.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancel);
-                    if (read > MaxNameBytes) return (Fail(file), new FieldError(0, "name", $"longer than {MaxNameBytes} bytes"));
-                    name = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+                    if (read > MaxNameBytes) return (Fail(file), new FieldError(0, field, $"longer than {MaxNameBytes} bytes"));
+                    if (field == "name") name = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+                    else baseModel = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
                 }
                 // Other fields are read past (the reader drains them) and left out.
             }
@@ -73,7 +79,7 @@ public sealed class ModelUploadBody : IAsyncDisposable
         {
             return (Fail(file), new FieldError(0, "", $"the form could not be read to its end: {e.Message}"));
         }
-        return (new ModelUploadBody(file, name), null);
+        return (new ModelUploadBody(file, name, baseModel), null);
     }
 
     public async ValueTask DisposeAsync()

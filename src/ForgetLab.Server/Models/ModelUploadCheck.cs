@@ -29,6 +29,24 @@ public static class ModelUploadCheck
     }
 
     /// <summary>
+    /// A PEFT LoRA adapter's files checked against the registered base <paramref name="baseModel"/> (Core's
+    /// <see cref="PeftAdapterCheck"/>, on the shape the registry recorded of the base's config): the adapter's record and its
+    /// files' hashes, or every problem at its file and field.
+    /// </summary>
+    public static (AdapterInfo? Adapter, ImmutableArray<ModelFile> Files, ImmutableArray<FieldError> Errors) CheckAdapter(
+        IReadOnlyDictionary<string, ModelFileContent> files, ModelRecord baseModel, UploadLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(baseModel);
+        if (baseModel.Architecture.Shape() is not { } shape)
+            return (null, [], [new FieldError(0, "base", $"model '{baseModel.Name}' was registered before the registry kept its architecture's full shape; register it again to check adapters against it")]);
+        var heads = files.ToDictionary(f => f.Key, f => new ModelFileHead(f.Value.Length, f.Value.Head), StringComparer.Ordinal);
+        var (summary, problems) = PeftAdapterCheck.Check(heads, shape, baseModel.Name, limits.Safetensors);
+        if (summary is null) return (null, [], [.. problems.Select(p => new FieldError(0, p.Where, p.Message))]);
+        var hashed = files.Values.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new ModelFile(f.Name, f.Length, f.Sha256)).ToImmutableArray();
+        return (AdapterInfo.Of(baseModel.Name, summary), hashed, []);
+    }
+
+    /// <summary>
     /// A safetensors header on its own, as soon as it has streamed in: the problems it has, and the
     /// file's length it implies (8 + header + the tensors' bytes), beyond which the file cannot go.
     /// </summary>

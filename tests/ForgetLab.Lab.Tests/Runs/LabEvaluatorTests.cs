@@ -81,6 +81,40 @@ public class LabEvaluatorTests
     }
 
     [Fact]
+    public void OneJobForThreeEntriesLoadsTheBaseOnceAndReportsEachAsItsOwnRunWithTheLabsScores()
+    {
+        var (baseFolder, options) = TinyBase();
+        var spec = EvalSpec(baseFolder, ("lora-a", LoraAdapter(baseFolder, seed: 6, scale: 0.3f)), ("lora-b", LoraAdapter(baseFolder, seed: 7, scale: 0.6f)),
+            ("lora-c", LoraAdapter(baseFolder, seed: 8, scale: 1f)));
+        var events = new List<JobEvent>();
+        var outDir = TinyModels.TempDirectory();
+
+        var reports = new EvaluationJob(options) { Events = events.Add }.Run(spec, ["lora-a", "lora-b", "lora-c"], outDir);
+        var lab = new LabEvaluator(options).Evaluate(spec, TinyModels.TempDirectory()).Report;
+
+        Assert.Single(events, e => e is PreparationProgress { Phase: PreparationPhase.LoadBase });
+        Assert.Equal(["lora-a", "lora-b", "lora-c"], events.OfType<RunFinished>().Select(e => e.Run));
+        foreach (var name in new[] { "lora-a", "lora-b", "lora-c" })
+        {
+            Assert.Equal(["checkpoint_saved", "evaluation_started", "checkpoint_evaluated", "finished"],
+                events.Where(e => e is not PreparationProgress && RunOf(e) == name).Select(e => e.Name));
+            Assert.True(File.Exists(Path.Combine(outDir, "runs", name, "run-report.json")));
+        }
+        // The platform's one job and the lab's `lab eval` give each entry the same scores.
+        Assert.Equal(lab.Runs.Select(r => r.Suites.Select(s => (s.Suite, s.Score, s.DeltaPoints)).ToList()),
+            reports.Select(r => r.Suites.Select(s => (s.Suite, s.Score, s.DeltaPoints)).ToList()));
+    }
+
+    private static string? RunOf(JobEvent e) => e switch
+    {
+        CheckpointSaved c => c.Run,
+        EvaluationStarted s => s.Run,
+        CheckpointEvaluated c => c.Run,
+        RunFinished f => f.Run,
+        _ => null,
+    };
+
+    [Fact]
     public void AJobEvaluatesOneEntryWithTheEventsOfOneCheckpointAndTheSameFolderEachTime()
     {
         var (baseFolder, options) = TinyBase();

@@ -31,11 +31,10 @@ public sealed class GptModel : CausalLanguageModel
 
     /// <param name="idx">token ids (B, T), T ≤ n_positions</param>
     /// <returns>logits (B, T, V)</returns>
-    public override Tensor forward(Tensor idx)
-    {
-        var x = transformer.Forward(idx, PositionOffset);  // (B, T, C)
-        return Autocast.MatMul(x, transformer.TokenEmbedding.t());   // (B, T, V)
-    }
+    public override Tensor forward(Tensor idx) => Logits(transformer.Forward(idx, PositionOffset));   // (B, T, C) → (B, T, V)
+
+    public override Tensor Logits(Tensor hidden) =>
+        Autocast.Float32(Autocast.MatMul(hidden, transformer.TokenEmbedding.t()));   // (..., V), float32 for the loss
 
     public override Tensor HiddenStates(Tensor idx) => transformer.Forward(idx, PositionOffset);   // (B, T, C)
 

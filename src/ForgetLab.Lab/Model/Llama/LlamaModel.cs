@@ -33,11 +33,10 @@ public sealed class LlamaModel : CausalLanguageModel
 
     /// <param name="idx">token ids (B, T), T ≤ max_position_embeddings</param>
     /// <returns>logits (B, T, V)</returns>
-    public override Tensor forward(Tensor idx)
-    {
-        var x = model.forward(idx);                                          // (B, T, C)
-        return Autocast.Linear(x, lm_head?.weight ?? model.TokenEmbedding);  // (B, T, V)
-    }
+    public override Tensor forward(Tensor idx) => Logits(model.forward(idx));   // (B, T, C) → (B, T, V)
+
+    public override Tensor Logits(Tensor hidden) =>
+        Autocast.Float32(Autocast.Linear(hidden, lm_head?.weight ?? model.TokenEmbedding));   // (..., V), float32 for the loss
 
     public override Tensor HiddenStates(Tensor idx) => model.forward(idx);   // (B, T, C)
 
