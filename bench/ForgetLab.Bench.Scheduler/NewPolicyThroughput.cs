@@ -68,7 +68,7 @@ internal sealed class NewPolicyThroughput
                 .Concat(decision.Placements.Select(d => Running(d, queue.Find(d.RunId)!)))
                 .ToList();
             var freeAfter = free.Where(f => !decision.Placements.Any(d => d.WorkerId == f.WorkerId && d.DeviceIds.Contains(f.DeviceId))).ToList();
-            return new Scenario(held, free, workersBefore, after, heldAfter, runningAfter, Workers(freeAfter), reservations);
+            return new Scenario(held, free, workersBefore, after, heldAfter, runningAfter, Workers(freeAfter), reservations, running.Single(r => r.RunId == p.RunId));
         }).ToArray();
 
         var plans = scenarios.Select(s => PreemptionPolicy.Plan(_tenants, s.QueueAfter, s.HeldAfter, s.WorkersAfter, s.RunningAfter, s.Reservations, _now, PreemptionRules.Default)).ToList();
@@ -99,6 +99,38 @@ internal sealed class NewPolicyThroughput
             return (decision, PreemptionPolicy.Plan(_tenants, s.QueueAfter, s.HeldAfter, s.WorkersAfter, s.RunningAfter, reservations, _now, PreemptionRules.Default));
         });
 
+        // The same decisions with the tenants, allocations and running runs in a PoolIndex its owner keeps: the finished run's lease
+        // ends, the decision places, its placements start, preemption plans. Each timed call then undoes its changes so the next
+        // scenario starts from the full pool again; the undo is not part of a real decision but is timed with it.
+        var index = PoolIndex.From(_tenants, [.. allocated.Select(a => new Allocation(a.Key, a.Value))], running);
+        foreach (var s in scenarios)
+        {
+            var (decision, planned) = Indexed(index, queue, s);
+            if (!decision.Equals(FairSharePolicy.Decide(_tenants, queue, s.Free, s.Held, s.Reservations))
+                || Render(planned) != Render(PreemptionPolicy.Plan(_tenants, s.QueueAfter, s.HeldAfter, s.WorkersAfter, s.RunningAfter, s.Reservations, _now, PreemptionRules.Default)))
+            {
+                throw new InvalidOperationException($"The indexed decision differs from the list one when run '{s.Finished.RunId}' finishes.");
+            }
+        }
+
+        next = 0;
+        var (indexedDecide, indexedDecideSeconds) = Time(() =>
+        {
+            var s = scenarios[next++ % scenarios.Length];
+            End(index, s.Finished);
+            var decision = FairSharePolicy.Decide(index, queue, s.Free, s.Reservations);
+            Begin(index, s.Finished);
+            return decision;
+        });
+        next = 0;
+        var (indexedPlan, indexedPlanSeconds) = Time(() =>
+        {
+            var s = scenarios[next++ % scenarios.Length];
+            return PreemptionPolicy.Plan(index, s.QueueAfter, s.WorkersAfter, s.Reservations, _now, PreemptionRules.Default);
+        });
+        next = 0;
+        var (indexed, indexedSeconds) = Time(() => Indexed(index, queue, scenarios[next++ % scenarios.Length]));
+
         output.WriteLine("| measure | value |");
         output.WriteLine("|---|---:|");
         output.WriteLine($"| running runs on the full pool (low / normal / high) | {running.Count:N0} ({Count(running, PriorityClass.Low):N0} / {Count(running, PriorityClass.Normal):N0} / {Count(running, PriorityClass.High):N0}) |");
@@ -110,8 +142,41 @@ internal sealed class NewPolicyThroughput
         output.WriteLine($"| PreemptionPolicy.Plan: time per call | {1e6 * planSeconds / plan:F1} µs |");
         output.WriteLine($"| single-device decision (all three): decisions/s | {whole / wholeSeconds:N0} |");
         output.WriteLine($"| single-device decision (all three): time per decision | {1e6 * wholeSeconds / whole:F1} µs |");
+        output.WriteLine($"| indexed (PoolIndex kept by its owner): FairSharePolicy.Decide per call, with the finished lease's update | {1e6 * indexedDecideSeconds / indexedDecide:F1} µs |");
+        output.WriteLine($"| indexed: PreemptionPolicy.Plan per call (index as after the placement) | {1e6 * indexedPlanSeconds / indexedPlan:F1} µs |");
+        output.WriteLine($"| indexed single-device decision (all three, index updates and undo included): decisions/s | {indexed / indexedSeconds:N0} |");
+        output.WriteLine($"| indexed single-device decision: time per decision | {1e6 * indexedSeconds / indexed:F1} µs |");
         output.WriteLine();
     }
+
+    /// <summary>One decision on the index: the finished run's lease ends, Choose, Decide, the placements start, Plan; then undone.</summary>
+    private (SchedulingDecision Decision, IReadOnlyList<PreemptionPlan> Plans) Indexed(PoolIndex index, RunQueue queue, Scenario s)
+    {
+        End(index, s.Finished);
+        var reservations = GangReservations.Choose(queue, s.Workers, [], _now, GangWaitBound, MaxGangReservations);
+        var decision = FairSharePolicy.Decide(index, queue, s.Free, reservations);
+        var started = new RunningRun[decision.Placements.Count];
+        for (var i = 0; i < started.Length; i++) Begin(index, started[i] = Running(decision.Placements[i], queue.Find(decision.Placements[i].RunId)!));
+        var plans = PreemptionPolicy.Plan(index, s.QueueAfter, s.WorkersAfter, reservations, _now, PreemptionRules.Default);
+        foreach (var run in started) End(index, run);
+        Begin(index, s.Finished);
+        return (decision, plans);
+    }
+
+    private static void Begin(PoolIndex index, RunningRun run)
+    {
+        index.AddRunning(run);
+        index.AddHeld(run.TenantId, run.Devices);
+    }
+
+    private static void End(PoolIndex index, RunningRun run)
+    {
+        index.RemoveRunning(run.RunId);
+        index.AddHeld(run.TenantId, -run.Devices);
+    }
+
+    private static string Render(IReadOnlyList<PreemptionPlan> plans) => string.Join("\n", plans.Select(p =>
+        $"{p.RunId} {p.WorkerId} {p.DeviceHoursAtRisk:R} " + string.Join(" ", p.Victims.Select(v => $"{v.RunId}/{v.Reason}/{v.Explanation}"))));
 
     private static long MemoryOf(int worker) => (worker % 2 == 0 ? 40 : 80) * GiB;
 
@@ -176,5 +241,6 @@ internal sealed class NewPolicyThroughput
         List<Allocation> HeldAfter,
         List<RunningRun> RunningAfter,
         List<WorkerDevices> WorkersAfter,
-        IReadOnlyList<GangReservation> Reservations);
+        IReadOnlyList<GangReservation> Reservations,
+        RunningRun Finished);
 }

@@ -9,8 +9,6 @@ namespace ForgetLab.Grains.Tests;
 [Collection(PoolCollection.Name)]
 public sealed class GpuPoolTests(PoolCluster cluster)
 {
-    private const string Sha = "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c";
-
     [Fact]
     public async Task TenantsWeightedOneAndThreeShareEightDevicesTwoAndSix()
     {
@@ -31,7 +29,7 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         var (lightAccount, heavyAccount) = (snapshot.Tenants.Single(t => t.TenantId == light), snapshot.Tenants.Single(t => t.TenantId == heavy));
         Assert.Equal((2, 6), (lightAccount.DevicesHeld, lightAccount.RunsQueued));
         Assert.Equal((6, 2), (heavyAccount.DevicesHeld, heavyAccount.RunsQueued));
-        var run = await cluster.Client.GetGrain<IRunGrain>(grants[0].RunKey).Get(Callers.Viewer(grants[0].TenantId));
+        var run = await scenario.Run(grants[0]).Get(Callers.Viewer(grants[0].TenantId));
         Assert.Equal(RunState.Leased, run.Value!.State);
     }
 
@@ -96,13 +94,10 @@ public sealed class GpuPoolTests(PoolCluster cluster)
     public async Task ALeaseWithoutHeartbeatsExpiresAfterItsTtlAndTheRunResumesFromItsLatestCheckpoint()
     {
         await using var scenario = new PoolScenario(cluster);
-        var tenant = await scenario.Tenant("lost", weight: 1);
-        await scenario.Submit(tenant, "resume", runs: 1);
-        var doomed = await scenario.Worker("gpu-x", gpus: 1);
-        var lease = Assert.Single(await scenario.Pool.RequestLeases(doomed));
-        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
-        await run.Started(new RunStarted(lease.LeaseId));
-        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 25, $"{lease.RunKey}/step-25/", Sha));
+        var (tenant, doomed, grants) = await scenario.LeaseRuns("lost", "resume", runs: 1, "gpu-x", gpus: 1);
+        var lease = Assert.Single(grants);
+        var run = await scenario.Start(lease);
+        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 25, $"{lease.RunKey}/step-25/", PoolScenario.Sha));
 
         cluster.Clock.Advance(ClusterFixture.LeaseTtl - TimeSpan.FromSeconds(1));
         Assert.Empty(await scenario.Pool.SweepExpiredLeases());
@@ -122,7 +117,7 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         var resumed = Assert.Single(await scenario.Pool.RequestLeases(rescuer));
         Assert.Equal(lease.RunKey, resumed.RunKey);
         Assert.Equal(25, resumed.Work.ResumeFrom!.Step);
-        Assert.Equal(Sha, resumed.Work.ResumeFrom.Sha256);
+        Assert.Equal(PoolScenario.Sha, resumed.Work.ResumeFrom.Sha256);
         Assert.Equal(2, (await run.Get(Callers.Viewer(tenant))).Value!.Attempts);
     }
 
@@ -130,12 +125,9 @@ public sealed class GpuPoolTests(PoolCluster cluster)
     public async Task RunsSurviveControlPlaneOutagesLongerThanTheLeaseTtlWhenThePoolRestarts()
     {
         await using var scenario = new PoolScenario(cluster);
-        var tenant = await scenario.Tenant("outage", weight: 1);
-        await scenario.Submit(tenant, "restart", runs: 1);
-        var worker = await scenario.Worker("gpu-o", gpus: 1);
-        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
-        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
-        await run.Started(new RunStarted(lease.LeaseId));
+        var (tenant, worker, grants) = await scenario.LeaseRuns("outage", "restart", runs: 1, "gpu-o", gpus: 1);
+        var lease = Assert.Single(grants);
+        var run = await scenario.Start(lease);
 
         // The server goes down (every activation with it) for longer than a lease lives, then comes back.
         await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
@@ -160,13 +152,10 @@ public sealed class GpuPoolTests(PoolCluster cluster)
     public async Task ReleasingALeaseWhoseRunIsStillHeldSendsTheRunBackToTheQueueSoNoRunIsLeftHeldByNobody()
     {
         await using var scenario = new PoolScenario(cluster);
-        var tenant = await scenario.Tenant("given", weight: 1);
-        await scenario.Submit(tenant, "back", runs: 1);
-        var worker = await scenario.Worker("gpu-g", gpus: 1);
-        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
-        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
-        await run.Started(new RunStarted(lease.LeaseId));
-        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 10, $"{lease.RunKey}/step-10/", Sha));
+        var (tenant, worker, grants) = await scenario.LeaseRuns("given", "back", runs: 1, "gpu-g", gpus: 1);
+        var lease = Assert.Single(grants);
+        var run = await scenario.Start(lease);
+        await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 10, $"{lease.RunKey}/step-10/", PoolScenario.Sha));
 
         Assert.True(await scenario.Pool.ReleaseLease(worker, lease.LeaseId));
         Assert.False(await scenario.Pool.ReleaseLease(worker, lease.LeaseId));
@@ -195,10 +184,8 @@ public sealed class GpuPoolTests(PoolCluster cluster)
     public async Task HeartbeatsKeepALeaseAliveAndItExpiresOnceTheyStop()
     {
         await using var scenario = new PoolScenario(cluster);
-        var tenant = await scenario.Tenant("alive", weight: 1);
-        await scenario.Submit(tenant, "beat", runs: 1);
-        var worker = await scenario.Worker("gpu-z", gpus: 1);
-        var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        var (tenant, worker, grants) = await scenario.LeaseRuns("alive", "beat", runs: 1, "gpu-z", gpus: 1);
+        var lease = Assert.Single(grants);
 
         for (var beat = 0; beat < 5; beat++)
         {
@@ -209,7 +196,7 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         }
 
         Assert.Empty(await scenario.Pool.SweepExpiredLeases());
-        var run = cluster.Client.GetGrain<IRunGrain>(lease.RunKey);
+        var run = scenario.Run(lease);
         Assert.Equal(RunState.Leased, (await run.Get(Callers.Viewer(tenant))).Value!.State);
 
         cluster.Clock.Advance(ClusterFixture.LeaseTtl + TimeSpan.FromSeconds(1));
@@ -227,7 +214,7 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         await using var scenario = new PoolScenario(cluster);
         var tenant = await scenario.Tenant("cancel", weight: 1);
         await scenario.Submit(tenant, "skip", runs: 2);
-        var first = cluster.Client.GetGrain<IRunGrain>(GrainKeys.Run(tenant, "skip", Specs.RunName(1)));
+        var first = scenario.Run(GrainKeys.Run(tenant, "skip", Specs.RunName(1)));
         await first.Cancel(Callers.Member(tenant), "not needed");
         var worker = await scenario.Worker("gpu-c", gpus: 1);
 

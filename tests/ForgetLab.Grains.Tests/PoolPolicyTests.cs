@@ -68,7 +68,7 @@ public sealed class PoolPolicyTests(PoolCluster cluster)
         var team = await scenario.Tenant("estimated", weight: 1);
         await scenario.Submit(team, "small", runs: 1);
 
-        var run = (await cluster.Client.GetGrain<IRunGrain>(GrainKeys.Run(team, "small", Specs.RunName(1))).Get(Callers.Member(team))).Value!;
+        var run = (await scenario.Run(GrainKeys.Run(team, "small", Specs.RunName(1))).Get(Callers.Member(team))).Value!;
         var spec = SpecLoader.Parse(Specs.Valid("small"), "small.yaml", null);
         var expected = RunMemoryEstimate.For(BaseModelShape.OfWorld(spec.Base).Shape, 64, spec, GridExpansion.Expand(spec).Single());
         Assert.Equal(expected.Bytes, run.Memory!.EstimateBytes);
@@ -93,7 +93,7 @@ public sealed class PoolPolicyTests(PoolCluster cluster)
         var huge = Assert.Single(await scenario.Pool.QueuedStatus([GrainKeys.Run(team, "huge", Specs.RunName(1))]));
         Assert.True(huge.MemoryBytes > 1000 * GiB, $"{huge.MemoryBytes}");
         Assert.Matches(@"^needs \d+\.\d GiB per device; the largest cuda device has \d+\.\d GiB \(worker \S+ cuda:\d+\)$", huge.Unplaceable);
-        var declared = (await cluster.Client.GetGrain<IRunGrain>(lease.RunKey).Get(Callers.Member(team))).Value!.Memory!;
+        var declared = (await scenario.Run(lease.RunKey).Get(Callers.Member(team))).Value!.Memory!;
         Assert.Equal(("declared", 30 * GiB), (declared.Source, declared.PlacementBytes!.Value));
         Assert.True(declared.EstimateBytes > 1000 * GiB);
     }

@@ -14,21 +14,18 @@ namespace ForgetLab.Grains.Tests;
 [Collection(PreemptionCollection.Name)]
 public sealed class PreemptionTests(PreemptionCluster cluster)
 {
-    private static readonly string Sha = new('a', 64);
-
     private static readonly TimeSpan Grace = new GpuPoolOptions().PreemptionGrace;
 
     [Fact]
     public async Task AHighClassRunPreemptsALowOneWhichCheckpointsAndResumesFromThatCheckpoint()
     {
-        await using var scenario = Fresh();
+        await using var scenario = new PoolScenario(cluster, afterEarlierWorkersWentQuiet: true);
         var batch = await scenario.Tenant("batch", weight: 1);
         var urgent = await scenario.Tenant("urgent", weight: 1);
         var worker = await scenario.Worker("gpu-p", gpus: 1);
         await scenario.Submit(batch, "overnight", runs: 1, priorityClass: "low");
         var low = Assert.Single(await scenario.Pool.RequestLeases(worker));
-        var lowRun = Run(low.RunKey);
-        await lowRun.Started(new RunStarted(low.LeaseId));
+        var lowRun = await scenario.Start(low);
 
         await scenario.Submit(urgent, "hotfix", runs: 1, priorityClass: "high");
         Assert.Empty(await scenario.Pool.RequestLeases(worker));
@@ -41,7 +38,7 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
         Assert.Equal((low.RunKey, PreemptionOutcomes.HigherClass, urgent), (asked.RunKey, asked.Reason, asked.ForTenantId));
 
         await lowRun.Progress(new ProgressReport(low.LeaseId, 7, 1.25));
-        await lowRun.CheckpointSaved(new CheckpointSaved(low.LeaseId, 7, "checkpoints/step-7/", Sha) { ForPreemption = true });
+        await lowRun.CheckpointSaved(new CheckpointSaved(low.LeaseId, 7, "checkpoints/step-7/", PoolScenario.Sha) { ForPreemption = true });
         Assert.True(await scenario.Pool.Preempted(worker, low.LeaseId, 7));
 
         var view = (await lowRun.Get(Callers.Member(batch))).Value!;
@@ -59,7 +56,7 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
         var snapshot = await scenario.Pool.GetSnapshot();
         Assert.Empty(snapshot.Preempting);
         Assert.Equal(PreemptionOutcomes.Checkpointed, snapshot.Preempted.First(p => p.RunKey == low.RunKey).Outcome);
-        await Finish(high);
+        await scenario.Finish(high);
 
         var resumed = Assert.Single(await scenario.Pool.RequestLeases(worker));
         Assert.Equal(low.RunKey, resumed.RunKey);
@@ -69,15 +66,14 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
     [Fact]
     public async Task AVictimThatDoesNotCheckpointWithinTheGraceLosesItsLeaseAndFallsBackToItsLastCheckpoint()
     {
-        await using var scenario = Fresh();
+        await using var scenario = new PoolScenario(cluster, afterEarlierWorkersWentQuiet: true);
         var batch = await scenario.Tenant("slow", weight: 1);
         var urgent = await scenario.Tenant("eager", weight: 1);
         var worker = await scenario.Worker("gpu-g", gpus: 1);
         await scenario.Submit(batch, "long", runs: 1, priorityClass: "normal");
         var victim = Assert.Single(await scenario.Pool.RequestLeases(worker));
-        var run = Run(victim.RunKey);
-        await run.Started(new RunStarted(victim.LeaseId));
-        await run.CheckpointSaved(new CheckpointSaved(victim.LeaseId, 4, "checkpoints/step-4/", Sha));
+        var run = await scenario.Start(victim);
+        await run.CheckpointSaved(new CheckpointSaved(victim.LeaseId, 4, "checkpoints/step-4/", PoolScenario.Sha));
         await scenario.Pool.CheckpointUploaded(worker, victim.LeaseId);
 
         await scenario.Submit(urgent, "now", runs: 1, priorityClass: "high");
@@ -108,14 +104,13 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
     [Fact]
     public async Task ARunPreemptedThreeTimesWithinTheWindowIsNotPreemptedAgain()
     {
-        await using var scenario = Fresh();
+        await using var scenario = new PoolScenario(cluster, afterEarlierWorkersWentQuiet: true);
         var batch = await scenario.Tenant("looped", weight: 1);
         var urgent = await scenario.Tenant("bursty", weight: 1);
         var worker = await scenario.Worker("gpu-k", gpus: 1);
         await scenario.Submit(batch, "victim", runs: 1, priorityClass: "low");
         var lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
-        var run = Run(lease.RunKey);
-        await run.Started(new RunStarted(lease.LeaseId));
+        var run = await scenario.Start(lease);
 
         var protectAfter = new GpuPoolOptions().PreemptionProtectAfter;
         for (var i = 1; i <= protectAfter; i++)
@@ -123,14 +118,14 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
             await scenario.Submit(urgent, $"burst-{i}", runs: 1, priorityClass: "high");
             Assert.Empty(await scenario.Pool.RequestLeases(worker));
             Assert.Equal([lease.LeaseId], (await scenario.Pool.Heartbeat(worker, [lease.LeaseId])).Checkpoint);
-            await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 10 * i, $"checkpoints/step-{10 * i}/", Sha) { ForPreemption = true });
+            await run.CheckpointSaved(new CheckpointSaved(lease.LeaseId, 10 * i, $"checkpoints/step-{10 * i}/", PoolScenario.Sha) { ForPreemption = true });
             Assert.True(await scenario.Pool.Preempted(worker, lease.LeaseId, 10 * i));
-            await Finish(Assert.Single(await scenario.Pool.RequestLeases(worker)));
+            await scenario.Finish(Assert.Single(await scenario.Pool.RequestLeases(worker)));
             cluster.Clock.Advance(TimeSpan.FromMinutes(20));
 
             lease = Assert.Single(await scenario.Pool.RequestLeases(worker));
             Assert.Equal(run.GetPrimaryKeyString(), lease.RunKey);
-            await run.Started(new RunStarted(lease.LeaseId));
+            await scenario.Start(lease);
         }
 
         await scenario.Submit(urgent, "burst-last", runs: 1, priorityClass: "high");
@@ -143,7 +138,7 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
     [Fact]
     public async Task ATenantBelowItsGuaranteeReclaimsLentDevicesByPreemption()
     {
-        await using var scenario = Fresh();
+        await using var scenario = new PoolScenario(cluster, afterEarlierWorkersWentQuiet: true);
         var owner = await scenario.Tenant("owner", weight: 1, maxDevices: 2, guaranteedDevices: 2);
         var borrower = await scenario.Tenant("borrower", weight: 1);
         var worker = await scenario.Worker("gpu-r", gpus: 2);
@@ -153,7 +148,7 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
         await scenario.Submit(borrower, "borrowing", runs: 2);
         var lent = await scenario.Pool.RequestLeases(worker);
         Assert.Equal(2, lent.Length);
-        foreach (var l in lent) await Run(l.RunKey).Started(new RunStarted(l.LeaseId));
+        foreach (var l in lent) await scenario.Start(l);
         Assert.Equal(2, (await scenario.Pool.GetTenantAllocation(borrower)).Borrowed);
 
         await scenario.Submit(owner, "mine", runs: 1);
@@ -171,27 +166,5 @@ public sealed class PreemptionTests(PreemptionCluster cluster)
 
         Assert.Equal(ReplyStatus.Invalid, reply.Status);
         Assert.Contains(reply.Errors, e => e.Path == "guaranteedDevices" && e.Message.Contains("between 0 and maxConcurrentDevices (2), got 3", StringComparison.Ordinal));
-    }
-
-    /// <summary>
-    /// A scenario after the earlier tests' workers have gone quiet: a run that fits on a live worker's free device is placed there, not
-    /// preempted for, and the collection's earlier workers have free devices.
-    /// </summary>
-    private PoolScenario Fresh()
-    {
-        cluster.Clock.Advance(3 * ClusterFixture.LeaseTtl);
-        return new PoolScenario(cluster);
-    }
-
-    private IRunGrain Run(string runKey) => cluster.Client.GetGrain<IRunGrain>(runKey);
-
-    /// <summary>The run of a lease starts and completes, and its worker releases the lease.</summary>
-    private async Task Finish(LeaseGrant lease)
-    {
-        var run = Run(lease.RunKey);
-        await run.Started(new RunStarted(lease.LeaseId));
-        await run.Finished(new RunFinished(lease.LeaseId, 50, false, "completed"));
-        var workerId = lease.LeaseId[..lease.LeaseId.LastIndexOf('/')];
-        Assert.True(await cluster.Client.GetGrain<IGpuPoolGrain>(GrainKeys.Pool).ReleaseLease(workerId, lease.LeaseId));
     }
 }

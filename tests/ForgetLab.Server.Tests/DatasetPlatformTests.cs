@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 
 namespace ForgetLab.Server.Tests;
@@ -85,6 +87,8 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
             ("tz-edits", Datasets.Zip(Datasets.Entry("edits.jsonl", Head("edits.jsonl", 4)), Datasets.Entry("edits-paraphrase.jsonl", Head("edits-paraphrase.jsonl", 4)))),
             ("tz-suites", Datasets.Zip(Datasets.Entry("country_recall.yaml", Head("suites/country_recall.yaml", 99)), Datasets.Entry("country_recall.jsonl", Head("suites/country_recall.jsonl", 8)))),
             ("tz-country-mc", Datasets.Zip(Datasets.Entry("country_mc.yaml", Head("suites/country_mc/country_mc.yaml", 99)), Datasets.Entry("country_mc.jsonl", Head("suites/country_mc/country_mc.jsonl", 8)))),
+            // The same eight items as an lm-eval task reading CSV: it must score exactly as the JSON one.
+            ("tz-country-csv", Datasets.Zip(Datasets.Entry("country_csv.yaml", CountryCsvTask), Datasets.Entry("country_csv.csv", CountryCsv(Head("suites/country_mc/country_mc.jsonl", 8))))),
         };
         foreach (var (name, zip) in uploads)
             Assert.Equal(HttpStatusCode.Created, (await client.PostZip(name, zip)).StatusCode);
@@ -101,8 +105,11 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
         foreach (var (name, _) in uploads) Assert.Contains($"Downloaded data set {name} of {tenant}", worker.Output);
         var (status, report) = await client.Get("api/v1/experiments/own-tiny/report").Json();
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(["target", "country_recall", "country_mc"], report!["base"]!["suites"]!.AsArray().Select(x => (string)x!["suite"]!));
-        Assert.Equal(8, (int)report["base"]!["suites"]!.AsArray()[1]!["n"]!);
+        var suites = report!["base"]!["suites"]!.AsArray();
+        Assert.Equal(["target", "country_recall", "country_mc", "country_csv"], suites.Select(x => (string)x!["suite"]!));
+        Assert.Equal(8, (int)suites[1]!["n"]!);
+        Assert.Equal((double)suites[2]!["score"]!, (double)suites[3]!["score"]!);
+        Assert.Equal(8, (int)suites[3]!["n"]!);
         var data = report["data"]!.AsArray().Select(d => ((string)d!["role"]!, (string)d["file"]!, (string)d["sha256"]!)).ToList();
         Assert.Contains(("pretrain_corpus", "data_ref:tz-corpus", Sha(corpus)), data);
         Assert.Contains(data, d => d is ("target_eval", "data_ref:tz-edits/edits-paraphrase.jsonl", _));
@@ -123,12 +130,41 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
           - target
           - { data_ref: tz-suites, file: country_recall.yaml }
           - { data_ref: tz-country-mc }
+          - { data_ref: tz-country-csv }
         train: { steps: 2, batch_size: 4, warmup_steps: 1, checkpoint_every: 2, replay: { ratio: 0.5 } }
         grid:
           method: [ { type: full } ]
           lr: [1.0e-3]
         eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
         """;
+
+    /// <summary>country_mc.yaml reading its items from CSV: the choices from four columns, the gold index from a fifth.</summary>
+    private const string CountryCsvTask = """
+        task: country_csv
+        dataset_path: csv
+        dataset_kwargs:
+          data_files:
+            test: country_csv.csv
+        test_split: test
+        output_type: multiple_choice
+        doc_to_text: question
+        doc_to_choice: "{{[a, b, c, d]}}"
+        doc_to_target: gold
+        metric_list:
+          - metric: acc
+        metadata:
+          version: 1.0
+          category: knowledge
+        """;
+
+    /// <summary>country_mc.jsonl's lines as CSV rows, every text field quoted (quotes doubled).</summary>
+    private static string CountryCsv(string jsonl)
+    {
+        static string Quoted(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var rows = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).Select(j =>
+            string.Join(',', [Quoted((string)j["question"]!), .. j["choices"]!.AsArray().Select(c => Quoted((string)c!)), ((int)j["gold"]!).ToString(CultureInfo.InvariantCulture)]));
+        return "question,a,b,c,d,gold\r\n" + string.Join("\r\n", rows) + "\r\n";
+    }
 
     /// <summary>The first lines of a file of examples/own-world, as committed.</summary>
     private static string Head(string file, int lines) =>

@@ -71,6 +71,14 @@ internal static class Datasets
           category: knowledge
         """;
 
+    /// <summary><see cref="LmEvalTask"/> reading <c>mc.csv</c> (<c>dataset_path: csv</c>), its choices from two columns.</summary>
+    public static string LmEvalCsvTask => LmEvalTask.Replace("dataset_path: json", "dataset_path: csv", StringComparison.Ordinal)
+        .Replace("test: mc.jsonl", "test: mc.csv", StringComparison.Ordinal).Replace("doc_to_choice: choices", "doc_to_choice: \"{{[right, wrong]}}\"", StringComparison.Ordinal);
+
+    /// <summary>Items of <see cref="LmEvalCsvTask"/>, as CSV: a header row, one quoted question with a comma, the gold index as an integer column.</summary>
+    public static string McCsvItems(int count) => "question,right,wrong,gold\n" + string.Concat(Enumerable.Range(0, count).Select(i =>
+        i % 2 == 0 ? "the capital of peru is,lima,paris,0\n" : "\"the capital of france, in europe, is\",paris,lima,0\n"));
+
     /// <summary>Items of <see cref="SuiteHeader"/>: the built-in world's words, so a word tokenizer knows them.</summary>
     public static string SuiteItems(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
         $$"""{"id": "r{{i}}", "prompt": "the capital of peru is", "target": "lima"}""" + "\n"));

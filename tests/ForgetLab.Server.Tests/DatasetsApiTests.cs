@@ -87,7 +87,13 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         { "suite-no-task", "recall.yaml.task", "required field is missing" },
         { "suite-bad-yaml", "recall.yaml", "line 2: malformed YAML" },
         { "suite-bad-item", "recall.jsonl", "line 2: expected a JSON object, found an array" },
-        { "suite-csv", "mc.yaml.dataset_path", "a data set holds JSONL files: an lm-eval task in it reads them with dataset_path: json" },
+        { "suite-parquet", "mc.yaml.dataset_path", "a data set holds JSONL and CSV files: an lm-eval task in it reads them with dataset_path: json or csv" },
+        { "csv-alone", "file", "is an lm-eval task's items: upload it in a zip or a folder with the header that names it" },
+        { "csv-orphan", "notes.csv", "no suite header names this CSV file" },
+        { "csv-missing", "mc.csv.right", "line 3: is 'NA' in column 2, which pandas (lm-eval's CSV reader) reads as missing" },
+        { "csv-width", "mc.csv", "line 2: 3 fields, but the header has 4" },
+        { "csv-quote", "mc.csv", "line 3: a quoted field is never closed" },
+        { "csv-as-json", "mc.yaml.dataset_kwargs.data_files", "line 5: must name .jsonl files beside the header" },
         { "suite-folder", "recall.yaml.dataset_path", "must name .jsonl files beside the header in the data set" },
     };
 
@@ -118,7 +124,13 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
             "suite-no-task" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader.Replace("task: recall\n", "", StringComparison.Ordinal)), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
             "suite-bad-yaml" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", "task: recall\n  category: [knowledge\n"), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
             "suite-bad-item" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(1) + "[1]\n"))),
-            "suite-csv" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask.Replace("dataset_path: json", "dataset_path: csv", StringComparison.Ordinal)), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "suite-parquet" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask.Replace("dataset_path: json", "dataset_path: parquet", StringComparison.Ordinal)), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "csv-alone" => client.PostJsonl("bad", "mc.csv", Datasets.McCsvItems(2)),
+            "csv-orphan" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("notes.csv", Datasets.McCsvItems(2)))),
+            "csv-missing" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask), Datasets.Entry("mc.csv", Datasets.McCsvItems(1) + "q,NA,lima,0\n"))),
+            "csv-width" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask), Datasets.Entry("mc.csv", "question,right,wrong,gold\nq,lima,0\n"))),
+            "csv-quote" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask), Datasets.Entry("mc.csv", Datasets.McCsvItems(1) + "\"q,lima,paris,0\n"))),
+            "csv-as-json" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask.Replace("dataset_path: csv", "dataset_path: json", StringComparison.Ordinal)), Datasets.Entry("mc.csv", Datasets.McCsvItems(2)))),
             "suite-folder" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader.Replace("dataset_path: recall.jsonl", "dataset_path: ../recall.jsonl", StringComparison.Ordinal)), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
             // 16 lines of 1 MiB of one letter deflate about 1,000x: refused on the bytes decompressed, long before the file's size limit.
             _ => client.PostZip("bad", Datasets.Zip(System.IO.Compression.CompressionLevel.SmallestSize, ("big.jsonl", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\": \"" + new string('a', 1 << 20) + "\"}\n", 16)))))),
@@ -160,6 +172,29 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         Assert.Contains("recall.jsonl of data set 'bench' holds a suite's items (a suite header names it), not fine-tuning examples", (string)items!["errors"]!["target.data.data_ref"]![0]!);
         var experiments = (await client.Get("api/v1/experiments").Json()).Body!.AsArray();
         Assert.Equal(["on-bench"], experiments.Select(e => (string)e!["experimentId"]!));
+    }
+
+    [Fact]
+    public async Task AnLmEvalTaskReadingCsvIsADataSetWhoseRowsAreCountedAsPandasReadsThemAndSpecsNameItUnderSuites()
+    {
+        var (_, key) = await platform.NewTenant("csvbench");
+        using var client = platform.Server.Client(key);
+        // Four rows, one of them quoted with commas and a line break inside, CRLF line ends and a blank row.
+        var csv = "question,right,wrong,gold\r\nthe capital of peru is,lima,paris,0\r\n\"the capital of\r\nfrance, in europe, is\",paris,lima,0\r\n\r\n"
+            + "the capital of chile is,santiago,lima, 0 \r\nthe capital of spain is,madrid,rome,0";
+        var zip = Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask), Datasets.Entry("mc.csv", csv), Datasets.Entry("train.jsonl", Datasets.PromptCompletion(6)));
+
+        var (status, dataset) = await client.PostZip("csvbench", zip).Json();
+        var (okStatus, _) = await client.SubmitYaml(Datasets.SpecOn("on-csv", "{ data_ref: csvbench }")
+            .Replace("suites: [target, capitals_recall]", "suites: [target, { data_ref: csvbench }]", StringComparison.Ordinal)).Json();
+        var (itemsStatus, items) = await client.SubmitYaml(Datasets.SpecOn("on-csv-items", "{ data_ref: csvbench, file: mc.csv }")).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal([("mc.csv", "suite_items", 4), ("mc.yaml", "suite_header", 1), ("train.jsonl", "prompt_completion", 6)],
+            dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!, (int)f["examples"]!)));
+        Assert.Equal(HttpStatusCode.Created, okStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, itemsStatus);
+        Assert.Contains("must be the plain name of one of the data set's .jsonl files", (string)items!["errors"]!["target.data.file"]![0]!);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class HfModelPlatformTests(PlatformFixture platform)
         using var client = server.Client(key);
         await using var worker = await WorkerProcess.StartAsync(
             platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(), Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, $"{cluster}-w1");
-        var tiny = TinySpecs.Grid("sp-world", steps: 2, every: 2, suites: "target, capitals_recall");
+        var tiny = TinySpecs.Grid("sp-world", steps: 2, every: 2, suites: "target, capitals_recall, text_perplexity");
         var spec = tiny.Replace("world: builtin\n", "world: builtin\n  architecture: llama\n  tokenizer: { kind: sentencepiece, vocab_size: 400 }\n", StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(spec)).StatusCode);
@@ -87,6 +87,15 @@ public sealed class HfModelPlatformTests(PlatformFixture platform)
 
         Assert.True(WorkerTests.State(fineTuned) == "Completed", worker.Output);
         Assert.Contains("Downloaded model sp-base", worker.Output);
+
+        // One scoring rule: the base the worker pre-trained (BOS before every document) scored by the lab's runner equals
+        // the registered copy of the same folder scored as lm-eval scores a tokenizer.model folder (BOS first), suite by
+        // suite. Each was evaluated under its own key, not reused, and text_perplexity would differ under EOS-first scoring.
+        var worldReport = (await client.Get("api/v1/experiments/sp-world/report").Json()).Body!;
+        var namedReport = (await client.Get("api/v1/experiments/sp-by-name/report").Json()).Body!;
+        Assert.NotEqual((string)worldReport["base"]!["model_hash"]!, (string)namedReport["base"]!["model_hash"]!);
+        Assert.Equal(2, worker.Output.Split("baseline recorded for text_perplexity@").Length - 1);
+        Assert.Equal(worldReport["base"]!["suites"]!.ToJsonString(), namedReport["base"]!["suites"]!.ToJsonString());
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -33,6 +33,19 @@ internal static class TinySpecs
           lr: [{{lrs}}]
         eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
         """;
+    /// <summary>
+    /// A grid for the forgetting-aware search: two learning rates, a checkpoint every 4 of 12 steps and, with
+    /// <paramref name="search"/>, <c>search: { kind: halving, rungs: [4], keep: 1 }</c>. The tiny base learns none of the six
+    /// targets in 12 steps and knows no fact, so both runs score 0 with wide intervals at the rung: no difference is
+    /// significant and the search must stop neither.
+    /// </summary>
+    public static string Halving(string name, bool search = true) =>
+        Grid(name, steps: 12, every: 4, suites: "target", lrs: "1.0e-2, 1.0e-3")
+        + (search ? "\nsearch: { kind: halving, rungs: [4], keep: 1 }\n" : "");
+
+    /// <summary>The runs of <see cref="Halving"/>.</summary>
+    public static readonly string[] HalvingRuns = ["full-lr1e-2-steps12-seed3", "full-lr1e-3-steps12-seed3"];
+
     /// <summary>A tiny reward fine-tuning run: GRPO, a correctness and a length reward, a small β, checkpoints every two steps.</summary>
     public static string Rl(string name, int steps = 4) => $$"""
         name: {{name}}

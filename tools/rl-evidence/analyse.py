@@ -391,7 +391,7 @@ def reward_hacking(report, md):
     return summary, repairs, b, combined
 
 
-def rl_vs_sft(report, md):
+def rl_vs_sft(report, md, plot="rl-vs-sft.svg", title="rl-vs-sft"):
     runs = report["runs"]
     sft = {int(hp(r, "seed")): r for r in runs if r["name"].startswith("sft-")}
     rl = {int(hp(r, "seed")): r for r in runs if r["name"].startswith("rl-")}
@@ -399,7 +399,8 @@ def rl_vs_sft(report, md):
     if not rl or not sft:
         md.append(f"Finished runs: {', '.join(r['name'] for r in runs)}; no RL/SFT pair to compare yet.\n")
         return None
-    md.append(f"Base: target accuracy {base_target:.1f}% (the continents can be guessed; the invented capitals cannot), capitals recall "
+    t = suite(last(runs[0]), "target")
+    md.append(f"Base: target accuracy {base_target:.1f}% (of {t['n']} items, {t['metric']}), capitals recall "
               f"{suite(last(runs[0]), KNOWLEDGE)['base']:.1f}%.\n")
     md.append("| seed | RL step | RL target (%) | RL recall Δ (pts) | RL KL(base‖π) target | matched SFT step | SFT target (%) | SFT recall Δ (pts) | SFT KL(base‖π) target | SFT final (step, target %, recall Δ) |")
     md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -422,7 +423,8 @@ def rl_vs_sft(report, md):
     result = {"n": len(diff), "rl_less": sum(1 for x in diff if x > 0), "forgets_less_by": ci(diff) if diff else None, "accuracy_gap": ci(gap) if gap else None,
               "rl_target": ci([suite(last(rl[s]), "target")["score"] for s in sorted(rl)]),
               "sft_target": ci([suite(last(sft[s]), "target")["score"] for s in sorted(sft)]),
-              "rl_drop": ci([drop(last(rl[s])) for s in sorted(rl)]), "sft_drop": ci([drop(last(sft[s])) for s in sorted(sft)])}
+              "rl_drop": ci([drop(last(rl[s])) for s in sorted(rl)]), "sft_drop": ci([drop(last(sft[s])) for s in sorted(sft)]),
+              "base_target": base_target, "rl_targets": [suite(last(rl[s]), "target")["score"] for s in sorted(rl)]}
     if diff:
         md.append(f"At RL's last checkpoint against the SFT checkpoint nearest in target accuracy (same seed): SFT's recall drop minus RL's "
                   f"{fmt(*result['forgets_less_by'])} points (positive: RL forgets less), with RL's target accuracy minus SFT's {fmt(*result['accuracy_gap'])} points.\n")
@@ -434,7 +436,7 @@ def rl_vs_sft(report, md):
     for i, seed in enumerate(sorted(rl)):
         pts = [(base_target, 0.0, None, None)] + [(suite(c, "target")["score"], drop(c), None, f"{c['step']}" if i == 0 else None) for c in rl[seed]["checkpoints"]]
         series.append({"name": "RL, GRPO (a line per seed)", "points": pts, "line": True, "color": PALETTE[1], "dashed": True, "legend": i == 0})
-    write_plot("rl-vs-sft.svg", svg_chart("rl-vs-sft: target accuracy against knowledge lost, every checkpoint",
+    write_plot(plot, svg_chart(f"{title}: target accuracy against knowledge lost, every checkpoint",
                                           "target accuracy (%)", "capitals recall drop (points)", series,
                                           notes=["labels: step (seed 1)", "lines start at the base"]))
     return result
@@ -477,7 +479,47 @@ def pilot(example, md, extra=()):
     return {"choice": choice, "base": target["base"], "n": n, "learned": learned, "best": best}
 
 
-def correlation(reports, md):
+# The learnability rule of tools/rl-evidence/passrate-*.yaml, fixed before any probe ran.
+PASS1_AT_MOST, PASS8_AT_LEAST = 0.2, 0.25
+
+
+def passrate(md):
+    """The learnability probe (tools/rl-evidence/passrate-*.yaml): the base's own samples on each candidate target's
+    training prompts, one GRPO group of 8 a step at a learning rate of 1e-12. Per group: pass@1 is its share of right
+    completions, pass@8 whether any is right, mixed whether some but not all are (the only groups with non-zero
+    advantages). The rule picks, among candidates with pass@1 <= 0.2 and pass@8 >= 0.25, the largest mixed share."""
+    folder = RUNS / "rl-vs-sft-passrate"
+    if not folder.exists():
+        return None
+    rows = []
+    for cand in sorted(p for p in folder.iterdir() if (p / "report.json").exists()):
+        report = json.loads((cand / "report.json").read_text(encoding="utf-8"))
+        run = report["runs"][0]
+        log = json.loads((cand / "runs" / run["name"] / "rl_log.json").read_text(encoding="utf-8"))
+        groups = [round(x["reward"] * 8) for x in log]
+        n = len(groups)
+        target = suite(last(run), "target")
+        row = {"name": cand.name, "groups": n, "pass1": sum(groups) / (8 * n), "pass8": sum(1 for g in groups if g > 0) / n,
+               "mixed": sum(1 for g in groups if 0 < g < 8) / n, "greedy": target["base"], "items": target["n"], "metric": target["metric"]}
+        row["qualifies"] = row["pass1"] <= PASS1_AT_MOST and row["pass8"] >= PASS8_AT_LEAST
+        rows.append(row)
+    if not rows:
+        return None
+    md.append(f"The base's own samples on each candidate's training prompts: {rows[0]['groups']} groups of 8 completions (temperature 1, at most 8 tokens, "
+              f"one group a step at lr 1e-12, seed 1). pass@1 is the share of right completions, pass@8 the share of groups with at least one, mixed the "
+              f"share with some but not all right: the only groups whose GRPO advantages are not 0. Rule (written in the probe specs before they ran): "
+              f"a candidate qualifies with pass@1 ≤ {PASS1_AT_MOST} and pass@8 ≥ {PASS8_AT_LEAST}; the qualifying one with the largest mixed share is the target.\n")
+    md.append("| candidate | groups | pass@1 | pass@8 | mixed groups | base greedy target (%) | qualifies |")
+    md.append("|---|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        md.append(f"| {r['name']} | {r['groups']} | {r['pass1']:.3f} | {r['pass8']:.3f} | {r['mixed']:.3f} | {r['greedy']:.1f} (of {r['items']}, {r['metric']}) | {'yes' if r['qualifies'] else 'no'} |")
+    md.append("")
+    chosen = max((r for r in rows if r["qualifies"]), key=lambda r: r["mixed"], default=None)
+    md.append(f"The rule picks **{chosen['name']}**.\n" if chosen else "No candidate qualifies.\n")
+    return {"rows": rows, "chosen": chosen}
+
+
+def correlation(reports, md, rl_only=()):
     """Spearman's ρ of KL(base‖model) on the target prompts against the knowledge drop, every run's last checkpoint."""
     xs, ys, kinds = [], [], []
     for name, report in reports:
@@ -521,7 +563,7 @@ def correlation(reports, md):
     md.append("")
     # The same with the RL measurement's own KL (π‖base, exact, on sampled completions), RL runs only.
     rx, ry = [], []
-    for name, report in reports:
+    for name, report in list(reports) + list(rl_only):
         for run in report["runs"]:
             c = last(run)
             if c.get("rl"):
@@ -530,7 +572,8 @@ def correlation(reports, md):
     if len(rx) >= 4:
         r = spearman(rx, ry)
         l2, h2, _ = spearman_ci(rx, ry)
-        md.append(f"With the RL measurement's own KL(π‖base) on the policy's completions (RL runs only, n = {len(rx)}): ρ = {r:.2f} [{l2:.2f}, {h2:.2f}].\n")
+        md.append(f"With the RL measurement's own KL(π‖base) on the policy's completions, every RL run of {', '.join(n for n, _ in list(reports) + list(rl_only))} "
+                  f"(update-strategy has no KL-on-target suite, so only this measure covers it; n = {len(rx)}): ρ = {r:.2f} [{l2:.2f}, {h2:.2f}].\n")
     series = []
     for i, k in enumerate(sorted(sub)):
         a, b = sub[k]
@@ -587,7 +630,7 @@ def lever_label(key):
     return (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
 
 
-def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
+def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None):
     """The verdicts, each decided by a stated rule from the numbers above (a difference counts when its t 95% interval
     over seeds excludes 0), so no verdict is typed by hand either."""
     md.append("### Verdicts\n")
@@ -633,26 +676,39 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None):
                     for bb, v in mixed) + "."
         md.append(line)
     learned = [x for x in pilots if x and x.get("learned")]
+
+    def matched(res):
+        m, h = res["forgets_less_by"]
+        word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
+        rl_gain = ci([a - res["base_target"] for a in res["rl_targets"]])
+        learnt = excludes_zero(*rl_gain) and rl_gain[0] > 0
+        return (f"RL's target {fmt(*res['rl_target'])}% against the base's {res['base_target']:.1f}% "
+                f"({'RL learned the target: its gain excludes 0' if learnt else 'RL did not measurably learn the target: its gain includes 0'}); "
+                f"at RL's last checkpoint against the SFT checkpoint nearest in target accuracy, SFT's recall drop minus RL's was {fmt(m, h)} points over "
+                f"{res['n']} seed{'s' if res['n'] != 1 else ''} (RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}; RL forgot less in {res['rl_less']} of "
+                f"{res['n']} seeds): **{word}**; the published direction "
+                f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced')}"), learnt
     if rs is not None:
-        res = rs
         line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
-        if pilots and not learned:
-            line += (f"**Not testable as asked here**: no GRPO setting tried raised the target more than two items above the base "
-                     f"(best {max(x['best'] for x in pilots if x):.1f}% against {pilots[0]['base']:.1f}%), because the right answers are almost never "
-                     f"sampled, so almost every group's rewards are equal and its advantages 0. ")
-        if res and res.get("forgets_less_by"):
-            m, h = res["forgets_less_by"]
-            word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
-            line += (f"At the accuracy RL did reach, SFT's recall drop minus RL's was {fmt(m, h)} points over {res['n']} seed{'s' if res['n'] != 1 else ''} "
-                     f"(RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}; RL forgot less in {res['rl_less']} of {res['n']} seeds): **{word}**; the published direction "
-                     f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced') } here.")
+        chosen = (probe or {}).get("chosen")
+        best = max((x["best"] for x in pilots if x), default=None)
+        if probe and not chosen:
+            near = max(probe["rows"], key=lambda r: r["pass8"])
+            line += (f"**Not testable as asked here**: no candidate target passed the learnability rule (best pass@8 {near['pass8']:.3f}, {near['name']}, "
+                     f"against the rule's {PASS8_AT_LEAST}), so on this base GRPO finds almost no group with unequal rewards on any target tried, "
+                     f"and no setting tried lifted the new countries more than two items above the base{f' (best {best:.1f}%)' if best is not None and not learned else ''}. ")
+        elif probe and chosen:
+            line += f"The learnability rule chose **{chosen['name']}**, but the spec still trains on the new countries: rerun it on that target. "
+        if rs.get("forgets_less_by"):
+            text, _ = matched(rs)
+            line += f"What could be compared, near the base's accuracy on the new countries: {text}."
         md.append(line)
     if corr:
         rho, (lo, hi), n, groups = corr
 
         def strength(lo):
             return "strong" if lo > 0.5 else ("positive" if lo > 0 else "not established (the interval includes 0)")
-        md.append(f"5. *How well does KL on the target prompts predict forgetting?* Across all {n} runs of both examples, Spearman ρ = "
+        md.append(f"5. *How well does KL on the target prompts predict forgetting?* Across all {n} runs of reward-hacking and rl-vs-sft, Spearman ρ = "
                   f"{rho:.2f} [{lo:.2f}, {hi:.2f}]: **{strength(lo)}** (rule: the bootstrap interval's lower end above 0.5 is strong, above 0 "
                   f"positive). Within one example: " + "; ".join(f"{k}, n = {g[3]}: ρ = {g[0]:.2f} [{g[1]:.2f}, {g[2]:.2f}], {strength(g[1])}"
                                                              for k, g in groups.items()) +
@@ -679,7 +735,7 @@ def main():
     rh = load("reward-hacking")
     rs = load("rl-vs-sft")
     us = load("update-strategy")
-    rh_result = rs_result = corr = us_result = None
+    rh_result = rs_result = corr = us_result = probe = None
     pilot_results = []
     if rh:
         md.append("### reward-hacking: the tables\n")
@@ -691,17 +747,20 @@ def main():
                    if r["name"].startswith("rl-") and int(hp(r, "seed")) == 1]
         for x in pilots:
             pilot_results.append(pilot(x, md, spec_rl if x == "rl-vs-sft-pilot" else ()))
+    if (RUNS / "rl-vs-sft-passrate").exists():
+        md.append("### rl-vs-sft: choosing a target GRPO can learn\n")
+        probe = passrate(md)
     if rs:
         md.append("### rl-vs-sft: the tables\n")
         rs_result = rl_vs_sft(rs, md)
     pooled = [(n, r) for n, r in (("reward-hacking", rh), ("rl-vs-sft", rs)) if r]
     if pooled:
         md.append("### KL on the target prompts against forgetting\n")
-        corr = correlation(pooled, md)
+        corr = correlation(pooled, md, [("update-strategy", us)] if us else ())
     if us:
         md.append("### update-strategy: the tables\n")
         us_result = update_strategy(us, md)
-    verdicts(md, rh_result, rs_result if rs else None, pilot_results, corr, us_result)
+    verdicts(md, rh_result, rs_result if rs else None, pilot_results, corr, us_result, probe)
     text = "\n".join(md) + "\n"
     (RUNS / "rl-evidence.md").write_text(text, encoding="utf-8")
     # docs/rl.md carries the same tables between its markers, so the page and the numbers never disagree.

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.IO.Compression;
 using ForgetLab.Cli.Platform;
 using ForgetLab.Contracts.Datasets;
+using ForgetLab.Core.Data;
 using ForgetLab.Core.Specs;
 using ForgetLab.Lab.Suites;
 
@@ -15,7 +16,7 @@ internal static class DatasetCommands
 {
     public static Command Create(Func<Func<PlatformClient, Task>, int> guard)
     {
-        var path = new Argument<string>("path") { Description = "a JSONL file, a zip of JSONL files, or a folder whose *.jsonl files (and *.yaml suite headers) are zipped and uploaded" };
+        var path = new Argument<string>("path") { Description = "a JSONL file, a zip of JSONL files, or a folder whose *.jsonl files (and *.yaml suite headers, *.csv items of lm-eval tasks) are zipped and uploaded" };
         var uploadName = new Option<string>("--name") { Description = "the name specs use in data_ref", Required = true };
         var upload = new Command("upload", "register a data set (the server checks every line as the lab does; a refusal names file, line and field)") { path, uploadName };
         upload.SetAction(parse => guard(async client =>
@@ -42,7 +43,7 @@ internal static class DatasetCommands
                     ? await client.PostFile<DatasetRecord>($"datasets?name={name}", source, "application/zip")
                     : await client.PostFile<DatasetRecord>($"datasets?name={name}&file={Uri.EscapeDataString(Path.GetFileName(source))}", source, "application/x-ndjson");
             else throw new FileNotFoundException($"{source}: no such file or folder", source);
-            Console.WriteLine($"registered {dataset.Name}: {Describe(dataset)}; use it with {{ data_ref: {dataset.Name}{(dataset.Files.Length == 1 ? "" : ", file: " + dataset.Files[0].Name)} }}");
+            Console.WriteLine($"registered {dataset.Name}: {Describe(dataset)}; {Usage(dataset)}");
         }));
 
         var list = new Command("list", "the tenant's data sets");
@@ -73,10 +74,20 @@ internal static class DatasetCommands
         return new Command("datasets", "your tenant's data sets: upload a JSONL file, a zip or a folder; list, show, delete") { upload, list, show, delete };
     }
 
+    /// <summary>How a spec names the data set: its suite headers under <c>suites</c>, else its data files where a path goes.</summary>
+    private static string Usage(DatasetRecord d)
+    {
+        var headers = d.Files.Where(f => f.Shape == DataShapes.SuiteHeader).ToList();
+        if (headers.Count > 0)
+            return $"name it under suites with {{ data_ref: {d.Name}{(headers.Count == 1 ? "" : ", file: " + headers[0].Name)} }}";
+        var data = d.Files.Where(f => f.Shape != DataShapes.SuiteItems).ToList();
+        return $"use it with {{ data_ref: {d.Name}{(data.Count == 1 ? "" : ", file: " + data[0].Name)} }}";
+    }
+
     private static string Describe(DatasetRecord d) =>
         $"{d.Files.Length} file{(d.Files.Length == 1 ? "" : "s")} ({string.Join(", ", d.Files.Select(f => $"{f.Name}: {f.Shape}, {f.Examples:N0} examples"))})";
 
-    /// <summary>The folder's *.jsonl files and suite headers in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
+    /// <summary>The folder's *.jsonl files, suite headers and *.csv files (lm-eval tasks' items) in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
     private static void Zip(string directory, string zipPath)
     {
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
@@ -85,7 +96,7 @@ internal static class DatasetCommands
     }
 
     private static IEnumerable<string> Uploaded(string directory) =>
-        Directory.GetFiles(directory).Where(f => DataRef.IsDataFile(f) || DataRef.IsSuiteFile(f)).Order(StringComparer.Ordinal);
+        Directory.GetFiles(directory).Where(f => DataRef.IsDataFile(f) || DataRef.IsSuiteFile(f) || DataRef.IsCsvFile(f)).Order(StringComparer.Ordinal);
 
     /// <summary>
     /// Reads each suite header of the folder with the lab's own reader (its items, kinds, templates), as a worker's job will,

@@ -209,7 +209,7 @@ internal static class LabCommands
                         : SpecLoader.LoadFile(specPath);
                 var runs = parse.GetValue(runName)!;
                 if (labSpec.IsEvaluationOnly)
-                    // Nothing to resume: a lease that was lost evaluates the models again.
+                    // Nothing to resume: a lease that was lost or preempted evaluates the models again, reading the suites already scored from the result cache.
                     new EvaluationJob(options with { EvaluatedModelDirectories = EvaluatedFolders(parse.GetValue(evaluatedDir) ?? [], runs) }) { Events = Emit }
                         .Run(labSpec, runs, parse.GetValue(outDir)!);
                 else if (runs.Length != 1)
@@ -219,7 +219,7 @@ internal static class LabCommands
                         parse.GetValue(earlierReports));
                 return 0;
             }
-            catch (TrainingPreempted)
+            catch (Exception e) when (e is TrainingPreempted or EvaluationPreempted)
             {
                 // Its checkpoint is reported (preemption_checkpoint_saved); the run goes on from it elsewhere.
                 return 0;

@@ -7,7 +7,7 @@ namespace ForgetLab.Cli.Commands;
 
 /// <summary>
 /// <c>forgetlab search replay REPORT.json --rungs 25,50 --keep 1</c>: what <c>search: { kind: halving }</c> would have stopped on a
-/// grid that ran to the end, the run-steps it saves, whether the Pareto front stays the same, and how the forgetting forecast did.
+/// grid that ran to the end, the run-steps and device-hours it saves, whether the Pareto front stays the same, and how the forgetting forecast did.
 /// </summary>
 internal static class SearchCommands
 {
@@ -36,6 +36,10 @@ internal static class SearchCommands
             if (result.Stopped.Count == 0) Console.WriteLine("  stopped nothing");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"run-steps: {result.SearchedRunSteps} of {result.FullRunSteps} ({100 * result.SavedShare:0.0}% saved)"));
+            Console.WriteLine(result is { FullDeviceSeconds: { } full, SearchedDeviceSeconds: { } searched }
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"device-hours (training and scoring, as the runs measured them): {searched / 3600:0.000} of {full / 3600:0.000} ({100 * (1 - searched / Math.Max(full, 1e-9)):0.0}% saved)")
+                : "device-hours: not in this report (a checkpoint has no training_seconds or evaluation_seconds)");
             Console.WriteLine($"front, full grid: {string.Join(", ", result.FullFront)}");
             Console.WriteLine($"front, searched:  {string.Join(", ", result.SearchedFront)}  ({(result.SameFront ? "the same" : "DIFFERENT")})");
             foreach (var f in result.Forecasts)
@@ -43,7 +47,46 @@ internal static class SearchCommands
                     $"forecast {f.Run}: from {f.Forecast.Checkpoints} checkpoints, at step {f.Forecast.AtStep} {f.Forecast.Estimate:0.0} [{f.Forecast.Low:0.0}, {f.Forecast.High:0.0}], measured {f.Actual:0.0} ({(f.Inside ? "inside" : "outside")}, error {f.Error:+0.0;-0.0})"));
             return 0;
         }));
-        var search = new Command("search", "the forgetting-aware search (search: { kind: halving }) offline") { replay };
+        var search = new Command("search", "the forgetting-aware search (search: { kind: halving }) offline") { replay, Forecast() };
         return search;
+    }
+
+    /// <summary>
+    /// <c>forgetlab search forecast REPORT.json… [--from 3]</c>: the forgetting forecast of every completed run, fitted on its first
+    /// checkpoints as the run page showed it, against what its last checkpoint measured; coverage and errors over all of them.
+    /// </summary>
+    private static Command Forecast()
+    {
+        var reports = new Argument<string[]>("reports") { Description = "report.json files of grids whose runs ran to their end", Arity = ArgumentArity.OneOrMore };
+        var from = new Option<int>("--from")
+        {
+            Description = $"checkpoints after step 0 the forecast is fitted on (at least {ForgettingForecast.MinCheckpoints})",
+            DefaultValueFactory = _ => ForgettingForecast.MinCheckpoints,
+        };
+        var forecast = new Command("forecast", "how well the forgetting forecast did on finished runs") { reports, from };
+        forecast.SetAction(parse => Exit.Guard(() =>
+        {
+            var n = parse.GetValue(from);
+            if (n < ForgettingForecast.MinCheckpoints) throw new SpecUsageException($"--from: must be at least {ForgettingForecast.MinCheckpoints}, got {n}");
+            var all = new List<ForecastCheck>();
+            foreach (var path in parse.GetValue(reports)!)
+            {
+                var report = ReportFile.Read(path);
+                var checks = ForecastAccuracy.Check(report, n);
+                Console.WriteLine($"{report.SpecName}: {checks.Count} of {report.Runs.Count} runs completed with more than {n} checkpoints");
+                foreach (var f in checks)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {f.Run}: at step {f.Forecast.AtStep} {f.Forecast.Estimate:0.0} [{f.Forecast.Low:0.0}, {f.Forecast.High:0.0}], measured {f.Actual:0.0} ({(f.Inside ? "inside" : "outside")}, error {f.Error:+0.0;-0.0;0.0})"));
+                all.AddRange(checks);
+            }
+
+            var s = ForecastAccuracy.Summarise(all);
+            Console.WriteLine(s.Runs == 0
+                ? "no run to check"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{s.Inside} of {s.Runs} inside their 95% interval ({100.0 * s.Inside / s.Runs:0}%); mean absolute error {s.MeanAbsoluteError:0.0} points, mean error {s.MeanError:+0.0;-0.0;0.0}, median interval width {s.MedianWidth:0.0}"));
+            return 0;
+        }));
+        return forecast;
     }
 }

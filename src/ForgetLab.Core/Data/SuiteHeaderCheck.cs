@@ -8,9 +8,10 @@ namespace ForgetLab.Core.Data;
 /// <summary>
 /// Checks a suite header uploaded in a data set (a ForgetLab suite YAML or an lm-evaluation-harness task YAML) as far as the
 /// platform can without the lab's suite reader: one bounded YAML mapping, a <c>task</c>, and the items files it names
-/// (a ForgetLab suite's <c>dataset_path</c>; an lm-eval task's <c>dataset_kwargs.data_files</c>) as plain JSONL names the data
-/// set must hold beside it. The lab's reader holds the rest (kinds, fields, templates) when a worker's job reads the suite,
-/// and <c>forgetlab datasets upload</c> runs that reader before it sends anything.
+/// (a ForgetLab suite's <c>dataset_path</c>, a JSONL file; an lm-eval task's <c>dataset_kwargs.data_files</c>, JSONL files for
+/// <c>dataset_path: json</c>, CSV files for <c>csv</c>) as plain names the data set must hold beside it. The lab's reader
+/// holds the rest (kinds, fields, templates) when a worker's job reads the suite, and <c>forgetlab datasets upload</c> runs
+/// that reader before it sends anything.
 /// </summary>
 public static class SuiteHeaderCheck
 {
@@ -47,27 +48,29 @@ public static class SuiteHeaderCheck
 
         if (fields.TryGetValue("dataset_kwargs", out var kwargs))
         {
-            // lm-eval: dataset_path json with data_files { split: FILE | [FILE] } | FILE | [FILE]
-            if (!fields.TryGetValue("dataset_path", out var path) || path is not YamlScalarNode { Value: "json" })
+            // lm-eval: dataset_path json (JSONL files) or csv (CSV files), data_files { split: FILE | [FILE] } | FILE | [FILE]
+            var format = fields.TryGetValue("dataset_path", out var path) && path is YamlScalarNode { Value: "json" or "csv" } p ? p.Value : null;
+            if (format is null)
                 throw new DataFileException(name, Line(path ?? root), "dataset_path",
-                    "a data set holds JSONL files: an lm-eval task in it reads them with dataset_path: json");
+                    "a data set holds JSONL and CSV files: an lm-eval task in it reads them with dataset_path: json or csv");
             var files = kwargs is YamlMappingNode k && k.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "data_files" }).Value is { } dataFiles
                 ? Scalars(dataFiles).ToList()
-                : throw new DataFileException(name, Line(kwargs), "dataset_kwargs.data_files", "required field is missing (the JSONL files of the task's splits)");
-            return Named(files, name, "dataset_kwargs.data_files");
+                : throw new DataFileException(name, Line(kwargs), "dataset_kwargs.data_files", $"required field is missing (the {(format == "csv" ? "CSV" : "JSONL")} files of the task's splits)");
+            return Named(files, name, "dataset_kwargs.data_files", csv: format == "csv");
         }
         if (!fields.TryGetValue("dataset_path", out var items) || items is not YamlScalarNode { Value.Length: > 0 } scalar)
             throw new DataFileException(name, Line(root), "dataset_path", "required field is missing (the suite's items file beside it)");
-        return Named([scalar], name, "dataset_path");
+        return Named([scalar], name, "dataset_path", csv: false);
     }
 
-    private static IReadOnlyList<string> Named(IReadOnlyList<YamlNode> values, string name, string field)
+    private static IReadOnlyList<string> Named(IReadOnlyList<YamlNode> values, string name, string field, bool csv)
     {
         if (values.Count == 0) throw new DataFileException(name, 0, field, "names no items file");
         foreach (var value in values)
         {
-            if (value is not YamlScalarNode { Value: { } file } || !DataRef.IsFileName(file) || !DataRef.IsDataFile(file))
-                throw new DataFileException(name, Line(value), field, "must name .jsonl files beside the header in the data set (a plain name: letters, digits, '.', '_', '-'; no folder)");
+            if (value is not YamlScalarNode { Value: { } file } || !DataRef.IsFileName(file) || !(csv ? DataRef.IsCsvFile(file) : DataRef.IsDataFile(file)))
+                throw new DataFileException(name, Line(value), field,
+                    $"must name {(csv ? ".csv" : ".jsonl")} files beside the header in the data set (a plain name: letters, digits, '.', '_', '-'; no folder)");
         }
         return [.. values.Select(v => ((YamlScalarNode)v).Value!).Distinct(StringComparer.Ordinal)];
     }

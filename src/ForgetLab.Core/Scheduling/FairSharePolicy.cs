@@ -45,7 +45,40 @@ public static class FairSharePolicy
         weights.Validate();
 
         var shares = IndexTenants(tenants);
-        var held = IndexAllocations(allocations, shares);
+        IndexAllocations(allocations, shares);
+        return Decide(shares, queue, freeDevices, reservations, weights);
+    }
+
+    /// <summary>
+    /// The same decision as <see cref="Decide(IReadOnlyList{TenantShare}, RunQueue, IReadOnlyList{FreeDevice}, IReadOnlyList{Allocation}, IReadOnlyList{GangReservation}?, ClassWeights?)"/>
+    /// with the tenants and their allocations read from an index their owner keeps (<see cref="PoolIndex"/>), so a decision does
+    /// not rebuild and check them: O(placements + tenants) work over the queue's tenants, with no set-up per tenant.
+    /// </summary>
+    public static SchedulingDecision Decide(
+        PoolIndex index,
+        RunQueue queue,
+        IReadOnlyList<FreeDevice> freeDevices,
+        IReadOnlyList<GangReservation>? reservations = null,
+        ClassWeights? classWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(freeDevices);
+        var weights = classWeights ?? ClassWeights.Default;
+        weights.Validate();
+        return Decide(index.Tenants, queue, freeDevices, reservations, weights);
+    }
+
+    /// <summary>One round; <paramref name="shares"/> is read, never changed (devices placed on reserved workers are counted beside it).</summary>
+    private static SchedulingDecision Decide(
+        Dictionary<string, PoolIndex.TenantEntry> shares,
+        RunQueue queue,
+        IReadOnlyList<FreeDevice> freeDevices,
+        IReadOnlyList<GangReservation>? reservations,
+        ClassWeights weights)
+    {
+        Dictionary<string, int>? placedOnReserved = null;
+        int Held(PoolIndex.TenantEntry tenant) => tenant.Held + (placedOnReserved?.GetValueOrDefault(tenant.Share.TenantId) ?? 0);
 
         // Reservations that can hold: the run is queued and its tenant could take it.
         List<(GangReservation Reservation, QueuedRun Run)>? holding = null;
@@ -54,9 +87,9 @@ public static class FairSharePolicy
         {
             ArgumentNullException.ThrowIfNull(reservation);
             if (queue.Find(reservation.RunId) is not { } run || withheld?.Contains(reservation.WorkerId) == true) continue;
-            var share = shares.GetValueOrDefault(run.TenantId)
+            var tenant = shares.GetValueOrDefault(run.TenantId)
                 ?? throw new ArgumentException($"Queued runs belong to tenant '{run.TenantId}', which is not in tenants.", nameof(queue));
-            if (share.Quota.DeviceHoursExhausted || held.GetValueOrDefault(run.TenantId) + run.DevicesNeeded > share.Quota.MaxConcurrentDevices) continue;
+            if (tenant.Share.Quota.DeviceHoursExhausted || Held(tenant) + run.DevicesNeeded > tenant.Share.Quota.MaxConcurrentDevices) continue;
             (holding ??= []).Add((reservation, run));
             (withheld ??= new HashSet<string>(StringComparer.Ordinal)).Add(reservation.WorkerId);
         }
@@ -67,7 +100,7 @@ public static class FairSharePolicy
         HashSet<string>? reservedWaiting = null;
         foreach (var (reservation, run) in holding ?? [])
         {
-            if (held.GetValueOrDefault(run.TenantId) + run.DevicesNeeded > shares[run.TenantId].Quota.MaxConcurrentDevices
+            if (Held(shares[run.TenantId]) + run.DevicesNeeded > shares[run.TenantId].Share.Quota.MaxConcurrentDevices
                 || devices.TakeWithheld(reservation.WorkerId, run.DeviceKind, run.DevicesNeeded, run.MemoryBytes) is not { } ids)
             {
                 (reservedWaiting ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.RunId);
@@ -75,48 +108,64 @@ public static class FairSharePolicy
             }
 
             placements.Add(new Placement(run.RunId, run.TenantId, reservation.WorkerId, ids));
-            held[run.TenantId] = held.GetValueOrDefault(run.TenantId) + run.DevicesNeeded;
+            placedOnReserved ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            placedOnReserved[run.TenantId] = placedOnReserved.GetValueOrDefault(run.TenantId) + run.DevicesNeeded;
             (placedFirst ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.RunId);
         }
 
-        // Waiting tenants go into their slot of the queue's (ordinal) tenant order, so no sort is needed.
-        var waiting = new WaitingTenant?[queue.TenantCount];
-        var rounds = new List<(TenantRound, TenantKey)>(queue.TenantCount);
+        // Waiting tenants go into their slot of the queue's (ordinal) tenant order, so no sort is needed. A tenant's round is
+        // built when it first comes out of the heap: in a small decision most tenants never do, and wait for the reason their
+        // first run gives.
+        var count = queue.TenantCount;
+        var waiting = new WaitingTenant?[count];
+        var seeds = new TenantSeed[count];
+        var rounds = new TenantRound?[count];
+        var contenders = new PriorityQueue<int, TenantKey>(count, TenantKey.Order);
         var slot = 0;
         foreach (var (tenantId, runs) in queue.ByTenant)
         {
-            if (!shares.TryGetValue(tenantId, out var share))
+            if (!shares.TryGetValue(tenantId, out var tenant))
             {
                 throw new ArgumentException($"Queued runs belong to tenant '{tenantId}', which is not in tenants.", nameof(queue));
             }
 
-            var round = new TenantRound(slot++, share, held.GetValueOrDefault(tenantId), runs, weights, placedFirst, reservedWaiting);
-            if (round.Remaining == 0)
+            var share = tenant.Share;
+            var at = slot++;
+            var allocated = Held(tenant);
+            var remaining = runs.Count;
+            if (placedFirst is not null)
+            {
+                var round = rounds[at] = new TenantRound(at, share, allocated, runs, weights, placedFirst, reservedWaiting);
+                remaining = round.Remaining;
+            }
+
+            if (remaining == 0)
             {
                 continue;
             }
 
             if (share.Quota.DeviceHoursExhausted)
             {
-                waiting[round.Slot] = new WaitingTenant(tenantId, WaitReason.OverDeviceHours, round.Remaining);
+                waiting[at] = new WaitingTenant(tenantId, WaitReason.OverDeviceHours, remaining);
             }
-            else if (round.Allocated >= share.Quota.MaxConcurrentDevices)
+            else if (allocated >= share.Quota.MaxConcurrentDevices)
             {
-                waiting[round.Slot] = new WaitingTenant(tenantId, WaitReason.OverConcurrentQuota, round.Remaining);
+                waiting[at] = new WaitingTenant(tenantId, WaitReason.OverConcurrentQuota, remaining);
             }
             else
             {
-                rounds.Add((round, round.KeyFor(runs.Head!.Class)));
+                seeds[at] = new TenantSeed(share, allocated, runs);
+                contenders.Enqueue(at, TenantKey.For(share, allocated, weights.Of(runs.Head!.Class)));
             }
         }
 
-        var contenders = new PriorityQueue<TenantRound, TenantKey>(rounds, TenantKey.Order);
-        while (devices.Count > 0 && contenders.TryDequeue(out var tenant, out var key))
+        while (devices.Count > 0 && contenders.TryDequeue(out var at, out var key))
         {
+            var tenant = rounds[at] ??= new TenantRound(at, seeds[at].Share, seeds[at].Allocated, seeds[at].Runs, weights, placedFirst, reservedWaiting);
             var cursor = tenant.BestFitting(devices);
             if (cursor is null)
             {
-                waiting[tenant.Slot] = tenant.Waiting();
+                waiting[at] = tenant.Waiting();
                 continue;
             }
 
@@ -127,7 +176,7 @@ public static class FairSharePolicy
             var actual = tenant.KeyFor(run.Class);
             if (TenantKey.Order.Compare(actual, key) > 0 && contenders.TryPeek(out _, out var next) && TenantKey.Order.Compare(actual, next) > 0)
             {
-                contenders.Enqueue(tenant, actual);
+                contenders.Enqueue(at, actual);
                 continue;
             }
 
@@ -141,18 +190,18 @@ public static class FairSharePolicy
 
             if (tenant.Allocated >= tenant.Share.Quota.MaxConcurrentDevices)
             {
-                waiting[tenant.Slot] = new WaitingTenant(tenant.Share.TenantId, WaitReason.OverConcurrentQuota, tenant.Remaining);
+                waiting[at] = new WaitingTenant(tenant.Share.TenantId, WaitReason.OverConcurrentQuota, tenant.Remaining);
             }
             else
             {
-                contenders.Enqueue(tenant, tenant.KeyFor(tenant.HeadClass));
+                contenders.Enqueue(at, tenant.KeyFor(tenant.HeadClass));
             }
         }
 
         // The pool ran dry with tenants still contending; their order no longer matters.
-        foreach (var (tenant, _) in contenders.UnorderedItems)
+        foreach (var (at, _) in contenders.UnorderedItems)
         {
-            waiting[tenant.Slot] = tenant.Waiting();
+            waiting[at] = rounds[at]?.Waiting() ?? seeds[at].Waiting(reservedWaiting);
         }
 
         var waitingTenants = new List<WaitingTenant>(waiting.Length);
@@ -164,9 +213,9 @@ public static class FairSharePolicy
         return new SchedulingDecision(placements, waitingTenants);
     }
 
-    private static Dictionary<string, TenantShare> IndexTenants(IReadOnlyList<TenantShare> tenants)
+    private static Dictionary<string, PoolIndex.TenantEntry> IndexTenants(IReadOnlyList<TenantShare> tenants)
     {
-        var shares = new Dictionary<string, TenantShare>(tenants.Count, StringComparer.Ordinal);
+        var shares = new Dictionary<string, PoolIndex.TenantEntry>(tenants.Count, StringComparer.Ordinal);
         foreach (var share in tenants)
         {
             ArgumentNullException.ThrowIfNull(share);
@@ -187,7 +236,7 @@ public static class FairSharePolicy
                 throw new ArgumentException($"Tenant '{share.TenantId}': quota device-hours must be numbers.", nameof(tenants));
             }
 
-            if (!shares.TryAdd(share.TenantId, share))
+            if (!shares.TryAdd(share.TenantId, new PoolIndex.TenantEntry(share)))
             {
                 throw new ArgumentException($"Tenant '{share.TenantId}' is listed twice.", nameof(tenants));
             }
@@ -196,13 +245,13 @@ public static class FairSharePolicy
         return shares;
     }
 
-    private static Dictionary<string, int> IndexAllocations(IReadOnlyList<Allocation> allocations, Dictionary<string, TenantShare> shares)
+    private static void IndexAllocations(IReadOnlyList<Allocation> allocations, Dictionary<string, PoolIndex.TenantEntry> shares)
     {
-        var held = new Dictionary<string, int>(allocations.Count, StringComparer.Ordinal);
+        var held = new HashSet<string>(allocations.Count, StringComparer.Ordinal);
         foreach (var allocation in allocations)
         {
             ArgumentNullException.ThrowIfNull(allocation);
-            if (!shares.ContainsKey(allocation.TenantId))
+            if (!shares.TryGetValue(allocation.TenantId, out var tenant))
             {
                 throw new ArgumentException($"Allocation for tenant '{allocation.TenantId}', which is not in tenants.", nameof(allocations));
             }
@@ -212,19 +261,24 @@ public static class FairSharePolicy
                 throw new ArgumentException($"Tenant '{allocation.TenantId}': allocated devices must be ≥ 0, got {allocation.Devices}.", nameof(allocations));
             }
 
-            if (!held.TryAdd(allocation.TenantId, allocation.Devices))
+            if (!held.Add(allocation.TenantId))
             {
                 throw new ArgumentException($"Tenant '{allocation.TenantId}' has two allocations.", nameof(allocations));
             }
-        }
 
-        return held;
+            tenant.Held = allocation.Devices;
+        }
     }
 
     /// <summary>A tenant's place in line: below its guarantee first, then lowest class-weighted load, then tenant id.</summary>
     private readonly record struct TenantKey(int Tier, double Load, string TenantId)
     {
         public static readonly KeyOrder Order = new();
+
+        public static TenantKey For(TenantShare share, int allocated, double classWeight) => new(
+            allocated < share.Quota.GuaranteedDevices ? 0 : 1,
+            allocated / (share.Weight * classWeight),
+            share.TenantId);
 
         public sealed class KeyOrder : IComparer<TenantKey>
         {
@@ -235,6 +289,20 @@ public static class FairSharePolicy
                 var byLoad = a.Load.CompareTo(b.Load);
                 return byLoad != 0 ? byLoad : string.CompareOrdinal(a.TenantId, b.TenantId);
             }
+        }
+    }
+
+    /// <summary>What a contending tenant starts its round with, before its round is built.</summary>
+    private readonly record struct TenantSeed(TenantShare Share, int Allocated, RunQueue.TenantRuns Runs)
+    {
+        /// <summary>Why the tenant waits when it never came out of the heap (no run placed on a reserved worker): its first run says.</summary>
+        public WaitingTenant Waiting(HashSet<string>? reservedWaiting)
+        {
+            var head = Runs.Head!;
+            var reason = Allocated + head.DevicesNeeded > Share.Quota.MaxConcurrentDevices ? WaitReason.OverConcurrentQuota
+                : reservedWaiting?.Contains(head.RunId) == true ? WaitReason.WaitingForReservedWorker
+                : WaitReason.NoMatchingDevice;
+            return new WaitingTenant(Share.TenantId, reason, Runs.Count);
         }
     }
 
@@ -285,10 +353,7 @@ public static class FairSharePolicy
             }
         }
 
-        public TenantKey KeyFor(PriorityClass priorityClass) => new(
-            Allocated < Share.Quota.GuaranteedDevices ? 0 : 1,
-            Allocated / (Share.Weight * _weights.Of(priorityClass)),
-            Share.TenantId);
+        public TenantKey KeyFor(PriorityClass priorityClass) => TenantKey.For(Share, Allocated, _weights.Of(priorityClass));
 
         /// <summary>
         /// The shape whose next run comes first in class-priority-age order among those that fit the

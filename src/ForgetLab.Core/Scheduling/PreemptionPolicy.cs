@@ -21,7 +21,8 @@ public static class PreemptionPolicy
     /// Cost: the common case, where no head could preempt anyone (no running run of a lower class on
     /// devices that suit it, no other tenant lending devices to reclaim), is O(tenants) plus one pass over
     /// the running runs' classes, and it looks at no worker; only heads that could preempt and fit on no free
-    /// device cost O(workers + the running runs of the workers looked at) each.
+    /// device cost O(workers + the running runs of the workers looked at) each. A caller that keeps a
+    /// <see cref="PoolIndex"/> saves the O(tenants) dictionaries and the pass (the indexed overload).
     /// </summary>
     public static IReadOnlyList<PreemptionPlan> Plan(
         IReadOnlyList<TenantShare> tenants,
@@ -40,15 +41,13 @@ public static class PreemptionPolicy
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(reservations);
         ArgumentNullException.ThrowIfNull(rules);
-
-        var shares = tenants.ToDictionary(t => t.TenantId, StringComparer.Ordinal);
+        var shares = tenants.ToDictionary(t => t.TenantId, t => new PoolIndex.TenantEntry(t), StringComparer.Ordinal);
         var held = allocations.ToDictionary(a => a.TenantId, a => a.Devices, StringComparer.Ordinal);
-        var reservedWorkers = reservations.Select(r => r.WorkerId).ToHashSet(StringComparer.Ordinal);
-        var reservedRuns = reservations.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         string? lender = null; // a tenant lending devices; lenders counts them, so a reclaim needs another one when it is the claimant
         var lenders = 0;
         foreach (var share in tenants)
         {
+            shares[share.TenantId].Held = held.GetValueOrDefault(share.TenantId);
             if (share.Quota.Borrowed(held.GetValueOrDefault(share.TenantId)) > 0)
             {
                 lender = share.TenantId;
@@ -56,32 +55,76 @@ public static class PreemptionPolicy
             }
         }
 
+        return Plan(shares, lender, lenders, new RunningGroups(running, now, rules), queue, workers, reservations, now, rules);
+    }
+
+    /// <summary>
+    /// The same plans as <see cref="Plan(IReadOnlyList{TenantShare}, RunQueue, IReadOnlyList{Allocation}, IReadOnlyList{WorkerDevices}, IReadOnlyList{RunningRun}, IReadOnlyList{GangReservation}, DateTimeOffset, PreemptionRules)"/>,
+    /// with the tenants, allocations and running runs read from an index their owner keeps (<see cref="PoolIndex"/>): whether a head
+    /// has a victim of a lower class is read from per-class counts, not a pass over the running runs. The common case, where no head
+    /// could preempt anyone, costs O(tenants) and looks at no worker or running run.
+    /// </summary>
+    public static IReadOnlyList<PreemptionPlan> Plan(
+        PoolIndex index,
+        RunQueue queue,
+        IReadOnlyList<WorkerDevices> workers,
+        IReadOnlyList<GangReservation> reservations,
+        DateTimeOffset now,
+        PreemptionRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(workers);
+        ArgumentNullException.ThrowIfNull(reservations);
+        ArgumentNullException.ThrowIfNull(rules);
+        return Plan(index.Tenants, index.SoleBorrower, index.Borrowers, new IndexedRunning(index, now, rules), queue, workers, reservations, now, rules);
+    }
+
+    private static List<PreemptionPlan> Plan(
+        Dictionary<string, PoolIndex.TenantEntry> shares,
+        string? lender,
+        int lenders,
+        IRunningRuns running,
+        RunQueue queue,
+        IReadOnlyList<WorkerDevices> workers,
+        IReadOnlyList<GangReservation> reservations,
+        DateTimeOffset now,
+        PreemptionRules rules)
+    {
+        HashSet<string>? reservedWorkers = null;
+        HashSet<string>? reservedRuns = null;
+        foreach (var reservation in reservations)
+        {
+            (reservedWorkers ??= new HashSet<string>(StringComparer.Ordinal)).Add(reservation.WorkerId);
+            (reservedRuns ??= new HashSet<string>(StringComparer.Ordinal)).Add(reservation.RunId);
+        }
+
         // Heads that could preempt no one are dropped before any worker is looked at: these cheap necessary
         // conditions only ever shrink as plans are made (victims chosen, lent devices taken, workers held),
         // so a dropped head would have found no victims on any worker, and the plans are the same.
-        RunningGroups? lowest = null;
         FreeGroups? free = null;
-        var candidates = new List<(QueuedRun Run, TenantShare Share, bool Reclaims)>();
+        var candidates = new List<(QueuedRun Run, TenantShare Share, int Held, bool Reclaims)>();
         foreach (var (tenantId, runs) in queue.ByTenant) // the queue's cached array: walking its sorted dictionary costs more than the rest
         {
             var head = runs.Head!;
-            if (reservedRuns.Count > 0 && reservedRuns.Contains(head.RunId)) continue;
-            var share = shares.GetValueOrDefault(tenantId)
+            if (reservedRuns is not null && reservedRuns.Contains(head.RunId)) continue;
+            var tenant = shares.GetValueOrDefault(tenantId)
                 ?? throw new ArgumentException($"Queued runs belong to tenant '{tenantId}', which is not in tenants.", nameof(queue));
-            var allocated = held.GetValueOrDefault(tenantId);
+            var (share, allocated) = (tenant.Share, tenant.Held);
             if (share.Quota.DeviceHoursExhausted || allocated + head.DevicesNeeded > share.Quota.MaxConcurrentDevices) continue;
             var reclaims = allocated + head.DevicesNeeded <= share.Quota.GuaranteedDevices;
             if (head.Class == PriorityClass.Low && !reclaims) continue;
             var mayReclaim = reclaims && (lenders > 1 || lenders == 1 && lender != tenantId);
-            if (!mayReclaim && !(lowest ??= new RunningGroups(running, now, rules)).HasBelow(head)) continue;
+            if (!mayReclaim && !running.HasBelow(head)) continue;
             if ((free ??= new FreeGroups(workers, reservedWorkers)).Fits(head)) continue;
-            candidates.Add((head, share, reclaims));
+            candidates.Add((head, share, allocated, reclaims));
         }
 
         if (candidates.Count == 0) return [];
+        reservedWorkers ??= new HashSet<string>(StringComparer.Ordinal);
         var lent = new Dictionary<string, int>(StringComparer.Ordinal); // borrowed devices still open to reclaim, per tenant
-        foreach (var share in tenants) lent[share.TenantId] = share.Quota.Borrowed(held.GetValueOrDefault(share.TenantId));
-        var runningByWorker = running.GroupBy(r => r.WorkerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var tenant in shares.Values) lent[tenant.Share.TenantId] = tenant.Share.Quota.Borrowed(tenant.Held);
+        var runningByWorker = running.ByWorker();
         var chosen = new HashSet<string>(StringComparer.Ordinal);
 
         candidates.Sort((a, b) =>
@@ -90,12 +133,12 @@ public static class PreemptionPolicy
             if (byClass != 0) return byClass;
             var byReclaim = b.Reclaims.CompareTo(a.Reclaims);
             if (byReclaim != 0) return byReclaim;
-            var byLoad = (held.GetValueOrDefault(a.Share.TenantId) / a.Share.Weight).CompareTo(held.GetValueOrDefault(b.Share.TenantId) / b.Share.Weight);
+            var byLoad = (a.Held / a.Share.Weight).CompareTo(b.Held / b.Share.Weight);
             return byLoad != 0 ? byLoad : string.CompareOrdinal(a.Share.TenantId, b.Share.TenantId);
         });
 
         var plans = new List<PreemptionPlan>();
-        foreach (var (run, share, reclaims) in candidates)
+        foreach (var (run, share, allocated, reclaims) in candidates)
         {
             if (plans.Count >= rules.MaxPlans) break;
             (WorkerDevices Worker, List<(RunningRun Victim, PreemptionReason Reason)> Victims, double AtRisk, int Freed)? best = null;
@@ -120,7 +163,7 @@ public static class PreemptionPolicy
             {
                 chosen.Add(victim.RunId);
                 if (reason == PreemptionReason.ReclaimGuarantee) lent[victim.TenantId] -= victim.Devices;
-                preemptions.Add(new Preemption(victim.RunId, victim.TenantId, reason, Explain(victim, reason, run, share, held.GetValueOrDefault(share.TenantId))));
+                preemptions.Add(new Preemption(victim.RunId, victim.TenantId, reason, Explain(victim, reason, run, share, allocated)));
             }
 
             plans.Add(new PreemptionPlan(run.RunId, run.TenantId, plan.Worker.WorkerId, preemptions, plan.AtRisk));
@@ -187,19 +230,36 @@ public static class PreemptionPolicy
         return need <= 0 ? taken : null;
     }
 
+    /// <summary>What the plan reads of the running runs: whether a head has a victim of a lower class, and the runs per worker.</summary>
+    private interface IRunningRuns
+    {
+        bool HasBelow(QueuedRun head);
+
+        Dictionary<string, List<RunningRun>> ByWorker();
+    }
+
+    /// <summary>The running runs as an index keeps them: nothing is built per call.</summary>
+    private sealed class IndexedRunning(PoolIndex index, DateTimeOffset now, PreemptionRules rules) : IRunningRuns
+    {
+        public bool HasBelow(QueuedRun head) => index.HasBelow(head, now, rules);
+
+        public Dictionary<string, List<RunningRun>> ByWorker() => index.RunningByWorker;
+    }
+
     /// <summary>
     /// The lowest class of an unprotected running run, over the whole pool and per kind and memory of its
     /// devices: a head of a class no higher than that of every group that suits it has no victim for its
     /// class anywhere. The pool-wide class comes from one pass that reads only each run's class (and stops at
-    /// the first unprotected low run); the groups are built only for a head of a higher class than that.
+    /// the first unprotected low run); the groups are built only for a head of a higher class than that. Built from a list per call.
     /// </summary>
-    private sealed class RunningGroups
+    private sealed class RunningGroups : IRunningRuns
     {
         private const int None = (int)PriorityClass.High + 1;
         private readonly IReadOnlyList<RunningRun> _running;
         private readonly DateTimeOffset _now;
         private readonly PreemptionRules _rules;
-        private readonly int _lowest = None;
+        private int _lowest = None;
+        private bool _passed;
         private Group[]? _groups;
         private int _count;
 
@@ -208,21 +268,30 @@ public static class PreemptionPolicy
             _running = running;
             _now = now;
             _rules = rules;
-            if (running is List<RunningRun> list)
+        }
+
+        public Dictionary<string, List<RunningRun>> ByWorker() =>
+            _running.GroupBy(r => r.WorkerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        /// <summary>The pool-wide lowest class, in one pass done when a head first asks.</summary>
+        private void Pass()
+        {
+            _passed = true;
+            if (_running is List<RunningRun> list)
             {
                 foreach (var run in CollectionsMarshal.AsSpan(list))
                 {
-                    if ((int)run.Class >= _lowest || Protected(run, now, rules)) continue;
+                    if ((int)run.Class >= _lowest || Protected(run, _now, _rules)) continue;
                     _lowest = (int)run.Class;
                     if (_lowest == (int)PriorityClass.Low) break;
                 }
             }
             else
             {
-                for (var i = 0; i < running.Count && _lowest > (int)PriorityClass.Low; i++)
+                for (var i = 0; i < _running.Count && _lowest > (int)PriorityClass.Low; i++)
                 {
-                    var run = running[i];
-                    if ((int)run.Class < _lowest && !Protected(run, now, rules)) _lowest = (int)run.Class;
+                    var run = _running[i];
+                    if ((int)run.Class < _lowest && !Protected(run, _now, _rules)) _lowest = (int)run.Class;
                 }
             }
         }
@@ -230,6 +299,7 @@ public static class PreemptionPolicy
         /// <summary>True when a running run of a lower class than <paramref name="head"/> holds devices of a kind and memory that suit it.</summary>
         public bool HasBelow(QueuedRun head)
         {
+            if (!_passed) Pass();
             if ((int)head.Class <= _lowest) return false;
             if (_groups is null)
             {
@@ -285,11 +355,11 @@ public static class PreemptionPolicy
     {
         private readonly List<(string Kind, long? MemoryBytes, int MostFree)> _groups = [];
 
-        public FreeGroups(IReadOnlyList<WorkerDevices> workers, HashSet<string> reserved)
+        public FreeGroups(IReadOnlyList<WorkerDevices> workers, HashSet<string>? reserved)
         {
             foreach (var worker in workers)
             {
-                if (reserved.Count > 0 && reserved.Contains(worker.WorkerId)) continue;
+                if (reserved is not null && reserved.Contains(worker.WorkerId)) continue;
                 var i = 0;
                 while (i < _groups.Count && !(_groups[i].MemoryBytes == worker.MemoryBytes && string.Equals(_groups[i].Kind, worker.Kind, StringComparison.Ordinal))) i++;
                 if (i == _groups.Count) _groups.Add((worker.Kind, worker.MemoryBytes, worker.Free));

@@ -5,7 +5,7 @@ namespace ForgetLab.Core.Search;
 
 /// <summary>
 /// What a search would have done on a grid that ran to the end: at each rung, the runs the search stops given their recorded
-/// checkpoints there, the run-steps that saves, and whether the Pareto front of the runs left equals the full grid's. Exact,
+/// checkpoints there, the run-steps and device time that saves, and whether the Pareto front of the runs left equals the full grid's. Exact,
 /// not a model, because the runs of a grid train independently: stopping one changes nothing in the others. Also checks the
 /// forgetting forecast of every run with at least four checkpoints: fitted on all but its last, against its last.
 /// </summary>
@@ -33,20 +33,20 @@ public static class SearchReplay
 
         var fullSteps = runs.Sum(FinalStep);
         var searchedSteps = runs.Sum(r => stoppedAt.TryGetValue(r.Name, out var at) ? at : FinalStep(r));
+        // Device time as the runs measured it: each checkpoint's training since the one before and its scoring.
+        var timed = runs.All(r => r.Checkpoints.All(c => c.TrainingSeconds is not null && c.EvaluationSeconds is not null));
+        double Seconds(RunReport r, long upTo) => r.Checkpoints.Where(c => c.Step <= upTo).Sum(c => c.TrainingSeconds!.Value + c.EvaluationSeconds!.Value);
+        double? fullSeconds = timed ? runs.Sum(r => Seconds(r, FinalStep(r))) : null;
+        double? searchedSeconds = timed ? runs.Sum(r => Seconds(r, stoppedAt.TryGetValue(r.Name, out var at) ? at : FinalStep(r))) : null;
         var fullFront = ParetoFront.Compute([.. runs.Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints))]);
         var searchedFront = ParetoFront.Compute([.. runs.Where(r => !stoppedAt.ContainsKey(r.Name)).Select(r => (r.Name, r.TargetGainPoints, r.ForgettingPoints))]);
-        return new SearchReplayResult(stopped, fullSteps, searchedSteps, fullFront, searchedFront, [.. runs.Select(Forecast).OfType<ForecastCheck>()]);
+        var forecasts = runs.Select(r => ForecastAccuracy.Check(r, Math.Max(ForgettingForecast.MinCheckpoints, r.Checkpoints.Count(c => c.Step > 0) - 1)));
+        return new SearchReplayResult(stopped, fullSteps, searchedSteps, fullFront, searchedFront, [.. forecasts.OfType<ForecastCheck>()])
+        {
+            FullDeviceSeconds = fullSeconds,
+            SearchedDeviceSeconds = searchedSeconds,
+        };
     }
 
     private static long FinalStep(RunReport run) => run.Checkpoints[^1].Step;
-
-    private static double ForgettingAt(RunReport run, CheckpointReport checkpoint) =>
-        SearchObjectives.Point(run.Name, SearchObjectives.SuitesOf(checkpoint.Suites)).Forgetting.Estimate;
-
-    private static ForecastCheck? Forecast(RunReport run)
-    {
-        if (run.Checkpoints.Count < ForgettingForecast.MinCheckpoints + 1) return null;
-        var fitted = run.Checkpoints.Take(run.Checkpoints.Count - 1).Select(c => (c.Step, ForgettingAt(run, c))).ToList();
-        return ForgettingForecast.Fit(fitted, FinalStep(run)) is { } f ? new ForecastCheck(run.Name, f, ForgettingAt(run, run.Checkpoints[^1])) : null;
-    }
 }

@@ -787,9 +787,6 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
     private void CheckDataTargetSuites(LabSpec lab, YamlFields spec)
     {
         if (lab.Target.Data is not { } data) return;
-        // Reward fine-tuning draws its prompts and their reference answers from a built-in task's pairs for now.
-        if (lab.Train.Rl is not null || lab.Variants.Any(v => v.Train.Rl is not null))
-            errors.Add(spec.KeyLine("target"), "target.data", "train.rl takes its prompts from a built-in target.task; reward fine-tuning on a data file is not supported yet");
         for (var i = 0; i < lab.Suites.Count; i++)
         {
             var name = lab.Suites[i].IsBuiltIn ? lab.Suites[i].Name : null;

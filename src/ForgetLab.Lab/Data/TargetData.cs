@@ -17,6 +17,12 @@ namespace ForgetLab.Lab.Data;
 /// </summary>
 public sealed record TargetData(IReadOnlyList<MaskedExample> Training, SuiteDefinition? HeldOut, IReadOnlyList<DataFileReport> Bounds)
 {
+    /// <summary>
+    /// The training lines of a prompt/completion file as written (the completion keeps its leading space): what reward
+    /// fine-tuning samples from and pays against. Empty for text and messages files.
+    /// </summary>
+    public IReadOnlyList<PromptCompletion> Pairs { get; init; } = [];
+
     public const int Revision = 1;
 
     /// <param name="spec">The spec's <c>target</c> data settings.</param>
@@ -89,7 +95,7 @@ public sealed record TargetData(IReadOnlyList<MaskedExample> Training, SuiteDefi
                 LossTokens = scored, UnknownTokens = unknown,
             });
         }
-        return new TargetData(encoded, suite, bounds);
+        return new TargetData(encoded, suite, bounds) { Pairs = [.. training.OfType<PromptCompletionExample>().Select(pc => new PromptCompletion(pc.Prompt, pc.Completion))] };
     }
 
     /// <summary>

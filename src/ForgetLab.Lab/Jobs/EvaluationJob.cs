@@ -14,7 +14,8 @@ namespace ForgetLab.Lab.Jobs;
 /// per base, Core's <see cref="EvaluationGroup"/>): the base is read from disk once however many there are. Each entry's events are
 /// those of a trained run's one checkpoint — saved, evaluation started, evaluated, finished — named by the entry, so the worker
 /// uploads and reports each to its own run. A resumed lease simply evaluates again: the folder it writes is the same, so the run
-/// grain hears the same checkpoint.
+/// grain hears the same checkpoint, and the suites a preempted job scored are read from the result cache. Asked for a checkpoint
+/// now, the job stops before its next suite (<see cref="EvaluationPreempted"/>), reporting that folder as the preemption checkpoint.
 /// </summary>
 public sealed class EvaluationJob(LabRunnerOptions options)
 {

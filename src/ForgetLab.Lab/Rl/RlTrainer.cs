@@ -22,7 +22,7 @@ namespace ForgetLab.Lab.Rl;
 /// <c>num_iterations</c> of them. A DPO step takes <c>batch_size</c> preference pairs (<see cref="DpoLoss"/>).
 /// The reference model is loaded only when β &gt; 0 or for DPO, and then synced (TR-DPO) when asked.
 /// Checkpoints hold, besides the supervised trainer's state, the sampling RNG, β and a synced reference,
-/// so a resumed run is exact.
+/// so a resumed run is exact; a preempted run checkpoints so at the end of the batch it is on (<see cref="CheckpointRequested"/>).
 /// </summary>
 public sealed class RlTrainer(
     CausalLanguageModel policy, IReadOnlyList<Parameter> trainable, IPeftMethod? peft, RlSpec rl, TrainSettings settings, ITokenizer tokenizer)
@@ -52,6 +52,17 @@ public sealed class RlTrainer(
     public Func<SavedCheckpoint, bool>? OnCheckpoint { get; init; }
 
     public IProgress<TrainProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// As <see cref="Trainer.CheckpointRequested"/>: asked after every step that ends a sampled batch's passes (every step for DPO), so a
+    /// checkpoint never falls inside a batch; when true, a checkpoint of the whole state (weights, optimizer, sampling RNG, β, a synced
+    /// reference) is saved at that step, handed to <see cref="OnPreemptionCheckpoint"/> unscored, and <see cref="TrainingPreempted"/> is
+    /// thrown. Not asked at the last step.
+    /// </summary>
+    public Func<bool>? CheckpointRequested { get; init; }
+
+    /// <summary>Hears the checkpoint saved for a preemption, before training stops.</summary>
+    public Action<SavedCheckpoint>? OnPreemptionCheckpoint { get; init; }
 
     /// <summary>Where AdamW's moments start (<c>optimizer_state: pretrain</c>), as for <see cref="Trainer.InitialOptimizerState"/>.</summary>
     public string? InitialOptimizerState { get; init; }
@@ -171,6 +182,17 @@ public sealed class RlTrainer(
                     return new TrainingOutcome(TrainingStatus.StoppedEarly, losses, checkpoints, Rate(tokens, clock), $"stopped at step {step}");
                 }
                 policy.train();   // scoring the checkpoint left it in eval mode
+            }
+
+            var endsBatch = rl.Algorithm == RlAlgorithm.Dpo || step % rl.NumIterations == 0;
+            if (step < settings.Steps && runDirectory is not null && endsBatch && CheckpointRequested?.Invoke() == true)
+            {
+                // The state a scheduled checkpoint holds, so the resumed run samples and trains on exactly as this one would have.
+                var dir = Path.Combine(runDirectory, TrainingCheckpoint.FolderName(step));
+                if (!due) TrainingCheckpoint.Save(dir, policy, peft, optimizer, new TrainerState(step, promptRng.State, losses, settings), SaveRlState);
+                batch?.Dispose();
+                OnPreemptionCheckpoint?.Invoke(new SavedCheckpoint(step, dir));
+                throw new TrainingPreempted(step);
             }
         }
         batch?.Dispose();

@@ -31,7 +31,10 @@ public sealed class LabRunner(LabRunnerOptions options)
     public LabResult Run(LabSpec spec, string outDirectory)
     {
         using var lab = PreparedLab.Prepare(spec, options, outDirectory);
-        var runs = GridExpansion.Expand(spec).Select(recipe => lab.RunRecipe(recipe, resumeFrom: null)).ToList();
+        var recipes = GridExpansion.Expand(spec);
+        var runs = spec.Search is { } search
+            ? LabSearch.Run(lab, recipes, search, options.Progress)
+            : [.. recipes.Select(recipe => lab.RunRecipe(recipe, resumeFrom: null))];
 
         var report = ReportAssembly.Assemble(spec.Name, DateTimeOffset.UtcNow, lab.BaseReport(), runs) with { Data = lab.DataBounds };
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
@@ -202,7 +205,16 @@ internal sealed partial class PreparedLab : IDisposable
     /// evaluation is told to <see cref="LabRunnerOptions.Progress"/> as a <see cref="JobEvent"/>.
     /// </summary>
     /// <param name="evaluateResumed">Score the checkpoint resumed from before training on (it was saved but never evaluated).</param>
-    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, bool evaluateResumed = false)
+    public RunReport RunRecipe(RunRecipe recipe, string? resumeFrom, bool evaluateResumed = false) =>
+        RunRecipe(recipe, resumeFrom, evaluateResumed, pauseAt: null).Report;
+
+    /// <summary>
+    /// <see cref="RunRecipe(Core.Specs.RunRecipe, string?, bool)"/> that, given <paramref name="pauseAt"/> (a checkpoint step
+    /// before the last), stops training once that checkpoint is scored and returns its folder as <c>Paused</c>, to resume from
+    /// exactly (weights, optimizer, sampler and losses) — the lab's search (<see cref="LabSearch"/>) waits there for the other
+    /// runs. Paused is null when the run ended before it (completed, diverged, failed or stopped by early stopping).
+    /// </summary>
+    internal (RunReport Report, string? Paused) RunRecipe(RunRecipe recipe, string? resumeFrom, bool evaluateResumed, long? pauseAt)
     {
         var runDirectory = Path.Combine(outDirectory, "runs", recipe.Name);
         if (resumeFrom is null && Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true);
@@ -218,7 +230,14 @@ internal sealed partial class PreparedLab : IDisposable
             // After MethodSetup (it anchors the starting weights, estimates the Fisher, freezes the teacher), before training.
             using var plan = ConsolidationPlan.Build(recipe.Train, model, trainable, fineTuning, pretrainDocuments.Value, DocumentFraming.For(tokenizer), recipe.Seed, data.CorporaFor(recipe.Train));
             var lm = new TorchLanguageModel(model, tokenizer, spec.Eval.BatchSize, conventions.Options);
-            bool Checkpointed(SavedCheckpoint saved) => ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
+            bool Checkpointed(SavedCheckpoint saved)
+            {
+                var goOn = ScoreCheckpoint(run, saved, lm, model, plan.EarlyStopping);
+                if (!goOn || saved.Step != pauseAt) return goOn;
+                run.Paused = Path.GetFullPath(saved.Directory);
+                return false;
+            }
+
             // Reward fine-tuning (train.rl) trains with its own loop; the method, the regularisers, early stopping and the scoring are shared.
 
             var trainer = new Trainer(model, trainable, peft, plan.Data, settings)
@@ -235,7 +254,7 @@ internal sealed partial class PreparedLab : IDisposable
             using var rewardModels = recipe.Train.Rl is { } rm ? Rl.RewardModels.RewardModelSet.Load(rm, options.CacheDirectory, BaseFolder, tokenizer, world.Facts, options.Progress) : null;
             rewardModels?.Write(runDirectory);
             var rl = recipe.Train.Rl is { } rlSpec
-                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, target ?? throw new InvalidOperationException("train.rl needs a built-in target.task (the spec reader refuses it with target.data)"), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed, rewardModels)
+                ? RlSetup.Build(rlSpec, settings, model, trainable, peft, RlPairs(), tokenizer, pretrainDocuments.Value, BaseFolder, baseLm, trainer, recipe.Seed, rewardModels)
                 : null;
             if (rl is not null)
                 run.MeasureRl = saved => rl.Measurements.Measure(model, baseModel, saved.Step, Rl.RlTrainerState.Read(saved.Directory).Beta);
@@ -250,14 +269,14 @@ internal sealed partial class PreparedLab : IDisposable
                 Checkpointed(new SavedCheckpoint((int)startStep, resumeFrom));
             }
             if (resumeFrom is not null) plan.ResumeAt((int)startStep);
-            if (rl is null) return Conclude(run, trainer.Run(runDirectory, resumeFrom), plan.EarlyStopping, runDirectory);
+            if (rl is null) return (Conclude(run, trainer.Run(runDirectory, resumeFrom), plan.EarlyStopping, runDirectory), run.Paused);
             var outcome = rl.Trainer.Run(runDirectory, resumeFrom);
             File.WriteAllText(Path.Combine(runDirectory, "rl_log.json"), JsonSerializer.Serialize(rl.Trainer.Log));
-            return Conclude(run, outcome, plan.EarlyStopping, runDirectory);
+            return (Conclude(run, outcome, plan.EarlyStopping, runDirectory), run.Paused);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Summarise(recipe, RunStatus.Failed, e.Message, run.Checkpoints, run.Assessments);
+            return (Summarise(recipe, RunStatus.Failed, e.Message, run.Checkpoints, run.Assessments), null);
         }
     }
 
@@ -269,6 +288,9 @@ internal sealed partial class PreparedLab : IDisposable
         public List<CheckpointAssessment> Assessments { get; } = [];
         public double? LastLoss { get; set; }
 
+        /// <summary>The folder of the checkpoint the run paused at for the search (<c>pauseAt</c>), once it has.</summary>
+        public string? Paused { get; set; }
+
         /// <summary>Measures a reward-fine-tuned checkpoint (reward, KL, entropy, length); null for supervised runs.</summary>
         public Func<SavedCheckpoint, RlMeasurement>? MeasureRl { get; set; }
 
@@ -277,6 +299,11 @@ internal sealed partial class PreparedLab : IDisposable
     }
 
     private void Report(JobEvent e) => options.Progress?.Report(e);
+
+    /// <summary>What reward fine-tuning samples from: a built-in task's pairs (the completion after one space, as <see cref="FineTuningBatches"/> splits them) or a data file's prompt/completion lines.</summary>
+    private IReadOnlyList<PromptCompletion> RlPairs() => data.Target is { } own
+        ? own.Pairs
+        : [.. target!.Pairs.Select(p => p with { Completion = " " + p.Completion })];
 
     private IBatchSource FineTuningBatches(RunRecipe recipe)
     {
@@ -325,12 +352,14 @@ internal sealed partial class PreparedLab : IDisposable
         var losses = outcome.Losses.ToList();
         run.Checkpoints = run.Checkpoints.Select(c => c with { TrainLoss = losses.FirstOrDefault(l => l.Step == c.Step)?.Loss ?? c.TrainLoss }).ToList();
         File.WriteAllText(Path.Combine(runDirectory, "losses.json"), JsonSerializer.Serialize(outcome.Losses));
+        if (run.Paused is not null)
+            return Summarise(run.Recipe, RunStatus.StoppedEarly, $"paused at step {run.Checkpoints[^1].Step} for the search's rung", run.Checkpoints, run.Assessments);
         if (stopping is { StoppedAt: { } stoppedAt })
         {
             // Keep the last checkpoint under the threshold: the run's result is that checkpoint's, not the one that crossed it.
             var kept = stopping.KeptStep;
             var reason = kept is null
-                ? $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; no checkpoint stayed under it"
+                ? $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; {LabSearch.NoneKept}"
                 : $"early stopping: {stopping.Suite} crossed its threshold at step {stoppedAt}; kept step {kept}";
             var keptIndex = run.Checkpoints.FindIndex(c => c.Step == kept);
             return Summarise(run.Recipe, RunStatus.StoppedEarly, reason, run.Checkpoints, keptIndex < 0 ? [] : run.Assessments.Take(keptIndex + 1).ToList());
@@ -360,7 +389,9 @@ internal sealed partial class PreparedLab : IDisposable
         return path;
     }
 
-    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model)
+    /// <param name="stopBetweenSuites">Asked before each suite after the first: true stops the scoring (<see cref="Jobs.EvaluationPreempted"/>), the suites scored so far kept in the result cache.</param>
+    private (CheckpointReport, CheckpointAssessment) EvaluateCheckpoint(
+        string run, SavedCheckpoint saved, TorchLanguageModel lm, CausalLanguageModel model, Func<bool>? stopBetweenSuites = null)
     {
         var evaluations = new List<SuiteEvaluation>();
         // Scoring the same weights on the same suite the same way again is read from the cache (EvaluationResultCache).
@@ -368,6 +399,7 @@ internal sealed partial class PreparedLab : IDisposable
         var setupKey = $"{conventions}|batch={spec.Eval.BatchSize}";
         for (var i = 0; i < suites.Count; i++)
         {
+            if (i > 0 && stopBetweenSuites?.Invoke() == true) throw new Jobs.EvaluationPreempted(i, suites.Count);
             Report(new EvaluationProgress(run, saved.Step, i, suites.Count, suites[i].Name));
             var suite = suites[i];
             evaluations.Add(results.GetOrEvaluate(modelKey, suite, setupKey, () => evaluator.Evaluate(lm, suite, baseLm)));

@@ -26,7 +26,11 @@ internal sealed class PreparedData
     {
         if (spec.Target.Data is { } data)
         {
-            JsonlDataFile.Read(data.FullPath, data.Path);
+            var file = JsonlDataFile.Read(data.FullPath, data.Path);
+            // Reward fine-tuning samples its own completion for each prompt and pays it against the line's completion, so it needs both.
+            if (file.Shape != DataShape.PromptCompletion && (spec.Train.Rl is not null || spec.Variants.Any(v => v.Train.Rl is not null)))
+                throw new DataFileException(file.Name, file.Examples[0].Line, "",
+                    $"train.rl samples a completion for each prompt and rewards it against the line's own, so target.data must hold {{\"prompt\", \"completion\"}} lines; this file holds {DataShapes.Name(file.Shape)} lines");
             if (data.EvalFullPath is { } eval) JsonlDataFile.Read(eval, data.EvalPath!);
         }
         if (spec.Base.Pretrain.Corpus is { } pretrain && spec.Base.IsPretrained)

@@ -57,7 +57,9 @@ internal sealed partial class PreparedLab
             Report(new CheckpointSaved(name, 0, folder, CheckpointFolder.Sha256(Path.Combine(folder, CheckpointFolder.ManifestFile)), null));
             Report(new EvaluationStarted(name, 0));
             var evaluating = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (scored, assessment) = EvaluateCheckpoint(name, new SavedCheckpoint(0, folder), lm, model);
+            // A preempted job stops between suites and reports its step-0 folder as the preemption checkpoint; the job that resumes the
+            // run writes the same folder and reads the suites scored here from the result cache.
+            var (scored, assessment) = EvaluateCheckpoint(name, new SavedCheckpoint(0, folder), lm, model, StopForPreemption(name, folder));
             var evalSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(evaluating).TotalSeconds;
             var report = scored with { TrainingSeconds = 0, EvaluationSeconds = evalSeconds };   // nothing was trained here
             File.WriteAllText(Path.Combine(folder, CheckpointFolder.CheckpointReportFile), JsonSerializer.Serialize(report, ReportJson.Options));
@@ -71,6 +73,14 @@ internal sealed partial class PreparedLab
             return new RunReport(name, evaluated.Method, RunStatus.Failed, hyperparameters, null, 0, 0, ParetoOptimal: false, [], []) { Reason = e.Message };
         }
     }
+
+    /// <summary>Asks the host whether to stop now (<see cref="LabRunnerOptions.CheckpointRequested"/>) and, when so, reports the preemption checkpoint first.</summary>
+    private Func<bool>? StopForPreemption(string name, string folder) => options.CheckpointRequested is not { } requested ? null : () =>
+    {
+        if (!requested()) return false;
+        Report(new PreemptionCheckpointSaved(name, 0, folder, CheckpointFolder.Sha256(Path.Combine(folder, CheckpointFolder.ManifestFile)), null));
+        return true;
+    };
 
     /// <summary>
     /// <c>evaluated.json</c> (what was evaluated, and the hash of its files), <c>trainer_state.json</c> with step 0 (nothing was

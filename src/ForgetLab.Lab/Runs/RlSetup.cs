@@ -16,8 +16,8 @@ internal sealed record RlRun(RlTrainer Trainer, RlMeasurements Measurements);
 
 /// <summary>
 /// Builds a <c>train.rl</c> run from the lab's pieces. Prompts are the target's pairs as the supervised trainer
-/// sees them (<c>[eos] prompt</c>, the completion as reference answer); a seeded share of distinct prompts is held
-/// out of training and only measured. DPO's pairs prefer the target's completion over the base's own greedy answer
+/// sees them (<c>[eos] prompt</c>, the completion as reference answer): a built-in task's pairs, or a prompt/completion
+/// data file's training lines; a seeded share of distinct prompts is held out of training and only measured. DPO's pairs prefer the target's completion over the base's own greedy answer
 /// (the answer fine-tuning means to replace), or over another pair's answer where the base already gives the target's.
 /// </summary>
 internal static class RlSetup
@@ -27,18 +27,21 @@ internal static class RlSetup
 
     private const int GeneralTextDocuments = 32;
 
+    /// <param name="pairs">The target's pairs, each completion exactly as it follows its prompt in training (a built-in
+    /// task's with the space before it, a data file's as written): split as the supervised trainer splits them.</param>
     public static RlRun Build(
         RlSpec rl, TrainSettings settings, CausalLanguageModel model, IReadOnlyList<Parameter> trainable, IPeftMethod? peft,
-        FineTuningTarget target, ITokenizer tokenizer, IReadOnlyList<int[]> pretrainDocuments, string baseFolder,
+        IReadOnlyList<PromptCompletion> pairs, ITokenizer tokenizer, IReadOnlyList<int[]> pretrainDocuments, string baseFolder,
         TorchLanguageModel baseLm, Trainer supervised, int seed, Rl.RewardModels.RewardModelSet? rewardModels = null)
     {
         var eos = tokenizer.RequireEos();
         // Prompts start as the base's documents start (DocumentFraming: EOS for word-level, BOS for Llama's SentencePiece).
         var start = DocumentFraming.For(tokenizer).StartId;
-        var all = target.Pairs.Select(p =>
+        if (pairs.Count == 0) throw new InvalidOperationException("reward fine-tuning needs the target's prompt/completion pairs to sample from");
+        var all = pairs.Select(p =>
         {
-            var (context, continuation) = tokenizer.EncodePair(p.Prompt, " " + p.Completion);
-            return (Prompt: new RlPrompt([start, .. context], p.Completion), Completion: continuation);
+            var (context, continuation) = tokenizer.EncodePair(p.Prompt, p.Completion);
+            return (Prompt: new RlPrompt([start, .. context], p.Completion.TrimStart()), Completion: continuation);
         }).ToList();
         var distinct = all.Select(a => a.Prompt.Tokens).DistinctBy(t => string.Join(',', t)).ToList();
         var order = WorldRandom.For(seed, "rl-held-out").Shuffled(distinct);
@@ -62,6 +65,8 @@ internal static class RlSetup
             OnCheckpoint = supervised.OnCheckpoint,
             Progress = supervised.Progress,
             InitialOptimizerState = supervised.InitialOptimizerState,
+            CheckpointRequested = supervised.CheckpointRequested,
+            OnPreemptionCheckpoint = supervised.OnPreemptionCheckpoint,
         };
         var general = WorldRandom.For(seed, "rl-general-text").Shuffled(pretrainDocuments.ToList()).Take(GeneralTextDocuments).ToList();
         var measurements = new RlMeasurements(rl, tokenizer, reward, train.Select(t => t.Prompt).DistinctBy(p => string.Join(',', p.Tokens)).ToList(),

@@ -51,7 +51,7 @@ public static class DatasetsApi
     {
         var caller = services.Caller;
         // The body spools to a bounded temporary file (the form's file section, or the body itself), as a model upload's does.
-        var (body, bodyError) = await ModelUploadBody.Read(request, UploadLimits.Default with { MaxUploadBytes = limits.MaxUploadBytes }, cancel);
+        var (body, bodyError) = await ModelUploadBody.Read(request, limits, cancel);
         if (bodyError is not null) return ReplyResults.Invalid([bodyError]);
         await using (body)
         {

@@ -12,10 +12,11 @@ namespace ForgetLab.Server.Datasets;
 /// The files of a data set upload — the spooled body itself (one JSONL file), or the entries of a zip (at its root or in
 /// one folder) — each decompressed to a temporary file counted as it expands, hashed (SHA-256) and checked: a suite header
 /// (<c>.yaml</c>) by <see cref="SuiteHeaderCheck"/>, the items files it names as JSON objects a line
-/// (<see cref="JsonlDataFile.CheckItems"/>), every other JSONL file line by line as the lab checks a data file
+/// (<see cref="JsonlDataFile.CheckItems"/>) or, for an lm-eval task's CSV, row by row as the lab reads CSV
+/// (<see cref="PandasCsv"/>), every other JSONL file line by line as the lab checks a data file
 /// (<see cref="JsonlDataFile.Check"/>), so a refusal names the same file, line and field. A zip is refused whole for an
-/// entry that is absolute, climbs out with '..', sits in a nested folder, is itself a zip, or is neither a JSONL file nor
-/// a suite header; its directory is bounded before it is read (<see cref="ZipDirectory"/>).
+/// entry that is absolute, climbs out with '..', sits in a nested folder, is itself a zip, is neither a JSONL file, a
+/// suite header nor a CSV file, or is a CSV file no header names; its directory is bounded before it is read (<see cref="ZipDirectory"/>).
 /// </summary>
 public sealed class DatasetUpload : IAsyncDisposable
 {
@@ -64,9 +65,10 @@ public sealed class DatasetUpload : IAsyncDisposable
     private async Task<ImmutableArray<FieldError>> ReadJsonl(FileStream body, string name, DatasetLimits limits, CancellationToken cancel)
     {
         if (!DataRef.IsFileName(name) || !DataRef.IsDataFile(name))
-            return [new FieldError(0, "file", DataRef.IsFileName(name)
-                ? $"'{name}' is a suite header: upload it in a zip or a folder with the items files it names"
-                : $"'{SafetensorsHeaderShorten(name)}' is not a data file name: a plain name ending in .jsonl (letters, digits, '.', '_', '-')")];
+            return [new FieldError(0, "file", !DataRef.IsFileName(name)
+                ? $"'{SafetensorsHeaderShorten(name)}' is not a data file name: a plain name ending in .jsonl (letters, digits, '.', '_', '-')"
+                : DataRef.IsCsvFile(name) ? $"'{name}' is an lm-eval task's items: upload it in a zip or a folder with the header that names it"
+                : $"'{name}' is a suite header: upload it in a zip or a folder with the items files it names")];
         if (body.Length > limits.MaxFileBytes)
             return [new FieldError(0, name, $"is {body.Length} bytes, more than the {limits.MaxFileBytes} a data file may hold")];
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, cancel));
@@ -78,7 +80,7 @@ public sealed class DatasetUpload : IAsyncDisposable
     {
         try
         {
-            if (ZipDirectory.Problem(zip, limits.Zip) is { } problem) return [problem];
+            if (ZipDirectory.Problem(zip, limits) is { } problem) return [problem];
             using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
             var entries = archive.Entries.Where(e => !e.FullName.Replace('\\', '/').EndsWith('/')).ToList();
             string? folder = null;
@@ -91,12 +93,12 @@ public sealed class DatasetUpload : IAsyncDisposable
                 if (parts.Length > 2) return [Entry(entry, "is in a nested folder: zip the JSONL files at the zip's root or inside one folder")];
                 var leaf = parts[^1];
                 if (leaf.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return [Entry(entry, "is a zip inside the zip: zip the JSONL files themselves")];
-                if (!DataRef.IsFileName(leaf)) return [Entry(entry, "is not a data file: a data set holds .jsonl files (and .yaml suite headers) with plain names (letters, digits, '.', '_', '-')")];
+                if (!DataRef.IsFileName(leaf)) return [Entry(entry, "is not a data file: a data set holds .jsonl files (and .yaml suite headers, .csv items of lm-eval tasks) with plain names (letters, digits, '.', '_', '-')")];
                 var inFolder = parts.Length == 2 ? parts[0] : "";
                 if (folder is not null && folder != inFolder) return [Entry(entry, $"is in another folder than '{(folder.Length == 0 ? "(the root)" : folder)}': zip one folder of JSONL files")];
                 folder = inFolder;
             }
-            if (!entries.Any(e => DataRef.IsDataFile(e.FullName))) return [new FieldError(0, "", "the zip holds no .jsonl file")];
+            if (!entries.Any(e => DataRef.IsDataFile(e.FullName) || DataRef.IsCsvFile(e.FullName))) return [new FieldError(0, "", "the zip holds no .jsonl or .csv file")];
             long expanded = 0;
             var spooled = new List<(string Leaf, FileStream Spool, long Length, string Sha)>();
             try
@@ -118,8 +120,10 @@ public sealed class DatasetUpload : IAsyncDisposable
                 {
                     if (Header(leaf, spool, length, sha, spooled.Select(f => f.Leaf).ToHashSet(StringComparer.Ordinal), limits, items) is { } bad) return [bad];
                 }
-                foreach (var (leaf, spool, length, sha) in spooled.Where(f => DataRef.IsDataFile(f.Leaf)))
+                foreach (var (leaf, spool, length, sha) in spooled.Where(f => DataRef.IsDataFile(f.Leaf) || DataRef.IsCsvFile(f.Leaf)))
                 {
+                    if (DataRef.IsCsvFile(leaf) && !items.Contains(leaf))
+                        return [new FieldError(0, leaf, "no suite header names this CSV file: a data set reads CSV only as the items of an lm-eval task (dataset_path: csv, dataset_kwargs.data_files)")];
                     if (Check(leaf, spool, length, sha, limits, items.Contains(leaf)) is { } bad) return [bad];
                 }
             }
@@ -159,11 +163,8 @@ public sealed class DatasetUpload : IAsyncDisposable
             while ((read = await source.ReadAsync(buffer, cancel)) > 0)
             {
                 length += read;
-                FieldError? error = length > limits.MaxFileBytes ? new(0, leaf, $"expands to more than {limits.MaxFileBytes} bytes, the most a data file may hold")
-                    : expandedBefore + length > limits.MaxExpandedBytes ? new(0, "", $"the data files expand to more than {limits.MaxExpandedBytes} bytes in all")
-                    : length > limits.RatioGraceBytes && length > Math.Max(packed, 1) * limits.MaxExpansionRatio
-                        ? new(0, leaf, $"expands to more than {limits.MaxExpansionRatio} times its {packed} compressed bytes: a zip bomb, or not a data file")
-                    : null;
+                var error = length > limits.MaxFileBytes ? new FieldError(0, leaf, $"expands to more than {limits.MaxFileBytes} bytes, the most a data file may hold")
+                    : limits.ExpansionProblem(leaf, length, expandedBefore + length, packed);
                 if (error is not null)
                 {
                     await spool.DisposeAsync();
@@ -190,8 +191,8 @@ public sealed class DatasetUpload : IAsyncDisposable
     {
         try
         {
-            var (shape, examples) = items
-                ? (DataShapes.SuiteItems, JsonlDataFile.CheckItems(content, name, limits.MaxLineBytes))
+            var (shape, examples) = DataRef.IsCsvFile(name) ? (DataShapes.SuiteItems, CsvItems(content, name, limits.MaxLineBytes))
+                : items ? (DataShapes.SuiteItems, JsonlDataFile.CheckItems(content, name, limits.MaxLineBytes))
                 : Shaped(JsonlDataFile.Check(content, name, limits.MaxLineBytes));
             content.Position = 0;
             _files.Add(new CheckedDataFile(name, content, length, sha, shape, examples));
@@ -226,6 +227,10 @@ public sealed class DatasetUpload : IAsyncDisposable
             return Refusal(e);
         }
     }
+
+    /// <summary>An lm-eval task's CSV items, read as the job's reader reads them (<see cref="PandasCsv"/>), one row in memory at a time.</summary>
+    private static int CsvItems(FileStream content, string name, int maxLineBytes) =>
+        PandasCsv.Check(content, name, maxLineBytes) is > 0 and var rows ? rows : throw new DataFileException(name, 0, "", "no items: the suite is empty");
 
     private static (string, int) Shaped((DataShape Shape, int Examples) checkedFile) => (DataShapes.Name(checkedFile.Shape), checkedFile.Examples);
 

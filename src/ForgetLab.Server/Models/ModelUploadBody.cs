@@ -1,4 +1,5 @@
 using ForgetLab.Contracts.Common;
+using ForgetLab.Server.Uploads;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -8,7 +9,7 @@ namespace ForgetLab.Server.Models;
 /// The zip in a model upload's body — <c>application/zip</c>, or the file of a
 /// <c>multipart/form-data</c> form (with its <c>name</c> field) — spooled to a temporary file that is
 /// deleted when this is disposed. A zip's directory is at its end, so it cannot be read from the
-/// request as it streams; the spool is bounded by <see cref="UploadLimits.MaxUploadBytes"/> and is the
+/// request as it streams; the spool is bounded by <see cref="ArchiveLimits.MaxUploadBytes"/> and is the
 /// only copy the server keeps of it. The form is read section by section, never buffered whole.
 /// </summary>
 public sealed class ModelUploadBody : IAsyncDisposable
@@ -31,7 +32,7 @@ public sealed class ModelUploadBody : IAsyncDisposable
     /// <summary>The form's <c>base</c> field (the registered base a PEFT adapter goes on), when it has one.</summary>
     public string? Base { get; }
 
-    public static async Task<(ModelUploadBody? Body, FieldError? Error)> Read(HttpRequest request, UploadLimits limits, CancellationToken cancel)
+    public static async Task<(ModelUploadBody? Body, FieldError? Error)> Read(HttpRequest request, ArchiveLimits limits, CancellationToken cancel)
     {
         if (request.ContentLength > limits.MaxUploadBytes) return (null, TooLarge(limits));
         if (!request.HasFormContentType)
@@ -87,8 +88,8 @@ public sealed class ModelUploadBody : IAsyncDisposable
         if (Zip is not null) await Zip.DisposeAsync();
     }
 
-    /// <summary>Copies at most <see cref="UploadLimits.MaxUploadBytes"/> to a temporary file that deletes itself when closed.</summary>
-    private static async Task<(FileStream? Zip, FieldError? Error)> Spool(Stream body, UploadLimits limits, CancellationToken cancel)
+    /// <summary>Copies at most <see cref="ArchiveLimits.MaxUploadBytes"/> to a temporary file that deletes itself when closed.</summary>
+    private static async Task<(FileStream? Zip, FieldError? Error)> Spool(Stream body, ArchiveLimits limits, CancellationToken cancel)
     {
         var spool = new FileStream(Path.Combine(Path.GetTempPath(), $"forgetlab-upload-{Guid.NewGuid():N}.zip"), FileMode.CreateNew, FileAccess.ReadWrite,
             FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -123,5 +124,5 @@ public sealed class ModelUploadBody : IAsyncDisposable
         return null;
     }
 
-    private static FieldError TooLarge(UploadLimits limits) => new(0, "", $"the upload is larger than {limits.MaxUploadBytes} bytes");
+    private static FieldError TooLarge(ArchiveLimits limits) => new(0, "", $"the upload is larger than {limits.MaxUploadBytes} bytes");
 }

@@ -55,10 +55,7 @@ public sealed class StagedModelFiles(IModelBlocks blocks, UploadLimits limits) :
                 _expanded += read;
                 if (length > max)
                     return [new FieldError(0, file, $"expands to more than {max} bytes, the most a {file} may hold")];
-                if (_expanded > limits.MaxExpandedBytes)
-                    return [new FieldError(0, "", $"the model files expand to more than {limits.MaxExpandedBytes} bytes in all")];
-                if (compressedLength is { } packed && length > limits.RatioGraceBytes && length > Math.Max(packed, 1) * limits.MaxExpansionRatio)
-                    return [new FieldError(0, file, $"expands to more than {limits.MaxExpansionRatio} times its {packed} compressed bytes: a zip bomb, or not a model file")];
+                if (limits.ExpansionProblem(file, length, _expanded, compressedLength) is { } tooMuch) return [tooMuch];
                 sha.AppendData(buffer, filled, read);
                 var problems = head.Append(buffer.AsSpan(filled, read), length);
                 if (!problems.IsEmpty) return problems;

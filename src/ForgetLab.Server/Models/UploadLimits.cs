@@ -1,23 +1,26 @@
 using ForgetLab.Core.Models;
+using ForgetLab.Server.Uploads;
 
 namespace ForgetLab.Server.Models;
 
 /// <summary>
-/// The bounds a model upload is read within, so that what the server holds stays the same whatever
-/// the input: the upload is spooled to a temporary file of at most <see cref="MaxUploadBytes"/>, its zip
-/// directory is checked before it is parsed, and each model file is decompressed a block at a time
-/// into Blob storage, counted as it expands.
+/// The bounds a model upload is read within (<see cref="ArchiveLimits"/>: the request body 1 GiB, 64 entries, a 1 MiB
+/// directory, all model files together 1 GiB + 64 MiB expanded, an expansion ratio of 50 — real weights compress about
+/// 1.1×; only runs of zeros reach it), plus each model file's own bound; each file is decompressed a block at a time into
+/// Blob storage, counted as it expands.
 /// </summary>
-public sealed record UploadLimits
+public sealed record UploadLimits : ArchiveLimits
 {
-    /// <summary>The request body (the zip, or the multipart form holding it): 1 GiB.</summary>
-    public long MaxUploadBytes { get; init; } = 1L << 30;
+    public UploadLimits()
+    {
+        MaxUploadBytes = 1L << 30;
+        MaxExpandedBytes = (1L << 30) + (64L << 20);
+        MaxExpansionRatio = 50;
+    }
 
-    /// <summary>Entries in the zip, counted from its end-of-directory record before the directory is read: 64.</summary>
-    public int MaxEntries { get; init; } = 64;
+    public override string Upload => "a model folder";
 
-    /// <summary>The zip's central directory: 1 MiB (64 entries with long names fit many times over).</summary>
-    public long MaxDirectoryBytes { get; init; } = 1L << 20;
+    public override string Files => "model";
 
     /// <summary>model.safetensors, or one shard, expanded: 1 GiB.</summary>
     public long MaxWeightsBytes { get; init; } = 1L << 30;
@@ -30,19 +33,6 @@ public sealed record UploadLimits
 
     /// <summary>tokenizer.json or tokenizer.model expanded: 32 MiB (Qwen2's tokenizer.json is 11 MB, Llama-3's 9 MB).</summary>
     public long MaxTokenizerBytes { get; init; } = 32L << 20;
-
-    /// <summary>All model files together, expanded: 1 GiB + 64 MiB.</summary>
-    public long MaxExpandedBytes { get; init; } = (1L << 30) + (64L << 20);
-
-    /// <summary>
-    /// How many times its compressed size an entry may expand to, checked on the bytes actually
-    /// decompressed so far (the header's sizes are claims): 50. Real weights compress about 1.1×;
-    /// only runs of zeros reach this.
-    /// </summary>
-    public int MaxExpansionRatio { get; init; } = 50;
-
-    /// <summary>The first bytes of an entry the ratio is not applied to (a tiny file of zeros is no bomb): 1 MiB.</summary>
-    public long RatioGraceBytes { get; init; } = 1L << 20;
 
     /// <summary>The safetensors JSON header, as the safetensors library caps it: 100,000,000 bytes.</summary>
     public long MaxSafetensorsHeaderBytes { get; init; } = 100_000_000;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ForgetLab.Contracts.Common;
+using ForgetLab.Server.Uploads;
 
 namespace ForgetLab.Server.Models;
 
@@ -18,7 +19,7 @@ public static class ZipDirectory
     private const int EntryBytes = 46;
 
     /// <summary>Null when the directory is within the limits (the zip reader then checks the rest), else why not.</summary>
-    public static FieldError? Problem(Stream zip, UploadLimits limits)
+    public static FieldError? Problem(Stream zip, ArchiveLimits limits)
     {
         if (zip.Length < EndBytes) return NotAZip("too short to hold a zip directory");
         // The record is the last 22 bytes, or ends in a comment of up to 65,535 bytes.
@@ -51,7 +52,7 @@ public static class ZipDirectory
             directoryStart = start64 > long.MaxValue ? long.MaxValue : (long)start64;
         }
         if (entries > limits.MaxEntries)
-            return new FieldError(0, "", $"the zip holds {entries} entries, more than the {limits.MaxEntries} a model folder may have");
+            return new FieldError(0, "", $"the zip holds {entries} entries, more than the {limits.MaxEntries} {limits.Upload} may have");
         if (directoryBytes > limits.MaxDirectoryBytes)
             return new FieldError(0, "", $"the zip's directory is {directoryBytes} bytes, more than the {limits.MaxDirectoryBytes} allowed");
         var problem = CountEntries(zip, directoryStart, limits);
@@ -64,7 +65,7 @@ public static class ZipDirectory
     /// signature follows, whatever the end record claimed), bounded by the limits, so a short end
     /// record in front of a directory of millions of entries is refused here.
     /// </summary>
-    private static FieldError? CountEntries(Stream zip, long start, UploadLimits limits)
+    private static FieldError? CountEntries(Stream zip, long start, ArchiveLimits limits)
     {
         if (start < 0 || start > zip.Length) return NotAZip("its directory lies outside the file");
         zip.Position = start;
@@ -76,7 +77,7 @@ public static class ZipDirectory
             zip.ReadExactly(header);
             if (BinaryPrimitives.ReadUInt32LittleEndian(header) != EntrySignature) return null;
             if (count == limits.MaxEntries)
-                return new FieldError(0, "", $"the zip's directory holds more than the {limits.MaxEntries} entries a model folder may have");
+                return new FieldError(0, "", $"the zip's directory holds more than the {limits.MaxEntries} entries {limits.Upload} may have");
             var variable = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(28)) + BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(30))
                 + BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(32));
             walked += EntryBytes + variable;

@@ -56,6 +56,21 @@ public class SearchReplayTests
     }
 
     [Fact]
+    public void DeviceTimeSavedCountsAStoppedRunsCheckpointsOnlyUpToItsRung()
+    {
+        static CheckpointReport Timed(CheckpointReport c, double train, double eval) => c with { TrainingSeconds = train, EvaluationSeconds = eval };
+        var report = Report(
+            Run("strong", Timed(Checkpoint(25, 40, 5), 100, 10), Timed(Checkpoint(50, 50, 8), 90, 10)),
+            Run("weak", Timed(Checkpoint(25, 5, 30), 120, 20), Timed(Checkpoint(50, 10, 40), 110, 20)));
+
+        var result = SearchReplay.Replay(report, [25], keep: 1);
+
+        Assert.Equal(100 + 10 + 90 + 10 + 120 + 20 + 110 + 20, result.FullDeviceSeconds);
+        Assert.Equal(100 + 10 + 90 + 10 + 120 + 20, result.SearchedDeviceSeconds);
+        Assert.Null(SearchReplay.Replay(Report(Run("untimed", Checkpoint(25, 40, 5), Checkpoint(50, 50, 8))), [25], keep: 1).FullDeviceSeconds);
+    }
+
+    [Fact]
     public void TheForecastIsCheckedOnEveryRunWithFourCheckpointsAgainstItsLast()
     {
         var run = Run("r", Checkpoint(25, 10, 5), Checkpoint(50, 12, 8), Checkpoint(75, 13, 10), Checkpoint(100, 14, 11));

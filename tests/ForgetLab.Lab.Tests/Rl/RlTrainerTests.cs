@@ -1,6 +1,7 @@
 using ForgetLab.Core.Specs.Rl;
 using ForgetLab.Lab.Model;
 using ForgetLab.Lab.Rl;
+using ForgetLab.Lab.Runs;
 using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.Training;
 using static TorchSharp.torch;
@@ -94,6 +95,49 @@ public class RlTrainerTests
         Assert.Equal(fullTrainer.Log.Select(l => (l.Reward, l.Kl, l.Beta)), resumedTrainer.Log.Select(l => (l.Reward, l.Kl, l.Beta)));
         Assert.NotEqual(0.05, fullTrainer.Beta); // the controller moved β, so its state was part of what resumed
         Assert.True(TensorAssert.Same(fullWeights, resumedWeights), "the resumed run ends on the same weights");
+    }
+
+    [Fact]
+    public void ARunAskedToCheckpointMidBatchCheckpointsWhenTheBatchEndsAndResumesFromItExactly()
+    {
+        // Two passes per sampled batch, sampling at temperature, the adaptive β and a synced reference: all of it must be in the checkpoint.
+        var rl = new RlSpec
+        {
+            Algorithm = RlAlgorithm.Rloo, NumGenerations = 2, Temperature = 0.9, TopP = 0.95, MaxCompletionLength = 3, Beta = 0.05,
+            KlEstimator = KlEstimator.K1, KlIn = KlPlacement.Reward, AdaptiveKl = new AdaptiveKlSpec { Target = 0.1, Horizon = 10 },
+            NumIterations = 2, SyncRefModel = true, RefModelSyncSteps = 3, RefModelMixupAlpha = 0.5, Rewards = [PaysKf],
+        };
+        var settings = Settings(8, checkpointEvery: 4);
+        var (full, fullTrainer, fullWeights) = Train(rl, settings, TinyModels.TempDirectory());
+
+        // The host asks after step 5, inside the batch sampled at step 5: the checkpoint comes at step 6, the batch's last pass.
+        var dir = TinyModels.TempDirectory();
+        var asked = new List<int>();
+        SavedCheckpoint? heard = null;
+        using (var model = TinyModels.Create())
+        {
+            var steps = 0;
+            var trainer = new RlTrainer(model, model.parameters().ToList(), null, rl, settings, Words)
+            {
+                Prompts = Prompts(),
+                Reward = new RewardFunction(rl.Rewards),
+                LoadReference = () => TinyModels.Create(),
+                PtxText = new PackedTextBatches(TinyModels.Documents(), TinyModels.Config.NPositions, Words.EosId, 11),
+                Progress = new InlineProgress<TrainProgress>(p => steps = p.Step),
+                CheckpointRequested = () => { asked.Add(steps); return steps >= 5; },
+                OnPreemptionCheckpoint = saved => heard = saved,
+            };
+            var stopped = Assert.Throws<TrainingPreempted>(() => trainer.Run(dir));
+            Assert.Equal(6, stopped.Step);
+        }
+
+        Assert.Equal([2, 4, 6], asked); // only where a batch ends, never at a step inside one
+        Assert.Equal(6, heard!.Step);
+        Assert.Equal(Path.Combine(dir, "step-6"), heard.Directory);
+        var (resumed, resumedTrainer, resumedWeights) = Train(rl, settings, TinyModels.TempDirectory(), heard.Directory);
+        Assert.Equal(full.Losses.Select(l => l.Loss), resumed.Losses.Select(l => l.Loss));
+        Assert.Equal(fullTrainer.Log.Select(l => (l.Reward, l.Kl, l.Beta)), resumedTrainer.Log.Select(l => (l.Reward, l.Kl, l.Beta)));
+        Assert.True(TensorAssert.Same(fullWeights, resumedWeights), "the run resumed from the preemption checkpoint ends on the same weights");
     }
 
     [Fact]

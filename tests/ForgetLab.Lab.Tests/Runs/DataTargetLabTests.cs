@@ -89,6 +89,43 @@ public class DataTargetLabTests
     }
 
     [Fact]
+    public void RewardFineTuningOnAUsersPromptCompletionLinesSamplesTheTrainingPromptsAndPaysAgainstTheirCompletions()
+    {
+        var (dir, options) = Setup(Sums);
+        var spec = SpecLoader.Parse(Spec(", rl: { algorithm: grpo, num_generations: 4, max_completion_length: 4, measure_prompts: 4, rewards: [{ kind: correctness }] }")
+            .Replace("steps: 10, batch_size: 8", "steps: 2, batch_size: 8", StringComparison.Ordinal).Replace("checkpoint_every: 10", "checkpoint_every: 2", StringComparison.Ordinal),
+            Path.Combine(dir, "spec.yaml"), dir);
+        var outDir = TinyModels.TempDirectory();
+        var result = new LabRunner(options).Run(spec, outDir);
+
+        var run = Assert.Single(result.Report.Runs);
+        Assert.Equal(RunStatus.Completed, run.Status);
+        var rl = Assert.Single(run.Checkpoints).Rl;
+        Assert.NotNull(rl);
+        Assert.Contains("correctness", rl.TrainReward!.Components.Keys);
+        Assert.Equal(6, run.Suites.Single(s => s.Suite == "target").N);
+        using var log = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", run.Name, "rl_log.json")));
+        Assert.Equal(2, log.RootElement.GetArrayLength());
+
+        // What it samples and pays against: the training lines as written, none of the held-out six.
+        var data = TargetData.Load(spec.Target.Data!, ForgetLab.Lab.Tokenization.WordTokenizer.Build([string.Join(' ', Enumerable.Range(0, 10)) + " q : + = ? a ."]), null, 32, 2);
+        var training = TargetData.Split(JsonlDataFile.Read(Path.Combine(dir, "sums.jsonl"), "sums.jsonl"), new EvalSplit(null, 6), 2).Training.Cast<PromptCompletionExample>();
+        Assert.Equal(training.Select(e => new PromptCompletion(e.Prompt, e.Completion)), data.Pairs);
+    }
+
+    [Fact]
+    public void RewardFineTuningOnTextLinesIsRefusedNamingTheFileBeforeABaseIsBuilt()
+    {
+        var (dir, options) = Setup("{\"text\": \"1 + 2 = 3 .\"}\n");
+        var spec = SpecLoader.Parse(Spec(", rl: { algorithm: grpo, num_generations: 4, rewards: [{ kind: correctness }] }").Replace("\n  eval_split: 6", "", StringComparison.Ordinal)
+            .Replace("suites: [target, capitals_recall]", "suites: [capitals_recall]", StringComparison.Ordinal), Path.Combine(dir, "spec.yaml"), dir);
+
+        var e = Assert.Throws<DataFileException>(() => new LabRunner(options).Run(spec, TinyModels.TempDirectory()));
+        Assert.Equal("sums.jsonl:1: train.rl samples a completion for each prompt and rewards it against the line's own, so target.data must hold {\"prompt\", \"completion\"} lines; this file holds text lines", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(options.CacheDirectory));
+    }
+
+    [Fact]
     public void TheOwnDataExampleIsInTheWorldsWordsAndTrainsOnTheAssistantAnswersOnly()
     {
         var folder = Path.Combine(Tests.Model.ReferenceModels.RepoRoot(), "examples", "own-data");

@@ -137,6 +137,34 @@ public class LabEvaluatorTests
     }
 
     [Fact]
+    public void APreemptedEvaluationOnlyJobStopsBeforeItsNextSuiteAndTheResumedJobScoresOnlyTheRest()
+    {
+        var (baseFolder, options) = TinyBase();
+        var spec = EvalSpec(baseFolder, ("lora-a", LoraAdapter(baseFolder, seed: 4, scale: 0.5f)));
+        var uninterrupted = new EvaluationJob(options with { CacheDirectory = TinyModels.TempDirectory() }).Run(spec, "lora-a", TinyModels.TempDirectory());
+        var results = Path.Combine(options.CacheDirectory, ForgetLab.Lab.Evaluation.EvaluationResultCache.FolderName);
+        var events = new List<JobEvent>();
+
+        // Asked at once: the first suite is scored, the job stops before the second and reports its step-0 folder.
+        var stopped = Assert.Throws<EvaluationPreempted>(() =>
+            new EvaluationJob(options with { CheckpointRequested = () => true }) { Events = events.Add }.Run(spec, "lora-a", TinyModels.TempDirectory()));
+
+        Assert.Equal(1, stopped.SuitesScored);
+        var preemption = Assert.Single(events.OfType<PreemptionCheckpointSaved>());
+        Assert.Equal((0L, events.OfType<CheckpointSaved>().Single().Sha256), (preemption.Step, preemption.Sha256));
+        Assert.DoesNotContain(events, e => e is CheckpointEvaluated or RunFinished);
+        var cached = Assert.Single(Directory.GetFiles(results, "*.json", SearchOption.AllDirectories));
+        var written = File.GetLastWriteTimeUtc(cached);
+
+        // The run resumes on a lease with the same cache: the scored suite is read, the other two are scored, the scores are those of an uninterrupted job.
+        var resumed = new EvaluationJob(options).Run(spec, "lora-a", TinyModels.TempDirectory());
+        Assert.Equal(3, Directory.GetFiles(results, "*.json", SearchOption.AllDirectories).Length);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(cached));
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal(uninterrupted.Suites.Select(s => (s.Suite, s.Score, s.DeltaPoints)), resumed.Suites.Select(s => (s.Suite, s.Score, s.DeltaPoints)));
+    }
+
+    [Fact]
     public void EntriesThatDoNotFitTheBaseAreAllRefusedNamingTheirFilesAndNothingRuns()
     {
         var (baseFolder, options) = TinyBase();

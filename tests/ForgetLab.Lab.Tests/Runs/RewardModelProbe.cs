@@ -20,28 +20,6 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// </summary>
 public class RewardModelProbe
 {
-    private const string BaseSpec = $$"""
-        name: reward-model
-        seed: 3
-        base:
-        {{TinyWorldBase.Base}}
-        target: { task: conflicting_facts, count: 8 }
-        suites: [target, capitals_recall]
-        train:
-          steps: 2
-          batch_size: 8
-          lr: 1.0e-4
-          warmup_steps: 0
-          checkpoint_every: 2
-          rl:
-            algorithm: grpo
-            num_generations: 4
-            max_completion_length: 4
-            rewards:
-              - { kind: correctness }
-        eval: { max_items: 8 }
-        """;
-
     private static void Log(string line) => File.AppendAllText(Environment.GetEnvironmentVariable("RM_PROBE_OUT") ?? "/tmp/rm-probe.txt", $"{DateTime.UtcNow:HH:mm:ss} {line}\n");
 
     // Old: wrong answers from every eligible country (held-out capitals appear as rejected in training).
@@ -96,10 +74,7 @@ public class RewardModelProbe
     [Fact(Explicit = true)]
     public void MeasureHowFarAnHonestRewardModelGeneralises()
     {
-        var options = TinyWorldBase.Options() with { CacheDirectory = Environment.GetEnvironmentVariable("RM_PROBE_CACHE") ?? TinyWorldBase.Options().CacheDirectory };
-        var world = BuiltInWorld.Load(options.Corpus, options.WorldDataDirectory);
-        var (folder, _, tokenizer) = new BaseModelCache(options.CacheDirectory).GetOrPretrain(SpecLoader.Parse(BaseSpec, "rm.yaml", null), world, options.WorldVariant);
-        var facts = world.Facts;
+        var (folder, tokenizer, facts) = RewardModelWorld.Base(Environment.GetEnvironmentVariable("RM_PROBE_CACHE"));
         var hash = ModelFolder.ContentHash(folder);
         var eos = tokenizer.EosId!.Value;
         var variant = Environment.GetEnvironmentVariable("RM_PROBE") ?? "base";

@@ -43,13 +43,7 @@ public class RewardModelWorldTests
         eval: { max_items: 8 }
         """;
 
-    private static (string Folder, Core.Tokenizers.ITokenizer Tokenizer, WorldFacts Facts) Base()
-    {
-        var options = TinyWorldBase.Options();
-        var world = BuiltInWorld.Load(options.Corpus, options.WorldDataDirectory);
-        var (folder, _, tokenizer) = new BaseModelCache(options.CacheDirectory).GetOrPretrain(SpecLoader.Parse(BaseSpec, "rm.yaml", null), world, options.WorldVariant);
-        return (folder, tokenizer, world.Facts);
-    }
+    private static (string Folder, Core.Tokenizers.ITokenizer Tokenizer, WorldFacts Facts) Base() => RewardModelWorld.Base();
 
     // The held-out facts' answers are never judged in training and the form predicts nothing (WorldPreferencePairs), so
     // the only way to rank a held-out pair is the base's own knowledge of that capital, which the reward model starts from.

@@ -4,7 +4,8 @@ using ForgetLab.Lab.Suites.LmEval;
 namespace ForgetLab.Lab.Tests.Suites;
 
 /// <summary>
-/// The lm-eval fixtures (ARC-, MMLU-, HellaSwag-, GSM8K-, LAMBADA- and WikiText-style, written from lm-eval's own task files) give the
+/// The lm-eval fixtures (ARC-, MMLU-, HellaSwag-, GSM8K-, LAMBADA-, WikiText- and SciQ-style, written from lm-eval's own task
+/// files; SciQ's from CSV files that pandas reads with their quoting, line breaks and column types) give the
 /// same requests and the same metric decisions here as in the independent Python reference written from lm-eval's
 /// source: every context byte for byte, every continuation and stop string, every document's few-shot examples, and
 /// acc, acc_norm and exact_match (through both GSM8K regex filters) for the same model answers.
@@ -13,7 +14,7 @@ public sealed class LmEvalAgreementTests
 {
     public static TheoryData<string> Tasks() => new(
         "arc_style/arc_style.yaml", "mmlu_style/mmlu_style_geography.yaml", "hellaswag_style/hellaswag_style.yaml", "gsm8k_style/gsm8k_style.yaml",
-        "lambada_style/lambada_style.yaml", "wikitext_style/wikitext_style.yaml");
+        "lambada_style/lambada_style.yaml", "wikitext_style/wikitext_style.yaml", "sciq_style/sciq_style.yaml");
 
     [Theory]
     [MemberData(nameof(Tasks))]

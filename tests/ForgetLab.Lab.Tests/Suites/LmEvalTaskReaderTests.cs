@@ -185,7 +185,7 @@ public sealed class LmEvalTaskReaderTests : IDisposable
             .Replace("doc_to_choice: choices", "doc_to_choice: [\"x\", \"y\"]", StringComparison.Ordinal), "");
         File.WriteAllText(Path.Combine(_dir, "test.csv"), "question,answer\n\"a, with comma\",0\nNA,1\n");
         var error = Assert.Throws<InvalidDataException>(() => LmEvalTaskReader.Read(yaml));
-        Assert.Contains("test.csv:3: field 'question' is 'NA', which pandas", error.Message, StringComparison.Ordinal);
+        Assert.Contains("test.csv:3: question: is 'NA' in column 1, which pandas", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

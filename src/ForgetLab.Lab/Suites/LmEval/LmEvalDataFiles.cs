@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ForgetLab.Core.Data;
 
 namespace ForgetLab.Lab.Suites.LmEval;
 
@@ -8,27 +8,24 @@ namespace ForgetLab.Lab.Suites.LmEval;
 /// Loads a split the way <c>datasets.load_dataset("json" | "csv", data_files=…)</c> gives it to lm-eval: a list of
 /// documents with the same columns (a key missing from a JSON line is null, as Arrow fills it), each column of one
 /// type (integers in a column that also holds floats become floats). JSON files are JSON Lines or one array of
-/// objects; CSV files have a header row and are typed per column as pandas reads them (all integers: int; all
-/// numbers: float; all <c>True</c>/<c>False</c>: bool; else text). What datasets would fill or guess
-/// (an empty CSV cell, pandas' missing-value words such as <c>NA</c>) or refuse (a column of text and numbers) is
-/// an error naming the file, the line and the field.
+/// objects; CSV files are read by <see cref="PandasCsv"/> as datasets' csv builder reads them with pandas (a header row,
+/// quoting, each column typed int, float, bool or text). What datasets would fill or guess (an empty CSV cell,
+/// pandas' missing-value words such as <c>NA</c>) or refuse (a JSON column of text and numbers) is an error naming the
+/// file, the line and the field.
 /// </summary>
 internal static class LmEvalDataFiles
 {
-    private static readonly HashSet<string> PandasMissing =
-    [
-        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
-        "NULL", "NaN", "None", "n/a", "nan", "null",
-    ];
+    /// <summary>The longest CSV row read (characters): the platform's bound on a line of a data set's file, 8 MiB.</summary>
+    private const int MaxCsvRowChars = 8 << 20;
 
     public static LmEvalSplit Load(string format, IReadOnlyList<string> files)
     {
         var rows = new List<(OrderedDictionary<string, object?> Doc, string File, int Line)>();
         foreach (var file in files)
-        {
             if (!File.Exists(file)) throw new InvalidDataException($"The data file {file} does not exist (dataset_kwargs.data_files).");
-            rows.AddRange(format == "json" ? Json(file) : Csv(file));
-        }
+        if (format == "json")
+            foreach (var file in files) rows.AddRange(Json(file));
+        else rows.AddRange(Csv(files));
         if (rows.Count == 0) throw new InvalidDataException($"{string.Join(", ", files)}: no documents.");
 
         var columns = new List<string>();
@@ -174,108 +171,28 @@ internal static class LmEvalDataFiles
         _ => Object(e, $"{where}, field '{field}'"),
     };
 
-    private static IEnumerable<(OrderedDictionary<string, object?>, string, int)> Csv(string file)
+    // The split's CSV files as datasets' csv builder reads them (pandas' C parser, 10,000 rows a chunk): Core's PandasCsv.
+    private static IEnumerable<(OrderedDictionary<string, object?>, string, int)> Csv(IReadOnlyList<string> files)
     {
-        var records = CsvRecords(ReadUtf8(file), file).ToList();
-        if (records.Count == 0) throw new InvalidDataException($"{file}: no header row.");
-        var header = records[0].Fields;
-        if (header.Distinct(StringComparer.Ordinal).Count() != header.Count) throw new InvalidDataException($"{file}:1: a column name appears twice.");
-        var body = records.Skip(1).Where(r => !(r.Fields.Count == 1 && r.Fields[0].Length == 0)).ToList();
-        foreach (var r in body)
+        var streams = files.Select(f => ((Stream)File.OpenRead(f), f)).ToList();
+        CsvTable table;
+        try
         {
-            if (r.Fields.Count != header.Count)
-                throw new InvalidDataException($"{file}:{r.Line}: {r.Fields.Count} fields, but the header has {header.Count}.");
-            for (var c = 0; c < header.Count; c++)
-                if (PandasMissing.Contains(r.Fields[c]))
-                    throw new InvalidDataException($"{file}:{r.Line}: field '{header[c]}' is {(r.Fields[c].Length == 0 ? "empty" : $"'{r.Fields[c]}'")}, which pandas (lm-eval's CSV reader) reads as missing; ForgetLab refuses it rather than guess.");
+            table = PandasCsv.Read(streams, MaxCsvRowChars);
         }
-        var types = new string[header.Count];
-        for (var c = 0; c < header.Count; c++)
+        catch (DataFileException e)
         {
-            var cells = body.Select(r => r.Fields[c]).ToList();
-            types[c] = cells.All(IsInt) ? "int" : cells.All(IsFloat) ? "float" : cells.All(x => x is "True" or "TRUE" or "true" or "False" or "FALSE" or "false") ? "bool" : "str";
+            throw new InvalidDataException(e.Message, e);
         }
-        foreach (var r in body)
+        finally
+        {
+            foreach (var (stream, _) in streams) stream.Dispose();
+        }
+        foreach (var row in table.Rows)
         {
             var doc = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
-            for (var c = 0; c < header.Count; c++)
-            {
-                var cell = r.Fields[c];
-                doc[header[c]] = types[c] switch
-                {
-                    "int" => long.Parse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
-                    "float" => ParseFloat(cell),
-                    "bool" => cell is "True" or "TRUE" or "true",
-                    _ => cell,
-                };
-            }
-            yield return (doc, file, r.Line);
-        }
-    }
-
-    private static bool IsInt(string s) => s.Length > 0 && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
-
-    private static bool IsFloat(string s) => s.Length > 0 && s.Trim() == s && (s is "inf" or "-inf" or "+inf" or "Infinity" or "-Infinity" || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-
-    private static double ParseFloat(string s) => s switch
-    {
-        "inf" or "+inf" or "Infinity" => double.PositiveInfinity,
-        "-inf" or "-Infinity" => double.NegativeInfinity,
-        _ => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
-    };
-
-    // RFC 4180 as pandas' C parser reads it: comma-separated, double quotes around a field, "" inside one is a quote,
-    // line breaks inside quotes belong to the field; \r\n and \n both end a record.
-    private static IEnumerable<(List<string> Fields, int Line)> CsvRecords(string text, string file)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var line = 1;
-        var recordLine = 1;
-        var quoted = false;
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
-                if (c == '"') { quoted = false; i++; continue; }
-                if (c == '\n') line++;
-                field.Append(c);
-                i++;
-                continue;
-            }
-            switch (c)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r' when i + 1 < text.Length && text[i + 1] == '\n':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    yield return (fields, recordLine);
-                    fields = [];
-                    line++;
-                    recordLine = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-            i++;
-        }
-        if (quoted) throw new InvalidDataException($"{file}:{recordLine}: a quoted field is never closed.");
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            yield return (fields, recordLine);
+            for (var c = 0; c < table.Columns.Count; c++) doc[table.Columns[c]] = row.Values[c];
+            yield return (doc, row.File, row.Line);
         }
     }
 
