@@ -218,24 +218,7 @@ public static class FairSharePolicy
         var shares = new Dictionary<string, PoolIndex.TenantEntry>(tenants.Count, StringComparer.Ordinal);
         foreach (var share in tenants)
         {
-            ArgumentNullException.ThrowIfNull(share);
-            ArgumentNullException.ThrowIfNull(share.Quota);
-            if (string.IsNullOrEmpty(share.TenantId)) throw new ArgumentException("A tenant share needs a tenant id.", nameof(tenants));
-            if (!(share.Weight > 0) || !double.IsFinite(share.Weight))
-            {
-                throw new ArgumentException($"Tenant '{share.TenantId}': weight must be a finite number > 0, got {share.Weight}.", nameof(tenants));
-            }
-
-            if (share.Quota.MaxConcurrentDevices < 0)
-            {
-                throw new ArgumentException($"Tenant '{share.TenantId}': quota.maxConcurrentDevices must be ≥ 0, got {share.Quota.MaxConcurrentDevices}.", nameof(tenants));
-            }
-
-            if (double.IsNaN(share.Quota.DeviceHoursBudget) || double.IsNaN(share.Quota.DeviceHoursUsed))
-            {
-                throw new ArgumentException($"Tenant '{share.TenantId}': quota device-hours must be numbers.", nameof(tenants));
-            }
-
+            PoolIndex.Validate(share);
             if (!shares.TryAdd(share.TenantId, new PoolIndex.TenantEntry(share)))
             {
                 throw new ArgumentException($"Tenant '{share.TenantId}' is listed twice.", nameof(tenants));

@@ -177,7 +177,8 @@ public sealed class PoolIndex
         return added;
     }
 
-    private static void Validate(TenantShare share)
+    /// <summary>The checks of a tenant's share, shared by the index and the policy's list overloads.</summary>
+    internal static void Validate(TenantShare share)
     {
         ArgumentNullException.ThrowIfNull(share);
         ArgumentNullException.ThrowIfNull(share.Quota);
