@@ -23,12 +23,14 @@ internal static class BrowserFirstScreen
     private const string AdminKey = "bench-admin-key-0123456789";
     private const int Warmup = 2, Rounds = 10, ColdStarts = 3;
 
-    public static async Task Run()
+    /// <param name="serverArgs">More configuration for every server started, as command-line pairs.</param>
+    public static async Task Run(string[] serverArgs)
     {
         await using var azurite = await Azurite.StartAsync();
         // The metrics sampler's first sample runs before the reports below exist; later ones would write the ended runs' summary
         // on their own, and the first view is to be timed without it.
-        string[] quietSampler = ["--ForgetLab:Metrics:SampleSeconds", "3600"];
+        string[] quietSampler = ["--ForgetLab:Metrics:SampleSeconds", "3600", .. serverArgs];
+        Console.WriteLine($"server: {Environment.GetEnvironmentVariable("FORGETLAB_SERVER_DIR") ?? "this build's output"}; configuration: {string.Join(' ', serverArgs)}");
         var server = await ServerProcess.StartAsync(azurite.ConnectionString, "bench-dashboard", AdminKey, quietSampler);
         try
         {
@@ -75,11 +77,15 @@ internal static class BrowserFirstScreen
 
             // A server start: nothing in memory, so the first view reads the ended runs' summary that the first view above wrote.
             // Three starts, since one cold view is one sample of a noisy machine.
+            // The server's start (process start until it answers) is timed too: a start-up warm-up makes it longer.
             var afterRestarts = new List<(double Shown, double Interactive)>();
+            var startTimes = new List<double>();
             for (var start = 0; start < ColdStarts; start++)
             {
                 await server.DisposeAsync();
+                var startClock = Stopwatch.StartNew();
                 server = await ServerProcess.StartAsync(azurite.ConnectionString, "bench-dashboard", AdminKey, quietSampler);
+                startTimes.Add(startClock.Elapsed.TotalMilliseconds);
                 afterRestarts.Add(await FirstScreen(await SignIn(browser, server, key), server));
             }
             var afterRestart = afterRestarts.Select(t => t.Shown).Order().ElementAt(afterRestarts.Count / 2);
@@ -97,12 +103,25 @@ internal static class BrowserFirstScreen
             reportClock.Stop();
             var afterRestartGrainsActive = await FirstScreen(await SignIn(browser, server, key), server);
 
+            // The server's share of a cold view: after another start and the sign-in, the page's HTML alone, then the first view.
+            await server.DisposeAsync();
+            server = await ServerProcess.StartAsync(azurite.ConnectionString, "bench-dashboard", AdminKey, quietSampler);
+            var coldPage = await SignIn(browser, server, key);
+            var coldHtmlClock = Stopwatch.StartNew();
+            var coldHtml = await coldPage.APIRequest.GetAsync(new Uri(server.Address, "/experiments/big").ToString());
+            await coldHtml.BodyAsync();
+            coldHtmlClock.Stop();
+            if (!coldHtml.Ok) throw new InvalidOperationException($"the page's HTML answered {coldHtml.Status}");
+            var afterColdHtml = await FirstScreen(coldPage, server);
+
             Console.WriteLine($"first view, no summary yet: every run report read from Blob storage: {first.Shown:0} ms (interactive {first.Interactive:0} ms)");
             Console.WriteLine($"first view after a server start, the ended runs' summary read from Blob storage: median {afterRestart:0} ms over {ColdStarts} starts " +
                 $"({string.Join(", ", afterRestarts.Select(t => $"{t.Shown:0}"))} ms; interactive {string.Join(", ", afterRestarts.Select(t => $"{t.Interactive:0}"))} ms)");
             Console.WriteLine($"  after another start, the runs API's first answer (the experiment's grain; a run's grain only while the run has not ended): {grainsClock.Elapsed.TotalMilliseconds:0} ms; " +
                 $"then the report API's first answer (the summary read, the report assembled): {reportClock.Elapsed.TotalMilliseconds:0} ms; " +
                 $"the first view after both: {afterRestartGrainsActive.Shown:0} ms (interactive {afterRestartGrainsActive.Interactive:0} ms)");
+            Console.WriteLine($"  server start until it answers: {string.Join(", ", startTimes.Select(t => $"{t:0}"))} ms; " +
+                $"after another start and the sign-in, the page's HTML alone: {coldHtmlClock.Elapsed.TotalMilliseconds:0} ms, then the first view: {afterColdHtml.Shown:0} ms");
             Console.WriteLine($"browser, experiment page of 500 runs x 10 suites, navigation to grid + heatmap + frontier on screen: " +
                 $"median {times[times.Count / 2]:0} ms, worst {times[^1]:0} ms over {Rounds} loads; interactive median {interactiveTimes[interactiveTimes.Count / 2]:0} ms, worst {interactiveTimes[^1]:0} ms");
             Console.WriteLine($"  warm data calls through the API, median of {Rounds}: runs list {warmRuns:0} ms, report (runs list + report) {warmReport:0} ms; " +

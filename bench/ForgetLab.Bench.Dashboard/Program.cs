@@ -14,7 +14,8 @@ using MudBlazor.Services;
 // the network and the report's storage reads. Prints the median and worst of ROUNDS renders.
 if (args.FirstOrDefault() == "browser")
 {
-    await ForgetLab.Bench.Dashboard.BrowserFirstScreen.Run();
+    // Any further KEY=VALUE goes to each server started as configuration (e.g. ForgetLab:Dashboard:WarmUp=false).
+    await ForgetLab.Bench.Dashboard.BrowserFirstScreen.Run([.. args[1..].SelectMany(a => a.Split('=', 2) is [var key, var value] ? new[] { "--" + key, value } : throw new ArgumentException($"'{a}' is not KEY=VALUE"))]);
     return;
 }
 if (args.FirstOrDefault() == "screenshot")

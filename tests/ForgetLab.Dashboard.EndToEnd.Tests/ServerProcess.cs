@@ -35,7 +35,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string connectionString, string clusterId, string adminKey, params string[] extraArgs)
     {
         var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var bin = RepoPaths.File("src", "ForgetLab.Server", "bin", tfm.Parent!.Name, tfm.Name);
+        // FORGETLAB_SERVER_DIR: another build of the server (a benchmark times a published one against this build's).
+        var bin = Environment.GetEnvironmentVariable("FORGETLAB_SERVER_DIR") is { Length: > 0 } other
+            ? Path.GetFullPath(other)
+            : RepoPaths.File("src", "ForgetLab.Server", "bin", tfm.Parent!.Name, tfm.Name);
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args =

@@ -27,6 +27,8 @@ public static class DashboardHosting
         builder.Services.AddSingleton<IDashboardData, GrainDashboardData>();
         // Scoped (one per circuit) like the typed HttpClient it reads Prometheus with.
         builder.Services.AddScoped<IPoolMetrics, PrometheusPoolMetrics>();
+        // The experiment page rendered once at start from a made-up experiment, so the first view is not the JIT's.
+        if (builder.Configuration.GetValue(FirstViewWarmup.Setting, true)) builder.Services.AddHostedService<FirstViewWarmup>();
 
         builder.Services.AddAuthentication()
             .AddCookie(CookieScheme, o =>
