@@ -8,7 +8,7 @@ using ForgetLab.Dashboard.Data;
 namespace ForgetLab.Dashboard.Warmup;
 
 /// <summary>
-/// A made-up experiment of three ended runs on three suites, held in memory only: what the server renders at start
+/// A made-up experiment of 25 ended runs (one grid page) on ten suites, held in memory only: what the server renders at start
 /// (<see cref="PageWarmup"/>) so that a user's first view does not pay for compiling the page. It is put together the
 /// way the platform puts a real one together: run reports read from their JSON (<see cref="ReportJson"/>), then the
 /// report assembled by <see cref="ReportAssembly"/>. No user's data and no storage is read.
@@ -18,12 +18,15 @@ public static class WarmupExperiment
     public const string TenantId = "warmup";
     public const string ExperimentId = "warmup";
 
-    private static readonly string[] SuiteNames = ["target", "capitals_recall", "arithmetic"];
+    /// <summary>A grid page of runs on as many suites as the 500-run benchmark's: each row and cell's code runs often enough to be compiled fully.</summary>
+    public const int Runs = 25;
+
+    private static readonly string[] SuiteNames = ["target", .. Enumerable.Range(1, 9).Select(i => $"suite{i}")];
 
     public static ExperimentData Build(string specText, DateTimeOffset now)
     {
         // Each report goes through its JSON as it comes from Blob storage, which builds the serializer's metadata for the report types.
-        var reports = Enumerable.Range(0, 3)
+        var reports = Enumerable.Range(0, Runs)
             .Select(i => JsonSerializer.Deserialize<RunReport>(JsonSerializer.Serialize(Run(i), ReportJson.Options), ReportJson.Options)!)
             .ToList();
         var baseModel = new BaseModelReport("warmup-base", "warmup", ReportAssembly.BaseSuitesOf(reports));
@@ -32,19 +35,20 @@ public static class WarmupExperiment
         return new ExperimentData(view, [.. reports.Select(r => new RunSummary(r.Name, RunState.Completed, 20, 1))], report);
     }
 
-    /// <summary>Run i gains 10·i points on the target and loses 5·i on each other suite.</summary>
+    /// <summary>Run i gains 2·i points on the target and loses i on each other suite, so every run is on the front.</summary>
     private static RunReport Run(int i)
     {
+        var severity = i switch { 0 => Severity.None, < 5 => Severity.Mild, < 15 => Severity.Moderate, _ => Severity.Severe };
         var suites = SuiteNames.Select((suite, j) =>
         {
             var target = j == 0;
-            double delta = target ? 10 * i : -5 * i;
+            double delta = target ? 2 * i : -i;
             return new SuiteResult(suite, "1", target ? SuiteCategory.Target : SuiteCategory.Knowledge, "exact_match", OutcomeKind.Binary,
                 target ? 0 : 90, (target ? 0 : 90) + delta, delta, null, [delta - 3, delta + 3], i == 0 ? 1 : 0.01, i == 0 ? 1 : 0.02,
-                target ? null : i == 0 ? Severity.None : Severity.Mild, null, 100, [], []);
+                target ? null : severity, null, 100, [], []);
         }).ToList();
-        return new RunReport($"run-{i}", i == 2 ? "lora" : "full", RunStatus.Completed,
+        return new RunReport($"run-{i}", i % 2 == 0 ? "full" : "lora", RunStatus.Completed,
             new Dictionary<string, string> { ["lr"] = $"{i + 1}e-4", ["steps"] = "20" },
-            i == 0 ? Severity.None : Severity.Mild, 10 * i, 5 * i, false, suites, [new CheckpointReport(20, 1.5, suites)]);
+            severity, 2 * i, i, false, suites, [new CheckpointReport(20, 1.5, suites)]);
     }
 }
