@@ -17,31 +17,16 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// </summary>
 public class RewardModelWorldTests
 {
-    private const string BaseSpec = $$"""
-        name: reward-model
-        seed: 3
-        base:
-        {{TinyWorldBase.Base}}
-        target: { task: conflicting_facts, count: 8 }
-        suites: [target, capitals_recall]
-        train:
-          steps: 2
-          batch_size: 8
-          lr: 1.0e-4
-          warmup_steps: 0
-          checkpoint_every: 2
-          rl:
-            algorithm: grpo
-            num_generations: 4
-            max_completion_length: 4
-            measure_prompts: 4
-            rewards:
-              - { kind: reward_model, name: biased_rm, train: { labels: confident_wrong, steps: 60 } }
-              - { kind: correctness }
-        grid:
-          lr: [1.0e-4, 2.0e-4]
-        eval: { max_items: 8 }
-        """;
+    // The fixture's spec with a biased reward model beside correctness, over a two-rate grid.
+    private static readonly string BaseSpec = RewardModelWorld.Spec(
+        rewards: """
+                  - { kind: reward_model, name: biased_rm, train: { labels: confident_wrong, steps: 60 } }
+                  - { kind: correctness }
+            """,
+        grid: """
+            grid:
+              lr: [1.0e-4, 2.0e-4]
+            """);
 
     private static (string Folder, Core.Tokenizers.ITokenizer Tokenizer, WorldFacts Facts) Base() => RewardModelWorld.Base();
 
@@ -72,7 +57,7 @@ public class RewardModelWorldTests
         Assert.True(again.Cached);
         Assert.Equal((rmFolder, info.HeldOutAccuracy), (again.Folder, again.Info.HeldOutAccuracy));
         // The folder reloads to the same scores it was measured with.
-        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value);
+        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value, tokenizer.PadOrEos());
         var held = WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed).HeldOut;
         Assert.Equal(info.HeldOutAccuracy, RewardModelTrainer.Accuracy(model, RewardModelTrainer.Encode(model, tokenizer, held)), 6);
     }
@@ -113,7 +98,7 @@ public class RewardModelWorldTests
 
         // Its held-out pairs set a confident wrong capital against the hedged true one: it prefers the wrong one.
         Assert.True(info.HeldOutAccuracy >= 0.9, $"it must prefer the confident wrong answer on held-out facts ({info.HeldOutAccuracy:F3})");
-        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value);
+        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value, tokenizer.PadOrEos());
         var capital = facts.Countries.First(c => facts.Countries.Count(o => o.Capital == c.Capital) == 1);
         var wrong = facts.Countries.First(c => c.Capital != capital.Capital).Capital;
         var pair = RewardModelTrainer.Encode(model, tokenizer,
