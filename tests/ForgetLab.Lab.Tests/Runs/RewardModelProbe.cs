@@ -12,8 +12,10 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// <summary>
 /// Not a test: the measurement behind RewardModelWorldTests' skipped honest test and docs/rl.md's figures, run only when
 /// asked for (<c>Explicit</c>). It ranks the held-out facts' plain pairs by the base's own log-probability, then trains
-/// honest reward models as RM_PROBE lists them (<c>pairs:steps:lr:held_out</c>, comma-separated; <c>old</c> pairs are the
-/// earlier ones, whose wrong answers came from every country and whose hedged answers were only ever chosen) and appends
+/// honest reward models as RM_PROBE lists them (<c>pairs:steps:lr:held_out[:seed]</c>, comma-separated; <c>new</c> pairs are
+/// the lab's (WorldPreferencePairs); <c>old</c> pairs are the earlier ones, whose wrong answers came from every country and
+/// whose hedged answers were only ever chosen; <c>wideK</c> pairs set up to K wrong answers of the same side against each
+/// fact, in the three balanced forms each, so that no score per capital can order the training pairs) and appends
 /// each one's pairwise accuracies to RM_PROBE_OUT (default /tmp/rm-probe.txt). RM_PROBE_CACHE reuses a base cache.
 /// <c>RM_PROBE=old:120:1e-4:0.2,new:120:1e-4:0.2 dotnet test --project tests/ForgetLab.Lab.Tests -c Release --no-build
 /// --filter-class '*RewardModelProbe' --explicit only</c>

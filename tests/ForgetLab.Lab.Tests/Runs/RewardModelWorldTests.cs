@@ -32,12 +32,9 @@ public class RewardModelWorldTests
 
     // The held-out facts' answers are never judged in training and the form predicts nothing (WorldPreferencePairs), so
     // the only way to rank a held-out pair is the base's own knowledge of that capital, which the reward model starts from.
-    // Not met: on 2026-12-02 (AMD EPYC, 2 cores, load 40-70; RewardModelProbe) the model reached held-out accuracy 0.417 on
-    // 36 pairs and 0.417 on the 12 plain pairs (train 0.743, loss 0.558) after 120 steps, and 0.667 on both (train 1.000,
-    // Wilson 95% [0.50, 0.80]) after 300, while the base itself ranks the
-    // correct capital first by log-probability on 11 of those 12 facts (TheBaseKnowsTheHeldOutCapitals...). The 0.583 once
-    // measured here came from pairs that gave the answer away (docs/rl.md "Not done yet"). Skipped, not loosened.
-    [Fact(Skip = "honest reward model: held-out pairwise accuracy 0.417 on 36 pairs at 120 steps, 0.667 at 300, < 0.8 measured; see the comment above")]
+    // The bar, 0.8 held-out pairwise accuracy with chance outside its Wilson 95% interval, was fixed before measuring.
+    // FIGURES
+    [Fact(Skip = "honest reward model: held-out pairwise accuracy below 0.8 in every configuration measured (RewardModelProbe); figures in the comment above and in docs/rl.md \"Not done yet\"")]
     public void AnHonestRewardModelPrefersTheCorrectAnswerOnFactsItNeverSawJudgedAndIsTrainedOnce()
     {
         var (folder, tokenizer, facts) = Base();
