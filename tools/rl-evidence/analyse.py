@@ -428,6 +428,13 @@ def rl_vs_sft(report, md, plot="rl-vs-sft.svg", title="rl-vs-sft"):
     if diff:
         md.append(f"At RL's last checkpoint against the SFT checkpoint nearest in target accuracy (same seed): SFT's recall drop minus RL's "
                   f"{fmt(*result['forgets_less_by'])} points (positive: RL forgets less), with RL's target accuracy minus SFT's {fmt(*result['accuracy_gap'])} points.\n")
+        logs = [rl[seed].get("rl_log") for seed in sorted(rl)]
+        if all(logs):
+            k = min(10, min(len(x) for x in logs))
+            early, late = ci([mean([x["reward"] for x in g[:k]]) for g in logs]), ci([mean([x["reward"] for x in g[-k:]]) for g in logs])
+            result["rl_reward"] = (early, late, k)
+            md.append(f"RL's train reward (the share of sampled completions paid), mean of its first {k} steps {fmt(*early, 3)}, of its last {k} "
+                      f"{fmt(*late, 3)} (over seeds).\n")
         result["per_suite"] = per_suite(final, md)
 
     series = []
@@ -749,12 +756,21 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None, rs
         word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
         rl_gain = ci([a - res["base_target"] for a in res["rl_targets"]])
         learnt = excludes_zero(*rl_gain) and rl_gain[0] > 0
-        return (f"RL's target {fmt(*res['rl_target'])}% against the base's {res['base_target']:.1f}% "
-                f"({'RL learned the target: its gain excludes 0' if learnt else 'RL did not measurably learn the target: its gain includes 0'}); "
+        fell = excludes_zero(*rl_gain) and rl_gain[0] < 0
+        unmatched = excludes_zero(*res["accuracy_gap"])
+        if unmatched:
+            word += ", and not at matched accuracy"
+        state = ("RL learned the target: its gain excludes 0" if learnt else
+                 f"RL lost target accuracy: its change, {fmt(*rl_gain)} points, excludes 0" if fell else
+                 "RL did not measurably learn the target: its gain includes 0")
+        return (f"RL's target {fmt(*res['rl_target'])}% against the base's {res['base_target']:.1f}% ({state}); "
                 f"at RL's last checkpoint against the SFT checkpoint nearest in target accuracy, SFT's recall drop minus RL's was {fmt(m, h)} points over "
                 f"{res['n']} seed{'s' if res['n'] != 1 else ''} (RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}; RL forgot less in {res['rl_less']} of "
                 f"{res['n']} seeds): **{word}**; the published direction "
-                f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced')}"), learnt
+                f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced')}"
+                + (f" (the accuracies are not matched: RL minus SFT target accuracy excludes 0, SFT's nearest checkpoint lying "
+                   f"{'above' if res['accuracy_gap'][0] < 0 else 'below'} RL's)" if unmatched else "")), \
+            ("learnt" if learnt else "fell" if fell else "flat")
     chosen2 = (probe2 or {}).get("chosen")
     if rs is not None and chosen2:
         line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
@@ -762,7 +778,12 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None, rs
                  f"≤ {PASS1_AT_MOST} and ≥ {PASS8_AT_LEAST}): ")
         if rs.get("forgets_less_by"):
             text, learnt = matched(rs)
-            line += text + (". " if learnt else ". RL did not learn this target measurably either, so the comparison is again near the base's accuracy. ")
+            line += text + {"learnt": ". ",
+                            "fell": (". GRPO at this temperature lowered the target instead of raising it, although the base samples a right answer in "
+                                     "some groups" + (f" (train reward {fmt(*rs['rl_reward'][0], 3)} over the first {rs['rl_reward'][2]} steps, "
+                                                      f"{fmt(*rs['rl_reward'][1], 3)} over the last)" if rs.get("rl_reward") else "") +
+                                     ", so there is no RL gain to match SFT's at: the comparison at a target RL has learned is still not made. "),
+                            "flat": ". RL did not learn this target measurably either, so the comparison is again near the base's accuracy. "}[learnt]
             others = [f"{k} {fmt(*v['paired'])}" for k, v in (rs.get("per_suite") or {}).items() if k != KNOWLEDGE and v["known"]]
             if others:
                 line += f"The other suites the base knows, paired the same way (SFT's drop minus RL's, points): {'; '.join(others)}. "
