@@ -9,16 +9,17 @@ namespace ForgetLab.Lab.Evaluation;
 /// <summary>
 /// <see cref="ILanguageModel"/> over a <see cref="CausalLanguageModel"/>, scoring as lm-evaluation-harness's Hugging
 /// Face model does (<see cref="LmEvalTokenization"/> for the strings; <c>_loglikelihood_tokens</c> for the scores):
-/// requests sorted by length, right-padded (causal attention makes trailing padding harmless), one forward per batch.
+/// requests sorted by length, right-padded (causal attention makes trailing padding harmless), one forward per batch,
+/// the requests of one context sharing a row (<c>logits_cache</c>).
 /// Generation is greedy with a <see cref="KvCache"/>, batching prompts of equal token length so positions line up.
 /// </summary>
 /// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
-/// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
+/// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 and no logits cache no request
 /// shares a forward either)</param>
 /// <param name="shareContexts">true: the choices of a multiple-choice item with a context of at least
-/// <see cref="SharedContextMinTokens"/> tokens are scored from one forward of that context. Off by default: on this
-/// project's CPU runs it measured 0.7–0.9× the whole-sequence batches (docs/benchmarks.md), since the cache holds no
-/// padding, so only contexts of equal length share a batch and the forwards get many and small</param>
+/// <see cref="SharedContextMinTokens"/> tokens are scored from one forward of that context. Off by default: beside the
+/// logits cache it measured only 1.1–1.3× the whole-sequence batches on 5-shot prompts (docs/benchmarks.md), since the
+/// cache holds no padding, so only contexts of equal length share a batch and the forwards get many and small</param>
 /// <param name="logitsCache">lm-eval's <c>logits_cache</c> (on there by default too): requests of one context whose
 /// inputs are equal, or one a prefix of another, are scored from one row of one forward. false: a row per request (the
 /// naive scorer's one forward per (context, choice))</param>
