@@ -11,8 +11,8 @@
 # 3. Builds the CLI (Release) and runs `forgetlab bench train --threads N` and
 #    tools/bench/train_twin.py alternately, ROUNDS times each, so both see the same load.
 # 4. Prints every run, then per method and dtype the median tokens/s of each side, the ratio
-#    ForgetLab/PyTorch, the per-round ratios, each side's bfloat16/float32 speed-up and the median
-#    optimizer-step time.
+#    ForgetLab/PyTorch, the per-round ratios, each side's bfloat16/float32 speed-up, the median
+#    optimizer-step time and each side's last-step loss (a numerics check: random tokens, so ≈ ln 512).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -77,8 +77,8 @@ echo "rounds  : ${rounds} (ForgetLab, then PyTorch, alternating)"
 echo
 
 results="$(mktemp)"; trap 'rm -f "$results"' EXIT
-parse() {   # BENCH|TWIN method=… dtype=… … tokens_per_s=… optimizer_ms=…
-  sed -n "s/^$1 method=\([^ ]*\) dtype=\([^ ]*\) .*tokens_per_s=\([0-9.]*\) optimizer_ms=\([0-9.]*\).*/\1 \2 \3 \4/p" | awk -v r="$2" -v side="$3" '{ print r, side, $1, $2, $3, $4 }'
+parse() {   # BENCH|TWIN method=… dtype=… … tokens_per_s=… optimizer_ms=… loss=… (the last step's: same seeded tokens every round)
+  sed -n "s/^$1 method=\([^ ]*\) dtype=\([^ ]*\) .*tokens_per_s=\([0-9.]*\) optimizer_ms=\([0-9.]*\) loss=\([0-9.]*\).*/\1 \2 \3 \4 \5/p" | awk -v r="$2" -v side="$3" '{ print r, side, $1, $2, $3, $4, $5 }'
 }
 expected=$(( 2 * $(tr ',' '\n' <<<"$dtypes" | wc -l) ))
 for ((i = 1; i <= rounds; i++)); do
@@ -87,7 +87,7 @@ for ((i = 1; i <= rounds; i++)); do
   twin="$("$py" tools/bench/train_twin.py --threads "$threads" --steps "$steps" --dtypes "$dtypes" | parse TWIN "$i" pytorch)"
   [[ $(wc -l <<<"$ours") -eq $expected && $(wc -l <<<"$twin") -eq $expected ]] || { echo "could not parse a run:"$'\n'"$ours"$'\n'"$twin" >&2; exit 1; }
   printf '%s\n%s\n' "$ours" "$twin" | tee -a "$results" \
-    | awk -v l="$load" '{ printf "round %s  %-9s %-7s %-8s %8.0f tokens/s  optimizer %7.2f ms/step  (load before round: %s)\n", $1, $2, $3, $4, $5, $6, l }'
+    | awk -v l="$load" '{ printf "round %s  %-9s %-7s %-8s %8.0f tokens/s  optimizer %7.2f ms/step  loss %.4f  (load before round: %s)\n", $1, $2, $3, $4, $5, $6, $7, l }'
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

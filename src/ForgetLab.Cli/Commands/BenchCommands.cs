@@ -37,7 +37,7 @@ internal static class BenchCommands
                 var r = TrainingBenchmark.Run(lora, parse.GetValue(steps), threads: parse.GetValue(threads), dtype: dtype);
                 if (parse.GetValue(plain))
                     Console.WriteLine(FormattableString.Invariant(
-                        $"BENCH method={r.Method} dtype={r.Dtype} params={r.Parameters} threads={r.Threads} steps={r.Steps} seconds={r.Seconds:F3} tokens_per_s={r.TokensPerSecond:F1} optimizer_ms={r.OptimizerMsPerStep:F2}"));
+                        $"BENCH method={r.Method} dtype={r.Dtype} params={r.Parameters} threads={r.Threads} steps={r.Steps} seconds={r.Seconds:F3} tokens_per_s={r.TokensPerSecond:F1} optimizer_ms={r.OptimizerMsPerStep:F2} loss={r.Loss:F4}"));
                 table.AddRow(r.Method, r.Dtype, $"{r.Parameters:N0}", $"{r.Threads}", $"{r.Steps}", $"{r.Seconds:F1}", $"{r.TokensPerSecond:N0}", $"{r.OptimizerMsPerStep:F2}");
             }
             if (!parse.GetValue(plain)) AnsiConsole.Write(table);

@@ -52,9 +52,9 @@ public static class EvaluationBenchmark
         random.manual_seed(1);
         using var other = ModelArchitectures.Create(config);
         var ours = new TorchLanguageModel(model, tokenizer, batchSize, conventions.Options);
-        var naive = new TorchLanguageModel(model, tokenizer, 1, conventions.Options, kvCache: false);
+        var naive = new TorchLanguageModel(model, tokenizer, 1, conventions.Options, kvCache: false, logitsCache: false);
         var reference = new TorchLanguageModel(other, tokenizer, batchSize, conventions.Options);
-        var naiveReference = new TorchLanguageModel(other, tokenizer, 1, conventions.Options, kvCache: false);
+        var naiveReference = new TorchLanguageModel(other, tokenizer, 1, conventions.Options, kvCache: false, logitsCache: false);
         var sharing = new TorchLanguageModel(model, tokenizer, batchSize, conventions.Options, shareContexts: true);
         var evaluator = new SuiteEvaluator(conventions);
         var suites = world.Suites.BuiltIn().ToDictionary(s => s.Name);

@@ -6,9 +6,12 @@ using static TorchSharp.torch;
 
 namespace ForgetLab.Lab.Benchmarks;
 
-/// <summary>Result of a training-throughput measurement; <paramref name="OptimizerMsPerStep"/> is AdamW's step alone.</summary>
+/// <summary>
+/// Result of a training-throughput measurement; <paramref name="OptimizerMsPerStep"/> is AdamW's step alone, and
+/// <paramref name="Loss"/> the last step's (the same seeded tokens every run, so two builds' numerics compare on it).
+/// </summary>
 public sealed record TrainingBenchmarkResult(
-    string Method, string Dtype, long Parameters, int Steps, double Seconds, double TokensPerSecond, int Threads, double OptimizerMsPerStep);
+    string Method, string Dtype, long Parameters, int Steps, double Seconds, double TokensPerSecond, int Threads, double OptimizerMsPerStep, double Loss);
 
 /// <summary>
 /// Training throughput of the reference model (STACK.md: vocab 512, d 256, 4 layers, 4 heads, context 128,
@@ -34,6 +37,7 @@ public static class TrainingBenchmark
         model.train();
         var clock = new Stopwatch();
         var optimizerTicks = 0L;
+        var last = 0.0;
         for (var step = 0; step < warmup + steps; step++)
         {
             if (step == warmup) clock.Start();
@@ -52,11 +56,12 @@ public static class TrainingBenchmark
             var before = Stopwatch.GetTimestamp();
             optimizer.step();
             if (step >= warmup) optimizerTicks += Stopwatch.GetTimestamp() - before;
+            if (step == warmup + steps - 1) last = loss.item<float>();
         }
         clock.Stop();
         var tokens = (double)steps * batchSize * config.NPositions;
         var parameters = model.parameters().Sum(p => p.numel());
         return new TrainingBenchmarkResult(lora ? "lora-r8" : "full", SpecNames.Of(dtype), parameters, steps, clock.Elapsed.TotalSeconds,
-            tokens / clock.Elapsed.TotalSeconds, get_num_threads(), optimizerTicks * 1000.0 / Stopwatch.Frequency / steps);
+            tokens / clock.Elapsed.TotalSeconds, get_num_threads(), optimizerTicks * 1000.0 / Stopwatch.Frequency / steps, last);
     }
 }

@@ -9,18 +9,23 @@ namespace ForgetLab.Lab.Evaluation;
 /// <summary>
 /// <see cref="ILanguageModel"/> over a <see cref="CausalLanguageModel"/>, scoring as lm-evaluation-harness's Hugging
 /// Face model does (<see cref="LmEvalTokenization"/> for the strings; <c>_loglikelihood_tokens</c> for the scores):
-/// requests sorted by length, right-padded (causal attention makes trailing padding harmless), one forward per batch.
+/// requests sorted by length, right-padded (causal attention makes trailing padding harmless), one forward per batch,
+/// the requests of one context sharing a row (<c>logits_cache</c>).
 /// Generation is greedy with a <see cref="KvCache"/>, batching prompts of equal token length so positions line up.
 /// </summary>
 /// <param name="kvCache">false: generation recomputes the whole sequence for every new token, one prompt at a time
-/// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 no request
+/// (the naive scorer <c>forgetlab bench eval</c> compares against; with <paramref name="batchSize"/> 1 and no logits cache no request
 /// shares a forward either)</param>
 /// <param name="shareContexts">true: the choices of a multiple-choice item with a context of at least
-/// <see cref="SharedContextMinTokens"/> tokens are scored from one forward of that context. Off by default: on this
-/// project's CPU runs it measured 0.7–0.9× the whole-sequence batches (docs/benchmarks.md), since the cache holds no
-/// padding, so only contexts of equal length share a batch and the forwards get many and small</param>
+/// <see cref="SharedContextMinTokens"/> tokens are scored from one forward of that context. Off by default: beside the
+/// logits cache it measured only 1.1–1.3× the whole-sequence batches on 5-shot prompts (docs/benchmarks.md), since the
+/// cache holds no padding, so only contexts of equal length share a batch and the forwards get many and small</param>
+/// <param name="logitsCache">lm-eval's <c>logits_cache</c> (on there by default too): requests of one context whose
+/// inputs are equal, or one a prefix of another, are scored from one row of one forward. false: a row per request (the
+/// naive scorer's one forward per (context, choice))</param>
 public sealed class TorchLanguageModel(
-    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = false) : ILanguageModel
+    CausalLanguageModel model, ITokenizer tokenizer, int batchSize = 64, LmEvalOptions? options = null, bool kvCache = true, bool shareContexts = false,
+    bool logitsCache = true) : ILanguageModel
 {
     private readonly LmEvalTokenization encoding = new(tokenizer, options);
 
@@ -258,6 +263,7 @@ public sealed class TorchLanguageModel(
     /// logits: the same numbers up to the matrix product's rounding), and a batch's log-probabilities and greedy flags
     /// come back in one copy each: a handful of tensor ops per batch rather than per request. With a few tokens per
     /// request the head over every position (vocabulary × width per token) and the per-request ops were most of the time.
+    /// With <c>logitsCache</c>, requests of one context share a row (<see cref="SharedRows"/>).
     /// </summary>
     private LoglikelihoodResult[] PerSequence(IReadOnlyList<(int[] Context, int[] Continuation)> pairs)
     {
@@ -265,51 +271,98 @@ public sealed class TorchLanguageModel(
         {
             var whole = p.Context.Concat(p.Continuation).Select(t => (long)t).ToArray();
             return whole[Math.Max(0, whole.Length - (MaxLength + 1))..^1];
-        }).ToList();
+        }).ToArray();
         var results = new LoglikelihoodResult[pairs.Count];
         if (pairs.Count == 0) return results;
+        var (rows, members) = SharedRows(pairs, inputs);
+        ScoredRows += rows.Count;
         model.eval();
         using var _ = no_grad();
-        foreach (var batch in Batches(Enumerable.Range(0, pairs.Count).OrderByDescending(i => pairs[i].Context.Length + pairs[i].Continuation.Length)))
+        foreach (var batch in Batches(Enumerable.Range(0, rows.Count).OrderByDescending(r => rows[r].Length)))
         {
             using var scope = NewDisposeScope();
-            var rows = batch.Select(i => inputs[i]).ToList();
-            var width = rows.Max(r => r.Length);
-            var positions = new List<long>();                                          // flat (b · T + t) of the logits predicting each continuation token
-            var targets = new List<long>();
+            var batchRows = batch.Select(r => rows[r]).ToList();
+            var width = batchRows.Max(r => r.Length);
+            var positions = new List<long>();                                          // flat (b · T + t) of each distinct position the head scores
+            var slot = new Dictionary<long, int>();
+            var picks = new List<(int Request, int Position, long Target)>();          // per request token: its position's slot and target
             for (var b = 0; b < batch.Count; b++)
-            {
-                var cont = pairs[batch[b]].Continuation;
-                var first = (long)b * width + rows[b].Length - cont.Length;
-                for (var j = 0; j < cont.Length; j++)
+                foreach (var i in members[batch[b]])
                 {
-                    positions.Add(first + j);
-                    targets.Add(cont[j]);
+                    var cont = pairs[i].Continuation;
+                    var first = (long)b * width + inputs[i].Length - cont.Length;
+                    for (var j = 0; j < cont.Length; j++)
+                    {
+                        if (!slot.TryGetValue(first + j, out var s))
+                        {
+                            slot[first + j] = s = positions.Count;
+                            positions.Add(first + j);
+                        }
+                        picks.Add((i, s, cont[j]));
+                    }
                 }
-            }
-            using var ids = Rows(rows, tokenizer.PadOrEos());
+            using var ids = Rows(batchRows, tokenizer.PadOrEos());
             var hidden = model.HiddenStates(ids);                                      // (B, T, C)
             using var index = tensor(positions.ToArray());
-            using var target = tensor(targets.ToArray());
             var logits = model.Logits(hidden.reshape(-1, hidden.shape[^1]).index_select(0, index));                   // (N, V)
             var logProbs = nn.functional.log_softmax(logits, -1);                                                      // (N, V)
-            var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1).data<float>().ToArray();                  // (N)
-            var hits = logProbs.argmax(-1).eq(target).data<bool>().ToArray();                                          // (N)
-            var k = 0;
-            for (var b = 0; b < batch.Count; b++)
+            var vocabulary = logProbs.shape[1];
+            using var flat = tensor(picks.Select(p => p.Position * vocabulary + p.Target).ToArray());
+            var picked = logProbs.reshape(-1).index_select(0, flat).data<float>().ToArray();                          // (picks)
+            var argmax = logProbs.argmax(-1).data<long>().ToArray();                                                   // (N)
+            var (sums, greedy) = (new Dictionary<int, double>(), new Dictionary<int, bool>());
+            for (var k = 0; k < picks.Count; k++)
             {
-                var length = pairs[batch[b]].Continuation.Length;
-                var (sum, greedy) = (0.0, true);
-                for (var j = 0; j < length; j++, k++)
-                {
-                    sum += picked[k];
-                    greedy &= hits[k];
-                }
-                results[batch[b]] = new LoglikelihoodResult(sum, greedy, length);
+                var (i, s, target) = picks[k];
+                sums[i] = sums.GetValueOrDefault(i) + picked[k];
+                greedy[i] = greedy.GetValueOrDefault(i, true) && argmax[s] == target;
             }
+            foreach (var i in sums.Keys) results[i] = new LoglikelihoodResult(sums[i], greedy[i], pairs[i].Continuation.Length);
         }
         return results;
     }
+
+    /// <summary>
+    /// The rows one forward each scores, and the requests each row serves. Without <c>logitsCache</c>, a row per request.
+    /// With it, as lm-eval's Hugging Face model does with <c>logits_cache</c> (its <c>group_by="contexts"</c>): requests
+    /// of one context whose inputs are equal (every one-token choice of an item: its input is the context) share one
+    /// row. Here also one whose input is a prefix of another's (a one-token choice beside a longer one): under causal
+    /// attention a position's logits depend on the tokens up to it only, so they are the same numbers as its own row's,
+    /// up to the matrix product's rounding.
+    /// </summary>
+    private (List<long[]> Rows, List<List<int>> Members) SharedRows(IReadOnlyList<(int[] Context, int[] Continuation)> pairs, long[][] inputs)
+    {
+        var rows = new List<long[]>();
+        var members = new List<List<int>>();
+        if (!logitsCache)
+        {
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                rows.Add(inputs[i]);
+                members.Add([i]);
+            }
+            return (rows, members);
+        }
+        foreach (var group in Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].Context, ContextIds.Instance))
+        {
+            var own = new List<int>();                                                 // this context's rows
+            foreach (var i in group.OrderByDescending(i => inputs[i].Length))
+            {
+                var r = own.FirstOrDefault(r => rows[r].AsSpan().StartsWith(inputs[i].AsSpan()), -1);
+                if (r < 0)
+                {
+                    own.Add(r = rows.Count);
+                    rows.Add(inputs[i]);
+                    members.Add([]);
+                }
+                members[r].Add(i);
+            }
+        }
+        return (rows, members);
+    }
+
+    /// <summary>Rows of one forward each that <see cref="PerSequence"/> scored (for tests that must know the logits cache shared them).</summary>
+    internal int ScoredRows { get; private set; }
 
     /// <summary>Log-softmax over the vocabulary for right-padded rows: (B, T, V).</summary>
     internal Tensor ForwardLogProbs(IReadOnlyList<long[]> rows)

@@ -47,10 +47,29 @@ public abstract class AttentionModule : TorchSharp.torch.nn.Module<Tensor, Tenso
     protected Tensor Attention(Tensor q, Tensor k, Tensor v, double dropout = 0)
     {
         var (t, past) = (q.shape[2], k.shape[2] - q.shape[2]);
+        if (past == 0 && Autocast.Dtype is not null) return WrittenOutCausal(q, k, v, dropout);
         if (past == 0 || t == 1)
             return Autocast.ScaledDotProductAttention(q, k, v, dropout, isCausal: past == 0);             // (B, nh, T, hs)
         using var mask = ones(t, past + t, dtype: ScalarType.Bool, device: q.device).tril(past);     // (T, past + T)
         return Autocast.ScaledDotProductAttention(q, k, v, dropout, isCausal: false, mask);          // (B, nh, T, hs)
+    }
+
+    /// <summary>
+    /// Causal attention under autocast written out, as <c>torch.autocast("cpu")</c> runs a model that writes it out (the
+    /// PyTorch twin of <c>bench train</c> does): q·kᵀ and the probabilities · v are matmuls on autocast's list, so they
+    /// run in the compute dtype (oneDNN's bfloat16 kernels); the scale, mask and softmax take their dtype. Not libtorch's
+    /// fused kernel: its CPU flash attention in bfloat16 hands every block to MKL's bfloat16 GEMM, which on this AMD CPU
+    /// converts both operands to float32 and packs them first: the one float32 GEMM left in a bfloat16 step's profile
+    /// (docs/benchmarks.md).
+    /// </summary>
+    private static Tensor WrittenOutCausal(Tensor q, Tensor k, Tensor v, double dropout)
+    {
+        var t = q.shape[2];
+        using var future = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);                       // (T, T)
+        var scores = Autocast.MatMul(q, k.transpose(-2, -1)).mul(1.0 / Math.Sqrt(q.shape[^1]));              // (B, nh, T, T)
+        var probabilities = scores.masked_fill(future, double.NegativeInfinity).softmax(-1);
+        if (dropout > 0) probabilities = nn.functional.dropout(probabilities, dropout);
+        return Autocast.MatMul(probabilities, v);                                                              // (B, nh, T, hs)
     }
 
     /// <param name="q">queries (B, nh, T, hs), as the attention scored them</param>

@@ -10,10 +10,10 @@ public class TorchLanguageModelTests
     private static readonly WordTokenizer Tokenizer = WordTokenizer.Build(["the capital of peru is lima .", "q : what is the capital of chile ? a : santiago .", "1 2 + 3 4 = 4 6 ."]);
 
     /// <summary>The same seeded random model each time, sized to the tokenizer.</summary>
-    private static TorchLanguageModel Lm(int batchSize)
+    private static TorchLanguageModel Lm(int batchSize, bool logitsCache = true)
     {
         TorchSharp.torch.random.manual_seed(5);
-        return new TorchLanguageModel(new GptModel(TinyModels.Config with { VocabSize = Tokenizer.VocabSize }), Tokenizer, batchSize);
+        return new TorchLanguageModel(new GptModel(TinyModels.Config with { VocabSize = Tokenizer.VocabSize }), Tokenizer, batchSize, logitsCache: logitsCache);
     }
 
     private static readonly LoglikelihoodRequest[] Requests =
@@ -37,6 +37,30 @@ public class TorchLanguageModelTests
             Assert.Equal(single[i].Tokens, batched[i].Tokens);
         }
         Assert.All(batched, r => Assert.True(r.LogProb < 0));
+    }
+
+    [Fact]
+    public void ChoicesOfOneContextAreScoredFromOneRowWithTheScoresOfOneForwardEach()
+    {
+        // Peru's one-token choices have the context as their input, a prefix of the two-token choice's: one row.
+        // Chile's two one-token choices: another. The naive scorer runs all five.
+        LoglikelihoodRequest[] choices =
+        [
+            new("the capital of peru is", " lima"), new("the capital of peru is", " santiago"), new("the capital of peru is", " lima ."),
+            new("q : what is the capital of chile ? a :", " santiago"), new("q : what is the capital of chile ? a :", " peru"),
+        ];
+        var shared = Lm(batchSize: 64);
+        var naive = Lm(batchSize: 1, logitsCache: false);
+        var fast = shared.Loglikelihood(choices);
+        var slow = naive.Loglikelihood(choices);
+        Assert.Equal(2, shared.ScoredRows);
+        Assert.Equal(choices.Length, naive.ScoredRows);
+        for (var i = 0; i < choices.Length; i++)
+        {
+            Assert.Equal(slow[i].LogProb, fast[i].LogProb, 4);
+            Assert.Equal(slow[i].IsGreedy, fast[i].IsGreedy);
+            Assert.Equal(slow[i].Tokens, fast[i].Tokens);
+        }
     }
 
     [Fact]
