@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Registry;
 
 namespace ForgetLab.Contracts.Datasets;
 
@@ -11,7 +12,7 @@ public sealed record DatasetRecord(
     [property: Id(0)] string Name,
     [property: Id(1)] ImmutableArray<DatasetFile> Files,
     [property: Id(2)] string BlobPrefix,
-    [property: Id(3)] DateTimeOffset RegisteredAt)
+    [property: Id(3)] DateTimeOffset RegisteredAt) : IRegistryEntry<DatasetFile>
 {
     /// <summary>The identity of the files: SHA-256 over their names and hashes, in name order.</summary>
     public string FilesHash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ForgetLab.Contracts.Registry;
 
 namespace ForgetLab.Contracts.Models;
 
@@ -18,7 +19,7 @@ public sealed record ModelRecord(
     [property: Id(3)] string BlobPrefix,
     [property: Id(4)] string Source,
     [property: Id(5)] DateTimeOffset RegisteredAt,
-    [property: Id(6)] AdapterInfo? Adapter = null)
+    [property: Id(6)] AdapterInfo? Adapter = null) : IRegistryEntry<ModelFile>
 {
     public bool IsAdapter => Adapter is not null;
 }

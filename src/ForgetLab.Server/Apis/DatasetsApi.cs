@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Datasets;
-using ForgetLab.Grains.Datasets;
+using ForgetLab.Grains.Registry;
 using ForgetLab.Server.Datasets;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Models;
@@ -92,7 +92,7 @@ public static class DatasetsApi
 
     private static ProblemHttpResult? NameProblem(string? name) =>
         string.IsNullOrWhiteSpace(name) ? ReplyResults.Invalid("name", "required: the name specs will use in data_ref")
-        : !DatasetRegistryGrain.IsDatasetName(name) ? ReplyResults.Invalid("name", DatasetRegistryGrain.NameRule)
+        : !RegistryNames.IsValid(name) ? ReplyResults.Invalid("name", RegistryNames.Rule)
         : null;
 
     private static IDatasetRegistryGrain Registry(ApiServices services) => services.Grains.GetGrain<IDatasetRegistryGrain>(GrainKeys.Tenant(services.Caller.TenantId));

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Models;
 using ForgetLab.Core.Models;
+using ForgetLab.Grains.Registry;
 using ForgetLab.Server.Application;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Models;
@@ -145,7 +146,7 @@ public static class ModelsApi
         {
             using var doc = JsonDocument.Parse(config, new JsonDocumentOptions { MaxDepth = 32 });
             return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("base_model_name_or_path", out var v)
-                && v.ValueKind == JsonValueKind.String && Grains.Models.ModelRegistryGrain.IsModelName(v.GetString()) ? v.GetString() : null;
+                && v.ValueKind == JsonValueKind.String && RegistryNames.IsValid(v.GetString()) ? v.GetString() : null;
         }
         catch (JsonException)
         {
@@ -176,7 +177,7 @@ public static class ModelsApi
 
     private static ProblemHttpResult? NameProblem(string? name) =>
         string.IsNullOrWhiteSpace(name) ? ReplyResults.Invalid("name", "required: the name specs will use in base.model_ref")
-        : !Grains.Models.ModelRegistryGrain.IsModelName(name) ? ReplyResults.Invalid("name", "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit")
+        : !RegistryNames.IsValid(name) ? ReplyResults.Invalid("name", RegistryNames.Rule)
         : null;
 
     private static bool TenantAccessAllowsMember(Caller caller) => caller.Role >= TenantRole.Member;

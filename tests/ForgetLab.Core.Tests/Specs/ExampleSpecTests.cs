@@ -71,18 +71,28 @@ public class ExampleSpecTests
     [Fact]
     public void TheEvaluationWalkthroughTrainsItsAdaptersOnTheQuickstartBaseAndEvaluatesThemOnIt()
     {
+        string[] entries = ["lora-r4-attn", "lora-r8-all", "lora-r16-mlp", "lora-r8-all-merged"];
         var quickstart = SpecHash.ForBase(SpecLoader.LoadFile(RepoPaths.Example("quickstart.yaml")));
         var train = SpecLoader.LoadFile(RepoPaths.Example(Path.Combine("evaluate", "train-adapters.yaml")));
         // evaluate.yaml names the adapters the walkthrough copies out of that run: read here with empty folders in their place.
         var text = File.ReadAllText(RepoPaths.Example(Path.Combine("evaluate", "evaluate.yaml")));
         var dir = Directory.CreateTempSubdirectory("forgetlab-eval-example-").FullName;
-        foreach (var name in new[] { "lora-r4-attn", "lora-r8-all", "lora-r8-all-merged" }) Directory.CreateDirectory(Path.Combine(dir, name));
+        foreach (var name in entries) Directory.CreateDirectory(Path.Combine(dir, name));
         var evaluate = SpecLoader.Parse(text.Replace("../../out/evaluate/", dir + "/", StringComparison.Ordinal), "evaluate.yaml", null);
+        Directory.Delete(dir, recursive: true);
+        // platform.yaml is the same experiment with every entry a registered model of the same name.
+        var platform = SpecLoader.ParseUnder(File.ReadAllText(RepoPaths.Example(Path.Combine("evaluate", "platform.yaml"))), "platform.yaml", SpecFiles.None);
 
         Assert.Equal(quickstart, SpecHash.ForBase(train));
+        Assert.Equal(["lora-r4-lr1e-3-steps40-seed1", "lora-r8-lr1e-3-steps40-seed1", "lora-r16-lr1e-3-steps40-seed1"],
+            GridExpansion.Expand(train).Select(r => r.Name));
         Assert.Equal(quickstart, SpecHash.ForBase(evaluate));
-        Assert.Equal(["lora-r4-attn", "lora-r8-all", "lora-r8-all-merged"], evaluate.Evaluate.Select(e => e.Name));
-        Directory.Delete(dir, recursive: true);
+        Assert.Equal(entries, evaluate.Evaluate.Select(e => e.Name));
+        Assert.Equal(entries, platform.Evaluate.Select(e => e.Name));
+        Assert.Equal(entries, platform.Evaluate.Select(e => e.ModelRef));
+        Assert.Equal(evaluate.Suites, platform.Suites);
+        Assert.Equal((evaluate.Eval.MaxItems, evaluate.Eval.BatchSize, evaluate.Eval.BootstrapResamples),
+            (platform.Eval.MaxItems, platform.Eval.BatchSize, platform.Eval.BootstrapResamples));
     }
 
     [Fact]
