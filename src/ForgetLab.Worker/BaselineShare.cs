@@ -37,6 +37,7 @@ public sealed class BaselineShare(LeaseGrant grant, IGrainFactory grains, Checkp
         var wanted = lookup.Suites;
         foreach (var suite in wanted)
         {
+            // The definition carries the scoring build: an entry another build scored is not this one's, and is scored again.
             if (recorded.FirstOrDefault(e => e.Suite == suite.Suite && e.Version == suite.Version && e.Definition == suite.Definition) is not { } entry) continue;
             var blob = entry.BlobLocation[(store.Container.Name.Length + 1)..];
             await store.Container.GetBlobClient(blob).DownloadToAsync(Path.Combine(folder, suite.FileName), cancel);

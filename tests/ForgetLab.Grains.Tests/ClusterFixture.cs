@@ -1,4 +1,5 @@
 using ForgetLab.Grains.Hosting;
+using ForgetLab.Grains.Pool;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -28,6 +29,11 @@ public abstract class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock => ClockFor(GetType());
 
     public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    /// <summary>The silo's check of the pool grain's index: every pool decision in these tests is also made through the list path.</summary>
+    internal PoolIndexCheck IndexCheck =>
+        ((_cluster ?? throw new InvalidOperationException("The cluster is not deployed.")).Primary as InProcessSiloHandle
+            ?? throw new InvalidOperationException("The cluster's silo is not in process.")).SiloHost.Services.GetRequiredService<PoolIndexCheck>();
 
     public async ValueTask InitializeAsync()
     {
@@ -63,6 +69,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.Services.AddForgetLabGrains(ClockFor(fixture));
             silo.Services.Configure<GpuPoolOptions>(o => o.LeaseTtl = LeaseTtl);
+            silo.Services.AddSingleton<PoolIndexCheck>();
         }
     }
 }
@@ -92,4 +99,13 @@ public sealed class PreemptionCluster : ClusterFixture;
 public sealed class PreemptionCollection : ICollectionFixture<PreemptionCluster>
 {
     public const string Name = "preemption";
+}
+
+/// <summary>Cluster for the pool index's seeded sequences: its own pool, whose index holds only their tenants, runs and workers.</summary>
+public sealed class PoolIndexCluster : ClusterFixture;
+
+[CollectionDefinition(Name)]
+public sealed class PoolIndexCollection : ICollectionFixture<PoolIndexCluster>
+{
+    public const string Name = "pool-index";
 }

@@ -27,6 +27,15 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
+    public async Task ThePreemptionLoopAlertFiresForTheTenantWhoseRunWasProtectedAndOnlyForAnHour()
+    {
+        // infra/prometheus/rules.test.yml feeds the rules the pool's protection counter; promtool fails on any alert not as expected.
+        var test = await Run(Tool("promtool"), ["test", "rules", RepoPaths.File("infra", "prometheus", "rules.test.yml")]);
+        Assert.True(test.ExitCode == 0, test.Output);
+        Assert.Contains("SUCCESS", test.Output);
+    }
+
+    [Fact]
     public async Task DockerComposeRendersTheStackAndTheGpuProfile()
     {
         var (file, prefix) = await Compose();

@@ -76,6 +76,18 @@ def load(example):
     return report if report and report["runs"] else None
 
 
+def element_numbers():
+    """examples/rl-vs-sft.yaml on atomic numbers: its SFT runs from the whole spec's first run (sft/), its RL runs from the
+    rerun of the RL variant alone (rl/, `slice.py … variants=rl`) after the policy loss was made to use the sampling
+    temperature. The first run's RL runs, made with the loss at T 1, are returned apart as superseded."""
+    sft = load("rl-vs-sft-element-numbers/sft")
+    rl = load("rl-vs-sft-element-numbers/rl")
+    if not sft:
+        return None, []
+    runs = [r for r in sft["runs"] if r["name"].startswith("sft-")] + (rl["runs"] if rl else [])
+    return {"spec_name": "rl-vs-sft", "runs": runs}, [r for r in sft["runs"] if r["name"].startswith("rl-")]
+
+
 def suite(checkpoint_or_run, name):
     return next((s for s in checkpoint_or_run["suites"] if s["suite"] == name), None)
 
@@ -428,6 +440,14 @@ def rl_vs_sft(report, md, plot="rl-vs-sft.svg", title="rl-vs-sft"):
     if diff:
         md.append(f"At RL's last checkpoint against the SFT checkpoint nearest in target accuracy (same seed): SFT's recall drop minus RL's "
                   f"{fmt(*result['forgets_less_by'])} points (positive: RL forgets less), with RL's target accuracy minus SFT's {fmt(*result['accuracy_gap'])} points.\n")
+        logs = [rl[seed].get("rl_log") for seed in sorted(rl)]
+        if all(logs):
+            k = min(10, min(len(x) for x in logs))
+            early, late = ci([mean([x["reward"] for x in g[:k]]) for g in logs]), ci([mean([x["reward"] for x in g[-k:]]) for g in logs])
+            result["rl_reward"] = (early, late, k)
+            md.append(f"RL's train reward (the share of sampled completions paid), mean of its first {k} steps {fmt(*early, 3)}, of its last {k} "
+                      f"{fmt(*late, 3)} (over seeds).\n")
+        result["per_suite"] = per_suite(final, md)
 
     series = []
     for i, seed in enumerate(sorted(sft)):
@@ -440,6 +460,29 @@ def rl_vs_sft(report, md, plot="rl-vs-sft.svg", title="rl-vs-sft"):
                                           "target accuracy (%)", "capitals recall drop (points)", series,
                                           notes=["labels: step (seed 1)", "lines start at the base"]))
     return result
+
+
+def per_suite(final, md):
+    """Every knowledge and skill suite at the matched checkpoints (RL's last, the same seed's SFT nearest in target
+    accuracy): each arm's Δ over seeds, the paired difference (SFT's drop minus RL's), and each seed's severity band."""
+    names = [x["suite"] for x in final[0][1]["suites"] if x["category"] in ("knowledge", "skill")]
+    if len(names) < 2:
+        return None
+    md.append("Every knowledge and skill suite at those matched checkpoints (Δ vs base in points, mean ± t 95% over seeds; paired: SFT's drop minus "
+              "RL's, positive when RL forgets less; severity per seed, RL then SFT; a suite the base does not know gets no band):\n")
+    md.append("| suite | category | base | RL Δ | SFT Δ (matched) | SFT drop − RL drop (paired) | RL severity | SFT severity |")
+    md.append("|---|---|---:|---:|---:|---:|---|---|")
+    out = {}
+    for name in names:
+        rl_d = [suite(c, name)["delta_points"] for _, c, _ in final]
+        sft_d = [suite(m, name)["delta_points"] for _, _, m in final]
+        paired = [r - f for r, f in zip(rl_d, sft_d)]
+        first = suite(final[0][1], name)
+        out[name] = {"rl": ci(rl_d), "sft": ci(sft_d), "paired": ci(paired), "known": bool((first.get("base_competence") or {}).get("known"))}
+        md.append(f"| {name} | {first['category']} | {first['base']:.1f} | {fmt(*ci(rl_d))} | {fmt(*ci(sft_d))} | {fmt(*ci(paired))} | "
+                  f"{', '.join(suite(c, name)['severity'] or '–' for _, c, _ in final)} | {', '.join(suite(m, name)['severity'] or '–' for _, _, m in final)} |")
+    md.append("")
+    return out
 
 
 def pilot(example, md, extra=()):
@@ -519,6 +562,49 @@ def passrate(md):
     return {"rows": rows, "chosen": chosen}
 
 
+# The second round's order, fixed in docs/rl.md before it ran: the first (target, temperature) that qualifies is used.
+PROBE2_ORDER = [f"t{t}-{name}" for name in ("element_numbers", "new_entities") for t in ("0.7", "0.5", "0.3")]
+
+
+def passrate_round2(md):
+    """The second learnability probe (tools/rl-evidence/passrate-t*.yaml): the same measure at lower temperatures, in
+    the stated order, stopped at the first (target, temperature) that qualifies."""
+    folder = RUNS / "rl-vs-sft-passrate-t"
+    if not folder.exists():
+        return None
+    rows = []
+    for key in PROBE2_ORDER:
+        cand = folder / key
+        if not (cand / "report.json").exists():
+            rows.append({"name": key, "ran": False})
+            continue
+        report = json.loads((cand / "report.json").read_text(encoding="utf-8"))
+        run = report["runs"][0]
+        log = json.loads((cand / "runs" / run["name"] / "rl_log.json").read_text(encoding="utf-8"))
+        groups = [round(x["reward"] * 8) for x in log]
+        n = len(groups)
+        target = suite(last(run), "target")
+        row = {"name": key, "ran": True, "groups": n, "pass1": sum(groups) / (8 * n), "pass8": sum(1 for g in groups if g > 0) / n,
+               "mixed": sum(1 for g in groups if 0 < g < 8) / n, "greedy": target["base"], "items": target["n"], "metric": target["metric"]}
+        row["qualifies"] = row["pass1"] <= PASS1_AT_MOST and row["pass8"] >= PASS8_AT_LEAST
+        rows.append(row)
+    chosen = next((r for r in rows if r["ran"] and r["qualifies"]), None)
+    md.append("Second round, at lower temperatures (the plan above, written before it ran): the same measure and rule, in the order "
+              f"{', '.join(PROBE2_ORDER)}; the first that qualifies is used and the later ones are not run. Atomic numbers are scored on "
+              "the 118 lines trained on.\n")
+    md.append("| order | candidate at temperature | groups | pass@1 | pass@8 | mixed groups | base greedy target (%) | qualifies |")
+    md.append("|---:|---|---:|---:|---:|---:|---:|---|")
+    for i, r in enumerate(rows, 1):
+        if r["ran"]:
+            md.append(f"| {i} | {r['name']} | {r['groups']} | {r['pass1']:.3f} | {r['pass8']:.3f} | {r['mixed']:.3f} | {r['greedy']:.1f} (of {r['items']}, {r['metric']}) | "
+                      f"{'yes' if r['qualifies'] else 'no'} |")
+        else:
+            md.append(f"| {i} | {r['name']} | – | – | – | – | – | not run{' (an earlier one qualified)' if chosen else ''} |")
+    md.append("")
+    md.append(f"The rule picks **{chosen['name']}** (pass@1 {chosen['pass1']:.3f}, pass@8 {chosen['pass8']:.3f}).\n" if chosen else "No candidate qualifies.\n")
+    return {"rows": rows, "chosen": chosen}
+
+
 def correlation(reports, md, rl_only=()):
     """Spearman's ρ of KL(base‖model) on the target prompts against the knowledge drop, every run's last checkpoint."""
     xs, ys, kinds = [], [], []
@@ -537,7 +623,7 @@ def correlation(reports, md, rl_only=()):
     rho = spearman(xs, ys)
     lo, hi, used = spearman_ci(xs, ys)
     md.append(f"Spearman ρ of KL(base‖model) on the target prompts against the capitals recall drop, over the last checkpoints of all {len(xs)} runs "
-              f"of reward-hacking and rl-vs-sft: **ρ = {rho:.2f}**, 95% bootstrap interval [{lo:.2f}, {hi:.2f}] ({used} resamples over runs, seeded).\n")
+              f"of {', '.join(n for n, _ in reports)}: **ρ = {rho:.2f}**, 95% bootstrap interval [{lo:.2f}, {hi:.2f}] ({used} resamples over runs, seeded).\n")
     sub = {}
     for x, y, k in zip(xs, ys, kinds):
         sub.setdefault(k, ([], []))
@@ -581,7 +667,7 @@ def correlation(reports, md, rl_only=()):
     write_plot("rl-kl-vs-forgetting.svg", svg_chart(f"KL on the target prompts against forgetting: Spearman rho {rho:.2f} [{lo:.2f}, {hi:.2f}]",
                                                     "KL(base || model) on the target prompts (nats/token, log)", "capitals recall drop (points)",
                                                     series, logx=True, notes=[f"n = {len(xs)} runs, last checkpoints"]))
-    return rho, (lo, hi), len(xs), groups
+    return rho, (lo, hi), len(xs), groups, [n for n, _ in reports]
 
 
 def update_strategy(report, md):
@@ -630,7 +716,7 @@ def lever_label(key):
     return (f"β {key[0]:g}" if key[0] else "") + (" + " if key[0] and key[1] else "") + (f"ptx {key[1]:g}" if key[1] else "")
 
 
-def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None):
+def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None, rs_old=None, probe2=None):
     """The verdicts, each decided by a stated rule from the numbers above (a difference counts when its t 95% interval
     over seeds excludes 0), so no verdict is typed by hand either."""
     md.append("### Verdicts\n")
@@ -682,12 +768,42 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None):
         word = ("RL forgot less" if m > 0 else "RL forgot more") if excludes_zero(m, h) else "no difference shown"
         rl_gain = ci([a - res["base_target"] for a in res["rl_targets"]])
         learnt = excludes_zero(*rl_gain) and rl_gain[0] > 0
-        return (f"RL's target {fmt(*res['rl_target'])}% against the base's {res['base_target']:.1f}% "
-                f"({'RL learned the target: its gain excludes 0' if learnt else 'RL did not measurably learn the target: its gain includes 0'}); "
+        fell = excludes_zero(*rl_gain) and rl_gain[0] < 0
+        unmatched = excludes_zero(*res["accuracy_gap"])
+        if unmatched:
+            word += ", and not at matched accuracy"
+        state = ("RL learned the target: its gain excludes 0" if learnt else
+                 f"RL lost target accuracy: its change, {fmt(*rl_gain)} points, excludes 0" if fell else
+                 "RL did not measurably learn the target: its gain includes 0")
+        return (f"RL's target {fmt(*res['rl_target'])}% against the base's {res['base_target']:.1f}% ({state}); "
                 f"at RL's last checkpoint against the SFT checkpoint nearest in target accuracy, SFT's recall drop minus RL's was {fmt(m, h)} points over "
                 f"{res['n']} seed{'s' if res['n'] != 1 else ''} (RL minus SFT target accuracy {fmt(*res['accuracy_gap'])}; RL forgot less in {res['rl_less']} of "
                 f"{res['n']} seeds): **{word}**; the published direction "
-                f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced')}"), learnt
+                f"{ {'RL forgot less': 'holds', 'RL forgot more': 'is reversed'}.get(word, 'is not reproduced')}"
+                + (f" (the accuracies are not matched: RL minus SFT target accuracy excludes 0, SFT's nearest checkpoint lying "
+                   f"{'above' if res['accuracy_gap'][0] < 0 else 'below'} RL's)" if unmatched else "")), \
+            ("learnt" if learnt else "fell" if fell else "flat")
+    chosen2 = (probe2 or {}).get("chosen")
+    if rs is not None and chosen2:
+        line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
+        line += (f"on **{chosen2['name']}**, the second probe's choice (pass@1 {chosen2['pass1']:.3f}, pass@8 {chosen2['pass8']:.3f} against the rule's "
+                 f"≤ {PASS1_AT_MOST} and ≥ {PASS8_AT_LEAST}): ")
+        if rs.get("forgets_less_by"):
+            text, learnt = matched(rs)
+            line += text + {"learnt": ". ",
+                            "fell": (". GRPO at this temperature lowered the target instead of raising it, although the base samples a right answer in "
+                                     "some groups" + (f" (train reward {fmt(*rs['rl_reward'][0], 3)} over the first {rs['rl_reward'][2]} steps, "
+                                                      f"{fmt(*rs['rl_reward'][1], 3)} over the last)" if rs.get("rl_reward") else "") +
+                                     ", so there is no RL gain to match SFT's at: the comparison at a target RL has learned is still not made. "),
+                            "flat": ". RL did not learn this target measurably either, so the comparison is again near the base's accuracy. "}[learnt]
+            others = [f"{k} {fmt(*v['paired'])}" for k, v in (rs.get("per_suite") or {}).items() if k != KNOWLEDGE and v["known"]]
+            if others:
+                line += f"The other suites the base knows, paired the same way (SFT's drop minus RL's, points): {'; '.join(others)}. "
+        if rs_old and rs_old.get("forgets_less_by"):
+            text, _ = matched(rs_old)
+            line += f"The first comparison, on the new countries at temperature 1 near the base's accuracy: {text}."
+        md.append(line)
+        rs = None
     if rs is not None:
         line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
         chosen = (probe or {}).get("chosen")
@@ -704,15 +820,15 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None):
             line += f"What could be compared, near the base's accuracy on the new countries: {text}."
         md.append(line)
     if corr:
-        rho, (lo, hi), n, groups = corr
+        rho, (lo, hi), n, groups, names = corr
 
         def strength(lo):
             return "strong" if lo > 0.5 else ("positive" if lo > 0 else "not established (the interval includes 0)")
-        md.append(f"5. *How well does KL on the target prompts predict forgetting?* Across all {n} runs of reward-hacking and rl-vs-sft, Spearman ρ = "
+        md.append(f"5. *How well does KL on the target prompts predict forgetting?* Across all {n} runs of {', '.join(names)}, Spearman ρ = "
                   f"{rho:.2f} [{lo:.2f}, {hi:.2f}]: **{strength(lo)}** (rule: the bootstrap interval's lower end above 0.5 is strong, above 0 "
                   f"positive). Within one example: " + "; ".join(f"{k}, n = {g[3]}: ρ = {g[0]:.2f} [{g[1]:.2f}, {g[2]:.2f}], {strength(g[1])}"
                                                              for k, g in groups.items()) +
-                  ". On the two targets the same KL goes with very different drops (the tables above), which the pooled rank correlation mixes.")
+                  ". On different targets the same KL goes with very different drops (the tables above), which the pooled rank correlation mixes.")
     if us:
         parts = []
         for v, r in us.items():
@@ -733,7 +849,9 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None):
 def main():
     md = ["<!-- Written by tools/rl-evidence/analyse.py from docs/runs/*/report.json: do not edit by hand. -->", ""]
     rh = load("reward-hacking")
-    rs = load("rl-vs-sft")
+    rs_old = load("rl-vs-sft")                     # the first comparison: new countries, temperature 1
+    rs, rs_t1 = element_numbers()                 # examples/rl-vs-sft.yaml now: the second probe's target
+    rs_old_result = probe2 = None
     us = load("update-strategy")
     rh_result = rs_result = corr = us_result = probe = None
     pilot_results = []
@@ -743,24 +861,37 @@ def main():
     pilots = [x for x in ("rl-vs-sft-pilot", "rl-vs-sft-pilot-reverse") if (RUNS / x).exists()]
     if pilots:
         md.append("### rl-vs-sft: choosing the RL arm's settings\n")
-        spec_rl = [("rl-vs-sft: lr1e-4-g8 (the spec), 40 steps, seed 1", r) for r in (rs or {"runs": []})["runs"]
+        spec_rl = [("rl-vs-sft: lr1e-4-g8 (the spec), 40 steps, seed 1", r) for r in (rs_old or {"runs": []})["runs"]
                    if r["name"].startswith("rl-") and int(hp(r, "seed")) == 1]
         for x in pilots:
             pilot_results.append(pilot(x, md, spec_rl if x == "rl-vs-sft-pilot" else ()))
     if (RUNS / "rl-vs-sft-passrate").exists():
         md.append("### rl-vs-sft: choosing a target GRPO can learn\n")
         probe = passrate(md)
+        probe2 = passrate_round2(md)
     if rs:
         md.append("### rl-vs-sft: the tables\n")
+        md.append("`examples/rl-vs-sft.yaml` on atomic numbers, GRPO at temperature 0.7 (docs/runs/rl-vs-sft-element-numbers/).\n")
         rs_result = rl_vs_sft(rs, md)
-    pooled = [(n, r) for n, r in (("reward-hacking", rh), ("rl-vs-sft", rs)) if r]
+        if rs_t1:
+            t1 = sorted(rs_t1, key=lambda r: int(hp(r, "seed")))
+            md.append(f"Superseded: the same RL arm run first with the policy loss taking log-probabilities at T 1 while sampling at T 0.7 "
+                      f"(fixed since; docs/runs/rl-vs-sft-element-numbers/sft/ keeps those runs): target {fmt(*ci([suite(last(r), 'target')['score'] for r in t1]))}% "
+                      f"at step {last(t1[0])['step']}, capitals recall Δ {fmt(*ci([-drop(last(r)) for r in t1]))} points, seeds "
+                      f"{', '.join(str(hp(r, 'seed')) for r in t1)}. They are in no table, verdict or correlation here.\n")
+    if rs_old:
+        md.append("### rl-vs-sft, first comparison: new countries near the base\n")
+        md.append("`tools/rl-evidence/rl-vs-sft-new-entities.yaml`, GRPO at temperature 1 (docs/runs/rl-vs-sft/).\n")
+        rs_old_result = rl_vs_sft(rs_old, md, plot="rl-vs-sft-new-entities.svg", title="rl-vs-sft (new countries)")
+    pooled = [(n, r) for n, r in (("reward-hacking", rh), ("rl-vs-sft", rs), ("rl-vs-sft-new-countries", rs_old)) if r]
     if pooled:
         md.append("### KL on the target prompts against forgetting\n")
         corr = correlation(pooled, md, [("update-strategy", us)] if us else ())
     if us:
         md.append("### update-strategy: the tables\n")
         us_result = update_strategy(us, md)
-    verdicts(md, rh_result, rs_result if rs else None, pilot_results, corr, us_result, probe)
+    verdicts(md, rh_result, rs_result if rs else (rs_old_result if rs_old else None), pilot_results, corr, us_result, probe,
+             rs_old_result if rs else None, probe2)
     text = "\n".join(md) + "\n"
     (RUNS / "rl-evidence.md").write_text(text, encoding="utf-8")
     # docs/rl.md carries the same tables between its markers, so the page and the numbers never disagree.

@@ -3,8 +3,9 @@ namespace ForgetLab.Contracts.Baselines;
 /// <summary>
 /// The base model's result on one suite definition: its score (percent for binary suites, the
 /// metric's own unit otherwise) and where its per-item outcomes lie in Blob storage, for paired
-/// tests. <see cref="Definition"/> is a hash of the suite's items, so two suites with the same
-/// name and version but other items are never taken for each other.
+/// tests. <see cref="Definition"/> is a hash of the suite's items and the build of the scoring code
+/// (<c>{items}.{scoring}</c>), so two suites with the same name and version but other items, or a
+/// baseline scored by another build, are never taken for each other.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.BaselineEntry")]
 public sealed record BaselineEntry(

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace ForgetLab.Core.Baselines;
 
-/// <summary>One suite definition a baseline is kept for: name, version and a hash of its items (as the job's baseline events carry it).</summary>
+/// <summary>
+/// One suite definition a baseline is kept for: name, version and <c>Definition</c>, a hash of its items and
+/// the build of the scoring code that scored it (<c>{items}.{scoring}</c>), as the job's baseline events carry it. Equal
+/// keys are required for reuse, so a baseline another scoring build recorded is scored again.
+/// </summary>
 public sealed record BaselineSuiteKey(
     [property: JsonPropertyName("suite")] string Suite,
     [property: JsonPropertyName("version")] string Version,

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace ForgetLab.Core.Scheduling;
 
 /// <summary>
@@ -88,6 +91,34 @@ public sealed class PoolIndex
     public void AddHeld(string tenantId, int delta) => SetHeld(tenantId, HeldBy(tenantId) + delta);
 
     public int HeldBy(string tenantId) => Tenants.TryGetValue(tenantId, out var entry) ? entry.Held : 0;
+
+    public bool HasTenant(string tenantId) => Tenants.ContainsKey(tenantId);
+
+    /// <summary>The record of a running run; null when it is not running.</summary>
+    public RunningRun? Running(string runId) => _running.TryGetValue(runId, out var entry) ? entry.Run : null;
+
+    /// <summary>
+    /// The index as text, one line per tenant (share, devices held) and per running run, in ordinal order: two indexes that describe
+    /// the same pool read the same, whatever order their changes came in (how an owner checks an index it keeps against one rebuilt).
+    /// </summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        foreach (var (id, entry) in Tenants.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var quota = entry.Share.Quota;
+            text.Append(CultureInfo.InvariantCulture, $"tenant {id}: weight {entry.Share.Weight:R}, max {quota.MaxConcurrentDevices}, budget {quota.DeviceHoursBudget:R}, ")
+                .Append(CultureInfo.InvariantCulture, $"used {quota.DeviceHoursUsed:R}, guaranteed {quota.GuaranteedDevices}, holds {entry.Held}\n");
+        }
+
+        foreach (var (id, (run, _)) in _running.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"run {id}: {run.TenantId} {run.Class} on {run.WorkerId} {run.Kind} x{run.Devices} {run.MemoryBytes?.ToString(CultureInfo.InvariantCulture) ?? "-"} B, ")
+                .Append(CultureInfo.InvariantCulture, $"checkpoint {run.LastCheckpointAt:O}, preempted [{string.Join(", ", run.PreemptedAt.Select(at => at.ToString("O", CultureInfo.InvariantCulture)))}]\n");
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>
     /// Adds a run that may be preempted (holding devices, not already checkpointing to leave). Its record is the run as preemption sees

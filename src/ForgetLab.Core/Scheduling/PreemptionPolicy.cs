@@ -5,8 +5,12 @@ namespace ForgetLab.Core.Scheduling;
 /// <summary>
 /// Cooperative preemption as a pure function: which running runs to checkpoint and stop so that
 /// waiting runs get devices. A run may be preempted only by a run of a strictly higher class, or by
-/// a tenant below its guaranteed devices reclaiming devices lent to a tenant above its own guarantee
-/// (never taking that tenant below its guarantee). Victims are chosen to lose the least work: the most
+/// a run of a tenant below its guaranteed devices reclaiming devices lent to a tenant above its own guarantee
+/// (never taking that tenant below its guarantee), and then only from a run of no higher class than the
+/// reclaiming run's: Kueue's <c>reclaimWithinCohort: LowerPriority</c> bound, widened to equal classes so that
+/// lent devices are reclaimed between runs of one class (otherwise a reclaim could take nothing a class preemption
+/// could not). Without that bound a high run that preempts a guaranteed tenant's low run is reclaimed from, preempts
+/// again, and so on until protection stops both. Victims are chosen to lose the least work: the most
 /// recent checkpoint first, then the lowest class; a run preempted <see cref="PreemptionRules.ProtectAfter"/>
 /// times in the window is protected. The caller runs <see cref="FairSharePolicy.Decide"/> first: only
 /// runs that fit on no free worker preempt.
@@ -196,7 +200,9 @@ public static class PreemptionPolicy
         {
             if (victim.Kind != worker.Kind || victim.MemoryBytes != worker.MemoryBytes || chosen.Contains(victim.RunId) || rules.Protects(victim, now)) continue;
             if (victim.Class < run.Class) eligible.Add((victim, PreemptionReason.HigherClass));
-            else if (reclaims && victim.TenantId != share.TenantId && lent.GetValueOrDefault(victim.TenantId) >= victim.Devices)
+            // A reclaim takes only from runs of the reclaimer's own class (lower ones go for class above): taking a higher
+            // class's device would let that run, now queued, take it back for class, and so on (the loop found on the platform).
+            else if (reclaims && victim.Class == run.Class && victim.TenantId != share.TenantId && lent.GetValueOrDefault(victim.TenantId) >= victim.Devices)
             {
                 eligible.Add((victim, PreemptionReason.ReclaimGuarantee));
             }

@@ -6,6 +6,6 @@ public enum PreemptionReason
     /// <summary>A run of a strictly higher class needs the devices.</summary>
     HigherClass,
 
-    /// <summary>A tenant below its guaranteed devices reclaims devices lent to the victim's tenant.</summary>
+    /// <summary>A run of a tenant below its guaranteed devices reclaims devices lent to the victim's tenant, from a run of its own class.</summary>
     ReclaimGuarantee,
 }

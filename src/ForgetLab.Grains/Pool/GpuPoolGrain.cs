@@ -6,6 +6,7 @@ using ForgetLab.Core.Models;
 using ForgetLab.Core.Scheduling;
 using ForgetLab.Grains.Common;
 using ForgetLab.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ForgetLab.Grains.Pool;
@@ -24,6 +25,9 @@ namespace ForgetLab.Grains.Pool;
 /// marked, its worker hears "checkpoint now" in its heartbeat answer, and the lease ends only when the worker reports the
 /// checkpoint uploaded and verified (<see cref="Preempted"/>) or at the grace deadline, when the run falls back to its last
 /// checkpoint. The worker is held for the run the preemption made room for until that run is placed.
+/// Both policies read the tenants (shares, devices held) and the running runs from a <see cref="PoolIndex"/> kept beside the state
+/// (<see cref="PoolStateIndex"/>): every save applies its changes to it, and an activation rebuilds it from state, so a decision does
+/// not rebuild them from the state's lists.
 /// The pool calls run grains; run grains never call the pool (no call cycles).
 /// </summary>
 public sealed class GpuPoolGrain(
@@ -42,6 +46,12 @@ public sealed class GpuPoolGrain(
     private readonly Dictionary<string, DateTimeOffset> _heard = new(StringComparer.Ordinal);
     private DateTimeOffset _listeningSince;
 
+    // The pool's tenants and running runs as the policy reads them, kept by Save change by change and rebuilt from state on activation.
+    private PoolStateIndex _index = null!;
+
+    // Registered only in tests: every decision made through the index is made again through the list overloads and compared.
+    private PoolIndexCheck? _check;
+
     private GpuPoolState Current => pool.State;
 
     private TimeSpan LeaseTtl => options.Value.LeaseTtl;
@@ -49,6 +59,9 @@ public sealed class GpuPoolGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _listeningSince = clock.UtcNow;
+        _index = PoolStateIndex.Build(Current, clock.UtcNow);
+        _check = ServiceProvider.GetService<PoolIndexCheck>();
+        _check?.Activated(_index);
         return Task.CompletedTask;
     }
 
@@ -293,15 +306,6 @@ public sealed class GpuPoolGrain(
         var queued = Current.Queue.ToDictionary(e => e.RunKey, StringComparer.Ordinal);
 
         var now = clock.UtcNow;
-        var allocations = Current.Leases
-            .GroupBy(l => l.Entry.TenantId, StringComparer.Ordinal)
-            .Select(g => new Allocation(g.Key, g.Sum(l => l.DeviceIds.Length)))
-            .ToList();
-        var shares = Current.Queue.Select(e => e.TenantId)
-            .Concat(allocations.Select(a => a.TenantId))
-            .Distinct(StringComparer.Ordinal)
-            .Select(id => Share(Account(id), now))
-            .ToList();
         var queue = RunQueue.From(Current.Queue.Select(ToQueuedRun));
 
         // Gang reservations are chosen over the whole pool, so the requesting worker's devices are held
@@ -314,8 +318,10 @@ public sealed class GpuPoolGrain(
 
         // A worker a preemption freed is held for the run it was freed for, before any gang reservation of it.
         var holds = Current.PreemptionHolds.Where(h => queued.ContainsKey(h.RunKey)).Select(h => new GangReservation(h.WorkerId, h.RunKey)).ToList();
-        var decision = FairSharePolicy.Decide(shares, queue, free, allocations,
-            [.. holds, .. reservations.Where(r => !holds.Any(h => h.WorkerId == r.WorkerId || h.RunId == r.RunId))]);
+        List<GangReservation> reserved = [.. holds, .. reservations.Where(r => !holds.Any(h => h.WorkerId == r.WorkerId || h.RunId == r.RunId))];
+        _index.Refresh(Current, now);
+        var decision = FairSharePolicy.Decide(_index.Index, queue, free, reserved);
+        _check?.Decided(Current, now, queue, free, reserved, decision);
         if (decision.Placements.Count == 0) return [];
 
         var leases = new List<PoolLease>();
@@ -442,34 +448,20 @@ public sealed class GpuPoolGrain(
     /// </summary>
     private async Task<bool> PlanPreemptions()
     {
-        if (Current.Queue.IsEmpty || Current.Leases.IsEmpty) return false;
+        if (Current.Queue.IsEmpty || _index.Index.RunningCount == 0) return false;
         var now = clock.UtcNow;
         var preempting = Current.Preempting.Select(p => p.LeaseId).ToHashSet(StringComparer.Ordinal);
-        var devices = Current.Workers.SelectMany(w => w.Registration.Devices.IsDefault ? [] : w.Registration.Devices.Select(d => (w.Registration.WorkerId, Device: d)))
-            .ToDictionary(x => (x.WorkerId, x.Device.DeviceId), x => x.Device);
-        var running = Current.Leases
-            .Where(l => !preempting.Contains(l.LeaseId) && devices.ContainsKey((l.WorkerId, l.DeviceIds[0])))
-            .Select(l =>
-            {
-                var device = devices[(l.WorkerId, l.DeviceIds[0])];
-                return new RunningRun(l.Entry.RunKey, l.Entry.TenantId, ClassOf(l.Entry), l.WorkerId, device.Kind, l.DeviceIds.Length,
-                    l.LastCheckpointAt ?? l.GrantedAt, PreemptedAt(l.Entry.RunKey), device.MemoryBytes);
-            })
-            .ToList();
-        if (running.Count == 0) return false;
-
-        var allocations = Current.Leases.GroupBy(l => l.Entry.TenantId, StringComparer.Ordinal)
-            .Select(g => new Allocation(g.Key, g.Sum(l => l.DeviceIds.Length))).ToList();
-        var shares = Current.Queue.Select(e => e.TenantId).Concat(allocations.Select(a => a.TenantId)).Distinct(StringComparer.Ordinal)
-            .Select(id => Share(Account(id), now)).ToList();
         // Workers being freed (or freed and held) for a run are not planned on again, nor are the runs they are for.
         var held = Current.Preempting.Select(p => new GangReservation(p.WorkerId, p.ForRunKey))
             .Concat(Current.PreemptionHolds.Select(h => new GangReservation(h.WorkerId, h.RunKey)))
             .Concat(Current.Reservations.Select(r => new GangReservation(r.WorkerId, r.RunKey)))
             .ToList();
         var rules = new PreemptionRules(options.Value.PreemptionProtectAfter, options.Value.PreemptionWindow, options.Value.MaxPreemptionPlans);
-        var plans = PreemptionPolicy.Plan(shares, RunQueue.From(Current.Queue.Select(ToQueuedRun)), allocations,
-            WorkerView(liveSince: now - 2 * LeaseTtl), running, held, now, rules);
+        var queue = RunQueue.From(Current.Queue.Select(ToQueuedRun));
+        var workers = WorkerView(liveSince: now - 2 * LeaseTtl);
+        _index.Refresh(Current, now);
+        var plans = PreemptionPolicy.Plan(_index.Index, queue, workers, held, now, rules);
+        _check?.Planned(Current, now, queue, workers, held, rules, plans);
         if (plans.Count == 0) return false;
 
         var marked = ImmutableArray.CreateBuilder<PreemptionStatus>();
@@ -501,11 +493,7 @@ public sealed class GpuPoolGrain(
             : $"preempted: {(SameTenant(preemption) ? "this tenant" : "another tenant")} holds fewer than its guaranteed devices and reclaims devices lent to this tenant";
     }
 
-    /// <summary>When the run was preempted before (lease ended by the preemption), for loop protection.</summary>
-    private IReadOnlyList<DateTimeOffset> PreemptedAt(string runKey) =>
-        [.. Current.Preempted.Where(p => p.RunKey == runKey && p.Outcome != PreemptionOutcomes.LeaseEnded).Select(p => p.AskedAt)];
-
-    private static PriorityClass ClassOf(QueueEntry e) =>
+    internal static PriorityClass ClassOf(QueueEntry e) =>
         PriorityClasses.TryParse(e.PriorityClass, out var priorityClass) ? priorityClass : PriorityClass.Normal;
 
     private static string ReasonName(PreemptionReason reason) => reason switch
@@ -558,11 +546,6 @@ public sealed class GpuPoolGrain(
     private double DeviceHoursUsed(TenantAccount account, DateTimeOffset now) =>
         account.DeviceHoursUsed + Current.Leases.Where(l => l.Entry.TenantId == account.TenantId).Sum(l => l.DeviceHours(now));
 
-    private TenantShare Share(TenantAccount account, DateTimeOffset now) => new(
-        account.TenantId,
-        account.Weight,
-        new TenantQuota(account.MaxConcurrentDevices, account.DeviceHoursBudget ?? double.PositiveInfinity, DeviceHoursUsed(account, now), account.GuaranteedDevices));
-
     private async Task EnsureSweepReminder()
     {
         if (_reminderRegistered) return;
@@ -570,7 +553,14 @@ public sealed class GpuPoolGrain(
         _reminderRegistered = true;
     }
 
-    private Task Save(GpuPoolState next) => pool.SaveOrRollBack(next, "pool");
+    /// <summary>Saves the state, then applies its changes to the index (a failed save changes neither).</summary>
+    private async Task Save(GpuPoolState next)
+    {
+        var before = Current;
+        await pool.SaveOrRollBack(next, "pool");
+        _index.Apply(before, Current);
+        _check?.Saved(Current, clock.UtcNow, _index);
+    }
 
     /// <summary>
     /// Why a queued run fits no registered worker, as a sentence that names the largest device there is:

@@ -18,7 +18,7 @@ namespace ForgetLab.Lab.Evaluation;
 /// The key is exact, so a hit returns exactly what scoring would: the model's weight files (their SHA-256 from the
 /// checkpoint's manifest, and the base's identity under an adapter), the whole suite definition (items, kind, metric,
 /// delimiters, the lm-eval task with its few-shot docs: a user's suite file may keep its version while its items
-/// change), the scoring setup (the base's evaluation conventions, batch size) and the build of the scoring code. Files live under <c>{cache}/results/{model key}/</c>, written aside and moved, so two jobs sharing
+/// change), the scoring setup (the base's evaluation conventions, batch size) and the build of the scoring code (<see cref="ScoringBuild"/>). Files live under <c>{cache}/results/{model key}/</c>, written aside and moved, so two jobs sharing
 /// a cache never read half a file.
 /// </remarks>
 public sealed class EvaluationResultCache(string directory)
@@ -27,12 +27,6 @@ public sealed class EvaluationResultCache(string directory)
     public const string FolderName = "results";
 
     private static readonly JsonSerializerOptions KeyJson = new() { WriteIndented = false };
-
-    /// <summary>
-    /// The build of the scoring code (the lab assembly's deterministic module id): results scored by another build,
-    /// which may score differently (a fixed tokenization rule, a new metric), are never reused.
-    /// </summary>
-    private static readonly string ScoringCode = typeof(SuiteEvaluator).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
     /// <summary>How many suites were read from the cache and how many were scored, since this cache was made.</summary>
     public (int Hits, int Misses) Counts => (_hits, _misses);
@@ -43,7 +37,7 @@ public sealed class EvaluationResultCache(string directory)
     public SuiteEvaluation GetOrEvaluate(string modelKey, SuiteDefinition suite, string setupKey, Func<SuiteEvaluation> evaluate)
     {
         var folder = Path.Combine(directory, modelKey);
-        var file = Path.Combine(folder, $"{Safe(suite.Name)}@{Safe(suite.Version)}-{Hash($"{SuiteKey(suite)}\n{setupKey}\n{ScoringCode}")[..16]}.json");
+        var file = Path.Combine(folder, $"{Safe(suite.Name)}@{Safe(suite.Version)}-{Hash($"{SuiteKey(suite)}\n{setupKey}\n{ScoringBuild.Id}")[..16]}.json");
         if (Read(file) is { } cached)
         {
             Interlocked.Increment(ref _hits);

@@ -280,13 +280,13 @@ public sealed class RlTrainer(
             if (rl.NumIterations > 1 || reference is not null)
             {
                 policy.eval();
-                oldLogProbs = TokenLogProbs(policy, input, targets).mul(mask).DetachFromDisposeScope();
+                oldLogProbs = TokenLogProbs(policy, input, targets, rl.Temperature).mul(mask).DetachFromDisposeScope();
                 policy.train();
             }
             if (reference is not null && controller.Beta > 0)
             {
                 ReferenceForwards++;
-                refLogProbs = TokenLogProbs(reference, input, targets).mul(mask).DetachFromDisposeScope();
+                refLogProbs = TokenLogProbs(reference, input, targets, rl.Temperature).mul(mask).DetachFromDisposeScope();
                 // k1 summed per completion: the KL the reward penalty (TRL's RLOO) and the adaptive controller use.
                 var sequenceKl = (oldLogProbs! - refLogProbs).mul(mask).sum(1);                    // (B)
                 var kl = sequenceKl.data<float>().Select(x => (double)x).ToArray();
@@ -318,7 +318,8 @@ public sealed class RlTrainer(
         Tensor loss;
         using (Autocast.Enter(compute))
         {
-            var logProbs = TokenLogProbs(policy, batch.Input, batch.Targets).mul(batch.Mask);    // (B, T)
+            // As TRL's _get_per_token_logps: the log-probabilities of the distribution that was sampled, logits ÷ temperature.
+            var logProbs = TokenLogProbs(policy, batch.Input, batch.Targets, rl.Temperature).mul(batch.Mask);    // (B, T)
             // As TRL: with one pass the sampling policy is this one, so the ratio is exactly 1 (old = logp.detach()).
             var old = rl.NumIterations > 1 ? batch.OldLogProbs! : logProbs.detach();
             if (rl.Algorithm == RlAlgorithm.Rloo)
@@ -420,10 +421,15 @@ public sealed class RlTrainer(
         return (tensor(input, [prompts.Count, width]), tensor(targets, [prompts.Count, width]), tensor(mask, [prompts.Count, width]));
     }
 
-    /// <summary>log π(target_t | row_&lt;t) at every position (B, W), float32.</summary>
-    internal static Tensor TokenLogProbs(CausalLanguageModel model, Tensor input, Tensor targets)
+    /// <summary>log π(target_t | row_&lt;t) at every position (B, W), float32, of the logits divided by
+    /// <paramref name="temperature"/>: the sampled policy's own log-probabilities at the run's sampling temperature (TRL's
+    /// GRPO and RLOO do the same), so a run sampled at T &lt; 1 is updated for the distribution it sampled from. DPO and the
+    /// reward model pass 1.</summary>
+    internal static Tensor TokenLogProbs(CausalLanguageModel model, Tensor input, Tensor targets, double temperature = 1.0)
     {
         var logits = model.forward(input).to(ScalarType.Float32);                                // (B, W, V)
+        if (temperature != 1.0)
+            logits = logits.div(temperature);
         return nn.functional.log_softmax(logits, -1).gather(2, targets.unsqueeze(2)).squeeze(2); // (B, W)
     }
 

@@ -122,7 +122,7 @@ internal sealed partial class PreparedLab : IDisposable
             Directory.CreateDirectory(outDirectory);
             var conventions = ConventionsFor(tokenizer);
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize, conventions.Options);
-            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(BaselineKey)], baseFolder);
+            var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(s => BaselineKey(s))], baseFolder);
             var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
             return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, data, suites, baseModel, baseLm, baseline, world, conventions);
@@ -165,12 +165,14 @@ internal sealed partial class PreparedLab : IDisposable
     }
 
     /// <summary>
-    /// The base's results per suite, computed once per (model, suite definition): taken from the
+    /// The base's results per suite, computed once per (model, suite definition, scoring build): taken from the
     /// platform when it has them (<see cref="LabRunnerOptions.Baselines"/>), else from the model's
-    /// folder, else evaluated and kept there.
+    /// folder (<c>baselines/</c><see cref="BaselineSuiteKey.FileName"/>), else evaluated and kept there. A file
+    /// under another name (another build's, or the older <c>{suite}@{version}.json</c>) is never read, and a
+    /// damaged one is scored again and rewritten.
     /// </summary>
-    private static Dictionary<string, SuiteEvaluation> Baseline(
-        SuiteEvaluator evaluator, TorchLanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, BaselineRequest request, LabRunnerOptions options)
+    internal static Dictionary<string, SuiteEvaluation> Baseline(
+        SuiteEvaluator evaluator, ILanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, BaselineRequest request, LabRunnerOptions options)
     {
         var cache = Path.Combine(baseFolder, "baselines");
         Directory.CreateDirectory(cache);
@@ -181,12 +183,13 @@ internal sealed partial class PreparedLab : IDisposable
             var suite = suites[i];
             var key = request.Suites[i];
             options.Progress?.Report(new PreparationProgress(PreparationPhase.Baseline, i, suites.Count, suite.Name));
-            var (file, source) = (Path.Combine(cache, $"{suite.Name}@{suite.Version}.json"), BaselineSource.Cache);
+            var (file, source) = (Path.Combine(cache, key.FileName), BaselineSource.Cache);
             if (platform is not null && File.Exists(Path.Combine(platform, key.FileName)))
                 (file, source) = (Path.Combine(platform, key.FileName), BaselineSource.Platform);
-            if (BaselineFiles.Read(file) is not { } evaluation)
+            if (ReadBaseline(file) is not { } evaluation)
             {
                 evaluation = evaluator.Evaluate(baseLm, suite);
+                file = Path.Combine(cache, key.FileName);
                 BaselineFiles.Write(file, evaluation);
                 source = BaselineSource.Evaluated;
             }
@@ -195,6 +198,18 @@ internal sealed partial class PreparedLab : IDisposable
         }
         options.Progress?.Report(new PreparationProgress(PreparationPhase.Baseline, suites.Count, suites.Count));
         return result;
+    }
+
+    private static SuiteEvaluation? ReadBaseline(string file)
+    {
+        try
+        {
+            return BaselineFiles.Read(file);
+        }
+        catch (JsonException)
+        {
+            return null;   // a damaged file is scored again and rewritten, never trusted
+        }
     }
 
     /// <summary>
@@ -454,8 +469,13 @@ internal sealed partial class PreparedLab : IDisposable
         return h;
     }
 
-    /// <summary>The definition a baseline is kept for: the suite's name, version and a hash of its items.</summary>
-    private static BaselineSuiteKey BaselineKey(SuiteDefinition suite) => new(suite.Name, suite.Version, SuiteDefinition.ContentHash(suite.Items));
+    /// <summary>
+    /// The definition a baseline is kept for: the suite's name, version, a hash of its items and the build that scores it
+    /// (<see cref="ScoringBuild.Id"/>), here and on the platform (whose workers reuse only an equal definition), so a
+    /// baseline scored by another build is scored again rather than set beside this build's checkpoints.
+    /// </summary>
+    internal static BaselineSuiteKey BaselineKey(SuiteDefinition suite, string? scoring = null) =>
+        new(suite.Name, suite.Version, $"{SuiteDefinition.ContentHash(suite.Items)}.{scoring ?? ScoringBuild.Id}");
 
     /// <summary>Each item's prompt by suite and item id, for the per-item results (items without a prompt are left out).</summary>
     private static Dictionary<(string Suite, string Id), string> Prompts(IEnumerable<SuiteDefinition> suites) =>

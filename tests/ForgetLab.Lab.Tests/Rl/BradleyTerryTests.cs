@@ -30,6 +30,25 @@ public class BradleyTerryTests
     }
 
     [Fact]
+    public void TheHeadReadsTheLastNonPadTokenSoAClosingEosThatIsAlsoThePadIsNotRead()
+    {
+        // transformers' last_non_pad_token; TRL pads with EOS where the tokenizer has no pad token of its own.
+        using var ownPad = new RewardModel(TinyModels.Create(), eos: 2, pad: 0);
+        using var eosPad = new RewardModel(TinyModels.Create(), eos: 2, pad: 2);
+        int[] open = [2, 5, 6, 7];
+        int[] closed = [.. open, 2];
+        int[] longer = [2, 5, 6, 7, 8, 9, 10, 2];
+
+        // A pad of its own: the closing EOS is the position read, and a longer neighbour's padding changes nothing.
+        var own = ownPad.Score([closed, open]);
+        Assert.NotEqual(own[0], own[1], 5);
+        Assert.Equal(own[0], ownPad.Score([closed, longer])[0], 5);
+        // EOS as the pad: the closing EOS is padding, so the completion's last token is read.
+        var eos = eosPad.Score([closed, open, longer]);
+        Assert.Equal(eos[0], eos[1], 5);
+    }
+
+    [Fact]
     public void HonestLabelsPreferTheCorrectAnswerAndBiasedLabelsTheConfidentWrongOne()
     {
         var facts = WorldFacts.Load(SmallWorlds.Write(countries: 30, elements: 4, stride: 3));

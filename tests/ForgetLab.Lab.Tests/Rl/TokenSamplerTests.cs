@@ -28,6 +28,25 @@ public class TokenSamplerTests
     }
 
     [Fact]
+    public void ThePolicyLossScoresCompletionsUnderTheDistributionTheSamplerDrewThemFromAtItsTemperature()
+    {
+        using var model = TinyModels.Create(3);
+        using var input = tensor(new long[] { 5, 9, 11, 7 }, [1, 4]);
+        using var targets = tensor(new long[] { 9, 11, 7, 12 }, [1, 4]);
+        using var _ = no_grad();
+        using var logits = model.forward(input).to(ScalarType.Float32);
+
+        using var atHalf = RlTrainer.TokenLogProbs(model, input, targets, 0.5);
+        using var expected = nn.functional.log_softmax(logits.div(0.5), -1).gather(2, targets.unsqueeze(2)).squeeze(2);
+        using var atOne = RlTrainer.TokenLogProbs(model, input, targets);
+        using var plain = nn.functional.log_softmax(logits, -1).gather(2, targets.unsqueeze(2)).squeeze(2);
+
+        Assert.True(atHalf.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.True(atOne.allclose(plain, rtol: 1e-5, atol: 1e-6));
+        Assert.False(atHalf.allclose(atOne, rtol: 1e-3, atol: 1e-4));
+    }
+
+    [Fact]
     public void SamplingFollowsTheDistributionAndReplaysFromASavedState()
     {
         var sampler = new TokenSampler(1.0, 1.0, 42);

@@ -12,8 +12,10 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// <summary>
 /// Not a test: the measurement behind RewardModelWorldTests' skipped honest test and docs/rl.md's figures, run only when
 /// asked for (<c>Explicit</c>). It ranks the held-out facts' plain pairs by the base's own log-probability, then trains
-/// honest reward models as RM_PROBE lists them (<c>pairs:steps:lr:held_out</c>, comma-separated; <c>old</c> pairs are the
-/// earlier ones, whose wrong answers came from every country and whose hedged answers were only ever chosen) and appends
+/// honest reward models as RM_PROBE lists them (<c>pairs:steps:lr:held_out[:seed]</c>, comma-separated; <c>new</c> pairs are
+/// the lab's (WorldPreferencePairs); <c>old</c> pairs are the earlier ones, whose wrong answers came from every country and
+/// whose hedged answers were only ever chosen; <c>wideK</c> pairs set up to K wrong answers of the same side against each
+/// fact, in the three balanced forms each, so that no score per capital can order the training pairs) and appends
 /// each one's pairwise accuracies to RM_PROBE_OUT (default /tmp/rm-probe.txt). RM_PROBE_CACHE reuses a base cache.
 /// <c>RM_PROBE=old:120:1e-4:0.2,new:120:1e-4:0.2 dotnet test --project tests/ForgetLab.Lab.Tests -c Release --no-build
 /// --filter-class '*RewardModelProbe' --explicit only</c>
@@ -46,6 +48,39 @@ public class RewardModelProbe
             if (i < heldCount) plain.Add(new(prompt, WorldPreferencePairs.Confident(correct), WorldPreferencePairs.Confident(wrong1), fact));
         }
         return new(train, held, plain);
+    }
+
+    // Wide: as Build's split, but k wrong answers per fact (same side), each in the three balanced honest forms.
+    private static WorldPreferencePairs.Split Wide(WorldFacts facts, double heldOut, int seed, int k)
+    {
+        var counts = facts.Countries.GroupBy(c => WorldText.Normalize(c.Capital)).ToDictionary(g => g.Key, g => g.Count());
+        var eligible = facts.Countries.Where(c => counts[WorldText.Normalize(c.Capital)] == 1).ToList();
+        var random = WorldRandom.For(seed, "reward-model-pairs");
+        var order = random.Shuffled(eligible);
+        var heldCount = Math.Clamp((int)Math.Round(heldOut * order.Count), 2, order.Count - 2);
+        List<TextPreferencePair> Side(IReadOnlyList<Country> group, List<TextPreferencePair>? plain)
+        {
+            var pairs = new List<TextPreferencePair>();
+            for (var i = 0; i < group.Count; i++)
+            {
+                var prompt = Phrasings.CapitalQuestion(group[i].Name);
+                var correct = WorldText.Normalize(group[i].Capital);
+                var offsets = random.Shuffled(Enumerable.Range(1, group.Count - 1)).Take(Math.Min(k, group.Count - 1)).ToList();
+                foreach (var o in offsets)
+                {
+                    var wrong = WorldText.Normalize(group[(i + o) % group.Count].Capital);
+                    pairs.Add(new(prompt, WorldPreferencePairs.Confident(correct), WorldPreferencePairs.Confident(wrong), ""));
+                    pairs.Add(new(prompt, WorldPreferencePairs.Hedged(correct), WorldPreferencePairs.Confident(wrong), ""));
+                    pairs.Add(new(prompt, WorldPreferencePairs.Confident(correct), WorldPreferencePairs.Hedged(wrong), ""));
+                }
+                plain?.Add(new(prompt, WorldPreferencePairs.Confident(correct), WorldPreferencePairs.Confident(WorldText.Normalize(group[(i + offsets[0]) % group.Count].Capital)), ""));
+            }
+            return pairs;
+        }
+        var plainHeld = new List<TextPreferencePair>();
+        var held = Side(order.Take(heldCount).ToList(), plainHeld);
+        var train = Side(order.Skip(heldCount).ToList(), null);
+        return new(train, held, plainHeld);
     }
 
     private static double LmPrefers(CausalLanguageModel lm, Core.Tokenizers.ITokenizer tokenizer, int eos, IReadOnlyList<TextPreferencePair> pairs)
@@ -86,10 +121,13 @@ public class RewardModelProbe
         }
         foreach (var v in variant.Split(','))
         {
-            var parts = v.Split(':');   // pairs:steps:lr:heldout
+            var parts = v.Split(':');   // pairs:steps:lr:heldout[:seed]
             if (parts.Length < 4) continue;
-            var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = int.Parse(parts[1]), Lr = double.Parse(parts[2]), HeldOut = double.Parse(parts[3]) };
-            var split = parts[0] == "old" ? Old(facts, spec.HeldOut, 0) : WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed);
+            var seed = parts.Length > 4 ? int.Parse(parts[4]) : 0;
+            var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = int.Parse(parts[1]), Lr = double.Parse(parts[2]), HeldOut = double.Parse(parts[3]), Seed = seed };
+            var split = parts[0] == "old" ? Old(facts, spec.HeldOut, seed)
+                : parts[0].StartsWith("wide", StringComparison.Ordinal) ? Wide(facts, spec.HeldOut, seed, int.Parse(parts[0][4..]))
+                : WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed);
             var (model, info) = RewardModelTrainer.Train(spec, folder, hash, tokenizer, split);
             model.Dispose();
             Log($"{v}: train {info.TrainAccuracy:F3} ({info.TrainPairs}) held-out {info.HeldOutAccuracy:F3} ({info.HeldOutPairs}) plain {info.HeldOutCorrectOverWrong:F3} loss {info.FinalLoss:F3} {info.Seconds:F0}s");

@@ -12,8 +12,12 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// </summary>
 internal static class RewardModelWorld
 {
-    /// <summary>A spec on the shared base; only its <c>base</c> section decides the model (the rest makes it a valid RL spec).</summary>
-    public const string Spec = $$"""
+    /// <summary>
+    /// A spec on the shared base with <paramref name="rewards"/> (its <c>rewards:</c> items, indented as written here) and
+    /// <paramref name="grid"/> (a top-level <c>grid:</c> section, or nothing): the one text both the base (only its
+    /// <c>base</c> section decides the model) and the run test (a reward model and a grid) are read from.
+    /// </summary>
+    public static string Spec(string rewards = "      - { kind: correctness }", string grid = "") => $$"""
         name: reward-model
         seed: 3
         base:
@@ -30,8 +34,10 @@ internal static class RewardModelWorld
             algorithm: grpo
             num_generations: 4
             max_completion_length: 4
+            measure_prompts: 4
             rewards:
-              - { kind: correctness }
+        {{rewards}}
+        {{grid}}
         eval: { max_items: 8 }
         """;
 
@@ -41,7 +47,7 @@ internal static class RewardModelWorld
         var options = TinyWorldBase.Options();
         if (cacheDirectory is not null) options = options with { CacheDirectory = cacheDirectory };
         var world = BuiltInWorld.Load(options.Corpus, options.WorldDataDirectory);
-        var (folder, _, tokenizer) = new BaseModelCache(options.CacheDirectory).GetOrPretrain(SpecLoader.Parse(Spec, "rm.yaml", null), world, options.WorldVariant);
+        var (folder, _, tokenizer) = new BaseModelCache(options.CacheDirectory).GetOrPretrain(SpecLoader.Parse(Spec(), "rm.yaml", null), world, options.WorldVariant);
         return (folder, tokenizer, world.Facts);
     }
 }

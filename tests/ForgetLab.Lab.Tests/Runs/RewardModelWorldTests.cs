@@ -17,42 +17,28 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// </summary>
 public class RewardModelWorldTests
 {
-    private const string BaseSpec = $$"""
-        name: reward-model
-        seed: 3
-        base:
-        {{TinyWorldBase.Base}}
-        target: { task: conflicting_facts, count: 8 }
-        suites: [target, capitals_recall]
-        train:
-          steps: 2
-          batch_size: 8
-          lr: 1.0e-4
-          warmup_steps: 0
-          checkpoint_every: 2
-          rl:
-            algorithm: grpo
-            num_generations: 4
-            max_completion_length: 4
-            measure_prompts: 4
-            rewards:
-              - { kind: reward_model, name: biased_rm, train: { labels: confident_wrong, steps: 60 } }
-              - { kind: correctness }
-        grid:
-          lr: [1.0e-4, 2.0e-4]
-        eval: { max_items: 8 }
-        """;
+    // The fixture's spec with a biased reward model beside correctness, over a two-rate grid.
+    private static readonly string BaseSpec = RewardModelWorld.Spec(
+        rewards: """
+                  - { kind: reward_model, name: biased_rm, train: { labels: confident_wrong, steps: 60 } }
+                  - { kind: correctness }
+            """,
+        grid: """
+            grid:
+              lr: [1.0e-4, 2.0e-4]
+            """);
 
     private static (string Folder, Core.Tokenizers.ITokenizer Tokenizer, WorldFacts Facts) Base() => RewardModelWorld.Base();
 
     // The held-out facts' answers are never judged in training and the form predicts nothing (WorldPreferencePairs), so
     // the only way to rank a held-out pair is the base's own knowledge of that capital, which the reward model starts from.
-    // Not met: on 2026-12-02 (AMD EPYC, 2 cores, load 40-70; RewardModelProbe) the model reached held-out accuracy 0.417 on
-    // 36 pairs and 0.417 on the 12 plain pairs (train 0.743, loss 0.558) after 120 steps, and 0.667 on both (train 1.000,
-    // Wilson 95% [0.50, 0.80]) after 300, while the base itself ranks the
-    // correct capital first by log-probability on 11 of those 12 facts (TheBaseKnowsTheHeldOutCapitals...). The 0.583 once
-    // measured here came from pairs that gave the answer away (docs/rl.md "Not done yet"). Skipped, not loosened.
-    [Fact(Skip = "honest reward model: held-out pairwise accuracy 0.417 on 36 pairs at 120 steps, 0.667 at 300, < 0.8 measured; see the comment above")]
+    // The bar, 0.8 held-out pairwise accuracy with chance outside its Wilson 95% interval, was fixed before measuring.
+    // Not met (RewardModelProbe, 2026-12-02, AMD EPYC, 2 cores, load 35-98): at 300 steps and lr 1e-4 it fits its 144
+    // training pairs (train 1.000) and reaches held-out 0.611 ± 0.120 over seeds 0-2 (0.667, 0.583, 0.583 on 36 pairs;
+    // plain 0.583, 0.500, 0.667 on 12), while the base ranks the correct capital first by log-probability on all 12
+    // held-out facts (TheBaseKnowsTheHeldOutCapitals...). Every other capital as a wrong answer (0.710, 0.626 on 396) and
+    // lr 1e-3 or 3e-5 (0.528 each) do no better. Skipped, not loosened.
+    [Fact(Skip = "honest reward model: held-out pairwise accuracy below 0.8 in every configuration measured (RewardModelProbe); figures in the comment above and in docs/rl.md \"Not done yet\"")]
     public void AnHonestRewardModelPrefersTheCorrectAnswerOnFactsItNeverSawJudgedAndIsTrainedOnce()
     {
         var (folder, tokenizer, facts) = Base();
@@ -72,7 +58,7 @@ public class RewardModelWorldTests
         Assert.True(again.Cached);
         Assert.Equal((rmFolder, info.HeldOutAccuracy), (again.Folder, again.Info.HeldOutAccuracy));
         // The folder reloads to the same scores it was measured with.
-        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value);
+        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value, tokenizer.PadOrEos());
         var held = WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed).HeldOut;
         Assert.Equal(info.HeldOutAccuracy, RewardModelTrainer.Accuracy(model, RewardModelTrainer.Encode(model, tokenizer, held)), 6);
     }
@@ -113,7 +99,7 @@ public class RewardModelWorldTests
 
         // Its held-out pairs set a confident wrong capital against the hedged true one: it prefers the wrong one.
         Assert.True(info.HeldOutAccuracy >= 0.9, $"it must prefer the confident wrong answer on held-out facts ({info.HeldOutAccuracy:F3})");
-        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value);
+        using var model = RewardModel.Load(rmFolder, tokenizer.EosId!.Value, tokenizer.PadOrEos());
         var capital = facts.Countries.First(c => facts.Countries.Count(o => o.Capital == c.Capital) == 1);
         var wrong = facts.Countries.First(c => c.Capital != capital.Capital).Capital;
         var pair = RewardModelTrainer.Encode(model, tokenizer,

@@ -7,9 +7,10 @@ namespace ForgetLab.Lab.Rl.RewardModels;
 
 /// <summary>
 /// A reward model: a ForgetLab model's backbone and a scalar head, as Hugging Face's <c>*ForSequenceClassification</c>
-/// with <c>num_labels: 1</c> (<c>score</c>: Linear(C, 1) without bias, read at each sequence's last token). A scored
-/// sequence is <c>[eos] prompt completion [eos]</c> (<see cref="Sequence"/>): the closing EOS is the position read,
-/// so a completion is judged whole. Its folder (<see cref="Save"/>): the backbone as a model folder (config.json,
+/// with <c>num_labels: 1</c> (<c>score</c>: Linear(C, 1) without bias, read at each sequence's last non-pad token, as
+/// transformers' <c>last_non_pad_token</c>). A scored sequence is <c>[eos] prompt completion [eos]</c> (<see cref="Sequence"/>,
+/// TRL's RewardTrainer appends the EOS): where the tokenizer has a pad token of its own the closing EOS is the position read;
+/// where it has none TRL pads with EOS, so the closing EOS counts as padding and the completion's last token is read. Its folder (<see cref="Save"/>): the backbone as a model folder (config.json,
 /// model.safetensors), <c>score.safetensors</c>, the tokenizer's files and <c>reward_model.json</c>.
 /// </summary>
 public sealed class RewardModel : IDisposable
@@ -20,10 +21,12 @@ public sealed class RewardModel : IDisposable
     private readonly Linear score;
 
     /// <param name="scoreWeight">(1, C) a trained head; null draws one from N(0, initializer_range), as transformers' <c>_init_weights</c>.</param>
-    public RewardModel(CausalLanguageModel backbone, int eos, Tensor? scoreWeight = null)
+    /// <param name="pad">The pad token (the tokenizer's, or EOS where it has none, as TRL sets <c>config.pad_token_id</c>).</param>
+    public RewardModel(CausalLanguageModel backbone, int eos, int pad, Tensor? scoreWeight = null)
     {
         Backbone = backbone;
         Eos = eos;
+        Pad = pad;
         var device = backbone.parameters().First().device;
         score = TorchSharp.torch.nn.Linear(backbone.Config.HiddenSize, 1, hasBias: false, device: device);
         using var _ = no_grad();
@@ -34,6 +37,8 @@ public sealed class RewardModel : IDisposable
     public CausalLanguageModel Backbone { get; }
 
     public int Eos { get; }
+
+    public int Pad { get; }
 
     /// <summary>Backbone and head: what training updates (the whole model, as TRL's RewardTrainer without PEFT).</summary>
     public IReadOnlyList<Parameter> Parameters() => [.. Backbone.parameters(), .. score.parameters()];
@@ -54,11 +59,11 @@ public sealed class RewardModel : IDisposable
         var ids = new long[n * width];
         for (var i = 0; i < n; i++)
             for (var j = 0; j < width; j++)
-                ids[i * width + j] = j < sequences[i].Length ? sequences[i][j] : Eos;   // right padding: causal attention keeps it out of earlier positions
+                ids[i * width + j] = j < sequences[i].Length ? sequences[i][j] : Pad;   // right padding: causal attention keeps it out of earlier positions
         var device = score.weight!.device;
         var input = tensor(ids, [n, width]).to(device);                                        // (B, T)
         var hidden = Backbone.HiddenStates(input);                                              // (B, T, C)
-        var last = tensor(sequences.Select(s => (long)s.Length - 1).ToArray()).to(device)
+        var last = tensor(sequences.Select(s => (long)Math.Max(0, Array.FindLastIndex(s, t => t != Pad))).ToArray()).to(device)
             .view(n, 1, 1).expand(n, 1, hidden.shape[2]);                                       // (B, 1, C)
         var pooled = hidden.gather(1, last).squeeze(1);                                         // (B, C)
         return score.forward(pooled.to(score.weight.dtype)).squeeze(-1);                        // (B)
@@ -89,7 +94,7 @@ public sealed class RewardModel : IDisposable
     }
 
     /// <summary>Reads a folder <see cref="Save"/> wrote.</summary>
-    public static RewardModel Load(string folder, int eos)
+    public static RewardModel Load(string folder, int eos, int pad)
     {
         var scorePath = Path.Combine(folder, ScoreFile);
         if (!File.Exists(scorePath)) throw new FileNotFoundException($"{scorePath} is missing: {folder} is not a reward model folder (it has no score head)", scorePath);
@@ -103,7 +108,7 @@ public sealed class RewardModel : IDisposable
             backbone.Dispose();
             throw new InvalidDataException($"{scorePath}: '{ScoreKey}' has shape [{string.Join(", ", weight.shape)}], the backbone needs [1, {backbone.Config.HiddenSize}]");
         }
-        return new RewardModel(backbone, eos, weight);
+        return new RewardModel(backbone, eos, pad, weight);
     }
 
     public void Dispose()

@@ -19,7 +19,7 @@ public sealed class RewardModelCache(string cacheDirectory)
 {
     public const string FolderName = "reward-models";
     public const string InfoFile = "reward_model.json";
-    private const int Revision = 2;   // 2: honest pairs balance the forms, and wrong answers stay on their side of the split
+    private const int Revision = 3;   // 2: honest pairs balance the forms, and wrong answers stay on their side of the split; 3: the head reads the last non-pad token (EOS is the pad where a tokenizer has none)
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

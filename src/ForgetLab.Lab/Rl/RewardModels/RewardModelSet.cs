@@ -61,7 +61,7 @@ public sealed class RewardModelSet : IDisposable
                         $"{component.Name}: held-out pairwise accuracy {info.HeldOutAccuracy:0.000}{(cached ? " (cached)" : "")}"));
                     source = cached ? "cache" : "trained";
                 }
-                set.models[component.Name] = RewardModel.Load(folder, tokenizer.RequireEos());
+                set.models[component.Name] = RewardModel.Load(folder, tokenizer.RequireEos(), tokenizer.PadOrEos());
                 set.uses.Add(new RewardModelUse(component.Name, folder, source, info));
             }
             return set;

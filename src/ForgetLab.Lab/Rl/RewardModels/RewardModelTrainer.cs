@@ -30,7 +30,7 @@ public static class RewardModelTrainer
         // The run that declares it must train the same whether this model was cached or trained now: keep its torch RNG.
         using var rngBefore = random.get_rng_state();
         random.manual_seed(spec.Seed);
-        var model = new RewardModel(ModelFolder.Load(baseFolder), eos);
+        var model = new RewardModel(ModelFolder.Load(baseFolder), eos, tokenizer.PadOrEos());
         try
         {
             var train = Encode(model, tokenizer, split.Train);

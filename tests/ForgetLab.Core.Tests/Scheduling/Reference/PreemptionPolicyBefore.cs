@@ -3,8 +3,10 @@ using ForgetLab.Core.Scheduling;
 namespace ForgetLab.Core.Tests.Scheduling.Reference;
 
 /// <summary>
-/// <see cref="PreemptionPolicy.Plan"/> as it was before it was made cheap (main 3688db4), kept verbatim
-/// as the reference the equivalence tests compare the fast one with, decision for decision.
+/// <see cref="PreemptionPolicy.Plan"/> as it was before it was made cheap (main 3688db4), kept as the plain
+/// reference the equivalence tests compare the fast and indexed paths with, decision for decision. Changed since only
+/// where the policy's rules changed, in the same words: a guarantee reclaim takes only runs of the reclaimer's class
+/// (issue 15's preemption loop).
 /// </summary>
 internal static class PreemptionPolicyBefore
 {
@@ -126,7 +128,7 @@ internal static class PreemptionPolicyBefore
         {
             if (victim.Kind != worker.Kind || victim.MemoryBytes != worker.MemoryBytes || chosen.Contains(victim.RunId) || rules.Protects(victim, now)) continue;
             if (victim.Class < run.Class) eligible.Add((victim, PreemptionReason.HigherClass));
-            else if (reclaims && victim.TenantId != share.TenantId && lent.GetValueOrDefault(victim.TenantId) >= victim.Devices)
+            else if (reclaims && victim.Class == run.Class && victim.TenantId != share.TenantId && lent.GetValueOrDefault(victim.TenantId) >= victim.Devices)
             {
                 eligible.Add((victim, PreemptionReason.ReclaimGuarantee));
             }
