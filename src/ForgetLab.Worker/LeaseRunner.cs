@@ -170,6 +170,7 @@ public sealed class LeaseRunner(
                 foreach (var run in _unfinished.ToList())
                     await Report("the job's failure", r => r.Failed(new RunFailed(grant.LeaseId,
                         $"the job process exited with code {code} without finishing{(why is { } err ? ": " + err : "")}")), cancel, run: run);
+                await _search.Ended();
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -248,7 +249,12 @@ public sealed class LeaseRunner(
                     Objective = s.ToObjective() is { } o ? new SuiteObjective(s.Objective!, o.DeltaPoints, o.Ci95Low, o.Ci95High) : null,
                 }).ToImmutableArray();
                 if (!await Report($"evaluation of step {step}", r => r.EvaluationFinished(new EvaluationFinished(grant.LeaseId, step, scores)), cancel, run: evaluated.Run)) return false;
-                if (!_members.ContainsKey(evaluated.Run)) await _search.Evaluated(step);
+                if (!_members.ContainsKey(evaluated.Run) && await _search.Evaluated(step))
+                {
+                    // Paused at the rung (it resumes from this checkpoint on a later lease) or stopped early: the job ends here.
+                    Stopped(LeaseStop.Search, $"the experiment's search paused or stopped the run at step {step}");
+                    return false;
+                }
                 return true;
 
             case BaselineLookup lookup:
@@ -283,13 +289,15 @@ public sealed class LeaseRunner(
                     await Upload("the run's report", c => store.UploadFile($"{KeyOf(finished.Run)}/{CheckpointFolder.RunReportFile}", reportFile, c), null, cancel);
                 var final = finished.Step ?? _lastProgressStep;
                 var run = finished.Run;
-                return finished.Status switch
+                var heardEnd = finished.Status switch
                 {
                     RunStatus.Completed => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, false, $"completed at step {final}")), cancel, run: run),
                     RunStatus.StoppedEarly => await Report("the run's end", r => r.Finished(new Contracts.Runs.RunFinished(grant.LeaseId, final, true, finished.Reason ?? $"stopped early at step {final}")), cancel, run: run),
                     RunStatus.Diverged => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, $"diverged: {finished.Reason}")), cancel, run: run),
                     _ => await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, finished.Reason ?? "the job failed")), cancel, run: run),
                 };
+                if (!_members.ContainsKey(run)) await _search.Ended();
+                return heardEnd;
 
             case JobFailed failed:
                 // A job that failed before it finished its runs fails each of them (an evaluation job names none: its base failed).
@@ -297,6 +305,7 @@ public sealed class LeaseRunner(
                 var heard = true;
                 foreach (var each in failedRuns)
                     heard &= await Report("the run's end", r => r.Failed(new RunFailed(grant.LeaseId, failed.Reason)), cancel, run: each);
+                await _search.Ended();
                 return heard;
 
             case PreparationProgress { Phase: PreparationPhase.LoadBase } loaded:

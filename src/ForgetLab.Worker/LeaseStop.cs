@@ -17,4 +17,7 @@ public enum LeaseStop
 
     /// <summary>The pool preempted the lease: the job checkpointed (or its grace ran out) and the pool ended the lease; it is not released.</summary>
     Preempted,
+
+    /// <summary>The experiment's search paused the run at a rung (or stopped it early) and gave the lease back itself; it is not released.</summary>
+    Search,
 }

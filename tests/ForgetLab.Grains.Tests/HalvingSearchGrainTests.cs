@@ -20,10 +20,10 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
     ];
 
     [Fact]
-    public async Task AClearlyDominatedRunStopsEarlyAtTheRungWhenTheLastRunIsScoredAndItsDeviceGoesBackToThePool()
+    public async Task RunsThatReachTheRungFirstWaitPausedWithoutTheirDevicesAndAClearlyDominatedRunStopsOnceTheLastIsScored()
     {
         await using var scenario = new PoolScenario(cluster);
-        var (tenant, _, leased) = await scenario.LeaseRuns("halving", "search", runs: 3, "gpu-h", gpus: 3, Search);
+        var (tenant, worker, leased) = await scenario.LeaseRuns("halving", "search", runs: 3, "gpu-h", gpus: 3, Search);
         var grants = leased.OrderBy(g => g.RunKey, StringComparer.Ordinal).ToArray();
         Assert.Equal(3, grants.Length);
         var experiment = scenario.Experiment(tenant, "search");
@@ -33,14 +33,17 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
         for (var i = 0; i < 2; i++)
         {
             await ReportRung(scenario, grants[i], scores[i]);
-            Assert.Empty(await experiment.CheckpointEvaluated(Specs.RunName(i + 1), 25));
+            Assert.Equal((true, 0), Unpack(await experiment.CheckpointEvaluated(Specs.RunName(i + 1), 25)));
+            Assert.Equal(RunState.Paused, await State(scenario, tenant, grants[i]));
+            Assert.DoesNotContain((await scenario.Pool.GetSnapshot()).Leases, l => l.LeaseId == grants[i].LeaseId);
         }
 
         cluster.Clock.Advance(TimeSpan.FromMinutes(3));
         await ReportRung(scenario, grants[2], scores[2]);
-        var stopped = await experiment.CheckpointEvaluated(Specs.RunName(3), 25);
+        var answer = await experiment.CheckpointEvaluated(Specs.RunName(3), 25);
 
-        Assert.Equal([Specs.RunName(3)], stopped);
+        Assert.Equal([Specs.RunName(3)], answer.Stopped);
+        Assert.False(answer.Paused);
         var view = (await scenario.Run(grants[2]).Get(Callers.Viewer(tenant))).Value!;
         Assert.Equal(RunState.StoppedEarly, view.State);
         var reason = $"dominated at step 25 by {Specs.RunName(1)} (and 1 other: {Specs.RunName(2)})";
@@ -48,17 +51,21 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
         Assert.DoesNotContain((await scenario.Pool.GetSnapshot()).Leases, l => l.LeaseId == grants[2].LeaseId);
         var next = await scenario.Run(grants[2]).Progress(new ProgressReport(grants[2].LeaseId, 26, 1.0));
         Assert.True(next.StopRequested);
-        foreach (var grant in grants[..2])
-            Assert.Equal(RunState.Running, (await scenario.Run(grant).Get(Callers.Viewer(tenant))).Value!.State);
+
+        // The paused runs are queued again and resume from the rung's checkpoint on their next lease.
+        foreach (var grant in grants[..2]) Assert.Equal(RunState.Queued, await State(scenario, tenant, grant));
+        var resumed = (await scenario.Pool.RequestLeases(worker)).OrderBy(g => g.RunKey, StringComparer.Ordinal).ToArray();
+        Assert.Equal(grants[..2].Select(g => g.RunKey), resumed.Select(g => g.RunKey));
+        Assert.All(resumed, g => Assert.Equal(25, g.Work.ResumeFrom!.Step));
 
         var decision = Assert.Single((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs);
         Assert.Equal((25L, cluster.Clock.GetUtcNow(), 3), (decision.Step, decision.DecidedAt, decision.Compared.Length));
         Assert.Equal(reason, Assert.Single(decision.Stopped).Reason);
-        Assert.Empty(await experiment.CheckpointEvaluated(Specs.RunName(1), 25));
+        Assert.Equal((false, 0), Unpack(await experiment.CheckpointEvaluated(Specs.RunName(1), 25)));
     }
 
     [Fact]
-    public async Task DifferencesWithinTheIntervalsStopNoRun()
+    public async Task DifferencesWithinTheIntervalsStopNoRunAndThePausedRunGoesOn()
     {
         await using var scenario = new PoolScenario(cluster);
         var (tenant, _, leased) = await scenario.LeaseRuns("halving", "noise", runs: 2, "gpu-n", gpus: 2, Search);
@@ -66,29 +73,60 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
         var experiment = scenario.Experiment(tenant, "noise");
 
         await ReportRung(scenario, grants[0], Scores(20, 10, 30, 8, 4, 13));
+        Assert.True((await experiment.CheckpointEvaluated(Specs.RunName(1), 25)).Paused);
         await ReportRung(scenario, grants[1], Scores(15, 5, 25, 11, 6, 16));
 
-        Assert.Empty(await experiment.CheckpointEvaluated(Specs.RunName(2), 25));
+        Assert.Equal((false, 0), Unpack(await experiment.CheckpointEvaluated(Specs.RunName(2), 25)));
         Assert.Empty(Assert.Single((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs).Stopped);
-        foreach (var grant in grants)
-            Assert.Equal(RunState.Running, (await scenario.Run(grant).Get(Callers.Viewer(tenant))).Value!.State);
+        Assert.Equal(RunState.Queued, await State(scenario, tenant, grants[0]));
+        Assert.Equal(RunState.Running, await State(scenario, tenant, grants[1]));
     }
 
     [Fact]
-    public async Task ARungWaitsForEveryLiveRunIncludingOneStillQueued()
+    public async Task ARungWaitsForARunStillQueuedWhichGetsTheDeviceAPausedRunGaveBack()
     {
         await using var scenario = new PoolScenario(cluster);
-        var (tenant, _, leased) = await scenario.LeaseRuns("halving", "waits", runs: 3, "gpu-w", gpus: 2, Search);
+        var (tenant, worker, leased) = await scenario.LeaseRuns("halving", "waits", runs: 3, "gpu-w", gpus: 2, Search);
         var grants = leased.ToArray();
         Assert.Equal(2, grants.Length);
         var experiment = scenario.Experiment(tenant, "waits");
 
         await ReportRung(scenario, grants[0], Scores(40, 30, 50, 5, 2, 9));
         await ReportRung(scenario, grants[1], Scores(5, -3, 13, 30, 23, 37));
-
-        Assert.Empty(await experiment.CheckpointEvaluated(GrainKeys.LeafOf(grants[1].RunKey), 25));
+        Assert.True((await experiment.CheckpointEvaluated(GrainKeys.LeafOf(grants[1].RunKey), 25)).Paused);
         Assert.Empty((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs);
-        Assert.Equal(RunState.Running, (await scenario.Run(grants[1]).Get(Callers.Viewer(tenant))).Value!.State);
+
+        // Two devices, three runs: the third is placed on the device the paused run gave back, and the rung waits for it.
+        var third = Assert.Single(await scenario.Pool.RequestLeases(worker));
+        Assert.DoesNotContain(third.RunKey, grants.Select(g => g.RunKey));
+        Assert.True((await experiment.CheckpointEvaluated(GrainKeys.LeafOf(grants[0].RunKey), 25)).Paused);
+        await ReportRung(scenario, third, Scores(38, 28, 48, 6, 3, 10));
+        var answer = await experiment.CheckpointEvaluated(GrainKeys.LeafOf(third.RunKey), 25);
+
+        Assert.Equal([GrainKeys.LeafOf(grants[1].RunKey)], answer.Stopped);
+        Assert.Equal(RunState.StoppedEarly, await State(scenario, tenant, grants[1]));
+        Assert.Equal(RunState.Queued, await State(scenario, tenant, grants[0]));
+        Assert.Equal(3, Assert.Single((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs).Compared.Length);
+    }
+
+    [Fact]
+    public async Task ARunThatEndedBeforeTheRungIsNotWaitedForAndItsEndDecidesTheRung()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var (tenant, _, leased) = await scenario.LeaseRuns("halving", "ended", runs: 2, "gpu-e", gpus: 2, Search);
+        var grants = leased.OrderBy(g => g.RunKey, StringComparer.Ordinal).ToArray();
+        var experiment = scenario.Experiment(tenant, "ended");
+
+        await ReportRung(scenario, grants[0], Scores(20, 10, 30, 8, 4, 13));
+        Assert.True((await experiment.CheckpointEvaluated(Specs.RunName(1), 25)).Paused);
+        var failing = await scenario.Start(grants[1]);
+        await failing.Failed(new RunFailed(grants[1].LeaseId, "diverged at step 12"));
+        var stopped = await experiment.RunEnded(Specs.RunName(2));
+
+        Assert.Empty(stopped);
+        var decision = Assert.Single((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs);
+        Assert.Equal([Specs.RunName(1)], decision.Compared);
+        Assert.Equal(RunState.Queued, await State(scenario, tenant, grants[0]));
     }
 
     [Fact]
@@ -101,9 +139,15 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
         await ReportRung(scenario, grants[1], Scores(5, -3, 13, 30, 23, 37));
 
         var experiment = scenario.Experiment(tenant, "plain");
-        Assert.Empty(await experiment.CheckpointEvaluated(Specs.RunName(2), 25));
-        Assert.Equal(RunState.Running, (await scenario.Run(grants[1]).Get(Callers.Viewer(tenant))).Value!.State);
+        Assert.Equal((false, 0), Unpack(await experiment.CheckpointEvaluated(Specs.RunName(1), 25)));
+        Assert.Equal((false, 0), Unpack(await experiment.CheckpointEvaluated(Specs.RunName(2), 25)));
+        foreach (var grant in grants) Assert.Equal(RunState.Running, await State(scenario, tenant, grant));
     }
+
+    private static (bool Paused, int Stopped) Unpack(RungAnswer answer) => (answer.Paused, answer.Stopped.Length);
+
+    private static async Task<RunState> State(PoolScenario scenario, string tenant, LeaseGrant grant) =>
+        (await scenario.Run(grant).Get(Callers.Viewer(tenant))).Value!.State;
 
     /// <summary>What a worker reports up to its scored rung checkpoint.</summary>
     private static async Task ReportRung(PoolScenario scenario, LeaseGrant grant, ImmutableArray<SuiteScore> scores)

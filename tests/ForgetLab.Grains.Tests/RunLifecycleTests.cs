@@ -210,6 +210,46 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
     }
 
     [Fact]
+    public async Task ARunPausedAtARungHoldsNoLeaseIsNoLongerHeardFromItsWorkerAndResumesFromTheRungsCheckpoint()
+    {
+        var (run, tenant) = await NewRun();
+        var lease = new LeaseInfo("w1/3", "w1", ["cuda:0"]);
+        await run.Enqueue("submitted");
+        await run.MarkLeased(lease, "leased to w1");
+        await run.Started(new RunStarted("w1/3"));
+        await run.CheckpointSaved(new CheckpointSaved("w1/3", 25, "t/e/r/step-25/", Sha));
+        const string why = "paused at rung 25";
+
+        var unscored = await run.PauseAtRung(25, why);
+        await run.EvaluationStarted(new EvaluationStarted("w1/3", 25));
+        await run.EvaluationFinished(new EvaluationFinished("w1/3", 25, [new("target", 0.4)]));
+        var atAnotherStep = await run.PauseAtRung(50, why);
+        var paused = await run.PauseAtRung(25, why);
+        var again = await run.PauseAtRung(25, why);
+
+        Assert.False(unscored.Paused);
+        Assert.Contains("latest scored checkpoint is not at step 25", unscored.Refusal);
+        Assert.False(atAnotherStep.Paused);
+        Assert.Equal((true, "w1/3"), (paused.Paused, paused.Lease?.LeaseId));
+        Assert.Equal((true, "w1/3"), (again.Paused, again.Lease?.LeaseId));
+        var view = (await run.Get(Callers.Viewer(tenant))).Value!;
+        Assert.Equal((RunState.Paused, null, why), (view.State, view.Lease, view.Transitions[^1].Reason));
+        var late = await run.Progress(new ProgressReport("w1/3", 26, 1.0));
+        Assert.Equal((ReportOutcome.Rejected, true), (late.Outcome, late.StopRequested));
+        Assert.Null((await run.ReturnToQueue("w1/3", "the pool released it")).Entry);
+
+        Assert.Null((await run.ResumeFromRung(50, "rung 50 decided")).Entry);
+        var resumed = await run.ResumeFromRung(25, "rung 25 decided");
+        Assert.NotNull(resumed.Entry);
+        Assert.Equal(resumed.Entry, (await run.ResumeFromRung(25, "rung 25 decided")).Entry);
+        var next = await run.MarkLeased(new LeaseInfo("w2/4", "w2", ["cuda:1"]), "leased to w2");
+        Assert.Equal(25, next.Work!.ResumeFrom!.Step);
+        view = (await run.Get(Callers.Viewer(tenant))).Value!;
+        Assert.Equal([RunState.Running, RunState.Paused, RunState.Queued, RunState.Leased], view.Transitions.Skip(4).Select(t => t.To));
+        Assert.Equal("rung 25 decided; resumes from the checkpoint at step 25", view.Transitions[^2].Reason);
+    }
+
+    [Fact]
     public void TheLossHistoryHalvesItsResolutionWhenFull()
     {
         var history = LossHistory.Empty;

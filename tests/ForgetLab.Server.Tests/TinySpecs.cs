@@ -46,6 +46,32 @@ internal static class TinySpecs
     /// <summary>The runs of <see cref="Halving"/>.</summary>
     public static readonly string[] HalvingRuns = ["full-lr1e-2-steps12-seed3", "full-lr1e-3-steps12-seed3"];
 
+    /// <summary>
+    /// A grid the search must cut: eight conflicting facts, a 2×64 base, 150 steps with checkpoints at 125 and 150 and a rung
+    /// at 125. At lr 3e-3 the run has learned all eight by step 125 (gain 100, Tango interval [35, 100] in the lab on this
+    /// machine); at lr 1e-6 it has learned none (0 [−32, 32]). Neither forgets anything (the target is the only suite), so
+    /// the first dominates the second significantly on target gain, and the search stops it at the rung.
+    /// </summary>
+    public static string HalvingStop(string name) => $$"""
+        name: {{name}}
+        seed: 3
+        base:
+          world: builtin
+          model: { n_layer: 2, n_head: 2, n_embd: 64, n_ctx: 32 }
+          pretrain: { steps: 20, batch_size: 8, lr: 3.0e-3, warmup_steps: 5 }
+        target: { task: conflicting_facts, count: 8 }
+        suites: [target]
+        train: { steps: 150, batch_size: 8, warmup_steps: 10, checkpoint_every: 125 }
+        grid:
+          method: [ { type: full } ]
+          lr: [3.0e-3, 1.0e-6]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        search: { kind: halving, rungs: [125], keep: 1 }
+        """;
+
+    /// <summary>The runs of <see cref="HalvingStop"/>: the one that learns, then the one that does not.</summary>
+    public static readonly string[] HalvingStopRuns = ["full-lr3e-3-steps150-seed3", "full-lr1e-6-steps150-seed3"];
+
     /// <summary>A tiny reward fine-tuning run: GRPO, a correctness and a length reward, a small β, checkpoints every two steps.</summary>
     public static string Rl(string name, int steps = 4) => $$"""
         name: {{name}}

@@ -63,30 +63,54 @@ internal static class SearchCommands
             Description = $"checkpoints after step 0 the forecast is fitted on (at least {ForgettingForecast.MinCheckpoints})",
             DefaultValueFactory = _ => ForgettingForecast.MinCheckpoints,
         };
-        var forecast = new Command("forecast", "how well the forgetting forecast did on finished runs") { reports, from };
+        var forecast = new Command("forecast", "how well the forgetting forecasts (by step, by drift, by KL to base) did on finished runs") { reports, from };
         forecast.SetAction(parse => Exit.Guard(() =>
         {
             var n = parse.GetValue(from);
             if (n < ForgettingForecast.MinCheckpoints) throw new SpecUsageException($"--from: must be at least {ForgettingForecast.MinCheckpoints}, got {n}");
-            var all = new List<ForecastCheck>();
-            foreach (var path in parse.GetValue(reports)!)
+            var read = parse.GetValue(reports)!.Select(ReportFile.Read).ToList();
+            // Each check with its report's index: run names repeat across reports.
+            var byInput = new Dictionary<ForecastInput, List<(int Report, ForecastCheck Check)>>();
+            foreach (var input in Enum.GetValues<ForecastInput>())
             {
-                var report = ReportFile.Read(path);
-                var checks = ForecastAccuracy.Check(report, n);
-                Console.WriteLine($"{report.SpecName}: {checks.Count} of {report.Runs.Count} runs completed with more than {n} checkpoints");
-                foreach (var f in checks)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {f.Run}: at step {f.Forecast.AtStep} {f.Forecast.Estimate:0.0} [{f.Forecast.Low:0.0}, {f.Forecast.High:0.0}], measured {f.Actual:0.0} ({(f.Inside ? "inside" : "outside")}, error {f.Error:+0.0;-0.0;0.0})"));
-                all.AddRange(checks);
+                Console.WriteLine($"{Name(input)}: {ForgettingForecast.ModelOf(input)}");
+                var all = byInput[input] = [];
+                foreach (var (report, index) in read.Select((r, i) => (r, i)))
+                {
+                    var checks = ForecastAccuracy.Check(report, n, input);
+                    Console.WriteLine($"  {report.SpecName}: {checks.Count} of {report.Runs.Count} runs completed with more than {n} checkpoints{(input == ForecastInput.Step ? "" : " that measured it")}");
+                    foreach (var f in checks)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"    {f.Run}: at step {f.Forecast.AtStep} {f.Forecast.Estimate:0.0} [{f.Forecast.Low:0.0}, {f.Forecast.High:0.0}], measured {f.Actual:0.0} ({(f.Inside ? "inside" : "outside")}, error {f.Error:+0.0;-0.0;0.0})"));
+                    all.AddRange(checks.Select(c => (index, c)));
+                }
+
+                Console.WriteLine($"  {Summary([.. all.Select(c => c.Check)])}");
             }
 
-            var s = ForecastAccuracy.Summarise(all);
-            Console.WriteLine(s.Runs == 0
-                ? "no run to check"
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"{s.Inside} of {s.Runs} inside their 95% interval ({100.0 * s.Inside / s.Runs:0}%); mean absolute error {s.MeanAbsoluteError:0.0} points, mean error {s.MeanError:+0.0;-0.0;0.0}, median interval width {s.MedianWidth:0.0}"));
+            // The models side by side on the runs each of them could forecast, so that a difference is not a difference of runs.
+            var common = byInput.Values.Select(c => c.Select(x => (x.Report, x.Check.Run)).ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
+            Console.WriteLine($"on the {common.Count} runs every model forecast:");
+            foreach (var (input, checks) in byInput)
+                Console.WriteLine($"  {Name(input)}: {Summary([.. checks.Where(c => common.Contains((c.Report, c.Check.Run))).Select(c => c.Check)])}");
             return 0;
         }));
         return forecast;
+    }
+
+    private static string Name(ForecastInput input) => input switch
+    {
+        ForecastInput.Step => "by step",
+        ForecastInput.Drift => "by drift",
+        _ => "by KL to base",
+    };
+
+    private static string Summary(IReadOnlyList<ForecastCheck> checks)
+    {
+        var s = ForecastAccuracy.Summarise(checks);
+        return s.Runs == 0
+            ? "no run to check"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{s.Inside} of {s.Runs} inside their 95% interval ({100.0 * s.Inside / s.Runs:0}%); mean absolute error {s.MeanAbsoluteError:0.0} points, mean error {s.MeanError:+0.0;-0.0;0.0}, median interval width {s.MedianWidth:0.0}");
     }
 }

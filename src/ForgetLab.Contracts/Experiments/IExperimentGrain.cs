@@ -42,12 +42,21 @@ public interface IExperimentGrain : IGrainWithStringKey
     Task NoteBaseModel(Models.ModelArchitecture baseModel);
 
     /// <summary>
-    /// A run's checkpoint at <paramref name="step"/> was evaluated. For an experiment with a search, every rung up to the
-    /// step at which every live run has now evaluated its checkpoint is decided: the dominated runs are stopped early and
-    /// their leases released. Returns the runs stopped by this call. Harmless to repeat. Platform-internal (workers).
+    /// A run's checkpoint at <paramref name="step"/> was evaluated. For an experiment with a search, every rung at which each
+    /// of its runs has now either scored its checkpoint or ended is decided, in order: the dominated runs are stopped early
+    /// (their leases released) and the runs paused there resume. When <paramref name="step"/> is a rung still waiting for
+    /// another run, this run pauses there and its lease goes back to the pool (<see cref="RungAnswer.Paused"/>). Harmless
+    /// to repeat. Platform-internal (workers).
     /// </summary>
     [Alias("CheckpointEvaluated")]
-    Task<ImmutableArray<string>> CheckpointEvaluated(string runId, long step);
+    Task<RungAnswer> CheckpointEvaluated(string runId, long step);
+
+    /// <summary>
+    /// A run of the experiment ended (finished, failed or was cancelled): a rung that waited only for it is decided now, as in
+    /// <see cref="CheckpointEvaluated"/>. Returns the runs stopped by this call. Harmless to repeat. Platform-internal.
+    /// </summary>
+    [Alias("RunEnded")]
+    Task<ImmutableArray<string>> RunEnded(string runId);
 
     /// <summary>The base model's baseline table the experiment's runs are compared against; not found until a worker has noted it.</summary>
     [Alias("GetBaseline")]

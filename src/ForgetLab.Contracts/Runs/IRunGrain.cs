@@ -42,11 +42,28 @@ public interface IRunGrain : IGrainWithStringKey
     Task<RequeueResult> ReturnToQueue(string leaseId, string reason);
 
     /// <summary>
-    /// Queued | Leased | Running | Evaluating → StoppedEarly by the platform (the experiment's search), with the reason in the
+    /// Running → Paused at a search rung (the experiment's other runs have not all scored theirs yet), once the checkpoint
+    /// at <paramref name="step"/> is the run's latest and is scored. The lease ends with it (the caller gives it back to the
+    /// pool) and the worker hears stop on its next report. Repeating it for the same step is harmless.
+    /// </summary>
+    [Alias("PauseAtRung")]
+    Task<RungPause> PauseAtRung(long step, string reason);
+
+    /// <summary>
+    /// Paused at <paramref name="step"/> → Queued once that rung is decided and the run goes on; it resumes from the rung's
+    /// checkpoint. A run paused at another rung, or not paused, refuses. Harmless to repeat.
+    /// </summary>
+    [Alias("ResumeFromRung")]
+    Task<RequeueResult> ResumeFromRung(long step, string reason);
+
+    /// <summary>
+    /// Queued | Leased | Running | Evaluating | Paused → StoppedEarly by the platform (the experiment's search), with the reason in the
     /// log. The worker hears it on its next report (stop requested); the caller releases the lease. Repeating it is harmless.
     /// </summary>
     [Alias("StopEarly")]
     Task<EarlyStop> StopEarly(string reason);
+
+    /// <summary>
     /// Leased | Running | Evaluating → Queued because the pool preempted the lease; the preemption is recorded on the run and it
     /// resumes from its latest checkpoint. Repeating it for the same lease is harmless.
     /// </summary>

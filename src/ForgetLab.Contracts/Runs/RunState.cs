@@ -3,7 +3,8 @@ namespace ForgetLab.Contracts.Runs;
 /// <summary>
 /// A run's lifecycle: Pending → Queued → Leased → Running ⇄ Evaluating → Completed | Failed |
 /// Cancelled | StoppedEarly, and back to Queued from Leased, Running or Evaluating when a lease is
-/// lost (expired or preempted).
+/// lost (expired or preempted). A run of a search experiment waits Paused at a rung, holding no device,
+/// until the experiment's other runs have reached it; it then goes back to Queued or ends StoppedEarly.
 /// </summary>
 [GenerateSerializer, Alias("forgetlab.RunState")]
 public enum RunState
@@ -17,4 +18,5 @@ public enum RunState
     Failed = 6,
     Cancelled = 7,
     StoppedEarly = 8,
+    Paused = 9,
 }

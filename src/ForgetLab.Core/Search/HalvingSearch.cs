@@ -29,18 +29,29 @@ public static class HalvingSearch
     /// least <paramref name="keep"/> runs go on: when stopping every dominated run would leave fewer, the dominated runs
     /// with the fewest dominators (then the larger gain minus forgetting, then input order) are spared. Cost: O(n²).
     /// </summary>
-    public static IReadOnlyList<Domination> Dominated(long step, IReadOnlyList<RungPoint> live, int keep)
-    {
-        ArgumentNullException.ThrowIfNull(live);
-        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
-        if (live.GroupBy(p => p.Run, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"Run '{twice.Key}' appears more than once at step {step}.", nameof(live));
+    public static IReadOnlyList<Domination> Dominated(long step, IReadOnlyList<RungPoint> live, int keep) =>
+        Dominated(step, live, keep, new HashSet<string>(StringComparer.Ordinal));
 
-        var dominated = live
-            .Select((point, index) => (Point: point, Index: index, By: live.Where(other => Dominates(other, point)).Select(o => o.Run).ToList()))
-            .Where(d => d.By.Count > 0)
+    /// <summary>
+    /// As <see cref="Dominated(long, IReadOnlyList{RungPoint}, int)"/>, where the runs in <paramref name="ended"/> have
+    /// already ended with a scored checkpoint at the rung (on the platform, a run that finished or failed after scoring it):
+    /// they are compared, so they may dominate others, but are never stopped and do not count towards <paramref name="keep"/>,
+    /// which counts the runs that go on.
+    /// </summary>
+    public static IReadOnlyList<Domination> Dominated(long step, IReadOnlyList<RungPoint> points, int keep, IReadOnlySet<string> ended)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(ended);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        if (points.GroupBy(p => p.Run, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Run '{twice.Key}' appears more than once at step {step}.", nameof(points));
+
+        var dominated = points
+            .Select((point, index) => (Point: point, Index: index, By: points.Where(other => Dominates(other, point)).Select(o => o.Run).ToList()))
+            .Where(d => d.By.Count > 0 && !ended.Contains(d.Point.Run))
             .ToList();
-        var spare = Math.Max(0, keep - (live.Count - dominated.Count));
+        var goingOn = points.Count(p => !ended.Contains(p.Run));
+        var spare = Math.Max(0, keep - (goingOn - dominated.Count));
         var spared = dominated
             .OrderBy(d => d.By.Count)
             .ThenByDescending(d => d.Point.TargetGain.Estimate - d.Point.Forgetting.Estimate)

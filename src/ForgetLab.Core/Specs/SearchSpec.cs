@@ -2,8 +2,9 @@ namespace ForgetLab.Core.Specs;
 
 /// <summary>
 /// A forgetting-aware search over the grid (<c>search: { kind: halving, rungs: [...], keep: N }</c>): at each rung
-/// step, once every live run has evaluated its checkpoint there, the runs another run Pareto-dominates on
-/// (target gain, forgetting) with a significant difference are stopped early (<c>Search/HalvingSearch</c>).
+/// step, once every run has evaluated its checkpoint there or ended (a run that gets there first waits), the runs another
+/// run Pareto-dominates on (target gain, forgetting) with a significant difference are stopped early
+/// (<c>Search/HalvingSearch</c>).
 /// Without it (null on <see cref="LabSpec.Search"/>) every run trains to its end.
 /// </summary>
 public sealed record SearchSpec

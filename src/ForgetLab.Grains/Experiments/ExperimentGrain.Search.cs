@@ -8,20 +8,59 @@ using ForgetLab.Grains.Runs;
 
 namespace ForgetLab.Grains.Experiments;
 
-// The experiment's search (search: { kind: halving }): a rung is decided once every live run has evaluated its checkpoint
-// there; the runs Core's HalvingSearch finds dominated are stopped early and their leases go back to the pool. Runs are not
-// paused at a rung, so a run that gets there first trains on until the last one has been scored.
-public sealed partial class ExperimentGrain
+// The experiment's search (search: { kind: halving }), as the lab runs it: every run stops at a rung once it has scored its
+// checkpoint there and waits Paused, its lease given back to the pool, until each of the experiment's runs has scored that
+// checkpoint or ended. The rung is then decided on that one set of runs: Core's HalvingSearch stops the dominated ones early
+// and the paused others go back on the queue to resume from the rung's checkpoint. The last run to arrive never pauses.
+// A paused run gives its device back rather than keeping it: on a shared pool an idle device is another run's, and a grid
+// larger than its tenant's share could otherwise never finish a rung (the runs holding devices would wait for runs that
+// cannot get one). Decisions are triggered by the workers' notices (a checkpoint scored, a run ended) and, while a run is
+// paused, by a reminder, so a lost notice delays a rung by at most a minute but never leaves runs paused for good.
+public sealed partial class ExperimentGrain : IRemindable
 {
+    private const string RungReminder = "search-rungs";
+
+    /// <summary>How often a rung with paused runs is decided again without a notice (Orleans' shortest reminder period).</summary>
+    private static readonly TimeSpan RungRecheck = TimeSpan.FromMinutes(1);
+
     // The search reads its own tenant's runs; the caller is the platform acting for that tenant.
     private Caller SearchReader => new(TenantId, TenantRole.Viewer, "search");
 
-    public async Task<ImmutableArray<string>> CheckpointEvaluated(string runId, long step)
-    {
-        if (!Exists || Current.Search is not { } search || Current.Cancelled || !Current.RunIds.Contains(runId)) return [];
+    private IGpuPoolGrain Pool => GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool);
 
+    public async Task<RungAnswer> CheckpointEvaluated(string runId, long step)
+    {
+        if (!Searches(runId)) return RungAnswer.None;
+        var stopped = await Advance();
+        if (!Current.Search!.Rungs.Contains(step) || Current.Rungs.Any(d => d.Step == step)) return new RungAnswer(stopped, false);
+
+        // The rung still waits for another run: this one waits there too, and its device serves the pool meanwhile.
+        var pause = await Run(runId).PauseAtRung(step, $"paused at rung {step}: waits until every run of the search has scored its checkpoint there");
+        if (!pause.Paused) return new RungAnswer(stopped, false);
+        if (pause.Lease is { } lease) await Pool.ReleaseLease(lease.WorkerId, lease.LeaseId);
+        await this.RegisterOrUpdateReminder(RungReminder, RungRecheck, RungRecheck);
+        return new RungAnswer(stopped, true);
+    }
+
+    public async Task<ImmutableArray<string>> RunEnded(string runId) => Searches(runId) ? await Advance() : [];
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RungReminder) return;
+        if (Exists && Current.Search is not null && !Current.Cancelled) await Advance();
+        var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(SearchReader)));
+        if (Current.Cancelled || !views.Any(v => v.Value?.State == RunState.Paused))
+            if (await this.GetReminder(RungReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private bool Searches(string runId) => Exists && Current.Search is not null && !Current.Cancelled && Current.RunIds.Contains(runId);
+
+    /// <summary>Decides, in order, every rung that is ready and applies what was not yet applied; returns the runs stopped now.</summary>
+    private async Task<ImmutableArray<string>> Advance()
+    {
+        var search = Current.Search!;
         var stopped = ImmutableArray.CreateBuilder<string>();
-        foreach (var rung in search.Rungs.Where(r => r <= step))
+        foreach (var rung in search.Rungs)
         {
             if (Current.Rungs.FirstOrDefault(d => d.Step == rung) is not { } decision)
             {
@@ -32,27 +71,40 @@ public sealed partial class ExperimentGrain
             }
 
             if (rung <= Current.AppliedThrough) continue;
+            var stops = decision.Stopped.Select(s => s.Run).ToHashSet(StringComparer.Ordinal);
             foreach (var stop in decision.Stopped)
                 if (await Stop(stop)) stopped.Add(stop.Run);
+            foreach (var run in decision.Compared.Where(r => !stops.Contains(r)))
+                await Resume(run, rung);
             await Save(Current with { AppliedThrough = rung });
         }
 
         return stopped.ToImmutable();
     }
 
-    /// <summary>The rung's decision, or null while a live run has not evaluated its checkpoint there.</summary>
+    /// <summary>
+    /// The rung's decision, or null while a run that has not ended has yet to score its checkpoint there. A run that ended
+    /// before the rung is neither waited for nor compared; one that ended after scoring its rung checkpoint is compared (it may
+    /// dominate the others) but is not stopped, and does not count towards keep.
+    /// </summary>
     private async Task<RungDecision?> Decide(long rung, int keep)
     {
         var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(SearchReader)));
-        var live = views.Select(v => v.Value).OfType<RunView>().Where(run => !RunLifecycle.HasEnded(run.State)).ToList();
         var points = new List<RungPoint>();
-        foreach (var run in live)
+        var ended = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in views.Select(v => v.Value).OfType<RunView>())
         {
-            if (run.Checkpoints.FirstOrDefault(c => c.Step == rung) is not { EvaluatedAt: not null } checkpoint) return null;
-            points.Add(SearchObjectives.Point(run.Recipe.Name, [.. checkpoint.Scores.Select(RunForecasts.Objective).OfType<ObjectiveSuite>()]));
+            var scored = run.Checkpoints.FirstOrDefault(c => c.Step == rung && c.EvaluatedAt is not null);
+            if (RunLifecycle.HasEnded(run.State))
+            {
+                if (scored is null) continue;
+                ended.Add(run.Recipe.Name);
+            }
+            else if (scored is null) return null;
+            points.Add(SearchObjectives.Point(run.Recipe.Name, [.. scored!.Scores.Select(RunForecasts.Objective).OfType<ObjectiveSuite>()]));
         }
 
-        var stops = live.Count > keep ? HalvingSearch.Dominated(rung, points, keep) : [];
+        var stops = points.Count - ended.Count > keep ? HalvingSearch.Dominated(rung, points, keep, ended) : [];
         return new RungDecision(rung, clock.UtcNow, [.. points.Select(p => p.Run)], [.. stops.Select(d => new RungStop(d.Run, d.Reason))]);
     }
 
@@ -60,9 +112,15 @@ public sealed partial class ExperimentGrain
     private async Task<bool> Stop(RungStop stop)
     {
         var result = await Run(stop.Run).StopEarly(stop.Reason);
-        var pool = GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool);
-        if (result.Lease is { } lease) await pool.ReleaseLease(lease.WorkerId, lease.LeaseId);
-        else if (result.From == RunState.Queued) await pool.Dequeue([GrainKeys.Run(TenantId, ExperimentId, stop.Run)]);
+        if (result.Lease is { } lease) await Pool.ReleaseLease(lease.WorkerId, lease.LeaseId);
+        else if (result.From == RunState.Queued) await Pool.Dequeue([GrainKeys.Run(TenantId, ExperimentId, stop.Run)]);
         return result.Stopped;
+    }
+
+    /// <summary>A run paused at the decided rung goes back on the queue; one that is not paused there (it never paused, or ended) refuses, harmlessly.</summary>
+    private async Task Resume(string run, long rung)
+    {
+        var requeued = await Run(run).ResumeFromRung(rung, $"rung {rung} decided: the search keeps it");
+        if (requeued.Entry is { } entry) await Pool.Enqueue([entry]);
     }
 }

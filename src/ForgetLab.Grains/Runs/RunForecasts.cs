@@ -4,18 +4,27 @@ using ForgetLab.Core.Search;
 
 namespace ForgetLab.Grains.Runs;
 
-/// <summary>A run's forgetting forecast from the objectives its workers reported with each evaluated checkpoint.</summary>
+/// <summary>
+/// A run's forgetting forecast from the objectives its workers reported with each evaluated checkpoint: through its KL to the
+/// base when every such checkpoint scored the <c>kl_to_base</c> suite (<see cref="ForgettingForecast.FitByDistance"/>),
+/// otherwise from the steps alone. Parameter drift is not reported to the platform, so the run page never fits on it.
+/// </summary>
 internal static class RunForecasts
 {
     public static ForecastView? Of(RunRecipeInfo recipe, ImmutableArray<CheckpointRecord> checkpoints)
     {
         if (recipe.Steps < 1) return null;
-        var points = checkpoints
-            .Where(c => c.EvaluatedAt is not null && c.Scores.Any(s => s.Objective is not null))
-            .Select(c => (c.Step, SearchObjectives.Point(recipe.Name, [.. c.Scores.Select(Objective).OfType<ObjectiveSuite>()]).Forgetting.Estimate))
+        var scored = checkpoints.Where(c => c.EvaluatedAt is not null && c.Scores.Any(s => s.Objective is not null)).ToList();
+        var points = scored
+            .Select(c => (c.Step, Forgetting: SearchObjectives.Point(recipe.Name, [.. c.Scores.Select(Objective).OfType<ObjectiveSuite>()]).Forgetting.Estimate,
+                Kl: c.Scores.FirstOrDefault(s => s.Suite == ForecastAccuracy.KlSuite)?.Score))
             .ToList();
-        return ForgettingForecast.Fit(points, recipe.Steps) is { } f
-            ? new ForecastView(f.AtStep, f.Estimate, f.Low, f.High, f.Checkpoints, ForgettingForecast.Model)
+        var forecast = points.All(p => p.Kl is > 0)
+            ? ForgettingForecast.FitByDistance([.. points.Select(p => (p.Step, p.Forgetting, p.Kl!.Value))], recipe.Steps, ForecastInput.KlToBase)
+            : null;
+        forecast ??= ForgettingForecast.Fit([.. points.Select(p => (p.Step, p.Forgetting))], recipe.Steps);
+        return forecast is { } f
+            ? new ForecastView(f.AtStep, f.Estimate, f.Low, f.High, f.Checkpoints, ForgettingForecast.ModelOf(f.Input))
             : null;
     }
 

@@ -123,6 +123,40 @@ public sealed class RunGrain(
         return new RequeueResult(Entry(), null);
     }
 
+    public async Task<RungPause> PauseAtRung(long step, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!Exists) return new RungPause(false, null, $"run '{Key}' does not exist");
+        if (Current.State == RunState.Paused)
+        {
+            // A repeat: the lease it was held under is handed back again, which the pool answers harmlessly.
+            return Current.PausedAt == step
+                ? new RungPause(true, Current.PausedLease, null)
+                : new RungPause(false, null, $"the run is paused at step {Current.PausedAt}, not {step}");
+        }
+
+        if (Current.State != RunState.Running) return new RungPause(false, null, RunLifecycle.Refusal(Current.State, RunState.Paused));
+        // It resumes from its latest checkpoint, so that must be the rung's, and scored: the search compared it.
+        if (Current.Checkpoints.IsEmpty || Current.Checkpoints[^1] is not { EvaluatedAt: not null } latest || latest.Step != step)
+            return new RungPause(false, null, $"the run's latest scored checkpoint is not at step {step}, so it cannot pause there");
+
+        var lease = Current.Lease;
+        await Move(RunState.Paused, reason, s => s with { Lease = null, LostLeaseId = lease?.LeaseId, PausedAt = step, PausedLease = lease });
+        return new RungPause(true, lease, null);
+    }
+
+    public async Task<RequeueResult> ResumeFromRung(long step, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!Exists) return new RequeueResult(null, $"run '{Key}' does not exist");
+        if (Current.State == RunState.Queued && Current.Transitions is [.., { From: RunState.Paused }]) return new RequeueResult(Entry(), null);
+        if (Current.State != RunState.Paused) return new RequeueResult(null, RunLifecycle.Refusal(Current.State, RunState.Queued));
+        if (Current.PausedAt != step) return new RequeueResult(null, $"the run is paused at step {Current.PausedAt}, not {step}");
+
+        await Move(RunState.Queued, $"{reason}; resumes from the checkpoint at step {Current.PausedAt}", s => s with { PausedAt = null, PausedLease = null });
+        return new RequeueResult(Entry(), null);
+    }
+
     public async Task<EarlyStop> StopEarly(string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);

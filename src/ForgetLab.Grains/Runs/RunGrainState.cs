@@ -41,4 +41,10 @@ public sealed record RunGrainState
 
     /// <summary>Every preemption of the run, oldest first.</summary>
     [Id(13)] public ImmutableArray<RunPreemption> Preemptions { get; init; } = [];
+
+    /// <summary>The rung step the run waits at while <see cref="State"/> is Paused.</summary>
+    [Id(14)] public long? PausedAt { get; init; }
+
+    /// <summary>The lease the run gave up when it paused, so a repeated pause hands the same lease back.</summary>
+    [Id(15)] public LeaseInfo? PausedLease { get; init; }
 }

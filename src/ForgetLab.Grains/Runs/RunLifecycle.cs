@@ -5,7 +5,9 @@ namespace ForgetLab.Grains.Runs;
 /// <summary>
 /// The legal moves of a run, as one table: Pending → Queued → Leased → Running ⇄ Evaluating →
 /// Completed | Failed | Cancelled | StoppedEarly, and back to Queued from Leased, Running or
-/// Evaluating when the lease is lost. Ended runs move nowhere.
+/// Evaluating when the lease is lost. A search's run that has scored its rung checkpoint waits Running → Paused (its
+/// lease given back) until the rung is decided: Paused → Queued to resume from that checkpoint, or → StoppedEarly.
+/// Ended runs move nowhere.
 /// </summary>
 public static class RunLifecycle
 {
@@ -15,8 +17,9 @@ public static class RunLifecycle
         // A queued or leased run may end StoppedEarly too: the experiment's search stops it wherever it is.
         [RunState.Queued] = [RunState.Leased, RunState.Cancelled, RunState.StoppedEarly],
         [RunState.Leased] = [RunState.Running, RunState.Queued, RunState.Failed, RunState.Cancelled, RunState.StoppedEarly],
-        [RunState.Running] = [RunState.Evaluating, RunState.Queued, RunState.Completed, RunState.StoppedEarly, RunState.Failed, RunState.Cancelled],
+        [RunState.Running] = [RunState.Evaluating, RunState.Queued, RunState.Completed, RunState.StoppedEarly, RunState.Failed, RunState.Cancelled, RunState.Paused],
         [RunState.Evaluating] = [RunState.Running, RunState.Queued, RunState.Completed, RunState.StoppedEarly, RunState.Failed, RunState.Cancelled],
+        [RunState.Paused] = [RunState.Queued, RunState.StoppedEarly, RunState.Cancelled],
         [RunState.Completed] = [],
         [RunState.Failed] = [],
         [RunState.Cancelled] = [],

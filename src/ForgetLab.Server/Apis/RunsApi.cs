@@ -30,5 +30,5 @@ public static class RunsApi
 
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> CancelRun(
         string experimentId, string runId, CancelRequest? request, [AsParameters] ApiServices services, Experiments experiments) =>
-        (await experiments.OnRun(services.Caller, experimentId, runId, r => r.Cancel(services.Caller, CancelRequest.ReasonOf(request, services.Caller)))).ToHttp();
+        (await experiments.CancelRun(services.Caller, experimentId, runId, CancelRequest.ReasonOf(request, services.Caller))).ToHttp();
 }

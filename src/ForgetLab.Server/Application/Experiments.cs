@@ -115,6 +115,14 @@ public sealed class Experiments(IGrainFactory grains, IOptions<ExperimentOptions
         return Replies.Ok<ImmutableArray<RunSummary>>([.. runs.Select(r => waiting.TryGetValue(r.RunId, out var why) ? r with { Waiting = why } : r)]);
     }
 
+    /// <summary>Cancels a run; its experiment's search then decides a rung that waited only for it (its paused runs go on).</summary>
+    public async Task<Reply<RunView>> CancelRun(Caller caller, string experimentId, string runId, string reason)
+    {
+        var reply = await OnRun(caller, experimentId, runId, r => r.Cancel(caller, reason));
+        if (reply.Status == ReplyStatus.Ok) await grains.GetGrain<IExperimentGrain>(GrainKeys.Experiment(caller.TenantId, experimentId)).RunEnded(runId);
+        return reply;
+    }
+
     /// <summary>A call on a run of the caller's experiment; NotFound, as the grain words it, for ids no run can have.</summary>
     public Task<Reply<T>> OnRun<T>(Caller caller, string experimentId, string runId, Func<IRunGrain, Task<Reply<T>>> call) =>
         GrainKeys.IsTenantId(caller.TenantId) && GrainKeys.IsExperimentId(experimentId) && GrainKeys.IsRunId(runId)

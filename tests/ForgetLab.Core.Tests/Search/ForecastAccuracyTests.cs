@@ -52,6 +52,27 @@ public class ForecastAccuracyTests
     }
 
     [Fact]
+    public void AForecastByDriftChecksOnlyTheRunsWhoseFittedCheckpointsMeasuredIt()
+    {
+        // Mean drift over the layer groups 0.01·ln(step); forgetting 40 + 10·ln(drift) at the first three, measured 30 at the last.
+        static CheckpointReport Drifted(long step) => Checkpoint(step, 40 + 10 * Math.Log(0.01 * Math.Log(step))) with
+        {
+            Drift = new Dictionary<string, double> { ["h.0"] = 0.005 * Math.Log(step), ["h.1"] = 0.015 * Math.Log(step) },
+        };
+        var drifted = Run("drifted", RunStatus.Completed, (10, 0), (20, 0), (40, 0), (1000, 30)) with
+        {
+            Checkpoints = [Drifted(10), Drifted(20), Drifted(40), Checkpoint(1000, 30)],
+        };
+        var unmeasured = Run("unmeasured", RunStatus.Completed, (10, 1), (20, 2), (40, 3), (80, 4));
+
+        var check = Assert.Single(ForecastAccuracy.Check(Report(drifted, unmeasured), from: 3, ForecastInput.Drift));
+
+        Assert.Equal(("drifted", ForecastInput.Drift, 30.0), (check.Run, check.Forecast.Input, check.Actual));
+        Assert.Equal(40 + 10 * Math.Log(0.01 * Math.Log(1000)), check.Forecast.Estimate, 6);
+        Assert.Equal(2, ForecastAccuracy.Check(Report(drifted, unmeasured), from: 3).Count);
+    }
+
+    [Fact]
     public void TheSummaryCountsFinalValuesInsideTheirIntervalAndAveragesTheErrors()
     {
         ForecastCheck Check(double estimate, double low, double high, double actual) =>

@@ -77,6 +77,22 @@ public class HalvingSearchTests
     }
 
     [Fact]
+    public void ARunThatHasEndedDominatesOthersButIsNeverStoppedNorCountedAmongTheRunsThatGoOn()
+    {
+        // "done" ended after scoring the rung and dominates both; "poor" is dominated by "done" and by "good" too.
+        var runs = new[] { Point("done", 45, 5, 2, 2), Point("good", 40, 5, 3, 2), Point("poor", 5, 5, 20, 3), Point("worst", 2, 5, 4, 2) };
+        var ended = new HashSet<string>(["done"], StringComparer.Ordinal);
+
+        var stopped = HalvingSearch.Dominated(50, runs, keep: 1, ended);
+        var keepTwo = HalvingSearch.Dominated(50, runs, keep: 2, ended);
+
+        Assert.Equal(["poor", "worst"], stopped.Select(d => d.Run));
+        Assert.Equal(["done", "good"], stopped[0].DominatedBy);
+        // Two must go on, and only "good" is undominated among the runs that can: the less dominated of the others is spared.
+        Assert.Equal(["poor"], keepTwo.Select(d => d.Run));
+    }
+
+    [Fact]
     public void ARunNamedTwiceAtOneRungIsAnError() =>
         Assert.Throws<ArgumentException>(() => HalvingSearch.Dominated(50, [Point("a", 1, 1, 1, 1), Point("a", 2, 1, 1, 1)], keep: 1));
 }
