@@ -781,7 +781,8 @@ def verdicts(md, rh=None, rs=None, pilots=(), corr=None, us=None, probe=None, rs
     if rs is not None and chosen2:
         line = "4. *RL against SFT at matched target accuracy (RL's Razor, Retaining by Doing: RL forgets less):* "
         line += (f"on **{chosen2['name']}**, the second probe's choice (pass@1 {chosen2['pass1']:.3f}, pass@8 {chosen2['pass8']:.3f} against the rule's "
-                 f"≤ {PASS1_AT_MOST} and ≥ {PASS8_AT_LEAST}): ")
+                 f"≤ {PASS1_AT_MOST} and ≥ {PASS8_AT_LEAST}), GRPO trained on every target line with 8 prompts a step (the third plan; "
+                 f"the earlier run, with 2 prompts a step and a quarter of the prompts held out, lowered the target: see \"What was run\"): ")
         if rs.get("forgets_less_by"):
             text, learnt = matched(rs)
             line += text + {"learnt": ". ",
