@@ -27,10 +27,11 @@ internal static class LabCommands
             if (spec.Base.ModelRef is { } modelRef)
                 throw new SpecUsageException($"{parse.GetValue(runSpec)}: base.model_ref '{modelRef}' names a model of the platform's registry; submit the spec with `forgetlab submit` (the stand-alone lab takes base.world or base.path)");
             var output = parse.GetValue(outDir) ?? Path.Combine("out", spec.Name);
+            if (CpuBfloat16.SlowTrainingWarning(spec) is { } slow) AnsiConsole.MarkupLineInterpolated($"[yellow]warning: {slow}[/]");
             var result = LabProgressDisplay.Run(progress =>
                 new LabRunner(new LabRunnerOptions { Threads = parse.GetValue(threads), Progress = progress }).Run(spec, output));
             ReportTable.Write(result.Report);
-            AnsiConsole.MarkupLineInterpolated($"[grey]base {result.BaseFolder} (pre-trained in {result.Pretrain.Seconds:F0} s at {result.Pretrain.TokensPerSecond:N0} tokens/s)[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]base {result.BaseFolder} (pre-trained in {result.Pretrain.Seconds:F0} s at {result.Pretrain.TokensPerSecond:N0} tokens/s); {result.SuitesScored} suite(s) scored, {result.SuitesFromCache} read from the result cache[/]");
             AnsiConsole.MarkupLineInterpolated($"report: [bold]{Path.Combine(output, "report.json")}[/], {Path.Combine(output, "report.md")}; per-item results under {output}/");
             return 0;
         }));
@@ -91,7 +92,7 @@ internal static class LabCommands
             var result = LabProgressDisplay.Run(progress =>
                 new LabEvaluator(new LabRunnerOptions { Threads = parse.GetValue(threads), Progress = progress }).Evaluate(spec, output));
             ReportTable.Write(result.Report);
-            AnsiConsole.MarkupLineInterpolated($"[grey]base {result.BaseFolder}[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]base {result.BaseFolder}; {result.SuitesScored} suite(s) scored, {result.SuitesFromCache} read from the result cache[/]");
             AnsiConsole.MarkupLineInterpolated($"report: [bold]{Path.Combine(output, "report.json")}[/], {Path.Combine(output, "report.md")}; per-item results under {output}/");
             return 0;
         }));
@@ -196,6 +197,7 @@ internal static class LabCommands
                 var options = new LabRunnerOptions
                 {
                     Threads = parse.GetValue(threads), WorldDataDirectory = data, ModelDirectory = parse.GetValue(modelDir),
+                    Warning = message => Console.Error.WriteLine("warning: " + message),
                     Baselines = parse.GetValue(exchange) ? new JobBaselineExchange(Emit, Console.In) : null,
                     // One stat per training step: cheap beside the step itself.
                     CheckpointRequested = parse.GetValue(checkpointSignal) is { Length: > 0 } signal ? () => File.Exists(signal) : null,

@@ -29,10 +29,14 @@ public static class MemoryBenchmark
         HeadDim = 64, MaxPositionEmbeddings = 128, RmsNormEps = 1e-5,
     };
 
-    /// <param name="glibcDefault">Leave glibc's dynamic mmap threshold on (as a process that never calls <see cref="Training.TensorAllocator"/>).</param>
-    public static MemoryBenchmarkResult Run(string model, bool training, bool lora, ComputeDtype dtype, bool checkpointing, int steps, int batchSize, IReadOnlyCollection<int> sampleSteps, int? threads = null, bool glibcDefault = false)
+    /// <param name="mmapThresholdBytes">
+    /// The mmap threshold to pin (<see cref="Training.TensorAllocator.Pin"/>; by default the lab's), or null to leave glibc's
+    /// dynamic threshold on (as a process that never calls <see cref="Training.TensorAllocator"/>).
+    /// </param>
+    public static MemoryBenchmarkResult Run(string model, bool training, bool lora, ComputeDtype dtype, bool checkpointing, int steps, int batchSize, IReadOnlyCollection<int> sampleSteps,
+        int? threads = null, int? mmapThresholdBytes = Training.TensorAllocator.LabMmapThresholdBytes)
     {
-        if (!glibcDefault) Training.TensorAllocator.ReturnFreedMemory();
+        if (mmapThresholdBytes is { } bytes) Training.TensorAllocator.Pin(bytes);
         if (threads is { } t) set_num_threads(t);
         CausalLanguageModel Build(bool tiny) => model switch
         {

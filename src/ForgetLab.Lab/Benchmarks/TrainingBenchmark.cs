@@ -8,10 +8,11 @@ namespace ForgetLab.Lab.Benchmarks;
 
 /// <summary>
 /// Result of a training-throughput measurement; <paramref name="OptimizerMsPerStep"/> is AdamW's step alone, and
-/// <paramref name="Loss"/> the last step's (the same seeded tokens every run, so two builds' numerics compare on it).
+/// <paramref name="Loss"/> the last step's (the same seeded tokens every run, so two builds' numerics compare on it);
+/// <paramref name="Malloc"/> the process's allocator mode (<see cref="Training.TensorAllocator.Mode"/>).
 /// </summary>
 public sealed record TrainingBenchmarkResult(
-    string Method, string Dtype, long Parameters, int Steps, double Seconds, double TokensPerSecond, int Threads, double OptimizerMsPerStep, double Loss);
+    string Method, string Dtype, long Parameters, int Steps, double Seconds, double TokensPerSecond, int Threads, double OptimizerMsPerStep, double Loss, string Malloc);
 
 /// <summary>
 /// Training throughput of the reference model (STACK.md: vocab 512, d 256, 4 layers, 4 heads, context 128,
@@ -23,8 +24,14 @@ public static class TrainingBenchmark
 {
     public static GptConfig ReferenceConfig => new() { VocabSize = 512, NPositions = 128, NEmbd = 256, NLayer = 4, NHead = 4 };
 
-    public static TrainingBenchmarkResult Run(bool lora, int steps = 30, int warmup = 5, int batchSize = 16, int? threads = null, ComputeDtype dtype = ComputeDtype.Float32)
+    /// <param name="mmapThresholdBytes">
+    /// The mmap threshold to pin for this process (by default the lab's, so the figure is what a lab run trains at), or null
+    /// to leave glibc's dynamic threshold on.
+    /// </param>
+    public static TrainingBenchmarkResult Run(bool lora, int steps = 30, int warmup = 5, int batchSize = 16, int? threads = null, ComputeDtype dtype = ComputeDtype.Float32,
+        int? mmapThresholdBytes = Training.TensorAllocator.LabMmapThresholdBytes)
     {
+        if (mmapThresholdBytes is { } bytes) Training.TensorAllocator.Pin(bytes);
         if (threads is { } t) set_num_threads(t);
         random.manual_seed(0);
         var config = ReferenceConfig;
@@ -62,6 +69,7 @@ public static class TrainingBenchmark
         var tokens = (double)steps * batchSize * config.NPositions;
         var parameters = model.parameters().Sum(p => p.numel());
         return new TrainingBenchmarkResult(lora ? "lora-r8" : "full", SpecNames.Of(dtype), parameters, steps, clock.Elapsed.TotalSeconds,
-            tokens / clock.Elapsed.TotalSeconds, get_num_threads(), optimizerTicks * 1000.0 / Stopwatch.Frequency / steps, last);
+            tokens / clock.Elapsed.TotalSeconds, get_num_threads(), optimizerTicks * 1000.0 / Stopwatch.Frequency / steps, last,
+            Training.TensorAllocator.Mode);
     }
 }

@@ -26,7 +26,7 @@ public sealed class LabEvaluator(LabRunnerOptions options)
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
         options.Progress?.Report(new ReportWritten(Path.Combine(outDirectory, "report.json")));
-        return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain);
+        return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain) { SuitesScored = lab.SuitesScored, SuitesFromCache = lab.SuitesFromCache };
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed class LabRunner(LabRunnerOptions options)
         File.WriteAllText(Path.Combine(outDirectory, "report.json"), ReportJson.Serialize(report));
         File.WriteAllText(Path.Combine(outDirectory, "report.md"), ReportMarkdown.Render(report));
         options.Progress?.Report(new ReportWritten(Path.Combine(outDirectory, "report.json")));
-        return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain);
+        return new LabResult(report, outDirectory, lab.BaseFolder, lab.Pretrain) { SuitesScored = lab.SuitesScored, SuitesFromCache = lab.SuitesFromCache };
     }
 }
 
@@ -69,12 +69,14 @@ internal sealed partial class PreparedLab : IDisposable
     private readonly EvaluationResultCache results;
     private readonly Lazy<string> baseKey;
     private readonly BuiltInWorld world;
+    private readonly int baselineScored;
 
     private PreparedLab(
         LabRunnerOptions options, LabSpec spec, string outDirectory, string baseFolder, ITokenizer tokenizer, PretrainSummary pretrain,
         FineTuningTarget? target, PreparedData data, IReadOnlyList<SuiteDefinition> suites, CausalLanguageModel baseModel, TorchLanguageModel baseLm,
-        Dictionary<string, SuiteEvaluation> baseline, BuiltInWorld world, EvaluationConventions conventions)
+        Dictionary<string, SuiteEvaluation> baseline, int baselineScored, BuiltInWorld world, EvaluationConventions conventions)
     {
+        this.baselineScored = baselineScored;
         (this.options, this.spec, this.outDirectory, BaseFolder, this.tokenizer, Pretrain) = (options, spec, outDirectory, baseFolder, tokenizer, pretrain);
         (this.target, this.data, this.suites, this.baseModel, this.baseLm, this.baseline) = (target, data, suites, baseModel, baseLm, baseline);
         this.world = world;
@@ -87,8 +89,11 @@ internal sealed partial class PreparedLab : IDisposable
         baseKey = new(() => ModelFolder.ContentHash(baseFolder));
     }
 
-    /// <summary>Suites read from the result cache and suites scored, over this lab's checkpoints.</summary>
-    public (int Hits, int Misses) ResultCacheCounts => results.Counts;
+    /// <summary>Suites scored so far, the baseline's and this lab's checkpoints' (result-cache misses).</summary>
+    public int SuitesScored => baselineScored + results.Counts.Misses;
+
+    /// <summary>Suites read so far instead of scored: the baseline's from its files, the checkpoints' from the result cache.</summary>
+    public int SuitesFromCache => baseline.Count - baselineScored + results.Counts.Hits;
 
     public string BaseFolder { get; }
 
@@ -105,6 +110,7 @@ internal sealed partial class PreparedLab : IDisposable
     {
         Training.TensorAllocator.ReturnFreedMemory();   // RSS then tracks the live tensors, as the memory estimate counts them
         if (options.Threads is { } threads) set_num_threads(threads);
+        if (options.Warning is { } warn && CpuBfloat16.SlowTrainingWarning(spec) is { } slow) warn(slow);
         var world = BuiltInWorld.Load((options.Corpus ?? new WorldCorpusOptions()) with { Seed = spec.Seed }, options.WorldDataDirectory);
         // The user's files are read and checked before a base is pre-trained or loaded: bad data stops here.
         PreparedData.Check(spec);
@@ -123,9 +129,9 @@ internal sealed partial class PreparedLab : IDisposable
             var conventions = ConventionsFor(tokenizer);
             var baseLm = new TorchLanguageModel(baseModel, tokenizer, spec.Eval.BatchSize, conventions.Options);
             var request = new BaselineRequest(pretrain.SpecHash, spec.Base.IsPretrained, [.. suites.Select(s => BaselineKey(s))], baseFolder);
-            var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options);
+            var baseline = Baseline(new SuiteEvaluator(conventions), baseLm, suites, baseFolder, request, options, out var baselineScored);
             ItemResultsFile.Write(Path.Combine(outDirectory, "baseline"), suites.Select(s => baseline[s.Name]), Prompts(suites));
-            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, data, suites, baseModel, baseLm, baseline, world, conventions);
+            return new PreparedLab(options, spec, outDirectory, baseFolder, tokenizer, pretrain, target, data, suites, baseModel, baseLm, baseline, baselineScored, world, conventions);
         }
         catch
         {
@@ -172,8 +178,10 @@ internal sealed partial class PreparedLab : IDisposable
     /// damaged one is scored again and rewritten.
     /// </summary>
     internal static Dictionary<string, SuiteEvaluation> Baseline(
-        SuiteEvaluator evaluator, ILanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, BaselineRequest request, LabRunnerOptions options)
+        SuiteEvaluator evaluator, ILanguageModel baseLm, IReadOnlyList<SuiteDefinition> suites, string baseFolder, BaselineRequest request, LabRunnerOptions options,
+        out int scored)
     {
+        scored = 0;
         var cache = Path.Combine(baseFolder, "baselines");
         Directory.CreateDirectory(cache);
         var platform = options.Baselines?.Lookup(request);
@@ -192,6 +200,7 @@ internal sealed partial class PreparedLab : IDisposable
                 file = Path.Combine(cache, key.FileName);
                 BaselineFiles.Write(file, evaluation);
                 source = BaselineSource.Evaluated;
+                scored++;
             }
             result[suite.Name] = evaluation;
             options.Baselines?.Ready(request, key, source, file);

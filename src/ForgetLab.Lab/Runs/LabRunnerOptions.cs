@@ -16,6 +16,12 @@ public sealed record LabRunnerOptions
     /// <summary>Hears how the run goes, event by event: a progress display, or the worker's job relaying them on stdout.</summary>
     public IProgress<JobEvent>? Progress { get; init; }
 
+    /// <summary>
+    /// Hears what the run should know before it trains (a bfloat16 run on a CPU without bfloat16 matmul, <see cref="Training.CpuBfloat16"/>):
+    /// the worker's job writes it to stderr, which the worker logs. Null: nobody hears (the CLI checks before it starts its display).
+    /// </summary>
+    public Action<string>? Warning { get; init; }
+
     /// <summary>Another folder of world facts (countries.json, elements.json); null uses the built-in data. Tests use small worlds.</summary>
     public string? WorldDataDirectory { get; init; }
 

@@ -41,7 +41,7 @@ public sealed class BaselineCacheTests
 
     private static Dictionary<string, SuiteEvaluation> Baseline(string baseFolder, CountingModel model) =>
         PreparedLab.Baseline(new SuiteEvaluator(), model, [Suite], baseFolder,
-            new BaselineRequest("model", Shared: false, [PreparedLab.BaselineKey(Suite)], baseFolder), new LabRunnerOptions());
+            new BaselineRequest("model", Shared: false, [PreparedLab.BaselineKey(Suite)], baseFolder), new LabRunnerOptions(), out _);
 
     [Fact]
     public void ABaselineFileWrittenByAnotherScoringBuildIsScoredAgainNotReused()

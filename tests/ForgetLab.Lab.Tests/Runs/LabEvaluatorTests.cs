@@ -165,6 +165,25 @@ public class LabEvaluatorTests
     }
 
     [Fact]
+    public void AnEvaluationOnlySpecRunTwiceScoresNothingTheSecondTime()
+    {
+        var (baseFolder, options) = TinyBase();
+        var spec = EvalSpec(baseFolder, ("lora-a", LoraAdapter(baseFolder, seed: 9, scale: 0.5f)), ("lora-b", LoraAdapter(baseFolder, seed: 10, scale: 1f)));
+        var suites = spec.Suites.Count;
+        var second = new List<JobEvent>();
+
+        var first = new LabEvaluator(options).Evaluate(spec, TinyModels.TempDirectory());
+        var again = new LabEvaluator(options with { Progress = new InlineProgress<JobEvent>(second.Add) }).Evaluate(spec, TinyModels.TempDirectory());
+
+        // The base's baseline and both entries' suites: every one scored the first time, every one read the second.
+        Assert.Equal((3 * suites, 0), (first.SuitesScored, first.SuitesFromCache));
+        Assert.Equal((0, 3 * suites), (again.SuitesScored, again.SuitesFromCache));
+        Assert.Equal(first.Report.Runs.Select(r => r.Suites.Select(s => (s.Suite, s.Score, s.DeltaPoints, s.Ci95[0], s.Ci95[1], s.PValue)).ToList()),
+            again.Report.Runs.Select(r => r.Suites.Select(s => (s.Suite, s.Score, s.DeltaPoints, s.Ci95[0], s.Ci95[1], s.PValue)).ToList()));
+        Assert.Equal(["lora-a", "lora-b"], second.OfType<CheckpointEvaluated>().Select(e => e.Run));
+    }
+
+    [Fact]
     public void EntriesThatDoNotFitTheBaseAreAllRefusedNamingTheirFilesAndNothingRuns()
     {
         var (baseFolder, options) = TinyBase();
