@@ -52,9 +52,9 @@ public sealed class ExactMatchTests
     [Fact]
     public void EveryRowAgreesWithTheReferencesExactMatchOnNumpy()
     {
-        var rows = Rows().Select(r => (object[])r).ToList();
-        var input = JsonSerializer.Serialize(rows.Select(r => new { p = (string)r[0], r = (string[])r[1], x = (string[])r[2], c = (bool)r[3], u = (bool)r[4], n = (bool)r[5] }));
-        var reference = Path.Combine(LmEvalReference.Fixtures, "..", "..", "..", "..", "..", "reference", "lm-eval");
+        var rows = Rows().Select(r => ((ITheoryDataRow)r).GetData()).ToList();
+        var input = JsonSerializer.Serialize(rows.Select(r => new { p = (string)r[0]!, r = (string[])r[1]!, x = (string[])r[2]!, c = (bool)r[3]!, u = (bool)r[4]!, n = (bool)r[5]! }));
+        var reference = Path.Combine(LmEvalReference.Fixtures, "..", "..", "..", "..", "reference", "lm-eval");
         var output = LmEvalReference.Eval($$"""
             import json, sys
             sys.path.insert(0, {{JsonSerializer.Serialize(Path.GetFullPath(reference))}})
@@ -69,10 +69,10 @@ public sealed class ExactMatchTests
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            var options = new ExactMatchOptions((string[])r[2], (bool)r[3], (bool)r[4], (bool)r[5]);
-            var references = (string[])r[1];
-            Assert.True(expected[i] == options.Score(references.Select(_ => (string)r[0]).ToList(), references), $"row {i} ({r[0]}): numpy says {expected[i]}");
-            Assert.Equal(expected[i], (double)r[6]); // the fixed answer above is numpy's too
+            var options = new ExactMatchOptions((string[])r[2]!, (bool)r[3]!, (bool)r[4]!, (bool)r[5]!);
+            var references = (string[])r[1]!;
+            Assert.True(expected[i] == options.Score(references.Select(_ => (string)r[0]!).ToList(), references), $"row {i} ({r[0]}): numpy says {expected[i]}");
+            Assert.Equal(expected[i], (double)r[6]!); // the fixed answer above is numpy's too
         }
     }
 }
