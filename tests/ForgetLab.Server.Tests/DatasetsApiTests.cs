@@ -95,6 +95,12 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         { "csv-quote", "mc.csv", "line 3: a quoted field is never closed" },
         { "csv-as-json", "mc.yaml.dataset_kwargs.data_files", "line 5: must name .jsonl files beside the header" },
         { "suite-folder", "recall.yaml.dataset_path", "must name .jsonl files beside the header in the data set" },
+        { "suite-deep", "mc.yaml", "line 16: lists and mappings nest deeper than the limit of 32 levels" },
+        { "suite-aliases", "mc.yaml", "more than the limit of 10000 values, lists and mappings (aliases count as what they repeat)" },
+        { "include-cycle", "other.yaml.include", "line 16: a cycle: mc.yaml → other.yaml → mc.yaml" },
+        { "include-many", "p15.yaml.include", "line 16: 'p16.yaml' would be file 17 of this task; the limit is 16 files" },
+        { "include-missing", "mc.yaml.include", "line 16: names 'base.yaml', which the upload does not hold" },
+        { "include-folder", "mc.yaml.include", "line 16: must name .yaml files beside the header in the data set" },
     };
 
     [Theory]
@@ -132,6 +138,15 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
             "csv-quote" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask), Datasets.Entry("mc.csv", Datasets.McCsvItems(1) + "\"q,lima,paris,0\n"))),
             "csv-as-json" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalCsvTask.Replace("dataset_path: csv", "dataset_path: json", StringComparison.Ordinal)), Datasets.Entry("mc.csv", Datasets.McCsvItems(2)))),
             "suite-folder" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("recall.yaml", Datasets.SuiteHeader.Replace("dataset_path: recall.jsonl", "dataset_path: ../recall.jsonl", StringComparison.Ordinal)), Datasets.Entry("recall.jsonl", Datasets.SuiteItems(2)))),
+            "suite-deep" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ndescription: " + new string('[', 50_000)), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "suite-aliases" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ntag:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 8).Select(i =>
+                $"  {(char)('a' + i)}: &{(char)('a' + i)} [{string.Join(", ", Enumerable.Repeat($"*{(char)('a' + i - 1)}", 10))}]\n"))), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "include-cycle" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ninclude: other.yaml"),
+                Datasets.Entry("other.yaml", Datasets.LmEvalTask.Replace("task: capital_mc", "task: other", StringComparison.Ordinal) + "\ninclude: mc.yaml"), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "include-many" => client.PostZip("bad", Datasets.Zip([Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ninclude: p1.yaml"), .. Enumerable.Range(1, 16).Select(i =>
+                Datasets.Entry($"p{i}.yaml", Datasets.LmEvalTask.Replace("task: capital_mc", $"task: p{i}", StringComparison.Ordinal) + (i < 16 ? $"\ninclude: p{i + 1}.yaml" : ""))), Datasets.Entry("mc.jsonl", Datasets.McItems(2))])),
+            "include-missing" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ninclude: base.yaml"), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "include-folder" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ninclude: ../base.yaml"), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
             // 16 lines of 1 MiB of one letter deflate about 1,000x: refused on the bytes decompressed, long before the file's size limit.
             _ => client.PostZip("bad", Datasets.Zip(System.IO.Compression.CompressionLevel.SmallestSize, ("big.jsonl", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\": \"" + new string('a', 1 << 20) + "\"}\n", 16)))))),
         };
@@ -172,6 +187,24 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         Assert.Contains("recall.jsonl of data set 'bench' holds a suite's items (a suite header names it), not fine-tuning examples", (string)items!["errors"]!["target.data.data_ref"]![0]!);
         var experiments = (await client.Get("api/v1/experiments").Json()).Body!.AsArray();
         Assert.Equal(["on-bench"], experiments.Select(e => (string)e!["experimentId"]!));
+    }
+
+    [Fact]
+    public async Task AnLmEvalTasksIncludeIsMergedAsTheLabMergesItSoItsDataFilesMustBeHeld()
+    {
+        var (_, key) = await platform.NewTenant("includes");
+        using var client = platform.Server.Client(key);
+        // The task's own keys win over its include's: mc2 reads its data files from base.yaml.
+        var mc2 = "include: base.yaml\ntask: capital_mc2\n";
+        var (status, dataset) = await client.PostZip("inc", Datasets.Zip(Datasets.Entry("mc2.yaml", mc2), Datasets.Entry("base.yaml", Datasets.LmEvalTask), Datasets.Entry("mc.jsonl", Datasets.McItems(3)))).Json();
+        var (missingStatus, missing) = await client.PostZip("inc2", Datasets.Zip(Datasets.Entry("mc2.yaml", mc2),
+            Datasets.Entry("base.yaml", Datasets.LmEvalTask.Replace("test: mc.jsonl", "test: other.jsonl", StringComparison.Ordinal)), Datasets.Entry("mc.jsonl", Datasets.McItems(3)))).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal([("base.yaml", "suite_header"), ("mc.jsonl", "suite_items"), ("mc2.yaml", "suite_header")],
+            dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!)));
+        Assert.Equal(HttpStatusCode.BadRequest, missingStatus);
+        Assert.Contains("names the items file 'other.jsonl', which the upload does not hold", (string)missing!["errors"]!["mc2.yaml"]![0]!);
     }
 
     [Fact]

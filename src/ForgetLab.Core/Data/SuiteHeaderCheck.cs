@@ -1,6 +1,5 @@
 using System.Text;
 using ForgetLab.Core.Specs;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace ForgetLab.Core.Data;
@@ -17,8 +16,51 @@ public static class SuiteHeaderCheck
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The items files the header names, or the first problem as a <see cref="DataFileException"/> at its line and field.</summary>
-    public static IReadOnlyList<string> ItemsFiles(byte[] bytes, string name)
+    /// <summary>
+    /// The items files the header names, or the first problem as a <see cref="DataFileException"/> at its file, line and
+    /// field. An lm-eval task's <c>include:</c> files are <c>.yaml</c> files of the same upload, given by
+    /// <paramref name="held"/> (null: the upload holds no such file), merged as the lab's reader merges them, each read once,
+    /// at most <see cref="YamlIncludes.MaxFiles"/> in one task, no cycles.
+    /// </summary>
+    public static IReadOnlyList<string> ItemsFiles(byte[] bytes, string name, Func<string, byte[]?>? held = null)
+    {
+        Dictionary<string, (YamlNode Node, string File)> fields;
+        YamlMappingNode root;
+        try
+        {
+            root = Mapping(bytes, name);
+            fields = YamlIncludes.Merge(name,
+                file => Own(file == name ? root : Mapping(held?.Invoke(file) ?? throw new InvalidOperationException(), file), file, held),
+                Merged, file => file);
+        }
+        catch (YamlInputException e)
+        {
+            var (field, reason) = e.Reason.StartsWith("include: ", StringComparison.Ordinal) ? ("include", e.Reason["include: ".Length..]) : ("", e.Reason);
+            throw new DataFileException(e.File, e.Line, field, reason);
+        }
+        if (!fields.TryGetValue("task", out var task) || task.Node is not YamlScalarNode { Value.Length: > 0 })
+            throw new DataFileException(name, Line(root), "task", "required field is missing (a suite header names its task)");
+
+        if (fields.TryGetValue("dataset_kwargs", out var kwargs))
+        {
+            // lm-eval: dataset_path json (JSONL files) or csv (CSV files), data_files { split: FILE | [FILE] } | FILE | [FILE]
+            var found = fields.TryGetValue("dataset_path", out var path);
+            var format = found && path.Node is YamlScalarNode { Value: "json" or "csv" } p ? p.Value : null;
+            if (format is null)
+                throw new DataFileException(found ? path.File : name, Line(found ? path.Node : root), "dataset_path",
+                    "a data set holds JSONL and CSV files: an lm-eval task in it reads them with dataset_path: json or csv");
+            var files = kwargs.Node is YamlMappingNode k && k.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "data_files" }).Value is { } dataFiles
+                ? Scalars(dataFiles).ToList()
+                : throw new DataFileException(kwargs.File, Line(kwargs.Node), "dataset_kwargs.data_files", $"required field is missing (the {(format == "csv" ? "CSV" : "JSONL")} files of the task's splits)");
+            return Named(files, kwargs.File, "dataset_kwargs.data_files", csv: format == "csv");
+        }
+        if (!fields.TryGetValue("dataset_path", out var items) || items.Node is not YamlScalarNode { Value.Length: > 0 } scalar)
+            throw new DataFileException(name, Line(root), "dataset_path", "required field is missing (the suite's items file beside it)");
+        return Named([scalar], items.File, "dataset_path", csv: false);
+    }
+
+    /// <summary>One file's bounded YAML (<see cref="BoundedYaml"/>), which must be one mapping.</summary>
+    private static YamlMappingNode Mapping(byte[] bytes, string name)
     {
         string text;
         try
@@ -29,38 +71,47 @@ public static class SuiteHeaderCheck
         {
             throw new DataFileException(name, 0, "", "not valid UTF-8");
         }
-        var errors = new SpecErrorList(name);
-        if (BoundedYamlEvents.Read(text, errors) is not { } events) throw Refused(name, errors.Sorted()[0]);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new ReplayedEvents(events));
-        }
-        catch (Exception e) when (e is YamlException or ArgumentException)
-        {
-            throw new DataFileException(name, e is YamlException y ? (int)y.Start.Line : 0, "", "malformed YAML: not a suite header");
-        }
+        var stream = BoundedYaml.Load(text, name);
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new DataFileException(name, 1, "", "a suite header is one YAML mapping (task, output_type, dataset_path, …)");
-        var fields = root.Children.Where(c => c.Key is YamlScalarNode).ToDictionary(c => ((YamlScalarNode)c.Key).Value ?? "", c => c.Value, StringComparer.Ordinal);
-        if (!fields.TryGetValue("task", out var task) || task is not YamlScalarNode { Value.Length: > 0 })
-            throw new DataFileException(name, Line(root), "task", "required field is missing (a suite header names its task)");
+        return root;
+    }
 
-        if (fields.TryGetValue("dataset_kwargs", out var kwargs))
+    /// <summary>A file's own keys (less <c>include</c>) and the files it includes, each a .yaml file the upload holds.</summary>
+    private static (Dictionary<string, (YamlNode, string)> Own, int IncludeLine, IReadOnlyList<string> Includes) Own(YamlMappingNode root, string file, Func<string, byte[]?>? held)
+    {
+        var own = new Dictionary<string, (YamlNode, string)>(StringComparer.Ordinal);
+        foreach (var (key, value) in root.Children)
+            if (key is YamlScalarNode { Value: { } k }) own[k] = (value, file);
+        if (!own.Remove("include", out var include)) return (own, 0, []);
+        var (node, _) = include;
+        var names = node switch
         {
-            // lm-eval: dataset_path json (JSONL files) or csv (CSV files), data_files { split: FILE | [FILE] } | FILE | [FILE]
-            var format = fields.TryGetValue("dataset_path", out var path) && path is YamlScalarNode { Value: "json" or "csv" } p ? p.Value : null;
-            if (format is null)
-                throw new DataFileException(name, Line(path ?? root), "dataset_path",
-                    "a data set holds JSONL and CSV files: an lm-eval task in it reads them with dataset_path: json or csv");
-            var files = kwargs is YamlMappingNode k && k.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "data_files" }).Value is { } dataFiles
-                ? Scalars(dataFiles).ToList()
-                : throw new DataFileException(name, Line(kwargs), "dataset_kwargs.data_files", $"required field is missing (the {(format == "csv" ? "CSV" : "JSONL")} files of the task's splits)");
-            return Named(files, name, "dataset_kwargs.data_files", csv: format == "csv");
+            YamlScalarNode one => [one],
+            YamlSequenceNode many => many.Children,
+            _ => [node],
+        };
+        var includes = new List<string>();
+        foreach (var entry in names)
+        {
+            if (entry is not YamlScalarNode { Value: { } included } || !DataRef.IsFileName(included) || !DataRef.IsSuiteFile(included))
+                throw new DataFileException(file, Line(entry), "include", "must name .yaml files beside the header in the data set (a plain name: letters, digits, '.', '_', '-'; no folder)");
+            if (held?.Invoke(included) is null)
+                throw new DataFileException(file, Line(entry), "include", $"names '{included}', which the upload does not hold: put it beside the header");
+            includes.Add(included);
         }
-        if (!fields.TryGetValue("dataset_path", out var items) || items is not YamlScalarNode { Value.Length: > 0 } scalar)
-            throw new DataFileException(name, Line(root), "dataset_path", "required field is missing (the suite's items file beside it)");
-        return Named([scalar], name, "dataset_path", csv: false);
+        return (own, Line(node), includes);
+    }
+
+    // As the lab's reader (lm-eval): the file's own keys win, then the first include.
+    private static Dictionary<string, (YamlNode, string)> Merged(Dictionary<string, (YamlNode, string)> own, IReadOnlyList<Dictionary<string, (YamlNode, string)>> includes)
+    {
+        if (includes.Count == 0) return own;
+        var merged = new Dictionary<string, (YamlNode, string)>(StringComparer.Ordinal);
+        foreach (var included in Enumerable.Reverse(includes))
+            foreach (var (k, v) in included) merged[k] = v;
+        foreach (var (k, v) in own) merged[k] = v;
+        return merged;
     }
 
     private static IReadOnlyList<string> Named(IReadOnlyList<YamlNode> values, string name, string field, bool csv)
@@ -85,5 +136,4 @@ public static class SuiteHeaderCheck
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 
-    private static DataFileException Refused(string name, SpecError error) => new(name, error.Line, "", error.Message);
 }

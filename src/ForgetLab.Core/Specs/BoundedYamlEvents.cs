@@ -15,11 +15,19 @@ internal static class BoundedYamlEvents
     /// <summary>The events, or null with the problem recorded (a limit crossed or malformed YAML).</summary>
     public static List<ParsingEvent>? Read(string yaml, SpecErrorList errors)
     {
+        var (events, line, problem) = Read(yaml, "the spec");
+        if (events is null) errors.Add(line, "", problem!);
+        return events;
+    }
+
+    /// <summary>
+    /// The events, or null with the line and the problem (a limit crossed or malformed YAML); <paramref name="what"/>
+    /// names the text in the size message ("the spec", "the file").
+    /// </summary>
+    public static (List<ParsingEvent>? Events, int Line, string? Problem) Read(string yaml, string what)
+    {
         if (yaml.Length > SpecLimits.MaxChars)
-        {
-            errors.Add(1, "", $"the spec has {yaml.Length} characters; the limit is {SpecLimits.MaxChars} ({SpecLimits.MaxChars / 1024} KiB)");
-            return null;
-        }
+            return (null, 1, $"{what} has {yaml.Length} characters; the limit is {SpecLimits.MaxChars} ({SpecLimits.MaxChars / 1024} KiB)");
 
         var parser = new LineTrackingParser(new Parser(new StringReader(yaml)));
         var events = new List<ParsingEvent>();
@@ -29,29 +37,22 @@ internal static class BoundedYamlEvents
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
-                if (counter.Add(current) is { } crossed)
-                {
-                    errors.Add((int)current.Start.Line, "", crossed);
-                    return null;
-                }
-
+                if (counter.Add(current) is { } crossed) return (null, (int)current.Start.Line, crossed);
                 events.Add(current);
             }
         }
         catch (YamlException e)
         {
-            errors.Add((int)e.Start.Line, "", SpecLoader.ParserMessage(e));
-            return null;
+            return (null, (int)e.Start.Line, SpecLoader.ParserMessage(e));
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails this way on some unterminated flow collections; the
             // last event it parsed is the best line we have.
-            errors.Add(parser.LastLine, "", "malformed YAML: unterminated or invalid structure after this line");
-            return null;
+            return (null, parser.LastLine, "malformed YAML: unterminated or invalid structure after this line");
         }
 
-        return events;
+        return (events, 0, null);
     }
 
     /// <summary>Depth and expanded size so far; an anchored node's size is kept for the aliases that repeat it.</summary>

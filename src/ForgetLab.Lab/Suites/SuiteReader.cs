@@ -21,14 +21,29 @@ public static class SuiteReader
     /// <param name="confinedTo">On the platform, the operator's spec directory: the items file must be inside it too.</param>
     public static SuiteDefinition Read(string yamlPath, string? confinedTo = null)
     {
-        if (IsLmEvalTask(yamlPath)) return LmEval.LmEvalTaskReader.Read(yamlPath, confinedTo).ToSuite();
+        YamlDotNet.RepresentationModel.YamlStream bounded;
+        try
+        {
+            // One bounded read decides the kind; a file over a limit (deep nesting, an alias bomb, a huge value) stops here.
+            bounded = BoundedYaml.LoadFile(yamlPath);
+        }
+        catch (YamlInputException e)
+        {
+            throw new InvalidDataException($"{yamlPath} (line {e.Line}): {e.Reason}.", e);
+        }
+        if (IsLmEvalTask(bounded)) return LmEval.LmEvalTaskReader.Read(yamlPath, confinedTo).ToSuite();
         SuiteFile header;
         try
         {
             header = new DeserializerBuilder()
                 .WithNamingConvention(UnderscoredNamingConvention.Instance)
                 .Build()
-                .Deserialize<SuiteFile>(File.ReadAllText(yamlPath)) ?? throw new InvalidDataException($"{yamlPath}: the file is empty.");
+                .Deserialize<SuiteFile>(BoundedYaml.Events(BoundedYaml.ReadFile(yamlPath), yamlPath)) ?? throw new InvalidDataException($"{yamlPath}: the file is empty.");
+        }
+        catch (YamlInputException e)
+        {
+            // Over a limit of SpecLimits (deep nesting, an alias bomb, a huge value), or malformed: refused before any tree is built.
+            throw new InvalidDataException($"{yamlPath} (line {e.Line}): not a suite header: {e.Reason}.", e);
         }
         catch (YamlException e)
         {
@@ -79,16 +94,19 @@ public static class SuiteReader
     {
         try
         {
-            var stream = new YamlDotNet.RepresentationModel.YamlStream();
-            using (var reader = new StreamReader(yamlPath)) stream.Load(reader);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlDotNet.RepresentationModel.YamlMappingNode root) return false;
-            var keys = root.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().Select(k => k.Value).ToHashSet(StringComparer.Ordinal);
-            return !keys.Contains("category") && keys.Any(k => k is not null && LmEval.LmEvalTaskReader.Markers.Contains(k));
+            return IsLmEvalTask(BoundedYaml.LoadFile(yamlPath));
         }
-        catch (YamlException)
+        catch (YamlInputException)
         {
-            return false; // the suite reader reports where the YAML is malformed
+            return false; // the suite reader reports where the YAML is malformed or over a limit
         }
+    }
+
+    private static bool IsLmEvalTask(YamlDotNet.RepresentationModel.YamlStream stream)
+    {
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlDotNet.RepresentationModel.YamlMappingNode root) return false;
+        var keys = root.Children.Keys.OfType<YamlDotNet.RepresentationModel.YamlScalarNode>().Select(k => k.Value).ToHashSet(StringComparer.Ordinal);
+        return !keys.Contains("category") && keys.Any(k => k is not null && LmEval.LmEvalTaskReader.Markers.Contains(k));
     }
 
     private static List<SuiteItem> ReadItems(string path, string kind)

@@ -115,10 +115,21 @@ public sealed class DatasetUpload : IAsyncDisposable
                     spooled.Add((leaf, spool!, length, sha!));
                 }
                 // Suite headers first: they say which JSONL files are a suite's items rather than fine-tuning data.
+                // Each header's bytes are read once, bounded, so a task's include: files are found among them.
+                var headers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (var (leaf, spool, length, _) in spooled.Where(f => DataRef.IsSuiteFile(f.Leaf)))
+                {
+                    if (length > limits.MaxSuiteHeaderBytes)
+                        return [new FieldError(0, leaf, $"is {length} bytes, more than the {limits.MaxSuiteHeaderBytes} a suite header may hold")];
+                    var bytes = new byte[length];
+                    spool.ReadExactly(bytes);
+                    spool.Position = 0;
+                    headers[leaf] = bytes;
+                }
                 var items = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (leaf, spool, length, sha) in spooled.Where(f => DataRef.IsSuiteFile(f.Leaf)))
                 {
-                    if (Header(leaf, spool, length, sha, spooled.Select(f => f.Leaf).ToHashSet(StringComparer.Ordinal), limits, items) is { } bad) return [bad];
+                    if (Header(leaf, spool, length, sha, headers, spooled.Select(f => f.Leaf).ToHashSet(StringComparer.Ordinal), items) is { } bad) return [bad];
                 }
                 foreach (var (leaf, spool, length, sha) in spooled.Where(f => DataRef.IsDataFile(f.Leaf) || DataRef.IsCsvFile(f.Leaf)))
                 {
@@ -205,17 +216,15 @@ public sealed class DatasetUpload : IAsyncDisposable
         }
     }
 
-    /// <summary>A suite header: checked by <see cref="SuiteHeaderCheck"/>, each items file it names held by the upload and added to <paramref name="items"/>.</summary>
-    private FieldError? Header(string name, FileStream content, long length, string sha, IReadOnlySet<string> held, DatasetLimits limits, HashSet<string> items)
+    /// <summary>
+    /// A suite header: checked by <see cref="SuiteHeaderCheck"/> (its include: files among the upload's <paramref name="headers"/>),
+    /// each items file it names held by the upload and added to <paramref name="items"/>.
+    /// </summary>
+    private FieldError? Header(string name, FileStream content, long length, string sha, IReadOnlyDictionary<string, byte[]> headers, IReadOnlySet<string> held, HashSet<string> items)
     {
         try
         {
-            if (length > limits.MaxSuiteHeaderBytes)
-                return new FieldError(0, name, $"is {length} bytes, more than the {limits.MaxSuiteHeaderBytes} a suite header may hold");
-            var bytes = new byte[length];
-            content.ReadExactly(bytes);
-            content.Position = 0;
-            var named = SuiteHeaderCheck.ItemsFiles(bytes, name);
+            var named = SuiteHeaderCheck.ItemsFiles(headers[name], name, headers.GetValueOrDefault);
             if (named.FirstOrDefault(f => !held.Contains(f)) is { } missing)
                 return new FieldError(0, name, $"names the items file '{missing}', which the upload does not hold: put it beside the header");
             items.UnionWith(named);

@@ -197,6 +197,91 @@ public sealed class LmEvalTaskReaderTests : IDisposable
         Assert.Contains("test_split: 'dev' is not a split of dataset_kwargs.data_files", Assert.Throws<InvalidDataException>(() => LmEvalTaskReader.Read(missingSplit)).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Nine levels of ten aliases: 10⁹ nodes from a few hundred bytes when expanded.</summary>
+    private static string AliasBomb(string key) =>
+        $"{key}:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 8).Select(i =>
+            $"  {(char)('a' + i)}: &{(char)('a' + i)} [{string.Join(", ", Enumerable.Repeat($"*{(char)('a' + i - 1)}", 10))}]\n"));
+
+    public static TheoryData<string, string[]> HostileTaskFiles() => new()
+    {
+        // Without BoundedYaml, YamlDotNet's tree builder recursed once per '[' and the stack overflow ended the process.
+        { "deep", ["task.yaml (line 12): ", "lists and mappings nest deeper than the limit of 32 levels"] },
+        // Without the node count, converting the aliases' tree to values ran for ever.
+        { "aliases", ["task.yaml (line ", "more than the limit of 10000 values, lists and mappings (aliases count as what they repeat)"] },
+        { "long", ["task.yaml (line 12): ", "a value of 9000 characters; the limit is 8192 per value"] },
+        { "cycle", ["b.yaml (line 1): include: a cycle: task.yaml → a.yaml → b.yaml → task.yaml"] },
+        { "self", ["task.yaml (line 12): include: a cycle: task.yaml → task.yaml"] },
+        { "many", ["part15.yaml (line 1): include: 'part16.yaml' would be file 17 of this task; the limit is 16 files, the task itself and everything it includes"] },
+        { "deep-include", ["part3.yaml (line 1): not a task file: lists and mappings nest deeper than the limit of 32 levels"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileTaskFiles))]
+    public void HostileYamlInATaskFileOrItsIncludesIsRefusedNamingTheFileAndTheLimit(string hostile, string[] expected)
+    {
+        string Part(int i, string body) { File.WriteAllText(Path.Combine(_dir, $"part{i}.yaml"), body); return $"part{i}.yaml"; }
+        var extra = hostile switch
+        {
+            "deep" => "doc_to_decontamination_query: " + new string('[', 50_000) + "\n",
+            "aliases" => AliasBomb("metadata"),
+            "long" => "description: " + new string('x', 9000) + "\n",
+            "cycle" => "include: a.yaml\n",
+            "self" => "include: task.yaml\n",
+            "many" => "include: " + Part(1, "") + "\n",
+            _ => "include: " + Part(1, "include: " + Part(2, "include: " + Part(3, "x: " + new string('[', 50_000) + "\n") + "\n") + "\n") + "\n",
+        };
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), "include: b.yaml\n");
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), "include: task.yaml\n");
+        // A chain of 16 parts besides the task: part1 includes part2 … part15 includes part16.
+        if (hostile == "many") for (var i = 1; i <= 16; i++) Part(i, i < 16 ? $"include: part{i + 1}.yaml\n" : "tag: last\n");
+        var yaml = Write(Task + extra, Rows);
+
+        var error = Assert.Throws<InvalidDataException>(() => SuiteReader.Read(yaml));
+        foreach (var fragment in expected) Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IncludesAreReadOnceEachUpToSixteenFilesAndMergeAsLmEvalMergesThem()
+    {
+        // Fifteen parts, each including the next two: 2^15 reads if each path were followed, 16 files read once each.
+        for (var i = 1; i <= 15; i++)
+        {
+            var includes = string.Join(", ", new[] { i + 1, i + 2 }.Where(n => n <= 15).Select(n => $"part{n}.yaml"));
+            File.WriteAllText(Path.Combine(_dir, $"part{i}.yaml"), (includes.Length > 0 ? $"include: [{includes}]\n" : "") + $"description: \"part {i}\"\n");
+        }
+        var yaml = Write(Task + "include: [part1.yaml, part2.yaml]\n", Rows);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var task = LmEvalTaskReader.Read(yaml);
+
+        // The task's own keys win; among includes the first: part1's description.
+        Assert.StartsWith("part 1", task.Docs[0].Context, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        File.WriteAllText(Path.Combine(_dir, "part15.yaml"), "include: part16.yaml\n");
+        File.WriteAllText(Path.Combine(_dir, "part16.yaml"), "tag: one too many\n");
+        Assert.Contains("the limit is 16 files", Assert.Throws<InvalidDataException>(() => LmEvalTaskReader.Read(yaml)).Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> HostileSuiteHeaders() => new()
+    {
+        { "deep", "suite.yaml (line 1): lists and mappings nest deeper than the limit of 32 levels" },
+        { "aliases", "more than the limit of 10000 values, lists and mappings (aliases count as what they repeat)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileSuiteHeaders))]
+    public void HostileYamlInAForgetLabSuiteHeaderIsRefusedNamingTheFileAndTheLimit(string hostile, string expected)
+    {
+        var path = Path.Combine(_dir, "suite.yaml");
+        File.WriteAllText(path, hostile == "deep"
+            ? "until: " + new string('[', 50_000) + "\n"
+            : "task: s\ncategory: knowledge\noutput_type: generate_until\ndataset_path: s.jsonl\n" + AliasBomb("until"));
+        File.WriteAllText(Path.Combine(_dir, "s.jsonl"), "{\"id\": \"1\", \"prompt\": \"a\", \"target\": \"b\"}\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => SuiteReader.Read(path));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private const string Task = """
         task: tiny
         dataset_path: json

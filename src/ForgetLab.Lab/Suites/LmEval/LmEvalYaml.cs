@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using ForgetLab.Core.Specs;
 using YamlDotNet.RepresentationModel;
 
 namespace ForgetLab.Lab.Suites.LmEval;
@@ -14,21 +15,47 @@ namespace ForgetLab.Lab.Suites.LmEval;
 /// </summary>
 internal static partial class LmEvalYaml
 {
-    private const int MaxIncludeDepth = 8;
-
-    /// <summary>The merged top-level mapping, each key with the file and line it came from.</summary>
-    public static OrderedDictionary<string, (object? Value, string File, int Line)> Load(string path, Func<string, string, string> resolveInclude, int depth = 0)
+    /// <summary>
+    /// The merged top-level mapping, each key with the file and line it came from. Every file is read by
+    /// <see cref="BoundedYaml"/> (one file's limits) and the include chain is followed by <see cref="YamlIncludes"/>
+    /// (each file once, at most <see cref="YamlIncludes.MaxFiles"/>, no cycles).
+    /// </summary>
+    public static OrderedDictionary<string, (object? Value, string File, int Line)> Load(string path, Func<string, string, string> resolveInclude)
     {
-        if (depth > MaxIncludeDepth) throw new InvalidDataException($"{path}: include: more than {MaxIncludeDepth} files deep (an include cycle?).");
-        var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
+            // Files are known by their full path (a cycle back to the task file is one), and named as the caller gave them.
+            var root = Path.GetFullPath(path);
+            string Shown(string file) => file == root ? path : file;
+            return YamlIncludes.Merge(root, file => ReadOwn(Shown(file), file, resolveInclude), Merged, Shown);
         }
-        catch (YamlException e)
+        catch (YamlInputException e)
         {
-            throw new InvalidDataException($"{path} (line {e.Start.Line}): not a task file: malformed YAML.", e);
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
+    // lm-eval loads the last include first, so earlier ones win among includes; the file's own keys win over all.
+    private static OrderedDictionary<string, (object?, string, int)> Merged(OrderedDictionary<string, (object?, string, int)> own, IReadOnlyList<OrderedDictionary<string, (object?, string, int)>> includes)
+    {
+        if (includes.Count == 0) return own;
+        var merged = new OrderedDictionary<string, (object?, string, int)>(StringComparer.Ordinal);
+        foreach (var included in Enumerable.Reverse(includes))
+            foreach (var (k, v) in included) merged[k] = v;
+        foreach (var (k, v) in own) merged[k] = v;
+        return merged;
+    }
+
+    private static (OrderedDictionary<string, (object?, string, int)> Own, int IncludeLine, IReadOnlyList<string> Includes) ReadOwn(string path, string fullPath, Func<string, string, string> resolveInclude)
+    {
+        YamlStream stream;
+        try
+        {
+            stream = BoundedYaml.Load(BoundedYaml.ReadFile(fullPath), path);
+        }
+        catch (YamlInputException e)
+        {
+            throw new InvalidDataException($"{path} (line {e.Line}): not a task file: {e.Reason}.", e);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -41,22 +68,15 @@ internal static partial class LmEvalYaml
             own[key] = (Convert(valueNode, path, key, 0), path, (int)keyNode.Start.Line);
         }
 
-        if (!own.Remove("include", out var include)) return own;
+        if (!own.Remove("include", out var include)) return (own, 0, []);
         var includes = include.Item1 switch
         {
             string one => [one],
             List<object?> many when many.All(x => x is string) => many.Cast<string>().ToList(),
             _ => throw new InvalidDataException($"{path} (line {include.Item3}): include: expected a file name or a list of them."),
         };
-        // lm-eval loads the last include first, so earlier ones win among includes; the file's own keys win over all.
-        var merged = new OrderedDictionary<string, (object?, string, int)>(StringComparer.Ordinal);
-        foreach (var name in Enumerable.Reverse(includes))
-        {
-            var included = Load(resolveInclude(name, Path.GetDirectoryName(Path.GetFullPath(path))!), resolveInclude, depth + 1);
-            foreach (var (k, v) in included) merged[k] = v;
-        }
-        foreach (var (k, v) in own) merged[k] = v;
-        return merged;
+        var folder = Path.GetDirectoryName(fullPath)!;
+        return (own, include.Item3, [.. includes.Select(name => Path.GetFullPath(resolveInclude(name, folder)))]);
     }
 
     private static object? Convert(YamlNode node, string path, string key, int depth)
