@@ -83,7 +83,7 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
-    public void RunPageDrawsTheRewardKlEntropyAndLengthCurvesOfARunningRewardFineTuningRunFromItsRlHistory()
+    public async Task RunPageDrawsTheRewardKlEntropyAndLengthCurvesOfARunningRewardFineTuningRunFromItsRlHistory()
     {
         var recipe = new RunRecipeInfo("grpo-lr1e-4", "full", 1e-4, 200, 1);
         var run = new RunView("demo", "rl", recipe, RunState.Running, 120, 0.5, null, [], [], 1)
@@ -97,7 +97,8 @@ public sealed class PageTests : DashboardTestContext
         var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "rl").Add(c => c.RunId, "grpo-lr1e-4"));
 
         // No report yet (the run is Running): the curves come from the run grain's points alone.
-        page.WaitForAssertion(() => Assert.Contains("(live)", page.Find("#rl-training").TextContent));
+        // Async waits: a loaded machine starves the thread pool of the synchronous ones.
+        await page.WaitForAssertionAsync(() => Assert.Contains("(live)", page.Find("#rl-training").TextContent), TimeSpan.FromSeconds(30));
         Assert.Empty(page.FindAll("#rl-curves"));
         Assert.Equal(3, page.FindAll("#rl-training-reward svg path.mud-chart-line").Count);   // the reward and its two components
         Assert.Single(page.FindAll("#rl-training-kl svg path.mud-chart-line"));
@@ -117,7 +118,7 @@ public sealed class PageTests : DashboardTestContext
             LastStep = 124,
             RlHistory = run.RlHistory.Add(new RlStepPoint(124, 1, 0.9, [new RewardComponentMean("correct", 0.0), new RewardComponentMean("format", 0.9)], 16, 1.4, 40, 0.04)),
         }, null, ["target"]);
-        page.WaitForAssertion(() => Assert.Contains("step 124: reward 0.9", page.Find("#rl-training-latest").TextContent), TimeSpan.FromSeconds(10));
+        await page.WaitForAssertionAsync(() => Assert.Contains("step 124: reward 0.9", page.Find("#rl-training-latest").TextContent), TimeSpan.FromSeconds(30));
     }
 
     [Fact]
