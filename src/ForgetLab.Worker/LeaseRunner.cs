@@ -37,6 +37,8 @@ public sealed class LeaseRunner(
     private readonly SearchNotice _search = new(grant, grains, logger);
     private JobProcess? _job;
     private long _lastProgressStep;
+    // A reward fine-tuning run's measures of the steps since the last progress report (each report carries their means).
+    private readonly RlStepWindow _rlSteps = new();
     // The evaluation group's members that joined this lease: run name → run key; and the runs the job has not finished yet.
     private readonly Dictionary<string, string> _members = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dropped = new(StringComparer.Ordinal);
@@ -213,13 +215,20 @@ public sealed class LeaseRunner(
         {
             case TrainingProgress p:
                 var now = DateTimeOffset.UtcNow;
-                if (p.Step <= _lastProgressStep || (now - _lastProgressAt).TotalSeconds < options.ProgressSeconds && p.Step != p.TotalSteps) return true;
+                if (p.Step <= _lastProgressStep) return true;
+                if (p.Rl is { } rl) _rlSteps.Add(rl);
+                if ((now - _lastProgressAt).TotalSeconds < options.ProgressSeconds && p.Step != p.TotalSteps) return true;
                 (_lastProgressStep, _lastProgressAt) = (p.Step, now);
-                return await Report($"progress at step {p.Step}", r => r.Progress(new ProgressReport(grant.LeaseId, p.Step, p.Loss)), cancel, coalesces: true);
+                var progress = new ProgressReport(grant.LeaseId, p.Step, p.Loss) { Rl = _rlSteps.Take(p.Step) };
+                return await Report($"progress at step {p.Step}", r => r.Progress(progress), cancel, coalesces: true);
 
             case Core.Jobs.CheckpointSaved { Step: var step } saved:
                 if (_dropped.Contains(saved.Run)) return true;
-                if (step > _lastProgressStep && !await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, saved.Loss)), cancel, coalesces: true)) return false;
+                if (step > _lastProgressStep)
+                {
+                    var atCheckpoint = new ProgressReport(grant.LeaseId, step, saved.Loss) { Rl = _rlSteps.Take(step) };   // taken once, whatever the retries
+                    if (!await Report($"progress at step {step}", r => r.Progress(atCheckpoint), cancel, coalesces: true)) return false;
+                }
                 _lastProgressStep = Math.Max(_lastProgressStep, step);
                 var runKey = KeyOf(saved.Run);
                 var location = store.Location(runKey, step);
@@ -326,7 +335,10 @@ public sealed class LeaseRunner(
     private async Task<bool> Preempted(long step, PreemptionCheckpointSaved saved, CancellationToken cancel)
     {
         if (step > _lastProgressStep)
-            await Report($"progress at step {step}", r => r.Progress(new ProgressReport(grant.LeaseId, step, saved.Loss)), cancel, coalesces: true);
+        {
+            var atCheckpoint = new ProgressReport(grant.LeaseId, step, saved.Loss) { Rl = _rlSteps.Take(step) };
+            await Report($"progress at step {step}", r => r.Progress(atCheckpoint), cancel, coalesces: true);
+        }
         var location = store.Location(grant.RunKey, step);
         await Upload($"the preemption checkpoint at step {step}",
             c => store.UploadCheckpoint(grant.RunKey, step, saved.Folder, c),

@@ -83,6 +83,61 @@ public sealed class PageTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task RunPageDrawsTheRewardKlEntropyAndLengthCurvesOfARunningRewardFineTuningRunFromItsRlHistory()
+    {
+        var recipe = new RunRecipeInfo("grpo-lr1e-4", "full", 1e-4, 200, 1);
+        var run = new RunView("demo", "rl", recipe, RunState.Running, 120, 0.5, null, [], [], 1)
+        {
+            RlHistory = [.. Enumerable.Range(1, 30).Select(i => new RlStepPoint(i * 4, 4, 0.02 * i,
+                [new RewardComponentMean("correct", 0.0), new RewardComponentMean("format", 0.02 * i)], 0.5 * i, 3.0 - 0.05 * i, 8 + i, 0.04))],
+        };
+        Data.Runs["rl/grpo-lr1e-4"] = new RunData(run, null, ["target"]);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));   // over a circuit: the page refreshes itself
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "rl").Add(c => c.RunId, "grpo-lr1e-4"));
+
+        // No report yet (the run is Running): the curves come from the run grain's points alone.
+        // Async waits: a loaded machine starves the thread pool of the synchronous ones.
+        await page.WaitForAssertionAsync(() => Assert.Contains("(live)", page.Find("#rl-training").TextContent), TimeSpan.FromSeconds(30));
+        Assert.Empty(page.FindAll("#rl-curves"));
+        Assert.Equal(3, page.FindAll("#rl-training-reward svg path.mud-chart-line").Count);   // the reward and its two components
+        Assert.Single(page.FindAll("#rl-training-kl svg path.mud-chart-line"));
+        Assert.Single(page.FindAll("#rl-training-entropy svg path.mud-chart-line"));
+        Assert.Single(page.FindAll("#rl-training-length svg path.mud-chart-line"));
+        var latest = page.Find("#rl-training-latest").TextContent;
+        Assert.Contains("step 120: reward 0.6", latest);
+        Assert.Contains("format 0.6", latest);
+        Assert.Contains("KL to the reference 15", latest);
+        Assert.Contains("entropy 1.5", latest);
+        Assert.Contains("length 38", latest);
+        Assert.Contains("mean of 4 steps", latest);
+
+        // A new point the next refresh brings is drawn without a reload.
+        Data.Runs["rl/grpo-lr1e-4"] = new RunData(run with
+        {
+            LastStep = 124,
+            RlHistory = run.RlHistory.Add(new RlStepPoint(124, 1, 0.9, [new RewardComponentMean("correct", 0.0), new RewardComponentMean("format", 0.9)], 16, 1.4, 40, 0.04)),
+        }, null, ["target"]);
+        await page.WaitForAssertionAsync(() => Assert.Contains("step 124: reward 0.9", page.Find("#rl-training-latest").TextContent), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void RunPageOfASupervisedRunHasNoRewardFineTuningPanel()
+    {
+        var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);
+        var run = new RunView("demo", "sft", recipe, RunState.Running, 300, 0.5, null, [], [], 1)
+        {
+            LossHistory = [new LossPoint(100, 1.0), new LossPoint(200, 0.8)],
+        };
+        Data.Runs["sft/full-lr1e-3"] = new RunData(run, null, ["target"]);
+
+        var page = Render<RunPage>(p => p.Add(c => c.ExperimentId, "sft").Add(c => c.RunId, "full-lr1e-3"));
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("#loss-curve svg path.mud-chart-line")));
+        Assert.Empty(page.FindAll("#rl-training"));
+    }
+
+    [Fact]
     public void RunPageListsEachPreemptionWithItsReasonOutcomeAndWhereItResumes()
     {
         var recipe = new RunRecipeInfo("full-lr1e-3", "full", 1e-3, 400, 1);

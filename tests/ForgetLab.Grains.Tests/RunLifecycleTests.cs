@@ -210,6 +210,41 @@ public sealed class RunLifecycleTests(GrainsCluster cluster)
     }
 
     [Fact]
+    public async Task RewardFineTuningPointsSentWhileTheRunTrainsAreVisibleBeforeItEndsAndStayBounded()
+    {
+        var (run, tenant) = await NewRun();
+        await run.Enqueue("submitted");
+        await run.MarkLeased(new LeaseInfo("w1/7", "w1", ["cpu:0"]), "leased");
+        await run.Started(new RunStarted("w1/7"));
+        static RlStepPoint Point(long step) => new(step, 2, 0.001 * step,
+            [new RewardComponentMean("correct", 0.0), new RewardComponentMean("format", 0.001 * step)], 0.01 * step, 2.0 - 0.001 * step, 12, 0.04);
+        // ImmutableArray compares by reference: compare the points by their values.
+        static string Flat(RlStepPoint p) => $"{p with { Components = [] }} {string.Join(",", p.Components.Select(c => $"{c.Name}={c.Mean}"))}";
+
+        for (var step = 2; step <= 40; step += 2)
+        {
+            await run.Progress(new ProgressReport("w1/7", step, 1.0) { Rl = Point(step) });
+            await run.Progress(new ProgressReport("w1/7", step, 1.0) { Rl = Point(step) }); // a repeated report counts once
+        }
+        var mismatched = await run.Progress(new ProgressReport("w1/7", 42, 1.0) { Rl = Point(41) });
+        await run.Progress(new ProgressReport("w1/7", 43, 1.0));                                // a report without a point adds none
+
+        var running = (await run.Get(Callers.Viewer(tenant))).Value!;
+        Assert.Equal(RunState.Running, running.State);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => Flat(Point(2L * i))), running.RlHistory.Select(Flat));
+        Assert.Equal((ReportOutcome.Rejected, "the reward fine-tuning point is at step 41, the report at step 42"), (mismatched.Outcome, mismatched.Error));
+
+        for (var step = 44; step <= 4000; step += 2) await run.Progress(new ProgressReport("w1/7", step, 1.0) { Rl = Point(step) });
+
+        var history = (await run.Get(Callers.Viewer(tenant))).Value!.RlHistory;
+        Assert.InRange(history.Length, RlHistory.Capacity / 2, RlHistory.Capacity);
+        Assert.Equal(Flat(Point(2)), Flat(history[0]));
+        Assert.InRange(history[^1].Step, 4000 - 2 * (4000 / RlHistory.Capacity) - 2, 4000);   // within a stride of the end
+        Assert.True(history.Zip(history.Skip(1)).All(p => p.First.Step < p.Second.Step), "the points are in step order");
+        Assert.All(history, p => Assert.Equal(Flat(Point(p.Step)), Flat(p)));
+    }
+
+    [Fact]
     public async Task ARunPausedAtARungHoldsNoLeaseIsNoLongerHeardFromItsWorkerAndResumesFromTheRungsCheckpoint()
     {
         var (run, tenant) = await NewRun();

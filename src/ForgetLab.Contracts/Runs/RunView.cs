@@ -35,4 +35,10 @@ public sealed record RunView(
     [Id(14)] public ForecastView? Forecast { get; init; }
     /// <summary>Every time the run was preempted, oldest first, with why and how it ended.</summary>
     [Id(13)] public ImmutableArray<RunPreemption> Preemptions { get; init; } = [];
+
+    /// <summary>
+    /// A reward fine-tuning run's reward, KL, entropy and length as it trains, in step order, at most 256 points (thinned evenly
+    /// as the run goes on, as <see cref="LossHistory"/> is); empty for a supervised run.
+    /// </summary>
+    [Id(15)] public ImmutableArray<RlStepPoint> RlHistory { get; init; } = [];
 }

@@ -14,7 +14,11 @@ public sealed record RunStarted([property: Id(0)] string LeaseId);
 public sealed record ProgressReport(
     [property: Id(0)] string LeaseId,
     [property: Id(1)] long Step,
-    [property: Id(2)] double? TrainLoss);
+    [property: Id(2)] double? TrainLoss)
+{
+    /// <summary>A reward fine-tuning run's measures over the steps since the previous report; null for a supervised run.</summary>
+    [Id(3)] public RlStepPoint? Rl { get; init; }
+}
 
 /// <summary>A checkpoint was uploaded under <c>{tenant}/{experiment}/{run}/step-{n}/</c>.</summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.CheckpointSaved")]

@@ -8,7 +8,7 @@ namespace ForgetLab.Grains.Runs;
 /// <see cref="Capacity"/> points, then every other point is dropped (the first kept) and from then
 /// on a report is kept only <see cref="Stride"/> steps or more after the last kept one (the kept
 /// points' mean gap), so a run of any length keeps at most <see cref="Capacity"/> points spread
-/// evenly over all its steps. The latest loss is the run's <c>LastTrainLoss</c> either way.
+/// evenly over all its steps (<see cref="StepThinning"/>). The latest loss is the run's <c>LastTrainLoss</c> either way.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("forgetlab.LossHistory")]
 public sealed record LossHistory(
@@ -27,13 +27,8 @@ public sealed record LossHistory(
     public LossHistory Add(LossPoint point, int capacity = Capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 3);
-        var points = Points.IsDefault ? [] : Points;
         if (!double.IsFinite(point.Loss)) return this;
-        if (points.Length > 0 && point.Step < points[^1].Step + Math.Max(1, Stride)) return this;
-        if (points.Length < capacity) return this with { Points = points.Add(point) };
-
-        ImmutableArray<LossPoint> halved = [.. points.Where((_, i) => i % 2 == 0)];
-        var stride = (halved[^1].Step - halved[0].Step) / (halved.Length - 1);
-        return point.Step < halved[^1].Step + stride ? new LossHistory(halved, stride) : new LossHistory(halved.Add(point), stride);
+        var (points, stride) = StepThinning.Add(Points, Stride, point, p => p.Step, capacity);
+        return new LossHistory(points, stride);
     }
 }

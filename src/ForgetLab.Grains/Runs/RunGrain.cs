@@ -223,7 +223,14 @@ public sealed class RunGrain(
 
         var history = Current.LossHistory ?? Runs.LossHistory.Empty;
         if (report.TrainLoss is { } loss) history = history.Add(new LossPoint(report.Step, loss));
-        await Save(Current with { LastStep = report.Step, LastTrainLoss = report.TrainLoss, LossHistory = history });
+        var rl = Current.RlHistory;
+        if (report.Rl is { } point)
+        {
+            if (point.Step != report.Step) return Reject($"the reward fine-tuning point is at step {point.Step}, the report at step {report.Step}");
+            if (point.Steps < 1) return Reject($"the reward fine-tuning point covers {point.Steps} steps; at least 1 is needed");
+            rl = (rl ?? Runs.RlHistory.Empty).Add(point);
+        }
+        await Save(Current with { LastStep = report.Step, LastTrainLoss = report.TrainLoss, LossHistory = history, RlHistory = rl });
         return Ack(ReportOutcome.Applied);
     }
 
@@ -378,7 +385,7 @@ public sealed class RunGrain(
     {
         var s = Current;
         return new RunView(s.Setup!.TenantId, s.Setup.ExperimentId, s.Setup.Recipe, s.State, s.LastStep, s.LastTrainLoss, s.Lease,
-            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], Memory = s.Setup.Memory, Forecast = RunForecasts.Of(s.Setup.Recipe, s.Checkpoints), Preemptions = s.Preemptions };
+            s.Checkpoints, s.Transitions, s.Attempts) { LossHistory = s.LossHistory?.Points ?? [], RlHistory = s.RlHistory?.Points ?? [], Memory = s.Setup.Memory, Forecast = RunForecasts.Of(s.Setup.Recipe, s.Checkpoints), Preemptions = s.Preemptions };
     }
 
     private static bool IsSha256(string? text) =>

@@ -47,4 +47,7 @@ public sealed record RunGrainState
 
     /// <summary>The lease the run gave up when it paused, so a repeated pause hands the same lease back.</summary>
     [Id(15)] public LeaseInfo? PausedLease { get; init; }
+
+    /// <summary>A reward fine-tuning run's reported reward, KL, entropy and length, bounded (<see cref="Runs.RlHistory"/>), for its curves while it trains.</summary>
+    [Id(16)] public RlHistory? RlHistory { get; init; }
 }

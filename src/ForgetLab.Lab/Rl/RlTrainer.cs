@@ -167,6 +167,7 @@ public sealed class RlTrainer(
             {
                 StepTokens = (long)(entry.CompletionLength * settings.BatchSize),
                 StepSeconds = Stopwatch.GetElapsedTime(stepStart).TotalSeconds,
+                Rl = entry,
             });
 
             var due = step == settings.Steps || (settings.CheckpointEvery > 0 && step % settings.CheckpointEvery == 0);
@@ -316,10 +317,13 @@ public sealed class RlTrainer(
     {
         optimizer.zero_grad();
         Tensor loss;
+        double meanEntropy;
         using (Autocast.Enter(compute))
         {
             // As TRL's _get_per_token_logps: the log-probabilities of the distribution that was sampled, logits ÷ temperature.
-            var logProbs = TokenLogProbs(policy, batch.Input, batch.Targets, rl.Temperature).mul(batch.Mask);    // (B, T)
+            var (tokenLogProbs, entropy) = TokenLogProbsAndEntropy(policy, batch.Input, batch.Targets, batch.Mask, rl.Temperature);
+            meanEntropy = entropy;
+            var logProbs = tokenLogProbs.mul(batch.Mask);                                               // (B, T)
             // As TRL: with one pass the sampling policy is this one, so the ratio is exactly 1 (old = logp.detach()).
             var old = rl.NumIterations > 1 ? batch.OldLogProbs! : logProbs.detach();
             if (rl.Algorithm == RlAlgorithm.Rloo)
@@ -338,7 +342,7 @@ public sealed class RlTrainer(
         }
         var value = loss.item<float>();
         if (float.IsFinite(value)) Update(loss, optimizer);
-        return (value, new RlStepLog(step, value, batch.MeanReward, batch.Components, batch.MeanKl, controller.Beta, batch.MeanLength));
+        return (value, new RlStepLog(step, value, batch.MeanReward, batch.Components, batch.MeanKl, controller.Beta, batch.MeanLength) { Entropy = meanEntropy });
     }
 
     private (float Loss, RlStepLog Log) DpoStep(int step, OptimizerHelper optimizer, ScalarType? compute)
@@ -431,6 +435,25 @@ public sealed class RlTrainer(
         if (temperature != 1.0)
             logits = logits.div(temperature);
         return nn.functional.log_softmax(logits, -1).gather(2, targets.unsqueeze(2)).squeeze(2); // (B, W)
+    }
+
+    /// <summary>
+    /// <see cref="TokenLogProbs"/> of the policy step's one forward pass, and from the same distribution (no second pass) the mean
+    /// per-token entropy −Σ_v p_v log p_v over the positions <paramref name="mask"/> marks (nats/token), as TRL's GRPO logs it.
+    /// </summary>
+    private static (Tensor LogProbs, double Entropy) TokenLogProbsAndEntropy(CausalLanguageModel model, Tensor input, Tensor targets, Tensor mask, double temperature)
+    {
+        var logits = model.forward(input).to(ScalarType.Float32);                                // (B, W, V)
+        if (temperature != 1.0)
+            logits = logits.div(temperature);
+        var all = nn.functional.log_softmax(logits, -1);                                         // (B, W, V)
+        double entropy;
+        using (no_grad())
+        {
+            var perToken = all.exp().mul(all).sum(-1).neg();                                     // (B, W)
+            entropy = perToken.mul(mask).sum().item<float>() / Math.Max(1f, mask.sum().item<float>());
+        }
+        return (all.gather(2, targets.unsqueeze(2)).squeeze(2), entropy);                        // (B, W)
     }
 
     private static double Rate(long tokens, Stopwatch clock) => tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);

@@ -344,7 +344,8 @@ internal sealed partial class PreparedLab : IDisposable
     private void Stepped(RecipeProgress run, TrainProgress t)
     {
         run.LastLoss = t.Loss;
-        Report(new TrainingProgress(run.Recipe.Name, t.Step, t.TotalSteps, t.Loss, t.StepTokens, t.StepSeconds));
+        Report(new TrainingProgress(run.Recipe.Name, t.Step, t.TotalSteps, t.Loss, t.StepTokens, t.StepSeconds,
+            t.Rl is { } rl ? new JobRlStep(rl.Reward, rl.Components, rl.Kl, rl.Entropy, rl.CompletionLength, rl.Beta) : null));
     }
 
     /// <summary>A checkpoint was saved: score it, keep its part of the report beside it, and answer whether training goes on (early stopping).</summary>

@@ -23,4 +23,7 @@ public sealed record TrainProgress(int Step, int TotalSteps, double Loss, double
 
     /// <summary>Wall time of this step: batch, forward, backward and optimizer (not checkpointing).</summary>
     public double StepSeconds { get; init; }
+
+    /// <summary>A reward fine-tuning step's measures (reward and its components, KL, entropy, length); null for supervised steps.</summary>
+    public Rl.RlStepLog? Rl { get; init; }
 }

@@ -23,6 +23,7 @@ public class JobProtocolTests
         new BaselineReady("0123456789abcdef", false, Suite, BaselineSource.Evaluated, "/cache/baselines/capitals_recall@1.json"),
         new TrainingStarted("full-lr1e-3", 3, 6, "/out/runs/full-lr1e-3"),
         new TrainingProgress("full-lr1e-3", 4, 6, double.NaN, 512, 0.25),
+        new TrainingProgress("grpo", 4, 6, 0.5, 96, 0.25, new JobRlStep(0.75, new Dictionary<string, double> { ["correct"] = 0.5, ["format"] = 1 }, 0.125, 2.5, 12, 0.04)),
         new CheckpointSaved("full-lr1e-3", 6, "/out/runs/full-lr1e-3/step-6", new string('a', 64), 1.5),
         new PreemptionCheckpointSaved("full-lr1e-3", 5, "/out/runs/full-lr1e-3/step-5", new string('b', 64), 1.6),
         new EvaluationStarted("full-lr1e-3", 6),
@@ -54,8 +55,21 @@ public class JobProtocolTests
     [Fact]
     public void TheWireNamesItsFieldsInSnakeCase() =>
         Assert.Equal(
-            """{"event":"progress","v":1,"run":"r","step":3,"total_steps":6,"loss":1.25,"step_tokens":512,"step_seconds":0.5}""",
+            """{"event":"progress","v":1,"run":"r","step":3,"total_steps":6,"loss":1.25,"step_tokens":512,"step_seconds":0.5,"rl":null}""",
             JobProtocol.ToJsonLine(new TrainingProgress("r", 3, 6, 1.25, 512, 0.5)));
+
+    [Fact]
+    public void AProgressEventCarriesARewardFineTuningStepsMeasuresAndALineWithoutThemReadsAsASupervisedStep()
+    {
+        var line = JobProtocol.ToJsonLine(new TrainingProgress("r", 3, 6, 1.25, 96, 0.5, new JobRlStep(0.75, new Dictionary<string, double> { ["format"] = 0.75 }, null, 2.5, 12, 0)));
+        Assert.EndsWith(""","rl":{"reward":0.75,"components":{"format":0.75},"kl":null,"entropy":2.5,"completion_length":12,"beta":0}}""", line);
+        var rl = Assert.IsType<TrainingProgress>(JobProtocol.Read(line).Event).Rl!;
+        Assert.Equal((0.75, 0.75, null, 2.5, 12.0), (rl.Reward, rl.Components["format"], rl.Kl, rl.Entropy, rl.CompletionLength));
+
+        var supervised = JobProtocol.Read("""{"event":"progress","v":1,"run":"r","step":3,"total_steps":6,"loss":1.25,"step_tokens":512,"step_seconds":0.5}""");
+        Assert.Null(supervised.Error);
+        Assert.Null(Assert.IsType<TrainingProgress>(supervised.Event).Rl);
+    }
 
     [Theory]
     [InlineData(RunStatus.Completed, "completed")]

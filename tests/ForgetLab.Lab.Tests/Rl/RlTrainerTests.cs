@@ -65,6 +65,32 @@ public class RlTrainerTests
     }
 
     [Fact]
+    public void EveryStepsProgressCarriesItsRewardKlLengthAndAnEntropyWithinTheVocabularysBounds()
+    {
+        using var model = TinyModels.Create();
+        var rl = Grpo(beta: 0.1);
+        var reported = new List<TrainProgress>();
+        var trainer = new RlTrainer(model, model.parameters().ToList(), null, rl, Settings(4), Words)
+        {
+            Prompts = Prompts(),
+            Reward = new RewardFunction(rl.Rewards),
+            LoadReference = () => TinyModels.Create(),
+            Progress = new InlineProgress<TrainProgress>(reported.Add),
+        };
+        trainer.Run(null, null);
+
+        Assert.Equal([1, 2, 3, 4], reported.Select(p => p.Step));
+        Assert.Equal(trainer.Log, reported.Select(p => p.Rl!));                 // the live figures are the run's rl_log, step for step
+        Assert.All(reported, p =>
+        {
+            Assert.NotNull(p.Rl!.Kl);
+            Assert.Equal(["kf"], p.Rl.Components.Keys);
+            // −Σ p log p of a distribution over the vocabulary: above 0 for a random tiny model, at most log V.
+            Assert.InRange(p.Rl.Entropy!.Value, 0.01, Math.Log(TinyModels.Config.VocabSize) + 1e-6);
+        });
+    }
+
+    [Fact]
     public void GrpoRaisesTheRewardItIsPaid()
     {
         var (outcome, trainer, _) = Train(Grpo(), Settings(40, lr: 2e-2));

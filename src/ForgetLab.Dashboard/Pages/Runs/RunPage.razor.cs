@@ -9,7 +9,8 @@ namespace ForgetLab.Dashboard.Pages.Runs;
 
 /// <summary>
 /// One run, live: refreshed every two seconds over the circuit until it has ended — state timeline,
-/// progress, loss, the suites' scores at every evaluated checkpoint, then the drill-down into the
+/// progress, loss, a reward fine-tuning run's reward, KL, entropy and length by training step, the suites' scores at every
+/// evaluated checkpoint, then the drill-down into the
 /// items each checkpoint lost and gained, drift and KL from the run's report.
 /// </summary>
 public partial class RunPage : LivePage
