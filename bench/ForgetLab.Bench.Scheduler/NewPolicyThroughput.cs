@@ -41,7 +41,8 @@ internal sealed class NewPolicyThroughput
         _now = Start.AddHours(3); // the oldest multi-device runs have waited past the gang bound
     }
 
-    public void Report(TextWriter output)
+    /// <summary>Writes the tables; returns the indexed single-device decisions per second.</summary>
+    public double Report(TextWriter output)
     {
         output.WriteLine($"## {_mix.Name}, new policy (classes, guarantees, memory fit, gang reservation, preemption)");
         output.WriteLine();
@@ -147,6 +148,7 @@ internal sealed class NewPolicyThroughput
         output.WriteLine($"| indexed single-device decision (all three, index updates and undo included): decisions/s | {indexed / indexedSeconds:N0} |");
         output.WriteLine($"| indexed single-device decision: time per decision | {1e6 * indexedSeconds / indexed:F1} µs |");
         output.WriteLine();
+        return indexed / indexedSeconds;
     }
 
     /// <summary>One decision on the index: the finished run's lease ends, Choose, Decide, the placements start, Plan; then undone.</summary>

@@ -48,6 +48,8 @@ public sealed class PoolPageTests : DashboardTestContext
         {
             Preempting = [new PreemptionStatus("w1/7", "lender/e/r", "lender", "w1", "owner/e/mine", "owner", "reclaim_guarantee", "reclaims", asked, asked.AddMinutes(10), null, null)],
             Preempted = [new PreemptionStatus("w1/5", "lender/e/old", "lender", "w1", "urgent/e/x", "urgent", "higher_class", "class high over low", Queued, Queued.AddMinutes(10), "checkpointed", Queued.AddMinutes(1))],
+            PreemptionProtectAfter = 2,
+            PreemptionWindow = TimeSpan.FromMinutes(90),
         };
 
         var page = Render<PoolPage>();
@@ -61,5 +63,7 @@ public sealed class PoolPageTests : DashboardTestContext
         Assert.Contains("reclaim_guarantee", preemptions[0]);
         Assert.Contains("checkpointing", preemptions[0]);
         Assert.Contains("checkpointed at 09:31:00", preemptions[1]);
+        // The caption states the pool's own protection rule, as its snapshot reports it.
+        Assert.Contains("A run preempted 2 times in 90 minutes is left alone.", page.Markup);
     }
 }

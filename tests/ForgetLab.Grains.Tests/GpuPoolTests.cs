@@ -29,6 +29,7 @@ public sealed class GpuPoolTests(PoolCluster cluster)
         var (lightAccount, heavyAccount) = (snapshot.Tenants.Single(t => t.TenantId == light), snapshot.Tenants.Single(t => t.TenantId == heavy));
         Assert.Equal((2, 6), (lightAccount.DevicesHeld, lightAccount.RunsQueued));
         Assert.Equal((6, 2), (heavyAccount.DevicesHeld, heavyAccount.RunsQueued));
+        Assert.Equal((3, TimeSpan.FromHours(6)), (snapshot.PreemptionProtectAfter, snapshot.PreemptionWindow)); // the options' defaults, PreemptionRules.Default
         var run = await scenario.Run(grants[0]).Get(Callers.Viewer(grants[0].TenantId));
         Assert.Equal(RunState.Leased, run.Value!.State);
     }

@@ -18,4 +18,10 @@ public sealed record PoolSnapshot(
 
     /// <summary>The latest ended preemptions, newest first (at most <see cref="PreemptionStatus.HistoryLength"/>).</summary>
     [Id(6)] public ImmutableArray<PreemptionStatus> Preempted { get; init; } = [];
+
+    /// <summary>The pool's loop protection: a run preempted this many times within <see cref="PreemptionWindow"/> is not preempted again.</summary>
+    [Id(7)] public int PreemptionProtectAfter { get; init; }
+
+    /// <summary>The window <see cref="PreemptionProtectAfter"/> counts over.</summary>
+    [Id(8)] public TimeSpan PreemptionWindow { get; init; }
 }

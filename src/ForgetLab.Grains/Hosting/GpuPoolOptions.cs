@@ -1,3 +1,5 @@
+using ForgetLab.Core.Scheduling;
+
 namespace ForgetLab.Grains.Hosting;
 
 /// <summary>How long leases last, how often expired ones are swept, and when multi-device runs reserve a worker.</summary>
@@ -5,6 +7,13 @@ public sealed class GpuPoolOptions
 {
     /// <summary>A lease lives this long after it is granted or last renewed by a heartbeat.</summary>
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// What the pool keeps in memory between writes (heartbeats' renewals and last-seen times, checkpoint times, gang reservations) is
+    /// written on its own once this old. A silo crash loses at most this much of them: no lease (a new activation listens a whole
+    /// <see cref="LeaseTtl"/> before it expires any), but up to this much device-hours of a lease whose worker died with the silo.
+    /// </summary>
+    public TimeSpan RenewalWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Period of the reminder that sweeps expired leases (Orleans reminders fire at most once a minute).</summary>
     public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
@@ -22,11 +31,11 @@ public sealed class GpuPoolOptions
     public TimeSpan PreemptionGrace { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>A run preempted this many times within <see cref="PreemptionWindow"/> is not preempted again (no preemption loops).</summary>
-    public int PreemptionProtectAfter { get; set; } = 3;
+    public int PreemptionProtectAfter { get; set; } = PreemptionRules.Default.ProtectAfter;
 
     /// <summary>The window <see cref="PreemptionProtectAfter"/> counts over.</summary>
-    public TimeSpan PreemptionWindow { get; set; } = TimeSpan.FromHours(6);
+    public TimeSpan PreemptionWindow { get; set; } = PreemptionRules.Default.Window;
 
     /// <summary>Preemption plans made per lease request, so one decision does not stop half the pool.</summary>
-    public int MaxPreemptionPlans { get; set; } = 4;
+    public int MaxPreemptionPlans { get; set; } = PreemptionRules.Default.MaxPlans;
 }

@@ -25,9 +25,14 @@ namespace ForgetLab.Grains.Pool;
 /// marked, its worker hears "checkpoint now" in its heartbeat answer, and the lease ends only when the worker reports the
 /// checkpoint uploaded and verified (<see cref="Preempted"/>) or at the grace deadline, when the run falls back to its last
 /// checkpoint. The worker is held for the run the preemption made room for until that run is placed.
-/// Both policies read the tenants (shares, devices held) and the running runs from a <see cref="PoolIndex"/> kept beside the state
-/// (<see cref="PoolStateIndex"/>): every save applies its changes to it, and an activation rebuilds it from state, so a decision does
-/// not rebuild them from the state's lists.
+/// Both policies read the tenants (shares, devices held), the running runs, the queue and the live workers' devices from what is kept
+/// beside the state (<see cref="PoolStateIndex"/>): every change applies itself to it, and an activation rebuilds it from state, so a
+/// decision does not rebuild them from the state's lists.
+/// Writes: a call writes the state at most once, and only for what must survive a silo crash (<see cref="Remember"/> keeps the rest in
+/// memory until the next write): lease grants before any run or worker hears of them, lease ends, queue changes, tenant shares,
+/// registrations and preemption marks before a worker is told of them. Heartbeats (renewals, last seen), checkpoint times and gang
+/// reservations ride along with the next write, or are written on their own once they are <see cref="GpuPoolOptions.RenewalWriteInterval"/>
+/// old, and on deactivation.
 /// The pool calls run grains; run grains never call the pool (no call cycles).
 /// </summary>
 public sealed class GpuPoolGrain(
@@ -52,6 +57,15 @@ public sealed class GpuPoolGrain(
     // Registered only in tests: every decision made through the index is made again through the list overloads and compared.
     private PoolIndexCheck? _check;
 
+    // When the oldest change that is in memory only was made (null when the state in storage is the state in memory), and whether
+    // one of them is a preemption mark no worker may hear of before it is written.
+    private DateTimeOffset? _unwrittenSince;
+    private bool _marksUnwritten;
+
+    // No lease expires before this (every lease's expiry is at or after it): the sweep skips its pass over the leases until then.
+    // Expiries only move later (a renewal, a new lease expires a TTL from now), so it stays true until a pass sets it again.
+    private DateTimeOffset _noExpiryBefore = DateTimeOffset.MinValue;
+
     private GpuPoolState Current => pool.State;
 
     private TimeSpan LeaseTtl => options.Value.LeaseTtl;
@@ -63,6 +77,13 @@ public sealed class GpuPoolGrain(
         _check = ServiceProvider.GetService<PoolIndexCheck>();
         _check?.Activated(_index);
         return Task.CompletedTask;
+    }
+
+    /// <summary>What was kept in memory only (renewals, last seen, checkpoint times, reservations, preemption marks) is written on the way out.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unwrittenSince is not null) await Save(Current);
+        _check?.Deactivating(Current, clock.UtcNow, _index);
     }
 
     public async Task RegisterWorker(WorkerRegistration registration)
@@ -84,15 +105,19 @@ public sealed class GpuPoolGrain(
             return new HeartbeatAck(false, [], leaseIds.IsDefault ? [] : leaseIds, now);
         }
 
-        var held = Current.Leases.Where(l => l.WorkerId == workerId).ToList();
-        var leases = Current.Leases.Select(l => l.WorkerId == workerId ? l with { ExpiresAt = expiresAt } : l);
-        await Save(WithWorker(Current with { Leases = [.. leases] }, worker with { LastSeen = now }));
+        // Renewals and the time heard are kept in memory: a new activation expires nothing before it has listened a whole TTL
+        // (LeaseExpiry), so a renewal lost in a crash loses no lease; they are written with the next write, or on their own once
+        // RenewalWriteInterval old. What a crash can lose is device-hours charged past the last written expiry, for a lease whose
+        // worker died with the silo: at most RenewalWriteInterval of each.
+        var held = _index.LeasesOf(workerId);
+        var next = held.Count == 0 ? Current : Current with { Leases = Renewed(Current.Leases, held, expiresAt) };
+        Remember(WithWorker(next, worker with { LastSeen = now }));
+        var checkpoint = Current.Preempting.Where(p => p.WorkerId == workerId).Select(p => p.LeaseId).Order(StringComparer.Ordinal).ToImmutableArray();
+        // A worker is told to checkpoint only once the mark is written: a mark lost in a crash would leave a job stopped for nothing.
+        if (_unwrittenSince is { } since && (now - since >= options.Value.RenewalWriteInterval || _marksUnwritten && !checkpoint.IsEmpty)) await Save(Current);
 
         var lost = (leaseIds.IsDefault ? [] : leaseIds).Where(id => !held.Any(l => l.LeaseId == id));
-        return new HeartbeatAck(true, [.. held.Select(l => l.LeaseId).Order(StringComparer.Ordinal)], [.. lost], expiresAt)
-        {
-            Checkpoint = [.. Current.Preempting.Where(p => p.WorkerId == workerId).Select(p => p.LeaseId).Order(StringComparer.Ordinal)],
-        };
+        return new HeartbeatAck(true, [.. held.Select(l => l.LeaseId)], [.. lost], expiresAt) { Checkpoint = checkpoint };
     }
 
     public async Task<ImmutableArray<LeaseGrant>> RequestLeases(string workerId)
@@ -101,7 +126,7 @@ public sealed class GpuPoolGrain(
         if (WorkerOf(workerId) is not { } worker) return [];
 
         var grants = ImmutableArray.CreateBuilder<LeaseGrant>();
-        await Save(WithWorker(Current, worker with { LastSeen = clock.UtcNow }));
+        if (worker.LastSeen != clock.UtcNow) Remember(WithWorker(Current, worker with { LastSeen = clock.UtcNow }));
         for (var round = 0; round < MaxRounds; round++)
         {
             var leased = await PlaceOn(worker.Registration);
@@ -141,8 +166,9 @@ public sealed class GpuPoolGrain(
     public async Task CheckpointUploaded(string workerId, string leaseId)
     {
         if (LeaseOf(leaseId) is not { } lease || lease.WorkerId != workerId) return;
+        // In memory until the next write: a checkpoint time lost in a crash only makes preemption think the run has more to lose.
         var now = clock.UtcNow;
-        await Save(Current with { Leases = Current.Leases.Replace(lease, lease with { LastCheckpointAt = now }) });
+        Remember(Current with { Leases = Current.Leases.Replace(lease, lease with { LastCheckpointAt = now }) });
     }
 
     public async Task<bool> Preempted(string workerId, string leaseId, long step)
@@ -156,12 +182,12 @@ public sealed class GpuPoolGrain(
 
     public async Task Enqueue(ImmutableArray<QueueEntry> entries)
     {
-        var known = Current.Leases.Select(l => l.Entry.RunKey).Concat(Current.Queue.Select(e => e.RunKey)).ToHashSet(StringComparer.Ordinal);
         var added = new List<QueueEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             ValidateEntry(entry);
-            if (known.Add(entry.RunKey)) added.Add(entry with { QueuedAt = clock.UtcNow });
+            if (!_index.Knows(entry.RunKey) && seen.Add(entry.RunKey)) added.Add(entry with { QueuedAt = clock.UtcNow });
         }
 
         if (added.Count == 0) return;
@@ -200,11 +226,16 @@ public sealed class GpuPoolGrain(
     public async Task<ImmutableArray<string>> SweepExpiredLeases()
     {
         var now = clock.UtcNow;
+        if (now < _noExpiryBefore && !Current.Preempting.Any(p => p.Deadline <= now)) return [];
         var expired = Current.Leases
             .Where(l => LeaseExpiry.HasExpired(l.ExpiresAt, now, _listeningSince, _heard.TryGetValue(l.WorkerId, out var heard) ? heard : null, LeaseTtl))
             .OrderBy(l => l.ExpiresAt).ThenBy(l => l.LeaseId, StringComparer.Ordinal).ToList();
         var overdue = Current.Preempting.Where(p => p.Deadline <= now && !expired.Any(l => l.LeaseId == p.LeaseId)).ToList();
-        if (expired.Count == 0 && overdue.Count == 0) return [];
+        if (expired.Count == 0 && overdue.Count == 0)
+        {
+            _noExpiryBefore = Current.Leases.IsEmpty ? now + LeaseTtl : Current.Leases.Min(l => l.ExpiresAt);
+            return [];
+        }
 
         var requeued = ImmutableArray.CreateBuilder<string>();
         var next = Current;
@@ -238,6 +269,7 @@ public sealed class GpuPoolGrain(
         }
 
         await Save(next);
+        _noExpiryBefore = DateTimeOffset.MinValue;
         return requeued.ToImmutable();
     }
 
@@ -268,6 +300,8 @@ public sealed class GpuPoolGrain(
             Queued = [.. queued],
             Preempting = [.. Current.Preempting.OrderBy(p => p.AskedAt).ThenBy(p => p.LeaseId, StringComparer.Ordinal)],
             Preempted = [.. Current.Preempted.Take(PreemptionStatus.HistoryLength)],
+            PreemptionProtectAfter = options.Value.PreemptionProtectAfter,
+            PreemptionWindow = options.Value.PreemptionWindow,
         });
     }
 
@@ -292,6 +326,7 @@ public sealed class GpuPoolGrain(
         if (reminderName != SweepReminder) return;
         await SweepExpiredLeases();
         await PlanPreemptions();
+        if (_unwrittenSince is { } since && clock.UtcNow - since >= options.Value.RenewalWriteInterval) await Save(Current);
     }
 
     /// <summary>
@@ -300,66 +335,64 @@ public sealed class GpuPoolGrain(
     /// </summary>
     private async Task<List<PoolLease>> PlaceOn(WorkerRegistration worker)
     {
-        var busy = Current.Leases.Where(l => l.WorkerId == worker.WorkerId).SelectMany(l => l.DeviceIds).ToHashSet(StringComparer.Ordinal);
-        var free = worker.Devices.Where(d => !busy.Contains(d.DeviceId)).Select(d => new FreeDevice(worker.WorkerId, d.DeviceId, d.Kind, d.MemoryBytes)).ToList();
+        var free = _index.FreeOn(worker);
         if (free.Count == 0 || Current.Queue.IsEmpty) return [];
-        var queued = Current.Queue.ToDictionary(e => e.RunKey, StringComparer.Ordinal);
 
         var now = clock.UtcNow;
-        var queue = RunQueue.From(Current.Queue.Select(ToQueuedRun));
+        var queue = _index.Queue;
 
         // Gang reservations are chosen over the whole pool, so the requesting worker's devices are held
         // back when it is the one draining for a long-waiting multi-device run.
         var reservations = GangReservations.Choose(
             queue, WorkerView(liveSince: now - 2 * LeaseTtl), [.. Current.Reservations.Select(r => new GangReservation(r.WorkerId, r.RunKey))], now,
             options.Value.GangWaitBound, options.Value.MaxGangReservations);
+        // Reservations are chosen again on every request; a change is written with the placement, or later (Remember).
         var held = reservations.Select(r => new PoolReservation(r.WorkerId, r.RunId)).ToImmutableArray();
-        if (!held.SequenceEqual(Current.Reservations)) await Save(Current with { Reservations = held });
+        var reserved = held.SequenceEqual(Current.Reservations) ? Current.Reservations : held;
 
         // A worker a preemption freed is held for the run it was freed for, before any gang reservation of it.
-        var holds = Current.PreemptionHolds.Where(h => queued.ContainsKey(h.RunKey)).Select(h => new GangReservation(h.WorkerId, h.RunKey)).ToList();
-        List<GangReservation> reserved = [.. holds, .. reservations.Where(r => !holds.Any(h => h.WorkerId == r.WorkerId || h.RunId == r.RunId))];
+        var holds = Current.PreemptionHolds.Where(h => _index.Entry(h.RunKey) is not null).Select(h => new GangReservation(h.WorkerId, h.RunKey)).ToList();
+        List<GangReservation> reservedFor = [.. holds, .. reservations.Where(r => !holds.Any(h => h.WorkerId == r.WorkerId || h.RunId == r.RunId))];
         _index.Refresh(Current, now);
-        var decision = FairSharePolicy.Decide(_index.Index, queue, free, reserved);
-        _check?.Decided(Current, now, queue, free, reserved, decision);
-        if (decision.Placements.Count == 0) return [];
+        var decision = FairSharePolicy.Decide(_index.Index, queue, free, reservedFor);
+        _check?.Decided(Current, now, queue, free, reservedFor, decision);
+        if (decision.Placements.Count == 0)
+        {
+            if (reserved != Current.Reservations) Remember(Current with { Reservations = reserved });
+            return [];
+        }
 
         var leases = new List<PoolLease>();
         var number = Current.NextLease;
         foreach (var placement in decision.Placements)
         {
             leases.Add(new PoolLease(
-                $"{worker.WorkerId}/{number++}", queued[placement.RunId], worker.WorkerId, [.. placement.DeviceIds], now, now + LeaseTtl));
+                $"{worker.WorkerId}/{number++}", _index.Entry(placement.RunId)!, worker.WorkerId, [.. placement.DeviceIds], now, now + LeaseTtl));
         }
 
         var placed = decision.Placements.Select(p => p.RunId).ToHashSet(StringComparer.Ordinal);
         await Save(Current with
         {
-            Queue = Current.Queue.RemoveAll(e => placed.Contains(e.RunKey)),
+            Queue = Without(Current.Queue, leases.Select(l => l.Entry)),
             Leases = Current.Leases.AddRange(leases),
             NextLease = number,
-            PreemptionHolds = Current.PreemptionHolds.RemoveAll(h => placed.Contains(h.RunKey) || !queued.ContainsKey(h.RunKey)),
+            Reservations = reserved,
+            PreemptionHolds = Current.PreemptionHolds.IsEmpty ? Current.PreemptionHolds
+                : Current.PreemptionHolds.RemoveAll(h => placed.Contains(h.RunKey) || _index.Entry(h.RunKey) is null),
         });
         foreach (var lease in leases) GrainMetrics.QueueWaited(lease.Entry.PriorityClass, now - (lease.Entry.QueuedAt ?? lease.Entry.EnqueuedAt));
         return leases;
     }
 
-    private static QueuedRun ToQueuedRun(QueueEntry e) => new(
+    internal static QueuedRun ToQueuedRun(QueueEntry e) => new(
         e.RunKey, e.TenantId, e.Priority, e.EnqueuedAt, e.DevicesNeeded, e.DeviceKind, ClassOf(e), e.MemoryBytes);
 
     /// <summary>
     /// Registered workers' devices by kind and memory, with how many are not leased; only workers heard from
     /// since <paramref name="liveSince"/> when given (holding a worker that no longer asks for leases helps no one).
     /// </summary>
-    private List<WorkerDevices> WorkerView(DateTimeOffset? liveSince = null)
-    {
-        var busy = Current.Leases.SelectMany(l => l.DeviceIds.Select(id => (l.WorkerId, id))).ToHashSet();
-        return [.. Current.Workers
-            .Where(w => liveSince is not { } since || w.LastSeen >= since)
-            .SelectMany(w => w.Registration.Devices.IsDefault ? [] : w.Registration.Devices.Select(d => (w.Registration.WorkerId, Device: d)))
-            .GroupBy(x => (x.WorkerId, x.Device.Kind, x.Device.MemoryBytes))
-            .Select(g => new WorkerDevices(g.Key.WorkerId, g.Key.Kind, g.Count(), g.Count(x => !busy.Contains((x.WorkerId, x.Device.DeviceId))), g.Key.MemoryBytes))];
-    }
+    private IReadOnlyList<WorkerDevices> WorkerView(DateTimeOffset? liveSince = null) =>
+        liveSince is { } since ? _index.LiveWorkers(Current, since) : _index.AllWorkers(Current);
 
     /// <summary>Tells the run it is leased. Null when the run refused (it left the queue, e.g. cancelled) or could not be reached.</summary>
     private async Task<LeaseGrant?> Hand(PoolLease lease)
@@ -395,7 +428,7 @@ public sealed class GpuPoolGrain(
     {
         var tenantId = lease.Entry.TenantId;
         var account = state.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
-        var ended = state with { Leases = state.Leases.RemoveAll(l => l.LeaseId == lease.LeaseId) };
+        var ended = state with { Leases = WithoutLease(state.Leases, lease) };
         if (ended.Preempting.FirstOrDefault(p => p.LeaseId == lease.LeaseId) is { } preemption)
         {
             ended = Concluded(ended, preemption, PreemptionOutcomes.LeaseEnded, now);
@@ -457,7 +490,7 @@ public sealed class GpuPoolGrain(
             .Concat(Current.Reservations.Select(r => new GangReservation(r.WorkerId, r.RunKey)))
             .ToList();
         var rules = new PreemptionRules(options.Value.PreemptionProtectAfter, options.Value.PreemptionWindow, options.Value.MaxPreemptionPlans);
-        var queue = RunQueue.From(Current.Queue.Select(ToQueuedRun));
+        var queue = _index.Queue;
         var workers = WorkerView(liveSince: now - 2 * LeaseTtl);
         _index.Refresh(Current, now);
         var plans = PreemptionPolicy.Plan(_index.Index, queue, workers, held, now, rules);
@@ -469,13 +502,15 @@ public sealed class GpuPoolGrain(
         {
             foreach (var victim in plan.Victims)
             {
-                var lease = Current.Leases.First(l => l.Entry.RunKey == victim.RunId && !preempting.Contains(l.LeaseId));
+                var lease = Current.Leases.First(l => l.Entry.RunKey == victim.RunId && !preempting.Contains(l.LeaseId)); // rare: a plan was made
                 marked.Add(new PreemptionStatus(lease.LeaseId, victim.RunId, victim.TenantId, lease.WorkerId, plan.RunId, plan.TenantId,
                     ReasonName(victim.Reason), victim.Explanation, now, now + options.Value.PreemptionGrace, null, null));
             }
         }
 
-        await Save(Current with { Preempting = Current.Preempting.AddRange(marked) });
+        // Written before any worker hears of it (Heartbeat), with the next write, or on deactivation; a mark lost in a crash is planned again.
+        Remember(Current with { Preempting = Current.Preempting.AddRange(marked) });
+        _marksUnwritten = true;
         return true;
     }
 
@@ -502,10 +537,47 @@ public sealed class GpuPoolGrain(
         _ => PreemptionOutcomes.ReclaimGuarantee,
     };
 
-    private static GpuPoolState WithWorker(GpuPoolState state, PoolWorker worker) => state with
+    /// <summary>The worker added, or put in its place (the list keeps its order, which keeps the index's differences cheap).</summary>
+    private GpuPoolState WithWorker(GpuPoolState state, PoolWorker worker)
     {
-        Workers = state.Workers.RemoveAll(w => w.Registration.WorkerId == worker.Registration.WorkerId).Add(worker),
-    };
+        var known = _index.Worker(worker.Registration.WorkerId);
+        var at = known is null ? -1 : state.Workers.IndexOf(known, ReferenceEqualityComparer.Instance);
+        return state with { Workers = at < 0 ? state.Workers.Add(worker) : state.Workers.SetItem(at, worker) };
+    }
+
+    /// <summary>The leases with <paramref name="held"/> renewed to <paramref name="expiresAt"/>, in place.</summary>
+    private static ImmutableArray<PoolLease> Renewed(ImmutableArray<PoolLease> leases, List<PoolLease> held, DateTimeOffset expiresAt)
+    {
+        var builder = leases.ToBuilder();
+        foreach (var lease in held)
+        {
+            var at = leases.IndexOf(lease, ReferenceEqualityComparer.Instance);
+            if (at >= 0) builder[at] = lease with { ExpiresAt = expiresAt };
+        }
+
+        return builder.MoveToImmutable();
+    }
+
+    /// <summary>The lease taken out where it is (found by reference, then by id: a state rolled back may hold an equal copy).</summary>
+    private static ImmutableArray<PoolLease> WithoutLease(ImmutableArray<PoolLease> leases, PoolLease lease)
+    {
+        var at = leases.IndexOf(lease, ReferenceEqualityComparer.Instance);
+        return at >= 0 ? leases.RemoveAt(at) : leases.RemoveAll(l => l.LeaseId == lease.LeaseId);
+    }
+
+    /// <summary>The queue without the runs of <paramref name="entries"/>, each taken out where it is.</summary>
+    private static ImmutableArray<QueueEntry> Without(ImmutableArray<QueueEntry> queue, IEnumerable<QueueEntry> entries)
+    {
+        var removed = entries.ToList();
+        if (removed.Count > 4) return queue.RemoveAll(e => removed.Any(r => r.RunKey == e.RunKey));
+        foreach (var entry in removed)
+        {
+            var at = queue.IndexOf(entry, ReferenceEqualityComparer.Instance);
+            queue = at >= 0 ? queue.RemoveAt(at) : queue.RemoveAll(e => e.RunKey == entry.RunKey);
+        }
+
+        return queue;
+    }
 
     private static GpuPoolState WithAccount(GpuPoolState state, TenantAccount account) => state with
     {
@@ -513,8 +585,12 @@ public sealed class GpuPoolGrain(
     };
 
     /// <summary>Puts a run on the queue unless it is there already.</summary>
-    private static GpuPoolState Queued(GpuPoolState state, QueueEntry entry, DateTimeOffset now) =>
-        state.Queue.Any(e => e.RunKey == entry.RunKey) ? state : state with { Queue = state.Queue.Add(entry with { QueuedAt = now }) };
+    private GpuPoolState Queued(GpuPoolState state, QueueEntry entry, DateTimeOffset now)
+    {
+        // The index answers for the queue it was kept with; a queue changed on the way (a sweep ending several leases) is read.
+        var queued = state.Queue == Current.Queue ? _index.Entry(entry.RunKey) is not null : state.Queue.Any(e => e.RunKey == entry.RunKey);
+        return queued ? state : state with { Queue = state.Queue.Add(entry with { QueuedAt = now }) };
+    }
 
     /// <summary>A heartbeat (what renews leases) was heard, whether or not storage takes its renewal.</summary>
     private void Heard(string workerId)
@@ -522,9 +598,9 @@ public sealed class GpuPoolGrain(
         if (!string.IsNullOrEmpty(workerId)) _heard[workerId] = clock.UtcNow;
     }
 
-    private PoolWorker? WorkerOf(string workerId) => Current.Workers.FirstOrDefault(w => w.Registration.WorkerId == workerId);
+    private PoolWorker? WorkerOf(string workerId) => _index.Worker(workerId);
 
-    private PoolLease? LeaseOf(string leaseId) => Current.Leases.FirstOrDefault(l => l.LeaseId == leaseId);
+    private PoolLease? LeaseOf(string leaseId) => _index.Lease(leaseId);
 
     private TenantAccount Account(string tenantId) =>
         Current.Tenants.FirstOrDefault(t => t.TenantId == tenantId) ?? TenantAccount.Default(tenantId);
@@ -553,13 +629,29 @@ public sealed class GpuPoolGrain(
         _reminderRegistered = true;
     }
 
-    /// <summary>Saves the state, then applies its changes to the index (a failed save changes neither).</summary>
+    /// <summary>Saves the state, with whatever was kept in memory only, then applies its changes to the index (a failed save changes neither).</summary>
     private async Task Save(GpuPoolState next)
     {
         var before = Current;
         await pool.SaveOrRollBack(next, "pool");
+        _unwrittenSince = null;
+        _marksUnwritten = false;
         _index.Apply(before, Current);
         _check?.Saved(Current, clock.UtcNow, _index);
+    }
+
+    /// <summary>
+    /// Changes the state in memory only, for what need not survive a silo crash on its own (see the class summary): the next write
+    /// takes it along, and a failed write keeps it in memory.
+    /// </summary>
+    private void Remember(GpuPoolState next)
+    {
+        if (ReferenceEquals(next, Current)) return;
+        var before = Current;
+        pool.State = next;
+        _unwrittenSince ??= clock.UtcNow;
+        _index.Apply(before, Current);
+        _check?.Kept(Current, clock.UtcNow, _index);
     }
 
     /// <summary>

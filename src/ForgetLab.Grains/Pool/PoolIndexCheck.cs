@@ -7,8 +7,9 @@ namespace ForgetLab.Grains.Pool;
 /// A check of the pool grain's index, for tests: registered in a silo (as a singleton), it has the pool grain make every placement
 /// and preemption plan again through the policy's list overloads, with lists built from its state as the grain built them before it
 /// kept an index, and compare its kept index with one built from the state after every save. A difference fails the grain call,
-/// naming both sides. It records the index each activation starts from and the one held after the latest save, so a test can see
-/// that a reactivated grain restores the index it had. Never registered in production: it costs the list path's time and more.
+/// naming both sides; so does a difference between its kept queue, look-ups and live workers' devices and those the state gives, after
+/// every save and every change kept in memory. It records the index each activation starts from and the one held when the previous
+/// activation ended, so a test can see that a reactivated grain restores the index it had (what was in memory was written). Never registered in production: it costs the list path's time and more.
 /// </summary>
 internal sealed class PoolIndexCheck
 {
@@ -22,6 +23,8 @@ internal sealed class PoolIndexCheck
 
     public int Activations { get; private set; }
 
+    public int Deactivations { get; private set; }
+
     /// <summary>The index after the latest save.</summary>
     public string? LastSaved { get; private set; }
 
@@ -34,13 +37,48 @@ internal sealed class PoolIndexCheck
         }
     }
 
+    /// <summary>The index held when the latest activation ended (refreshed at that time): the next activation must start from it.</summary>
+    public string? DeactivatedWith { get; private set; }
+
+    /// <summary>Changes kept in memory only, and writes.</summary>
+    public (int Kept, int Saved) Changes { get; private set; }
+
     public void Saved(GpuPoolState state, DateTimeOffset now, PoolStateIndex kept)
+    {
+        var held = Compare(state, now, kept);
+        lock (_gate)
+        {
+            LastSaved = held;
+            Changes = Changes with { Saved = Changes.Saved + 1 };
+        }
+    }
+
+    /// <summary>A change the grain keeps in memory until its next write: the index must follow it as it follows a save.</summary>
+    public void Kept(GpuPoolState state, DateTimeOffset now, PoolStateIndex kept)
+    {
+        Compare(state, now, kept);
+        lock (_gate) Changes = Changes with { Kept = Changes.Kept + 1 };
+    }
+
+    public void Deactivating(GpuPoolState state, DateTimeOffset now, PoolStateIndex kept)
+    {
+        var held = Compare(state, now, kept);
+        lock (_gate)
+        {
+            DeactivatedWith = held;
+            Deactivations++;
+        }
+    }
+
+    /// <summary>The kept index and look-ups against those built from <paramref name="state"/>; the index's description.</summary>
+    private static string Compare(GpuPoolState state, DateTimeOffset now, PoolStateIndex kept)
     {
         kept.Refresh(state, now);
         var held = kept.Index.Describe();
         var built = PoolStateIndex.Build(state, now).Index.Describe();
         if (held != built) throw new InvalidOperationException($"The pool's kept index differs from the one its state gives.\nkept:\n{held}\nfrom state:\n{built}");
-        lock (_gate) LastSaved = held;
+        if (kept.Differences(state) is { } differences) throw new InvalidOperationException($"The pool's kept look-ups differ from its state: {differences}.");
+        return held;
     }
 
     public void Decided(GpuPoolState state, DateTimeOffset now, RunQueue queue, IReadOnlyList<FreeDevice> free, IReadOnlyList<GangReservation> reserved, SchedulingDecision decision)

@@ -19,6 +19,16 @@ public partial class PoolPage : LivePage
         _loaded = true;
     }
 
+    /// <summary>The pool's loop protection as configured (GpuPoolOptions, whose defaults are PreemptionRules.Default), in words.</summary>
+    internal static string Protection(PoolSnapshot pool) => pool.PreemptionProtectAfter <= 0
+        ? "No run is preempted (the protection limit is 0)."
+        : $"A run preempted {pool.PreemptionProtectAfter} time{(pool.PreemptionProtectAfter == 1 ? "" : "s")} in {Span(pool.PreemptionWindow)} is left alone.";
+
+    private static string Span(TimeSpan span) =>
+        span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours) ? $"{span.TotalHours:0} hour{(span.TotalHours == 1 ? "" : "s")}"
+        : span.TotalMinutes == Math.Floor(span.TotalMinutes) ? $"{span.TotalMinutes:0} minute{(span.TotalMinutes == 1 ? "" : "s")}"
+        : $"{span.TotalSeconds:0} seconds";
+
     private static int Devices(PoolSnapshot pool) => pool.Workers.Sum(w => w.Devices.Length);
 
     private static int Busy(PoolSnapshot pool) => pool.Leases.Sum(l => l.DeviceIds.Length);
