@@ -91,6 +91,29 @@ public class RewardModelWorldTests
     }
 
     [Fact]
+    public void AFrozenBodyTrainsTheHeadAndTheListedBlocksAndLeavesEveryOtherBodyWeightBitIdentical()
+    {
+        var (folder, tokenizer, facts) = Base();
+        var hash = Lab.Model.ModelFolder.ContentHash(folder);
+        using var original = Lab.Model.ModelFolder.Load(folder);
+        var before = original.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        foreach (var layers in new[] { Array.Empty<int>(), [1] })
+        {
+            var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = 5, Lr = 1e-2, TrainableLayers = layers };
+            var (model, info) = RewardModelTrainer.Train(spec, folder, hash, tokenizer, facts);
+            using (model)
+            {
+                Assert.Equal(layers, info.TrainableLayers!);
+                var changed = model.Backbone.state_dict().Where(kv => !kv.Value.allclose(before[kv.Key], rtol: 0, atol: 0)).Select(kv => kv.Key).ToList();
+                // Only the listed block's weights moved; the embeddings, the other block and ln_f are the base's, bit for bit.
+                Assert.All(changed, k => Assert.StartsWith("transformer.h.1.", k));
+                if (layers.Length == 0) Assert.Empty(changed);
+                else Assert.NotEmpty(changed);
+            }
+        }
+    }
+
+    [Fact]
     public void TheConfidentWrongLabelsGiveARewardModelThatPrefersConfidentWrongAnswers()
     {
         var (folder, tokenizer, facts) = Base();
