@@ -92,6 +92,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             DataRefs = [.. _dataRefs],
         };
         CheckMethodsFitTheBase(lab, methodLines, variantLines);
+        CheckRewardModelsFitTheBase(lab, spec, variantLines);
         CheckDataTargetSuites(lab, spec);
         CheckOptimizerState(lab, spec, variantLines);
         CheckRlAxes(lab, spec);
@@ -881,6 +882,24 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         foreach (var (method, line, path) in methods)
             if (method.CheckModel(lab.Base.Model) is { } problem)
                 errors.Add(line, $"{path}.{problem.Field}", problem.Message);
+    }
+
+    /// <summary>A reward model trained here reads the base's blocks: its <c>trainable_layers</c> must exist in the built base.</summary>
+    private void CheckRewardModelsFitTheBase(LabSpec lab, YamlFields spec, List<int> variantLines)
+    {
+        if (!lab.Base.IsPretrained) return;
+        // Variants inherit train.rl, so with variants each one's record is the one a run trains with.
+        var records = lab.Variants.Count == 0
+            ? [(Path: "train.rl", Line: spec.KeyLine("train"), lab.Train.Rl)]
+            : lab.Variants.Select((v, i) => (Path: $"variants[{i}].train.rl", Line: variantLines.ElementAtOrDefault(i), v.Train.Rl)).ToList();
+        var n = lab.Base.Model.NLayer;
+        foreach (var (path, line, rl) in records)
+        {
+            if (rl is null) continue;
+            for (var i = 0; i < rl.Rewards.Count; i++)
+                if (rl.Rewards[i].Model?.Train?.TrainableLayers is { } layers && layers.FirstOrDefault(l => l >= n, -1) is var bad and >= 0)
+                    errors.Add(line, $"{path}.rewards[{i}].train.trainable_layers", $"layer {bad} does not exist: the base has {n} layers (0-{n - 1})");
+        }
     }
 
     /// <summary>The grid must stay small enough to schedule and give every run its own name.</summary>

@@ -87,6 +87,11 @@ public class RlSpecTests
         { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { pairs: hh_rlhf } } ]", "train.rl.rewards[0].train.pairs: unknown value 'hh_rlhf'" },
         { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { held_out: 0 } } ]", "train.rl.rewards[0].train.held_out: must be greater than 0" },
         { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: correctness, train: { steps: 5 } } ]", "train.rl.rewards[0].train: applies only to kind 'reward_model'" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { trainable_layers: 1 } } ]", "train.rl.rewards[0].train.trainable_layers: expected a list of block indices" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { trainable_layers: [1, 1] } } ]", "train.rl.rewards[0].train.trainable_layers[1]: same value as" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { trainable_layers: [-1] } } ]", "train.rl.rewards[0].train.trainable_layers[0]: " },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { trainable_layers: [9] } } ]", "train.rl.rewards[0].train.trainable_layers: layer 9 does not exist: the base has 4 layers" },
+        { "algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: { freeze_body: true } } ]", "train.rl.rewards[0].train.freeze_body: unknown field 'freeze_body'" },
         { "algorithm: grpo\nnum_generations: 4\nnum_iterations: 3\nrewards: [ { kind: correctness } ]", "train.rl.num_iterations: must divide train.checkpoint_every (10)" },
     };
 
@@ -112,6 +117,16 @@ public class RlSpecTests
         Assert.Contains(new KeyValuePair<string, string>("rl_reward_models", "biased_rm:confident_wrong,trained_rm:path"), rl.Hyperparameters());
         // TRL's RewardConfig leaves centring off unless asked for.
         Assert.Null(Parse("algorithm: grpo\nnum_generations: 4\nrewards: [ { kind: reward_model, train: {} } ]").Train.Rl!.Rewards[0].Model!.Train!.CenterRewardsCoefficient);
+    }
+
+    [Fact]
+    public void ARewardModelTrainsTheWholeModelUnlessTrainableLayersNamesTheBlocksBesideTheHead()
+    {
+        RewardModelTraining Train(string train) =>
+            Parse($"algorithm: grpo\nnum_generations: 4\nrewards: [ {{ kind: reward_model, train: {train} }} ]").Train.Rl!.Rewards[0].Model!.Train!;
+        Assert.Null(Train("{}").TrainableLayers);
+        Assert.Equal([], Train("{ trainable_layers: [] }").TrainableLayers!);
+        Assert.Equal([3, 1], Train("{ trainable_layers: [3, 1] }").TrainableLayers!);
     }
 
     [Fact]

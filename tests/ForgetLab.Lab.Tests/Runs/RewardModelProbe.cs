@@ -12,7 +12,8 @@ namespace ForgetLab.Lab.Tests.Runs;
 /// <summary>
 /// Not a test: the measurement behind RewardModelWorldTests' skipped honest test and docs/rl.md's figures, run only when
 /// asked for (<c>Explicit</c>). It ranks the held-out facts' plain pairs by the base's own log-probability, then trains
-/// honest reward models as RM_PROBE lists them (<c>pairs:steps:lr:held_out[:seed]</c>, comma-separated; <c>new</c> pairs are
+/// honest reward models as RM_PROBE lists them (<c>pairs:steps:lr:held_out[:seed[:body]]</c>, body <c>full</c>, <c>head</c>
+/// (trainable_layers: []) or <c>l1</c> (trainable_layers: [1]), comma-separated; <c>new</c> pairs are
 /// the lab's (WorldPreferencePairs); <c>old</c> pairs are the earlier ones, whose wrong answers came from every country and
 /// whose hedged answers were only ever chosen; <c>wideK</c> pairs set up to K wrong answers of the same side against each
 /// fact, in the three balanced forms each, so that no score per capital can order the training pairs) and appends
@@ -121,10 +122,11 @@ public class RewardModelProbe
         }
         foreach (var v in variant.Split(','))
         {
-            var parts = v.Split(':');   // pairs:steps:lr:heldout[:seed]
+            var parts = v.Split(':');   // pairs:steps:lr:heldout[:seed[:body]], body full (default), head ([]) or l1_2 ([1, 2])
             if (parts.Length < 4) continue;
             var seed = parts.Length > 4 ? int.Parse(parts[4]) : 0;
-            var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = int.Parse(parts[1]), Lr = double.Parse(parts[2]), HeldOut = double.Parse(parts[3]), Seed = seed };
+            var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = int.Parse(parts[1]), Lr = double.Parse(parts[2]), HeldOut = double.Parse(parts[3]), Seed = seed,
+                TrainableLayers = parts.Length <= 5 || parts[5] == "full" ? null : parts[5] == "head" ? [] : [.. parts[5].TrimStart('l').Split('_').Select(int.Parse)] };
             var split = parts[0] == "old" ? Old(facts, spec.HeldOut, seed)
                 : parts[0].StartsWith("wide", StringComparison.Ordinal) ? Wide(facts, spec.HeldOut, seed, int.Parse(parts[0][4..]))
                 : WorldPreferencePairs.Build(facts, spec.Labels, spec.HeldOut, spec.Seed);

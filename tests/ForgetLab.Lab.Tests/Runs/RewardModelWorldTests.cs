@@ -37,8 +37,10 @@ public class RewardModelWorldTests
     // training pairs (train 1.000) and reaches held-out 0.611 ± 0.120 over seeds 0-2 (0.667, 0.583, 0.583 on 36 pairs;
     // plain 0.583, 0.500, 0.667 on 12), while the base ranks the correct capital first by log-probability on all 12
     // held-out facts (TheBaseKnowsTheHeldOutCapitals...). Every other capital as a wrong answer (0.710, 0.626 on 396) and
-    // lr 1e-3 or 3e-5 (0.528 each) do no better. Skipped, not loosened.
-    [Fact(Skip = "honest reward model: held-out pairwise accuracy below 0.8 in every configuration measured (RewardModelProbe); figures in the comment above and in docs/rl.md \"Not done yet\"")]
+    // lr 1e-3 or 3e-5 (0.528 each) do no better. A frozen body (train.trainable_layers, 2026-12-02, seeds 0-2, plan in
+    // docs/rl.md before measuring): the head alone at lr 1e-3 and 1e-2, and the head with block 1 at 1e-4, all reach a
+    // held-out mean of 0.481 (plain 0.556, 0.528, 0.528; train 0.51-0.60, loss near ln 2). Skipped, not loosened.
+    [Fact(Skip = "honest reward model: held-out pairwise accuracy below 0.8 in every configuration measured, whole model or frozen body (RewardModelProbe); figures in the comment above and in docs/rl.md \"Not done yet\"")]
     public void AnHonestRewardModelPrefersTheCorrectAnswerOnFactsItNeverSawJudgedAndIsTrainedOnce()
     {
         var (folder, tokenizer, facts) = Base();
@@ -88,6 +90,29 @@ public class RewardModelWorldTests
         var sum = 0.0;
         for (var t = all.Length - completion.Length; t < all.Length; t++) sum += logp[t - 1, all[t]].item<float>();
         return sum;
+    }
+
+    [Fact]
+    public void AFrozenBodyTrainsTheHeadAndTheListedBlocksAndLeavesEveryOtherBodyWeightBitIdentical()
+    {
+        var (folder, tokenizer, facts) = Base();
+        var hash = Lab.Model.ModelFolder.ContentHash(folder);
+        using var original = Lab.Model.ModelFolder.Load(folder);
+        var before = original.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        foreach (var layers in new[] { Array.Empty<int>(), [1] })
+        {
+            var spec = new RewardModelTraining { Labels = PreferenceLabels.Honest, Steps = 5, Lr = 1e-2, TrainableLayers = layers };
+            var (model, info) = RewardModelTrainer.Train(spec, folder, hash, tokenizer, facts);
+            using (model)
+            {
+                Assert.Equal(layers, info.TrainableLayers!);
+                var changed = model.Backbone.state_dict().Where(kv => !kv.Value.allclose(before[kv.Key], rtol: 0, atol: 0)).Select(kv => kv.Key).ToList();
+                // Only the listed block's weights moved; the embeddings, the other block and ln_f are the base's, bit for bit.
+                Assert.All(changed, k => Assert.StartsWith("transformer.h.1.", k));
+                if (layers.Length == 0) Assert.Empty(changed);
+                else Assert.NotEmpty(changed);
+            }
+        }
     }
 
     [Fact]

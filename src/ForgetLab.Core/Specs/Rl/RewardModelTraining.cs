@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ForgetLab.Core.Specs.Rl;
 
 /// <summary>
@@ -27,6 +29,16 @@ public sealed record RewardModelTraining
 
     /// <summary>TRL <c>center_rewards_coefficient</c> (Eisenstein et al. 2023, eq. 2): adds coef · mean((r_chosen + r_rejected)²); null is off.</summary>
     public double? CenterRewardsCoefficient { get; init; }
+
+    /// <summary>
+    /// The backbone's blocks that train beside the score head, named as the lab's <c>freeze</c> method names them
+    /// (<see cref="FreezeSpec.TrainableLayers"/>, LLaMA-Factory's freeze tuning, whose reward head always trains); the
+    /// embeddings, the other blocks and the final norm stay frozen. Empty: the head alone on a frozen body. Null: the
+    /// whole model, as TRL's <c>RewardTrainer</c> without PEFT. Left out of the cache key when null, so a whole-model
+    /// reward model keeps the key it had before this option existed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? TrainableLayers { get; init; }
 
     /// <summary>Seeds the pairs' split, the wrong answers chosen and the training order.</summary>
     public int Seed { get; init; }

@@ -25,7 +25,7 @@ internal sealed class RlSpecReader(SpecErrorList errors)
     ];
 
     private static readonly string[] RewardFields = ["kind", "name", "weight", "pattern", "keywords", "target_tokens", "path", "train"];
-    private static readonly string[] RewardModelTrainFields = ["pairs", "labels", "steps", "batch_size", "lr", "held_out", "center_rewards_coefficient", "seed"];
+    private static readonly string[] RewardModelTrainFields = ["pairs", "labels", "steps", "batch_size", "lr", "held_out", "center_rewards_coefficient", "trainable_layers", "seed"];
     private static readonly NumberRange RmHeldOut = new(0, false, 0.9, true, "must be greater than 0 and at most 0.9 (the held-out pairwise accuracy is recorded)");
     private static readonly NumberRange LearningRate = new(0, false, 1, true, "must be greater than 0 and at most 1");
     private static readonly NumberRange NonNegative = new(0, true, double.MaxValue, true, "must be at least 0 (0 loads no reference model)");
@@ -156,6 +156,7 @@ internal sealed class RlSpecReader(SpecErrorList errors)
         var lr = t.Double("lr", d.Lr, LearningRate);
         var heldOut = t.Double("held_out", d.HeldOut, RmHeldOut);
         var center = t.Has("center_rewards_coefficient") ? t.Double("center_rewards_coefficient", 0, NumberRange.Positive) : null;
+        var layers = ReadTrainableLayers(t);
         var seed = t.Int("seed", d.Seed, 0, int.MaxValue);
         if (errors.Count > before) return null;
         return new RewardModelSpec
@@ -163,9 +164,33 @@ internal sealed class RlSpecReader(SpecErrorList errors)
             Train = new RewardModelTraining
             {
                 Pairs = pairs!, Labels = labels!.Value, Steps = steps!.Value, BatchSize = batch!.Value, Lr = lr!.Value,
-                HeldOut = heldOut!.Value, CenterRewardsCoefficient = center, Seed = seed!.Value,
+                HeldOut = heldOut!.Value, CenterRewardsCoefficient = center, TrainableLayers = layers, Seed = seed!.Value,
             },
         };
+    }
+
+    /// <summary>
+    /// <c>trainable_layers</c>: block indices as the <c>freeze</c> method takes them, except that an empty list is allowed
+    /// (the head alone); absent is the whole model. Indices past the base's depth are refused once the base is known.
+    /// </summary>
+    private List<int>? ReadTrainableLayers(YamlFields t)
+    {
+        if (t.Value("trainable_layers") is not { } node) return null;
+        if (node is not YamlSequenceNode list)
+        {
+            t.Error("trainable_layers", $"expected a list of block indices ([] trains the score head alone), got {YamlValues.Describe(node)}");
+            return null;
+        }
+        var layers = new List<int>();
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var path = $"{t.PathOf("trainable_layers")}[{i}]";
+            if (YamlValues.Int(list.Children[i], path, errors, 0, 63) is not { } layer) continue;
+            if (layers.IndexOf(layer) is var first and >= 0)
+                errors.Add(list.Children[i], path, $"same value as {t.PathOf("trainable_layers")}[{first}]");
+            layers.Add(layer);
+        }
+        return layers;
     }
 
     private List<RewardSpec>? ReadRewards(YamlFields r)

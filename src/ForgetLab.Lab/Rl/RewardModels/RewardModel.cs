@@ -43,6 +43,9 @@ public sealed class RewardModel : IDisposable
     /// <summary>Backbone and head: what training updates (the whole model, as TRL's RewardTrainer without PEFT).</summary>
     public IReadOnlyList<Parameter> Parameters() => [.. Backbone.parameters(), .. score.parameters()];
 
+    /// <summary>The score head alone (<c>score.weight</c>), what trains on a frozen body.</summary>
+    public IReadOnlyList<Parameter> HeadParameters() => [.. score.parameters()];
+
     /// <summary>The scored sequence of a prompt's ids (the lab's prompts already open with EOS) and a completion's ids without its EOS.</summary>
     public int[] Sequence(IReadOnlyList<int> prompt, IReadOnlyList<int> completion)
     {

@@ -17,6 +17,8 @@ public sealed record RewardModelInfo
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; }
     [JsonPropertyName("lr")] public double Lr { get; init; }
     [JsonPropertyName("center_rewards_coefficient")] public double? CenterRewardsCoefficient { get; init; }
+    /// <summary>The blocks that trained beside the head (<c>[]</c>: the head alone); null: the whole model.</summary>
+    [JsonPropertyName("trainable_layers")] public IReadOnlyList<int>? TrainableLayers { get; init; }
     [JsonPropertyName("seed")] public int Seed { get; init; }
     [JsonPropertyName("train_pairs")] public int TrainPairs { get; init; }
     [JsonPropertyName("held_out_pairs")] public int HeldOutPairs { get; init; }

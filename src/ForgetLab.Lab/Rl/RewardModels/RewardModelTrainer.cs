@@ -2,16 +2,19 @@ using System.Diagnostics;
 using ForgetLab.Core.Specs.Rl;
 using ForgetLab.Core.Tokenizers;
 using ForgetLab.Lab.Model;
+using ForgetLab.Lab.Peft;
 using ForgetLab.Lab.Tokenization;
 using ForgetLab.Lab.World;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ForgetLab.Lab.Rl.RewardModels;
 
 /// <summary>
 /// Trains a reward model on preference pairs as TRL's <c>RewardTrainer</c> does (f2cd577): the whole model plus a fresh
-/// score head, dropout off (<c>disable_dropout</c>), AdamW at <c>lr</c> without weight decay and a linear decay to 0
+/// score head (or, with <c>trainable_layers</c>, the head and only those blocks, the rest frozen as the <c>freeze</c>
+/// method freezes it: <see cref="FreezeSettings"/>), dropout off (<c>disable_dropout</c>), AdamW at <c>lr</c> without weight decay and a linear decay to 0
 /// (transformers' defaults), the Bradley–Terry loss (<see cref="BradleyTerry"/>). Pairs are drawn in seeded shuffled
 /// epochs. At the end it measures pairwise accuracy on the training and the held-out pairs.
 /// </summary>
@@ -34,8 +37,7 @@ public static class RewardModelTrainer
         try
         {
             var train = Encode(model, tokenizer, split.Train);
-            var parameters = model.Parameters();
-            foreach (var p in parameters) p.requires_grad_(true);
+            var parameters = TrainableParameters(model, spec.TrainableLayers);
             using var optimizer = optim.AdamW(parameters, lr: spec.Lr, weight_decay: 0);
             var order = WorldRandom.For(spec.Seed, "reward-model-order");
             var queue = new Queue<int>();
@@ -62,11 +64,11 @@ public static class RewardModelTrainer
                 if (log is not null && ((step + 1) % Math.Max(1, spec.Steps / 5) == 0 || step == 0))
                     log($"reward model step {step + 1}/{spec.Steps}: loss {losses[^1]:0.0000}");
             }
-            foreach (var p in parameters) p.requires_grad_(false);
+            foreach (var p in model.Parameters()) p.requires_grad_(false);
             var info = new RewardModelInfo
             {
                 Labels = RlNames.Of(spec.Labels), Pairs = spec.Pairs, BaseModel = baseHash, Steps = spec.Steps, BatchSize = spec.BatchSize,
-                Lr = spec.Lr, CenterRewardsCoefficient = spec.CenterRewardsCoefficient, Seed = spec.Seed,
+                Lr = spec.Lr, CenterRewardsCoefficient = spec.CenterRewardsCoefficient, TrainableLayers = spec.TrainableLayers, Seed = spec.Seed,
                 TrainPairs = split.Train.Count, HeldOutPairs = split.HeldOut.Count,
                 TrainAccuracy = Accuracy(model, train),
                 HeldOutAccuracy = Accuracy(model, Encode(model, tokenizer, split.HeldOut)),
@@ -85,6 +87,24 @@ public static class RewardModelTrainer
         {
             random.set_rng_state(rngBefore);
         }
+    }
+
+    /// <summary>
+    /// What the optimizer updates: every parameter (null layers, TRL's whole model), or the head and the listed blocks,
+    /// every other parameter set to need no gradient so a frozen body stays bit-identical.
+    /// </summary>
+    public static IReadOnlyList<Parameter> TrainableParameters(RewardModel model, IReadOnlyList<int>? trainableLayers)
+    {
+        if (trainableLayers is null)
+        {
+            var all = model.Parameters();
+            foreach (var p in all) p.requires_grad_(true);
+            return all;
+        }
+        var blocks = new FreezeSettings(trainableLayers).Apply(model.Backbone);   // freezes the rest; refuses a block the base lacks
+        var head = model.HeadParameters();
+        foreach (var p in head) p.requires_grad_(true);
+        return [.. blocks, .. head];
     }
 
     /// <summary>The share of pairs whose chosen side the model scores higher (TRL's pairwise <c>accuracy</c>).</summary>
