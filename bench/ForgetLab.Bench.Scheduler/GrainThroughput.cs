@@ -32,7 +32,9 @@ internal static class GrainThroughput
                 .UseLocalhostClustering()
                 .AddMemoryGrainStorage(GrainStorage.Name)
                 .UseInMemoryReminderService())
-            .ConfigureServices(services => services.AddForgetLabGrains())
+            // No worker heartbeats here, and the set-up alone takes minutes at this scale: a lease TTL of a day keeps the
+            // leases the bench releases from expiring under it (with the default 2 min they did, and the release failed).
+            .ConfigureServices(services => services.AddForgetLabGrains().Configure<GpuPoolOptions>(o => o.LeaseTtl = TimeSpan.FromDays(1)))
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();
         await host.StartAsync();

@@ -77,6 +77,32 @@ public class DataTargetLabTests
         Assert.Equal(TargetData.Split(JsonlDataFile.Read(Path.Combine(dir, "sums.jsonl"), "sums.jsonl"), new EvalSplit(null, 6), 2).HeldOut.Select(e => e.Line), held.Order());
     }
 
+    // EWC's Fisher and distillation's KL read the user's text when the spec names it, and the base's world otherwise: the
+    // same run with and without the corpus must train differently, and the report must record the file it read.
+    [Theory]
+    [InlineData("ewc: { lambda: 1.0e+6, fisher_batches: 2", "ewc_corpus")]
+    [InlineData("distill: { beta: 1.0, temperature: 1.0", "distill_corpus")]
+    public void EwcAndDistillationTrainOnTheUsersCorpusWhenTheSpecNamesItAndRecordIt(string regulariser, string role)
+    {
+        var (dir, options) = Setup(Sums);
+        ForgettingReport RunWith(string extra)
+        {
+            var spec = SpecLoader.Parse(Spec($", {regulariser}{extra} }}"), Path.Combine(dir, "spec.yaml"), dir);
+            return new LabRunner(options).Run(spec, TinyModels.TempDirectory()).Report;
+        }
+
+        var own = RunWith(", corpus: corpus.jsonl");
+        var world = RunWith("");
+        var (ownRun, worldRun) = (Assert.Single(own.Runs), Assert.Single(world.Runs));
+        Assert.Equal((RunStatus.Completed, RunStatus.Completed), (ownRun.Status, worldRun.Status));
+        var corpus = Assert.Single(own.Data, d => d.Role == role);
+        Assert.Equal(("corpus.jsonl", 2), (corpus.File, corpus.Examples));
+        Assert.DoesNotContain(world.Data, d => d.Role == role);
+        var ownLoss = ownRun.Checkpoints.Last().TrainLoss;
+        Assert.NotNull(ownLoss);
+        Assert.NotEqual(worldRun.Checkpoints.Last().TrainLoss, ownLoss);
+    }
+
     [Fact]
     public void BadDataStopsTheLabBeforeABaseIsBuilt()
     {
