@@ -80,6 +80,10 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["AZURITE_WATCH_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A restart after kill -9 reloads the data directory a grid has filled; with the other test projects building
+        // and training beside it on two cores that took longer than start.sh's default 60 s once (CI, 2026-12-02).
+        // The fixture's own timeout (minutes) still bounds it.
+        start.Environment["AZURITE_READY_TIMEOUT"] = "240";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
