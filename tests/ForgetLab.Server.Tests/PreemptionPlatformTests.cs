@@ -5,7 +5,9 @@ namespace ForgetLab.Server.Tests;
 /// <summary>
 /// Checkpoint-then-preempt end to end: real Azurite, a real server and two real worker processes. A high-class run preempts a
 /// low-class one; the low run's job checkpoints on request, its worker uploads and verifies the checkpoint, the run goes back to
-/// the queue, resumes on the other worker and ends with the same checkpoints and scores as an uninterrupted run.
+/// the queue, resumes on the other worker and ends with the same checkpoints and scores as an uninterrupted run. The first worker
+/// runs with <c>--max-leases 2</c> (the victim's lease and the high-class run's), so it cannot take the victim back: the resume
+/// happens on the second worker by construction, not by who polls first.
 /// </summary>
 public sealed class PreemptionPlatformTests(PlatformFixture platform)
 {
@@ -22,7 +24,8 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "400" };
         var run = WorkerTests.RunName(8);
 
-        await using var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w1", slow);
+        var (w1, w2) = ($"{cluster}-w1", $"{cluster}-w2");
+        await using var first = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, w1, slow, ["--max-leases", "2"]);
         Assert.True((await client.PostJson("api/v1/experiments", new { spec = WorkerTests.TinySpec("victim", steps: 8, every: 2), priorityClass = "low" })).IsSuccessStatusCode);
         await WorkerTests.WaitForRun(client, "victim", run, r => r["checkpoints"]!.AsArray().Any(c => (long)c!["step"]! == 2), TimeSpan.FromMinutes(3), () => first.Output);
 
@@ -37,17 +40,23 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         // the worker before the preemption call returns, and then the worker logs the lease as lost instead.
         Assert.Contains("asking the job to checkpoint now", first.Output);
 
-        // The freed worker takes the high-class run; the preempted one resumes on whichever worker is free first: the second one,
-        // or the first once the two-step high-class run has ended (on an idle machine that can come before the second registers).
+        // The freed worker takes the high-class run (its second and last lease); the preempted run can then only resume on the second
+        // worker, started once the high-class run holds the first, whether or not that run has ended by the time the second registers.
         var urgent = await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2), r => WorkerTests.State(r) is "Running" or "Evaluating" or "Completed" or "Failed",
             TimeSpan.FromMinutes(2), () => first.Output);
-        Assert.Contains(cluster + "-w1", urgent["transitions"]!.ToJsonString());
-        await using var second = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, $"{cluster}-w2", slow);
+        Assert.Equal([$"worker '{w1}' started the job"], Starts(urgent));
+        await using var second = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, world, cache, w2, slow);
         var resumed = await WorkerTests.WaitForRun(client, "victim", run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
         Assert.Equal("Completed", WorkerTests.State(resumed));
-        Assert.Contains($"Resuming {resumed["tenantId"]}/victim/{run} from the checkpoint at step {step}", first.Output + second.Output);
+        Assert.Equal([$"worker '{w1}' started the job", $"worker '{w2}' started the job"], Starts(resumed));
+        var resuming = $"Resuming {resumed["tenantId"]}/victim/{run} from the checkpoint at step {step}";
+        Assert.Contains(resuming, second.Output);
+        Assert.DoesNotContain(resuming, first.Output);
         Assert.Equal("Completed", WorkerTests.State(await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2),
             r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(2), () => first.Output)));
+        // Its two leases taken and their jobs ended, the first worker stopped by itself, having asked for nothing more.
+        Assert.Equal(0, await first.ExitedAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains($"Worker {w1}: took the 2 leases --max-leases allows and their jobs have ended; stopping", first.Output);
 
         Assert.True((await client.PostJson("api/v1/experiments", new { spec = WorkerTests.TinySpec("straight", steps: 8, every: 2), priorityClass = "low" })).IsSuccessStatusCode);
         var straight = await WorkerTests.WaitForRun(client, "straight", run, r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(3), () => second.Output);
@@ -55,7 +64,6 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
 
         // The checkpoint saved for the preemption is off the schedule and never scored; every scheduled one is the same weights,
         // optimizer and sampler state as the uninterrupted run's, and the final scores are equal.
-        static List<JsonNode> Scheduled(JsonNode r) => [.. r["checkpoints"]!.AsArray().Select(c => c!).Where(c => !(bool)c["forPreemption"]!)];
         var a = Scheduled(resumed);
         var b = Scheduled(straight);
         Assert.Equal([2L, 4L, 6L, 8L], a.Select(c => (long)c["step"]!));
@@ -66,4 +74,11 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         var (_, list) = await client.Get("api/v1/experiments/victim/runs").Json();
         Assert.Equal(1, (int)list!.AsArray().Single()!["preemptions"]!);
     }
+
+    /// <summary>The checkpoints on the run's schedule, without the one saved for a preemption.</summary>
+    private static List<JsonNode> Scheduled(JsonNode run) => [.. run["checkpoints"]!.AsArray().Select(c => c!).Where(c => !(bool)c["forPreemption"]!)];
+
+    /// <summary>The run's job starts, in order, each naming the worker it ran on (a return from evaluation is not a start).</summary>
+    internal static List<string> Starts(JsonNode run) =>
+        [.. run["transitions"]!.AsArray().Select(t => (string)t!["reason"]!).Where(r => r.EndsWith("' started the job", StringComparison.Ordinal))];
 }
