@@ -11,7 +11,7 @@ using Orleans.Configuration;
 
 // ForgetLab's worker: `ForgetLab.Worker --devices cpu:2` (or cuda:0,cuda:1) joins the cluster named by
 // ForgetLab:Silo:ClusterId/ServiceId through Azure Table clustering on ConnectionStrings:Storage, and
-// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --spec-dir --threads --storage --metrics-port --memory-gb.
+// runs what the pool leases it. Switches: --devices --id --work-dir --cli --world-data --spec-dir --threads --storage --metrics-port --memory-gb --max-leases.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
@@ -27,6 +27,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--service-id"] = "ForgetLab:Silo:ServiceId",
     ["--metrics-port"] = "ForgetLab:Worker:MetricsPort",
     ["--memory-gb"] = "ForgetLab:Worker:DeviceMemoryGb",
+    ["--max-leases"] = "ForgetLab:Worker:MaxLeases",
 });
 var storage = builder.Configuration.GetConnectionString("Storage") ?? "UseDevelopmentStorage=true";
 var clusterId = builder.Configuration["ForgetLab:Silo:ClusterId"] ?? "forgetlab";

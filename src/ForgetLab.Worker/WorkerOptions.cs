@@ -36,6 +36,13 @@ public sealed class WorkerOptions
     /// <summary>Torch threads per CPU slot a job holds; default: cores / CPU slots.</summary>
     public int? ThreadsPerJob { get; set; }
 
+    /// <summary>
+    /// Take at most this many leases, then ask for no more and stop the process (exit code 0) once their jobs have ended; a preempted
+    /// or lost lease counts as taken. For a machine lent for a fixed amount of work, and for tests that need a run to resume on
+    /// another worker. Default: no limit.
+    /// </summary>
+    public int? MaxLeases { get; set; }
+
     public double HeartbeatSeconds { get; set; } = 5;
 
     /// <summary>How often a worker with free devices asks the pool for work.</summary>

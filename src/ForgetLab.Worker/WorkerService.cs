@@ -18,10 +18,12 @@ namespace ForgetLab.Worker;
 /// as a <see cref="LeaseRunner"/>. A finished job releases its lease; on shutdown the jobs are killed and
 /// their leases left to expire, so their runs resume elsewhere from their latest checkpoints. While the
 /// server is unreachable the loop waits with <see cref="ReconnectBackoff"/> between tries and the jobs train on;
-/// a lease is given up only when the pool, once it answers, says the lease is gone.
+/// a lease is given up only when the pool, once it answers, says the lease is gone. With <see cref="WorkerOptions.MaxLeases"/>
+/// it asks for no more leases once it has taken that many, and stops the process when their jobs have ended.
 /// </summary>
 public sealed class WorkerService(
-    IClusterClient cluster, CheckpointStore store, IOptions<WorkerOptions> configured, ILoggerFactory loggers, TimeProvider time) : BackgroundService
+    IClusterClient cluster, CheckpointStore store, IOptions<WorkerOptions> configured, ILoggerFactory loggers, TimeProvider time,
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<WorkerService>();
     private readonly ReconnectBackoff _backoff = ReconnectBackoff.From(configured.Value, time);
@@ -36,6 +38,7 @@ public sealed class WorkerService(
         if (Options.DeviceMemoryGb is { } gb && !(gb > 0 && double.IsFinite(gb)))
             throw new ArgumentException($"--memory-gb (ForgetLab:Worker:DeviceMemoryGb): must be a number of GiB > 0, got {gb}");
         var cap = Options.DeviceMemoryGb is { } limit ? (long)(limit * (1L << 30)) : (long?)null;
+        var allowance = LeaseAllowance.From(Options.MaxLeases);
         var devices = DeviceSlots.Parse(Options.Devices, ram.TotalBytes, CudaMemory.TotalBytes, cap);
         var cli = CliLocator.Find(Options.CliPath);
         var work = Options.WorkDirectory is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "forgetlab-worker", WorkerId);
@@ -64,6 +67,13 @@ public sealed class WorkerService(
                 foreach (var (leaseId, entry) in _running)
                     if (entry.Task.IsCompleted) await Finish(pool, leaseId, entry.Runner);
                 PublishDevices(devices);
+                if (allowance.Spent && _running.IsEmpty)
+                {
+                    _logger.LogInformation("Worker {Worker}: took the {Leases} leases --max-leases allows and their jobs have ended; stopping",
+                        WorkerId, allowance.Taken);
+                    lifetime.StopApplication();
+                    break;
+                }
 
                 if ((DateTimeOffset.UtcNow - lastBeat).TotalSeconds >= Options.HeartbeatSeconds)
                 {
@@ -83,9 +93,12 @@ public sealed class WorkerService(
                 }
 
                 var busy = _running.Values.SelectMany(r => r.Runner.Grant.DeviceIds).ToHashSet();
-                if (devices.Any(d => !busy.Contains(d.DeviceId)))
+                if (allowance.MayAsk && devices.Any(d => !busy.Contains(d.DeviceId)))
                 {
-                    foreach (var grant in await pool.RequestLeases(WorkerId))
+                    var grants = await pool.RequestLeases(WorkerId);
+                    var kept = allowance.Keep(grants.Length);
+                    foreach (var extra in grants[kept..]) await GiveBack(pool, extra);
+                    foreach (var grant in grants[..kept])
                     {
                         _logger.LogInformation("Lease {Lease}: run {Run} on {Devices} (resume from {Resume})", grant.LeaseId, grant.RunKey,
                             string.Join(",", grant.DeviceIds), grant.Work.ResumeFrom is { } r ? $"step {r.Step}" : "scratch");
@@ -139,6 +152,16 @@ public sealed class WorkerService(
             _logger.LogWarning("Worker {Worker}: gave back lease {Lease} of {Run}, held by an earlier process with this id ({Outcome})",
                 WorkerId, lease.LeaseId, lease.RunKey, requeued.Entry is null ? requeued.Error : "re-queued");
         }
+    }
+
+    /// <summary>
+    /// A grant beyond what <see cref="WorkerOptions.MaxLeases"/> leaves, released before any job starts: the pool sends its run back to
+    /// the queue for another worker.
+    /// </summary>
+    private async Task GiveBack(IGpuPoolGrain pool, LeaseGrant grant)
+    {
+        await pool.ReleaseLease(WorkerId, grant.LeaseId);
+        _logger.LogInformation("Lease {Lease}: run {Run} given back: --max-leases allows no more leases on this worker", grant.LeaseId, grant.RunKey);
     }
 
     /// <summary>

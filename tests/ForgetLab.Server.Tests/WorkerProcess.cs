@@ -76,6 +76,23 @@ public sealed class WorkerProcess : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>
+    /// Waits for the worker to end on its own (one started with <c>--max-leases</c>) and returns its exit code; a worker still running
+    /// after <paramref name="timeout"/> fails the test with its output.
+    /// </summary>
+    public async Task<int> ExitedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The worker did not exit within {timeout}:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>kill -9: no goodbye to the pool, its lease has to expire.</summary>
     public void KillHard() => Process.Start("kill", ["-9", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
