@@ -56,7 +56,7 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         Assert.Equal("Completed", WorkerTests.State(await WorkerTests.WaitForRun(client, "urgent", WorkerTests.RunName(2),
             r => WorkerTests.State(r) is "Completed" or "Failed", TimeSpan.FromMinutes(2), () => first.Output)));
         // Its two leases taken and their jobs ended, the first worker stopped by itself, having asked for nothing more.
-        Assert.Equal(0, await first.ExitedAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, await first.ExitedAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
         Assert.Contains($"Worker {w1}: took the 2 leases --max-leases allows and their jobs have ended; stopping", first.Output);
 
         Assert.True((await client.PostJson("api/v1/experiments", new { spec = WorkerTests.TinySpec("straight", steps: 8, every: 2), priorityClass = "low" })).IsSuccessStatusCode);

@@ -80,11 +80,11 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// Waits for the worker to end on its own (one started with <c>--max-leases</c>) and returns its exit code; a worker still running
     /// after <paramref name="timeout"/> fails the test with its output.
     /// </summary>
-    public async Task<int> ExitedAsync(TimeSpan timeout)
+    public async Task<int> ExitedAsync(TimeSpan timeout, CancellationToken cancel = default)
     {
         try
         {
-            await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
+            await _process.WaitForExitAsync(cancel).WaitAsync(timeout, cancel);
         }
         catch (TimeoutException)
         {
