@@ -115,6 +115,64 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
         Assert.Contains(data, d => d is ("target_eval", "data_ref:tz-edits/edits-paraphrase.jsonl", _));
     }
 
+    /// <summary>
+    /// A base pre-trained from scratch with a tokenizer.json from a data set (and the tokenizer_config.json beside it), then
+    /// fine-tuned on messages rendered with a chat template from the same data set: both resolve in the worker's folder of
+    /// the data set as a local path does in the lab.
+    /// </summary>
+    [Fact]
+    public async Task AWorkerPretrainsWithAnUploadedTokenizerAndRendersMessagesWithAnUploadedChatTemplate()
+    {
+        var cluster = $"tok-{Guid.NewGuid():N}"[..20];
+        await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey);
+        var (tenant, key) = await PlatformFixture.NewTenant(server, "tokruns");
+        using var client = server.Client(key);
+        var chat = Datasets.Messages(8);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostZip("tz-tok", Datasets.Zip(("tokenizer.json", Datasets.Tokenizer),
+            Datasets.Entry("tokenizer_config.json", Datasets.TokenizerConfig), Datasets.Entry("chat.jinja", Datasets.ChatTemplate)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonl("tz-chat", "chat.jsonl", chat)).StatusCode);
+
+        var cache = Directory.CreateTempSubdirectory("forgetlab-cache-").FullName;
+        await using var worker = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(), cache, $"{cluster}-w1");
+        var (submitted, accepted) = await client.SubmitYaml(TokenizerSpec).Json();
+        Assert.True(submitted == HttpStatusCode.Created, accepted?.ToJsonString());
+        var runName = (string)accepted!["runIds"]!.AsArray().Single()!;
+        var run = await WorkerTests.WaitForRun(client, "tok-tiny", runName, r => WorkerTests.State(r) is "Completed" or "Failed",
+            TimeSpan.FromMinutes(3), () => worker.Output);
+
+        Assert.True(WorkerTests.State(run) == "Completed", $"{run.ToJsonString()}\n{worker.Output}");
+        Assert.Contains($"Downloaded data set tz-tok of {tenant}", worker.Output);
+        var (status, report) = await client.Get("api/v1/experiments/tok-tiny/report").Json();
+        Assert.Equal(HttpStatusCode.OK, status);
+        var data = report!["data"]!.AsArray().Select(d => ((string)d!["role"]!, (string)d["file"]!, (string)d["sha256"]!, (int)d["examples"]!)).ToList();
+        Assert.Equal([("target", "data_ref:tz-chat", Sha(chat), 6), ("target_eval", "data_ref:tz-chat", Sha(chat), 2)], data);
+        Assert.All(report["data"]!.AsArray(), d => Assert.True((long)d!["tokens"]! > 0));
+        // The base the job pre-trained carries the uploaded tokenizer and its config, byte for byte, as kind: file copies a path's.
+        var baseTokenizer = Assert.Single(Directory.GetFiles(cache, "tokenizer.json", SearchOption.AllDirectories));
+        Assert.Equal(Datasets.Tokenizer, File.ReadAllBytes(baseTokenizer));
+        Assert.Equal(Datasets.TokenizerConfig, File.ReadAllText(Path.Combine(Path.GetDirectoryName(baseTokenizer)!, "tokenizer_config.json")));
+    }
+
+    private const string TokenizerSpec = """
+        name: tok-tiny
+        seed: 3
+        base:
+          world: builtin
+          tokenizer: { kind: file, path: { data_ref: tz-tok, file: tokenizer.json } }
+          model: { n_layer: 1, n_head: 2, n_embd: 32, n_ctx: 128 }
+          pretrain: { steps: 10, batch_size: 8, lr: 3.0e-3, warmup_steps: 2 }
+        target:
+          data: { data_ref: tz-chat }
+          eval_split: 2
+          chat_template: { data_ref: tz-tok }
+        suites: [target, capitals_recall]
+        train: { steps: 2, batch_size: 4, warmup_steps: 1, checkpoint_every: 2 }
+        grid:
+          method: [ { type: full } ]
+          lr: [1.0e-3]
+        eval: { max_items: 8, batch_size: 8, bootstrap_resamples: 200 }
+        """;
+
     private const string OwnWorldSpec = """
         name: own-tiny
         seed: 3

@@ -87,6 +87,34 @@ internal static class Datasets
     public static string McItems(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
         $$"""{"id": "m{{i}}", "question": "the capital of peru is", "choices": ["lima", "paris"], "gold": 0}""" + "\n"));
 
+    private static readonly Lazy<byte[]> TrainedTokenizer = new(() =>
+    {
+        // A small byte-level BPE trained on the world's words, as base.tokenizer: { kind: bpe } writes one.
+        var path = Path.Combine(Path.GetTempPath(), $"forgetlab-tokenizer-{Guid.NewGuid():N}.json");
+        try
+        {
+            Core.Tokenizers.ByteLevelBpeTrainer.Train(Enumerable.Repeat("the capital of peru is lima . the capital of france is paris . q : a :", 20), 300).Write(path);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    });
+
+    /// <summary>A Hugging Face tokenizer.json (a byte-level BPE of 300 entries, <c>&lt;|endoftext|&gt;</c> its one special token).</summary>
+    public static byte[] Tokenizer => TrainedTokenizer.Value;
+
+    /// <summary>The tokenizer_config.json that goes with <see cref="Tokenizer"/>, GPT-2's convention: one token is BOS and EOS.</summary>
+    public const string TokenizerConfig = """{"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "add_bos_token": false}""";
+
+    /// <summary>examples/own-data's chat template: a user turn is a question, an assistant turn its answer and EOS.</summary>
+    public static string ChatTemplate => File.ReadAllText(RepoPaths.File("examples", "own-data", "chat.jinja"));
+
+    /// <summary>Messages lines in the world's words.</summary>
+    public static string Messages(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
+        $$"""{"messages": [{"role": "user", "content": "the capital of france is"}, {"role": "assistant", "content": "{{(i % 2 == 0 ? "paris" : "lima")}}"}]}""" + "\n"));
+
     /// <summary><see cref="Specs.Valid"/> with its target trained on a registered data set's file, held-out by a count.</summary>
     public static string SpecOn(string name, string dataRef) =>
         Specs.Valid(name).Replace("  task: conflicting_facts\n  count: 10\n", $"  data: {dataRef}\n  eval_split: 2\n", StringComparison.Ordinal)

@@ -100,7 +100,17 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
         { "include-cycle", "other.yaml.include", "line 16: a cycle: mc.yaml → other.yaml → mc.yaml" },
         { "include-many", "p15.yaml.include", "line 16: 'p16.yaml' would be file 17 of this task; the limit is 16 files" },
         { "include-missing", "mc.yaml.include", "line 16: names 'base.yaml', which the upload does not hold" },
-        { "include-folder", "mc.yaml.include", "line 16: must name .yaml files beside the header in the data set" },
+        { "include-folder", "mc.yaml.include", "line 16: must name .yaml (or lm-eval's include-only _yaml) files beside the header in the data set" },
+        { "include-orphan", "_default_template_yaml", "is an lm-eval include-only file (lm-eval reads a _yaml file only through another task's include:), and no header of the upload includes it" },
+        { "suite-no-task-not-included", "base.yaml.task", "no other header of the upload includes this file, so it is no include-only file either" },
+        { "tokenizer-not-json", "mytok.json", "not valid JSON (line 1, byte 11 of the line)" },
+        { "tokenizer-not-bpe", "tokenizer.json.model.vocab", "expected an object, found a number" },
+        { "tokenizer-config-alone", "tokenizer_config.json", "is a tokenizer's config, but the upload holds no tokenizer .json for it to go with" },
+        { "tokenizer-config-token", "tokenizer_config.json.eos_token", "names a token that is not in tokenizer.json's vocabulary" },
+        { "tokenizer-too-big", "tokenizer.json", "more than the 33554432 a tokenizer file may hold" },
+        { "template-bad", "chat.jinja", "line 2: tag opened here is never closed with '}}'" },
+        { "template-bad-alone", "chat.jinja", "line 1: unexpected '%}' in an expression" },
+        { "template-not-utf8", "chat.jinja", "not valid UTF-8 at byte 3" },
     };
 
     [Theory]
@@ -147,6 +157,18 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
                 Datasets.Entry($"p{i}.yaml", Datasets.LmEvalTask.Replace("task: capital_mc", $"task: p{i}", StringComparison.Ordinal) + (i < 16 ? $"\ninclude: p{i + 1}.yaml" : ""))), Datasets.Entry("mc.jsonl", Datasets.McItems(2))])),
             "include-missing" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ninclude: base.yaml"), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
             "include-folder" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask + "\ninclude: ../base.yaml"), Datasets.Entry("mc.jsonl", Datasets.McItems(2)))),
+            "include-orphan" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask), Datasets.Entry("mc.jsonl", Datasets.McItems(2)),
+                Datasets.Entry("_default_template_yaml", Datasets.LmEvalTask.Replace("task: capital_mc\n", "", StringComparison.Ordinal)))),
+            "suite-no-task-not-included" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("mc.yaml", Datasets.LmEvalTask), Datasets.Entry("mc.jsonl", Datasets.McItems(2)),
+                Datasets.Entry("base.yaml", Datasets.LmEvalTask.Replace("task: capital_mc\n", "", StringComparison.Ordinal)))),
+            "tokenizer-not-json" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("mytok.json", "{\"model\": "))),
+            "tokenizer-not-bpe" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("tokenizer.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": 3, \"merges\": []}}"))),
+            "tokenizer-config-alone" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("tokenizer_config.json", Datasets.TokenizerConfig))),
+            "tokenizer-config-token" => client.PostZip("bad", Datasets.Zip(("tokenizer.json", Datasets.Tokenizer), Datasets.Entry("tokenizer_config.json", "{\"eos_token\": \"</s>\"}"))),
+            "tokenizer-too-big" => client.PostJsonl("bad", "tokenizer.json", new byte[(32 << 20) + 1]),
+            "template-bad" => client.PostZip("bad", Datasets.Zip(Datasets.Entry("train.jsonl", good), Datasets.Entry("chat.jinja", "{%- for m in messages %}\n{{ m.content }"))),
+            "template-bad-alone" => client.PostJsonl("bad", "chat.jinja", "{% if %}"),
+            "template-not-utf8" => client.PostJsonl("bad", "chat.jinja", [.. "{{ "u8, 0xff, .. " }}"u8]),
             // 16 lines of 1 MiB of one letter deflate about 1,000x: refused on the bytes decompressed, long before the file's size limit.
             _ => client.PostZip("bad", Datasets.Zip(System.IO.Compression.CompressionLevel.SmallestSize, ("big.jsonl", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\": \"" + new string('a', 1 << 20) + "\"}\n", 16)))))),
         };
@@ -205,6 +227,76 @@ public sealed class DatasetsApiTests(PlatformFixture platform)
             dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!)));
         Assert.Equal(HttpStatusCode.BadRequest, missingStatus);
         Assert.Contains("names the items file 'other.jsonl', which the upload does not hold", (string)missing!["errors"]!["mc2.yaml"]![0]!);
+    }
+
+    [Fact]
+    public async Task AnIncludeOnlyYamlWithoutATaskIsHeldWhenAnotherHeaderIncludesItItsKeysUnderTheIncludersAndSpecsCannotNameItAsASuite()
+    {
+        var (_, key) = await platform.NewTenant("fragments");
+        using var client = platform.Server.Client(key);
+        // lm-eval's MMLU layout: every key but the task in _default_template_yaml, here naming a data file that the
+        // upload does not hold; mc.yaml's own dataset_kwargs win over it (lm-eval: the including file's keys override).
+        var template = Datasets.LmEvalTask.Replace("task: capital_mc\n", "", StringComparison.Ordinal).Replace("test: mc.jsonl", "test: other.jsonl", StringComparison.Ordinal);
+        var mc = "include: _default_template_yaml\ntask: capital_mc\ndataset_kwargs:\n  data_files:\n    test: mc.jsonl\n";
+        var baseYaml = Datasets.LmEvalTask.Replace("task: capital_mc\n", "", StringComparison.Ordinal); // a .yaml fragment: no task of its own
+        var zip = Datasets.Zip(Datasets.Entry("_default_template_yaml", template), Datasets.Entry("mc.yaml", mc),
+            Datasets.Entry("base.yaml", baseYaml), Datasets.Entry("mc2.yaml", "include: base.yaml\ntask: capital_mc2\n"), Datasets.Entry("mc.jsonl", Datasets.McItems(3)));
+        // Without the override the template's data file is the task's, and the upload does not hold it.
+        var notOverridden = Datasets.Zip(Datasets.Entry("_default_template_yaml", template), Datasets.Entry("mc3.yaml", "include: _default_template_yaml\ntask: capital_mc3\n"),
+            Datasets.Entry("mc.jsonl", Datasets.McItems(3)));
+
+        var (status, dataset) = await client.PostZip("frag", zip).Json();
+        var (missingStatus, missing) = await client.PostZip("frag2", notOverridden).Json();
+        var (okStatus, ok) = await client.SubmitYaml(Specs.Valid("on-frag")
+            .Replace("suites: [target, capitals_recall]", "suites: [target, { data_ref: frag, file: mc.yaml }, { data_ref: frag, file: mc2.yaml }]", StringComparison.Ordinal)).Json();
+        var (fragmentStatus, fragment) = await client.SubmitYaml(Specs.Valid("on-base")
+            .Replace("suites: [target, capitals_recall]", "suites: [target, { data_ref: frag, file: base.yaml }]", StringComparison.Ordinal)).Json();
+        var (templateStatus, templateError) = await client.SubmitYaml(Specs.Valid("on-template")
+            .Replace("suites: [target, capitals_recall]", "suites: [target, { data_ref: frag, file: _default_template_yaml }]", StringComparison.Ordinal)).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal([("_default_template_yaml", "suite_include"), ("base.yaml", "suite_include"), ("mc.jsonl", "suite_items"), ("mc.yaml", "suite_header"), ("mc2.yaml", "suite_header")],
+            dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!)));
+        Assert.Equal(HttpStatusCode.BadRequest, missingStatus);
+        Assert.Contains("names the items file 'other.jsonl', which the upload does not hold", (string)missing!["errors"]!["mc3.yaml"]![0]!);
+        Assert.True(okStatus == HttpStatusCode.Created, ok?.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, fragmentStatus);
+        Assert.Contains("base.yaml of data set 'frag' is an include-only file of an lm-eval task (it has no task: of its own): name the task that includes it",
+            (string)fragment!["errors"]!["suites[1].data_ref"]![0]!);
+        Assert.Equal(HttpStatusCode.BadRequest, templateStatus);
+        Assert.Contains("must be the plain name of one of the data set's suite headers: a .yaml file", (string)templateError!["errors"]!["suites[1].file"]![0]!);
+    }
+
+    /// <summary><see cref="Specs.Valid"/> pre-trained with a data set's tokenizer and fine-tuned on its messages, rendered with its template.</summary>
+    private static string TokenizerSpec(string name, string tokenizer, string template) => Specs.Valid(name)
+        .Replace("  world: builtin\n", $"  world: builtin\n  tokenizer: {{ kind: file, path: {tokenizer} }}\n", StringComparison.Ordinal)
+        .Replace("  task: conflicting_facts\n  count: 10\n", $"  data: {{ data_ref: chatdata }}\n  eval_split: 2\n  chat_template: {template}\n", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task ATokenizerWithItsConfigAndAChatTemplateAreADataSetThatSpecsNameAtTheTokenizerAndTemplateFields()
+    {
+        var (_, key) = await platform.NewTenant("tokenizers");
+        using var client = platform.Server.Client(key);
+        var zip = Datasets.Zip(("tokenizer.json", Datasets.Tokenizer), Datasets.Entry("tokenizer_config.json", Datasets.TokenizerConfig), Datasets.Entry("chat.jinja", Datasets.ChatTemplate));
+
+        var (status, dataset) = await client.PostZip("tok", zip).Json();
+        var (aloneStatus, alone) = await client.PostJsonl("tpl", "chat.jinja", Datasets.ChatTemplate).Json();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonl("chatdata", "chat.jsonl", Datasets.Messages(6))).StatusCode);
+        var (okStatus, ok) = await client.SubmitYaml(TokenizerSpec("on-tok", "{ data_ref: tok }", "{ data_ref: tpl, file: chat.jinja }")).Json();
+        var (configStatus, config) = await client.SubmitYaml(TokenizerSpec("on-config", "{ data_ref: tok, file: tokenizer_config.json }", "{ data_ref: tok }")).Json();
+        var (noneStatus, none) = await client.SubmitYaml(TokenizerSpec("on-none", "{ data_ref: chatdata }", "{ data_ref: chatdata }")).Json();
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal([("chat.jinja", "chat_template"), ("tokenizer.json", "tokenizer"), ("tokenizer_config.json", "tokenizer_config")],
+            dataset!["files"]!.AsArray().Select(f => ((string)f!["name"]!, (string)f["shape"]!)));
+        Assert.Equal(HttpStatusCode.Created, aloneStatus);
+        Assert.Equal("chat_template", (string)alone!["files"]![0]!["shape"]!);
+        Assert.True(okStatus == HttpStatusCode.Created, ok?.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, configStatus);
+        Assert.Contains("must be the plain name of one of the data set's tokenizer files: a .json file other than tokenizer_config.json", (string)config!["errors"]!["base.tokenizer.path.file"]![0]!);
+        Assert.Equal(HttpStatusCode.BadRequest, noneStatus);
+        Assert.Contains("data set 'chatdata' holds no tokenizer file (.json)", (string)none!["errors"]!["base.tokenizer.path.data_ref"]![0]!);
+        Assert.Contains("data set 'chatdata' holds no chat template (.jinja)", (string)none!["errors"]!["target.chat_template.data_ref"]![0]!);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal static class DatasetCommands
 {
     public static Command Create(Func<Func<PlatformClient, Task>, int> guard)
     {
-        var path = new Argument<string>("path") { Description = "a JSONL file, a zip of JSONL files, or a folder whose *.jsonl files (and *.yaml suite headers, *.csv items of lm-eval tasks) are zipped and uploaded" };
+        var path = new Argument<string>("path") { Description = "a JSONL file (or one tokenizer .json, one .jinja chat template), a zip, or a folder whose *.jsonl files (and *.yaml suite headers with lm-eval's include-only *_yaml files, *.csv items of lm-eval tasks, *.json tokenizers with their tokenizer_config.json, *.jinja chat templates) are zipped and uploaded" };
         var uploadName = new Option<string>("--name") { Description = "the name specs use in data_ref", Required = true };
         var upload = new Command("upload", "register a data set (the server checks every line as the lab does; a refusal names file, line and field)") { path, uploadName };
         upload.SetAction(parse => guard(async client =>
@@ -80,14 +80,20 @@ internal static class DatasetCommands
         var headers = d.Files.Where(f => f.Shape == DataShapes.SuiteHeader).ToList();
         if (headers.Count > 0)
             return $"name it under suites with {{ data_ref: {d.Name}{(headers.Count == 1 ? "" : ", file: " + headers[0].Name)} }}";
-        var data = d.Files.Where(f => f.Shape != DataShapes.SuiteItems).ToList();
+        var tokenizer = d.Files.FirstOrDefault(f => f.Shape == DataShapes.Tokenizer);
+        if (tokenizer is not null)
+            return $"name it as base.tokenizer: {{ kind: file, path: {{ data_ref: {d.Name}, file: {tokenizer.Name} }} }}";
+        var template = d.Files.FirstOrDefault(f => f.Shape == DataShapes.ChatTemplate);
+        if (template is not null && d.Files.All(f => f.Shape == DataShapes.ChatTemplate))
+            return $"name it as target.chat_template: {{ data_ref: {d.Name}, file: {template.Name} }}";
+        var data = d.Files.Where(f => f.Shape is not (DataShapes.SuiteItems or DataShapes.ChatTemplate)).ToList();
         return $"use it with {{ data_ref: {d.Name}{(data.Count == 1 ? "" : ", file: " + data[0].Name)} }}";
     }
 
     private static string Describe(DatasetRecord d) =>
         $"{d.Files.Length} file{(d.Files.Length == 1 ? "" : "s")} ({string.Join(", ", d.Files.Select(f => $"{f.Name}: {f.Shape}, {f.Examples:N0} examples"))})";
 
-    /// <summary>The folder's *.jsonl files, suite headers and *.csv files (lm-eval tasks' items) in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
+    /// <summary>The folder's files of the kinds a data set holds (<see cref="DataRef.IsFileName"/>) in a zip, at its root; other files are the server's to refuse, so none is added.</summary>
     private static void Zip(string directory, string zipPath)
     {
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
@@ -96,15 +102,18 @@ internal static class DatasetCommands
     }
 
     private static IEnumerable<string> Uploaded(string directory) =>
-        Directory.GetFiles(directory).Where(f => DataRef.IsDataFile(f) || DataRef.IsSuiteFile(f) || DataRef.IsCsvFile(f)).Order(StringComparer.Ordinal);
+        Directory.GetFiles(directory).Where(f => DataRef.IsFileName(Path.GetFileName(f))).Order(StringComparer.Ordinal);
 
     /// <summary>
     /// Reads each suite header of the folder with the lab's own reader (its items, kinds, templates), as a worker's job will,
-    /// so a suite the job would refuse is refused here with the same file, line and field, and nothing is sent.
+    /// so a suite the job would refuse is refused here with the same file, line and field, and nothing is sent. An lm-eval
+    /// include-only file (no task of its own, included by another header) is read through the tasks that include it.
     /// </summary>
     private static void CheckSuites(string directory)
     {
-        foreach (var header in Uploaded(directory).Where(DataRef.IsSuiteFile))
+        var headers = Uploaded(directory).Where(f => DataRef.IsSuiteFile(f) || DataRef.IsIncludeOnlyFile(f)).ToList();
+        var includeOnly = SuiteHeaderCheck.IncludeOnly(headers.ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal));
+        foreach (var header in headers.Where(f => DataRef.IsSuiteFile(f) && !includeOnly.Contains(Path.GetFileName(f))))
             _ = SuiteReader.Read(header, confinedTo: Path.GetFullPath(directory));
     }
 }

@@ -59,6 +59,62 @@ public static class SuiteHeaderCheck
         return Named([scalar], items.File, "dataset_path", csv: false);
     }
 
+    /// <summary>
+    /// The headers of an upload (name → bytes) that are lm-eval include-only files: included by another header of the same
+    /// upload, and either named <c>…_yaml</c> (lm-eval never collects such a file as a task) or without a <c>task</c> once its
+    /// own includes are merged. lm-eval reads such a file only through the tasks that include it, their own keys over its
+    /// keys, so it is checked through them (<see cref="ItemsFiles"/> of each includer) and not as a task of its own. A header
+    /// with a problem other than a missing task is not one: checked as a task, it is refused naming that problem.
+    /// </summary>
+    public static IReadOnlySet<string> IncludeOnly(IReadOnlyDictionary<string, byte[]> headers)
+    {
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, bytes) in headers)
+            included.UnionWith(IncludedNames(bytes, name).Where(n => n != name));
+        var fragments = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in included.Where(headers.ContainsKey))
+        {
+            if (DataRef.IsIncludeOnlyFile(name)) fragments.Add(name);
+            else
+            {
+                try
+                {
+                    _ = ItemsFiles(headers[name], name, headers.GetValueOrDefault);
+                }
+                catch (DataFileException e) when (e.File == name && e.Field == "task")
+                {
+                    fragments.Add(name);
+                }
+                catch (DataFileException)
+                {
+                    // Another problem: the file is checked as a task and refused with it.
+                }
+            }
+        }
+        return fragments;
+    }
+
+    /// <summary>The names a header's top-level <c>include</c> lists, as written; none when it cannot be read (its check says why).</summary>
+    private static IEnumerable<string> IncludedNames(byte[] bytes, string name)
+    {
+        YamlMappingNode root;
+        try
+        {
+            root = Mapping(bytes, name);
+        }
+        catch (Exception e) when (e is DataFileException or YamlInputException)
+        {
+            return [];
+        }
+        var include = root.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "include" }).Value;
+        return include switch
+        {
+            YamlScalarNode { Value: { } one } => [one],
+            YamlSequenceNode many => many.Children.OfType<YamlScalarNode>().Select(n => n.Value).OfType<string>(),
+            _ => [],
+        };
+    }
+
     /// <summary>One file's bounded YAML (<see cref="BoundedYaml"/>), which must be one mapping.</summary>
     private static YamlMappingNode Mapping(byte[] bytes, string name)
     {
@@ -94,8 +150,8 @@ public static class SuiteHeaderCheck
         var includes = new List<string>();
         foreach (var entry in names)
         {
-            if (entry is not YamlScalarNode { Value: { } included } || !DataRef.IsFileName(included) || !DataRef.IsSuiteFile(included))
-                throw new DataFileException(file, Line(entry), "include", "must name .yaml files beside the header in the data set (a plain name: letters, digits, '.', '_', '-'; no folder)");
+            if (entry is not YamlScalarNode { Value: { } included } || !DataRef.IsFileName(included) || !(DataRef.IsSuiteFile(included) || DataRef.IsIncludeOnlyFile(included)))
+                throw new DataFileException(file, Line(entry), "include", "must name .yaml (or lm-eval's include-only _yaml) files beside the header in the data set (a plain name: letters, digits, '.', '_', '-'; no folder)");
             if (held?.Invoke(included) is null)
                 throw new DataFileException(file, Line(entry), "include", $"names '{included}', which the upload does not hold: put it beside the header");
             includes.Add(included);

@@ -59,10 +59,10 @@ public sealed record SpecFiles
 
     /// <summary>
     /// The file of a registered data set a spec names (<c>{ data_ref: NAME, file: F }</c>; <paramref name="file"/> null: its one
-    /// file): its full path; null with no error where it is named but not read here (the platform's server); or why not.
+    /// file of the kind): its full path; null with no error where it is named but not read here (the platform's server); or why not.
     /// </summary>
-    /// <param name="suite">A suite header (<c>suites[i]</c>) rather than a data file: only the data set's YAML files count.</param>
-    public (string? Full, string? Error) Dataset(string name, string? file, bool suite = false)
+    /// <param name="kind">What the field takes: a data file, a suite header, a tokenizer or a chat template; only the data set's files of that kind count.</param>
+    public (string? Full, string? Error) Dataset(string name, string? file, DataRefKind kind = DataRefKind.Data)
     {
         if (DatasetFolders is null)
             return Rule == SpecFileRule.Local
@@ -71,29 +71,29 @@ public sealed record SpecFiles
         if (!DatasetFolders.TryGetValue(name, out var folder))
             return (null, $"data set '{name}' was not brought to this machine");
         var held = System.IO.Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-        return DatasetFile(name, file, held, suite) is { } problem ? (null, problem) : (Path.Combine(folder, file ?? Kind(held, suite)[0]), null);
+        return DatasetFile(name, file, held, kind) is { } problem ? (null, problem) : (Path.Combine(folder, file ?? Kind(held, kind)[0]), null);
     }
 
     /// <summary>
-    /// Why <paramref name="file"/> of data set <paramref name="name"/> holding <paramref name="held"/> cannot be named at a data field
-    /// (its JSONL files) or as a suite (its YAML files), or null (one rule for the server's registry and the worker's folder).
+    /// Why <paramref name="file"/> of data set <paramref name="name"/> holding <paramref name="held"/> cannot be named at a field
+    /// taking <paramref name="kind"/> (its JSONL files, its YAML files, its tokenizer files or its chat templates), or null (one
+    /// rule for the server's registry and the worker's folder).
     /// </summary>
-    public static string? DatasetFile(string name, string? file, IReadOnlyList<string> held, bool suite = false)
+    public static string? DatasetFile(string name, string? file, IReadOnlyList<string> held, DataRefKind kind = DataRefKind.Data)
     {
-        var kind = Kind(held, suite);
-        var what = suite ? "suite header (.yaml)" : "data file (.jsonl)";
+        var of = Kind(held, kind);
+        var what = DataRef.KindName(kind);
         if (file is null)
-            return kind.Count == 1 ? null
-                : kind.Count == 0 ? $"data set '{name}' holds no {what}"
-                : $"data set '{name}' holds {kind.Count} {(suite ? "suite headers" : "files")} ({List(kind)}): name one with 'file'";
-        if (kind.Contains(file)) return null;
+            return of.Count == 1 ? null
+                : of.Count == 0 ? $"data set '{name}' holds no {what}"
+                : $"data set '{name}' holds {of.Count} {(kind == DataRefKind.Data ? "files" : what[..what.IndexOf(" (", StringComparison.Ordinal)] + "s")} ({List(of)}): name one with 'file'";
+        if (of.Contains(file)) return null;
         return held.Contains(file)
-            ? $"'{file}' of data set '{name}' is not a {what}{(suite ? "" : ": name it under suites")}"
+            ? $"'{file}' of data set '{name}' is not a {what}{(kind == DataRefKind.Data && DataRef.IsSuiteFile(file) ? ": name it under suites" : "")}"
             : $"data set '{name}' has no file '{file}' (it holds {List(held)})";
     }
 
-    private static List<string> Kind(IReadOnlyList<string> held, bool suite) =>
-        [.. held.Where(f => suite ? DataRef.IsSuiteFile(f) : DataRef.IsDataFile(f))];
+    private static List<string> Kind(IReadOnlyList<string> held, DataRefKind kind) => [.. held.Where(f => DataRef.IsFileOfKind(f, kind))];
 
     private static string List(IReadOnlyList<string> names) => $"{string.Join(", ", names.Take(8))}{(names.Count > 8 ? ", …" : "")}";
 

@@ -164,8 +164,11 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         CorpusRef? file = null;
         if (kind == TokenizerKind.File)
         {
-            if (t.Require("path") && DataFile(t, "path", "tokenizer file") is ({ } typed, { } full))
-                file = WithHash(t, "path", new CorpusRef(typed, full), Path.Combine(Path.GetDirectoryName(full)!, "tokenizer_config.json"));
+            // A path, or a data set's tokenizer file ({ data_ref, file }): the worker brings the data set to a folder and the
+            // reference resolves there, tokenizer_config.json beside it as for a path (on the server it is named, not read).
+            if (t.Require("path") && DataFileOrRef(t, "path", "tokenizer file") is ({ } typed, { } full, var named))
+                file = WithHash(t, "path", new CorpusRef(typed, full) { Ref = named },
+                    full.Length == 0 ? null : Path.Combine(Path.GetDirectoryName(full)!, DataRef.TokenizerConfigFile));
         }
         else if (t.Has("path"))
             t.Error("path", "applies to kind: file (an existing tokenizer.json)");
@@ -391,7 +394,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
         var (evalPath, evalFull, _) = t.Has("eval_data") ? DataFileOrRef(t, "eval_data", "data file") : (null, null, null);
         if (t.Has("eval_split") && t.Has("eval_data"))
             t.Error("eval_data", "give either eval_split or eval_data, not both");
-        var (template, templateFull) = t.Has("chat_template") ? DataFile(t, "chat_template", "chat template file") : (null, null);
+        var (template, templateFull, _) = t.Has("chat_template") ? DataFileOrRef(t, "chat_template", "chat template file") : (null, null, null);
         var completionOnly = t.Bool("completion_only_loss", true);
         var assistantOnly = t.Bool("assistant_only_loss", true);
         var tooLong = t.Enum("too_long", TooLongPolicy.Refuse, SpecNames.TooLongPolicies);
@@ -433,29 +436,35 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             var (typed, full) = DataFile(fields, key, what);
             return (typed, full, null);
         }
-        return fields.Mapping(key) is { } m ? NamedData(m, fields.PathOf(key), suite: false) : (null, null, null);
+        return fields.Mapping(key) is { } m ? NamedData(m, fields.PathOf(key)) : (null, null, null);
     }
 
     /// <summary>
-    /// A <c>{ data_ref: NAME, file: F }</c> mapping at <paramref name="field"/>: a data file, or (<paramref name="suite"/>) a suite
-    /// header of the data set; as written, its full path (empty on the server) and the reference, or an error at the field.
+    /// A <c>{ data_ref: NAME, file: F }</c> mapping at <paramref name="field"/>: a file of the data set of the kind the field takes
+    /// (<see cref="DataRef.KindOf"/>: a data file, a suite header, a tokenizer or a chat template); as written, its full path
+    /// (empty on the server) and the reference, or an error at the field.
     /// </summary>
-    private (string? Typed, string? Full, DataRef? Ref) NamedData(YamlFields m, string field, bool suite)
+    private (string? Typed, string? Full, DataRef? Ref) NamedData(YamlFields m, string field)
     {
+        var kind = DataRef.KindOf(field);
         m.AllowOnly(DataRefFields);
         if (!m.Require("data_ref")) return (null, null, null);
         var name = Name(m, "data_ref");
         var file = m.Has("file") ? m.String("file") : null;
-        if (file is not null && !(DataRef.IsFileName(file) && (suite ? DataRef.IsSuiteFile(file) : DataRef.IsDataFile(file))))
+        if (file is not null && !(DataRef.IsFileName(file) && DataRef.IsFileOfKind(file, kind)))
         {
-            m.Error("file", suite
-                ? "must be the plain name of one of the data set's suite headers: a .yaml file (letters, digits, '.', '_', '-'; no folder)"
-                : "must be the plain name of one of the data set's .jsonl files (letters, digits, '.', '_', '-'; no folder)");
+            m.Error("file", kind switch
+            {
+                DataRefKind.Suite => "must be the plain name of one of the data set's suite headers: a .yaml file (letters, digits, '.', '_', '-'; no folder)",
+                DataRefKind.Tokenizer => $"must be the plain name of one of the data set's tokenizer files: a .json file other than {DataRef.TokenizerConfigFile} (letters, digits, '.', '_', '-'; no folder)",
+                DataRefKind.ChatTemplate => "must be the plain name of one of the data set's chat templates: a .jinja file (letters, digits, '.', '_', '-'; no folder)",
+                _ => "must be the plain name of one of the data set's .jsonl files (letters, digits, '.', '_', '-'; no folder)",
+            });
             return (null, null, null);
         }
         if (name is null) return (null, null, null);
         var named = new DataRef(field, m.KeyLine("data_ref"), name, file);
-        var (resolved, error) = files.Dataset(name, file, suite);
+        var (resolved, error) = files.Dataset(name, file, kind);
         if (error is not null)
         {
             m.Error("data_ref", error);
@@ -487,7 +496,7 @@ internal sealed partial class SpecReader(SpecErrorList errors, SpecFiles files)
             {
                 // A suite header of a registered data set: { data_ref: NAME, file: F.yaml }, its items beside it.
                 if (YamlFields.Open(nodes[i], path, errors) is not { } m) continue;
-                var (typed, full, named) = NamedData(m, path, suite: true);
+                var (typed, full, named) = NamedData(m, path);
                 if (named is null) continue;
                 var fromData = new SuiteRef(typed!, full is { Length: > 0 } ? full : null)
                 {

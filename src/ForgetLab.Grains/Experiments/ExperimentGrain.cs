@@ -324,7 +324,7 @@ public sealed partial class ExperimentGrain(
             var found = await registry.Find(named.Name);
             var problem = found is null
                 ? $"no data set '{named.Name}' in this tenant's registry (GET /api/v1/datasets, forgetlab datasets list)"
-                : SpecFiles.DatasetFile(named.Name, named.File, [.. found.Files.Select(f => f.Name)], named.IsSuite)
+                : SpecFiles.DatasetFile(named.Name, named.File, [.. found.Files.Select(f => f.Name)], named.Kind)
                   ?? ShapeProblem(named, found);
             if (problem is not null) problems.Add(new FieldError(named.Line, $"{named.Field}.data_ref", problem));
         }
@@ -337,7 +337,15 @@ public sealed partial class ExperimentGrain(
     /// </summary>
     private static string? ShapeProblem(DataRef named, DatasetRecord found)
     {
-        if (named.IsSuite) return null;
+        if (named.Kind == DataRefKind.Suite)
+        {
+            // An lm-eval include-only file is read through the tasks that include it, never as a suite of its own.
+            var header = found.Files.FirstOrDefault(f => f.Name == named.File);
+            return header?.Shape == DataShapes.SuiteInclude
+                ? $"{header.Name} of data set '{named.Name}' is an include-only file of an lm-eval task (it has no task: of its own): name the task that includes it"
+                : null;
+        }
+        if (named.Kind != DataRefKind.Data) return null; // a tokenizer or a chat template: its kind is its name's, checked at upload
         var file = found.Files.First(f => f.Name == (named.File ?? found.Files.First(d => DataRef.IsDataFile(d.Name)).Name));
         if (file.Shape == DataShapes.SuiteItems)
             return $"{file.Name} of data set '{named.Name}' holds a suite's items (a suite header names it), not {(named.Field.EndsWith(".corpus", StringComparison.Ordinal) ? "a corpus" : "fine-tuning examples")}";

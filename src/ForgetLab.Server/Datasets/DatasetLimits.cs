@@ -30,5 +30,14 @@ public sealed record DatasetLimits : ArchiveLimits
     /// <summary>A suite header (<c>.yaml</c>), read whole to be checked: 256 KiB (a spec's own bound).</summary>
     public long MaxSuiteHeaderBytes { get; init; } = Core.Specs.SpecLimits.MaxChars;
 
+    /// <summary>A tokenizer file (<c>.json</c>), read whole to be loaded as the lab loads it: 32 MiB, a model upload's bound (Qwen2's tokenizer.json is 11 MB).</summary>
+    public long MaxTokenizerBytes { get; init; } = 32L << 20;
+
+    /// <summary>The <c>tokenizer_config.json</c> beside the tokenizer files, read whole: 16 MiB, a model upload's bound for the tokenizer's small JSON files.</summary>
+    public long MaxTokenizerConfigBytes { get; init; } = 16L << 20;
+
+    /// <summary>A chat template (<c>.jinja</c>), read whole to be parsed: 1 MiB (the parser's own bound is 256 Ki characters; real templates are a few KiB).</summary>
+    public long MaxChatTemplateBytes { get; init; } = Core.ChatTemplates.ChatTemplateLimits.Default.MaxTemplateChars * 4L;
+
     public static DatasetLimits Default { get; } = new();
 }

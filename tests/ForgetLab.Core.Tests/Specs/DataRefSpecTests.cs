@@ -99,6 +99,43 @@ public sealed class DataRefSpecTests : IDisposable
             SpecFiles.DatasetFile("support", "recall.yaml", ["general.jsonl", "recall.yaml"]));
     }
 
+    /// <summary>A world base pre-trained with an existing tokenizer, fine-tuned on messages rendered with a named template.</summary>
+    private static string TokenizerSpec(string tokenizerPath, string template) =>
+        Spec($"{{ data_ref: support, file: train.jsonl }}\n  chat_template: {template}")
+            .Replace("  world: builtin\n", $"  world: builtin\n  tokenizer: {{ kind: file, path: {tokenizerPath} }}\n", StringComparison.Ordinal);
+
+    [Fact]
+    public void ATokenizerAndAChatTemplateFromADataSetAreNamedUnreadOnTheServerAndResolveInTheJobAsALocalPathDoesInTheLab()
+    {
+        // The same files twice: a data set the worker brought, and a folder the lab reads by path.
+        foreach (var folder in new[] { Path.Combine(dir, "support"), Path.Combine(dir, "local") })
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{\"model\": {\"type\": \"WordLevel\"}}");
+            File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
+            File.WriteAllText(Path.Combine(folder, "chat.jinja"), "{% for m in messages %}{{ m.content }}{% endfor %}");
+        }
+        File.Copy(Path.Combine(dir, "support", "train.jsonl"), Path.Combine(dir, "local", "train.jsonl"));
+        var job = SpecFiles.None with { DatasetFolders = new Dictionary<string, string> { ["support"] = Path.Combine(dir, "support") } };
+
+        var onServer = Parse(TokenizerSpec("{ data_ref: support, file: tokenizer.json }", "{ data_ref: support, file: chat.jinja }"), SpecFiles.None);
+        var inJob = Parse(TokenizerSpec("{ data_ref: support }", "{ data_ref: support }"), job);
+        var inLab = Parse(TokenizerSpec("local/tokenizer.json", "local/chat.jinja")
+            .Replace("{ data_ref: support, file: train.jsonl }", "local/train.jsonl", StringComparison.Ordinal), SpecFiles.Local(dir));
+        var wrongKind = Errors(TokenizerSpec("{ data_ref: support, file: tokenizer_config.json }", "{ data_ref: support, file: train.jsonl }"), job);
+
+        Assert.Equal(["base.tokenizer.path", "target.chat_template", "target.data"], onServer.DataRefs.Select(d => d.Field).Order(StringComparer.Ordinal));
+        Assert.Equal(("data_ref:support/tokenizer.json", "", null), (onServer.Base.Tokenizer.File!.Path, onServer.Base.Tokenizer.File.FullPath, onServer.Base.Tokenizer.File.Sha256));
+        Assert.Equal(("data_ref:support/chat.jinja", ""), (onServer.Target.Data!.ChatTemplatePath, onServer.Target.Data.ChatTemplateFullPath));
+        Assert.Equal(Path.Combine(dir, "support", "tokenizer.json"), inJob.Base.Tokenizer.File!.FullPath);
+        Assert.Equal(Path.Combine(dir, "support", "chat.jinja"), inJob.Target.Data!.ChatTemplateFullPath);
+        // tokenizer.json and the tokenizer_config.json beside it enter the base's hash as they do for a path.
+        Assert.NotNull(inJob.Base.Tokenizer.File.Sha256);
+        Assert.Equal(inLab.Base.Tokenizer.File!.Sha256, inJob.Base.Tokenizer.File.Sha256);
+        Assert.Contains(wrongKind, e => e.Contains("base.tokenizer.path.file: must be the plain name of one of the data set's tokenizer files: a .json file other than tokenizer_config.json", StringComparison.Ordinal));
+        Assert.Contains(wrongKind, e => e.Contains("target.chat_template.file: must be the plain name of one of the data set's chat templates: a .jinja file", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("{ data_ref: support, file: ../etc/passwd.jsonl }", "target.data.file")]
     [InlineData("{ data_ref: support, file: sub/train.jsonl }", "target.data.file")]
