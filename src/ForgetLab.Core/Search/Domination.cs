@@ -7,4 +7,11 @@ public sealed record Domination(string Run, long Step, IReadOnlyList<string> Dom
     public string Reason => DominatedBy.Count == 1
         ? $"dominated at step {Step} by {DominatedBy[0]}"
         : $"dominated at step {Step} by {DominatedBy[0]} (and {DominatedBy.Count - 1} other{(DominatedBy.Count == 2 ? "" : "s")}: {string.Join(", ", DominatedBy.Skip(1))})";
+
+    /// <summary>
+    /// True when every run that dominates this one was compared with it item by item (the paired test); false when any was
+    /// compared by the fallback, the runs' intervals against the base, because per-item outcomes were missing. The reason's
+    /// text is the same either way; a caller that shows the stop can say which test decided it.
+    /// </summary>
+    public bool OnItems { get; init; }
 }

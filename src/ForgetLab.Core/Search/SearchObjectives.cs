@@ -1,4 +1,5 @@
 using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Checkpoints;
 
 namespace ForgetLab.Core.Search;
 
@@ -30,6 +31,30 @@ public static class SearchObjectives
     /// <summary>The suites of a checkpoint report that enter an objective, in report order.</summary>
     public static IReadOnlyList<ObjectiveSuite> SuitesOf(IEnumerable<SuiteResult> suites) =>
         [.. suites.Select(s => RoleOf(s) is { } role ? new ObjectiveSuite(s.Suite, role, s.DeltaPoints, s.Ci95[0], s.Ci95[1]) : null).OfType<ObjectiveSuite>()];
+
+    /// <summary>
+    /// The per-item outcomes of a checkpoint report's objective suites, from the checkpoint's item rows (<c>items.jsonl</c>,
+    /// <see cref="ItemResultsFile"/>) of the suite version the report scored; null when a suite that enters an objective has no
+    /// rows there (results written elsewhere, or lost), so the search falls back to the intervals for that run. A caller sets
+    /// the result as the point's <see cref="RungPoint.Items"/>.
+    /// </summary>
+    public static IReadOnlyList<ObjectiveItems>? ItemsOf(IEnumerable<SuiteResult> suites, IEnumerable<ItemResult> items)
+    {
+        ArgumentNullException.ThrowIfNull(suites);
+        ArgumentNullException.ThrowIfNull(items);
+        var rows = items.ToLookup(i => (i.Suite, i.Version));
+        var result = new List<ObjectiveItems>();
+        foreach (var suite in suites)
+        {
+            if (RoleOf(suite) is not { } role) continue;
+            var own = rows[(suite.Suite, suite.Version)].ToList();
+            if (own.Count == 0) return null;
+            result.Add(new ObjectiveItems(new ObjectiveSuite(suite.Suite, role, suite.DeltaPoints, suite.Ci95[0], suite.Ci95[1]), suite.Version,
+                [.. own.Select(i => i.Id)], [.. own.Select(i => i.Value)]));
+        }
+
+        return result;
+    }
 
     /// <summary>The run's point at a checkpoint from the suites that enter an objective.</summary>
     public static RungPoint Point(string run, IReadOnlyList<ObjectiveSuite> suites)
