@@ -1,3 +1,4 @@
+using ForgetLab.Grains.Experiments;
 using ForgetLab.Grains.Hosting;
 using ForgetLab.Grains.Pool;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             var fixture = Type.GetType(silo.Configuration["ForgetLabFixture"]!)!;
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<ICheckpointItemReader>(CheckpointItemsInMemory.Shared);
             silo.Services.AddForgetLabGrains(ClockFor(fixture));
             silo.Services.Configure<GpuPoolOptions>(o => o.LeaseTtl = LeaseTtl);
             silo.Services.AddSingleton<PoolIndexCheck>();

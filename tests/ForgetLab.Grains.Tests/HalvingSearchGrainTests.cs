@@ -3,6 +3,7 @@ using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
+using ForgetLab.Core.Checkpoints;
 
 namespace ForgetLab.Grains.Tests;
 
@@ -60,7 +61,7 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
 
         var decision = Assert.Single((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs);
         Assert.Equal((25L, cluster.Clock.GetUtcNow(), 3), (decision.Step, decision.DecidedAt, decision.Compared.Length));
-        Assert.Equal(reason, Assert.Single(decision.Stopped).Reason);
+        Assert.Equal((reason, RungStop.IntervalsTest), (Assert.Single(decision.Stopped).Reason, Assert.Single(decision.Stopped).Test));
         Assert.Equal((false, 0), Unpack(await experiment.CheckpointEvaluated(Specs.RunName(1), 25)));
     }
 
@@ -144,16 +145,46 @@ public sealed class HalvingSearchGrainTests(PoolCluster cluster)
         foreach (var grant in grants) Assert.Equal(RunState.Running, await State(scenario, tenant, grant));
     }
 
+    [Fact]
+    public async Task TheSameOverlappingIntervalsStopTheWorseRunWhenTheirCheckpointsItemsShowAPairedDifference()
+    {
+        await using var scenario = new PoolScenario(cluster);
+        var (tenant, _, leased) = await scenario.LeaseRuns("halving", "paired", runs: 2, "gpu-p", gpus: 2, Search);
+        var grants = leased.OrderBy(g => g.RunKey, StringComparer.Ordinal).ToArray();
+        var experiment = scenario.Experiment(tenant, "paired");
+
+        // The scores of the test above, whose intervals overlap; on the items, run 1 answers every target item run 2 does and
+        // ten more, and both recall the same facts: a paired gain of 10 points that the interval rule cannot see.
+        static ItemResult[] Items(int targetCorrect) =>
+        [
+            .. Enumerable.Range(0, 100).Select(i => new ItemResult("target", "1", $"t{i}", i < targetCorrect ? 1 : 0, null)),
+            .. Enumerable.Range(0, 50).Select(i => new ItemResult("capitals_recall", "1", $"c{i}", i % 10 == 0 ? 0 : 1, null)),
+        ];
+        CheckpointItemsInMemory.Shared.Put(RungFolder(grants[0]), Items(60));
+        CheckpointItemsInMemory.Shared.Put(RungFolder(grants[1]), Items(50));
+        await ReportRung(scenario, grants[0], Scores(20, 10, 30, 8, 4, 13));
+        Assert.True((await experiment.CheckpointEvaluated(Specs.RunName(1), 25)).Paused);
+        await ReportRung(scenario, grants[1], Scores(15, 5, 25, 11, 6, 16));
+
+        Assert.Equal([Specs.RunName(2)], (await experiment.CheckpointEvaluated(Specs.RunName(2), 25)).Stopped);
+        var stop = Assert.Single(Assert.Single((await experiment.Get(Callers.Viewer(tenant))).Value!.Rungs).Stopped);
+        Assert.Equal(($"dominated at step 25 by {Specs.RunName(1)}", RungStop.PairedTest), (stop.Reason, stop.Test));
+        Assert.Equal(RunState.StoppedEarly, await State(scenario, tenant, grants[1]));
+        Assert.Equal(RunState.Queued, await State(scenario, tenant, grants[0]));
+    }
+
     private static (bool Paused, int Stopped) Unpack(RungAnswer answer) => (answer.Paused, answer.Stopped.Length);
 
     private static async Task<RunState> State(PoolScenario scenario, string tenant, LeaseGrant grant) =>
         (await scenario.Run(grant).Get(Callers.Viewer(tenant))).Value!.State;
 
+    private static string RungFolder(LeaseGrant grant) => $"{grant.RunKey}/step-25";
+
     /// <summary>What a worker reports up to its scored rung checkpoint.</summary>
     private static async Task ReportRung(PoolScenario scenario, LeaseGrant grant, ImmutableArray<SuiteScore> scores)
     {
         var run = await scenario.Start(grant);
-        Assert.Equal(ReportOutcome.Applied, (await run.CheckpointSaved(new CheckpointSaved(grant.LeaseId, 25, $"{grant.RunKey}/step-25", PoolScenario.Sha))).Outcome);
+        Assert.Equal(ReportOutcome.Applied, (await run.CheckpointSaved(new CheckpointSaved(grant.LeaseId, 25, RungFolder(grant), PoolScenario.Sha))).Outcome);
         Assert.Equal(ReportOutcome.Applied, (await run.EvaluationStarted(new EvaluationStarted(grant.LeaseId, 25))).Outcome);
         Assert.Equal(ReportOutcome.Applied, (await run.EvaluationFinished(new EvaluationFinished(grant.LeaseId, 25, scores))).Outcome);
     }

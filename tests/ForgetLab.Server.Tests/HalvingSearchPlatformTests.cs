@@ -74,6 +74,8 @@ public sealed class HalvingSearchPlatformTests(PlatformFixture platform)
         Assert.Equal(TinySpecs.HalvingStopRuns.Order(StringComparer.Ordinal), rung["compared"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
         var stop = Assert.Single(rung["stopped"]!.AsArray())!;
         Assert.Equal((TinySpecs.HalvingStopRuns[1], reason), ((string)stop["run"]!, (string)stop["reason"]!));
+        // The worker uploaded each rung checkpoint's items.jsonl, so the grain compared the two runs item by item.
+        Assert.Equal("paired", (string)stop["test"]!);
         AssertTheFirstWaitedForTheSecond(runs, 125);
     }
 

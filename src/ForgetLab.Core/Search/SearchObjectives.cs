@@ -41,16 +41,36 @@ public static class SearchObjectives
     public static IReadOnlyList<ObjectiveItems>? ItemsOf(IEnumerable<SuiteResult> suites, IEnumerable<ItemResult> items)
     {
         ArgumentNullException.ThrowIfNull(suites);
+        return Collect(suites.Where(s => RoleOf(s) is not null)
+            .Select(s => (new ObjectiveSuite(s.Suite, RoleOf(s)!.Value, s.DeltaPoints, s.Ci95[0], s.Ci95[1]), (string?)s.Version)), items);
+    }
+
+    /// <summary>
+    /// As <see cref="ItemsOf(IEnumerable{SuiteResult}, IEnumerable{ItemResult})"/> where only the objective suites are known
+    /// (the platform's grain holds each checkpoint's <see cref="ObjectiveSuite"/>s, not its report): a checkpoint is scored
+    /// once, so its rows hold one version per suite, and that is the version taken. Rows of two versions for one suite
+    /// cannot be told apart here, and give null (the intervals' fallback) rather than a guess.
+    /// </summary>
+    public static IReadOnlyList<ObjectiveItems>? ItemsOf(IEnumerable<ObjectiveSuite> objectives, IEnumerable<ItemResult> items)
+    {
+        ArgumentNullException.ThrowIfNull(objectives);
+        return Collect(objectives.Select(o => (o, (string?)null)), items);
+    }
+
+    /// <summary>Each objective suite's rows (of <c>Version</c>, or of the one version its rows hold where that is null); null when a suite has none.</summary>
+    private static IReadOnlyList<ObjectiveItems>? Collect(IEnumerable<(ObjectiveSuite Objective, string? Version)> objectives, IEnumerable<ItemResult> items)
+    {
         ArgumentNullException.ThrowIfNull(items);
-        var rows = items.ToLookup(i => (i.Suite, i.Version));
+        var rows = items.ToLookup(i => i.Suite, StringComparer.Ordinal);
         var result = new List<ObjectiveItems>();
-        foreach (var suite in suites)
+        foreach (var (objective, version) in objectives)
         {
-            if (RoleOf(suite) is not { } role) continue;
-            var own = rows[(suite.Suite, suite.Version)].ToList();
+            var own = rows[objective.Suite].ToList();
+            var scored = version ?? (own.Select(i => i.Version).Distinct(StringComparer.Ordinal).ToList() is [var only] ? only : null);
+            if (scored is null) return null;
+            own = [.. own.Where(i => i.Version == scored)];
             if (own.Count == 0) return null;
-            result.Add(new ObjectiveItems(new ObjectiveSuite(suite.Suite, role, suite.DeltaPoints, suite.Ci95[0], suite.Ci95[1]), suite.Version,
-                [.. own.Select(i => i.Id)], [.. own.Select(i => i.Value)]));
+            result.Add(new ObjectiveItems(objective, scored, [.. own.Select(i => i.Id)], [.. own.Select(i => i.Value)]));
         }
 
         return result;

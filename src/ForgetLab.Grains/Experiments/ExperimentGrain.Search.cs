@@ -85,12 +85,14 @@ public sealed partial class ExperimentGrain : IRemindable
     /// <summary>
     /// The rung's decision, or null while a run that has not ended has yet to score its checkpoint there. A run that ended
     /// before the rung is neither waited for nor compared; one that ended after scoring its rung checkpoint is compared (it may
-    /// dominate the others) but is not stopped, and does not count towards keep.
+    /// dominate the others) but is not stopped, and does not count towards keep. Each compared checkpoint's per-item outcomes
+    /// are read once every run is there (not before: an undecided rung reads nothing), so runs are compared by the paired
+    /// test; a run whose items are missing is compared by the intervals (<see cref="HalvingSearch.Dominates"/>).
     /// </summary>
     private async Task<RungDecision?> Decide(long rung, int keep)
     {
         var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(SearchReader)));
-        var points = new List<RungPoint>();
+        var compared = new List<(string Run, CheckpointRecord Checkpoint)>();
         var ended = new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in views.Select(v => v.Value).OfType<RunView>())
         {
@@ -101,11 +103,25 @@ public sealed partial class ExperimentGrain : IRemindable
                 ended.Add(run.Recipe.Name);
             }
             else if (scored is null) return null;
-            points.Add(SearchObjectives.Point(run.Recipe.Name, [.. scored!.Scores.Select(RunForecasts.Objective).OfType<ObjectiveSuite>()]));
+            compared.Add((run.Recipe.Name, scored!));
         }
 
-        var stops = points.Count - ended.Count > keep ? HalvingSearch.Dominated(rung, points, keep, ended) : [];
-        return new RungDecision(rung, clock.UtcNow, [.. points.Select(p => p.Run)], [.. stops.Select(d => new RungStop(d.Run, d.Reason))]);
+        var points = await Task.WhenAll(compared.Select(c => PointOf(c.Run, c.Checkpoint)));
+        var stops = points.Length - ended.Count > keep ? HalvingSearch.Dominated(rung, points, keep, ended) : [];
+        return new RungDecision(rung, clock.UtcNow, [.. points.Select(p => p.Run)], [.. stops.Select(d => new RungStop(d.Run, d.Reason) { Test = d.OnItems ? RungStop.PairedTest : RungStop.IntervalsTest })]);
+    }
+
+    /// <summary>
+    /// A run's point at its scored rung checkpoint, with the objective suites' per-item outcomes where its <c>items.jsonl</c>
+    /// has them. A failed read throws, and the rung is decided again on the next notice or reminder: deciding it without the
+    /// items would change the rule for this rung for good.
+    /// </summary>
+    private async Task<RungPoint> PointOf(string run, CheckpointRecord checkpoint)
+    {
+        var objectives = checkpoint.Scores.Select(RunForecasts.Objective).OfType<ObjectiveSuite>().ToList();
+        var point = SearchObjectives.Point(run, objectives);
+        if (objectives.Count == 0 || await checkpointItems.Read(checkpoint.BlobLocation, CancellationToken.None) is not { } rows) return point;
+        return point with { Items = SearchObjectives.ItemsOf(objectives, rows) };
     }
 
     /// <summary>Stops the run and gives its devices back: a held lease is released, a queued run leaves the queue. True when stopped now or before for this reason.</summary>

@@ -28,7 +28,8 @@ namespace ForgetLab.Grains.Experiments;
 public sealed partial class ExperimentGrain(
     [PersistentState("experiment", GrainStorage.Name)] IPersistentState<ExperimentGrainState> experiment,
     PlatformClock clock,
-    IOptions<ExperimentOptions> options) : Grain, IExperimentGrain
+    IOptions<ExperimentOptions> options,
+    ICheckpointItemReader checkpointItems) : Grain, IExperimentGrain
 {
     private static readonly string[] DeviceKinds = [DeviceKind.Any, DeviceKind.Cpu, DeviceKind.Cuda];
 

@@ -1,3 +1,4 @@
+using ForgetLab.Core.Checkpoints;
 using ForgetLab.Core.Jobs;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Search;
@@ -7,7 +8,7 @@ namespace ForgetLab.Lab.Runs;
 
 /// <summary>
 /// <c>search: { kind: halving }</c> in the stand-alone lab, by the platform's rule: Core's <see cref="HalvingSearch"/> on the
-/// runs' <see cref="SearchObjectives"/> points at each rung, once every live run has scored its checkpoint there. The lab
+/// runs' <see cref="SearchObjectives"/> points at each rung, with their checkpoints' per-item outcomes, once every live run has scored its checkpoint there. The lab
 /// trains one run at a time, so it goes rung by rung: every live run trains to the rung and pauses after scoring that
 /// checkpoint; the dominated runs end <see cref="RunStatus.StoppedEarly"/> with the reason "dominated at step N by …", and
 /// the others resume from their rung checkpoint exactly (weights, optimizer, sampler and losses), so a run the search keeps
@@ -34,8 +35,7 @@ internal static class LabSearch
 
             live = paused;
             if (live.Count <= search.Keep) continue;
-            var points = live.Select(i => SearchObjectives.Point(recipes[i].Name,
-                SearchObjectives.SuitesOf(reports[i]!.Checkpoints.Single(c => c.Step == rung).Suites))).ToList();
+            var points = live.Select(i => PointAt(recipes[i].Name, reports[i]!.Checkpoints.Single(c => c.Step == rung), resumeFrom[i]!)).ToList();
             var stopped = HalvingSearch.Dominated(rung, points, search.Keep).ToDictionary(d => d.Run, StringComparer.Ordinal);
             foreach (var i in live.Where(i => stopped.ContainsKey(recipes[i].Name)))
             {
@@ -48,6 +48,18 @@ internal static class LabSearch
 
         foreach (var i in live) reports[i] = Joined(reports[i], lab.RunRecipe(recipes[i], resumeFrom[i], evaluateResumed: false, pauseAt: null).Report);
         return [.. reports.Select(r => r!)];
+    }
+
+    /// <summary>
+    /// A run's point at its rung checkpoint, with the per-item outcomes the lab wrote beside it (<c>items.jsonl</c>), so the
+    /// runs are compared by the paired run-vs-run test, as on the platform.
+    /// </summary>
+    internal static RungPoint PointAt(string run, CheckpointReport checkpoint, string folder)
+    {
+        var point = SearchObjectives.Point(run, SearchObjectives.SuitesOf(checkpoint.Suites));
+        return File.Exists(Path.Combine(folder, ItemResultsFile.FileName))
+            ? point with { Items = SearchObjectives.ItemsOf(checkpoint.Suites, ItemResultsFile.Read(folder)) }
+            : point;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Core.Reports;
+using ForgetLab.Grains.Experiments;
 using ForgetLab.Server.Application;
 using ForgetLab.Server.Hosting;
 using ForgetLab.Server.Reports;
@@ -18,7 +19,10 @@ public static class ReportsApi
         var container = builder.Configuration["ForgetLab:Checkpoints:Container"] ?? "checkpoints";
         var blobs = new BlobServiceClient(connectionString).GetBlobContainerClient(container);
         builder.Services.AddSingleton(sp => new RunReportStore(blobs, sp.GetRequiredService<ILogger<RunReportStore>>()));
-        builder.Services.AddSingleton(new CheckpointStore(blobs));
+        var checkpoints = new CheckpointStore(blobs);
+        builder.Services.AddSingleton(checkpoints);
+        // The experiment grain's search compares runs on their checkpoints' items, read from the same container.
+        builder.Services.AddSingleton<ICheckpointItemReader>(checkpoints);
         builder.Services.AddSingleton<ItemChangeReader>();
         return builder;
     }

@@ -3,15 +3,17 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using ForgetLab.Core.Checkpoints;
+using ForgetLab.Grains.Experiments;
 
 namespace ForgetLab.Server.Reports;
 
 /// <summary>
 /// Reads checkpoint folders the workers upload to the checkpoints container
 /// (<c>{tenant}/{experiment}/{run}/step-{n}/</c>, docs/architecture.md): the per-item outcomes and
-/// the adapter files of a LoRA checkpoint. Tenant checks happen before any call here.
+/// the adapter files of a LoRA checkpoint. Tenant checks happen before any call here; the experiment grain's search reads
+/// only checkpoints its own runs reported (<see cref="ICheckpointItemReader"/>).
 /// </summary>
-public sealed class CheckpointStore(BlobContainerClient container)
+public sealed class CheckpointStore(BlobContainerClient container) : ICheckpointItemReader
 {
     public const string ItemsFile = ItemResultsFile.FileName;
     public static readonly string[] AdapterFiles = ["adapter_config.json", "adapter_model.safetensors"];
@@ -19,15 +21,19 @@ public sealed class CheckpointStore(BlobContainerClient container)
     /// <summary>The folder inside the container: the recorded location without the container's name, or the standard layout.</summary>
     public string Folder(string tenant, string experiment, string run, long step, string? blobLocation = null)
     {
-        var prefix = container.Name + "/";
-        if (blobLocation is { Length: > 0 } location)
-        {
-            var inContainer = location.StartsWith(prefix, StringComparison.Ordinal) ? location[prefix.Length..] : location;
-            return inContainer.EndsWith('/') ? inContainer : inContainer + "/";
-        }
-
-        return $"{tenant}/{experiment}/{run}/{CheckpointFolder.FolderName(step)}/";
+        return blobLocation is { Length: > 0 } location ? FolderAt(location) : $"{tenant}/{experiment}/{run}/{CheckpointFolder.FolderName(step)}/";
     }
+
+    /// <summary>The folder inside the container of a recorded location (container name first, or not).</summary>
+    public string FolderAt(string blobLocation)
+    {
+        var prefix = container.Name + "/";
+        var inContainer = blobLocation.StartsWith(prefix, StringComparison.Ordinal) ? blobLocation[prefix.Length..] : blobLocation;
+        return inContainer.EndsWith('/') ? inContainer : inContainer + "/";
+    }
+
+    /// <summary>The search's read of a run's rung checkpoint, at the location its worker reported.</summary>
+    Task<IReadOnlyList<ItemResult>?> ICheckpointItemReader.Read(string blobLocation, CancellationToken cancel) => ReadItems(FolderAt(blobLocation), cancel);
 
     /// <summary>The checkpoint's per-item outcomes, or null when it was not evaluated (no items.jsonl).</summary>
     public async Task<IReadOnlyList<ItemResult>?> ReadItems(string folder, CancellationToken cancel)

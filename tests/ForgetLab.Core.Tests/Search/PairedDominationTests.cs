@@ -165,4 +165,21 @@ public class PairedDominationTests
         Assert.Equal(ObjectiveRole.Forgetting, items[1].Objective.Role);
         Assert.Null(SearchObjectives.ItemsOf(suites, rows.Where(r => r.Suite != "capitals")));
     }
+
+    [Fact]
+    public void FromObjectiveSuitesAloneTheItemsAreTheOneVersionTheCheckpointsRowsHoldAndTwoVersionsGiveNone()
+    {
+        ObjectiveSuite[] objectives = [new("target", ObjectiveRole.TargetGain, 10, 2, 18), new("capitals", ObjectiveRole.Forgetting, -3, -8, 2)];
+        ItemResult[] rows =
+        [
+            new("target", "2", "t1", 1, "x"), new("target", "2", "t2", 0, "y"), new("capitals", "1", "c1", 1, "Paris"), new("prose", "1", "p1", 1, "z"),
+        ];
+
+        var items = SearchObjectives.ItemsOf(objectives, rows)!;
+
+        Assert.Equal([("target", "2", 2), ("capitals", "1", 1)], items.Select(s => (s.Objective.Suite, s.Version, s.ItemIds.Count)));
+        Assert.Equal(objectives, items.Select(s => s.Objective));
+        Assert.Null(SearchObjectives.ItemsOf(objectives, [.. rows, new ItemResult("capitals", "0", "c1", 0, "Lyon")]));
+        Assert.Null(SearchObjectives.ItemsOf(objectives, rows.Where(r => r.Suite != "target")));
+    }
 }

@@ -35,4 +35,25 @@ public class LabSearchTests
             Assert.Equal((straight.TargetGainPoints, straight.ForgettingPoints), (run.TargetGainPoints, run.ForgettingPoints));
         }
     }
+
+    [Fact]
+    public void ARunTheOtherDominatesOnTheRungsItemsEndsStoppedEarlyAndTheOtherCompletes()
+    {
+        var options = new LabRunnerOptions { CacheDirectory = TinyModels.TempDirectory(), WorldDataDirectory = RecipeJobTests.SmallWorld(), Threads = 1 };
+        var output = TinyModels.TempDirectory();
+        var report = new LabRunner(options).Run(SpecLoader.Parse(TinySpecs.HalvingStop("lab-cut"), "cut.yaml", null), output).Report;
+
+        var (learner, idle) = (report.Runs.Single(r => r.Name == TinySpecs.HalvingStopRuns[0]), report.Runs.Single(r => r.Name == TinySpecs.HalvingStopRuns[1]));
+        Assert.Equal((RunStatus.StoppedEarly, $"dominated at step 125 by {learner.Name}"), (idle.Status, idle.Reason));
+        Assert.Equal([125L], idle.Checkpoints.Select(c => c.Step));
+        Assert.Equal(RunStatus.Completed, learner.Status);
+        Assert.Equal([125L, 150L], learner.Checkpoints.Select(c => c.Step));
+
+        // The search saw both rung checkpoints' items (the lab wrote items.jsonl beside them), so it compared the runs item by item.
+        var points = report.Runs.Select(r => LabSearch.PointAt(r.Name, r.Checkpoints.Single(c => c.Step == 125),
+            Path.Combine(output, "runs", r.Name, Core.Checkpoints.CheckpointFolder.FolderName(125)))).ToList();
+        Assert.All(points, p => Assert.Equal(8, Assert.Single(p.Items!).ItemIds.Count));
+        Assert.True(Core.Search.PairedRunDifference.Pairable(points[0], points[1]));
+        Assert.True(Core.Search.HalvingSearch.DominatesOnItems(points[0], points[1]));
+    }
 }
