@@ -16,7 +16,12 @@ internal static class SearchCommands
         var report = new Argument<string>("report") { Description = "a report.json of a grid that ran every run to its end" };
         var rungs = new Option<string>("--rungs") { Description = "rung steps, comma-separated (checkpoint steps of the runs)", Required = true };
         var keep = new Option<int>("--keep") { Description = "fewest runs that go on past each rung", DefaultValueFactory = _ => 1 };
-        var replay = new Command("replay", "replay the halving search on a finished grid's recorded checkpoints") { report, rungs, keep };
+        var runsDirs = new Option<string[]>("--runs-dir")
+        {
+            Description = "a lab output folder whose runs/RUN/step-N/items.jsonl are read for the paired test (repeatable; default: the report's own folder)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var replay = new Command("replay", "replay the halving search on a finished grid's recorded checkpoints") { report, rungs, keep, runsDirs };
         replay.SetAction(parse => Exit.Guard(() =>
         {
             var path = parse.GetValue(report)!;
@@ -30,9 +35,24 @@ internal static class SearchCommands
             if (steps.Count == 0) throw new SpecUsageException("--rungs: give at least one step");
             if (parse.GetValue(keep) is var k && k < 1) throw new SpecUsageException($"--keep: must be at least 1, got {k}");
 
-            var result = SearchReplay.Replay(parsed, steps, parse.GetValue(keep));
+            var folders = parse.GetValue(runsDirs) is { Length: > 0 } given ? given : [Path.GetDirectoryName(Path.GetFullPath(path))!];
+            foreach (var folder in folders.Where(f => !Directory.Exists(f))) throw new SpecUsageException($"--runs-dir: no folder '{folder}'");
+            var itemsRead = 0;
+            IReadOnlyList<Core.Checkpoints.ItemResult>? ItemsAt(string run, long step)
+            {
+                var found = folders.Select(f => Path.Combine(f, "runs", run, Core.Checkpoints.CheckpointFolder.FolderName(step)))
+                    .FirstOrDefault(d => File.Exists(Path.Combine(d, Core.Checkpoints.ItemResultsFile.FileName)));
+                if (found is null) return null;
+                itemsRead++;
+                return Core.Checkpoints.ItemResultsFile.Read(found);
+            }
+
+            var result = SearchReplay.Replay(parsed, steps, parse.GetValue(keep), ItemsAt);
             Console.WriteLine($"{parsed.SpecName}: {parsed.Runs.Count} runs, rungs {string.Join(", ", steps)}, keep {parse.GetValue(keep)}");
-            foreach (var d in result.Stopped) Console.WriteLine($"  stopped {d.Run}: {d.Reason}");
+            Console.WriteLine(itemsRead > 0
+                ? $"compared by the paired test on the rung checkpoints' items ({itemsRead} items.jsonl read), by the intervals where a run has none"
+                : "compared by the intervals against the base (no rung checkpoint's items.jsonl found; --runs-dir names where they are)");
+            foreach (var d in result.Stopped) Console.WriteLine($"  stopped {d.Run}: {d.Reason} ({(d.OnItems ? "paired" : "intervals")})");
             if (result.Stopped.Count == 0) Console.WriteLine("  stopped nothing");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"run-steps: {result.SearchedRunSteps} of {result.FullRunSteps} ({100 * result.SavedShare:0.0}% saved)"));

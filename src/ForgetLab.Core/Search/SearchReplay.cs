@@ -1,4 +1,5 @@
 using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Checkpoints;
 using ForgetLab.Core.Reports;
 
 namespace ForgetLab.Core.Search;
@@ -11,7 +12,12 @@ namespace ForgetLab.Core.Search;
 /// </summary>
 public static class SearchReplay
 {
-    public static SearchReplayResult Replay(ForgettingReport report, IReadOnlyList<long> rungs, int keep)
+    /// <param name="itemsAt">
+    /// The per-item rows (<c>items.jsonl</c>) of a run's checkpoint at a step, or null where they were not kept; with them the
+    /// runs are compared by the paired run-vs-run test, as the live search compares them, and without by the intervals. Each
+    /// stop's <see cref="Domination.OnItems"/> says which.
+    /// </param>
+    public static SearchReplayResult Replay(ForgettingReport report, IReadOnlyList<long> rungs, int keep, Func<string, long, IReadOnlyList<ItemResult>?>? itemsAt = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(rungs);
@@ -23,7 +29,7 @@ public static class SearchReplay
             // Live at the rung: not stopped before, and with a checkpoint there (a run that ended before it is not live).
             var live = runs.Where(r => !stoppedAt.ContainsKey(r.Name) && r.Checkpoints.Any(c => c.Step == rung) && FinalStep(r) > rung).ToList();
             if (live.Count <= keep) continue;
-            var points = live.Select(r => SearchObjectives.Point(r.Name, SearchObjectives.SuitesOf(r.Checkpoints.First(c => c.Step == rung).Suites))).ToList();
+            var points = live.Select(r => PointAt(r, rung, itemsAt)).ToList();
             foreach (var d in HalvingSearch.Dominated(rung, points, keep))
             {
                 stopped.Add(d);
@@ -46,6 +52,13 @@ public static class SearchReplay
             FullDeviceSeconds = fullSeconds,
             SearchedDeviceSeconds = searchedSeconds,
         };
+    }
+
+    private static RungPoint PointAt(RunReport run, long rung, Func<string, long, IReadOnlyList<ItemResult>?>? itemsAt)
+    {
+        var checkpoint = run.Checkpoints.First(c => c.Step == rung);
+        var point = SearchObjectives.Point(run.Name, SearchObjectives.SuitesOf(checkpoint.Suites));
+        return itemsAt?.Invoke(run.Name, rung) is { } rows ? point with { Items = SearchObjectives.ItemsOf(checkpoint.Suites, rows) } : point;
     }
 
     private static long FinalStep(RunReport run) => run.Checkpoints[^1].Step;

@@ -1,4 +1,5 @@
 using ForgetLab.Core.Analysis;
+using ForgetLab.Core.Checkpoints;
 using ForgetLab.Core.Reports;
 using ForgetLab.Core.Search;
 
@@ -24,6 +25,33 @@ public class SearchReplayTests
 
     private static ForgettingReport Report(params RunReport[] runs) =>
         new("grid", DateTimeOffset.UnixEpoch, new BaseModelReport("base", "hash", []), runs, []);
+
+    [Fact]
+    public void WithTheRungCheckpointsItemsTheReplayComparesRunsByThePairedTestAsTheLiveSearchDoes()
+    {
+        // Intervals that overlap (40 ± 8 against 32 ± 8): the interval rule stops nothing.
+        var report = Report(
+            Run("more", Checkpoint(25, 40, 5), Checkpoint(50, 50, 8)),
+            Run("less", Checkpoint(25, 32, 5), Checkpoint(50, 45, 8)));
+        Assert.Empty(SearchReplay.Replay(report, [25], keep: 1).Stopped);
+
+        // On the items, "more" answers every target item "less" does and eight more; both recall the same facts.
+        static ItemResult[] Items(int targetCorrect) =>
+        [
+            .. Enumerable.Range(0, 100).Select(i => new ItemResult("target", "1", $"t{i}", i < targetCorrect ? 1 : 0, null)),
+            .. Enumerable.Range(0, 100).Select(i => new ItemResult("capitals", "1", $"c{i}", i % 20 == 0 ? 0 : 1, null)),
+        ];
+        var asked = new List<(string, long)>();
+        var result = SearchReplay.Replay(report, [25], keep: 1, (run, step) =>
+        {
+            asked.Add((run, step));
+            return Items(run == "more" ? 48 : 40);
+        });
+
+        var stop = Assert.Single(result.Stopped);
+        Assert.Equal(("less", "dominated at step 25 by more", true), (stop.Run, stop.Reason, stop.OnItems));
+        Assert.Equal([("more", 25L), ("less", 25L)], asked);
+    }
 
     [Fact]
     public void ARunDominatedAtTheRungIsCountedStoppedThereAndTheFrontOfTheRestIsCompared()
