@@ -21,7 +21,8 @@ internal static class SearchCommands
             Description = "a lab output folder whose runs/RUN/step-N/items.jsonl are read for the paired test (repeatable; default: the report's own folder)",
             AllowMultipleArgumentsPerToken = false,
         };
-        var replay = new Command("replay", "replay the halving search on a finished grid's recorded checkpoints") { report, rungs, keep, runsDirs };
+        var noItems = new Option<bool>("--no-items") { Description = "compare by the runs' intervals against the base only (the fallback), even where items.jsonl are there" };
+        var replay = new Command("replay", "replay the halving search on a finished grid's recorded checkpoints") { report, rungs, keep, runsDirs, noItems };
         replay.SetAction(parse => Exit.Guard(() =>
         {
             var path = parse.GetValue(report)!;
@@ -35,8 +36,9 @@ internal static class SearchCommands
             if (steps.Count == 0) throw new SpecUsageException("--rungs: give at least one step");
             if (parse.GetValue(keep) is var k && k < 1) throw new SpecUsageException($"--keep: must be at least 1, got {k}");
 
-            var folders = parse.GetValue(runsDirs) is { Length: > 0 } given ? given : [Path.GetDirectoryName(Path.GetFullPath(path))!];
-            foreach (var folder in folders.Where(f => !Directory.Exists(f))) throw new SpecUsageException($"--runs-dir: no folder '{folder}'");
+            if (parse.GetValue(noItems) && parse.GetValue(runsDirs) is { Length: > 0 }) throw new SpecUsageException("--no-items and --runs-dir: give one or the other");
+            string[] folders = parse.GetValue(noItems) ? [] : parse.GetValue(runsDirs) is { Length: > 0 } given ? given : [Path.GetDirectoryName(Path.GetFullPath(path))!];
+            if (folders.FirstOrDefault(f => !Directory.Exists(f)) is { } missing) throw new SpecUsageException($"--runs-dir: no folder '{missing}'");
             var itemsRead = 0;
             IReadOnlyList<Core.Checkpoints.ItemResult>? ItemsAt(string run, long step)
             {
@@ -51,7 +53,9 @@ internal static class SearchCommands
             Console.WriteLine($"{parsed.SpecName}: {parsed.Runs.Count} runs, rungs {string.Join(", ", steps)}, keep {parse.GetValue(keep)}");
             Console.WriteLine(itemsRead > 0
                 ? $"compared by the paired test on the rung checkpoints' items ({itemsRead} items.jsonl read), by the intervals where a run has none"
-                : "compared by the intervals against the base (no rung checkpoint's items.jsonl found; --runs-dir names where they are)");
+                : parse.GetValue(noItems)
+                    ? "compared by the intervals against the base (--no-items)"
+                    : "compared by the intervals against the base (no rung checkpoint's items.jsonl found; --runs-dir names where they are)");
             foreach (var d in result.Stopped) Console.WriteLine($"  stopped {d.Run}: {d.Reason} ({(d.OnItems ? "paired" : "intervals")})");
             if (result.Stopped.Count == 0) Console.WriteLine("  stopped nothing");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
