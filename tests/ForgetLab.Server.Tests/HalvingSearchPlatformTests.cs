@@ -36,7 +36,8 @@ public sealed class HalvingSearchPlatformTests(PlatformFixture platform)
         Assert.Equal(TinySpecs.HalvingRuns, rung["compared"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
         Assert.Empty(rung["stopped"]!.AsArray());
 
-        // What the search compared: the target gain each worker reported at the rung, with intervals that overlap.
+        // What the search compared: the target gain each worker reported at the rung, with intervals that overlap (the paired
+        // test on the rung checkpoints' items, which decided, did not separate them either: nothing was stopped).
         var gains = runs.Select(r => Objective(r, 4)).ToList();
         Assert.True(gains[0].Low <= gains[1].High && gains[1].Low <= gains[0].High, $"the runs' intervals overlap: {string.Join("; ", gains)}");
         AssertTheFirstWaitedForTheSecond(runs, 4);
