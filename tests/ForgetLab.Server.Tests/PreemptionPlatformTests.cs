@@ -22,7 +22,7 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         using var client = server.Client(key);
         var world = WorkerTests.SmallWorld();
         var cache = Directory.CreateTempSubdirectory("forgetlab-cache-").FullName;
-        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "400" };
+        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = SlowStepMs };
         var run = WorkerTests.RunName(8);
 
         var (w1, w2) = ($"{cluster}-w1", $"{cluster}-w2");
@@ -91,7 +91,7 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         var (borrower, borrowerKey) = await PlatformFixture.NewTenant(server, "borrower");
         using var owning = server.Client(ownerKey);
         using var borrowing = server.Client(borrowerKey);
-        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "400" };
+        var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = SlowStepMs };
         var worker = $"{cluster}-w1";
         await using var only = await WorkerProcess.StartAsync(platform.Azurite.ConnectionString, cluster, WorkerTests.SmallWorld(),
             Directory.CreateTempSubdirectory("forgetlab-cache-").FullName, worker, slow);
@@ -143,6 +143,13 @@ public sealed class PreemptionPlatformTests(PlatformFixture platform)
         Assert.Equal(b.Select(c => (string)c["sha256"]!), a.Select(c => (string)c["sha256"]!));
         Assert.Equal(b[^1]["scores"]!.ToJsonString(), a[^1]["scores"]!.ToJsonString());
     }
+
+    /// <summary>
+    /// Each training step's added delay. The preemption has to reach the victim's job while it still trains: the test sees the
+    /// step-2 checkpoint, submits the other run, and the pool preempts on the worker's next lease request. With 400 ms a step
+    /// the 6 steps left (2.4 s) were once too few under CI load: the job completed first and nothing was preempted.
+    /// </summary>
+    private const string SlowStepMs = "1500";
 
     /// <summary>The checkpoints on the run's schedule, without the one saved for a preemption.</summary>
     private static List<JsonNode> Scheduled(JsonNode run) => [.. run["checkpoints"]!.AsArray().Select(c => c!).Where(c => !(bool)c["forPreemption"]!)];
