@@ -38,6 +38,13 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
     /// <summary>Suites to score while a base is pre-trained; null pre-trains without. A base already cached is not pre-trained again.</summary>
     public PretrainProbe? Probe { get; init; }
 
+    /// <summary>
+    /// Called with a base's trained tokenizer and context length before its weights are pre-trained (not for a cached base):
+    /// the checks that need the tokenizer (a role the chat template does not know, an example longer than the context) then
+    /// refuse the data before minutes of pre-training, not after. What it throws ends the pre-training; nothing is cached.
+    /// </summary>
+    public Action<ITokenizer, int>? CheckBeforePretraining { get; init; }
+
     public string FolderFor(string hash) => Path.Combine(cacheDirectory, hash);
 
     public bool Contains(string hash) => File.Exists(Path.Combine(FolderFor(hash), SummaryFile));
@@ -56,7 +63,16 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
             {
                 var staging = folder + $".staging-{Environment.ProcessId}";
                 if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-                Pretrain(spec, world, hash, staging);
+                try
+                {
+                    Pretrain(spec, world, hash, staging);
+                }
+                catch
+                {
+                    if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+                    throw;
+                }
+
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
                 Directory.Move(staging, folder);
             }
@@ -103,6 +119,7 @@ public sealed class BaseModelCache(string cacheDirectory, IProgress<JobEvent>? p
         Func<WordTokenizer> words = spec.Base.Pretrain.Corpus is null ? world.BuildTokenizer : () => WordTokenizer.Build(texts);
         var tokenizer = BaseTokenizers.Train(spec.Base.Tokenizer, texts, words, folder, m.NCtx);
         var config = WorldBaseConfig.For(spec.Base, tokenizer.VocabSize);
+        CheckBeforePretraining?.Invoke(tokenizer, config.MaxPositions);
         TorchSharp.torch.random.manual_seed(spec.Seed);
         using var model = ModelArchitectures.Create(config);
         var documents = texts.Select(tokenizer.EncodeText).ToList();

@@ -166,7 +166,12 @@ internal sealed partial class PreparedLab : IDisposable
             // Its files are its identity (the baseline is keyed by it), not the folder's name.
             return (folder, loaded, new PretrainSummary(ModelFolder.ContentHash(folder), 0, 0, 0, 0, double.NaN));
         }
-        var (baseFolder, summary, tokenizer) = new BaseModelCache(options.CacheDirectory, options.Progress).GetOrPretrain(spec, world, options.WorldVariant);
+        // The user's data is encoded with the new tokenizer before the weights pre-train: bad data stops before that, too.
+        var cache = new BaseModelCache(options.CacheDirectory, options.Progress)
+        {
+            CheckBeforePretraining = (tokenizer, context) => PreparedData.Load(spec, tokenizer, context),
+        };
+        var (baseFolder, summary, tokenizer) = cache.GetOrPretrain(spec, world, options.WorldVariant);
         return (baseFolder, tokenizer, summary);
     }
 

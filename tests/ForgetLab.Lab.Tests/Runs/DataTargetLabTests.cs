@@ -115,6 +115,24 @@ public class DataTargetLabTests
     }
 
     [Fact]
+    public void AnExampleLongerThanTheContextStopsTheLabBeforeTheBasesWeightsArePretrained()
+    {
+        // The check needs the base's tokenizer, which pre-training trains first: it runs between the two.
+        var longPrompt = "q : " + string.Join(' ', Enumerable.Repeat("1 +", 20)) + " 1 = ? a :";
+        var (dir, options) = Setup(Sums + $"\n{{\"prompt\": \"{longPrompt}\", \"completion\": \" 21 .\"}}\n");
+        var spec = SpecLoader.Parse(Spec(), Path.Combine(dir, "spec.yaml"), dir);
+        var events = new List<Core.Jobs.JobEvent>();
+
+        var e = Assert.Throws<DataFileException>(() => new LabRunner(options with { Progress = new InlineProgress<Core.Jobs.JobEvent>(events.Add) })
+            .Run(spec, TinyModels.TempDirectory()));
+
+        Assert.StartsWith("sums.jsonl:25: ", e.Message);
+        Assert.Contains("the base's context holds 32", e.Message);
+        Assert.Empty(Directory.GetDirectories(options.CacheDirectory));   // no base cached, no staging folder left
+        Assert.DoesNotContain(events.OfType<Core.Jobs.PreparationProgress>(), p => p.Phase == Core.Jobs.PreparationPhase.Pretrain && p.Step > 0);
+    }
+
+    [Fact]
     public void RewardFineTuningOnAUsersPromptCompletionLinesSamplesTheTrainingPromptsAndPaysAgainstTheirCompletions()
     {
         var (dir, options) = Setup(Sums);
