@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using ForgetLab.Contracts.Common;
 using ForgetLab.Contracts.Experiments;
+using ForgetLab.Contracts.Models;
 using ForgetLab.Contracts.Pool;
 using ForgetLab.Contracts.Runs;
 using ForgetLab.Grains.Experiments;
@@ -117,6 +118,39 @@ public sealed class HeldSchedulingTests(HeldSchedulingCluster cluster)
         Assert.Equal(RunState.Cancelled, first.Value!.State);
         var never = cluster.Client.GetGrain<IRunGrain>(GrainKeys.Run(tenant, "stopped", Specs.RunName(ExperimentGrain.RunBatch + 1)));
         Assert.Equal(ReplyStatus.NotFound, (await never.Get(Callers.Viewer(tenant))).Status);
+    }
+
+    [Fact]
+    public async Task AnEvaluationGroupLargerThanABatchHandsItsLeadToThePoolOnlyOnceEveryMemberExists()
+    {
+        const int entries = ExperimentGrain.RunBatch + 50;
+        var tenant = Callers.NewTenant("held");
+        var registered = await cluster.Client.GetGrain<IModelRegistryGrain>(GrainKeys.Tenant(tenant)).Register(Callers.Member(tenant), new ModelRecord(
+            "tuned",
+            new ModelArchitecture("gpt2", 512, 32, 32, 1, 2, 50_000),
+            [new ModelFile("config.json", 120, "aa"), new ModelFile("model.safetensors", 200_000, "bb"), new ModelFile("vocab.json", 900, "cc")],
+            $"checkpoints/{tenant}/models/tuned/",
+            "upload",
+            DateTimeOffset.UnixEpoch));
+        Assert.Equal(ReplyStatus.Ok, registered.Status);
+        var grid = Specs.Valid("group");
+        var spec = grid[..(grid.IndexOf("\ntrain:", StringComparison.Ordinal) + 1)] + "evaluate:\n" +
+            string.Concat(Enumerable.Range(1, entries).Select(i => $"  - {{ name: entry-{i}, model_ref: tuned }}\n"));
+        var experiment = Experiment(tenant, "group");
+        var submission = new ExperimentSubmission(spec, DeviceKind: "cuda");
+        var pool = cluster.Client.GetGrain<IGpuPoolGrain>(GrainKeys.Pool);
+
+        var submitted = await experiment.Submit(Callers.Member(tenant), submission);
+
+        Assert.True(submitted.Status == ReplyStatus.Ok, string.Join("; ", submitted.Errors.Select(e => $"{e.Line} {e.Path}: {e.Message}")));
+        var listed = (await experiment.ListRuns(Callers.Viewer(tenant))).Value;
+        Assert.Equal(Enumerable.Range(1, entries).Select(i => i <= ExperimentGrain.RunBatch ? RunState.Queued : RunState.Pending), listed.Select(r => r.State));
+        Assert.Empty(await Queued(pool, tenant));
+
+        Assert.Equal(ReplyStatus.Ok, (await experiment.Submit(Callers.Member(tenant), submission)).Status);
+        Assert.All((await experiment.ListRuns(Callers.Viewer(tenant))).Value, r => Assert.Equal(RunState.Queued, r.State));
+        Assert.Equal([GrainKeys.Run(tenant, "group", "entry-1")], await Queued(pool, tenant));
+        await experiment.Cancel(Callers.Member(tenant), "test over");
     }
 
     private IExperimentGrain Experiment(string tenant, string name) => cluster.Client.GetGrain<IExperimentGrain>(GrainKeys.Experiment(tenant, name));

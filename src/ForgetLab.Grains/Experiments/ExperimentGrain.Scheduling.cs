@@ -55,18 +55,31 @@ public sealed partial class ExperimentGrain
             await this.RegisterOrUpdateReminder(SchedulingReminder, SchedulingRecheck, SchedulingRecheck);
         await ScheduleBatch();
         if (SchedulingUnfinished) ArmBatchTimer();
-        else await StopScheduling();
+        else if (Current.RunIds.Length > RunBatch) await StopScheduling(); // only a larger grid had a reminder to remove
     }
 
     private void ArmBatchTimer()
     {
-        var interval = options.Value.RunBatchInterval;
+        // At least a millisecond: a timer's zero period means a single tick.
+        var interval = TimeSpan.FromTicks(Math.Max(options.Value.RunBatchInterval.Ticks, TimeSpan.TicksPerMillisecond));
         _batchTimer ??= this.RegisterGrainTimer(NextBatch, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true });
     }
 
     private async Task NextBatch(CancellationToken cancellationToken)
     {
-        if (SchedulingUnfinished) await ScheduleBatch();
+        try
+        {
+            if (SchedulingUnfinished) await ScheduleBatch();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not retried every tick (a run refusing its setup would refuse it again): the reminder arms the timer again
+            // within a minute, and Orleans logs the failure.
+            _batchTimer?.Dispose();
+            _batchTimer = null;
+            throw;
+        }
+
         if (!SchedulingUnfinished) await StopScheduling();
     }
 
