@@ -20,11 +20,19 @@ public abstract class ClusterFixture : IAsyncLifetime
     // each collection's fixture type has its own.
     private static readonly Dictionary<Type, FakeTimeProvider> Clocks = [];
 
+    // Likewise what a fixture adds to its silo's services.
+    private static readonly Dictionary<Type, Action<IServiceCollection>> Services = [];
+
     private TestCluster? _cluster;
 
     protected ClusterFixture()
     {
         lock (Clocks) Clocks[GetType()] = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    }
+
+    /// <summary>What this collection's silo adds to the services every fixture's silo has.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public FakeTimeProvider Clock => ClockFor(GetType());
@@ -39,6 +47,7 @@ public abstract class ClusterFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var builder = new TestClusterBuilder(1);
+        lock (Clocks) Services[GetType()] = ConfigureServices;
         builder.Properties["ForgetLabFixture"] = GetType().AssemblyQualifiedName!;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         _cluster = builder.Build();
@@ -72,6 +81,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             silo.Services.AddForgetLabGrains(ClockFor(fixture));
             silo.Services.Configure<GpuPoolOptions>(o => o.LeaseTtl = LeaseTtl);
             silo.Services.AddSingleton<PoolIndexCheck>();
+            lock (Clocks) Services[fixture](silo.Services);
         }
     }
 }
@@ -110,4 +120,20 @@ public sealed class PoolIndexCluster : ClusterFixture;
 public sealed class PoolIndexCollection : ICollectionFixture<PoolIndexCluster>
 {
     public const string Name = "pool-index";
+}
+
+/// <summary>
+/// Cluster whose experiments schedule a large grid's first batch only: the timer's next batch is an hour away, so what a
+/// submit or a cancel leaves between batches is seen as it is, and a repeated submit is what schedules the next batch.
+/// </summary>
+public sealed class HeldSchedulingCluster : ClusterFixture
+{
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.Configure<ExperimentOptions>(o => o.RunBatchInterval = TimeSpan.FromHours(1));
+}
+
+[CollectionDefinition(Name)]
+public sealed class HeldSchedulingCollection : ICollectionFixture<HeldSchedulingCluster>
+{
+    public const string Name = "held-scheduling";
 }

@@ -46,6 +46,12 @@ public sealed partial class ExperimentGrain : IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == SchedulingReminder)
+        {
+            await RemindScheduling();
+            return;
+        }
+
         if (reminderName != RungReminder) return;
         if (Exists && Current.Search is not null && !Current.Cancelled) await Advance();
         var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(SearchReader)));
@@ -83,7 +89,7 @@ public sealed partial class ExperimentGrain : IRemindable
     }
 
     /// <summary>
-    /// The rung's decision, or null while a run that has not ended has yet to score its checkpoint there. A run that ended
+    /// The rung's decision, or null while a run that has not ended has yet to score its checkpoint there (or to be created). A run that ended
     /// before the rung is neither waited for nor compared; one that ended after scoring its rung checkpoint is compared (it may
     /// dominate the others) but is not stopped, and does not count towards keep. Each compared checkpoint's per-item outcomes
     /// are read once every run is there (not before: an undecided rung reads nothing), so runs are compared by the paired
@@ -91,6 +97,8 @@ public sealed partial class ExperimentGrain : IRemindable
     /// </summary>
     private async Task<RungDecision?> Decide(long rung, int keep)
     {
+        // A run of a large grid not created yet has no view; the rung waits for it like any other.
+        if (!Current.Scheduled) return null;
         var views = await Task.WhenAll(Current.RunIds.Select(id => Run(id).Get(SearchReader)));
         var compared = new List<(string Run, CheckpointRecord Checkpoint)>();
         var ended = new HashSet<string>(StringComparer.Ordinal);

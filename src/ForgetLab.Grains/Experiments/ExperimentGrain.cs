@@ -22,8 +22,8 @@ namespace ForgetLab.Grains.Experiments;
 /// <summary>
 /// An experiment: validates a submitted spec with <see cref="SpecLoader.Parse"/>, expands its grid
 /// with <see cref="GridExpansion.Expand"/> (or, for an evaluation-only spec, takes its <c>evaluate</c>
-/// entries) into run grains and queues them in the pool. An invalid spec is answered with every error
-/// and leaves nothing behind.
+/// entries) into run grains and queues them in the pool, in batches (ExperimentGrain.Scheduling.cs). An invalid spec is
+/// answered with every error and leaves nothing behind.
 /// </summary>
 public sealed partial class ExperimentGrain(
     [PersistentState("experiment", GrainStorage.Name)] IPersistentState<ExperimentGrainState> experiment,
@@ -56,7 +56,8 @@ public sealed partial class ExperimentGrain(
                 return Replies.Conflict<ExperimentView>($"experiment '{ExperimentId}' was submitted with another spec; submit the new one under a new name");
             }
 
-            if (!Current.Scheduled) await Schedule(Parse(submission).Spec!);
+            // A failure (or a restart) may have stopped scheduling: go on from the last batch saved.
+            await ScheduleFirstBatch();
             await Directory().Register(ExperimentId); // harmless again; repairs a crash after the first save
             return Replies.Ok(View());
         }
@@ -110,7 +111,8 @@ public sealed partial class ExperimentGrain(
             Search = spec.Search is { } search ? new ExperimentSearch([.. search.Rungs.Select(r => (long)r)], search.Keep) : null,
         });
         await Directory().Register(ExperimentId);
-        await Schedule(spec);
+        _spec = spec;
+        await ScheduleFirstBatch();
         return Replies.Ok(View());
     }
 
@@ -132,7 +134,7 @@ public sealed partial class ExperimentGrain(
         var views = await Task.WhenAll(asked.Select(id => Run(id).Get(caller)));
         var listed = asked.Zip(views).ToDictionary(pair => pair.First, pair => pair.Second.Value is { } run
             ? new RunSummary(pair.First, run.State, run.LastStep, run.Checkpoints.Length) { MemoryBytes = run.Memory?.PlacementBytes, Preemptions = run.Preemptions.Length }
-            : new RunSummary(pair.First, RunState.Pending, 0, 0), StringComparer.Ordinal);
+            : new RunSummary(pair.First, NotCreated, 0, 0), StringComparer.Ordinal);
 
         var nowEnded = listed.Values.Where(s => RunLifecycle.HasEnded(s.State)).ToList();
         if (nowEnded.Count > 0)
@@ -150,6 +152,12 @@ public sealed partial class ExperimentGrain(
         return Replies.Ok<ImmutableArray<RunSummary>>([.. Current.RunIds.Select(id => ended.TryGetValue(id, out var kept) ? kept : listed[id])]);
     }
 
+    /// <summary>
+    /// What a run that has no grain yet is: Pending while scheduling creates it (ExperimentGrain.Scheduling.cs); Cancelled once
+    /// the experiment is, as scheduling stops then and it never will be created.
+    /// </summary>
+    private RunState NotCreated => Current.Cancelled ? RunState.Cancelled : RunState.Pending;
+
     public async Task<Reply<ExperimentView>> Cancel(Caller caller, string reason)
     {
         if (!Visible(caller)) return NotFound();
@@ -158,6 +166,8 @@ public sealed partial class ExperimentGrain(
             return Replies.Invalid<ExperimentView>("reason", $"must be at most {InputLimits.MaxReasonChars} characters, got {reason.Length}");
 
         if (!Current.Cancelled) await Save(Current with { Cancelled = true });
+        // Saved first: from here no batch creates or queues a run, so the runs cancelled and dequeued below are all there will be.
+        if (!Current.Scheduled) await StopScheduling();
 
         // Runs that ended answer Conflict and stay as they are; leased ones stop through their worker.
         await Task.WhenAll(Current.RunIds.Select(id => Run(id).Cancel(caller, reason)));
@@ -234,42 +244,6 @@ public sealed partial class ExperimentGrain(
         if (spec is not null && spec.Name != ExperimentId)
             errors.Add(new FieldError(0, "name", $"the spec is named '{spec.Name}' but was submitted as experiment '{ExperimentId}'; they must match"));
         return errors.Count == 0 ? (spec, []) : (null, errors.ToImmutable());
-    }
-
-    /// <summary>Creates every run (Pending), queues it (Queued) and hands the entries to the pool; each step is harmless to repeat.</summary>
-    private async Task Schedule(LabSpec spec)
-    {
-        var submission = Current.Submission!;
-        var baseShape = BaseShape(spec);
-        var grid = GridExpansion.Expand(spec).ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var setups = Recipes(spec).Select(recipe => (Recipe: recipe, Memory: MemoryOf(spec, recipe, grid, baseShape))).Select(pair => new RunSetup(
-            TenantId,
-            ExperimentId,
-            pair.Recipe,
-            submission.SpecText,
-            submission.Priority,
-            submission.DeviceKind,
-            submission.DevicesPerRun,
-            submission.PriorityClass,
-            pair.Memory.PlacementBytes,
-            pair.Memory));
-        // An evaluation-only spec is one job on its one base (EvaluationGroup): every entry's run is queued, but only the lead's
-        // goes to the pool; the worker that leases it evaluates the others in the same job, under the same lease.
-        var lead = EvaluationGroup.LeadOf(spec);
-        var results = await Task.WhenAll(setups.Select(async setup =>
-        {
-            var run = Run(setup.Recipe.Name);
-            var created = await run.Create(setup);
-            if (created.Status != ReplyStatus.Ok) throw new InvalidOperationException($"Run '{setup.Recipe.Name}': {created.Error}");
-            var reason = lead is null || lead == setup.Recipe.Name
-                ? $"submitted with experiment '{ExperimentId}'"
-                : $"submitted with experiment '{ExperimentId}'; evaluated in run '{lead}''s job (one evaluation job per base)";
-            return (Setup: setup, Queued: await run.Enqueue(reason));
-        }));
-
-        await GrainFactory.GetGrain<IGpuPoolGrain>(GrainKeys.Pool)
-            .Enqueue([.. results.Where(r => r.Queued.Entry is not null && (lead is null || r.Setup.Recipe.Name == lead)).Select(r => r.Queued.Entry!)]);
-        await Save(Current with { Scheduled = true });
     }
 
     /// <summary>

@@ -16,7 +16,10 @@ public sealed record ExperimentGrainState
 
     [Id(3)] public ImmutableArray<string> RunIds { get; init; } = [];
 
-    /// <summary>True once every run was created and queued; a repeated submit finishes the job if a failure stopped it.</summary>
+    /// <summary>
+    /// True once every run was created and queued (and handed to the pool); until then the grain schedules the rest batch by
+    /// batch, and a repeated submit goes on with it if a failure stopped it.
+    /// </summary>
     [Id(4)] public bool Scheduled { get; init; }
 
     [Id(5)] public bool Cancelled { get; init; }
@@ -43,4 +46,11 @@ public sealed record ExperimentGrainState
 
     /// <summary>The highest rung whose stops were all applied (runs stopped, leases released); a later call repeats the rest.</summary>
     [Id(12)] public long AppliedThrough { get; init; }
+
+    /// <summary>
+    /// How many of <see cref="RunIds"/>, in order, were created, queued and handed to the pool: the batches done so far. A state
+    /// saved before batches were kept has 0 here; if it is not <see cref="Scheduled"/> its runs are scheduled again from the
+    /// first, which is harmless (each step is idempotent).
+    /// </summary>
+    [Id(13)] public int RunsScheduled { get; init; }
 }
