@@ -133,6 +133,27 @@ public class DataTargetLabTests
     }
 
     [Fact]
+    public void WithTooLongTruncateALongTrainingExampleIsCutAndTheReportCountsIt()
+    {
+        // Line 1 is longer than the base's 32 positions; every line of sums.jsonl trains (the held-out set is its own file).
+        // Its completion is the long part: truncation keeps the start (TRL's keep_start), so loss tokens are left.
+        var longCompletion = " " + string.Join(' ', Enumerable.Repeat("1 +", 20)) + " 1 .";
+        var (dir, options) = Setup($"{{\"prompt\": \"q : 4 + 4 = ? a :\", \"completion\": \"{longCompletion}\"}}\n" + Sums);
+        File.WriteAllLines(Path.Combine(dir, "held.jsonl"), Sums.Split('\n')[..6]);
+        var spec = SpecLoader.Parse(Spec().Replace("eval_split: 6", "eval_data: held.jsonl\n  too_long: truncate", StringComparison.Ordinal), Path.Combine(dir, "spec.yaml"), dir);
+        var outDir = TinyModels.TempDirectory();
+
+        var result = new LabRunner(options).Run(spec, outDir);
+
+        var target = result.Report.Data.Single(d => d.Role == "target");
+        Assert.Equal((25, 1), (target.Examples, target.Truncated));
+        Assert.Equal(RunStatus.Completed, Assert.Single(result.Report.Runs).Status);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report.json")));
+        Assert.Contains(json.RootElement.GetProperty("data").EnumerateArray(), d => d.GetProperty("role").GetString() == "target" && d.GetProperty("truncated").GetInt32() == 1);
+        Assert.Contains("| target | `sums.jsonl` |", File.ReadAllText(Path.Combine(outDir, "report.md")));
+    }
+
+    [Fact]
     public void RewardFineTuningOnAUsersPromptCompletionLinesSamplesTheTrainingPromptsAndPaysAgainstTheirCompletions()
     {
         var (dir, options) = Setup(Sums);
