@@ -61,6 +61,16 @@ public sealed class DatasetPlatformTests(PlatformFixture platform)
         var markdown = await client.Get("api/v1/experiments/on-tickets/report?format=markdown").Text();
         Assert.Contains("data_ref:tickets/train.jsonl", markdown.Body);
 
+        // Published, the experiment is on the board with its scores, and nothing of its data: no file name, hash or line.
+        Assert.Equal(HttpStatusCode.OK, (await client.Post("api/v1/experiments/on-tickets/publish").Json()).Status);
+        var (_, otherKey) = await PlatformFixture.NewTenant(server, "onlooker");
+        using var onlooker = server.Client(otherKey);
+        var (boardStatus, board) = await onlooker.Get("api/v1/board").Text();
+        Assert.Equal(HttpStatusCode.OK, boardStatus);
+        Assert.Contains(RunName, board);
+        foreach (var secret in new[] { "tickets/", "train.jsonl", "general.jsonl", Sha(train), Sha(general), "the capital of france is", "the capital of peru is" })
+            Assert.DoesNotContain(secret, board, StringComparison.Ordinal);
+
         Assert.Equal(HttpStatusCode.Created, (await client.SubmitYaml(Spec("on-tampered", "tampered"))).StatusCode);
         var failed = await WorkerTests.WaitForRun(client, "on-tampered", RunName, r => WorkerTests.State(r) is "Completed" or "Failed",
             TimeSpan.FromMinutes(2), () => worker.Output);
