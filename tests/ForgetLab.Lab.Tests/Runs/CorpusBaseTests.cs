@@ -73,6 +73,22 @@ public class CorpusBaseTests
     }
 
     [Fact]
+    public void ASentencePieceBaseTrainsItsTokenizerOnTheUsersCorpus()
+    {
+        var (dir, options) = Setup();
+        var spec = SpecLoader.Parse(Spec("architecture: llama\n  tokenizer: { kind: sentencepiece, vocab_size: 300 }"), Path.Combine(dir, "spec.yaml"), dir);
+
+        var result = new LabRunner(options).Run(spec, TinyModels.TempDirectory());
+
+        var tokenizer = BaseTokenizers.Load(result.BaseFolder, vocabSize: null);
+        // spm_train ran on the corpus alone (it replaces the world's text): "code", in every line of it, is one piece; "epsilon", in
+        // one line only, is spelled in its characters (all seen in the corpus, so no byte fallback).
+        Assert.Equal(["▁the", "▁code", "▁of", "▁", "e", "p", "s", "i", "l", "o", "n"], tokenizer.EncodeText("the code of epsilon").Select(id => tokenizer.IdToToken(id)));
+        Assert.Equal(6, result.Report.Data.Single(d => d.Role == "pretrain_corpus").Examples);
+        Assert.Equal(Core.Reports.RunStatus.Completed, Assert.Single(result.Report.Runs).Status);
+    }
+
+    [Fact]
     public void AnExistingTokenizerJsonIsCopiedIntoTheBaseAndUsedAsItIs()
     {
         var (dir, options) = Setup();
