@@ -18,5 +18,6 @@ for rungs in 20,40,60 40; do
   ./forgetlab search replay "$d/pooled-report.json" --rungs "$rungs" --keep 1 --no-items > "$d/replay-rungs$rungs-intervals.txt"
   for s in 1 2 3; do ./forgetlab search replay "$d/seed$s/report.json" --rungs "$rungs" --keep 1 > "$d/replay-seed$s-rungs$rungs.txt"; done
 done
+./forgetlab search forecast "$d/pooled-report.json" > "$d/forecast-from-3.txt"
 ./forgetlab lab run "$d/consolidation-ablation-rungs-seed1-search.yaml" --out "$d/seed1-search" --threads 1
 tools/rl-evidence/prune.sh "$d/seed1-search"
