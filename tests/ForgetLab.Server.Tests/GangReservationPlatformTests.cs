@@ -67,6 +67,7 @@ public sealed class GangReservationPlatformTests(PlatformFixture platform)
         var bound = TimeSpan.Parse(GangWaitBound, CultureInfo.InvariantCulture);
         var order = string.Join(", ", ended.Select(r => ((string)r["runId"]!, Started(r))).Append(("gang", gangStarted)).OrderBy(p => p.Item2)
             .Select(p => $"{p.Item1} {p.Item2:HH:mm:ss.fff}"));
+        TestContext.Current.TestOutputHelper?.WriteLine($"gang queued {gangQueued:HH:mm:ss.fff}; starts: {order}");
         var waitingAtBound = ended.Where(r => At(r, t => (string)t["to"]! == "Queued") < gangQueued && Started(r) > gangQueued + bound).ToList();
         Assert.True(waitingAtBound.Count > 0, $"no single run was still waiting when the gang run's bound passed (gang queued {gangQueued:HH:mm:ss.fff}); starts: {order}");
         Assert.True(waitingAtBound.Any(r => Started(r) > gangStarted), $"every single run waiting at the bound started before the gang run; starts: {order}");
