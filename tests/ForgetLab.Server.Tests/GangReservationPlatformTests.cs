@@ -60,17 +60,17 @@ public sealed class GangReservationPlatformTests(PlatformFixture platform)
         Assert.All(ended, r => Assert.Equal("Completed", WorkerTests.State(r)));
         Assert.All(ended, r => Assert.Single(PreemptionPlatformTests.Starts(r)));
 
-        // The order the pool recorded: single runs queued before the gang run and still waiting when its bound had passed, at least one
-        // of which started only after the gang run did (the reserved worker drained for it instead of taking them).
+        // The order the pool recorded: single runs queued before the gang run and still waiting when it was queued, at least one of
+        // which started only after the gang run did (the reserved worker drained for it instead of taking them). Without the
+        // reservation every single run starts first: all four started before the gang run with GangWaitBound 01:00:00.
         var gangQueued = At(gang, t => (string)t["to"]! == "Queued");
         var gangStarted = Started(gang);
-        var bound = TimeSpan.Parse(GangWaitBound, CultureInfo.InvariantCulture);
-        var order = string.Join(", ", ended.Select(r => ((string)r["runId"]!, Started(r))).Append(("gang", gangStarted)).OrderBy(p => p.Item2)
+        var order = string.Join(", ", singles.Zip(ended, (id, r) => (id, Started(r))).Append(("gang", gangStarted)).OrderBy(p => p.Item2)
             .Select(p => $"{p.Item1} {p.Item2:HH:mm:ss.fff}"));
         TestContext.Current.TestOutputHelper?.WriteLine($"gang queued {gangQueued:HH:mm:ss.fff}; starts: {order}");
-        var waitingAtBound = ended.Where(r => At(r, t => (string)t["to"]! == "Queued") < gangQueued && Started(r) > gangQueued + bound).ToList();
-        Assert.True(waitingAtBound.Count > 0, $"no single run was still waiting when the gang run's bound passed (gang queued {gangQueued:HH:mm:ss.fff}); starts: {order}");
-        Assert.True(waitingAtBound.Any(r => Started(r) > gangStarted), $"every single run waiting at the bound started before the gang run; starts: {order}");
+        var waiting = ended.Where(r => At(r, t => (string)t["to"]! == "Queued") < gangQueued && Started(r) > gangQueued).ToList();
+        Assert.True(waiting.Count > 0, $"no single run was still waiting when the gang run was queued ({gangQueued:HH:mm:ss.fff}); starts: {order}");
+        Assert.True(waiting.Any(r => Started(r) > gangStarted), $"every single run queued ahead of the gang run started before it; starts: {order}");
     }
 
     /// <summary>The experiment's run ids, from its run list.</summary>
