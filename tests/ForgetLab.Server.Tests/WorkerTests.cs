@@ -45,7 +45,7 @@ public sealed class WorkerTests(PlatformFixture platform)
         throw new TimeoutException($"run {experiment}/{run} did not get there in {timeout}; last seen:\n{last?.ToJsonString()}\n\nworker output:\n{diagnostics()}");
     }
 
-    private static double LoadStretch()
+    internal static double LoadStretch()
     {
         try
         {
