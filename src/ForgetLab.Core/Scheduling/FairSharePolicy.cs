@@ -80,16 +80,22 @@ public static class FairSharePolicy
         Dictionary<string, int>? placedOnReserved = null;
         int Held(PoolIndex.TenantEntry tenant) => tenant.Held + (placedOnReserved?.GetValueOrDefault(tenant.Share.TenantId) ?? 0);
 
-        // Reservations that can hold: the run is queued and its tenant could take it.
+        // Reservations that can hold: the run is queued and its tenant could ever take it (device-hours left, quota at least its
+        // size). A tenant whose running runs leave too little quota for its reserved run drains its quota as the worker drains:
+        // none of its other runs starts this round, so its held devices only fall until the gang fits. Otherwise each device its
+        // runs free would go to its next small run, and the gang would wait for the tenant's whole queue of small runs.
         List<(GangReservation Reservation, QueuedRun Run)>? holding = null;
         HashSet<string>? withheld = null;
+        HashSet<string>? drainingQuota = null;
         foreach (var reservation in reservations ?? [])
         {
             ArgumentNullException.ThrowIfNull(reservation);
             if (queue.Find(reservation.RunId) is not { } run || withheld?.Contains(reservation.WorkerId) == true) continue;
             var tenant = shares.GetValueOrDefault(run.TenantId)
                 ?? throw new ArgumentException($"Queued runs belong to tenant '{run.TenantId}', which is not in tenants.", nameof(queue));
-            if (tenant.Share.Quota.DeviceHoursExhausted || Held(tenant) + run.DevicesNeeded > tenant.Share.Quota.MaxConcurrentDevices) continue;
+            if (tenant.Share.Quota.DeviceHoursExhausted || run.DevicesNeeded > tenant.Share.Quota.MaxConcurrentDevices) continue;
+            if (Held(tenant) + run.DevicesNeeded > tenant.Share.Quota.MaxConcurrentDevices)
+                (drainingQuota ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.TenantId);
             (holding ??= []).Add((reservation, run));
             (withheld ??= new HashSet<string>(StringComparer.Ordinal)).Add(reservation.WorkerId);
         }
@@ -147,6 +153,10 @@ public static class FairSharePolicy
             if (share.Quota.DeviceHoursExhausted)
             {
                 waiting[at] = new WaitingTenant(tenantId, WaitReason.OverDeviceHours, remaining);
+            }
+            else if (drainingQuota?.Contains(tenantId) == true)
+            {
+                waiting[at] = new WaitingTenant(tenantId, WaitReason.WaitingForReservedWorker, remaining);
             }
             else if (allocated >= share.Quota.MaxConcurrentDevices)
             {

@@ -73,11 +73,31 @@ public class GangReservationTests
     }
 
     [Fact]
-    public void AReservationForATenantAtItsQuotaHoldsNothing()
+    public void AReservationForATenantThatCanNeverHoldTheRunHoldsNothing()
     {
         QueuedRun[] runs = [.. Runs("small", 2, kind: DeviceKind.Cuda), new("gang", "big", 0, T0, 4, DeviceKind.Cuda)];
-        var decision = Decide([Tenant("small"), Tenant("big", maxDevices: 4)], runs, Devices(1, 2), [new Allocation("big", 2)], [new GangReservation("w0", "gang")]);
+        var decision = Decide([Tenant("small"), Tenant("big", maxDevices: 2)], runs, Devices(1, 2), reservations: [new GangReservation("w0", "gang")]);
         Assert.Equal(2, decision.Placements.Count);
+    }
+
+    [Fact]
+    public void ATenantWhoseRunningRunsLeaveTooLittleQuotaForItsReservedGangDrainsItAndItsGangStartsOnceItFits()
+    {
+        // "big" may hold 4 devices and holds 2 (its running single runs); its gang of 4 is reserved on w0, and it queues more singles.
+        QueuedRun[] runs = [new("gang", "big", 0, T0, 4, DeviceKind.Cuda), .. Runs("big", 3, kind: DeviceKind.Cuda), .. Runs("small", 2, kind: DeviceKind.Cuda)];
+        GangReservation[] reserved = [new("w0", "gang")];
+        TenantShare[] tenants = [Tenant("small"), Tenant("big", maxDevices: 4)];
+
+        // w0 (3 of 4 free) is held, and none of big's singles starts anywhere, though w1 keeps a free device after the other
+        // tenant's two runs and big has quota for one more.
+        var waiting = Decide(tenants, runs, Devices(2, 3), [new Allocation("big", 2)], reserved);
+        Assert.Equal(2, waiting.Placements.Count);
+        Assert.All(waiting.Placements, p => Assert.Equal(("small", "w1"), (p.TenantId, p.WorkerId)));
+        Assert.Contains(new WaitingTenant("big", WaitReason.WaitingForReservedWorker, 4), waiting.Waiting);
+
+        // Its singles ended: the gang gets w0.
+        var started = Decide(tenants, runs, Devices(1, 4), reservations: reserved);
+        Assert.Equal([new Placement("gang", "big", "w0", ["cuda:0", "cuda:1", "cuda:2", "cuda:3"])], started.Placements);
     }
 
     [Fact]
