@@ -10,7 +10,9 @@ namespace ForgetLab.Server.Tests;
 /// class-priority-age order, and a single device freed by a single run fits only another single run, so without a reservation
 /// every single run would start before the gang run (it needs both devices free at once, which only the end of the queue gives).
 /// With a short <c>ForgetLab:Pool:GangWaitBound</c> the gang run, once waiting past it, reserves the worker: it drains instead of
-/// taking the next single run, the gang run gets both devices, and the single runs queued before it wait until it has run.
+/// taking the next single run, the gang run gets both devices, and the single runs queued before it wait until it has run. The
+/// tenant's quota (2 devices) is what its single runs hold, so the reservation must also keep the tenant's own runs from taking
+/// the quota the gang run needs.
 /// </summary>
 public sealed class GangReservationPlatformTests(PlatformFixture platform)
 {
@@ -23,12 +25,8 @@ public sealed class GangReservationPlatformTests(PlatformFixture platform)
         await using var server = await ServerInstance.StartAsync(platform.Azurite.ConnectionString, cluster, PlatformFixture.AdminKey,
             "--ForgetLab:Pool:GangWaitBound", GangWaitBound);
         var (tenant, key) = await PlatformFixture.NewTenant(server, "gang");
-        using (var admin = server.Client(PlatformFixture.AdminKey))
-        {
-            // Room for the gang run beside a single one: a reservation for a tenant whose quota the gang run would exceed holds nothing.
-            var quota = await admin.PutJson($"api/v1/tenants/{tenant}", new { displayName = "gang", weight = 1, maxConcurrentDevices = 4 });
-            Assert.Equal(HttpStatusCode.OK, quota.StatusCode);
-        }
+        // The tenant keeps its quota of 2 devices, which its running single runs fill: the reservation drains the tenant's quota
+        // as well as the worker (none of its single runs starts while the gang run waits on its reserved worker).
         using var client = server.Client(key);
         var workerId = $"{cluster}-w1";
         var slow = new Dictionary<string, string> { ["FORGETLAB_JOB_STEP_DELAY_MS"] = "1000" };
