@@ -1,5 +1,6 @@
 using ForgetLab.Core.Analysis;
 using ForgetLab.Core.Checkpoints;
+using ForgetLab.Core.Reports;
 
 namespace ForgetLab.Core.Search;
 
@@ -74,6 +75,24 @@ public static class SearchObjectives
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The run's point at a checkpoint report, carrying its objective suites' per-item outcomes from <paramref name="rows"/> (the
+    /// checkpoint's <c>items.jsonl</c>) where given; null rows, or rows missing a suite, leave the point to the intervals.
+    /// </summary>
+    public static RungPoint PointAt(string run, CheckpointReport checkpoint, IReadOnlyList<ItemResult>? rows)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var point = Point(run, SuitesOf(checkpoint.Suites));
+        return rows is null ? point : point with { Items = ItemsOf(checkpoint.Suites, rows) };
+    }
+
+    /// <summary>As <see cref="PointAt(string, CheckpointReport, IReadOnlyList{ItemResult}?)"/> where only the checkpoint's objective suites are known (the platform's grain).</summary>
+    public static RungPoint PointAt(string run, IReadOnlyList<ObjectiveSuite> objectives, IReadOnlyList<ItemResult>? rows)
+    {
+        var point = Point(run, objectives);
+        return rows is null ? point : point with { Items = ItemsOf(objectives, rows) };
     }
 
     /// <summary>The run's point at a checkpoint from the suites that enter an objective.</summary>

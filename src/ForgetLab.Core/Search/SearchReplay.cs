@@ -29,7 +29,7 @@ public static class SearchReplay
             // Live at the rung: not stopped before, and with a checkpoint there (a run that ended before it is not live).
             var live = runs.Where(r => !stoppedAt.ContainsKey(r.Name) && r.Checkpoints.Any(c => c.Step == rung) && FinalStep(r) > rung).ToList();
             if (live.Count <= keep) continue;
-            var points = live.Select(r => PointAt(r, rung, itemsAt)).ToList();
+            var points = live.Select(r => SearchObjectives.PointAt(r.Name, r.Checkpoints.First(c => c.Step == rung), itemsAt?.Invoke(r.Name, rung))).ToList();
             foreach (var d in HalvingSearch.Dominated(rung, points, keep))
             {
                 stopped.Add(d);
@@ -52,13 +52,6 @@ public static class SearchReplay
             FullDeviceSeconds = fullSeconds,
             SearchedDeviceSeconds = searchedSeconds,
         };
-    }
-
-    private static RungPoint PointAt(RunReport run, long rung, Func<string, long, IReadOnlyList<ItemResult>?>? itemsAt)
-    {
-        var checkpoint = run.Checkpoints.First(c => c.Step == rung);
-        var point = SearchObjectives.Point(run.Name, SearchObjectives.SuitesOf(checkpoint.Suites));
-        return itemsAt?.Invoke(run.Name, rung) is { } rows ? point with { Items = SearchObjectives.ItemsOf(checkpoint.Suites, rows) } : point;
     }
 
     private static long FinalStep(RunReport run) => run.Checkpoints[^1].Step;

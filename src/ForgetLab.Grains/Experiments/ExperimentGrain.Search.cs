@@ -127,9 +127,8 @@ public sealed partial class ExperimentGrain : IRemindable
     private async Task<RungPoint> PointOf(string run, CheckpointRecord checkpoint)
     {
         var objectives = checkpoint.Scores.Select(RunForecasts.Objective).OfType<ObjectiveSuite>().ToList();
-        var point = SearchObjectives.Point(run, objectives);
-        if (objectives.Count == 0 || await checkpointItems.Read(checkpoint.BlobLocation, CancellationToken.None) is not { } rows) return point;
-        return point with { Items = SearchObjectives.ItemsOf(objectives, rows) };
+        var rows = objectives.Count == 0 ? null : await checkpointItems.Read(checkpoint.BlobLocation, CancellationToken.None);
+        return SearchObjectives.PointAt(run, objectives, rows);
     }
 
     /// <summary>Stops the run and gives its devices back: a held lease is released, a queued run leaves the queue. True when stopped now or before for this reason.</summary>

@@ -54,13 +54,8 @@ internal static class LabSearch
     /// A run's point at its rung checkpoint, with the per-item outcomes the lab wrote beside it (<c>items.jsonl</c>), so the
     /// runs are compared by the paired run-vs-run test, as on the platform.
     /// </summary>
-    internal static RungPoint PointAt(string run, CheckpointReport checkpoint, string folder)
-    {
-        var point = SearchObjectives.Point(run, SearchObjectives.SuitesOf(checkpoint.Suites));
-        return File.Exists(Path.Combine(folder, ItemResultsFile.FileName))
-            ? point with { Items = SearchObjectives.ItemsOf(checkpoint.Suites, ItemResultsFile.Read(folder)) }
-            : point;
-    }
+    internal static RungPoint PointAt(string run, CheckpointReport checkpoint, string folder) =>
+        SearchObjectives.PointAt(run, checkpoint, File.Exists(Path.Combine(folder, ItemResultsFile.FileName)) ? ItemResultsFile.Read(folder) : null);
 
     /// <summary>
     /// A resumed part after the parts before it: their checkpoints first, then its own, and its status and summary (its last
